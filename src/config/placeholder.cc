@@ -1,0 +1,1 @@
+// placeholder until config has sources

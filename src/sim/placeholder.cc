@@ -1,0 +1,1 @@
+// placeholder until sim has sources
