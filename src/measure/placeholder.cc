@@ -1,1 +1,0 @@
-// placeholder until measure has sources

@@ -1,0 +1,181 @@
+#include "measure/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "measure/synthetic.h"
+
+namespace iw::measure {
+namespace {
+
+using testing::Synth;
+using testing::Wave;
+
+constexpr double kVoltsPerCount = 0.2;  // 12-bit counts
+constexpr double kAmpsPerCount = 0.05;
+
+EngineSetup OneCt(double ct_lead = 0, double vphase = 0, bool allow_negative = false) {
+  EngineSetup setup;
+  setup.channels.resize(2);
+  setup.channels[0].kind = ChannelKind::kVoltage;
+  setup.channels[0].units_per_count = kVoltsPerCount;
+  setup.channels[1].kind = ChannelKind::kCurrent;
+  setup.channels[1].units_per_count = kAmpsPerCount;
+  setup.channels[1].vt = 0;
+  setup.channels[1].phase.fixed_deg = ct_lead;
+  setup.channels[1].vphase_deg = vphase;
+  setup.channels[1].allow_negative = allow_negative;
+  return setup;
+}
+
+// Feeds `seconds` of contiguous blocks and returns the final conversion number.
+int64_t Feed(Engine& engine, const Synth& synth, double seconds, size_t frames_per_block = 512) {
+  const auto total = static_cast<int64_t>(seconds * synth.conversions_per_second);
+  int64_t conv = 0;
+  while (conv < total) {
+    engine.process(synth.block(conv, frames_per_block));
+    conv += static_cast<int64_t>(frames_per_block * synth.scan.size());
+  }
+  return conv;
+}
+
+// 16-bit synthetic codes: 16 codes per 12-bit count.
+Synth Sine(double v_peak_counts, double i_peak_counts, double i_phase_deg, double hz = 50) {
+  Synth s;
+  s.hz = hz;
+  s.waves = {Wave{v_peak_counts * 16, 0, 0}, Wave{i_peak_counts * 16, i_phase_deg, 0}};
+  return s;
+}
+
+double Wh(const ChannelCounters& c) { return c.wh_import.value() - c.wh_export.value(); }
+
+TEST(Engine, MeasuresSteadyResistiveLoad) {
+  Engine engine(OneCt());
+  const Synth synth = Sine(1000, 500, 0);  // 141.42 V rms, 17.678 A rms, 2500 W
+  Feed(engine, synth, 2.0);
+  const ChannelLive& ct = engine.live(1);
+  EXPECT_NEAR(engine.live(0).values.volts, 200 / std::sqrt(2), 1e-3);
+  EXPECT_NEAR(engine.live(0).values.hz, 50, 1e-4);
+  EXPECT_NEAR(ct.values.amps, 25 / std::sqrt(2), 1e-3);
+  EXPECT_NEAR(ct.values.watts, 2500, 0.5);
+  EXPECT_NEAR(ct.values.va, 2500, 0.5);
+  EXPECT_FALSE(ct.reversed);
+}
+
+TEST(Engine, EnergyOverCreditedTimeIsExact) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(1000, 500, -60), 10.0);  // PF 0.5 lagging: 1250 W
+  const ChannelCounters& c = engine.counters(1);
+  const double seconds = c.seconds.value();
+  EXPECT_GT(seconds, 9.9);
+  EXPECT_NEAR(Wh(c) / (1250 * seconds / 3600), 1.0, 1e-4);
+  EXPECT_NEAR(c.varh.value() / (2500 * std::sin(std::numbers::pi / 3) * seconds / 3600), 1.0, 1e-4);
+}
+
+TEST(Engine, CorrectsCtLeadByTimeShift) {
+  // The CT output leads the true current by 2 degrees; true PF is 0.5.
+  Engine engine(OneCt(/*ct_lead=*/2.0));
+  Feed(engine, Sine(1000, 500, -60 + 2.0), 2.0);
+  EXPECT_NEAR(engine.live(1).values.watts, 1250, 0.5);
+}
+
+TEST(Engine, UncorrectedLeadShowsTheError) {
+  Engine engine(OneCt(/*ct_lead=*/0.0));
+  Feed(engine, Sine(1000, 500, -60 + 2.0), 2.0);
+  EXPECT_GT(engine.live(1).values.watts, 1300);  // cos(58 deg) * 2500 = 1324 W
+}
+
+TEST(Engine, DerivedPhaseReferenceShiftsVoltage) {
+  // Conductor on phase B (voltage lags A by 120 degrees), resistive load.
+  Engine engine(OneCt(0, /*vphase=*/120));
+  Feed(engine, Sine(1000, 500, -120), 2.0);
+  EXPECT_NEAR(engine.live(1).values.watts, 2500, 1.0);
+}
+
+TEST(Engine, UnsignedChannelFoldsNegativePowerAndFlagsReversal) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(1000, 500, 180), 1.0);
+  EXPECT_NEAR(engine.live(1).values.watts, 2500, 1.0);
+  EXPECT_TRUE(engine.live(1).reversed);
+  EXPECT_EQ(engine.counters(1).wh_export.value(), 0);
+}
+
+TEST(Engine, SignedChannelCountsExport) {
+  Engine engine(OneCt(0, 0, /*allow_negative=*/true));
+  Feed(engine, Sine(1000, 500, 180), 3.6);
+  EXPECT_NEAR(engine.live(1).values.watts, -2500, 1.0);
+  EXPECT_EQ(engine.counters(1).wh_import.value(), 0);
+  const double seconds = engine.counters(1).seconds.value();
+  EXPECT_NEAR(engine.counters(1).wh_export.value(), 2500 * seconds / 3600, 0.01);
+}
+
+TEST(Engine, TracksAdcOffsets) {
+  Engine engine(OneCt());
+  Synth synth = Sine(1000, 500, -60);
+  synth.waves[0].offset_codes = -200 * 16;
+  synth.waves[1].offset_codes = 300 * 16;
+  Feed(engine, synth, 2.0);
+  EXPECT_NEAR(engine.live(1).values.watts, 1250, 0.5);
+  EXPECT_NEAR(engine.live(0).values.volts, 200 / std::sqrt(2), 1e-3);
+}
+
+TEST(Engine, OpenInputBelowNoiseFloorAccumulatesNothing) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(1000, 1.2, 0), 2.0);  // 0.85 counts rms: below the 2-count floor
+  EXPECT_EQ(engine.counters(1).wh_import.value(), 0);
+  EXPECT_EQ(engine.live(1).values.watts, 0);
+  EXPECT_GT(engine.counters(1).seconds.value(), 1.9);
+}
+
+TEST(Engine, LostVoltageRecordsZeroPowerButMonitoredTime) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(0, 500, 0), 1.0);
+  EXPECT_EQ(engine.counters(1).wh_import.value(), 0);
+  EXPECT_GT(engine.counters(1).seconds.value(), 0.9);
+  EXPECT_EQ(engine.live(0).values.volts, 0);
+}
+
+TEST(Engine, MeasuresSixtyHertz) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(1000, 500, -30, 60.0), 1.0);
+  EXPECT_NEAR(engine.live(0).values.hz, 60, 1e-4);
+  EXPECT_NEAR(engine.live(1).values.watts, 2500 * std::cos(std::numbers::pi / 6), 0.5);
+}
+
+TEST(Engine, CheckpointsReportCountersExactlyAtTheInstant) {
+  Engine engine(OneCt());
+  std::vector<std::pair<int64_t, double>> seen;  // (time, Wh)
+  std::vector<double> seconds;
+  engine.set_checkpoints(1'000'000'000, [&](const Checkpoint& cp) {
+    seen.emplace_back(cp.time_ns, Wh(cp.counters[1]));
+    seconds.push_back(cp.counters[1].seconds.value());
+  });
+  Feed(engine, Sine(1000, 500, 0), 6.0);
+  ASSERT_GE(seen.size(), 4u);
+  for (size_t k = 1; k < seen.size(); ++k) {
+    EXPECT_EQ(seen[k].first - seen[k - 1].first, 1'000'000'000);
+    EXPECT_NEAR(seconds[k] - seconds[k - 1], 1.0, 1e-9);
+    EXPECT_NEAR(seen[k].second - seen[k - 1].second, 2500.0 / 3600, 2500.0 / 3600 * 1e-4);
+  }
+}
+
+TEST(Engine, RoundRobinCapturesHoldBetweenLooks) {
+  Engine engine(OneCt());
+  Synth synth = Sine(1000, 500, -60);
+  synth.conversions_per_second = 77000;
+  const size_t frames = static_cast<size_t>(1.6 / 50 * 77000 / 2);
+  int64_t conv = 0;
+  for (int k = 0; k < 60; ++k) {  // alternate a CT capture and a VT capture, back to back
+    synth.scan = (k % 2 == 0) ? std::vector<uint8_t>{1, 0} : std::vector<uint8_t>{0, 0};
+    engine.process(synth.block(conv, frames));
+    conv += static_cast<int64_t>(frames * 2);
+  }
+  EXPECT_NEAR(engine.live(1).values.watts, 1250, 1.0);
+  const ChannelCounters& c = engine.counters(1);
+  EXPECT_NEAR(Wh(c) / (1250 * c.seconds.value() / 3600), 1.0, 2e-3);
+  EXPECT_GT(engine.stats().restarts, 50u);
+}
+
+}  // namespace
+}  // namespace iw::measure
