@@ -1,0 +1,68 @@
+// GET /status: the live state of the monitor in the original firmware's JSON shape
+// (reference section 6.3). Each section appears only when its name is a query argument.
+// Wire details clients rely on: `Watts` is a string with no decimals, clamped to "0" within
+// +-2 W; `timediff` is minutes; `wifi.mac` is always present (Home Assistant keys on it).
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace iw::server {
+
+struct InputStatus {
+  int channel = 0;
+  std::string name;
+  bool is_voltage = false;
+  double volts = 0;  // VT: Vrms; CT: reference volts x vmult
+  double hz = 0;
+  double phase = 0;      // effective sensor lead now, degrees
+  double watts = 0;      // CT
+  double va = 0;
+  double amps = 0;
+  double pf = 0;
+  double last_phase = 0; // CT lead minus VT lead
+  bool reversed = false;
+};
+
+struct SamplingStatus {
+  std::string mode;            // continuous | roundrobin
+  std::string source;          // what produces the samples
+  double conversions_per_second = 0;
+  double channel_cycles_per_second = 0;  // per channel, averaged
+  double cpu_percent = 0;      // whole daemon, over the last seconds
+  double sampler_cpu_percent = 0;
+  uint64_t dropped_cycles = 0;
+  uint64_t restarts = 0;
+};
+
+struct StatusModel {
+  std::string device_name = "IotaWatt";
+  int timediff_minutes = 0;
+  bool allow_dst = false;
+  std::string update_class = "NONE";
+  std::string version;
+  double cyclerate = 0;  // samples per cycle
+  double chanrate = 0;   // channel-cycles per second, all channels
+  int64_t start_time = 0;
+  int64_t current_time = 0;
+  double frequency = 0;
+  int64_t free_bytes = 0;
+  SamplingStatus sampling;
+  std::vector<InputStatus> inputs;
+  std::string mac;       // XX:XX:XX:XX:XX:XX
+  std::string ip;
+  int64_t connect_time = 0;
+  bool admin_password = false;
+  bool user_password = false;
+};
+
+// The section names present in the request's query (values ignored).
+using Sections = std::set<std::string>;
+
+nlohmann::json render_status(const StatusModel& model, const Sections& sections);
+
+}  // namespace iw::server

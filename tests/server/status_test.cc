@@ -1,0 +1,80 @@
+#include "server/status.h"
+
+#include <gtest/gtest.h>
+
+#include "server/http_server.h"
+
+namespace iw::server {
+namespace {
+
+StatusModel Model() {
+  StatusModel m;
+  m.device_name = "Panel1";
+  m.timediff_minutes = -300;
+  m.mac = "A4:CF:12:34:56:78";
+  InputStatus vt;
+  vt.channel = 0;
+  vt.is_voltage = true;
+  vt.volts = 121.43;
+  vt.hz = 59.98;
+  InputStatus ct;
+  ct.channel = 3;
+  ct.watts = 1432.4;
+  ct.pf = 0.962;
+  ct.reversed = true;
+  InputStatus idle;
+  idle.channel = 4;
+  idle.watts = -1.5;
+  m.inputs = {vt, ct, idle};
+  return m;
+}
+
+TEST(Status, OnlyRequestedSections) {
+  const auto j = render_status(Model(), {"inputs"});
+  EXPECT_TRUE(j.contains("inputs"));
+  EXPECT_FALSE(j.contains("stats"));
+  EXPECT_FALSE(j.contains("wifi"));
+}
+
+TEST(Status, WattsIsAStringClampedNearZero) {
+  const auto j = render_status(Model(), {"inputs"});
+  EXPECT_EQ(j["inputs"][1]["Watts"], "1432");
+  EXPECT_EQ(j["inputs"][2]["Watts"], "0");
+  EXPECT_TRUE(j["inputs"][1]["reversed"].get<bool>());
+  EXPECT_FALSE(j["inputs"][2].contains("reversed"));
+  EXPECT_DOUBLE_EQ(j["inputs"][0]["Vrms"].get<double>(), 121.43);
+  EXPECT_FALSE(j["inputs"][0].contains("Watts"));
+}
+
+TEST(Status, WifiAlwaysCarriesMac) {
+  const auto j = render_status(Model(), {"wifi"});
+  EXPECT_EQ(j["wifi"]["mac"], "A4:CF:12:34:56:78");
+}
+
+TEST(Status, DeviceTimediffInMinutes) {
+  const auto j = render_status(Model(), {"device"});
+  EXPECT_EQ(j["device"]["timediff"], -300);
+  EXPECT_EQ(j["device"]["name"], "Panel1");
+}
+
+TEST(Status, LegacyUploaderSectionsSayNotRunning) {
+  const auto j = render_status(Model(), {"influx1", "pvoutput"});
+  EXPECT_EQ(j["influx1"]["state"], "not running");
+  EXPECT_EQ(j["pvoutput"]["state"], "not running");
+}
+
+TEST(HostPort, Splits) {
+  std::string host;
+  int port = 0;
+  EXPECT_TRUE(split_host_port("127.0.0.1:8080", &host, &port));
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 8080);
+  EXPECT_TRUE(split_host_port("[::1]:80", &host, &port));
+  EXPECT_EQ(host, "::1");
+  EXPECT_FALSE(split_host_port("localhost", &host, &port));
+  EXPECT_FALSE(split_host_port("a:99999", &host, &port));
+  EXPECT_FALSE(split_host_port("a:8x", &host, &port));
+}
+
+}  // namespace
+}  // namespace iw::server
