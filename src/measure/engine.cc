@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 namespace iw::measure {
 namespace {
@@ -20,6 +21,16 @@ double wrap_shift_deg(double deg) {
   while (deg > kMaxLeadDeg) deg -= 360;
   while (deg <= kMaxLeadDeg - 360) deg += 360;
   return deg;
+}
+
+// Linear interpolation at fraction `frac` between samples scales a sinusoid of
+// `cycle_frames` samples per period by |1 - frac + frac * e^(i*theta)|, theta = 2 pi /
+// cycle_frames (a 0.005 % loss at 266 samples per cycle). Power is divided by it, which makes
+// the fundamental exact; harmonics keep a residual of order h^2 times smaller weight.
+double interpolation_gain(double frac, double cycle_frames) {
+  const double theta = 2 * std::numbers::pi / cycle_frames;
+  const double g2 = (1 - frac) * (1 - frac) + frac * frac + 2 * frac * (1 - frac) * std::cos(theta);
+  return std::sqrt(g2);
 }
 
 size_t next_pow2(size_t n) {
@@ -322,7 +333,8 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
     svi += v * i;
   }
   const double vt_units = setup_.channels[lane.channel].units_per_count * count_scale_;
-  const double power_codes = svi / nn - (sv / nn) * mean_i;
+  const double power_codes =
+      (svi / nn - (sv / nn) * mean_i) / interpolation_gain(d - std::floor(d), cycle_frames);
   double watts = power_codes * vt_units * count_scale_ * cs.units_per_count * cs.vmult;
 
   ChannelValues values;
