@@ -110,6 +110,7 @@ void Engine::restart(const SampleBlock& block) {
   count_scale_ = std::ldexp(1.0, 12 - adc_bits_);
   conversion_s_ = block.conversion_ns * 1e-9;
   frame_s_ = conversion_s_ * static_cast<double>(slots_);
+  slot_s_.assign(slots_, 0);
   frames_ = 0;
 
   // Ring: a block, plus two slowest cycles of history, plus the look-ahead.
@@ -204,6 +205,7 @@ void Engine::ingest(const SampleBlock& block) {
   next_start_s_ = start_s + block_frame_s * static_cast<double>(n);
   conversion_s_ = block.conversion_ns * 1e-9;
   frame_s_ = block_frame_s;
+  for (size_t s = 0; s < slots_; ++s) slot_s_[s] = block.slot_ns(s) * 1e-9;
 }
 
 void Engine::measure_ready_cycles(bool flushing) {
@@ -256,7 +258,7 @@ void Engine::measure_cycle(VtLane& lane, double a, double b) {
   const int64_t m0 = static_cast<int64_t>(std::ceil(a));
   const int64_t m1 = static_cast<int64_t>(std::ceil(b));
   const int64_t n = m1 - m0;
-  const double vt_slot_s = conversion_s_ * static_cast<double>(lane.slot);
+  const double vt_slot_s = slot_s_[lane.slot];
   const double t_a = frame_time(a) + vt_slot_s;
   const double t_b = frame_time(b) + vt_slot_s;
   lane.last_crossing_s = t_b;
@@ -322,8 +324,7 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   // Pass 2: pair each current sample with the voltage at its corrected instant.
   const double cycle_frames = b - a;
   const double shift_deg = wrap_shift_deg(ct_lead - vt_lead - cs.vphase_deg);
-  const double d = (static_cast<double>(ct.slot) - static_cast<double>(lane.slot)) /
-                       static_cast<double>(slots_) +
+  const double d = (slot_s_[ct.slot] - slot_s_[lane.slot]) / frame_s_ +
                    shift_deg / 360.0 * cycle_frames;
   double sv = 0, svi = 0;
   for (int64_t m = m0; m < m1; ++m) {

@@ -125,6 +125,7 @@ class Engine {
   double count_scale_ = 1;   // 12-bit counts per code
   double conversion_s_ = 0;
   double frame_s_ = 0;
+  std::vector<double> slot_s_;  // offset of each slot from its frame's start, seconds
   double next_start_s_ = 0;  // where a contiguous block would start
   size_t ring_frames_ = 0;
   size_t ring_block_frames_ = 0;  // largest block the ring was sized for

@@ -179,3 +179,32 @@ TEST(Engine, RoundRobinCapturesHoldBetweenLooks) {
 
 }  // namespace
 }  // namespace iw::measure
+
+namespace iw::measure {
+namespace {
+
+TEST(Engine, UsesMeasuredSlotOffsetsWhenConversionsAreUneven) {
+  // The CT slot is converted 40 us after the VT slot (a chip switch), not one conversion
+  // period (5 us) later: at PF 0.5 that is a 0.6 degree error unless the offset is used.
+  constexpr double kLateNs = 40000;
+  Synth synth = Sine(1000, 500, -60);
+  EngineSetup setup = OneCt();
+  Engine engine(setup);
+  int64_t conv = 0;
+  for (int k = 0; k < 200; ++k) {
+    SampleBlock b = synth.block(conv, 512);
+    // Regenerate the CT slot at its late instant.
+    for (size_t f = 0; f < b.frames(); ++f) {
+      const double t = (b.instant_ns(f, 0) + kLateNs) * 1e-9;
+      const double x = 32768 + 8000 * std::sin(2 * std::numbers::pi * 50 * t - std::numbers::pi / 3);
+      b.codes[f * 2 + 1] = static_cast<uint16_t>(std::lround(x));
+    }
+    b.slot_offset_ns = {0, kLateNs};
+    engine.process(b);
+    conv += 1024;
+  }
+  EXPECT_NEAR(engine.live(1).values.watts, 1250, 0.5);
+}
+
+}  // namespace
+}  // namespace iw::measure
