@@ -1,0 +1,135 @@
+#include "sim/cycle.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+#include <optional>
+
+namespace iw::sim {
+
+Instant Instant::plus(double dns) const {
+  const double total = frac + dns;
+  const double whole = std::floor(total);
+  Instant out;
+  out.ns = ns + static_cast<int64_t>(whole);
+  out.frac = total - whole;
+  if (out.frac >= 1) {  // rounding at the top of the range
+    out.frac -= 1;
+    ++out.ns;
+  }
+  return out;
+}
+
+namespace {
+
+double draw(SplitMix& rng, double lo, double hi) { return rng.uniform(lo, hi); }
+
+constexpr double kDegToRad = std::numbers::pi / 180;
+
+}  // namespace
+
+CycleGenerator::CycleGenerator(const Panel& panel, int64_t start_ns, uint64_t seed)
+    : panel_(&panel), start_ns_(start_ns) {
+  SplitMix seeds(seed);
+  // Start at a random point of the first cycle, so runs do not all begin at a crossing.
+  const double phase = std::min(0.999, seeds.uniform());
+  const double period0 = 1e9 / panel.mains.frequency_at(0);
+  next_start_ = Instant{start_ns, 0}.plus(-phase * period0);
+
+  states_.resize(panel.loads.size());
+  for (size_t i = 0; i < panel.loads.size(); ++i) {
+    LoadState& st = states_[i];
+    st.rng = SplitMix(seeds.next());
+    const auto& sw = panel.loads[i].switching;
+    if (!sw) continue;
+    const double mean_on = 0.5 * (sw->on_min_s + sw->on_max_s);
+    const double mean_off = 0.5 * (sw->off_min_s + sw->off_max_s);
+    st.on = st.rng.uniform() < mean_on / (mean_on + mean_off);
+    const double first = st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s)
+                               : draw(st.rng, sw->off_min_s, sw->off_max_s);
+    st.next_toggle_s = first * st.rng.uniform();  // part of a period already elapsed
+  }
+}
+
+Cycle CycleGenerator::next() {
+  const Panel& p = *panel_;
+  Cycle c;
+  c.index = index_++;
+  c.start = next_start_;
+  const double since_s = c.start.since(start_ns_) * 1e-9;
+  c.hz = p.mains.frequency_at(since_s);
+  c.period_ns = 1e9 / c.hz;
+  next_start_ = c.end();
+
+  // Load states, decided at this boundary.
+  c.load_on.resize(p.loads.size());
+  for (size_t i = 0; i < p.loads.size(); ++i) {
+    LoadState& st = states_[i];
+    const auto& sw = p.loads[i].switching;
+    if (sw) {
+      while (since_s >= st.next_toggle_s) {
+        st.on = !st.on;
+        st.next_toggle_s += st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s)
+                                  : draw(st.rng, sw->off_min_s, sw->off_max_s);
+      }
+    }
+    c.load_on[i] = st.on ? 1 : 0;
+  }
+
+  std::array<std::optional<Spectrum>, 6> voltages;
+  auto voltage = [&](Line line) -> const Spectrum& {
+    auto& slot = voltages[static_cast<size_t>(line)];
+    if (!slot) slot = p.mains.voltage(line);
+    return *slot;
+  };
+
+  const double unix_s = static_cast<double>(c.start.ns) * 1e-9 + p.utc_offset_s;
+  double local_s = std::fmod(unix_s, 86400.0);
+  if (local_s < 0) local_s += 86400;
+  const double local_hour = local_s / 3600;
+
+  std::vector<Spectrum> currents(p.loads.size());
+  for (size_t i = 0; i < p.loads.size(); ++i) {
+    if (!c.load_on[i]) continue;
+    const Load& l = p.loads[i];
+    const double light = l.kind == LoadKind::kSolar ? daylight(l, local_hour) : 1;
+    currents[i] = l.current(voltage(l.line), p.mains.nominal_volts(l.line), light);
+  }
+
+  const double lsb = p.adc.lsb_volts();
+  c.channels.resize(p.channels.size());
+  for (size_t k = 0; k < p.channels.size(); ++k) {
+    const Channel& ch = p.channels[k];
+    ChannelCycle& out = c.channels[k];
+    const double mount = ch.flipped ? -1 : 1;
+    if (ch.type == ChannelType::kVT) {
+      out.volts = voltage(ch.line);
+      out.vrms = rms(out.volts);
+      out.lead_deg = ch.vt.lead_deg(out.vrms, c.hz);
+      out.adc = scaled(advanced(out.volts, out.lead_deg * kDegToRad),
+                       mount / (ch.vt.ratio * p.board_divider * lsb));
+      continue;
+    }
+    Spectrum amps;
+    for (size_t i = 0; i < p.loads.size(); ++i) {
+      if (currents[i].empty()) continue;
+      const bool listed = ch.mains || std::find(ch.loads.begin(), ch.loads.end(), static_cast<int>(i)) != ch.loads.end();
+      if (!listed) continue;
+      const int sign = conductor_sign(p.loads[i].line, ch.line);
+      if (sign != 0) add_to(amps, currents[i], static_cast<double>(sign));
+    }
+    out.amps = std::move(amps);
+    out.irms = rms(out.amps);
+    out.volts = voltage(ch.truth_voltage_line());
+    out.vrms = rms(out.volts);
+    out.watts = mean_product(out.volts, out.amps);
+    out.lead_deg = ch.ct.lead_deg(out.irms, c.hz);
+    const double counts_per_amp = 1 / (ch.ct.cal() * lsb);
+    out.adc = scaled(advanced(out.amps, out.lead_deg * kDegToRad), mount * counts_per_amp);
+    out.knee_counts = ch.ct.knee * ch.ct.rating_amps * std::sqrt(2.0) * counts_per_amp;
+  }
+  return c;
+}
+
+}  // namespace iw::sim

@@ -1,0 +1,79 @@
+// Loads: what draws (or, for a solar inverter, delivers) current on a circuit.
+//
+// A load is connected across a Line (phase to neutral, or line to line) and its current is
+// phase-locked to the fundamental of that line's actual voltage: if the voltage is delayed by
+// some angle, every current harmonic h is delayed by h times that angle, so a load on phase B
+// is a time-shifted copy of the same load on phase A.
+//
+// Kinds:
+//   kImpedance  current = voltage / R, harmonics included (heaters, kettles, incandescent
+//               lamps). R = nominal_volts^2 / watts, so power follows the actual voltage.
+//   kCurrent    a current source: fundamental rms = amps (or watts / (nominal volts * pf)),
+//               displaced by acos(pf) lagging (motors) or leading (capacitive), plus current
+//               harmonics relative to the fundamental (LED drivers, SMPS). Negative amps or
+//               watts put the current in antiphase (export).
+//   kSolar      an inverter exporting: current in antiphase to the voltage, with power
+//               watts * daylight(local time), where daylight is a half sine from sunrise to
+//               sunset and 0 at night.
+// Any load may be switched on and off (Switching); state changes only at cycle boundaries.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/mains.h"
+
+namespace iw::sim {
+
+enum class LoadKind { kImpedance, kCurrent, kSolar };
+
+struct CurrentHarmonic {
+  int order = 3;          // >= 2
+  double ratio = 0;       // rms relative to the fundamental's
+  double phase_deg = 0;   // phase of its sine relative to the voltage fundamental, in the
+                          // harmonic's own degrees (180 for the 3rd of a peaky SMPS current)
+};
+
+// On/off cycling: each on (off) period lasts a duration drawn uniformly from
+// [on_min_s, on_max_s] ([off_min_s, off_max_s]) with the simulator's seeded RNG. A toggle
+// takes effect at the first cycle boundary at or after its scheduled instant; schedules
+// accumulate durations, so rounding to cycles does not bias the on-fraction.
+struct Switching {
+  double on_min_s = 1, on_max_s = 3;
+  double off_min_s = 1, off_max_s = 3;
+};
+
+struct Load {
+  std::string name;
+  Line line = Line::kA;
+  LoadKind kind = LoadKind::kImpedance;
+  double watts = 0;     // real power at nominal voltage (kSolar: peak export, >= 0)
+  double amps = 0;      // kImpedance/kCurrent: fundamental rms; when non-zero it wins over watts
+  double pf = 1;        // displacement power factor of the fundamental, (0, 1]
+  bool leading = false; // capacitive
+  std::vector<CurrentHarmonic> harmonics;  // kCurrent / kSolar only
+  std::optional<Switching> switching;
+  double sunrise_h = 6, sunset_h = 20;     // kSolar, local time of day in hours
+
+  // Current drawn when on, given the actual voltage across the load and its nominal rms;
+  // `daylight` in [0, 1] scales a solar load. Result in the theta frame, peak amps.
+  Spectrum current(const Spectrum& voltage, double nominal_volts, double daylight) const;
+};
+
+Load resistive(std::string name, double watts, Line line = Line::kA);
+Load motor(std::string name, double watts, double pf, Line line = Line::kA);
+Load capacitive(std::string name, double watts, double pf, Line line = Line::kA);
+Load nonlinear(std::string name, double watts, std::vector<CurrentHarmonic> harmonics,
+               double pf = 1, Line line = Line::kA);
+Load solar(std::string name, double peak_watts, double sunrise_h = 6, double sunset_h = 20,
+           Line line = Line::kA);
+// A current-source load given by its fundamental rms amps (test points).
+Load current_load(std::string name, double amps, double pf, bool leading,
+                  std::vector<CurrentHarmonic> harmonics = {}, Line line = Line::kA);
+Load switched(Load load, Switching switching);
+
+// Daylight factor in [0, 1] at `local_hour` (0-24) for a solar load.
+double daylight(const Load& load, double local_hour);
+
+}  // namespace iw::sim

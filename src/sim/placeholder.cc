@@ -1,1 +1,0 @@
-// placeholder until sim has sources
