@@ -1,0 +1,13 @@
+#include "source/clock.h"
+
+#include <time.h>
+
+namespace iw::source {
+
+int64_t monotonic_now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+}  // namespace iw::source

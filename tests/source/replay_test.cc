@@ -1,0 +1,320 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "source/recording_source.h"
+#include "source/replay_format.h"
+#include "source/replay_source.h"
+#include "source/replay_writer.h"
+
+namespace iw::source {
+namespace {
+
+using measure::SampleBlock;
+
+SampleBlock MakeBlock(int64_t start, size_t frames, std::vector<uint8_t> scan, int bits = 12, uint16_t seed = 0) {
+  SampleBlock b;
+  b.start_ns = start;
+  b.conversion_ns = 12'987.5;
+  b.adc_bits = bits;
+  b.scan = std::move(scan);
+  b.codes.resize(frames * b.scan.size());
+  for (size_t i = 0; i < b.codes.size(); ++i) {
+    b.codes[i] = static_cast<uint16_t>((seed + i * 2654435761u) % (1u << bits));
+  }
+  return b;
+}
+
+uint64_t BlockEnd(const std::vector<uint64_t>& offsets, size_t file_size, size_t i) {
+  return i + 1 < offsets.size() ? offsets[i + 1] : file_size;
+}
+
+void ExpectSameBlock(const SampleBlock& a, const SampleBlock& b) {
+  EXPECT_EQ(a.start_ns, b.start_ns);
+  EXPECT_EQ(a.conversion_ns, b.conversion_ns);
+  EXPECT_EQ(a.adc_bits, b.adc_bits);
+  EXPECT_EQ(a.scan, b.scan);
+  EXPECT_EQ(a.codes, b.codes);
+}
+
+class ReplayTest : public ::testing::Test {
+ protected:
+  std::string Path(const std::string& name) { return ::testing::TempDir() + "/replay_test_" + name; }
+
+  // Writes three small blocks; returns their offsets in the file.
+  std::vector<uint64_t> WriteThree(const std::string& path) {
+    auto w = ReplayWriter::Create(path, 12).value();
+    std::vector<uint64_t> offsets;
+    for (int i = 0; i < 3; ++i) {
+      offsets.push_back(w->bytes_written());
+      blocks_.push_back(MakeBlock(1'000'000 * i, 4, {0, 1, 8}, 12, static_cast<uint16_t>(i)));
+      EXPECT_TRUE(w->append(blocks_.back()));
+    }
+    EXPECT_TRUE(w->close());
+    return offsets;
+  }
+
+  static std::vector<uint8_t> Load(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  static void Store(const std::string& path, const std::vector<uint8_t>& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+
+  std::vector<SampleBlock> blocks_;
+};
+
+TEST_F(ReplayTest, RoundTripsBlocksExactly) {
+  const std::string path = Path("roundtrip");
+  auto w = ReplayWriter::Create(path, 10).value();
+  std::vector<SampleBlock> written = {MakeBlock(-5, 512, {0, 1, 2, 3, 4, 5, 6}, 10),
+                                      MakeBlock(1'700'000'000'000'000'000, 1, {3}, 10, 7),
+                                      MakeBlock(42, 900, {5, 0}, 10, 9)};
+  written[2].codes[0] = 1023;
+  written[2].codes[1] = 0;
+  for (const auto& b : written) ASSERT_TRUE(w->append(b));
+  EXPECT_EQ(w->blocks_written(), 3u);
+  ASSERT_TRUE(w->close());
+
+  auto r = ReplaySource::Open(path);
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r.value()->adc_bits(), 10);
+  SampleBlock got;
+  got.codes.assign(5000, 77);  // stale storage must be replaced
+  for (const auto& b : written) {
+    ASSERT_TRUE(r.value()->read(got));
+    ExpectSameBlock(got, b);
+  }
+  EXPECT_FALSE(r.value()->is_end());
+  const Status end = r.value()->read(got);
+  EXPECT_FALSE(end);
+  EXPECT_TRUE(r.value()->is_end());
+  EXPECT_TRUE(r.value()->stopped());
+  EXPECT_EQ(r.value()->valid_bytes(), std::filesystem::file_size(path));
+  EXPECT_FALSE(r.value()->read(got));
+  std::remove(path.c_str());
+}
+
+TEST_F(ReplayTest, HeaderOnlyFileIsAnEmptyReplay) {
+  const std::string path = Path("header_only");
+  ASSERT_TRUE(ReplayWriter::Create(path, 12).value()->close());
+  auto r = ReplaySource::Open(path).value();
+  SampleBlock b;
+  EXPECT_FALSE(r->read(b));
+  EXPECT_TRUE(r->is_end());
+  EXPECT_EQ(r->blocks_read(), 0u);
+  std::remove(path.c_str());
+}
+
+TEST_F(ReplayTest, EmptyFileIsRejected) {
+  const std::string path = Path("empty");
+  Store(path, {});
+  auto r = ReplaySource::Open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("empty"), std::string::npos) << r.error();
+  std::remove(path.c_str());
+}
+
+TEST_F(ReplayTest, WrongMagicVersionOrHeaderCrcIsRejected) {
+  const std::string path = Path("magic");
+  WriteThree(path);
+  const std::vector<uint8_t> good = Load(path);
+
+  std::vector<uint8_t> bytes = good;
+  bytes[0] = 'X';
+  Store(path, bytes);
+  auto r = ReplaySource::Open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("bad magic"), std::string::npos) << r.error();
+
+  bytes = good;
+  bytes[8] = 2;  // version 2
+  Store(path, bytes);
+  r = ReplaySource::Open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("version 2"), std::string::npos) << r.error();
+
+  bytes = good;
+  bytes[12] = 11;  // adc_bits changed without the CRC
+  Store(path, bytes);
+  r = ReplaySource::Open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("header CRC"), std::string::npos) << r.error();
+
+  Store(path, std::vector<uint8_t>(good.begin(), good.begin() + 11));
+  r = ReplaySource::Open(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("torn header"), std::string::npos) << r.error();
+
+  EXPECT_FALSE(ReplaySource::Open(Path("does_not_exist")).ok());
+  std::remove(path.c_str());
+}
+
+// Cut the file at every length: the blocks before the cut come back intact, the block the
+// cut falls in is reported torn at its offset, and the reader stays stopped.
+TEST_F(ReplayTest, TruncationAnywhereReportsTheTornBlock) {
+  const std::string path = Path("truncated");
+  const std::vector<uint64_t> offsets = WriteThree(path);
+  const std::vector<uint8_t> good = Load(path);
+  for (size_t cut = replay::kHeaderSize; cut < good.size(); ++cut) {
+    Store(path, std::vector<uint8_t>(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(cut)));
+    auto r = ReplaySource::Open(path).value();
+    SampleBlock b;
+    size_t whole = 0;  // blocks that end at or before the cut
+    while (whole < offsets.size() && BlockEnd(offsets, good.size(), whole) <= cut) ++whole;
+    for (size_t i = 0; i < whole; ++i) {
+      ASSERT_TRUE(r->read(b)) << "cut " << cut;
+      ExpectSameBlock(b, blocks_[i]);
+    }
+    const Status s = r->read(b);
+    ASSERT_FALSE(s);
+    if (cut == offsets[whole]) {  // cut exactly between blocks: a clean, shorter replay
+      EXPECT_TRUE(r->is_end()) << "cut " << cut;
+      continue;
+    }
+    EXPECT_FALSE(r->is_end());
+    EXPECT_NE(s.message().find("torn block at offset " + std::to_string(offsets[whole])), std::string::npos)
+        << "cut " << cut << ": " << s.message();
+    EXPECT_EQ(r->valid_bytes(), offsets[whole]);
+    EXPECT_EQ(r->read(b).message(), s.message());  // stays stopped
+  }
+  std::remove(path.c_str());
+}
+
+// Flip each byte after the header in turn: blocks before it are intact, the damaged block is
+// reported at its offset (as a CRC mismatch, or, for its length field, as torn or corrupt).
+TEST_F(ReplayTest, FlippedByteAnywhereStopsAtThatBlock) {
+  const std::string path = Path("flipped");
+  const std::vector<uint64_t> offsets = WriteThree(path);
+  const std::vector<uint8_t> good = Load(path);
+  for (size_t pos = replay::kHeaderSize; pos < good.size(); ++pos) {
+    std::vector<uint8_t> bytes = good;
+    bytes[pos] ^= 0x20;
+    Store(path, bytes);
+    size_t damaged = 0;
+    while (damaged + 1 < offsets.size() && offsets[damaged + 1] <= pos) ++damaged;
+    auto r = ReplaySource::Open(path).value();
+    SampleBlock b;
+    for (size_t i = 0; i < damaged; ++i) {
+      ASSERT_TRUE(r->read(b)) << "pos " << pos;
+      ExpectSameBlock(b, blocks_[i]);
+    }
+    const Status s = r->read(b);
+    ASSERT_FALSE(s) << "pos " << pos;
+    EXPECT_FALSE(r->is_end());
+    EXPECT_NE(s.message().find("offset " + std::to_string(offsets[damaged])), std::string::npos)
+        << "pos " << pos << ": " << s.message();
+    if (pos >= offsets[damaged] + replay::kLengthSize) {
+      EXPECT_NE(s.message().find("CRC mismatch"), std::string::npos) << s.message();
+    }
+  }
+  std::remove(path.c_str());
+}
+
+TEST_F(ReplayTest, ZeroFilledTailIsDamageNotBlocks) {
+  const std::string path = Path("zeros");
+  const std::vector<uint64_t> offsets = WriteThree(path);
+  std::vector<uint8_t> bytes = Load(path);
+  const size_t good_size = bytes.size();
+  bytes.resize(good_size + 4096, 0);
+  Store(path, bytes);
+  auto r = ReplaySource::Open(path).value();
+  SampleBlock b;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(r->read(b));
+  const Status s = r->read(b);
+  ASSERT_FALSE(s);
+  EXPECT_FALSE(r->is_end());
+  EXPECT_NE(s.message().find("offset " + std::to_string(good_size)), std::string::npos) << s.message();
+  EXPECT_EQ(r->valid_bytes(), good_size);
+  std::remove(path.c_str());
+}
+
+TEST_F(ReplayTest, WriterRefusesBlocksTheReaderWouldReject) {
+  const std::string path = Path("refuse");
+  auto w = ReplayWriter::Create(path, 10).value();
+  EXPECT_FALSE(w->append(MakeBlock(0, 4, {0, 1}, 12)));  // other adc_bits
+  SampleBlock b = MakeBlock(0, 4, {0, 1}, 10);
+  b.codes[3] = 1024;
+  EXPECT_FALSE(w->append(b));
+  b = MakeBlock(0, 4, {0, 1}, 10);
+  b.codes.pop_back();
+  EXPECT_FALSE(w->append(b));
+  b = MakeBlock(0, 4, {}, 10);
+  EXPECT_FALSE(w->append(b));
+  b = MakeBlock(0, 4, {0}, 10);
+  b.conversion_ns = 0;
+  EXPECT_FALSE(w->append(b));
+  EXPECT_EQ(w->bytes_written(), replay::kHeaderSize);
+  EXPECT_TRUE(w->append(MakeBlock(0, 4, {0, 1}, 10)));
+  ASSERT_TRUE(w->close());
+  EXPECT_FALSE(w->append(MakeBlock(0, 4, {0, 1}, 10)));
+  EXPECT_FALSE(ReplayWriter::Create(path, 17).ok());
+  auto bad_dir = ReplayWriter::Create("/nonexistent-dir/x.replay", 12);
+  ASSERT_FALSE(bad_dir.ok());
+  EXPECT_NE(bad_dir.error().find("/nonexistent-dir/x.replay"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+// A finite source of canned blocks, to record.
+class CannedSource final : public SampleSource {
+ public:
+  explicit CannedSource(std::vector<SampleBlock> blocks) : blocks_(std::move(blocks)) {}
+  Status read(SampleBlock& block) override {
+    if (next_ == blocks_.size()) return Status::Error("canned: end");
+    block = blocks_[next_++];
+    return Status::Ok();
+  }
+  bool is_end() const override { return next_ == blocks_.size(); }
+  std::string describe() const override { return "canned"; }
+
+ private:
+  std::vector<SampleBlock> blocks_;
+  size_t next_ = 0;
+};
+
+TEST_F(ReplayTest, RecordingSourcePassesBlocksThroughAndRecordsThem) {
+  const std::string path = Path("recording");
+  std::vector<SampleBlock> blocks = {MakeBlock(0, 50, {0, 1, 2}), MakeBlock(1, 60, {0, 1, 2}, 12, 3)};
+  {
+    RecordingSource rec(std::make_unique<CannedSource>(blocks), ReplayWriter::Create(path, 12).value());
+    EXPECT_EQ(rec.describe(), "canned, recording to " + path);
+    SampleBlock b;
+    for (const auto& want : blocks) {
+      ASSERT_TRUE(rec.read(b));
+      ExpectSameBlock(b, want);
+    }
+    EXPECT_TRUE(rec.is_end());
+    EXPECT_FALSE(rec.read(b));
+    ASSERT_TRUE(rec.writer().close());
+  }
+  auto r = ReplaySource::Open(path).value();
+  SampleBlock b;
+  for (const auto& want : blocks) {
+    ASSERT_TRUE(r->read(b));
+    ExpectSameBlock(b, want);
+  }
+  EXPECT_FALSE(r->read(b));
+  EXPECT_TRUE(r->is_end());
+  std::remove(path.c_str());
+}
+
+TEST_F(ReplayTest, RecordingSourceReportsWriteErrors) {
+  const std::string path = Path("recording_bits");
+  RecordingSource rec(std::make_unique<CannedSource>(std::vector<SampleBlock>{MakeBlock(0, 5, {0})}),
+                      ReplayWriter::Create(path, 10).value());  // 12-bit blocks into a 10-bit file
+  SampleBlock b;
+  const Status s = rec.read(b);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.message().find(path), std::string::npos);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace iw::source
