@@ -1,5 +1,8 @@
 #include "measure/phase_curve.h"
 
+#include <cmath>
+#include <cstdio>
+
 namespace iw::measure {
 namespace {
 
@@ -12,7 +15,38 @@ double lookup(const std::vector<double>& table, double level) {
   return lead;
 }
 
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 }  // namespace
+
+bool PhaseCurve::valid_table(const std::vector<double>& a, std::string* why) {
+  auto fail = [why](std::string text) {
+    if (why) *why = std::move(text);
+    return false;
+  };
+  if (a.empty()) return true;
+  if (a.size() % 2 == 0) {
+    return fail("has " + std::to_string(a.size()) +
+                " elements; expected an odd number: [lead, threshold, lead, ...]");
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!std::isfinite(a[i])) return fail("element " + std::to_string(i) + " is not a finite number");
+  }
+  for (std::size_t i = 1; i < a.size(); i += 2) {
+    if (a[i] < 0) {
+      return fail("threshold " + number(a[i]) + " (element " + std::to_string(i) + ") is negative");
+    }
+    if (i >= 3 && !(a[i] > a[i - 2])) {
+      return fail("thresholds must increase: " + number(a[i]) + " (element " + std::to_string(i) +
+                  ") follows " + number(a[i - 2]));
+    }
+  }
+  return true;
+}
 
 double PhaseCurve::lead_deg(double level, double hz) const {
   const std::vector<double>& table = hz < 55 ? p50 : p60;

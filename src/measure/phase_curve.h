@@ -4,6 +4,7 @@
 // a missing array falls back to the fixed phase.
 #pragma once
 
+#include <string>
 #include <vector>
 
 namespace iw::measure {
@@ -17,6 +18,13 @@ struct PhaseCurve {
   double lead_deg(double level, double hz) const;
   // True when the lead does not depend on the level (no arrays, or single-value arrays).
   bool is_constant() const { return p50.size() <= 1 && p60.size() <= 1; }
+
+  // True when `table` is empty or of the form [phi0, t1, phi1, ...]: an odd number of finite
+  // elements with strictly increasing, non-negative thresholds. Otherwise false, and `why`
+  // (when given) says what is wrong.
+  static bool valid_table(const std::vector<double>& table, std::string* why = nullptr);
+
+  bool operator==(const PhaseCurve&) const = default;
 };
 
 }  // namespace iw::measure

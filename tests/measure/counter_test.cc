@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "measure/bucket.h"
-#include "measure/phase_curve.h"
 
 namespace iw::measure {
 namespace {
@@ -60,16 +59,6 @@ TEST(Bucket, CountersAtAnInstantInsideTheLastSpan) {
   b.credit(1, 2, v);
   EXPECT_NEAR(b.counters_at(1.5).wh_import.value(), 1.5, 1e-12);
   EXPECT_NEAR(b.counters_at(1.5).seconds.value(), 1.5, 1e-12);
-}
-
-TEST(PhaseCurve, PicksTableByFrequencyAndLevel) {
-  PhaseCurve curve;
-  curve.fixed_deg = 2.3;
-  curve.p60 = {2.7, 4, 2.6, 8, 2.5};
-  EXPECT_DOUBLE_EQ(curve.lead_deg(1, 60), 2.7);
-  EXPECT_DOUBLE_EQ(curve.lead_deg(4, 60), 2.6);
-  EXPECT_DOUBLE_EQ(curve.lead_deg(100, 60), 2.5);
-  EXPECT_DOUBLE_EQ(curve.lead_deg(100, 50), 2.3);  // no p50: the fixed phase
 }
 
 }  // namespace

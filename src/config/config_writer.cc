@@ -1,0 +1,86 @@
+#include "config/config_writer.h"
+
+#include "config/json_reader.h"
+
+namespace iw::config {
+namespace {
+
+using detail::number_value;
+using detail::number_values;
+using nlohmann::json;
+
+json device_json(const Device& d) {
+  json j = d.extra;
+  j["name"] = d.name;
+  j["channels"] = d.channels;
+  if (d.refvolts) j["refvolts"] = number_value(*d.refvolts);
+  if (d.burden) j["burden"] = number_values(*d.burden);
+  if (d.chanaddr) j["chanaddr"] = *d.chanaddr;
+  if (d.chanaref) j["chanaref"] = *d.chanaref;
+  if (d.version) j["version"] = *d.version;
+  if (d.httpsproxy) j["httpsproxy"] = *d.httpsproxy;
+  return j;
+}
+
+json input_json(const Input& in) {
+  json j = in.extra;
+  j["channel"] = in.channel;
+  j["name"] = in.name;
+  j["type"] = to_string(in.type);
+  j["model"] = in.model;
+  j["cal"] = number_value(in.cal);
+  if (in.turns) j["turns"] = number_value(*in.turns);
+  j["phase"] = number_value(in.phase);
+  if (in.is_ct()) {
+    j["vchan"] = in.vchan;
+    if (in.vphase != 0) j["vphase"] = number_value(in.vphase);
+    // Input::vmult includes the x2 of `double`; the file holds the multiplier before it.
+    // Halving is exact in binary floating point, so the round trip is exact.
+    const double vmult = in.is_double ? in.vmult / 2 : in.vmult;
+    if (vmult != 1) j["vmult"] = number_value(vmult);
+  }
+  if (in.is_signed) j["signed"] = true;
+  if (in.is_double) j["double"] = true;
+  if (in.reverse) j["reverse"] = true;
+  return j;
+}
+
+}  // namespace
+
+json serialize(const Config& c) {
+  json j = c.sections;
+  if (c.format) j["format"] = *c.format;
+  j["timezone"] = number_value(c.timezone);
+  j["update"] = c.update;
+  if (c.logdays) j["logdays"] = *c.logdays;
+  if (c.derive3ph) j["derive3ph"] = *c.derive3ph;
+  j["device"] = device_json(c.device);
+  if (!c.dstrule.is_null()) j["dstrule"] = c.dstrule;
+  json inputs = json::array();
+  for (const auto& in : c.inputs) inputs.push_back(in ? input_json(*in) : json(nullptr));
+  j["inputs"] = std::move(inputs);
+  if (c.adc) {
+    json adc = {{"board", c.adc->board}};
+    if (!c.adc->spidev.empty()) adc["spidev"] = c.adc->spidev;
+    if (c.adc->spi_hz) adc["spi_hz"] = *c.adc->spi_hz;
+    j["adc"] = std::move(adc);
+  }
+  if (c.sampling != SamplingConfig{}) {
+    json s = {{"mode", source::to_string(c.sampling.mode)}};
+    if (c.sampling.conversions_per_second)
+      s["conversions_per_second"] = number_value(*c.sampling.conversions_per_second);
+    if (c.sampling.noise_floor_lsb) s["noise_floor_lsb"] = number_value(*c.sampling.noise_floor_lsb);
+    j["sampling"] = std::move(s);
+  }
+  if (c.sim) {
+    json s = json::object();
+    if (!c.sim->scenario.empty()) s["scenario"] = c.sim->scenario;
+    if (c.sim->seed) s["seed"] = *c.sim->seed;
+    j["sim"] = std::move(s);
+  }
+  return j;
+}
+
+std::string serialize_text(const Config& c, int indent) { return serialize(c).dump(indent) + "\n"; }
+
+}  // namespace iw::config

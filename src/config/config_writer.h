@@ -1,0 +1,22 @@
+// Config -> config.txt JSON, in the schema config_parser.h accepts.
+//
+// Round trip: parse_config(serialize(c)) == c for every c that parse_config produced.
+// Effective values are written back in the form the original UI writes them: `cal` as
+// computed (turns/burden), `vmult` without the x2 of `double`, the static `phase` copied
+// from the catalog. Catalog phase arrays are not written (they come from the catalog).
+// Verbatim sections and unknown keys are written back unchanged. Key order is JSON-object
+// order (sorted), as nlohmann::json keeps it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "config/config.h"
+
+namespace iw::config {
+
+nlohmann::json serialize(const Config& config);
+// serialize() as text, indented by `indent` spaces, with a final newline.
+std::string serialize_text(const Config& config, int indent = 2);
+
+}  // namespace iw::config

@@ -1,1 +1,0 @@
-// placeholder until config has sources
