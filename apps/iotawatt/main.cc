@@ -1,1 +1,82 @@
-int main() { return 0; }
+// iotawatt: the command line. `iotawatt --help` is the map.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/accuracy.h"
+#include "app/daemon.h"
+#include "app/version.h"
+#include "sim/scenarios.h"
+
+namespace {
+
+int run_accuracy_command(const std::string& adc, const std::string& mode, bool json,
+                         double creep_hours, double seconds, double switching_seconds) {
+  iw::app::AccuracyOptions options;
+  if (adc == "ideal") options.adcs = {iw::sim::AdcMode::kIdeal};
+  if (adc == "12bit") options.adcs = {iw::sim::AdcMode::kReal};
+  if (mode == "continuous") options.modes = {iw::source::SamplingMode::kContinuous};
+  if (mode == "roundrobin") options.modes = {iw::source::SamplingMode::kRoundRobin};
+  options.creep_hours = creep_hours;
+  options.seconds = seconds;
+  options.switching_seconds = switching_seconds;
+  options.progress = !json;
+  const auto results = iw::app::run_accuracy(options);
+  if (json) {
+    std::cout << iw::app::accuracy_json(results).dump(2) << "\n";
+  } else {
+    std::cout << iw::app::accuracy_table(results);
+  }
+  size_t failed = 0;
+  for (const auto& r : results) failed += r.pass ? 0 : 1;
+  if (!json) std::cout << (results.size() - failed) << " passed, " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"iotawatt: an open electricity monitor (IoTaWatt-compatible) for Linux"};
+  app.set_version_flag("--version", std::string(iw::app::kVersion));
+  app.require_subcommand(1);
+
+  iw::app::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run the daemon: sample, measure, serve the HTTP API");
+  run_cmd->add_option("--config", run.config_path, "config file (IoTaWatt config.txt schema)");
+  run_cmd->add_option("--data", run.data_dir, "data directory");
+  run_cmd->add_option("--http", run.http, "listen address HOST:PORT")->capture_default_str();
+  std::string scenarios;
+  for (const auto& s : iw::sim::scenario_names()) scenarios += (scenarios.empty() ? "" : ", ") + s;
+  run_cmd->add_option("--sim", run.sim_scenario, "simulator scenario: " + scenarios);
+  run_cmd->add_option("--speed", run.speed, "simulated seconds per second (0: as fast as possible)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--mode", run.mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin"}));
+  run_cmd->add_option("--replay", run.replay_path, "measure a recorded sample file");
+
+  std::string adc = "all", mode = "all";
+  bool json = false;
+  double creep_hours = 24, seconds = 20, switching_seconds = 600;
+  auto* acc = app.add_subcommand("accuracy", "Run the IEC 62053-21 style accuracy suite on the simulator");
+  acc->add_option("--adc", adc, "ADC model")->check(CLI::IsMember({"ideal", "12bit", "all"}));
+  acc->add_option("--mode", mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin", "all"}));
+  acc->add_flag("--json", json, "print one JSON object instead of a table");
+  acc->add_option("--creep-hours", creep_hours, "simulated hours of the creep test")->capture_default_str();
+  acc->add_option("--seconds", seconds, "simulated seconds per steady point")->capture_default_str();
+  acc->add_option("--switching-seconds", switching_seconds, "simulated seconds of the switching-load test")
+      ->capture_default_str();
+
+  iw::app::RecordOptions record;
+  auto* rec = app.add_subcommand("record", "Record simulated ADC samples to a replay file");
+  rec->add_option("--sim", record.sim_scenario, "scenario")->capture_default_str();
+  rec->add_option("--seconds", record.seconds, "simulated seconds")->capture_default_str();
+  rec->add_option("--mode", record.mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin"}));
+  rec->add_option("--out", record.out, "replay file to write")->required();
+
+  CLI11_PARSE(app, argc, argv);
+  if (*run_cmd) return iw::app::run_daemon(run);
+  if (*acc) return run_accuracy_command(adc, mode, json, creep_hours, seconds, switching_seconds);
+  if (*rec) return iw::app::record_samples(record);
+  return 0;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Configures and builds one variant of iotawatt.
+#   scripts/build.sh            release build in build/
+#   scripts/build.sh asan       ASan+UBSan build in build-asan/ (tests only, no benchmarks)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+variant=${1:-release}
+jobs=$(nproc)
+case "$variant" in
+  release) dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  asan)    dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DIOTAWATT_SANITIZE=ON -DIOTAWATT_BENCH=OFF) ;;
+  *) echo "build.sh: unknown variant '$variant' (release or asan)" >&2; exit 2 ;;
+esac
+cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
+ninja -C "$dir" -j "$jobs"

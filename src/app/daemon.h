@@ -1,0 +1,33 @@
+// `iotawatt run`: the daemon. Loads and validates the config, picks the sample source (ADC
+// board from the config, a replay file, or the panel simulator), starts the sampling thread
+// and the HTTP server, and runs until SIGTERM or SIGINT.
+#pragma once
+
+#include <string>
+
+namespace iw::app {
+
+struct RunOptions {
+  std::string config_path;   // empty: the simulator's own config for its scenario
+  std::string data_dir;
+  std::string http = "127.0.0.1:8080";
+  std::string sim_scenario;  // empty: config's sim.scenario, else household-230v-50hz
+  std::string replay_path;   // replay a recorded sample file instead of sampling
+  std::string mode;          // continuous | roundrobin; empty: the config's
+  double speed = 1;          // simulator/replay only: simulated seconds per second; 0 unpaced
+};
+
+// Returns the process exit code: 0 after a clean stop, 2 when it refused to start.
+int run_daemon(const RunOptions& options);
+
+struct RecordOptions {
+  std::string sim_scenario = "household-230v-50hz";
+  std::string mode;
+  double seconds = 10;
+  std::string out;
+};
+
+// `iotawatt record`: writes `seconds` of simulated samples to a replay file.
+int record_samples(const RecordOptions& options);
+
+}  // namespace iw::app

@@ -1,0 +1,116 @@
+#include "app/sampler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "app/system_info.h"
+
+namespace iw::app {
+
+Sampler::Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSetup setup,
+                 SamplerOptions options)
+    : source_(std::move(source)),
+      engine_(std::move(setup)),
+      options_(options),
+      live_(engine_.channel_count()) {
+  engine_.set_checkpoints(1'000'000'000, [this](const measure::Checkpoint& cp) { on_checkpoint(cp); });
+}
+
+Sampler::~Sampler() { stop(); }
+
+void Sampler::start() {
+  stop_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Sampler::stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+SamplerSnapshot Sampler::snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return published_;
+}
+
+void Sampler::run() {
+  auto log = spdlog::get("sampler");
+  measure::SampleBlock block;
+  while (!stop_) {
+    Status st = source_->read(block);
+    if (!st.ok()) {
+      if (source_->is_end()) {
+        spdlog::info("sampler: source finished: {}", st.message());
+        break;
+      }
+      if (error_ != st.message()) spdlog::error("sampler: {}", st.message());
+      error_ = st.message();
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
+    error_.clear();
+    if (options_.paced && options_.speed > 0) pace(block);
+    engine_.process(block);
+  }
+  finished_ = true;
+}
+
+void Sampler::pace(const measure::SampleBlock& block) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!anchored_) {
+    anchored_ = true;
+    wall0_ = now;
+    source0_ns_ = block.start_ns;
+    return;
+  }
+  const double source_s = (block.end_ns() - static_cast<double>(source0_ns_)) * 1e-9;
+  const auto target = wall0_ + std::chrono::nanoseconds(
+                                   static_cast<int64_t>(source_s / options_.speed * 1e9));
+  // Sleep in short steps so stop() is never delayed by a slow speed.
+  while (!stop_ && std::chrono::steady_clock::now() < target) {
+    std::this_thread::sleep_until(std::min(target, std::chrono::steady_clock::now() +
+                                                       std::chrono::milliseconds(100)));
+  }
+}
+
+void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
+  live_.update(cp.counters);
+  const auto wall = std::chrono::steady_clock::now();
+  const double cpu = thread_cpu_seconds();
+  const double process_cpu = process_cpu_seconds();
+  const measure::EngineStats& stats = *cp.stats;
+
+  SamplerSnapshot snap;
+  snap.time_ns = cp.time_ns;
+  snap.counters = cp.counters;
+  snap.last_cycle = *cp.live;
+  snap.stats = stats;
+  snap.values.resize(cp.counters.size());
+  for (size_t ch = 0; ch < cp.counters.size(); ++ch) snap.values[ch] = live_.value(ch);
+  if (last_cp_ns_ > 0) {
+    const double dt = static_cast<double>(cp.time_ns - last_cp_ns_) * 1e-9;
+    const double wall_dt = std::chrono::duration<double>(wall - last_cp_wall_).count();
+    snap.conversions_per_second = static_cast<double>(stats.conversions - last_conversions_) / dt;
+    snap.channel_cycles_per_second =
+        static_cast<double>(stats.channel_cycles - last_channel_cycles_) / dt;
+    if (wall_dt > 0) {
+      snap.sampler_cpu_percent = 100.0 * (cpu - last_cpu_s_) / wall_dt;
+      snap.process_cpu_percent = 100.0 * (process_cpu - last_process_cpu_s_) / wall_dt;
+    }
+  }
+  snap.error = error_;
+  last_cp_ns_ = cp.time_ns;
+  last_conversions_ = stats.conversions;
+  last_channel_cycles_ = stats.channel_cycles;
+  last_cpu_s_ = cpu;
+  last_process_cpu_s_ = process_cpu;
+  last_cp_wall_ = wall;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    published_ = std::move(snap);
+  }
+  if (listener_) listener_(cp);
+}
+
+}  // namespace iw::app

@@ -1,0 +1,93 @@
+// The sampling thread: reads blocks from a source, feeds the measurement engine, and every
+// second publishes a snapshot for readers on other threads. It never waits on I/O other than
+// its own source, and readers hold its lock only to copy a snapshot.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/live_values.h"
+#include "measure/engine.h"
+#include "source/sample_source.h"
+
+namespace iw::app {
+
+struct SamplerOptions {
+  // Simulated sources only: simulated seconds per wall-clock second; 0 runs unpaced.
+  double speed = 1;
+  bool paced = true;  // false for sources that pace themselves (a real ADC)
+};
+
+struct SamplerSnapshot {
+  int64_t time_ns = 0;  // source clock instant of the checkpoint
+  std::vector<measure::ChannelCounters> counters;
+  std::vector<measure::ChannelLive> last_cycle;
+  std::vector<LiveValue> values;  // damped one-second averages
+  measure::EngineStats stats;
+  double conversions_per_second = 0;        // source-clock rate over the last second
+  double channel_cycles_per_second = 0;     // all channels
+  double sampler_cpu_percent = 0;           // sampling thread, wall-clock based
+  double process_cpu_percent = 0;           // whole daemon, wall-clock based
+  std::string error;                        // last source error, empty when healthy
+};
+
+class Sampler {
+ public:
+  // Called on the sampling thread at every one-second checkpoint, after the snapshot is
+  // published. Must not block (the datalog hands records to its own thread).
+  using CheckpointListener = std::function<void(const measure::Checkpoint&)>;
+
+  Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSetup setup,
+          SamplerOptions options);
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  void set_listener(CheckpointListener listener) { listener_ = std::move(listener); }
+  void start();
+  void stop();
+  bool finished() const { return finished_; }
+
+  SamplerSnapshot snapshot() const;
+  std::string source_description() const { return source_->describe(); }
+
+ private:
+  void run();
+  void on_checkpoint(const measure::Checkpoint& cp);
+  void pace(const measure::SampleBlock& block);
+
+  std::unique_ptr<source::SampleSource> source_;
+  measure::Engine engine_;
+  SamplerOptions options_;
+  LiveValues live_;
+  CheckpointListener listener_;
+
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> finished_{false};
+
+  // Pacing anchor: wall clock (steady) and source clock at the first block.
+  bool anchored_ = false;
+  std::chrono::steady_clock::time_point wall0_;
+  int64_t source0_ns_ = 0;
+
+  // Rates between checkpoints.
+  int64_t last_cp_ns_ = 0;
+  uint64_t last_conversions_ = 0;
+  uint64_t last_channel_cycles_ = 0;
+  double last_cpu_s_ = 0;
+  double last_process_cpu_s_ = 0;
+  std::chrono::steady_clock::time_point last_cp_wall_;
+
+  mutable std::mutex mu_;
+  SamplerSnapshot published_;  // guarded by mu_
+  std::string error_;          // sampling thread only; copied into snapshots
+};
+
+}  // namespace iw::app

@@ -1,0 +1,80 @@
+#include "app/status_model.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "app/version.h"
+
+namespace iw::app {
+namespace {
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+StatusContext::StatusContext(const config::Config& config, std::string source, std::string mode)
+    : config_(config),
+      source_(std::move(source)),
+      mode_(std::move(mode)),
+      network_(network_identity()),
+      start_time_(unix_now()) {}
+
+server::StatusModel StatusContext::build(const SamplerSnapshot& snap) const {
+  server::StatusModel m;
+  m.device_name = config_.device.name;
+  m.timediff_minutes = static_cast<int>(std::lround(config_.timezone * 60));
+  m.allow_dst = !config_.dstrule.is_null();
+  m.update_class = config_.update;
+  m.version = kVersion;
+  m.start_time = start_time_;
+  m.current_time = unix_now();
+  m.cyclerate = snap.stats.samples_per_cycle;
+  m.chanrate = snap.channel_cycles_per_second;
+  m.free_bytes = available_memory_bytes();
+  m.mac = network_.mac;
+  m.ip = network_.ip;
+  m.connect_time = start_time_;
+
+  server::SamplingStatus& s = m.sampling;
+  s.mode = mode_;
+  s.source = source_;
+  s.conversions_per_second = snap.conversions_per_second;
+  s.cpu_percent = snap.process_cpu_percent;
+  s.sampler_cpu_percent = snap.sampler_cpu_percent;
+  s.dropped_cycles = snap.stats.dropped_cycles;
+  s.restarts = snap.stats.restarts;
+
+  size_t active = 0;
+  for (size_t ch = 0; ch < config_.inputs.size(); ++ch) {
+    const config::Input* in = config_.input(static_cast<int>(ch));
+    if (in == nullptr) continue;
+    ++active;
+    server::InputStatus is;
+    is.channel = static_cast<int>(ch);
+    is.name = in->name;
+    is.is_voltage = in->is_vt();
+    if (ch < snap.values.size()) {
+      const LiveValue& v = snap.values[ch];
+      const measure::ChannelLive& last = snap.last_cycle[ch];
+      is.volts = v.volts;
+      is.hz = v.hz;
+      is.watts = v.watts;
+      is.va = v.va;
+      is.amps = v.amps;
+      is.pf = v.pf();
+      is.phase = last.lead_deg;
+      is.last_phase = last.last_phase_deg;
+      is.reversed = last.reversed;
+      if (in->is_vt() && m.frequency == 0) m.frequency = v.hz;
+    }
+    m.inputs.push_back(is);
+  }
+  if (active > 0) s.channel_cycles_per_second = snap.channel_cycles_per_second / static_cast<double>(active);
+  return m;
+}
+
+}  // namespace iw::app

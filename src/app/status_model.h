@@ -1,0 +1,30 @@
+// Builds the /status model from the config and the sampler's latest snapshot.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/sampler.h"
+#include "app/system_info.h"
+#include "config/config.h"
+#include "server/status.h"
+
+namespace iw::app {
+
+class StatusContext {
+ public:
+  StatusContext(const config::Config& config, std::string source, std::string mode);
+
+  // Thread-safe: reads only what was fixed at construction and the snapshot it is given.
+  server::StatusModel build(const SamplerSnapshot& snapshot) const;
+  const std::string& mode() const { return mode_; }
+
+ private:
+  const config::Config& config_;
+  std::string source_;
+  std::string mode_;
+  NetworkIdentity network_;
+  int64_t start_time_ = 0;
+};
+
+}  // namespace iw::app
