@@ -20,6 +20,9 @@
 namespace iw::sim {
 
 // Lead in degrees from a table at `level`. REQUIRES: !table.empty().
+// The simulator keeps its own table lookup rather than using measure::PhaseCurve on purpose:
+// the sensor model is the ground truth, and sharing the engine's code would hide a lookup bug
+// from the accuracy suite.
 double table_lead(const std::vector<double>& table, double level);
 double lead_deg(double static_deg, const std::vector<double>& p50, const std::vector<double>& p60,
                 double level, double hz);
