@@ -103,7 +103,9 @@ using source::SamplingMode;
 struct SamplingConfig {
   SamplingMode mode = SamplingMode::kContinuous;
   std::optional<double> conversions_per_second;
-  std::optional<double> noise_floor_lsb;  // |code - bias| at or below this counts as 0
+  // No-load threshold: a CT cycle below this many 12-bit counts rms of current records 0 W
+  // (src/measure/README.md). Absent: the engine default, 2.0.
+  std::optional<double> noise_floor_lsb;
   bool operator==(const SamplingConfig&) const = default;
 };
 

@@ -97,3 +97,26 @@ TEST(Daemon, RefusesAnUnknownScenarioListingTheKnownOnes) {
 
 }  // namespace
 }  // namespace iw
+
+namespace iw {
+namespace {
+
+TEST(Daemon, ReplaysARecordedSampleFile) {
+  const std::string file = TempPath("household.iwr");
+  DaemonProcess recorder({"record", "--sim", "household-230v-50hz", "--seconds", "3", "--out", file},
+                         TempPath("record.log"));
+  ASSERT_EQ(recorder.wait(std::chrono::seconds(60)), 0) << recorder.log();
+  const int port = testing::free_port();
+  DaemonProcess daemon({"run", "--replay", file, "--sim", "household-230v-50hz", "--speed", "1",
+                        "--http", "127.0.0.1:" + std::to_string(port)},
+                       TempPath("replay.log"));
+  const json status = WaitForStatus(port, 20);
+  ASSERT_TRUE(status.contains("inputs")) << daemon.log();
+  EXPECT_NEAR(status["inputs"][0]["Vrms"].get<double>(), 230, 15);
+  EXPECT_NE(status["stats"]["sampling"]["source"].get<std::string>().find("replay"), std::string::npos)
+      << status.dump();
+  EXPECT_EQ(daemon.stop(SIGTERM), 0) << daemon.log();
+}
+
+}  // namespace
+}  // namespace iw

@@ -182,12 +182,12 @@ TEST(Mcp3x08Source, IotaWattV5MapsInputs8To14ToChip1Pins1To7) {
   }
   // Calls switch chip within every frame: one per chip run.
   EXPECT_EQ(rig->source->last_timing().calls, 2u * 64);
-  // With back-to-back calls the uniform model is exact even across chips.
+  // Back-to-back calls: the measured slot offsets come out uniform, and exact.
   ExpectCodesMatchDeclaredInstants(*rig, block);
 }
 
-// When each chip converted each slot of each frame, from the emulators' logs: a scan whose
-// chips run in scan order, each log holding its chip's conversions in order.
+// When the emulated chips really converted each conversion of the block (codes[k] order),
+// matched in order from their logs, which must hold just this block. Checks pins and codes.
 std::vector<int64_t> TrueInstants(const Rig& rig, const measure::SampleBlock& block) {
   std::vector<size_t> next(rig.chips.size(), 0);
   std::vector<int64_t> t(block.codes.size());
