@@ -9,7 +9,10 @@
 namespace iw::source::replay {
 
 inline constexpr char kMagic[8] = {'I', 'W', 'R', 'E', 'P', 'L', 'A', 'Y'};
-inline constexpr uint32_t kVersion = 1;
+// Version 2 is written; versions 1 and 2 are read. Version 1 blocks have no flags byte and
+// no slot offsets (they read back with slot_offset_ns empty).
+inline constexpr uint32_t kVersion = 2;
+inline constexpr uint32_t kOldestVersion = 1;
 
 // magic 8 | u32 version | u8 adc_bits | 3 reserved | u32 CRC-32 of the 16 bytes before.
 inline constexpr size_t kHeaderSize = 20;
@@ -18,11 +21,21 @@ inline constexpr size_t kHeaderCrcOffset = 16;
 // Block: u32 length L | payload (L bytes) | u32 CRC-32 of length and payload.
 inline constexpr size_t kLengthSize = 4;
 inline constexpr size_t kCrcSize = 4;
-// Payload: i64 start_ns | f64 conversion_ns | u16 slots | u32 frames | scan | codes.
-inline constexpr size_t kPayloadFixed = 8 + 8 + 2 + 4;
+// Payload, version 1: i64 start_ns | f64 conversion_ns | u16 slots | u32 frames | scan | codes.
+// Version 2 adds u8 flags after frames and, when kFlagSlotOffsets is set, f64 slot offsets
+// (one per slot) after the scan:
+//   i64 start_ns | f64 conversion_ns | u16 slots | u32 frames | u8 flags | scan | [offsets] | codes.
+inline constexpr size_t kPayloadFixedV1 = 8 + 8 + 2 + 4;
+inline constexpr size_t kFlagsOffset = kPayloadFixedV1;  // v2 only
+inline constexpr size_t kPayloadFixedV2 = kPayloadFixedV1 + 1;
+inline constexpr uint8_t kFlagSlotOffsets = 0x01;
+inline constexpr uint8_t kKnownFlags = kFlagSlotOffsets;
 inline constexpr uint32_t kMaxPayload = 64u << 20;
 
-inline size_t payload_size(size_t slots, size_t frames) { return kPayloadFixed + slots + 2 * slots * frames; }
+inline size_t payload_fixed(uint32_t version) { return version >= 2 ? kPayloadFixedV2 : kPayloadFixedV1; }
+inline size_t payload_size(uint32_t version, size_t slots, size_t frames, bool slot_offsets) {
+  return payload_fixed(version) + slots + (slot_offsets ? 8 * slots : 0) + 2 * slots * frames;
+}
 
 inline void put_u16(uint8_t* p, uint16_t v) {
   p[0] = static_cast<uint8_t>(v);

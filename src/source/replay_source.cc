@@ -34,9 +34,9 @@ Result<std::unique_ptr<ReplaySource>> ReplaySource::Open(const std::string& path
     return fail("not an iotawatt replay file (bad magic)");
   }
   const uint32_t version = replay::get_u32(header + 8);
-  if (version != replay::kVersion) {
-    return fail("format version " + std::to_string(version) + " is not supported (this build reads " +
-                std::to_string(replay::kVersion) + ")");
+  if (version < replay::kOldestVersion || version > replay::kVersion) {
+    return fail("format version " + std::to_string(version) + " is not supported (this build reads versions " +
+                std::to_string(replay::kOldestVersion) + " to " + std::to_string(replay::kVersion) + ")");
   }
   if (replay::get_u32(header + replay::kHeaderCrcOffset) !=
       crc32(std::span<const uint8_t>(header, replay::kHeaderCrcOffset))) {
@@ -44,11 +44,11 @@ Result<std::unique_ptr<ReplaySource>> ReplaySource::Open(const std::string& path
   }
   const int adc_bits = header[12];
   if (adc_bits < 1 || adc_bits > 16) return fail("adc_bits " + std::to_string(adc_bits) + " is not in 1..16");
-  return std::unique_ptr<ReplaySource>(new ReplaySource(path, f, adc_bits));
+  return std::unique_ptr<ReplaySource>(new ReplaySource(path, f, version, adc_bits));
 }
 
-ReplaySource::ReplaySource(std::string path, std::FILE* file, int adc_bits)
-    : path_(std::move(path)), file_(file), adc_bits_(adc_bits), offset_(replay::kHeaderSize) {}
+ReplaySource::ReplaySource(std::string path, std::FILE* file, uint32_t version, int adc_bits)
+    : path_(std::move(path)), file_(file), version_(version), adc_bits_(adc_bits), offset_(replay::kHeaderSize) {}
 
 ReplaySource::~ReplaySource() { std::fclose(file_); }
 
@@ -80,7 +80,7 @@ Status ReplaySource::next(measure::SampleBlock& block) {
     return damaged("torn block" + at + ": file ends after " + std::to_string(got) + " bytes of the length field");
   }
   const uint32_t length = replay::get_u32(length_bytes);
-  if (length > replay::kMaxPayload || length < replay::payload_size(1, 1)) {
+  if (length > replay::kMaxPayload || length < replay::payload_size(version_, 1, 1, false)) {
     return damaged("corrupt block" + at + ": implausible length " + std::to_string(length));
   }
   const size_t want = size_t{length} + replay::kCrcSize;
@@ -102,19 +102,35 @@ Status ReplaySource::next(measure::SampleBlock& block) {
   const double conversion_ns = replay::get_f64(q + 8);
   const size_t slots = replay::get_u16(q + 16);
   const size_t frames = replay::get_u32(q + 18);
-  if (slots == 0 || frames == 0 || replay::payload_size(slots, frames) != length) {
+  const uint8_t flags = version_ >= 2 ? q[replay::kFlagsOffset] : 0;
+  if ((flags & ~replay::kKnownFlags) != 0) {
+    return damaged("corrupt block" + at + ": unknown flags " + std::to_string(flags) +
+                   " (only bit 0, slot offsets, is defined)");
+  }
+  const bool has_offsets = (flags & replay::kFlagSlotOffsets) != 0;
+  if (slots == 0 || frames == 0 || replay::payload_size(version_, slots, frames, has_offsets) != length) {
     return damaged("corrupt block" + at + ": " + std::to_string(slots) + " slots x " + std::to_string(frames) +
                    " frames do not fill " + std::to_string(length) + " bytes");
   }
   if (!(conversion_ns > 0) || !std::isfinite(conversion_ns)) {
     return damaged("corrupt block" + at + ": conversion_ns is not a positive number");
   }
-  q += replay::kPayloadFixed;
+  q += replay::payload_fixed(version_);
   block.start_ns = start_ns;
   block.conversion_ns = conversion_ns;
   block.adc_bits = adc_bits_;
   block.scan.assign(q, q + slots);
   q += slots;
+  block.slot_offset_ns.clear();
+  if (has_offsets) {
+    block.slot_offset_ns.resize(slots);
+    for (size_t s = 0; s < slots; ++s, q += 8) {
+      block.slot_offset_ns[s] = replay::get_f64(q);
+      if (!std::isfinite(block.slot_offset_ns[s])) {
+        return damaged("corrupt block" + at + ": slot offset " + std::to_string(s) + " is not a finite number");
+      }
+    }
+  }
   block.codes.resize(slots * frames);
   const uint32_t limit = 1u << adc_bits_;
   for (size_t i = 0; i < block.codes.size(); ++i, q += 2) {

@@ -18,8 +18,8 @@ namespace iw::source {
 
 class ReplaySource final : public SampleSource {
  public:
-  // Opens the file and checks its header (empty file, wrong magic, unknown version, bad
-  // header CRC are errors).
+  // Opens the file and checks its header (empty file, wrong magic, a version other than 1 or
+  // 2, bad header CRC are errors).
   static Result<std::unique_ptr<ReplaySource>> Open(const std::string& path);
   ~ReplaySource() override;
   ReplaySource(const ReplaySource&) = delete;
@@ -32,6 +32,8 @@ class ReplaySource final : public SampleSource {
   std::string describe() const override;
 
   int adc_bits() const { return adc_bits_; }
+  // The file's format version (1 or 2); version 1 blocks read back with slot_offset_ns empty.
+  uint32_t version() const { return version_; }
   uint64_t blocks_read() const { return blocks_; }
   // Offset just past the last good block (the header size before any block was read).
   uint64_t valid_bytes() const { return offset_; }
@@ -39,12 +41,13 @@ class ReplaySource final : public SampleSource {
   const Status& stopped() const { return stop_; }
 
  private:
-  ReplaySource(std::string path, std::FILE* file, int adc_bits);
+  ReplaySource(std::string path, std::FILE* file, uint32_t version, int adc_bits);
   Status next(measure::SampleBlock& block);
   Status damaged(const std::string& what);
 
   std::string path_;
   std::FILE* file_;
+  uint32_t version_;
   int adc_bits_;
   uint64_t offset_;
   uint64_t blocks_ = 0;

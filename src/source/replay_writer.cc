@@ -69,8 +69,16 @@ Status ReplayWriter::append(const measure::SampleBlock& block) {
                   std::to_string(slots));
   }
   if (!(block.conversion_ns > 0) || !std::isfinite(block.conversion_ns)) return refuse("conversion_ns must be > 0");
+  const bool has_offsets = !block.slot_offset_ns.empty();
+  if (has_offsets && block.slot_offset_ns.size() != slots) {
+    return refuse(std::to_string(block.slot_offset_ns.size()) + " slot offsets for " + std::to_string(slots) +
+                  " slots");
+  }
+  for (double offset : block.slot_offset_ns) {
+    if (!std::isfinite(offset)) return refuse("slot offset is not a finite number");
+  }
   const size_t frames = block.frames();
-  const size_t payload = replay::payload_size(slots, frames);
+  const size_t payload = replay::payload_size(replay::kVersion, slots, frames, has_offsets);
   if (frames > 0xFFFFFFFFu || payload > replay::kMaxPayload) return refuse("larger than 64 MiB");
   const uint32_t limit = 1u << adc_bits_;
   for (uint16_t code : block.codes) {
@@ -85,9 +93,14 @@ Status ReplayWriter::append(const measure::SampleBlock& block) {
   replay::put_f64(q + 8, block.conversion_ns);
   replay::put_u16(q + 16, static_cast<uint16_t>(slots));
   replay::put_u32(q + 18, static_cast<uint32_t>(frames));
-  q += replay::kPayloadFixed;
+  q[replay::kFlagsOffset] = has_offsets ? replay::kFlagSlotOffsets : 0;
+  q += replay::kPayloadFixedV2;
   std::memcpy(q, block.scan.data(), slots);
   q += slots;
+  for (double offset : block.slot_offset_ns) {
+    replay::put_f64(q, offset);
+    q += 8;
+  }
   for (uint16_t code : block.codes) {
     replay::put_u16(q, code);
     q += 2;

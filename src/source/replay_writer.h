@@ -1,4 +1,5 @@
-// Appends SampleBlocks to a replay file (format: REPLAY_FORMAT.md).
+// Appends SampleBlocks to a replay file (format: REPLAY_FORMAT.md; always writes the current
+// version, replay::kVersion).
 #pragma once
 
 #include <cstdint>
@@ -19,9 +20,10 @@ class ReplayWriter {
   ReplayWriter(const ReplayWriter&) = delete;
   ReplayWriter& operator=(const ReplayWriter&) = delete;
 
-  // Writes one block with a single write(). Refuses blocks the reader would reject (other
-  // adc_bits, empty scan, partial frame, bad conversion_ns, code out of range); the file is
-  // unchanged then. After a failed write the file may end in a torn block.
+  // Writes one block (format version 2, slot_offset_ns included) with a single write().
+  // Refuses blocks the reader would reject (other adc_bits, empty scan, partial frame, bad
+  // conversion_ns, code out of range, slot_offset_ns neither empty nor one finite value per
+  // slot); the file is unchanged then. After a failed write the file may end in a torn block.
   Status append(const measure::SampleBlock& block);
   // fdatasync: everything appended so far survives a crash.
   Status sync();
