@@ -208,3 +208,40 @@ TEST(Engine, UsesMeasuredSlotOffsetsWhenConversionsAreUneven) {
 
 }  // namespace
 }  // namespace iw::measure
+
+namespace iw::measure {
+namespace {
+
+TEST(Engine, SeveralVoltageReferencesEachWithTheirCts) {
+  // Direct three-phase: VTs on inputs 0 and 2 (phase B lags A by 120 degrees), a resistive
+  // CT on each phase referenced to its own VT.
+  EngineSetup setup;
+  setup.channels.resize(4);
+  for (int vt : {0, 2}) {
+    setup.channels[static_cast<size_t>(vt)].kind = ChannelKind::kVoltage;
+    setup.channels[static_cast<size_t>(vt)].units_per_count = kVoltsPerCount;
+  }
+  for (int ct : {1, 3}) {
+    auto& c = setup.channels[static_cast<size_t>(ct)];
+    c.kind = ChannelKind::kCurrent;
+    c.units_per_count = kAmpsPerCount;
+    c.vt = ct - 1;
+  }
+  Engine engine(setup);
+  Synth synth;
+  synth.scan = {0, 2, 1, 3};
+  synth.waves = {Wave{16000, 0, 0}, Wave{8000, 0, 0}, Wave{16000, -120, 0}, Wave{4000, -120, 0}};
+  std::vector<int64_t> seen;
+  engine.set_checkpoints(500'000'000, [&](const Checkpoint& cp) { seen.push_back(cp.time_ns); });
+  Feed(engine, synth, 3.0);
+  EXPECT_NEAR(engine.live(1).values.watts, 2500, 0.5);
+  EXPECT_NEAR(engine.live(3).values.watts, 1250, 0.5);
+  EXPECT_NEAR(engine.live(2).values.volts, 200 / std::sqrt(2), 1e-3);
+  EXPECT_GE(seen.size(), 4u);  // checkpoints keep coming with two lanes out of phase
+  const double seconds1 = engine.counters(1).seconds.value();
+  const double seconds3 = engine.counters(3).seconds.value();
+  EXPECT_NEAR(seconds1, seconds3, 0.02);  // both lanes credited up to about the same time
+}
+
+}  // namespace
+}  // namespace iw::measure
