@@ -1,19 +1,51 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the release build (including the
-# accuracy suite) and the ASan+UBSan build. Exits non-zero when any test fails.
-set -euo pipefail
+# full accuracy suite) and the ASan+UBSan build. Exits non-zero when any test fails; the
+# last line sums both runs as "tests: N passed, N failed".
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh || exit 1
 status=0
+passed=0
+failed=0
+
+# Runs ctest in build dir $1 with the remaining arguments and adds its counts to the totals.
+run_ctest() {
+  local dir=$1
+  shift
+  local log
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure "$@") 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local line
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
+  if [ -n "$line" ]; then
+    local total fail
+    fail=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+    total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
+    passed=$((passed + total - fail))
+    failed=$((failed + fail))
+  else
+    failed=$((failed + 1))  # ctest itself did not run
+  fi
+  rm -f "$log"
+  [ "$rc" -eq 0 ] || status=1
+}
 
 echo "== release build"
-bash scripts/build.sh release
-(cd build && ctest --output-on-failure --timeout 1200 -j 2) || status=1
+if bash scripts/build.sh release; then
+  run_ctest build --timeout 1800 -j 2
+else
+  echo "test.sh: release build FAILED"; status=1; failed=$((failed + 1))
+fi
 
 echo "== ASan+UBSan build"
-bash scripts/build.sh asan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure --timeout 1800 -j 2 -LE slow) || status=1
+if bash scripts/build.sh asan; then
+  run_ctest build-asan --timeout 1800 -j 2 -LE slow
+else
+  echo "test.sh: ASan build FAILED"; status=1; failed=$((failed + 1))
+fi
 
-if [ "$status" -ne 0 ]; then echo "test.sh: FAILED"; else echo "test.sh: all tests passed"; fi
+echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
