@@ -1,0 +1,284 @@
+// Opening, recovery, segment table, info and retention of a Log. append(): writer.cc; reads:
+// reader.cc.
+#include "datalog/log.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <mutex>
+
+#include "datalog/format.h"
+#include "datalog/segment.h"
+
+namespace iw::datalog {
+
+namespace {
+
+Result<std::vector<std::string>> ListDir(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return ErrnoStatus("cannot list", dir, errno);
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Status MakeDirs(const std::string& dir) {
+  std::string path;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = dir.find('/', pos + 1);
+    path = dir.substr(0, pos);
+    if (path.empty()) continue;
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+      return ErrnoStatus("cannot create directory", path, errno);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Log::Log(std::string dir, LogOptions options, bool writable, int lock_fd)
+    : dir_(std::move(dir)), options_(std::move(options)), writable_(writable), lock_fd_(lock_fd) {}
+
+Log::~Log() {
+  if (writable_ && current_ && unsynced_) (void)current_.seg->sync();
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions& options) {
+  if (options.interval_s <= 0 || options.span_slots <= 0 || options.sync_interval_s < 0 ||
+      options.interval_s > UINT32_MAX || options.span_slots > UINT32_MAX) {
+    return Status::Error("datalog " + dir + ": bad options (interval, span or sync interval)");
+  }
+  if (options.layout.size() > format::kMaxChannels) {
+    return Status::Error("datalog " + dir + ": more than 255 channels");
+  }
+  Status st = MakeDirs(dir);
+  if (!st.ok()) return st;
+  const std::string lock_path = dir + "/LOCK";
+  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return ErrnoStatus("cannot open", lock_path, errno);
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(lock_fd);
+    if (err == EWOULDBLOCK) {
+      return Status::Error("datalog " + dir + " is in use by another writer (LOCK held)");
+    }
+    return ErrnoStatus("cannot lock", lock_path, err);
+  }
+  std::unique_ptr<Log> log(new Log(dir, options, true, lock_fd));
+  st = log->load_segments();
+  if (!st.ok()) return st;
+  st = log->recover_last();
+  if (!st.ok()) return st;
+  log->last_sync_time_ = log->last_time_.load();
+  return log;
+}
+
+Result<std::unique_ptr<Log>> Log::OpenReadOnly(const std::string& dir) {
+  struct stat st_buf;
+  if (::stat(dir.c_str(), &st_buf) != 0) return ErrnoStatus("cannot open datalog", dir, errno);
+  LogOptions options;
+  options.interval_s = 0;
+  options.span_slots = 0;
+  std::unique_ptr<Log> log(new Log(dir, options, false, -1));
+  Status st = log->load_segments();
+  if (!st.ok()) return st;
+  st = log->recover_last();
+  if (!st.ok()) return st;
+  return log;
+}
+
+Status Log::load_segments() {
+  auto names = ListDir(dir_);
+  if (!names.ok()) return names.status();
+  std::map<int64_t, std::shared_ptr<Segment>> segments;
+  std::vector<std::string> bad;
+  for (const std::string& name : names.value()) {
+    const std::string path = dir_ + "/" + name;
+    if (name.ends_with(format::kTmpSuffix)) {
+      // A segment whose creation did not finish: it holds a header at most, never a record.
+      if (writable_) ::unlink(path.c_str());
+      continue;
+    }
+    int64_t start = 0;
+    if (!format::ParseSegmentName(name, &start)) continue;
+    bool bad_header = false;
+    auto seg = Segment::Open(path, writable_, 0, &bad_header);
+    if (!seg.ok()) {
+      if (!bad_header) return seg.status();
+      if (writable_) {
+        const std::string aside = path + std::string(format::kDamagedSuffix);
+        if (::rename(path.c_str(), aside.c_str()) != 0) {
+          return ErrnoStatus("cannot rename damaged segment to " + aside + ":", path, errno);
+        }
+        bad.push_back(seg.error() + " (renamed to " + aside + ")");
+      } else {
+        bad.push_back(seg.error() + " (skipped)");
+      }
+      continue;
+    }
+    segments.emplace(start, std::move(seg.value()));
+  }
+  if (writable_ && !bad.empty()) {
+    Status st = SyncDir(dir_);
+    if (!st.ok()) return st;
+  }
+  // All segments of a log share interval and span.
+  for (const auto& [start, seg] : segments) {
+    if (options_.interval_s == 0) {
+      options_.interval_s = seg->interval();
+    } else if (seg->interval() != options_.interval_s) {
+      return Status::Error("datalog " + dir_ + ": segment " + seg->path() + " has interval " +
+                           std::to_string(seg->interval()) + " s, the log " +
+                           std::to_string(options_.interval_s) + " s; open it with its interval");
+    }
+  }
+  if (options_.span_slots == 0) {
+    for (const auto& [start, seg] : segments) {
+      options_.span_slots = std::max(options_.span_slots, seg->slot_count());
+    }
+  } else {
+    const int64_t span_s = options_.span_slots * options_.interval_s;
+    for (const auto& [start, seg] : segments) {
+      if (start / span_s != (seg->end() - 1) / span_s) {
+        return Status::Error("datalog " + dir_ + ": segment " + seg->path() +
+                             " does not fit a span of " + std::to_string(options_.span_slots) +
+                             " slots; open it with the span it was written with");
+      }
+    }
+  }
+  std::unique_lock lock(mu_);
+  segments_ = std::move(segments);
+  set_aside_ = std::move(bad);
+  return Status::Ok();
+}
+
+Status Log::recover_last() {
+  auto last = search_back(INT64_MAX / 2, INT64_MAX);
+  if (!last.ok()) return last.status();
+  last_time_.store(last.value() ? last.value()->time : kNone);
+  return Status::Ok();
+}
+
+Log::SegRef Log::ref_of(std::map<int64_t, std::shared_ptr<Segment>>::const_iterator it) const {
+  SegRef ref{it->second, it->second->end()};
+  auto next = std::next(it);
+  if (next != segments_.end()) ref.end = std::min(ref.end, next->first);
+  return ref;
+}
+
+Log::SegRef Log::segment_at_or_before(int64_t t) const {
+  std::shared_lock lock(mu_);
+  auto it = segments_.upper_bound(t);
+  if (it == segments_.begin()) return {};
+  return ref_of(std::prev(it));
+}
+
+Log::SegRef Log::segment_after(int64_t t) const {
+  std::shared_lock lock(mu_);
+  auto it = segments_.upper_bound(t);
+  if (it != segments_.begin()) {
+    SegRef ref = ref_of(std::prev(it));
+    if (ref.end > t) return ref;
+  }
+  if (it == segments_.end()) return {};
+  return ref_of(it);
+}
+
+Log::SegRef Log::newest() const {
+  std::shared_lock lock(mu_);
+  if (segments_.empty()) return {};
+  return ref_of(std::prev(segments_.end()));
+}
+
+std::optional<int64_t> Log::last_time() const {
+  const int64_t t = last_time_.load();
+  if (t == kNone) return std::nullopt;
+  return t;
+}
+
+int64_t Log::readable_until() const { return last_time_.load(); }
+
+LogInfo Log::info() const {
+  LogInfo info;
+  {
+    std::shared_lock lock(mu_);
+    for (auto it = segments_.begin(); it != segments_.end(); ++it) {
+      SegRef ref = ref_of(it);
+      LogInfo::SegmentInfo s;
+      s.path = ref.seg->path();
+      s.start = ref.seg->start();
+      s.end = ref.end;
+      auto size = ref.seg->file_size();
+      s.file_bytes = size.ok() ? size.value() : 0;
+      s.channels = ref.seg->header().layout.size();
+      info.total_bytes += s.file_bytes;
+      info.segments.push_back(std::move(s));
+    }
+    info.set_aside = set_aside_;
+  }
+  info.last_time = last_time();
+  if (auto f = first(); f.ok() && f.value()) info.first_time = f.value()->time;
+  return info;
+}
+
+Result<RetentionReport> Log::retain(const Retention& policy, int64_t now) {
+  if (!writable_) return Status::Error("datalog " + dir_ + ": opened read-only");
+  RetentionReport report;
+  std::vector<std::shared_ptr<Segment>> doomed;
+  {
+    std::unique_lock lock(mu_);
+    if (segments_.size() <= 1) return report;
+    // The newest segment and the one holding the last record are kept whatever the policy.
+    const int64_t last = last_time_.load();
+    auto keep = [&](std::map<int64_t, std::shared_ptr<Segment>>::iterator it) {
+      return std::next(it) == segments_.end() || (last != kNone && it->first <= last &&
+                                                  last < ref_of(it).end);
+    };
+    std::vector<std::pair<int64_t, int64_t>> sizes;  // start, bytes
+    int64_t total = 0;
+    for (auto& [start, seg] : segments_) {
+      auto size = seg->file_size();
+      const int64_t bytes = size.ok() ? size.value() : 0;
+      sizes.emplace_back(start, bytes);
+      total += bytes;
+    }
+    for (const auto& [start, bytes] : sizes) {
+      auto it = segments_.find(start);
+      if (keep(it)) break;  // oldest first: nothing newer goes either
+      const bool too_old = policy.max_age_s > 0 && ref_of(it).end <= now - policy.max_age_s;
+      const bool too_big = policy.max_total_bytes > 0 && total > policy.max_total_bytes;
+      if (!too_old && !too_big) break;
+      doomed.push_back(it->second);
+      total -= bytes;
+      report.bytes_freed += bytes;
+      segments_.erase(it);
+    }
+  }
+  // Readers still holding a segment keep reading it through their descriptor.
+  Status first_error;
+  for (const auto& seg : doomed) {
+    if (::unlink(seg->path().c_str()) != 0 && first_error.ok()) {
+      first_error = ErrnoStatus("cannot delete", seg->path(), errno);
+    }
+    report.deleted.push_back(seg->path());
+  }
+  if (!doomed.empty()) {
+    Status st = SyncDir(dir_);
+    if (first_error.ok()) first_error = st;
+  }
+  if (!first_error.ok()) return first_error;
+  return report;
+}
+
+}  // namespace iw::datalog
