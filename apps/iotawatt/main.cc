@@ -6,6 +6,7 @@
 
 #include "app/accuracy.h"
 #include "app/daemon.h"
+#include "app/log_tools.h"
 #include "app/version.h"
 #include "sim/scenarios.h"
 
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
   iw::app::RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run the daemon: sample, measure, serve the HTTP API");
   run_cmd->add_option("--config", run.config_path, "config file (IoTaWatt config.txt schema)");
-  run_cmd->add_option("--data", run.data_dir, "data directory");
+  run_cmd->add_option("--data", run.data_dir, "data directory (datalogs)")->capture_default_str();
   run_cmd->add_option("--http", run.http, "listen address HOST:PORT")->capture_default_str();
   std::string scenarios;
   for (const auto& s : iw::sim::scenario_names()) scenarios += (scenarios.empty() ? "" : ", ") + s;
@@ -74,9 +75,17 @@ int main(int argc, char** argv) {
   rec->add_option("--mode", record.mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin"}));
   rec->add_option("--out", record.out, "replay file to write")->required();
 
+  std::string log_action, log_data = "/var/lib/iotawatt";
+  auto* log_cmd = app.add_subcommand("log", "Inspect the datalogs: info, check (exit 1 on damage), repair");
+  log_cmd->add_option("action", log_action, "info | check | repair")
+      ->required()
+      ->check(CLI::IsMember({"info", "check", "repair"}));
+  log_cmd->add_option("--data", log_data, "data directory")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (*run_cmd) return iw::app::run_daemon(run);
   if (*acc) return run_accuracy_command(adc, mode, json, creep_hours, seconds, switching_seconds);
   if (*rec) return iw::app::record_samples(record);
+  if (*log_cmd) return iw::app::run_log_tool(log_action, log_data);
   return 0;
 }

@@ -11,6 +11,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "app/datalog_service.h"
 #include "app/sampler.h"
 #include "app/status_model.h"
 #include "app/version.h"
@@ -187,28 +188,37 @@ int run_daemon(const RunOptions& options) {
     return 2;
   }
   Assembly& a = assembly.value();
-  if (!options.data_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.data_dir, ec);
-    if (ec) {
-      spdlog::error("refusing to start: --data {}: {}", options.data_dir, ec.message());
-      return 2;
-    }
-  }
   const std::string description = a.source->describe();
   SamplerOptions sampler_options;
   sampler_options.speed = options.speed;
   sampler_options.paced = a.paced;
-  Sampler sampler(std::move(a.source), engine_setup(a.config, a.scaling), sampler_options);
+  const measure::EngineSetup setup = engine_setup(a.config, a.scaling);
+  datalog::Layout layout;
+  for (const auto& ch : setup.channels) layout.push_back(ch.kind);
+  DatalogSettings log_settings;
+  log_settings.data_dir = options.data_dir;
+  auto logs = DatalogService::Open(log_settings, layout);
+  if (!logs) {
+    spdlog::error("refusing to start: --data {}: {}", options.data_dir, logs.error());
+    return 2;
+  }
+  DatalogService& datalog = *logs.value();
+  Sampler sampler(std::move(a.source), setup, sampler_options);
+  if (auto resume = datalog.resume_point(); resume && resume->channels.size() == layout.size()) {
+    sampler.restore(resume->channels);
+    spdlog::info("datalog: continuing the counters of the record at {}", resume->time);
+  }
+  sampler.set_listener([&datalog](const measure::Checkpoint& cp) { datalog.offer(cp); });
 
   StatusContext context(a.config, description, source::to_string(a.config.sampling.mode));
   server::Handlers handlers;
-  handlers.status = [&] { return context.build(sampler.snapshot()); };
+  handlers.status = [&] { return context.build(sampler.snapshot(), datalog.status()); };
   server::HttpServer http(std::move(handlers));
   if (Status st = http.start(options.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
     return 2;
   }
+  datalog.start();
   sampler.start();
   spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}", kVersion, description,
                context.mode(), options.http);
@@ -218,6 +228,7 @@ int run_daemon(const RunOptions& options) {
   spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   http.stop();
   sampler.stop();
+  datalog.stop();
   spdlog::info("stopped cleanly");
   return 0;
 }

@@ -9,7 +9,7 @@ namespace iw::app {
 
 struct RunOptions {
   std::string config_path;   // empty: the simulator's own config for its scenario
-  std::string data_dir;
+  std::string data_dir = "/var/lib/iotawatt";
   std::string http = "127.0.0.1:8080";
   std::string sim_scenario;  // empty: config's sim.scenario, else household-230v-50hz
   std::string replay_path;   // replay a recorded sample file instead of sampling

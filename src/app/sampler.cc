@@ -19,6 +19,12 @@ Sampler::Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSe
 
 Sampler::~Sampler() { stop(); }
 
+void Sampler::restore(const std::vector<measure::ChannelCounters>& counters) {
+  for (size_t ch = 0; ch < counters.size() && ch < engine_.channel_count(); ++ch) {
+    engine_.restore(ch, counters[ch]);
+  }
+}
+
 void Sampler::start() {
   stop_ = false;
   thread_ = std::thread([this] { run(); });

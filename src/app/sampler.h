@@ -50,6 +50,9 @@ class Sampler {
   Sampler& operator=(const Sampler&) = delete;
 
   void set_listener(CheckpointListener listener) { listener_ = std::move(listener); }
+  // Continues every channel's totals from `counters` (the datalog's last record).
+  // REQUIRES: before start().
+  void restore(const std::vector<measure::ChannelCounters>& counters);
   void start();
   void stop();
   bool finished() const { return finished_; }

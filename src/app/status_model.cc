@@ -23,7 +23,8 @@ StatusContext::StatusContext(const config::Config& config, std::string source, s
       network_(network_identity()),
       start_time_(unix_now()) {}
 
-server::StatusModel StatusContext::build(const SamplerSnapshot& snap) const {
+server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
+                                         const std::vector<DatalogStatus>& datalogs) const {
   server::StatusModel m;
   m.device_name = config_.device.name;
   m.timediff_minutes = static_cast<int>(std::lround(config_.timezone * 60));
@@ -72,6 +73,9 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap) const {
       if (in->is_vt() && m.frequency == 0) m.frequency = v.hz;
     }
     m.inputs.push_back(is);
+  }
+  for (const DatalogStatus& d : datalogs) {
+    m.datalogs.push_back({d.id, d.first_key.value_or(0), d.last_key.value_or(0), d.size, d.interval, d.error});
   }
   if (active > 0) s.channel_cycles_per_second = snap.channel_cycles_per_second / static_cast<double>(active);
   return m;

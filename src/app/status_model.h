@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "app/datalog_service.h"
 #include "app/sampler.h"
 #include "app/system_info.h"
 #include "config/config.h"
@@ -16,7 +17,8 @@ class StatusContext {
   StatusContext(const config::Config& config, std::string source, std::string mode);
 
   // Thread-safe: reads only what was fixed at construction and the snapshot it is given.
-  server::StatusModel build(const SamplerSnapshot& snapshot) const;
+  server::StatusModel build(const SamplerSnapshot& snapshot,
+                            const std::vector<DatalogStatus>& datalogs) const;
   const std::string& mode() const { return mode_; }
 
  private:

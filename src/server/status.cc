@@ -79,7 +79,16 @@ json render_status(const StatusModel& m, const Sections& sections) {
     out["inputs"] = std::move(inputs);
   }
   if (wants("outputs")) out["outputs"] = json::array();
-  if (wants("datalogs")) out["datalogs"] = json::array();
+  if (wants("datalogs")) {
+    json logs = json::array();
+    for (const DatalogEntry& d : m.datalogs) {
+      json entry{{"id", d.id}, {"firstkey", d.first_key}, {"lastkey", d.last_key},
+                 {"size", d.size}, {"interval", d.interval}};
+      if (!d.error.empty()) entry["error"] = d.error;
+      logs.push_back(std::move(entry));
+    }
+    out["datalogs"] = std::move(logs);
+  }
   if (wants("uploaders")) out["uploaders"] = json::array();
   for (const char* legacy : {"influx1", "influx2", "emoncms", "pvoutput"}) {
     if (wants(legacy)) out[legacy] = {{"state", "not running"}};

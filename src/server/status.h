@@ -39,6 +39,15 @@ struct SamplingStatus {
   uint64_t restarts = 0;
 };
 
+struct DatalogEntry {
+  std::string id;  // "Current", "History"
+  int64_t first_key = 0;  // UTC of the first and last record; 0 when empty
+  int64_t last_key = 0;
+  int64_t size = 0;       // bytes on disk
+  int64_t interval = 0;   // seconds
+  std::string error;      // our addition: last write error, empty when healthy
+};
+
 struct StatusModel {
   std::string device_name = "IotaWatt";
   int timediff_minutes = 0;
@@ -53,6 +62,7 @@ struct StatusModel {
   int64_t free_bytes = 0;
   SamplingStatus sampling;
   std::vector<InputStatus> inputs;
+  std::vector<DatalogEntry> datalogs;
   std::string mac;       // XX:XX:XX:XX:XX:XX
   std::string ip;
   int64_t connect_time = 0;

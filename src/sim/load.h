@@ -18,6 +18,7 @@
 // Any load may be switched on and off (Switching); state changes only at cycle boundaries.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,21 @@
 namespace iw::sim {
 
 enum class LoadKind { kImpedance, kCurrent, kSolar };
+
+// How a household load's use follows the clock (time of day, day of week, season). Only the
+// interval model (interval_model.h) applies it, to give demo history daily and weekly
+// patterns; the cycle simulator ignores it. kSteady behaves exactly as the cycle simulator
+// does. See README.md, "Interval model", for each pattern.
+enum class Usage : uint8_t {
+  kSteady,      // always as configured
+  kCooking,     // meals: breakfast, lunch (weekends more), dinner
+  kLighting,    // evenings (earlier in winter), a little in the morning
+  kLaundry,     // laundry days: weekend mornings, some weekday evenings
+  kHeating,     // winter, morning and evening peaks
+  kCooling,     // summer afternoons
+  kComputing,   // home office hours on weekdays, evenings
+  kEvCharging,  // some nights, a few hours from about 22:00
+};
 
 struct CurrentHarmonic {
   int order = 3;          // >= 2
@@ -55,6 +71,7 @@ struct Load {
   std::vector<CurrentHarmonic> harmonics;  // kCurrent / kSolar only
   std::optional<Switching> switching;
   double sunrise_h = 6, sunset_h = 20;     // kSolar, local time of day in hours
+  Usage usage = Usage::kSteady;            // interval model only (see Usage)
 
   // Current drawn when on, given the actual voltage across the load and its nominal rms;
   // `daylight` in [0, 1] scales a solar load. Result in the theta frame, peak amps.

@@ -44,6 +44,14 @@ Panel household() {
   const int lights = p.add_load(resistive("lights", 200));
   const int sockets = p.add_load(capacitive("sockets", 250, 0.8));
 
+  // Daily and seasonal patterns for the interval model (demo history); no effect on cycles.
+  for (int id : {oven, kettle, hob}) p.loads[static_cast<size_t>(id)].usage = Usage::kCooking;
+  for (int id : {led, lights}) p.loads[static_cast<size_t>(id)].usage = Usage::kLighting;
+  for (int id : {washer, dryer}) p.loads[static_cast<size_t>(id)].usage = Usage::kLaundry;
+  p.loads[static_cast<size_t>(heat_pump)].usage = Usage::kHeating;
+  p.loads[static_cast<size_t>(computers)].usage = Usage::kComputing;
+  p.loads[static_cast<size_t>(ev)].usage = Usage::kEvCharging;
+
   p.add_vt(0, "Voltage", vt("Ideal 77DE-06-09(EU)"));
   p.add_mains_ct(1, "Mains", ct("SCT013-000"));
   p.add_ct(2, "Solar", ct("AcuCT-H040-50"), {solar_id}).m.is_signed = true;
@@ -84,6 +92,13 @@ Panel split_phase() {
   p.loads.back().leading = true;
   const int computers = p.add_load(nonlinear("computers", 250, smps_harmonics(), 0.98, Line::kA));
   p.loads.back().leading = true;
+
+  p.loads[static_cast<size_t>(dryer)].usage = Usage::kLaundry;
+  p.loads[static_cast<size_t>(ac)].usage = Usage::kCooling;
+  p.loads[static_cast<size_t>(ev)].usage = Usage::kEvCharging;
+  p.loads[static_cast<size_t>(kitchen)].usage = Usage::kCooking;
+  p.loads[static_cast<size_t>(lights)].usage = Usage::kLighting;
+  p.loads[static_cast<size_t>(computers)].usage = Usage::kComputing;
 
   auto l240 = [&p](int input, const std::string& name, const std::string& model, int load) -> Channel& {
     Channel& ch = p.add_ct(input, name, ct(model), {load}, Line::kA);
@@ -134,6 +149,11 @@ Panel three_phase() {
   p.loads.back().leading = true;
   const int solar_id = p.add_load(solar("solar", 4000, 6.5, 20.5, Line::kA));
   const int kettle = p.add_load(switched(resistive("kettle", 2200, Line::kA), {120, 180, 600, 1200}));
+
+  p.loads[static_cast<size_t>(heat_pump)].usage = Usage::kHeating;
+  for (int id : {oven, kettle}) p.loads[static_cast<size_t>(id)].usage = Usage::kCooking;
+  p.loads[static_cast<size_t>(lights)].usage = Usage::kLighting;
+  p.loads[static_cast<size_t>(computers)].usage = Usage::kComputing;
 
   auto on = [&p](int input, const std::string& name, const std::string& model, int load, Line line) -> Channel& {
     Channel& ch = p.add_ct(input, name, ct(model), {load}, line);

@@ -68,7 +68,7 @@ TEST(Daemon, ServesPlausibleLiveValuesForEveryChannelAndStopsOnSigterm) {
 TEST(Daemon, RoundRobinModeMeasuresEveryChannelToo) {
   const int port = testing::free_port();
   DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--mode", "roundrobin",
-                        "--speed", "4"},
+                        "--speed", "4", "--data", TempPath("rr-data")},
                        TempPath("rr.log"));
   const json status = WaitForStatus(port, 30);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();
@@ -82,14 +82,16 @@ TEST(Daemon, RefusesABadConfigNamingTheKey) {
   std::ofstream(path) << R"({"device":{"name":"Bad","channels":2},
     "inputs":[{"channel":0,"name":"Volts","type":"VT","model":"generic","cal":20},
               {"channel":1,"name":"Load","type":"XT","model":"generic","cal":100}]})";
-  DaemonProcess daemon({"run", "--config", path, "--http", "127.0.0.1:" + std::to_string(testing::free_port())},
+  DaemonProcess daemon({"run", "--config", path, "--data", TempPath("bad-data"), "--http",
+                        "127.0.0.1:" + std::to_string(testing::free_port())},
                        TempPath("bad.log"));
   EXPECT_EQ(daemon.wait(std::chrono::seconds(10)), 2);
   EXPECT_NE(daemon.log().find("inputs[1].type"), std::string::npos) << daemon.log();
 }
 
 TEST(Daemon, RefusesAnUnknownScenarioListingTheKnownOnes) {
-  DaemonProcess daemon({"run", "--sim", "mars-base", "--http", "127.0.0.1:" + std::to_string(testing::free_port())},
+  DaemonProcess daemon({"run", "--sim", "mars-base", "--data", TempPath("mars-data"), "--http",
+                        "127.0.0.1:" + std::to_string(testing::free_port())},
                        TempPath("scenario.log"));
   EXPECT_EQ(daemon.wait(std::chrono::seconds(10)), 2);
   EXPECT_NE(daemon.log().find("household-230v-50hz"), std::string::npos) << daemon.log();
@@ -108,7 +110,7 @@ TEST(Daemon, ReplaysARecordedSampleFile) {
   ASSERT_EQ(recorder.wait(std::chrono::seconds(60)), 0) << recorder.log();
   const int port = testing::free_port();
   DaemonProcess daemon({"run", "--replay", file, "--sim", "household-230v-50hz", "--speed", "1",
-                        "--http", "127.0.0.1:" + std::to_string(port)},
+                        "--data", TempPath("replay-data"), "--http", "127.0.0.1:" + std::to_string(port)},
                        TempPath("replay.log"));
   const json status = WaitForStatus(port, 20);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();

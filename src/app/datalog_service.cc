@@ -1,0 +1,170 @@
+#include "app/datalog_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace iw::app {
+namespace {
+
+constexpr int64_t kCurrentInterval = 5;
+constexpr int64_t kHistoryInterval = 60;
+constexpr size_t kMaxQueued = 720;  // an hour of 5 s records
+constexpr int64_t kRetentionEvery = 3600;
+
+}  // namespace
+
+std::string current_log_dir(const std::string& data_dir) { return data_dir + "/datalog/current"; }
+std::string history_log_dir(const std::string& data_dir) { return data_dir + "/datalog/history"; }
+
+Result<std::unique_ptr<DatalogService>> DatalogService::Open(const DatalogSettings& settings,
+                                                             const datalog::Layout& layout) {
+  std::error_code ec;
+  std::filesystem::create_directories(current_log_dir(settings.data_dir), ec);
+  std::filesystem::create_directories(history_log_dir(settings.data_dir), ec);
+  if (ec) return Status::Error("cannot create " + settings.data_dir + "/datalog: " + ec.message());
+  datalog::LogOptions current_options = datalog::CurrentLogOptions(layout);
+  current_options.sync_interval_s = settings.sync_interval_s;
+  datalog::LogOptions history_options = datalog::HistoryLogOptions(layout);
+  history_options.sync_interval_s = settings.sync_interval_s;
+  auto current = datalog::Log::Open(current_log_dir(settings.data_dir), current_options);
+  if (!current) return Status::Error("current log: " + current.error());
+  auto history = datalog::Log::Open(history_log_dir(settings.data_dir), history_options);
+  if (!history) return Status::Error("history log: " + history.error());
+  for (const auto* log : {current.value().get(), history.value().get()}) {
+    for (const std::string& aside : log->info().set_aside) {
+      spdlog::warn("datalog: {} had a damaged header and was set aside (nothing deleted)", aside);
+    }
+  }
+  return std::unique_ptr<DatalogService>(new DatalogService(
+      settings, std::move(current.value()), std::move(history.value())));
+}
+
+DatalogService::DatalogService(DatalogSettings settings, std::unique_ptr<datalog::Log> current,
+                               std::unique_ptr<datalog::Log> history)
+    : settings_(std::move(settings)), current_(std::move(current)), history_(std::move(history)) {}
+
+DatalogService::~DatalogService() { stop(); }
+
+std::optional<datalog::Record> DatalogService::resume_point() const {
+  std::optional<datalog::Record> best;
+  for (const auto* log : {current_.get(), history_.get()}) {
+    auto last = log->last();
+    if (last.ok() && last.value() && (!best || last.value()->time > best->time)) best = *last.value();
+  }
+  return best;
+}
+
+void DatalogService::offer(const measure::Checkpoint& cp) {
+  if (cp.time_ns % (kCurrentInterval * 1'000'000'000) != 0) return;
+  datalog::Record record;
+  record.time = cp.time_ns / 1'000'000'000;
+  record.channels = cp.counters;
+  int64_t monitored = 0;
+  for (const auto& c : cp.counters) monitored = std::max(monitored, c.seconds.micros());
+  record.monitored_us = monitored;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (queue_.size() >= kMaxQueued) {
+    ++dropped_;
+    return;
+  }
+  queue_.push_back(std::move(record));
+  wake_.notify_one();
+}
+
+void DatalogService::start() {
+  writer_ = std::thread([this] { run(); });
+}
+
+void DatalogService::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+void DatalogService::run() {
+  for (;;) {
+    datalog::Record record;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping, and everything is written
+      record = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    write(record);
+  }
+  for (auto* log : {current_.get(), history_.get()}) {
+    if (Status st = log->sync(); !st) spdlog::error("datalog: {}", st.message());
+  }
+}
+
+void DatalogService::write(const datalog::Record& record) {
+  // Time before the newest record: a replay of old samples, a clock stepped back, or a log
+  // written ahead by a run with --speed > 1. Never written out of order; said once.
+  if (const auto last = current_->last_time(); last && record.time <= *last) {
+    if (stale_++ == 0) {
+      spdlog::warn("datalog: sample time {} is not after the newest record {}; records are written "
+                   "again once the time passes it",
+                   record.time, *last);
+    }
+    return;
+  }
+  auto append = [&](datalog::Log& log, std::string& error) {
+    Status st = log.append(record);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (st.ok()) {
+      if (!error.empty()) spdlog::info("datalog: {} writes again", log.dir());
+      error.clear();
+    } else if (error != st.message()) {
+      error = st.message();
+      spdlog::error("datalog: {} (measuring and serving go on; logging resumes when it can)", error);
+    }
+  };
+  append(*current_, current_error_);
+  if (record.time % kHistoryInterval == 0) append(*history_, history_error_);
+  if (record.time - last_retention_ >= kRetentionEvery) apply_retention(record.time);
+}
+
+void DatalogService::apply_retention(int64_t now) {
+  last_retention_ = now;
+  const std::pair<datalog::Log*, datalog::Retention> logs[] = {
+      {current_.get(), settings_.current}, {history_.get(), settings_.history}};
+  for (const auto& [log, policy] : logs) {
+    if (policy.max_age_s == 0 && policy.max_total_bytes == 0) continue;
+    auto report = log->retain(policy, now);
+    if (!report) {
+      spdlog::error("datalog: retention of {}: {}", log->dir(), report.error());
+    } else if (!report->deleted.empty()) {
+      spdlog::info("datalog: retention deleted {} segment(s) of {}, {} bytes", report->deleted.size(),
+                   log->dir(), report->bytes_freed);
+    }
+  }
+}
+
+std::vector<DatalogStatus> DatalogService::status() const {
+  std::vector<DatalogStatus> out;
+  const std::pair<const datalog::Log*, const char*> logs[] = {{current_.get(), "Current"},
+                                                              {history_.get(), "History"}};
+  for (const auto& [log, id] : logs) {
+    const datalog::LogInfo info = log->info();
+    DatalogStatus s;
+    s.id = id;
+    s.interval = log->interval();
+    s.first_key = info.first_time;
+    s.last_key = info.last_time;
+    s.size = info.total_bytes;
+    s.appended = log->appends();
+    s.dropped = dropped_.load();
+    std::lock_guard<std::mutex> lock(mu_);
+    s.error = log == current_.get() ? current_error_ : history_error_;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace iw::app
