@@ -181,6 +181,9 @@ int run_daemon(const RunOptions& options) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A file-size limit must fail the write (EFBIG, reported by the datalog) rather than kill
+  // the daemon.
+  signal(SIGXFSZ, SIG_IGN);
 
   auto assembly = assemble(options);
   if (!assembly) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_process.h"
@@ -125,6 +126,59 @@ TEST(DaemonDatalog, LogToolsSayWhenTheDirectoryIsNotADataDirectory) {
   DaemonProcess check({"log", "check", "--data", TempDir("nothing")}, TempDir("nothing") + ".log");
   EXPECT_EQ(check.wait(std::chrono::seconds(30)), 2);
   EXPECT_NE(check.log().find("does not exist"), std::string::npos) << check.log();
+}
+
+}  // namespace
+}  // namespace iw
+
+#include <sys/resource.h>
+
+namespace iw {
+namespace {
+
+TEST(DaemonDatalog, KeepsMeasuringWhenTheDiskIsFullAndResumesLogging) {
+  const std::string data = TempDir("full");
+  const int port = testing::free_port();
+  DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--data", data, "--speed", "10"},
+                       data + "-run.log");
+  auto last_key = [&]() -> int64_t {
+    const json logs = Datalogs(port);
+    return logs.is_array() && !logs.empty() ? logs[0]["lastkey"].get<int64_t>() : 0;
+  };
+  auto wait_for = [&](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline && !done()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return done();
+  };
+  int64_t started = 0;
+  ASSERT_TRUE(wait_for([&] { return (started = started ? started : last_key()) > 0; })) << daemon.log();
+  ASSERT_TRUE(wait_for([&] { return last_key() >= started + 15; })) << daemon.log();
+
+  // "Disk full": no file of the daemon may grow any more (its console output, redirected to a
+  // file here, included).
+  rlimit full{0, RLIM_INFINITY};
+  ASSERT_EQ(prlimit(daemon.pid(), RLIMIT_FSIZE, &full, nullptr), 0);
+  ASSERT_TRUE(wait_for([&] {
+    const json logs = Datalogs(port);
+    return logs.is_array() && logs[0].contains("error");
+  })) << daemon.log();
+  const int64_t stuck = last_key();
+  // Still measuring and serving.
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Get("/status?inputs");
+  ASSERT_TRUE(res && res->status == 200);
+  EXPECT_TRUE(json::parse(res->body)["inputs"][0].contains("Vrms"));
+
+  // Space returns: logging resumes by itself.
+  rlimit room{RLIM_INFINITY, RLIM_INFINITY};
+  ASSERT_EQ(prlimit(daemon.pid(), RLIMIT_FSIZE, &room, nullptr), 0);
+  ASSERT_TRUE(wait_for([&] { return last_key() >= stuck + 30; })) << daemon.log();
+  EXPECT_FALSE(Datalogs(port)[0].contains("error"));
+  EXPECT_EQ(daemon.stop(SIGTERM), 0) << daemon.log();
+  EXPECT_NE(daemon.log().find("writes again"), std::string::npos) << daemon.log();
+  ExpectMonotonicCounters(data);
 }
 
 }  // namespace

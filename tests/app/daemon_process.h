@@ -75,6 +75,7 @@ class DaemonProcess {
     }
     return -1;
   }
+  pid_t pid() const { return pid_; }
   std::string log() const {
     std::ifstream in(log_path_);
     std::stringstream ss;
