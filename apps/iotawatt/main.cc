@@ -7,6 +7,7 @@
 #include "app/accuracy.h"
 #include "app/daemon.h"
 #include "app/log_tools.h"
+#include "app/seed.h"
 #include "app/version.h"
 #include "sim/scenarios.h"
 
@@ -82,10 +83,18 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"info", "check", "repair"}));
   log_cmd->add_option("--data", log_data, "data directory")->capture_default_str();
 
+  iw::app::SeedOptions seed;
+  auto* seed_cmd = app.add_subcommand("seed", "Write days of simulated history straight into the datalogs");
+  seed_cmd->add_option("--scenario", seed.scenario, "simulator scenario")->capture_default_str();
+  seed_cmd->add_option("--days", seed.days, "days of history, ending now")->capture_default_str();
+  seed_cmd->add_option("--data", seed.data_dir, "data directory")->required();
+  seed_cmd->add_option("--seed", seed.seed, "random seed")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (*run_cmd) return iw::app::run_daemon(run);
   if (*acc) return run_accuracy_command(adc, mode, json, creep_hours, seconds, switching_seconds);
   if (*rec) return iw::app::record_samples(record);
+  if (*seed_cmd) return iw::app::run_seed(seed);
   if (*log_cmd) return iw::app::run_log_tool(log_action, log_data);
   return 0;
 }

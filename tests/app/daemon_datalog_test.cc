@@ -183,3 +183,29 @@ TEST(DaemonDatalog, KeepsMeasuringWhenTheDiskIsFullAndResumesLogging) {
 
 }  // namespace
 }  // namespace iw
+
+namespace iw {
+namespace {
+
+TEST(Seed, WritesDaysOfRecordsThatTheDaemonContinues) {
+  const std::string data = TempDir("seed");
+  DaemonProcess seed({"seed", "--scenario", "household-230v-50hz", "--days", "2", "--data", data},
+                     data + "-seed.log");
+  ASSERT_EQ(seed.wait(std::chrono::seconds(120)), 0) << seed.log();
+  {
+    auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data));
+    ASSERT_TRUE(log.ok()) << log.error();
+    const auto info = log.value()->info();
+    ASSERT_TRUE(info.first_time && info.last_time);
+    EXPECT_EQ((*info.last_time - *info.first_time) / 5 + 1, 2 * 17280);
+  }
+  DaemonProcess again({"seed", "--days", "1", "--data", data}, data + "-again.log");
+  EXPECT_EQ(again.wait(std::chrono::seconds(60)), 2);
+  EXPECT_NE(again.log().find("already has records"), std::string::npos) << again.log();
+
+  RunUntil(data, 3, SIGTERM, "run.log");
+  ExpectMonotonicCounters(data);
+}
+
+}  // namespace
+}  // namespace iw
