@@ -260,6 +260,12 @@ class Validator {
       if (next_time_ok && next_hours_ok && r.log_hours > next->log_hours) {
         return "logHours is above the next record's";
       }
+      for (size_t c = 0; c < kIotaChannels && next_time_ok; ++c) {
+        const double n2 = next->accum2[c];
+        if (std::isfinite(n2) && (!have_last_ || n2 >= last_.accum2[c]) && r.accum2[c] > n2) {
+          return "accum2[" + std::to_string(c) + "] is above the next record's";
+        }
+      }
     }
     return {};
   }
