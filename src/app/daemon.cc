@@ -200,6 +200,7 @@ int run_daemon(const RunOptions& options) {
   for (const auto& ch : setup.channels) layout.push_back(ch.kind);
   DatalogSettings log_settings;
   log_settings.data_dir = options.data_dir;
+  if (a.config.logdays) log_settings.current.max_age_s = int64_t{*a.config.logdays} * 86400;
   auto logs = DatalogService::Open(log_settings, layout);
   if (!logs) {
     spdlog::error("refusing to start: --data {}: {}", options.data_dir, logs.error());

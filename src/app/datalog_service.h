@@ -27,7 +27,7 @@ namespace iw::app {
 struct DatalogSettings {
   std::string data_dir;
   int64_t sync_interval_s = 60;        // loss window on a power cut; a crash loses nothing
-  datalog::Retention current{2 * 366 * 86400, 0};  // 5 s data: two years
+  datalog::Retention current{2 * 366 * 86400, 0};  // 5 s data: two years (config `logdays`)
   datalog::Retention history{0, 0};                // 60 s data: forever
 };
 
