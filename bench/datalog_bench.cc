@@ -9,6 +9,8 @@
 // The year (6.3 M records, 4.5 GB) is generated once per run with append_batch() and no syncs, in
 // $TMPDIR; IW_BENCH_YEAR_DAYS overrides its length. It is deleted at exit.
 #include <benchmark/benchmark.h>
+
+#include <filesystem>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,21 +62,8 @@ Record MakeRecord(const Layout& layout, int64_t t) {
 }
 
 void RemoveTree(const std::string& path) {
-  if (DIR* d = ::opendir(path.c_str())) {
-    while (const dirent* e = ::readdir(d)) {
-      const std::string name = e->d_name;
-      if (name == "." || name == "..") continue;
-      const std::string child = path + "/" + name;
-      struct stat st;
-      if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        RemoveTree(child);
-      } else {
-        ::unlink(child.c_str());
-      }
-    }
-    ::closedir(d);
-  }
-  ::rmdir(path.c_str());
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
 }
 
 std::string MakeTempDir(const char* tag) {

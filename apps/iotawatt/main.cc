@@ -6,6 +6,7 @@
 
 #include "app/accuracy.h"
 #include "app/daemon.h"
+#include "app/import_tool.h"
 #include "app/log_tools.h"
 #include "app/seed.h"
 #include "app/version.h"
@@ -90,10 +91,18 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--data", seed.data_dir, "data directory")->required();
   seed_cmd->add_option("--seed", seed.seed, "random seed")->capture_default_str();
 
+  std::string import_data;
+  std::vector<std::string> import_files;
+  auto* import_cmd = app.add_subcommand(
+      "import", "Import the original IoTaWatt's iotalog.log / histlog.log into the datalogs");
+  import_cmd->add_option("--data", import_data, "data directory")->required();
+  import_cmd->add_option("files", import_files, "original log files")->required()->check(CLI::ExistingFile);
+
   CLI11_PARSE(app, argc, argv);
   if (*run_cmd) return iw::app::run_daemon(run);
   if (*acc) return run_accuracy_command(adc, mode, json, creep_hours, seconds, switching_seconds);
   if (*rec) return iw::app::record_samples(record);
+  if (*import_cmd) return iw::app::run_import(import_data, import_files);
   if (*seed_cmd) return iw::app::run_seed(seed);
   if (*log_cmd) return iw::app::run_log_tool(log_action, log_data);
   return 0;

@@ -45,12 +45,14 @@ int info(const std::string& name, const std::string& dir) {
 int run_log_tool(const std::string& action, const std::string& data_dir) {
   const std::pair<std::string, std::string> logs[] = {{"current", current_log_dir(data_dir)},
                                                       {"history", history_log_dir(data_dir)}};
+  if (!std::filesystem::exists(logs[0].second) && !std::filesystem::exists(logs[1].second)) {
+    std::printf("no datalogs in %s/datalog (is --data the daemon's data directory?)\n", data_dir.c_str());
+    return 2;
+  }
   int rc = 0;
   for (const auto& [name, dir] : logs) {
     if (!std::filesystem::exists(dir)) {
-      std::printf("%s log: %s does not exist (is --data the daemon's data directory?)\n", name.c_str(),
-                  dir.c_str());
-      rc = std::max(rc, 2);
+      std::printf("%s log: none yet\n", name.c_str());
       continue;
     }
     if (action == "info") {

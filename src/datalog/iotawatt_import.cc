@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <climits>
 #include <ctime>
 #include <utility>
 
@@ -132,8 +133,8 @@ class IotaFile {
   }
 
   // The oldest record's physical index. Not wrapped when the first record's time is not after
-  // the last's. Otherwise a binary search for the first record of the second (newer, lower
-  // times) run. A probe is believed only when its time and its serial agree with one run (the
+  // the last's. Otherwise the file holds a run of newer records (overwritten from its start)
+  // then a run of older ones: a binary search finds where the older run starts. A probe is believed only when its time and its serial agree with one run (the
   // original's serials are consecutive): a damaged probe is replaced by a neighbour, and when
   // no probe can be believed a linear scan decides.
   Status find_wrap(ImportReport* report) {
@@ -153,8 +154,11 @@ class IotaFile {
       if (Sane(r.value())) b = i, rb = r.value();
     }
     if (a < 0 || b <= a || ra.unix_time <= rb.unix_time) return Status::Ok();
+    // Serials that run straight from the first to the last record: not a ring (one of the two
+    // times is damaged; the record is skipped later).
+    if (int64_t{rb.serial} - int64_t{ra.serial} == b - a) return Status::Ok();
 
-    // 1: in the first (older) run, 2: in the second run, 0: cannot tell.
+    // 1: in the first (newer) run, 2: in the second (older) run, 0: cannot tell.
     auto classify = [&](int64_t m, const IotaLogRecord& r) {
       if (!Sane(r)) return 0;
       if (r.unix_time >= ra.unix_time && int64_t{r.serial} == int64_t{ra.serial} + (m - a)) return 1;
@@ -224,6 +228,11 @@ class IotaFile {
 // later record look out of order.
 class Validator {
  public:
+  // `layout`, when known, adds a check of CT channels: a CT's Wh changes by no more than its
+  // VAh (|W| <= VA), so an isolated record breaking that (while the next record agrees with
+  // the last good one) holds a damaged accum1.
+  explicit Validator(const Layout* layout = nullptr) : layout_(layout) {}
+
   // Empty when `r` is good; otherwise why not.
   std::string check(const IotaLogRecord& r, const IotaLogRecord* next) const {
     if (r.unix_time == 0) return "time is 0 (a blank record)";
@@ -267,6 +276,14 @@ class Validator {
         }
       }
     }
+    if (layout_ != nullptr && have_last_ && next != nullptr) {
+      for (size_t c = 0; c < kIotaChannels && c < layout_->size(); ++c) {
+        if ((*layout_)[c] != ChannelKind::kCurrent) continue;
+        if (!WhWithinVah(last_, r, c) && WhWithinVah(last_, *next, c)) {
+          return "accum1[" + std::to_string(c) + "] (Wh) changes by more than accum2 (VAh) allows";
+        }
+      }
+    }
     return {};
   }
   void accept(const IotaLogRecord& r) {
@@ -275,6 +292,13 @@ class Validator {
   }
 
  private:
+  static bool WhWithinVah(const IotaLogRecord& from, const IotaLogRecord& to, size_t c) {
+    const double wh = std::fabs(to.accum1[c] - from.accum1[c]);
+    const double vah = to.accum2[c] - from.accum2[c];
+    return std::isfinite(wh) && std::isfinite(vah) && wh <= 1.02 * vah + 1e-3;
+  }
+
+  const Layout* layout_;
   IotaLogRecord last_;
   bool have_last_ = false;
 };
@@ -282,8 +306,8 @@ class Validator {
 // Reads the records in time order and calls visit(record, offset, reason) for each, where
 // reason is empty for a good record.
 template <typename Visit>
-Status ForEachRecord(const IotaFile& file, Visit&& visit) {
-  Validator validator;
+Status ForEachRecord(const IotaFile& file, const Layout* layout, Visit&& visit) {
+  Validator validator(layout);
   std::vector<uint8_t> buf;
   const int64_t n = file.size();
   // Decode block by block, keeping one record of lookahead across blocks.
@@ -324,7 +348,8 @@ struct Progress {
     }
   }
   void finish() {
-    if (options.progress) options.progress(done, total);
+    const bool reported = options.progress_every > 0 && done % options.progress_every == 0 && done > 0;
+    if (options.progress && !reported) options.progress(done, total);
   }
 };
 
@@ -360,7 +385,7 @@ struct DetectState {
 
 Result<Layout> Detect(const IotaFile& file, Progress* progress) {
   DetectState state;
-  Status s = ForEachRecord(file, [&](const IotaLogRecord& r, int64_t, const std::string& why) {
+  Status s = ForEachRecord(file, nullptr, [&](const IotaLogRecord& r, int64_t, const std::string& why) {
     if (why.empty()) state.add(r);
     progress->step();
     return Status::Ok();
@@ -390,11 +415,9 @@ class Converter {
         case ChannelKind::kCurrent: {
           const int64_t net = Micros(r.accum1[c]);
           const int64_t delta = started_ ? net - net_[c] : net;
-          if (delta >= 0) {
-            import_[c] += delta;
-          } else {
-            export_[c] -= delta;
-          }
+          // Saturating: the values are bounded, but a file could swing between the bounds.
+          int64_t& sum = delta >= 0 ? import_[c] : export_[c];
+          if (__builtin_add_overflow(sum, delta >= 0 ? delta : -delta, &sum)) sum = INT64_MAX;
           net_[c] = net;
           cc.wh_import.set(import_[c]);
           cc.wh_export.set(export_[c]);
@@ -522,7 +545,7 @@ Result<ImportReport> ImportIotaWattLog(const std::string& path, Log& target, con
     return Status::Ok();
   };
 
-  s = ForEachRecord(file, [&](const IotaLogRecord& r, int64_t offset, const std::string& why) -> Status {
+  s = ForEachRecord(file, &report.layout, [&](const IotaLogRecord& r, int64_t offset, const std::string& why) -> Status {
     progress.step();
     if (!why.empty()) {
       ++report.damaged;

@@ -2,6 +2,8 @@
 // function of their time, so continuity and integrity can be checked from a record alone.
 #pragma once
 
+#include <filesystem>
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,22 +31,8 @@ class TempDir {
   std::string sub(const std::string& name) const { return path_ + "/" + name; }
 
   static void Remove(const std::string& path) {
-    if (path.empty()) return;
-    if (DIR* d = ::opendir(path.c_str())) {
-      while (const dirent* e = ::readdir(d)) {
-        const std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
-        const std::string child = path + "/" + name;
-        struct stat st;
-        if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-          Remove(child);
-        } else {
-          ::unlink(child.c_str());
-        }
-      }
-      ::closedir(d);
-    }
-    ::rmdir(path.c_str());
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
   }
 
  private:
