@@ -200,7 +200,16 @@ int run_daemon(const RunOptions& options) {
   for (const auto& ch : setup.channels) layout.push_back(ch.kind);
   DatalogSettings log_settings;
   log_settings.data_dir = options.data_dir;
-  if (a.config.logdays) log_settings.current.max_age_s = int64_t{*a.config.logdays} * 86400;
+  const config::DatalogConfig& dl = a.config.datalog;
+  if (auto days = dl.current_days ? dl.current_days : a.config.logdays) {
+    log_settings.current.max_age_s = int64_t{*days} * 86400;
+  }
+  if (dl.history_days) log_settings.history.max_age_s = int64_t{*dl.history_days} * 86400;
+  if (dl.max_mb) {
+    log_settings.current.max_total_bytes = *dl.max_mb * 1024 * 1024;
+    log_settings.history.max_total_bytes = *dl.max_mb * 1024 * 1024;
+  }
+  if (dl.sync_seconds) log_settings.sync_interval_s = *dl.sync_seconds;
   auto logs = DatalogService::Open(log_settings, layout);
   if (!logs) {
     spdlog::error("refusing to start: --data {}: {}", options.data_dir, logs.error());

@@ -116,6 +116,16 @@ struct SimConfig {
   bool operator==(const SimConfig&) const = default;
 };
 
+// Our addition: datalog retention and durability. Absent fields: the daemon's defaults
+// (5 s data two years or `logdays`, 60 s data forever, no size cap, sync every 60 s).
+struct DatalogConfig {
+  std::optional<int> current_days;   // keep 5 s records this many days (wins over logdays)
+  std::optional<int> history_days;   // keep 60 s records this many days (0: forever)
+  std::optional<int64_t> max_mb;     // cap of each log's size on disk, MiB (0: none)
+  std::optional<int> sync_seconds;   // loss window on a power cut (0: sync every record)
+  bool operator==(const DatalogConfig&) const = default;
+};
+
 struct Config {
   std::optional<int> format;      // script syntax generation (UI only)
   double timezone = 0;            // standard-time UTC offset, hours
@@ -129,6 +139,7 @@ struct Config {
   std::optional<AdcConfig> adc;
   SamplingConfig sampling;
   std::optional<SimConfig> sim;
+  DatalogConfig datalog;
   // Every other top-level key, verbatim: outputs, integrators, emoncms, influxdb, influxdb2,
   // pvoutput, mqtt, simsolar, legacy server/integrations, and keys we do not know.
   nlohmann::json sections = nlohmann::json::object();

@@ -96,6 +96,7 @@ class Parser {
   void parse_adc(const json& v);
   void parse_sampling(const json& v);
   void parse_sim(const json& v);
+  void parse_datalog(const json& v);
   void keep_section(const std::string& key, const json& v);
   std::vector<int> read_address_array(const json& v, const std::string& path);
 
@@ -137,6 +138,7 @@ Result<Config> Parser::run(const json& doc) {
   if (const json* v = r.get("adc")) parse_adc(*v);
   if (const json* v = r.get("sampling")) parse_sampling(*v);
   if (const json* v = r.get("sim")) parse_sim(*v);
+  if (const json* v = r.get("datalog")) parse_datalog(*v);
   const json rest = r.unknown();
   for (const auto& [key, value] : rest.items()) keep_section(key, value);
 
@@ -595,6 +597,32 @@ void Parser::parse_sim(const json& v) {
   }
   r.report_unknown("scenario, seed");
   cfg_.sim = std::move(sim);
+}
+
+void Parser::parse_datalog(const json& v) {
+  if (!v.is_object()) {
+    problems_.add("datalog", fmt::format("{} is not an object", detail::describe(v)));
+    return;
+  }
+  ObjectReader r(v, "datalog", problems_);
+  DatalogConfig& d = cfg_.datalog;
+  auto days = [&](const char* key, int low, std::optional<int>* out) {
+    if (auto x = r.integer(key);
+        x && detail::check_range(static_cast<double>(*x), low, 36500, r.path_of(key), problems_, "days")) {
+      *out = static_cast<int>(*x);
+    }
+  };
+  days("current_days", 1, &d.current_days);
+  days("history_days", 0, &d.history_days);
+  if (auto x = r.integer("max_mb");
+      x && detail::check_range(static_cast<double>(*x), 0, 1e9, r.path_of("max_mb"), problems_, "MiB")) {
+    d.max_mb = *x;
+  }
+  if (auto x = r.integer("sync_seconds");
+      x && detail::check_range(static_cast<double>(*x), 0, 3600, r.path_of("sync_seconds"), problems_, "s")) {
+    d.sync_seconds = static_cast<int>(*x);
+  }
+  r.report_unknown("current_days, history_days, max_mb, sync_seconds");
 }
 
 }  // namespace

@@ -78,6 +78,14 @@ json serialize(const Config& c) {
     if (c.sim->seed) s["seed"] = *c.sim->seed;
     j["sim"] = std::move(s);
   }
+  if (c.datalog != DatalogConfig{}) {
+    json d = json::object();
+    if (c.datalog.current_days) d["current_days"] = *c.datalog.current_days;
+    if (c.datalog.history_days) d["history_days"] = *c.datalog.history_days;
+    if (c.datalog.max_mb) d["max_mb"] = *c.datalog.max_mb;
+    if (c.datalog.sync_seconds) d["sync_seconds"] = *c.datalog.sync_seconds;
+    j["datalog"] = std::move(d);
+  }
   return j;
 }
 
