@@ -1,5 +1,6 @@
 // The daemon's datalogs end to end: records every 5 s, counters that continue across a clean
 // restart and across kill -9, and `iotawatt log check` reporting no damage afterwards.
+#include <sys/resource.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -17,13 +18,6 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
-
-std::string TempDir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("iotawatt-dl-" + std::to_string(getpid()) + "-" + name);
-  std::filesystem::remove_all(dir);
-  return dir.string();
-}
 
 json Datalogs(int port) {
   httplib::Client client("127.0.0.1", port);
@@ -82,7 +76,7 @@ void ExpectMonotonicCounters(const std::string& data) {
 }
 
 TEST(DaemonDatalog, CountersContinueAcrossRestartAndKill) {
-  const std::string data = TempDir("restart");
+  const std::string data = testing::temp_path("restart");
   RunUntil(data, 3, SIGTERM, "run1.log");
   RunUntil(data, 3, SIGKILL, "run2.log");   // no clean shutdown
   RunUntil(data, 3, SIGTERM, "run3.log");
@@ -97,7 +91,7 @@ TEST(DaemonDatalog, CountersContinueAcrossRestartAndKill) {
 }
 
 TEST(DaemonDatalog, LogCheckExitsNonZeroOnDamage) {
-  const std::string data = TempDir("damage");
+  const std::string data = testing::temp_path("damage");
   RunUntil(data, 3, SIGTERM, "run.log");
   // Flip a byte inside the last record of the current log's segment.
   std::filesystem::path segment;
@@ -123,21 +117,14 @@ TEST(DaemonDatalog, LogCheckExitsNonZeroOnDamage) {
 }
 
 TEST(DaemonDatalog, LogToolsSayWhenTheDirectoryIsNotADataDirectory) {
-  DaemonProcess check({"log", "check", "--data", TempDir("nothing")}, TempDir("nothing") + ".log");
+  DaemonProcess check({"log", "check", "--data", testing::temp_path("nothing")}, testing::temp_path("nothing") + ".log");
   EXPECT_EQ(check.wait(std::chrono::seconds(30)), 2);
   EXPECT_NE(check.log().find("no datalogs in"), std::string::npos) << check.log();
 }
 
-}  // namespace
-}  // namespace iw
-
-#include <sys/resource.h>
-
-namespace iw {
-namespace {
 
 TEST(DaemonDatalog, KeepsMeasuringWhenTheDiskIsFullAndResumesLogging) {
-  const std::string data = TempDir("full");
+  const std::string data = testing::temp_path("full");
   const int port = testing::free_port();
   DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--data", data, "--speed", "10"},
                        data + "-run.log");
@@ -181,14 +168,9 @@ TEST(DaemonDatalog, KeepsMeasuringWhenTheDiskIsFullAndResumesLogging) {
   ExpectMonotonicCounters(data);
 }
 
-}  // namespace
-}  // namespace iw
-
-namespace iw {
-namespace {
 
 TEST(Seed, WritesDaysOfRecordsThatTheDaemonContinues) {
-  const std::string data = TempDir("seed");
+  const std::string data = testing::temp_path("seed");
   DaemonProcess seed({"seed", "--scenario", "household-230v-50hz", "--days", "2", "--data", data},
                      data + "-seed.log");
   ASSERT_EQ(seed.wait(std::chrono::seconds(120)), 0) << seed.log();

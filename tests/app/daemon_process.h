@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -17,6 +18,15 @@
 #include <vector>
 
 namespace iw::testing {
+
+// A fresh path under the temp directory, unique to this test process; anything already
+// there is removed.
+inline std::string temp_path(const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("iotawatt-test-" + std::to_string(getpid()) + "-" + name);
+  std::filesystem::remove_all(path);
+  return path.string();
+}
 
 // A loopback port that was free a moment ago.
 inline int free_port() {

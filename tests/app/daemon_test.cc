@@ -14,12 +14,6 @@ namespace {
 using nlohmann::json;
 using testing::DaemonProcess;
 
-std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("iotawatt-test-" + std::to_string(getpid()) + "-" + name))
-      .string();
-}
-
 // Polls /status until every input has a value, or gives up after `seconds`.
 json WaitForStatus(int port, double seconds) {
   httplib::Client client("127.0.0.1", port);
@@ -40,8 +34,8 @@ json WaitForStatus(int port, double seconds) {
 TEST(Daemon, ServesPlausibleLiveValuesForEveryChannelAndStopsOnSigterm) {
   const int port = testing::free_port();
   DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--sim",
-                        "household-230v-50hz", "--speed", "4", "--data", TempPath("data")},
-                       TempPath("daemon.log"));
+                        "household-230v-50hz", "--speed", "4", "--data", testing::temp_path("data")},
+                       testing::temp_path("daemon.log"));
   const json status = WaitForStatus(port, 30);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();
   const json& inputs = status["inputs"];
@@ -68,8 +62,8 @@ TEST(Daemon, ServesPlausibleLiveValuesForEveryChannelAndStopsOnSigterm) {
 TEST(Daemon, RoundRobinModeMeasuresEveryChannelToo) {
   const int port = testing::free_port();
   DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--mode", "roundrobin",
-                        "--speed", "4", "--data", TempPath("rr-data")},
-                       TempPath("rr.log"));
+                        "--speed", "4", "--data", testing::temp_path("rr-data")},
+                       testing::temp_path("rr.log"));
   const json status = WaitForStatus(port, 30);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();
   EXPECT_EQ(status["stats"]["sampling"]["mode"], "roundrobin");
@@ -78,40 +72,35 @@ TEST(Daemon, RoundRobinModeMeasuresEveryChannelToo) {
 }
 
 TEST(Daemon, RefusesABadConfigNamingTheKey) {
-  const std::string path = TempPath("bad-config.txt");
+  const std::string path = testing::temp_path("bad-config.txt");
   std::ofstream(path) << R"({"device":{"name":"Bad","channels":2},
     "inputs":[{"channel":0,"name":"Volts","type":"VT","model":"generic","cal":20},
               {"channel":1,"name":"Load","type":"XT","model":"generic","cal":100}]})";
-  DaemonProcess daemon({"run", "--config", path, "--data", TempPath("bad-data"), "--http",
+  DaemonProcess daemon({"run", "--config", path, "--data", testing::temp_path("bad-data"), "--http",
                         "127.0.0.1:" + std::to_string(testing::free_port())},
-                       TempPath("bad.log"));
+                       testing::temp_path("bad.log"));
   EXPECT_EQ(daemon.wait(std::chrono::seconds(10)), 2);
   EXPECT_NE(daemon.log().find("inputs[1].type"), std::string::npos) << daemon.log();
 }
 
 TEST(Daemon, RefusesAnUnknownScenarioListingTheKnownOnes) {
-  DaemonProcess daemon({"run", "--sim", "mars-base", "--data", TempPath("mars-data"), "--http",
+  DaemonProcess daemon({"run", "--sim", "mars-base", "--data", testing::temp_path("mars-data"), "--http",
                         "127.0.0.1:" + std::to_string(testing::free_port())},
-                       TempPath("scenario.log"));
+                       testing::temp_path("scenario.log"));
   EXPECT_EQ(daemon.wait(std::chrono::seconds(10)), 2);
   EXPECT_NE(daemon.log().find("household-230v-50hz"), std::string::npos) << daemon.log();
 }
 
-}  // namespace
-}  // namespace iw
-
-namespace iw {
-namespace {
 
 TEST(Daemon, ReplaysARecordedSampleFile) {
-  const std::string file = TempPath("household.iwr");
+  const std::string file = testing::temp_path("household.iwr");
   DaemonProcess recorder({"record", "--sim", "household-230v-50hz", "--seconds", "3", "--out", file},
-                         TempPath("record.log"));
+                         testing::temp_path("record.log"));
   ASSERT_EQ(recorder.wait(std::chrono::seconds(60)), 0) << recorder.log();
   const int port = testing::free_port();
   DaemonProcess daemon({"run", "--replay", file, "--sim", "household-230v-50hz", "--speed", "1",
-                        "--data", TempPath("replay-data"), "--http", "127.0.0.1:" + std::to_string(port)},
-                       TempPath("replay.log"));
+                        "--data", testing::temp_path("replay-data"), "--http", "127.0.0.1:" + std::to_string(port)},
+                       testing::temp_path("replay.log"));
   const json status = WaitForStatus(port, 20);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();
   EXPECT_NEAR(status["inputs"][0]["Vrms"].get<double>(), 230, 15);
