@@ -18,20 +18,35 @@ constexpr int64_t kRetentionEvery = 3600;
 std::string current_log_dir(const std::string& data_dir) { return data_dir + "/datalog/current"; }
 std::string history_log_dir(const std::string& data_dir) { return data_dir + "/datalog/history"; }
 
+Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_dir, DaemonLog which,
+                                                      const datalog::Layout& layout,
+                                                      int64_t sync_interval_s) {
+  const bool current = which == DaemonLog::kCurrent;
+  const std::string dir = current ? current_log_dir(data_dir) : history_log_dir(data_dir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Error("cannot create " + dir + ": " + ec.message());
+  datalog::LogOptions options = current ? datalog::CurrentLogOptions(layout) : datalog::HistoryLogOptions(layout);
+  options.sync_interval_s = sync_interval_s;
+  auto log = datalog::Log::Open(dir, options);
+  if (!log) return Status::Error(std::string(current ? "current" : "history") + " log: " + log.error());
+  return log;
+}
+
+datalog::Record record_of(int64_t time_s, const std::vector<measure::ChannelCounters>& counters) {
+  datalog::Record record;
+  record.time = time_s;
+  record.channels = counters;
+  for (const auto& c : counters) record.monitored_us = std::max(record.monitored_us, c.seconds.micros());
+  return record;
+}
+
 Result<std::unique_ptr<DatalogService>> DatalogService::Open(const DatalogSettings& settings,
                                                              const datalog::Layout& layout) {
-  std::error_code ec;
-  std::filesystem::create_directories(current_log_dir(settings.data_dir), ec);
-  std::filesystem::create_directories(history_log_dir(settings.data_dir), ec);
-  if (ec) return Status::Error("cannot create " + settings.data_dir + "/datalog: " + ec.message());
-  datalog::LogOptions current_options = datalog::CurrentLogOptions(layout);
-  current_options.sync_interval_s = settings.sync_interval_s;
-  datalog::LogOptions history_options = datalog::HistoryLogOptions(layout);
-  history_options.sync_interval_s = settings.sync_interval_s;
-  auto current = datalog::Log::Open(current_log_dir(settings.data_dir), current_options);
-  if (!current) return Status::Error("current log: " + current.error());
-  auto history = datalog::Log::Open(history_log_dir(settings.data_dir), history_options);
-  if (!history) return Status::Error("history log: " + history.error());
+  auto current = open_daemon_log(settings.data_dir, DaemonLog::kCurrent, layout, settings.sync_interval_s);
+  if (!current) return current.status();
+  auto history = open_daemon_log(settings.data_dir, DaemonLog::kHistory, layout, settings.sync_interval_s);
+  if (!history) return history.status();
   for (const auto* log : {current.value().get(), history.value().get()}) {
     for (const std::string& aside : log->info().set_aside) {
       spdlog::warn("datalog: {} had a damaged header and was set aside (nothing deleted)", aside);
@@ -58,12 +73,7 @@ std::optional<datalog::Record> DatalogService::resume_point() const {
 
 void DatalogService::offer(const measure::Checkpoint& cp) {
   if (cp.time_ns % (kCurrentInterval * 1'000'000'000) != 0) return;
-  datalog::Record record;
-  record.time = cp.time_ns / 1'000'000'000;
-  record.channels = cp.counters;
-  int64_t monitored = 0;
-  for (const auto& c : cp.counters) monitored = std::max(monitored, c.seconds.micros());
-  record.monitored_us = monitored;
+  datalog::Record record = record_of(cp.time_ns / 1'000'000'000, cp.counters);
   std::lock_guard<std::mutex> lock(mu_);
   if (queue_.size() >= kMaxQueued) {
     ++dropped_;

@@ -89,4 +89,16 @@ class DatalogService {
 std::string current_log_dir(const std::string& data_dir);
 std::string history_log_dir(const std::string& data_dir);
 
+enum class DaemonLog { kCurrent, kHistory };
+
+// Opens (creating its directory if needed) one of the daemon's logs for writing, with the
+// 5 s / 60 s options, `layout` and `sync_interval_s`. Errors name the log.
+Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_dir, DaemonLog which,
+                                                      const datalog::Layout& layout,
+                                                      int64_t sync_interval_s = 60);
+
+// The record of a checkpoint at `time_s`: every channel's counters, and as monitored time the
+// longest any channel was measured.
+datalog::Record record_of(int64_t time_s, const std::vector<measure::ChannelCounters>& counters);
+
 }  // namespace iw::app

@@ -20,11 +20,9 @@ bool is_history_file(const std::string& file) {
 // queries see imported 5 s data too. Records the history already covers are left alone.
 int copy_minutes_to_history(const std::string& data_dir, const datalog::Log& current,
                             const datalog::Layout& layout, int64_t first, int64_t last) {
-  std::error_code ec;
-  std::filesystem::create_directories(history_log_dir(data_dir), ec);
-  auto history = datalog::Log::Open(history_log_dir(data_dir), datalog::HistoryLogOptions(layout));
+  auto history = open_daemon_log(data_dir, DaemonLog::kHistory, layout);
   if (!history) {
-    std::fprintf(stderr, "import: history log: %s\n", history.error().c_str());
+    std::fprintf(stderr, "import: %s\n", history.error().c_str());
     return 1;
   }
   const int64_t after = history.value()->last_time().value_or(INT64_MIN);
@@ -53,14 +51,9 @@ int import_one(const std::string& data_dir, const std::string& file) {
     return 1;
   }
   const bool history = is_history_file(file);
-  const std::string dir = history ? history_log_dir(data_dir) : current_log_dir(data_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  datalog::LogOptions options = history ? datalog::HistoryLogOptions(layout.value())
-                                        : datalog::CurrentLogOptions(layout.value());
-  auto log = datalog::Log::Open(dir, options);
+  auto log = open_daemon_log(data_dir, history ? DaemonLog::kHistory : DaemonLog::kCurrent, layout.value());
   if (!log) {
-    std::fprintf(stderr, "import: %s: %s\n", dir.c_str(), log.error().c_str());
+    std::fprintf(stderr, "import: %s\n", log.error().c_str());
     return 1;
   }
   datalog::ImportOptions import_options;

@@ -1,9 +1,9 @@
 #include "app/seed.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 
 #include "app/datalog_service.h"
 #include "app/wiring.h"
@@ -39,18 +39,12 @@ int run_seed(const SeedOptions& options) {
   if (!panel) return fail(panel.error());
   const datalog::Layout layout = layout_of(panel.value());
 
-  std::error_code ec;
-  std::filesystem::create_directories(current_log_dir(options.data_dir), ec);
-  std::filesystem::create_directories(history_log_dir(options.data_dir), ec);
   // One sync at the end: a seed that is interrupted is simply run again on an empty directory.
-  datalog::LogOptions current_options = datalog::CurrentLogOptions(layout);
-  current_options.sync_interval_s = INT64_MAX / 4;
-  datalog::LogOptions history_options = datalog::HistoryLogOptions(layout);
-  history_options.sync_interval_s = INT64_MAX / 4;
-  auto current = datalog::Log::Open(current_log_dir(options.data_dir), current_options);
-  if (!current) return fail("current log: " + current.error());
-  auto history = datalog::Log::Open(history_log_dir(options.data_dir), history_options);
-  if (!history) return fail("history log: " + history.error());
+  constexpr int64_t kNoSync = INT64_MAX / 4;
+  auto current = open_daemon_log(options.data_dir, DaemonLog::kCurrent, layout, kNoSync);
+  if (!current) return fail(current.error());
+  auto history = open_daemon_log(options.data_dir, DaemonLog::kHistory, layout, kNoSync);
+  if (!history) return fail(history.error());
 
   const int64_t now = options.end_s > 0
                           ? options.end_s
@@ -71,14 +65,9 @@ int run_seed(const SeedOptions& options) {
   int64_t done = 0;
   int last_percent = -1;
   Status failure;
-  datalog::Record record;
   auto sink = [&](int64_t t, const sim::IntervalModel::Counters& counters) {
     if (!failure.ok()) return;
-    record.time = t;
-    record.channels = counters;
-    int64_t monitored = 0;
-    for (const auto& c : counters) monitored = std::max(monitored, c.seconds.micros());
-    record.monitored_us = monitored;
+    const datalog::Record record = record_of(t, counters);
     failure = current.value()->append(record);
     if (failure.ok() && t % 60 == 0) failure = history.value()->append(record);
     ++done;
