@@ -8,13 +8,16 @@
 namespace iw::app {
 
 struct RunOptions {
-  std::string config_path;   // empty: the simulator's own config for its scenario
+  // Empty: <data>/config.txt when it exists, else the simulator's own config for its scenario.
+  // POST /config saves to this file.
+  std::string config_path;
   std::string data_dir = "/var/lib/iotawatt";
   std::string http = "127.0.0.1:8080";
   std::string sim_scenario;  // empty: config's sim.scenario, else household-230v-50hz
   std::string replay_path;   // replay a recorded sample file instead of sampling
   std::string mode;          // continuous | roundrobin; empty: the config's
   double speed = 1;          // simulator/replay only: simulated seconds per second; 0 unpaced
+  std::string web_dir = IOTAWATT_WEB_DIR;  // the web app's files, served at /
 };
 
 // Returns the process exit code: 0 after a clean stop, 2 when it refused to start.

@@ -96,6 +96,16 @@ void DatalogService::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
+void DatalogService::reconfigure(const datalog::Layout& layout, const DatalogSettings& settings) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (writer_.joinable()) idle_.wait(lock, [this] { return queue_.empty() && !writing_; });
+  // The writer is idle and waits for mu_ before it touches the logs again.
+  current_->set_layout(layout);
+  history_->set_layout(layout);
+  settings_.current = settings.current;
+  settings_.history = settings.history;
+}
+
 void DatalogService::run() {
   for (;;) {
     datalog::Record record;
@@ -105,8 +115,12 @@ void DatalogService::run() {
       if (queue_.empty()) break;  // stopping, and everything is written
       record = std::move(queue_.front());
       queue_.pop_front();
+      writing_ = true;
     }
     write(record);
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
+    if (queue_.empty()) idle_.notify_all();
   }
   for (auto* log : {current_.get(), history_.get()}) {
     if (Status st = log->sync(); !st) spdlog::error("datalog: {}", st.message());

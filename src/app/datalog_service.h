@@ -58,6 +58,10 @@ class DatalogService {
   void start();
   // Writes what is queued, syncs, and stops the writer thread.
   void stop();
+  // Waits until everything queued so far is written (after the sampler stopped, before a
+  // new configuration takes over), then records with `layout` and applies `settings`'
+  // retention from now on. The data directory cannot change.
+  void reconfigure(const datalog::Layout& layout, const DatalogSettings& settings);
 
   std::vector<DatalogStatus> status() const;
   const datalog::Log& current() const { return *current_; }
@@ -78,6 +82,8 @@ class DatalogService {
   std::condition_variable wake_;
   std::deque<datalog::Record> queue_;  // guarded by mu_
   bool stopping_ = false;              // guarded by mu_
+  bool writing_ = false;               // guarded by mu_: a record is out of the queue, not yet written
+  std::condition_variable idle_;       // queue empty and nothing being written
   std::string current_error_, history_error_;  // guarded by mu_
   std::thread writer_;
   std::atomic<uint64_t> dropped_{0};

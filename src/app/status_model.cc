@@ -16,12 +16,13 @@ int64_t unix_now() {
 
 }  // namespace
 
-StatusContext::StatusContext(const config::Config& config, std::string source, std::string mode)
+StatusContext::StatusContext(const config::Config& config, std::string source, std::string mode,
+                             int64_t start_time)
     : config_(config),
       source_(std::move(source)),
       mode_(std::move(mode)),
       network_(network_identity()),
-      start_time_(unix_now()) {}
+      start_time_(start_time) {}
 
 server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
                                          const std::vector<DatalogStatus>& datalogs) const {

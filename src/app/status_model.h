@@ -14,7 +14,7 @@ namespace iw::app {
 
 class StatusContext {
  public:
-  StatusContext(const config::Config& config, std::string source, std::string mode);
+  StatusContext(const config::Config& config, std::string source, std::string mode, int64_t start_time);
 
   // Thread-safe: reads only what was fixed at construction and the snapshot it is given.
   server::StatusModel build(const SamplerSnapshot& snapshot,

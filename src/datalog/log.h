@@ -112,6 +112,9 @@ class Log {
   Status append_batch(std::span<const Record> records);
   // fdatasync the segment being written: every record appended so far survives a power cut.
   Status sync();
+  // Records appended from now on have `layout` (the inputs were reconfigured); the next append
+  // starts a new segment when it differs from the segment being written.
+  void set_layout(Layout layout) { options_.layout = std::move(layout); }
   // Deletes whole segments by age (relative to `now`, UNIX seconds) and then by total size,
   // oldest first. Never deletes the segment holding the last record; never touches .damaged.
   Result<RetentionReport> retain(const Retention& policy, int64_t now);

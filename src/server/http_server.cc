@@ -18,24 +18,67 @@ bool split_host_port(const std::string& address, std::string* host, int* port) {
   return true;
 }
 
-HttpServer::HttpServer(Handlers handlers)
-    : handlers_(std::move(handlers)), server_(std::make_unique<httplib::Server>()) {
-  install_routes();
+namespace {
+
+// Request bodies we accept: a config file or a password change, never more.
+constexpr size_t kMaxBodyBytes = 1 << 20;
+
+HttpRequest convert(const httplib::Request& req) {
+  HttpRequest r;
+  r.method = req.method;
+  r.path = req.path;
+  r.target = req.target;
+  r.body = req.body;
+  r.remote_addr = req.remote_addr;
+  r.params.assign(req.params.begin(), req.params.end());
+  r.headers.assign(req.headers.begin(), req.headers.end());
+  return r;
+}
+
+void send(HttpResponse response, httplib::Response& res) {
+  res.status = response.status;
+  for (const auto& [name, value] : response.headers) res.set_header(name, value);
+  if (!response.stream) {
+    res.set_content(std::move(response.body), response.content_type);
+    return;
+  }
+  res.set_chunked_content_provider(
+      response.content_type,
+      [stream = std::move(response.stream)](size_t, httplib::DataSink& sink) {
+        stream([&sink](std::string_view piece) {
+          return piece.empty() || sink.write(piece.data(), piece.size());
+        });
+        sink.done();
+        return true;
+      });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Routes routes, Authorizer authorize)
+    : routes_(std::move(routes)),
+      authorize_(std::move(authorize)),
+      server_(std::make_unique<httplib::Server>()) {
+  install();
 }
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::install_routes() {
-  server_->Get("/status", [this](const httplib::Request& req, httplib::Response& res) {
-    Sections sections;
-    for (const auto& [key, value] : req.params) sections.insert(key);
-    res.set_content(render_status(handlers_.status(), sections).dump(), "application/json");
-  });
-  server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.body.empty()) {
-      res.set_content("File not found: " + req.path + "\n", "text/plain");
+void HttpServer::install() {
+  server_->set_payload_max_length(kMaxBodyBytes);
+  const auto handle = [this](const httplib::Request& req, httplib::Response& res) {
+    const HttpRequest request = convert(req);
+    if (authorize_) {
+      if (auto refused = authorize_(request)) return send(std::move(*refused), res);
     }
-  });
+    send(routes_.dispatch(request), res);
+  };
+  server_->Get(".*", handle);
+  server_->Post(".*", handle);
+  server_->Put(".*", handle);
+  server_->Delete(".*", handle);
+  server_->Patch(".*", handle);
+  server_->Options(".*", handle);
 }
 
 Status HttpServer::start(const std::string& address) {

@@ -1,14 +1,16 @@
-// The daemon's HTTP server: routes requests to handlers on the server's own threads, so a
-// slow request never touches the sampling thread.
+// The daemon's HTTP server: cpp-httplib threads accept requests, convert them to HttpRequest,
+// ask the authorizer, and dispatch to Routes. Handlers run on the server's threads, so a slow
+// request never touches the sampling thread.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "base/status.h"
-#include "server/status.h"
+#include "server/http.h"
 
 namespace httplib {
 class Server;
@@ -16,14 +18,12 @@ class Server;
 
 namespace iw::server {
 
-struct Handlers {
-  // Builds the current status model; called on a server thread, must be thread-safe.
-  std::function<StatusModel()> status;
-};
+// Runs before routing. A returned response (401 challenge, 403) is sent instead of the route's.
+using Authorizer = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
 class HttpServer {
  public:
-  explicit HttpServer(Handlers handlers);
+  explicit HttpServer(Routes routes, Authorizer authorize = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -34,9 +34,10 @@ class HttpServer {
   void stop();
 
  private:
-  void install_routes();
+  void install();
 
-  Handlers handlers_;
+  Routes routes_;
+  Authorizer authorize_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

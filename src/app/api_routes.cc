@@ -1,0 +1,49 @@
+#include "app/api_routes.h"
+
+#include <spdlog/spdlog.h>
+
+#include "server/config_endpoint.h"
+
+namespace iw::app {
+namespace {
+
+server::HttpResponse status_response(const ApiBackend& backend, const server::HttpRequest& request) {
+  server::Sections sections;
+  for (const auto& [key, value] : request.params) sections.insert(key);
+  return server::HttpResponse::json(server::render_status(backend.status(), sections).dump());
+}
+
+server::HttpResponse command_response(ApiBackend& backend, const server::HttpRequest& request) {
+  if (request.has("restart")) {
+    spdlog::info("Restart command received.");
+    if (Status st = backend.restart(); !st) return server::HttpResponse::text(500, st.message());
+    return server::HttpResponse::text(200, "ok");
+  }
+  return server::HttpResponse::text(400, "Unrecognized request");
+}
+
+}  // namespace
+
+server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::StaticFiles> files) {
+  using server::HttpRequest;
+  using server::HttpResponse;
+  server::Routes routes;
+  auto config = std::make_shared<server::ConfigEndpoint>(server::ConfigAccess{
+      [&backend] { return backend.config_text(); },
+      [&backend](const std::string& text) { return backend.replace_config(text); }});
+
+  routes.add("GET", "/status", [&backend](const HttpRequest& r) { return status_response(backend, r); });
+  routes.add("GET", "/nullreq", [](const HttpRequest&) { return HttpResponse::text(200, ""); });
+  routes.add("GET", "/command", [&backend](const HttpRequest& r) { return command_response(backend, r); });
+  routes.add("GET", "/config", [config](const HttpRequest& r) { return config->get(r); });
+  routes.add("GET", "/config.txt", [config](const HttpRequest& r) { return config->get(r); });
+  routes.add("POST", "/config", [config](const HttpRequest& r) { return config->post(r); });
+  routes.add("GET", "/list", [files](const HttpRequest& r) { return files->list(r); });
+  routes.set_fallback([files](const HttpRequest& r) {
+    if (r.method != "GET" && r.method != "HEAD") return server::not_found(r);
+    return files->serve(r);
+  });
+  return routes;
+}
+
+}  // namespace iw::app

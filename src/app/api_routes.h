@@ -1,0 +1,29 @@
+// The daemon's HTTP API: which path runs what (firmware reference 6.1 plus our additions), over
+// an ApiBackend that the daemon implements. Handlers run on server threads.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "server/http.h"
+#include "server/static_files.h"
+#include "server/status.h"
+
+namespace iw::app {
+
+class ApiBackend {
+ public:
+  virtual ~ApiBackend() = default;
+  virtual server::StatusModel status() const = 0;
+  virtual std::string config_text() const = 0;
+  // Validates, saves and applies a new config; on error the running one stays.
+  virtual Status replace_config(const std::string& text) = 0;
+  // Re-reads the config file and restarts measurement (the original reboots).
+  virtual Status restart() = 0;
+};
+
+// `files` must outlive the routes.
+server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::StaticFiles> files);
+
+}  // namespace iw::app

@@ -1,0 +1,17 @@
+// The daemon's message log: every message goes to stdout (journald) and, when a data directory
+// is given, to <data>/log/iotamsgs.txt (rotated at 4 MiB, 3 files kept), which the API serves
+// as the original's /iotawatt/iotamsgs.txt (tail with ?textpos=-10000).
+#pragma once
+
+#include <string>
+
+namespace iw::app {
+
+// Idempotent; the first call decides the sinks. Errors opening the file are reported on stdout
+// and logging continues there.
+void setup_logging(const std::string& data_dir = "");
+
+// <data>/log: where the message log lives.
+std::string message_log_dir(const std::string& data_dir);
+
+}  // namespace iw::app
