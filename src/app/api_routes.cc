@@ -1,5 +1,7 @@
 #include "app/api_routes.h"
 
+#include <charconv>
+
 #include <spdlog/spdlog.h>
 
 #include "server/config_endpoint.h"
@@ -13,12 +15,27 @@ server::HttpResponse status_response(const ApiBackend& backend, const server::Ht
   return server::HttpResponse::json(server::render_status(backend.status(), sections).dump());
 }
 
+// /command?sample=<channel>[&format=json]
+server::HttpResponse sample_response(ApiBackend& backend, const server::HttpRequest& request) {
+  const std::string arg = request.arg("sample");
+  int channel = -1;
+  const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), channel);
+  if (ec != std::errc() || end != arg.data() + arg.size()) {
+    return server::HttpResponse::text(400, "sample: '" + arg + "' is not a channel number");
+  }
+  auto wave = backend.waveform(channel);
+  if (!wave) return server::HttpResponse::text(400, wave.error());
+  if (request.arg("format") == "json") return server::HttpResponse::json(waveform_json(wave.value()).dump());
+  return server::HttpResponse::text(200, waveform_text(wave.value()));
+}
+
 server::HttpResponse command_response(ApiBackend& backend, const server::HttpRequest& request) {
   if (request.has("restart")) {
     spdlog::info("Restart command received.");
     if (Status st = backend.restart(); !st) return server::HttpResponse::text(500, st.message());
     return server::HttpResponse::text(200, "ok");
   }
+  if (request.has("sample")) return sample_response(backend, request);
   return server::HttpResponse::text(400, "Unrecognized request");
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/scope.h"
 #include "base/status.h"
 #include "server/http.h"
 #include "server/static_files.h"
@@ -21,6 +22,8 @@ class ApiBackend {
   virtual Status replace_config(const std::string& text) = 0;
   // Re-reads the config file and restarts measurement (the original reboots).
   virtual Status restart() = 0;
+  // A few cycles of one input's samples for a scope view.
+  virtual Result<Waveform> waveform(int channel) = 0;
 };
 
 // `files` must outlive the routes.

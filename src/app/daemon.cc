@@ -37,6 +37,7 @@ int64_t unix_now_ns() {
 struct Pipeline {
   config::Config config;
   std::string config_text;  // what GET /config shows
+  measure::EngineSetup setup;
   datalog::Layout layout;
   std::unique_ptr<Sampler> sampler;
   std::unique_ptr<StatusContext> status;
@@ -93,6 +94,7 @@ class Daemon final : public ApiBackend {
   std::string config_text() const override { return current()->config_text; }
   Status replace_config(const std::string& text) override;
   Status restart() override;
+  Result<Waveform> waveform(int channel) override;
 
  private:
   // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
@@ -136,13 +138,13 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   auto p = std::make_shared<Pipeline>();
   p->config = std::move(a->config);
   p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
-  const measure::EngineSetup setup = engine_setup(p->config, a->scaling);
-  p->layout = layout_of(setup);
+  p->setup = engine_setup(p->config, a->scaling);
+  p->layout = layout_of(p->setup);
   const std::string description = a->source->describe();
   SamplerOptions sampler_options;
   sampler_options.speed = options_.speed;
   sampler_options.paced = a->paced;
-  p->sampler = std::make_unique<Sampler>(std::move(a->source), setup, sampler_options);
+  p->sampler = std::make_unique<Sampler>(std::move(a->source), p->setup, sampler_options);
   p->status = std::make_unique<StatusContext>(p->config, description,
                                               source::to_string(p->config.sampling.mode),
                                               start_time_ns_ / 1'000'000'000);
@@ -200,6 +202,13 @@ Status Daemon::restart() {
   if (!loaded) return loaded.status();
   if (!loaded.value()) return apply(current()->config_text, false);
   return apply(text, false);
+}
+
+Result<Waveform> Daemon::waveform(int channel) {
+  std::shared_ptr<Pipeline> p = current();
+  // Three cycles at 50 Hz; a real-time source delivers them in 60 ms.
+  const auto blocks = p->sampler->capture(0.06, std::chrono::milliseconds(2000));
+  return extract_waveform(blocks, p->setup, channel);
 }
 
 server::StatusModel Daemon::status() const {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "app/system_info.h"
 
@@ -57,9 +58,36 @@ void Sampler::run() {
     }
     error_.clear();
     if (options_.paced && options_.speed > 0) pace(block);
+    if (capture_wanted_.load(std::memory_order_relaxed)) feed_capture(block);
     engine_.process(block);
   }
   finished_ = true;
+}
+
+std::vector<measure::SampleBlock> Sampler::capture(double seconds, std::chrono::milliseconds timeout) {
+  std::lock_guard one(capture_request_mu_);
+  std::unique_lock lock(capture_mu_);
+  captured_.clear();
+  capture_seconds_ = seconds;
+  capture_wanted_ = true;
+  const bool done = capture_done_.wait_for(lock, timeout, [this] { return !capture_wanted_; });
+  capture_wanted_ = false;
+  if (!done) captured_.clear();
+  return std::move(captured_);
+}
+
+void Sampler::feed_capture(const measure::SampleBlock& block) {
+  std::lock_guard lock(capture_mu_);
+  if (!capture_wanted_) return;
+  // Only contiguous blocks make one waveform; a gap starts the capture again.
+  if (!captured_.empty() && std::abs(block.start_ns - captured_.back().end_ns()) > block.conversion_ns * 4) {
+    captured_.clear();
+  }
+  captured_.push_back(block);
+  if ((block.end_ns() - static_cast<double>(captured_.front().start_ns)) * 1e-9 >= capture_seconds_) {
+    capture_wanted_ = false;
+    capture_done_.notify_all();
+  }
 }
 
 void Sampler::pace(const measure::SampleBlock& block) {

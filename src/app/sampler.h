@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,6 +60,10 @@ class Sampler {
   bool finished() const { return finished_; }
 
   SamplerSnapshot snapshot() const;
+  // Copies of the blocks the sampling thread reads next, until they span `seconds` of source
+  // time (for a scope view). The sampling thread only copies; it never waits for the caller.
+  // Empty when no samples arrived within `timeout` (source stopped or failing).
+  std::vector<measure::SampleBlock> capture(double seconds, std::chrono::milliseconds timeout);
   std::string source_description() const { return source_->describe(); }
 
  private:
@@ -88,8 +94,17 @@ class Sampler {
   double last_process_cpu_s_ = 0;
   std::chrono::steady_clock::time_point last_cp_wall_;
 
+  void feed_capture(const measure::SampleBlock& block);
+
   mutable std::mutex mu_;
   SamplerSnapshot published_;  // guarded by mu_
+
+  std::mutex capture_request_mu_;             // one capture at a time
+  std::atomic<bool> capture_wanted_{false};   // the sampling thread checks this per block
+  std::mutex capture_mu_;
+  std::condition_variable capture_done_;
+  double capture_seconds_ = 0;                      // guarded by capture_mu_
+  std::vector<measure::SampleBlock> captured_;      // guarded by capture_mu_
   std::string error_;          // sampling thread only; copied into snapshots
 };
 

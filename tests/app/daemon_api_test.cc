@@ -99,6 +99,14 @@ TEST_F(DaemonApi, CommandsMessageLogAndFiles) {
   EXPECT_EQ(restart->status, 200);
   EXPECT_EQ(restart->body, "ok");
   EXPECT_EQ(client_->Get("/command?nonsense")->status, 400);
+  auto sample = client_->Get("/command?sample=1&format=json");
+  ASSERT_TRUE(sample);
+  ASSERT_EQ(sample->status, 200) << sample->body;
+  const json wave = json::parse(sample->body);
+  EXPECT_NEAR(wave["hz"].get<double>(), 50, 0.5);
+  EXPECT_GT(wave["samples"].get<int>(), 100);
+  EXPECT_EQ(wave["amps"].size(), wave["volts"].size());
+  EXPECT_EQ(client_->Get("/command?sample=99")->status, 400);
   auto log = client_->Get("/iotawatt/iotamsgs.txt?textpos=-10000");
   ASSERT_TRUE(log);
   EXPECT_EQ(log->status, 200);
