@@ -8,6 +8,7 @@
 #include "app/daemon.h"
 #include "app/import_tool.h"
 #include "app/log_tools.h"
+#include "app/query_tool.h"
 #include "app/seed.h"
 #include "app/version.h"
 #include "sim/scenarios.h"
@@ -99,7 +100,17 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--data", import_data, "data directory")->required();
   import_cmd->add_option("files", import_files, "original log files")->required()->check(CLI::ExistingFile);
 
+  iw::app::QueryToolOptions query;
+  auto* query_cmd = app.add_subcommand(
+      "query", "Answer a /query request from a data directory, offline (same output as the HTTP API)");
+  query_cmd->add_option("--data", query.data_dir, "data directory")->required();
+  query_cmd->add_option("--config", query.config_path, "config file (default: <data>/config.txt)");
+  query_cmd->add_option("--sim", query.scenario, "scenario whose config to use when there is no config file");
+  query_cmd->add_option("query", query.query, "query string, e.g. 'select=[time.iso,Mains.watts]&begin=d&end=s&group=h'")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (*query_cmd) return iw::app::run_query_tool(query);
   if (*run_cmd) return iw::app::run_daemon(run);
   if (*acc) return run_accuracy_command(adc, mode, json, creep_hours, seconds, switching_seconds);
   if (*rec) return iw::app::record_samples(record);

@@ -4,10 +4,40 @@
 
 #include <spdlog/spdlog.h>
 
+#include "query/feed.h"
+#include "server/access_level.h"
 #include "server/config_endpoint.h"
 
 namespace iw::app {
 namespace {
+
+server::HttpResponse answer_response(query::QueryAnswer answer, std::shared_ptr<const void> owner) {
+  server::HttpResponse r;
+  r.status = answer.status;
+  r.content_type = answer.content_type;
+  if (!answer.stream) {
+    r.body = std::move(answer.body);
+    return r;
+  }
+  r.stream = [stream = std::move(answer.stream), owner = std::move(owner)](const server::BodyWriter& write) {
+    bool open = true;
+    const Status st = stream([&](std::string_view piece) {
+      if (open) open = write(piece);
+    });
+    if (!st) spdlog::warn("query: answer cut short: {}", st.message());
+  };
+  return r;
+}
+
+server::HttpResponse query_response(const ApiBackend& backend, const server::HttpRequest& request) {
+  QueryScope scope = backend.query_scope();
+  return answer_response(query::answer_query(request.params, scope.env), std::move(scope.owner));
+}
+
+server::HttpResponse feed_response(const ApiBackend& backend, const server::HttpRequest& request) {
+  QueryScope scope = backend.query_scope();
+  return answer_response(query::answer_feed(request.params, scope.env), std::move(scope.owner));
+}
 
 server::HttpResponse status_response(const ApiBackend& backend, const server::HttpRequest& request) {
   server::Sections sections;
@@ -55,12 +85,35 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   routes.add("GET", "/config", [config](const HttpRequest& r) { return config->get(r); });
   routes.add("GET", "/config.txt", [config](const HttpRequest& r) { return config->get(r); });
   routes.add("POST", "/config", [config](const HttpRequest& r) { return config->post(r); });
+  routes.add("GET", "/query", [&backend](const HttpRequest& r) { return query_response(backend, r); });
+  routes.add("GET", "/feed/list.json", [&backend](const HttpRequest&) {
+    return HttpResponse::json(query::feed_list_json(*backend.query_scope().env.catalog));
+  });
+  routes.add("GET", "/feed/data.json", [&backend](const HttpRequest& r) { return feed_response(backend, r); });
+  routes.add("POST", "/auth", [&backend](const HttpRequest& r) { return backend.change_passwords(r.body); });
   routes.add("GET", "/list", [files](const HttpRequest& r) { return files->list(r); });
-  routes.set_fallback([files](const HttpRequest& r) {
+  routes.set_fallback([files, &backend](const HttpRequest& r) {
     if (r.method != "GET" && r.method != "HEAD") return server::not_found(r);
+    // The original runs any GET with download=yes as a query, answered as a file.
+    if (r.arg("download") == "yes") return query_response(backend, r);
     return files->serve(r);
   });
   return routes;
+}
+
+}  // namespace iw::app
+
+namespace iw::app {
+
+server::Authorizer api_authorizer(server::DigestAuth& auth) {
+  return [&auth](const server::HttpRequest& r) -> std::optional<server::HttpResponse> {
+    const server::AuthDecision d = auth.check({r.method, r.target, r.header("Authorization"), r.remote_addr},
+                                              server::access_for(r.method, r.path));
+    if (d.allowed) return std::nullopt;
+    server::HttpResponse refused = server::HttpResponse::text(d.status, d.body, d.content_type);
+    refused.headers = d.headers;
+    return refused;
+  };
 }
 
 }  // namespace iw::app

@@ -7,11 +7,20 @@
 
 #include "app/scope.h"
 #include "base/status.h"
+#include "query/query.h"
+#include "server/digest_auth.h"
 #include "server/http.h"
+#include "server/http_server.h"
 #include "server/static_files.h"
 #include "server/status.h"
 
 namespace iw::app {
+
+// What queries run against, with the owner that keeps it alive while an answer streams.
+struct QueryScope {
+  std::shared_ptr<const void> owner;
+  query::QueryEnvironment env;
+};
 
 class ApiBackend {
  public:
@@ -24,9 +33,16 @@ class ApiBackend {
   virtual Status restart() = 0;
   // A few cycles of one input's samples for a scope view.
   virtual Result<Waveform> waveform(int channel) = 0;
+  virtual QueryScope query_scope() const = 0;
+  // POST /auth: the body as the original's web app sends it.
+  virtual server::HttpResponse change_passwords(const std::string& body) = 0;
 };
 
 // `files` must outlive the routes.
 server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::StaticFiles> files);
+
+// Digest authentication in front of the routes: each request needs the level
+// server::access_for() gives its method and path.
+server::Authorizer api_authorizer(server::DigestAuth& auth);
 
 }  // namespace iw::app

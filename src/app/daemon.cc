@@ -20,7 +20,11 @@
 #include "config/config_file.h"
 #include "config/config_parser.h"
 #include "config/config_writer.h"
+#include "query/series.h"
+#include "query/time_zone.h"
 #include "server/http_server.h"
+#include "server/password_change.h"
+#include "server/password_store.h"
 #include "server/static_files.h"
 
 namespace iw::app {
@@ -41,6 +45,9 @@ struct Pipeline {
   datalog::Layout layout;
   std::unique_ptr<Sampler> sampler;
   std::unique_ptr<StatusContext> status;
+  std::unique_ptr<query::TimeZone> zone;
+  std::unique_ptr<query::SeriesCatalog> catalog;
+  bool simulated_time = false;  // the source's clock, not the wall clock, says what "now" is
 };
 
 datalog::Layout layout_of(const measure::EngineSetup& setup) {
@@ -95,6 +102,8 @@ class Daemon final : public ApiBackend {
   Status replace_config(const std::string& text) override;
   Status restart() override;
   Result<Waveform> waveform(int channel) override;
+  QueryScope query_scope() const override;
+  server::HttpResponse change_passwords(const std::string& body) override;
 
  private:
   // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
@@ -113,6 +122,10 @@ class Daemon final : public ApiBackend {
   const RunOptions options_;
   const int64_t start_time_ns_;
   std::unique_ptr<DatalogService> datalog_;
+  std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
+  std::unique_ptr<server::PasswordStore> passwords_;
+  std::unique_ptr<server::DigestAuth> auth_;
+  std::mutex passwords_mu_;  // one password change at a time
   mutable std::mutex mu_;
   std::shared_ptr<Pipeline> pipeline_;  // guarded by mu_
   std::mutex change_mu_;                // one configuration change at a time
@@ -137,6 +150,11 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   if (!a) return a.status();
   auto p = std::make_shared<Pipeline>();
   p->config = std::move(a->config);
+  auto zone = query::zone_of(p->config);
+  if (!zone) return zone.status();
+  p->zone = std::move(zone.value());
+  p->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(p->config));
+  p->simulated_time = a->paced;
   p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
   p->setup = engine_setup(p->config, a->scaling);
   p->layout = layout_of(p->setup);
@@ -145,7 +163,7 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   sampler_options.speed = options_.speed;
   sampler_options.paced = a->paced;
   p->sampler = std::make_unique<Sampler>(std::move(a->source), p->setup, sampler_options);
-  p->status = std::make_unique<StatusContext>(p->config, description,
+  p->status = std::make_unique<StatusContext>(p->config, *p->zone, description,
                                               source::to_string(p->config.sampling.mode),
                                               start_time_ns_ / 1'000'000'000);
   return p;
@@ -211,9 +229,37 @@ Result<Waveform> Daemon::waveform(int channel) {
   return extract_waveform(blocks, p->setup, channel);
 }
 
+QueryScope Daemon::query_scope() const {
+  std::shared_ptr<Pipeline> p = current();
+  int64_t now = unix_now_ns() / 1'000'000'000;
+  if (p->simulated_time) now = std::max(now, p->sampler->snapshot().time_ns / 1'000'000'000);
+  return QueryScope{p, {p->catalog.get(), p->zone.get(), records_.get(), now}};
+}
+
 server::StatusModel Daemon::status() const {
   std::shared_ptr<Pipeline> p = current();
-  return p->status->build(p->sampler->snapshot(), datalog_->status());
+  server::StatusModel m = p->status->build(p->sampler->snapshot(), datalog_->status());
+  const server::Credentials creds = auth_->credentials();
+  m.admin_password = creds.has_admin();
+  m.user_password = creds.has_user();
+  m.local_access = creds.local_access;
+  return m;
+}
+
+server::HttpResponse Daemon::change_passwords(const std::string& body) {
+  std::lock_guard lock(passwords_mu_);
+  const server::AuthReply reply = server::change_passwords(
+      body, auth_->credentials(), current()->config.device.name, [this](const server::Credentials& creds) {
+        if (Status st = passwords_->save(creds); !st) {
+          spdlog::error("auth: {}", st.message());
+          return st;
+        }
+        auth_->set_credentials(creds);
+        spdlog::info("auth: passwords changed (admin {}, user {})", creds.has_admin() ? "set" : "none",
+                     creds.has_user() ? "set" : "none");
+        return Status::Ok();
+      });
+  return server::HttpResponse::text(reply.status, reply.body);
 }
 
 std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
@@ -247,10 +293,18 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   datalog_ = std::move(logs.value());
+  records_ = std::make_unique<query::LogRecordSource>(&datalog_->current(), &datalog_->history());
   if (auto resume = datalog_->resume_point()) {
     spdlog::info("datalog: continuing the counters of the record at {}", resume->time);
   }
-  server::HttpServer http(api_routes(*this, static_files()));
+  passwords_ = std::make_unique<server::PasswordStore>(options_.data_dir);
+  auto creds = passwords_->load(first.value()->config.device.name);
+  if (!creds) {
+    spdlog::error("refusing to start: {} (remove it to clear the passwords)", creds.error());
+    return 2;
+  }
+  auth_ = std::make_unique<server::DigestAuth>(creds.value());
+  server::HttpServer http(api_routes(*this, static_files()), api_authorizer(*auth_));
   if (Status st = http.start(options_.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
     return 2;

@@ -60,6 +60,7 @@ void Sampler::run() {
     if (options_.paced && options_.speed > 0) pace(block);
     if (capture_wanted_.load(std::memory_order_relaxed)) feed_capture(block);
     engine_.process(block);
+    note_lag(block);
   }
   finished_ = true;
 }
@@ -88,6 +89,24 @@ void Sampler::feed_capture(const measure::SampleBlock& block) {
     capture_wanted_ = false;
     capture_done_.notify_all();
   }
+}
+
+void Sampler::note_lag(const measure::SampleBlock& block) {
+  double lag_ns = 0;
+  if (options_.paced && options_.speed > 0 && anchored_) {
+    const double due_ns = (block.end_ns() - static_cast<double>(source0_ns_)) / options_.speed;
+    lag_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now() - wall0_)
+                                     .count()) -
+             due_ns;
+  } else if (!options_.paced) {
+    lag_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count()) -
+             block.end_ns();
+  }
+  period_lag_ms_ = std::max(period_lag_ms_, lag_ns * 1e-6);
+  peak_lag_ms_ = std::max(peak_lag_ms_, period_lag_ms_);
 }
 
 void Sampler::pace(const measure::SampleBlock& block) {
@@ -134,6 +153,9 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
     }
   }
   snap.error = error_;
+  snap.lag_ms = period_lag_ms_;
+  snap.lag_peak_ms = peak_lag_ms_;
+  period_lag_ms_ = 0;
   last_cp_ns_ = cp.time_ns;
   last_conversions_ = stats.conversions;
   last_channel_cycles_ = stats.channel_cycles;

@@ -36,6 +36,11 @@ struct SamplerSnapshot {
   double channel_cycles_per_second = 0;     // all channels
   double sampler_cpu_percent = 0;           // sampling thread, wall-clock based
   double process_cpu_percent = 0;           // whole daemon, wall-clock based
+  // How late the sampling thread finished a block, against the source's clock (paced: the
+  // schedule; a real ADC: the wall clock). The largest over the last second, and since start.
+  // A thread that never waits on anyone else stays within a block's length.
+  double lag_ms = 0;
+  double lag_peak_ms = 0;
   std::string error;                        // last source error, empty when healthy
 };
 
@@ -70,6 +75,7 @@ class Sampler {
   void run();
   void on_checkpoint(const measure::Checkpoint& cp);
   void pace(const measure::SampleBlock& block);
+  void note_lag(const measure::SampleBlock& block);
 
   std::unique_ptr<source::SampleSource> source_;
   measure::Engine engine_;
@@ -93,6 +99,8 @@ class Sampler {
   double last_cpu_s_ = 0;
   double last_process_cpu_s_ = 0;
   std::chrono::steady_clock::time_point last_cp_wall_;
+  double period_lag_ms_ = 0;  // sampling thread only
+  double peak_lag_ms_ = 0;    // sampling thread only
 
   void feed_capture(const measure::SampleBlock& block);
 

@@ -4,8 +4,11 @@
 #include <cstdint>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
+#include "app/assembly.h"
 #include "app/datalog_service.h"
+#include "config/config_file.h"
 #include "app/wiring.h"
 #include "datalog/log.h"
 #include "sim/interval_model.h"
@@ -28,6 +31,14 @@ datalog::Layout layout_of(const sim::Panel& panel) {
         ch.type == sim::ChannelType::kVT ? measure::ChannelKind::kVoltage : measure::ChannelKind::kCurrent;
   }
   return layout;
+}
+
+Status write_scenario_config(const SeedOptions& options) {
+  const std::string path = options.data_dir + "/config.txt";
+  if (std::filesystem::exists(path)) return Status::Ok();
+  auto config = scenario_config(options.scenario);
+  if (!config) return config.status();
+  return config::save_config_file(path, config.value());
 }
 
 }  // namespace
@@ -87,6 +98,8 @@ int run_seed(const SeedOptions& options) {
     if (Status st = log->sync(); !st) return fail(st.message());
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // The data directory describes itself: `run` and `query` on it use the scenario's inputs.
+  if (Status st = write_scenario_config(options); !st) return fail(st.message());
   std::printf("seeded %s: %.1f days of %s, %lld records at 5 s and %lld at 60 s, in %.1f s\n",
               options.data_dir.c_str(), options.days, options.scenario.c_str(),
               static_cast<long long>(done), static_cast<long long>(done / 12), seconds);

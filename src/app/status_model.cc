@@ -16,9 +16,10 @@ int64_t unix_now() {
 
 }  // namespace
 
-StatusContext::StatusContext(const config::Config& config, std::string source, std::string mode,
-                             int64_t start_time)
+StatusContext::StatusContext(const config::Config& config, const query::TimeZone& zone,
+                             std::string source, std::string mode, int64_t start_time)
     : config_(config),
+      zone_(zone),
       source_(std::move(source)),
       mode_(std::move(mode)),
       network_(network_identity()),
@@ -28,12 +29,12 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
                                          const std::vector<DatalogStatus>& datalogs) const {
   server::StatusModel m;
   m.device_name = config_.device.name;
-  m.timediff_minutes = static_cast<int>(std::lround(config_.timezone * 60));
-  m.allow_dst = !config_.dstrule.is_null();
+  m.current_time = unix_now();
+  m.timediff_minutes = zone_.standard_offset_s(m.current_time) / 60;
+  m.allow_dst = zone_.has_dst(m.current_time);
   m.update_class = config_.update;
   m.version = kVersion;
   m.start_time = start_time_;
-  m.current_time = unix_now();
   m.cyclerate = snap.stats.samples_per_cycle;
   m.chanrate = snap.channel_cycles_per_second;
   m.free_bytes = available_memory_bytes();
@@ -48,6 +49,8 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
   s.cpu_percent = snap.process_cpu_percent;
   s.sampler_cpu_percent = snap.sampler_cpu_percent;
   s.dropped_cycles = snap.stats.dropped_cycles;
+  s.lag_ms = snap.lag_ms;
+  s.lag_peak_ms = snap.lag_peak_ms;
   s.restarts = snap.stats.restarts;
 
   size_t active = 0;

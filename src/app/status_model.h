@@ -8,13 +8,15 @@
 #include "app/sampler.h"
 #include "app/system_info.h"
 #include "config/config.h"
+#include "query/time_zone.h"
 #include "server/status.h"
 
 namespace iw::app {
 
 class StatusContext {
  public:
-  StatusContext(const config::Config& config, std::string source, std::string mode, int64_t start_time);
+  StatusContext(const config::Config& config, const query::TimeZone& zone, std::string source,
+                std::string mode, int64_t start_time);
 
   // Thread-safe: reads only what was fixed at construction and the snapshot it is given.
   server::StatusModel build(const SamplerSnapshot& snapshot,
@@ -23,6 +25,7 @@ class StatusContext {
 
  private:
   const config::Config& config_;
+  const query::TimeZone& zone_;
   std::string source_;
   std::string mode_;
   NetworkIdentity network_;

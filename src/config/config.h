@@ -128,7 +128,10 @@ struct DatalogConfig {
 
 struct Config {
   std::optional<int> format;      // script syntax generation (UI only)
-  double timezone = 0;            // standard-time UTC offset, hours
+  double timezone = 0;            // standard-time UTC offset, hours (unused when timezone_name is set)
+  // Our form of "timezone": an IANA zone name ("Europe/Berlin"), checked against the tz database.
+  // Empty: the original form, `timezone` hours plus `dst`.
+  std::string timezone_name;
   std::string update = "NONE";    // NONE, MAJOR, MINOR, BETA, ALPHA or TEST
   std::optional<int> logdays;     // current-log retention override, days
   std::optional<bool> derive3ph;  // UI flag

@@ -1,5 +1,6 @@
 #include "config/config_parser.h"
 
+#include <cctz/time_zone.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -85,6 +86,7 @@ class Parser {
   void note(std::string_view path, std::string_view what) {
     if (notes_) notes_->push_back(fmt::format("{}: {}", path, what));
   }
+  void parse_timezone(const json& v);
   void parse_device(const json* v);
   void parse_dstrule(const json& v);
   std::optional<DstPoint> parse_dst_point(const json* v, const std::string& path);
@@ -115,9 +117,7 @@ Result<Config> Parser::run(const json& doc) {
   ObjectReader r(doc, "", problems_);
 
   if (auto v = r.integer("format")) cfg_.format = static_cast<int>(*v);
-  if (auto v = r.number("timezone"); v && detail::check_range(*v, -12, 14, "timezone", problems_, "hours")) {
-    cfg_.timezone = *v;
-  }
+  if (const json* v = r.get("timezone")) parse_timezone(*v);
   if (auto v = r.string("update")) {
     std::string upper = *v;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -133,7 +133,12 @@ Result<Config> Parser::run(const json& doc) {
   }
   cfg_.derive3ph = r.boolean("derive3ph");
   parse_device(r.get("device"));
-  if (const json* v = r.get("dstrule")) parse_dstrule(*v);
+  if (const json* v = r.get("dstrule")) {
+    parse_dstrule(*v);
+    if (!cfg_.timezone_name.empty() && cfg_.dst) {
+      note("dstrule", fmt::format("kept but not used: time zone \"{}\" has its own DST rules", cfg_.timezone_name));
+    }
+  }
   parse_inputs(r.get("inputs"));
   if (const json* v = r.get("adc")) parse_adc(*v);
   if (const json* v = r.get("sampling")) parse_sampling(*v);
@@ -222,6 +227,28 @@ void Parser::parse_device(const json* v) {
   d.httpsproxy = r.string("httpsproxy");
   d.extra = r.unknown();
   for (const auto& [key, value] : d.extra.items()) note(r.path_of(key), "unknown key, kept as is");
+}
+
+// Hours (the original form, also as a numeric string such as "-5") or an IANA name (ours).
+void Parser::parse_timezone(const json& v) {
+  if (v.is_string()) {
+    Problems not_hours;
+    if (!detail::read_number(v, "timezone", not_hours)) {
+      const std::string& name = v.get_ref<const std::string&>();
+      if (known_time_zone(name)) {
+        cfg_.timezone_name = name;
+      } else {
+        problems_.add("timezone", fmt::format("unknown time zone {} (use an IANA name such as \"Europe/Berlin\", "
+                                              "or hours such as -5)",
+                                              detail::describe(v)));
+      }
+      return;
+    }
+  }
+  if (auto hours = detail::read_number(v, "timezone", problems_);
+      hours && detail::check_range(*hours, -12, 14, "timezone", problems_, "hours")) {
+    cfg_.timezone = *hours;
+  }
 }
 
 std::optional<DstPoint> Parser::parse_dst_point(const json* v, const std::string& path) {
@@ -626,6 +653,15 @@ void Parser::parse_datalog(const json& v) {
 }
 
 }  // namespace
+
+bool known_time_zone(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return false;
+  for (char c : name) {
+    if (!is_letter(c) && !is_digit(c) && c != '/' && c != '_' && c != '-' && c != '+') return false;
+  }
+  cctz::time_zone zone;
+  return cctz::load_time_zone(name, &zone);
+}
 
 Result<Config> parse_config(const std::string& json_text, const ModelCatalog& catalog,
                             std::vector<std::string>* notes) {

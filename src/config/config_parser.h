@@ -34,5 +34,9 @@ Result<Config> parse_config(const std::string& json_text, const ModelCatalog& ca
 Result<Config> parse_config(const char* json_text, const ModelCatalog& catalog,
                             std::vector<std::string>* notes = nullptr);
 
+// Whether the tz database has a zone named `name` ("Europe/Berlin", "UTC"). Only IANA-shaped
+// names are looked up (letters, digits, '/', '_', '-', '+'; no "..", no leading '/'), so a
+// config value can never make us read a file outside the tz database.
+bool known_time_zone(const std::string& name);
 
 }  // namespace iw::config

@@ -50,7 +50,7 @@ json input_json(const Input& in) {
 json serialize(const Config& c) {
   json j = c.sections;
   if (c.format) j["format"] = *c.format;
-  j["timezone"] = number_value(c.timezone);
+  j["timezone"] = c.timezone_name.empty() ? number_value(c.timezone) : json(c.timezone_name);
   j["update"] = c.update;
   if (c.logdays) j["logdays"] = *c.logdays;
   if (c.derive3ph) j["derive3ph"] = *c.derive3ph;

@@ -58,6 +58,8 @@ json stats_json(const StatusModel& m) {
                 {"cpu_percent", round_to(s.cpu_percent, 2)},
                 {"sampler_cpu_percent", round_to(s.sampler_cpu_percent, 2)},
                 {"dropped_cycles", s.dropped_cycles},
+                {"lag_ms", round_to(s.lag_ms, 2)},
+                {"lag_peak_ms", round_to(s.lag_peak_ms, 2)},
                 {"restarts", s.restarts}}}};
 }
 
@@ -99,7 +101,7 @@ json render_status(const StatusModel& m, const Sections& sections) {
   }
   if (wants("passwords")) {
     out["passwords"] = {{"admin", m.admin_password}, {"user", m.user_password},
-                        {"localAccess", false}};
+                        {"localAccess", m.local_access}};
   }
   return out;
 }

@@ -36,6 +36,8 @@ struct SamplingStatus {
   double cpu_percent = 0;      // whole daemon, over the last seconds
   double sampler_cpu_percent = 0;
   uint64_t dropped_cycles = 0;
+  double lag_ms = 0;       // sampling thread's lateness, worst of the last second
+  double lag_peak_ms = 0;  // ... and since start
   uint64_t restarts = 0;
 };
 
@@ -68,6 +70,7 @@ struct StatusModel {
   int64_t connect_time = 0;
   bool admin_password = false;
   bool user_password = false;
+  bool local_access = false;
 };
 
 // The section names present in the request's query (values ignored).

@@ -81,7 +81,8 @@ TEST(BadConfigs, ReportsAllProblemsNotJustTheFirst) {
   Result<Config> r = parse_config(testing::read_data("bad/many_problems.json"), ModelCatalog::builtin());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(),
-            "timezone: \"abc\" is not a number\n"
+            "timezone: unknown time zone \"abc\" (use an IANA name such as \"Europe/Berlin\", or hours such "
+            "as -5)\n"
             "inputs[0].cal: 2 is less than 5 (a VT cal must be 5 to 300)\n"
             "inputs[1].type: \"XT\" is not \"VT\" or \"CT\"\n"
             "inputs[3].name: \"Main2\" is already used by inputs[2]");

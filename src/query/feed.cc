@@ -1,0 +1,180 @@
+#include "query/feed.h"
+
+#include <cctype>
+#include <optional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "query/units.h"
+
+namespace iw::query {
+namespace {
+
+using datalog::Record;
+
+constexpr int64_t kMaxRows = 2000;
+constexpr size_t kPieceBytes = 1440;
+
+const std::string* arg(const QueryArgs& args, std::string_view name) {
+  for (const auto& [key, value] : args) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+// Digits of a UNIX time in seconds or milliseconds: the first 10 characters.
+std::optional<int64_t> parse_time(const std::string& text) {
+  const std::string_view digits = std::string_view(text).substr(0, 10);
+  if (digits.empty()) return std::nullopt;
+  int64_t v = 0;
+  for (char c : digits) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+std::optional<int64_t> parse_interval(const QueryArgs& args) {
+  if (const std::string* mode = arg(args, "mode")) {
+    if (*mode == "daily") return 86400;
+    if (*mode == "weekly") return 7 * 86400;
+    if (*mode == "monthly") return 30 * 86400;
+    if (*mode == "yearly") return 365 * 86400;
+    return std::nullopt;
+  }
+  const std::string* interval = arg(args, "interval");
+  if (interval == nullptr || interval->empty() || interval->size() > 10) return std::nullopt;
+  return parse_time(*interval);
+}
+
+std::vector<std::string> parse_ids(std::string_view list) {
+  if (list.size() >= 2 && list.front() == '[' && list.back() == ']') {
+    list = list.substr(1, list.size() - 2);
+  }
+  std::vector<std::string> ids;
+  size_t from = 0;
+  while (from <= list.size()) {
+    size_t comma = list.find(',', from);
+    if (comma == std::string_view::npos) comma = list.size();
+    ids.emplace_back(list.substr(from, comma - from));
+    from = comma + 1;
+  }
+  return ids;
+}
+
+// What one id reads: an input series and how to show it.
+struct FeedColumn {
+  const InputSeries* input = nullptr;  // null: unknown id, always null
+  Unit unit = Unit::kWatts;
+  int decimals = 1;
+  bool cumulative = false;  // IE: the counters' total since they started
+};
+
+FeedColumn column_of(const std::string& id, const SeriesCatalog& catalog) {
+  FeedColumn c;
+  if (id.size() < 3 || id[0] != 'I') return c;
+  const auto* input = dynamic_cast<const InputSeries*>(catalog.find(id.substr(2)));
+  if (input == nullptr) return c;
+  // As the original, the letter after 'I' picks the formula, not a check of the input's kind:
+  // V and P both give the rate of the first counter (Volts of a VT, Watts of a CT).
+  switch (id[1]) {
+    case 'V':
+    case 'P': c = {input, input->unit(), 1, false}; break;
+    case 'E': c = {input, Unit::kKWh, 3, true}; break;
+    default: break;
+  }
+  return c;
+}
+
+// A record of zero counters with `like`'s channels: the origin of every counter.
+Record origin_of(const Record& like) {
+  Record zero;
+  zero.time = like.time;
+  zero.channels.resize(like.channels.size());
+  return zero;
+}
+
+std::string cell(const FeedColumn& c, const Record* prev, const Record* cur) {
+  if (c.input == nullptr || prev == nullptr || cur == nullptr) return "null";
+  if (!(Interval{prev, cur}.hours() > 0)) return "null";
+  std::optional<double> v;
+  if (c.cumulative) {
+    const Record origin = origin_of(*cur);
+    v = c.input->value(Interval{&origin, cur}, c.unit);
+  } else {
+    v = c.input->value(Interval{prev, cur}, c.unit);
+  }
+  return v ? format_value(*v, c.decimals) : "null";
+}
+
+}  // namespace
+
+std::string feed_list_json(const SeriesCatalog& catalog) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  auto add = [&](const std::string& id, const char* tag, const std::string& name) {
+    list.push_back({{"id", id}, {"tag", tag}, {"name", name}});
+  };
+  for (const InputSeries* in : catalog.inputs()) {
+    if (in->is_vt()) {
+      add("IV" + in->name(), "Voltage", in->name());
+    } else {
+      add("IP" + in->name(), "Power", in->name());
+      add("IE" + in->name(), "Energy", in->name());
+    }
+  }
+  return list.dump();
+}
+
+Result<FeedRequest> parse_feed_request(const QueryArgs& args) {
+  const Status invalid = Status::Error("Invalid request");
+  const std::string* id = arg(args, "id");
+  const std::string* start = arg(args, "start");
+  const std::string* end = arg(args, "end");
+  if (id == nullptr || start == nullptr || end == nullptr) return invalid;
+  FeedRequest r;
+  r.ids = parse_ids(*id);
+  const auto s = parse_time(*start), e = parse_time(*end);
+  const auto interval = parse_interval(args);
+  if (!s || !e || !interval) return invalid;
+  r.start = *s;
+  r.end = *e;
+  r.interval = *interval;
+  if (r.start % 5 != 0 || r.end % 5 != 0 || r.interval % 5 != 0 || r.interval <= 0 ||
+      r.end < r.start || (r.end - r.start) / r.interval > kMaxRows) {
+    return invalid;
+  }
+  return r;
+}
+
+Status run_feed(const FeedRequest& request, const SeriesCatalog& catalog,
+                const RecordSource& source, const QuerySink& sink) {
+  std::vector<FeedColumn> columns;
+  for (const auto& id : request.ids) columns.push_back(column_of(id, catalog));
+  std::string buffer = "[";
+  auto prev = source.at_or_before(request.start - request.interval);
+  if (!prev.ok()) return prev.status();
+  std::optional<Record> older = std::move(prev.value());
+  for (int64_t t = request.start; t <= request.end; t += request.interval) {
+    auto cur = source.at_or_before(t);
+    if (!cur.ok()) return cur.status();
+    const std::optional<Record>& newer = cur.value();
+    if (t > request.start) buffer += ",";
+    buffer += "[";
+    for (size_t k = 0; k < columns.size(); ++k) {
+      if (k > 0) buffer += ",";
+      buffer += cell(columns[k], older ? &*older : nullptr, newer ? &*newer : nullptr);
+    }
+    buffer += "]";
+    if (buffer.size() >= kPieceBytes) {
+      sink(buffer);
+      buffer.clear();
+    }
+    older = std::move(cur.value());
+  }
+  buffer += "]";
+  sink(buffer);
+  return Status::Ok();
+}
+
+}  // namespace iw::query

@@ -1,0 +1,109 @@
+#include "query/query.h"
+
+#include <nlohmann/json.hpp>
+
+#include "query/feed.h"
+#include "query/grouping.h"
+#include "query/time_spec.h"
+
+namespace iw::query {
+namespace {
+
+constexpr int64_t kStep = 5;  // the datalog's finest interval
+
+QueryAnswer invalid_query(const std::string& reason) {
+  QueryAnswer a;
+  a.status = 400;
+  a.content_type = "text/plain";
+  a.body = nlohmann::json{{"error", "invalid query. " + reason}}.dump();
+  return a;
+}
+
+int64_t round_up(int64_t t) { return (t + kStep - 1) / kStep * kStep; }
+int64_t round_down(int64_t t) { return t / kStep * kStep; }
+
+Result<QueryPlan> plan_of(QueryRequest request, const QueryEnvironment& env) {
+  auto begin = parse_time_spec(request.begin, env.now, *env.zone);
+  if (!begin) return Status::Error("begin: " + begin.error());
+  auto end = parse_time_spec(request.end, env.now, *env.zone);
+  if (!end) return Status::Error("end: " + end.error());
+  QueryPlan plan;
+  plan.begin = round_up(begin.value());
+  plan.end = round_down(end.value());
+  if (plan.begin <= 0 || plan.end < plan.begin) {
+    return Status::Error("unspecified: end (" + request.end + ") is before begin (" + request.begin + ")");
+  }
+  auto grouping = parse_grouping(request.group);
+  if (!grouping) return grouping.status();
+  const Grouping g =
+      resolve_auto(grouping.value(), plan.begin, plan.end, request.resolution == Resolution::kHigh);
+  const TimeZone* zone = env.zone;
+  plan.next_boundary = [g, zone](int64_t t) { return next_boundary(g, t, *zone); };
+  plan.zone = env.zone;
+  plan.request = std::move(request);
+  return plan;
+}
+
+}  // namespace
+
+QueryAnswer answer_query(const QueryArgs& args, const QueryEnvironment& env) {
+  auto kind = query_kind(args);
+  if (!kind) return invalid_query(kind.error());
+  if (kind.value() == QueryKind::kShowSeries) {
+    return {200, "application/json", env.catalog->show_series_json(), {}};
+  }
+  auto request = parse_query_request(args, *env.catalog);
+  if (!request) return invalid_query(request.error());
+  auto plan = plan_of(std::move(request.value()), env);
+  if (!plan) return invalid_query(plan.error());
+  QueryAnswer a;
+  a.content_type = std::string(content_type(plan->request));
+  a.stream = [plan = std::move(plan.value()), records = env.records](const QuerySink& sink) {
+    return run_query(plan, *records, sink);
+  };
+  return a;
+}
+
+QueryAnswer answer_feed(const QueryArgs& args, const QueryEnvironment& env) {
+  auto request = parse_feed_request(args);
+  if (!request) return {400, "text/plain", "Invalid request", {}};
+  QueryAnswer a;
+  a.content_type = "application/json";
+  a.stream = [request = std::move(request.value()), env](const QuerySink& sink) {
+    return run_feed(request, *env.catalog, *env.records, sink);
+  };
+  return a;
+}
+
+QueryArgs parse_query_string(std::string_view text) {
+  auto decode = [](std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto hex = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      };
+      if (s[i] == '+') {
+        out += ' ';
+      } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+        out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+        i += 2;
+      } else {
+        out += s[i];
+      }
+    }
+    return out;
+  };
+  QueryArgs args;
+  while (!text.empty()) {
+    const size_t amp = text.find('&');
+    const std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    args.emplace_back(decode(pair.substr(0, eq)),
+                      eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1)));
+  }
+  return args;
+}
+
+}  // namespace iw::query

@@ -1,0 +1,94 @@
+// What a query column reads: a named series whose value over an interval is computed from two
+// datalog records of cumulative counters (firmware reference 4.1).
+//
+// The catalog holds the configured inputs now; outputs (calculator scripts) will be another
+// Series kind added to the same catalog, after the inputs (clients pair /status inputs with
+// the first entries of show=series by index).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "datalog/record.h"
+#include "query/units.h"
+
+namespace iw::config {
+struct Config;
+struct Input;
+}  // namespace iw::config
+
+namespace iw::query {
+
+// The span between two records. Averages are over the monitored time between them, not the
+// wall time: an outage adds nothing to either.
+struct Interval {
+  const datalog::Record* older = nullptr;
+  const datalog::Record* newer = nullptr;
+
+  // Monitored hours between the records; 0 when either is null.
+  double hours() const;
+};
+
+class Series {
+ public:
+  virtual ~Series() = default;
+  virtual const std::string& name() const = 0;
+  // The unit a column of this series has when the query names none, and show=series lists.
+  virtual Unit unit() const = 0;
+  // The series' value over `interval` in `unit`. nullopt means missing: no monitored time
+  // between the records (also for energy units), a record without this series' channel, or a
+  // result that is NaN or infinite.
+  virtual std::optional<double> value(const Interval& interval, Unit unit) const = 0;
+};
+
+// One configured input. From its channel's counters (datalog/FORMAT.md, "Record"):
+//   CT: Watts = (dWh_import - dWh_export) / h (negative when exporting), Wh = that difference,
+//       kWh = Wh / 1000, VA = dVAh / h, VAh, VAR = dVARh / h, VARh, Volts = dVh / h (the
+//       reference voltage times vmult), Amps = dAh / h, PF = Watts / VA (0 when VA is 0),
+//       Hz = dHzh / h of the reference VT channel `vchan`.
+//   VT: Volts = dVh / h, Hz = dHzh / h; Watts = Volts and Wh = dVh as in the original (its
+//       first counter is volt-hours); kWh = Wh / 1000. A VT carries no current: Amps, VA, VAh,
+//       VAR, VARh and PF are 0.
+class InputSeries final : public Series {
+ public:
+  explicit InputSeries(const config::Input& input);
+
+  const std::string& name() const override { return name_; }
+  Unit unit() const override { return is_vt_ ? Unit::kVolts : Unit::kWatts; }
+  std::optional<double> value(const Interval& interval, Unit unit) const override;
+
+  int channel() const { return channel_; }
+  bool is_vt() const { return is_vt_; }
+
+ private:
+  std::string name_;
+  int channel_ = 0;
+  int vchan_ = 0;  // channel whose Hz*h a CT reports
+  bool is_vt_ = false;
+};
+
+class SeriesCatalog {
+ public:
+  // The active inputs of `config`, in channel order.
+  static SeriesCatalog FromConfig(const config::Config& config);
+
+  // Appends a series (outputs, later). Names are expected to be unique; find() returns the
+  // first one of a name.
+  void add(std::unique_ptr<Series> series);
+  // The series named exactly `name` (case-sensitive), or nullptr.
+  const Series* find(std::string_view name) const;
+  const std::vector<std::unique_ptr<Series>>& all() const { return series_; }
+  // The input series, in channel order (for /feed/list.json).
+  std::vector<const InputSeries*> inputs() const;
+
+  // The body of /query?show=series: {"series":[{"name":"Voltage","unit":"Volts"},...]}.
+  std::string show_series_json() const;
+
+ private:
+  std::vector<std::unique_ptr<Series>> series_;
+};
+
+}  // namespace iw::query

@@ -1,0 +1,95 @@
+#include "server/password_change.h"
+
+#include <nlohmann/json.hpp>
+
+#include "server/digest_hash.h"
+
+namespace iw::server {
+namespace {
+
+constexpr size_t kMaxPasswordBytes = 64;
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+bool valid_password(const nlohmann::json& value) {
+  if (!value.is_string()) return false;
+  const std::string& s = value.get_ref<const std::string&>();
+  if (s.size() > kMaxPasswordBytes) return false;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+
+// Does `password` hash to the stored admin digest? Checks MD5, or SHA-256 if MD5 is absent.
+bool admin_password_matches(const Credentials& c, const std::string& password) {
+  if (!c.admin_md5.empty()) {
+    return constant_time_equal(digest_ha1(DigestAlgorithm::kMd5, "admin", c.realm, password), c.admin_md5);
+  }
+  return constant_time_equal(digest_ha1(DigestAlgorithm::kSha256, "admin", c.realm, password),
+                             c.admin_sha256);
+}
+
+std::string string_or_empty(const nlohmann::json& doc, const char* key) {
+  return doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Result<std::string> decode_base64(std::string_view text) {
+  std::string out;
+  uint32_t buffer = 0;
+  int bits = 0;
+  bool padding = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      padding = true;
+      continue;
+    }
+    const int v = base64_value(c);
+    if (v < 0 || padding) return Status::Error("not base64");
+    buffer = (buffer << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  if (bits >= 6) return Status::Error("truncated base64");  // one stray character
+  return out;
+}
+
+AuthReply change_passwords(std::string_view body, const Credentials& current, const std::string& device_name,
+                           const std::function<Status(const Credentials&)>& save) {
+  const Result<std::string> json_text = decode_base64(body);
+  if (!json_text.ok()) return {400, "Json parse failed."};
+  const nlohmann::json doc = nlohmann::json::parse(json_text.value(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return {400, "Json parse failed."};
+
+  if (current.has_admin() && !admin_password_matches(current, string_or_empty(doc, "oldadmin"))) {
+    return {400, "Current admin password invalid."};
+  }
+  if (!doc.contains("newadmin")) return {200, ""};
+
+  if (!valid_password(doc["newadmin"])) return {400, "Invalid password."};
+  if (doc.contains("newuser") && !doc["newuser"].is_null() && !valid_password(doc["newuser"])) {
+    return {400, "Invalid password."};
+  }
+  const bool local_access =
+      doc.contains("localAccess") && doc["localAccess"].is_boolean() && doc["localAccess"].get<bool>();
+  const Credentials next = make_credentials(device_name, doc["newadmin"].get<std::string>(),
+                                            string_or_empty(doc, "newuser"), local_access);
+  if (!save(next).ok()) return {400, "Error saving passwords."};
+  return {200, "Passwords reset."};
+}
+
+}  // namespace iw::server
