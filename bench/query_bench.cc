@@ -140,6 +140,7 @@ void RunQuery(benchmark::State& state, const Log* current, const Log* history, i
     iw::Status st = query::run_query(plan, source, [&](std::string_view piece) {
       bytes += static_cast<int64_t>(piece.size());
       benchmark::DoNotOptimize(piece.data());
+      return true;
     });
     if (!st.ok()) state.SkipWithError(st.message().c_str());
     rows += (end - begin + group_s - 1) / group_s;  // begin is on a group boundary

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the release build (including the
-# full accuracy suite) and the ASan+UBSan build. Exits non-zero when any test fails; the
-# last line sums both runs as "tests: N passed, N failed".
+# full accuracy suite), the ASan+UBSan build, and each libFuzzer target for 30 s (clang build,
+# scripts/fuzz.sh). Exits non-zero when any test fails; the last line sums all three runs as
+# "tests: N passed, N failed", each fuzz target counting as one test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -46,6 +47,20 @@ if bash scripts/build.sh asan; then
 else
   echo "test.sh: ASan build FAILED"; status=1; failed=$((failed + 1))
 fi
+
+echo "== fuzzing (libFuzzer, 30 s per target)"
+fuzz_log=$(mktemp)
+bash scripts/fuzz.sh 30 2>&1 | tee "$fuzz_log"
+fuzz_rc=${PIPESTATUS[0]}
+fuzz_line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' "$fuzz_log" | tail -1)
+if [ -n "$fuzz_line" ]; then
+  passed=$((passed + $(sed -E 's/^fuzz: ([0-9]+) passed.*/\1/' <<<"$fuzz_line")))
+  failed=$((failed + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$fuzz_line")))
+else
+  echo "test.sh: fuzz build FAILED"; failed=$((failed + 1))  # the targets did not run
+fi
+rm -f "$fuzz_log"
+[ "$fuzz_rc" -eq 0 ] || status=1
 
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"

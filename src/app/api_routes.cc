@@ -20,11 +20,7 @@ server::HttpResponse answer_response(query::QueryAnswer answer, std::shared_ptr<
     return r;
   }
   r.stream = [stream = std::move(answer.stream), owner = std::move(owner)](const server::BodyWriter& write) {
-    bool open = true;
-    const Status st = stream([&](std::string_view piece) {
-      if (open) open = write(piece);
-    });
-    if (!st) spdlog::warn("query: answer cut short: {}", st.message());
+    if (const Status st = stream(write); !st) spdlog::info("query: answer cut short: {}", st.message());
   };
   return r;
 }

@@ -63,7 +63,7 @@ int run_query_tool(const QueryToolOptions& options) {
   }
   if (!answer.stream) {
     std::fwrite(answer.body.data(), 1, answer.body.size(), stdout);
-  } else if (Status st = answer.stream([](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); }); !st) {
+  } else if (Status st = answer.stream([](std::string_view piece) { return std::fwrite(piece.data(), 1, piece.size(), stdout) == piece.size(); }); !st) {
     std::fflush(stdout);
     return fail(st.message());
   }

@@ -444,6 +444,12 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
 void Parser::resolve_vt(Input& in, ObjectReader& r, const ModelEntry* entry) {
   in.vchan = in.channel;
   r.ignore("vchan");  // a VT is its own reference
+  // vphase shifts a CT's reference; on a VT it means nothing and the writer drops it, so
+  // keeping it broke the round trip parse(serialize(c)) == c (found by config_parser_fuzz).
+  if (in.vphase != 0) {
+    note(r.path_of("vphase"), "ignored on a VT (it shifts a CT's reference)");
+    in.vphase = 0;
+  }
   if (auto turns = r.number("turns")) in.turns = *turns;
   std::optional<double> cal = r.number("cal");
   if (!cal && !r.get("cal") && entry) cal = entry->cal;

@@ -108,6 +108,13 @@ std::optional<json> parse_text(std::string_view text, std::string_view what, Pro
     }
     problems.add(what, fmt::format("JSON syntax error at line {}, column {}: {}", line, column, detail));
     return std::nullopt;
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double (e.g. 2e308) is not a parse_error to nlohmann, and escaped
+    // from here as an uncaught exception (found by fuzz/config_parser_fuzz.cc).
+    std::string detail = e.what();
+    if (const size_t at = detail.find("] "); at != std::string::npos) detail = detail.substr(at + 2);
+    problems.add(what, fmt::format("JSON number out of range: {}", detail));
+    return std::nullopt;
   }
 }
 

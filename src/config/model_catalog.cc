@@ -17,8 +17,6 @@ using detail::ObjectReader;
 using detail::Problems;
 using nlohmann::json;
 
-constexpr std::string_view kEntryKeys = "model, mfg, type, turns, cal, phase, p50, p60";
-
 std::optional<ModelEntry> parse_entry(const json& v, const std::string& path, bool ct, Problems& problems) {
   if (!v.is_object()) {
     problems.add(path, fmt::format("{} is not an object", detail::describe(v)));

@@ -167,13 +167,13 @@ Status run_feed(const FeedRequest& request, const SeriesCatalog& catalog,
     }
     buffer += "]";
     if (buffer.size() >= kPieceBytes) {
-      sink(buffer);
+      if (!sink(buffer)) return Status::Error("the receiver went away");
       buffer.clear();
     }
     older = std::move(cur.value());
   }
   buffer += "]";
-  sink(buffer);
+  if (!sink(buffer)) return Status::Error("the receiver went away");
   return Status::Ok();
 }
 

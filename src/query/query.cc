@@ -15,7 +15,9 @@ QueryAnswer invalid_query(const std::string& reason) {
   QueryAnswer a;
   a.status = 400;
   a.content_type = "text/plain";
-  a.body = nlohmann::json{{"error", "invalid query. " + reason}}.dump();
+  // The reason may quote the request, which need not be UTF-8 (found by fuzz/query_parser_fuzz).
+  a.body = nlohmann::json{{"error", "invalid query. " + reason}}.dump(-1, ' ', false,
+                                                                     nlohmann::json::error_handler_t::replace);
   return a;
 }
 

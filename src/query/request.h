@@ -30,7 +30,8 @@ Result<QueryKind> query_kind(const QueryArgs& args);
 
 enum class Format { kJson, kCsv };
 // What a value of a group without data prints: null, 0, nothing (the row is left out), or an
-// empty field (any other `missing` value, as the original).
+// empty field (any other `missing` value, as the original; in JSON null, since an empty JSON
+// field is not JSON).
 enum class Missing { kNull, kZero, kSkip, kEmpty };
 enum class Resolution { kLow, kHigh };
 

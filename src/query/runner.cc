@@ -35,10 +35,12 @@ std::string time_cell(const TimeColumn& column, int64_t t, const TimeZone* zone,
   return json ? "\"" + iso_time(local) + "\"" : iso_time(local);
 }
 
-std::string missing_text(Missing missing) {
+// The original prints an empty field for an unknown `missing` value; in JSON that is not
+// JSON (`[1,,2]`, found by fuzz/query_parser_fuzz), so JSON gets null there.
+std::string missing_text(Missing missing, bool json) {
   switch (missing) {
     case Missing::kZero: return "0";
-    case Missing::kEmpty: return "";
+    case Missing::kEmpty: return json ? "null" : "";
     case Missing::kNull:
     case Missing::kSkip: return "null";
   }
@@ -95,6 +97,8 @@ class Output {
   }
 
   bool json() const { return json_; }
+  // The sink refused a piece: nothing more is wanted.
+  bool stopped() const { return stopped_; }
 
  private:
   void write(const std::string& text) {
@@ -102,7 +106,7 @@ class Output {
     if (buffer_.size() >= kPieceBytes) flush();
   }
   void flush() {
-    if (!buffer_.empty()) sink_(buffer_);
+    if (!buffer_.empty() && !stopped_) stopped_ = !sink_(buffer_);
     buffer_.clear();
   }
 
@@ -111,6 +115,7 @@ class Output {
   const bool json_;
   std::string buffer_;
   int64_t rows_ = 0;
+  bool stopped_ = false;
 };
 
 bool reads_records(const QueryRequest& request) {
@@ -130,7 +135,7 @@ std::vector<std::string> cells_of(const QueryPlan& plan, int64_t t, const Interv
     }
     const auto& sc = std::get<SeriesColumn>(c);
     const std::optional<double> v = sc.series->value(interval, sc.unit);
-    cells.push_back(v ? format_value(*v, sc.decimals) : missing_text(plan.request.missing));
+    cells.push_back(v ? format_value(*v, sc.decimals) : missing_text(plan.request.missing, json));
   }
   return cells;
 }
@@ -170,6 +175,7 @@ Status run_query(const QueryPlan& plan, const RecordSource& source, const QueryS
     if (!(missing && plan.request.missing == Missing::kSkip)) {
       out.row(cells_of(plan, t, interval, out.json()));
       ++rows;
+      if (out.stopped()) return Status::Error("the receiver went away after " + std::to_string(rows) + " rows");
     }
     t = next;
   }

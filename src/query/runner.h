@@ -26,13 +26,16 @@ struct QueryPlan {
   const TimeZone* zone = nullptr;
 };
 
-// Receives the body in order, in pieces of about 1.4 KB (the last may be shorter).
-using QuerySink = std::function<void(std::string_view)>;
+// Receives the body in order, in pieces of about 1.4 KB (the last may be shorter). Returns false
+// when the receiver went away: the query stops there (a client that disconnects from a long
+// answer frees its server thread).
+using QuerySink = std::function<bool(std::string_view)>;
 
 // Writes the answer to `plan` to `sink`. Rows are groups [t, next_boundary(t)) from begin while
 // t < end, each valued from the records at its two ends; a row's time columns show t. A group
 // with no monitored time prints null / 0 / nothing per request.missing. After `limit` rows the
 // output stops and says where the next row would have started. Only time columns: no reads.
+// When the sink returns false the query stops and says so in the returned error.
 // On a read error the error is returned: when the first read fails nothing has been written
 // (the HTTP layer can still answer with an error status); later, the body written so far is
 // incomplete and the HTTP layer can only close the stream.

@@ -36,6 +36,7 @@ const std::map<std::string, std::string>& expectations() {
       {"many_problems.json", "inputs[3].name: \"Main2\" is already used by inputs[2]"},
       {"missing_name.json", "inputs[1].name: missing"},
       {"missing_type.json", "inputs[1].type: missing"},
+      {"number_overflow.json", "config: JSON number out of range: number overflow parsing '2e308'"},
       {"outputs_not_array.json", "outputs: an object is not an array"},
       {"phase_too_large.json", "inputs[0].phase: 60 is more than 45 (degrees)"},
       {"root_not_object.json", "config: an array of 1 is not a JSON object"},

@@ -154,6 +154,15 @@ TEST(ConfigParser, DoubleAndDerivedThreePhase) {
   EXPECT_DOUBLE_EQ(c.input(3)->vmult, 3);
 }
 
+// vphase shifts a CT's reference; on a VT it is ignored (and noted), as the writer drops it.
+TEST(ConfigParser, VphaseOnAVtIsIgnored) {
+  std::vector<std::string> notes;
+  const Config c = parse_ok(
+      with_inputs(R"({"channel":0,"name":"V","type":"VT","model":"generic","cal":11.5,"vphase":-150})"), &notes);
+  EXPECT_DOUBLE_EQ(c.input(0)->vphase, 0);
+  EXPECT_TRUE(has_line(notes, "inputs[0].vphase: ignored on a VT")) << notes.size();
+}
+
 TEST(ConfigParser, LegacyModelIsRenamed) {
   std::vector<std::string> notes;
   const Config c = parse_ok(

@@ -35,7 +35,7 @@ Answer ask(const std::string& query, const TimeZone& zone, const RecordSource& r
   const QueryAnswer a = answer_query(parse_query_string(query), env);
   Answer out{a.status, a.body};
   if (a.stream) {
-    EXPECT_TRUE(a.stream([&](std::string_view piece) { out.body += piece; }).ok());
+    EXPECT_TRUE(a.stream([&](std::string_view piece) { out.body += piece; return true; }).ok());
   }
   return out;
 }
@@ -124,9 +124,29 @@ TEST(Answer, MalformedQueriesAreThe400sOfTheOriginal) {
   const Answer backwards = ask("select=[Main]&begin=2026-01-02&end=2026-01-01", *utc, records, testing::utc(2026, 1, 3));
   EXPECT_EQ(backwards.status, 400);
   EXPECT_NE(backwards.body.find("unspecified"), std::string::npos) << backwards.body;
+  // Bytes that are not UTF-8 are quoted as U+FFFD, never thrown at the server.
+  const Answer binary = ask("select=[Main.w%FF%FEatts]&begin=d&end=s", *utc, records, testing::utc(2026, 1, 3));
+  EXPECT_EQ(binary.status, 400);
+  EXPECT_EQ(json::parse(binary.body)["error"], "invalid query. Invalid series method: w" "\xEF\xBF\xBD" "\xEF\xBF\xBD" "atts");
   const Answer bad_time = ask("select=[Main]&begin=yesterday&end=s", *utc, records, testing::utc(2026, 1, 3));
   EXPECT_EQ(bad_time.status, 400);
   EXPECT_NE(bad_time.body.find("begin: "), std::string::npos) << bad_time.body;
+}
+
+TEST(Answer, AReceiverThatGoesAwayStopsALongQuery) {
+  auto utc = testing::zone("UTC");
+  const MapSource records(steady_minutes(testing::utc(2026, 1, 1), testing::utc(2026, 1, 8)));
+  const config::Config config = testing::TestConfig();
+  const SeriesCatalog catalog = SeriesCatalog::FromConfig(config);
+  const QueryEnvironment env{&catalog, utc.get(), &records, testing::utc(2026, 1, 8)};
+  // A week of 5 s rows, 120 960 groups, without a limit.
+  const QueryAnswer a = answer_query(parse_query_string("select=[Main.watts]&begin=2026-01-01&end=2026-01-08&group=5s&limit=none"), env);
+  ASSERT_TRUE(a.stream);
+  int pieces = 0;
+  const Status st = a.stream([&](std::string_view) { return ++pieces < 3; });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(pieces, 3);
+  EXPECT_LT(records.reads(), 1000);
 }
 
 TEST(ParseQueryString, DecodesLikeAForm) {

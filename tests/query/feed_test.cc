@@ -97,7 +97,7 @@ TEST(FeedData, RowsPerStepWithoutTimestamps) {
                        "IPNope", "IXMain"},
                       kT0 + 3600, kT0 + 10800, 3600};
   std::string body;
-  ASSERT_TRUE(run_feed(request, catalog, source, [&](std::string_view s) { body += s; }).ok());
+  ASSERT_TRUE(run_feed(request, catalog, source, [&](std::string_view s) { body += s; return true; }).ok());
   EXPECT_EQ(body,
             "[[1000,1,240,-500,null,1000,null,null],[null,null,null,null,null,null,null,null],"
             "[500,1.5,240,-500,null,500,null,null]]");

@@ -69,7 +69,7 @@ class LogQueryTest : public ::testing::Test {
     QueryPlan plan{request.value(), begin, end,
                    [=](int64_t t) { return group_s == 0 ? end : t + group_s; }, &zone_};
     std::string body;
-    EXPECT_TRUE(run_query(plan, source_, [&](std::string_view s) { body += s; }).ok());
+    EXPECT_TRUE(run_query(plan, source_, [&](std::string_view s) { body += s; return true; }).ok());
     return body;
   }
 

@@ -62,6 +62,7 @@ class RunnerTest : public ::testing::Test {
       EXPECT_FALSE(piece.empty());
       body += piece;
       ++pieces_;
+      return true;
     });
     EXPECT_TRUE(st.ok());
     return body;
@@ -133,6 +134,10 @@ TEST_F(RunnerTest, Missing) {
   EXPECT_EQ(Run("select=[time.unix,Main,Voltage]&missing=blank&format=csv"),
             "1700006400, 1000, 240\r\n1700010000, 2000.4, 240\r\n1700013600, , \r\n"
             "1700017200, 400, 240");
+  // An empty JSON field would not be JSON: null instead.
+  EXPECT_EQ(Run("select=[time.unix,Main,Voltage]&missing=blank"),
+            "[[1700006400,1000,240],[1700010000,2000.4,240],[1700013600,null,null],"
+            "[1700017200,400,240]]");
   EXPECT_EQ(Run("select=[time.unix,Main,Voltage]&missing=null"),
             "[[1700006400,1000,240],[1700010000,2000.4,240],[1700013600,null,null],"
             "[1700017200,400,240]]");
@@ -155,7 +160,7 @@ TEST_F(RunnerTest, TimeColumns) {
   plan.begin = kT0;
   plan.end = kT0 + 5;
   std::string body;
-  ASSERT_TRUE(run_query(plan, source_, [&](std::string_view s) { body += s; }).ok());
+  ASSERT_TRUE(run_query(plan, source_, [&](std::string_view s) { body += s; return true; }).ok());
   EXPECT_EQ(body, "[[\"2023-11-15T00:00:00\"]]");
 }
 
@@ -233,7 +238,7 @@ TEST_F(RunnerTest, ReadErrorsAreReturned) {
   plan.begin = kT0;
   plan.end = kT0 + 60;
   int writes = 0;
-  Status st = run_query(plan, failing, [&](std::string_view) { ++writes; });
+  Status st = run_query(plan, failing, [&](std::string_view) { ++writes; return true; });
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.message(), "disk on fire");
   EXPECT_EQ(writes, 0);  // nothing written: the HTTP layer can still answer with an error
