@@ -57,7 +57,7 @@ done
 sleep 11
 
 # One line of the counters that show a lost cycle or record:
-#   wall_time dropped_cycles restarts current_log_lastkey channel_cycles_per_second
+#   wall_time dropped_cycles restarts current_log_lastkey channel_cycles_per_second lag_peak_ms
 counters() {
   local now json
   now=$(date +%s.%N)
@@ -67,7 +67,8 @@ import json, sys
 now, doc = sys.argv[1], json.loads(sys.argv[2])
 s = doc["stats"]["sampling"]
 cur = [d for d in doc.get("datalogs", []) if d.get("id") == "Current"]
-print(now, s["dropped_cycles"], s["restarts"], cur[0]["lastkey"] if cur else 0, s["channel_cycles_per_second"])
+print(now, s["dropped_cycles"], s["restarts"], cur[0]["lastkey"] if cur else 0, s["channel_cycles_per_second"],
+      s["lag_peak_ms"])
 ' "$now" "$json"
 }
 
@@ -117,6 +118,8 @@ print("sampling: %.0f s under load, dropped_cycles +%d, restarts +%d, 5 s record
       "expected, channel cycles/s per channel %.2f / %.2f / %.2f (before/between/after): %s"
       % (wall, dropped, restarts, records, expected, b[4], m[4], a[4],
          "no sampling cycle lost" if ok else "CYCLES LOST"))
+print("sampling thread lateness (largest since start, stats.sampling.lag_peak_ms): %.1f ms before the "
+      "load, %.1f ms after it" % (b[5], a[5]))
 sys.exit(0 if ok else 1)
 PY
 exit "$result"

@@ -264,6 +264,11 @@ Result<RetentionReport> Log::retain(const Retention& policy, int64_t now) {
       report.bytes_freed += bytes;
       segments_.erase(it);
     }
+    if (!doomed.empty()) {
+      std::lock_guard first_lock(first_mu_);
+      first_cache_.reset();
+      ++first_generation_;
+    }
   }
   // Readers still holding a segment keep reading it through their descriptor.
   Status first_error;

@@ -87,12 +87,21 @@ Result<std::optional<Record>> Log::last() const {
 }
 
 Result<std::optional<Record>> Log::first() const {
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(first_mu_);
+    if (first_cache_) return first_cache_;
+    generation = first_generation_;
+  }
+  // The scan walks the unwritten slots before the first record (up to a whole segment).
   std::optional<Record> found;
   Status st = scan(0, INT64_MAX, [&](const Record& r) {
     found = r;
     return false;
   });
   if (!st.ok()) return st;
+  std::lock_guard lock(first_mu_);
+  if (found && generation == first_generation_) first_cache_ = found;  // not if retention ran meanwhile
   return found;
 }
 

@@ -241,6 +241,7 @@ TEST(Log, RetentionByAgeAndSize) {
   auto log = OpenOrDie(dir.path(), Options(span));
   for (int64_t t = kT0 + 5; t < kT0 + 5000; t += 5) ASSERT_TRUE(log->append(MakeRecord(TestLayout(), t)).ok());
   ASSERT_EQ(log->info().segments.size(), 9u);
+  ASSERT_EQ(log->first().value()->time, kT0 + 5);  // remembered from here on
   // By age: segments ending at or before now - max_age go.
   auto rep = log->retain({.max_age_s = 2000, .max_total_bytes = 0}, kT0 + 5000);
   ASSERT_TRUE(rep.ok()) << rep.error();
@@ -248,6 +249,7 @@ TEST(Log, RetentionByAgeAndSize) {
   auto info = log->info();
   ASSERT_EQ(info.segments.size(), 4u);
   EXPECT_EQ(info.first_time, kT0 + 3000);
+  EXPECT_EQ(log->first().value()->time, kT0 + 3000);  // retention forgets the old first record
   EXPECT_FALSE(Read(*log, kT0 + 2995));
   EXPECT_TRUE(Read(*log, kT0 + 3000));
   // By size: oldest first until it fits.
