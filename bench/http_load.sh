@@ -75,7 +75,7 @@ print(now, s["dropped_cycles"], s["restarts"], cur[0]["lastkey"] if cur else 0, 
 # Runs wrk on path $2 (title $1); prints one line: requests/s, p99, errors. Non-zero on errors.
 load() {
   local title=$1 path=$2 out
-  out=$(timeout $((duration + 30)) wrk -t2 -c16 -d"${duration}s" --timeout 10s --latency "$base$path")
+  out=$(timeout $((duration + 60)) wrk -t2 -c16 -d"${duration}s" --timeout 30s --latency "$base$path")
   echo "$out" >"$work/wrk-$title.txt"
   local rps p99 non2xx errors
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
@@ -96,12 +96,18 @@ if [ "$status_only" -eq 0 ]; then
   fi
 fi
 
+# A slow query: every CT at 5 s over the whole seeded history, no row limit (~1 s each).
+slow_path='/query?select=%5Btime.unix,Mains.watts,Solar.watts,Oven.watts,Kettle.watts,Fridge.watts,HeatPump.watts,LED_Lights.watts,Computers.watts,Washer.watts,Dryer.watts,EV_Charger.watts,Hob.watts,Lights.watts,Sockets.watts%5D&begin=d-6d&end=s&group=5s&limit=none'
+
 before=$(counters)
 result=0
 load status '/status?inputs&outputs&stats' || result=1
 mid=$(counters)
 [ "$status_only" -eq 1 ] || load query "$query_path" || result=1
+[ "$status_only" -eq 1 ] || load slow "$slow_path" || result=1
 sleep 6  # the record of the last loaded 5 s interval is written
+bytes=$(curl -s --max-time 60 "$base$slow_path" | wc -c)
+echo "(one slow query answers $((bytes / 1024)) KiB)"
 after=$(counters)
 
 # Lost cycles show as dropped cycles or restarts; a sampler that fell behind shows as fewer

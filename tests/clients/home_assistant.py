@@ -49,6 +49,18 @@ def wait_ready(base):
     raise SystemExit("daemon did not answer")
 
 
+def wait_records(base):
+    """Until the current log spans 10 s (three 5 s records): the last 30 s then have data."""
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        logs = httpx.get(base + "/status?datalogs", timeout=5).json()["datalogs"]
+        current = [d for d in logs if d["id"] == "Current"]
+        if current and current[0]["firstkey"] and current[0]["lastkey"] - current[0]["firstkey"] >= 10:
+            return
+        time.sleep(0.5)
+    raise SystemExit("the daemon wrote no 5 s records in 120 s")
+
+
 class Library:
     """What iotawattpy does: a fresh DigestAuth per request, plain GETs, raise_for_status."""
 
@@ -150,7 +162,7 @@ def main():
     daemon = subprocess.Popen([args.binary, "run", "--data", data, "--http", host], stdout=log, stderr=log)
     try:
         wait_ready("http://" + host)
-        time.sleep(6)  # at least one 5 s record
+        wait_records("http://" + host)
         print("-- no password: open, like a fresh IoTaWatt")
         open_lib = Library(host, None, None)
         run_sequence(open_lib)
