@@ -72,23 +72,15 @@ DatalogSettings datalog_settings(const std::string& data_dir, const config::Conf
   return s;
 }
 
-Status write_text_atomically(const std::string& path, const std::string& text) {
+// Saves a config received over the API byte for byte, keeping the one it replaces as
+// <path>.previous.
+Status save_config_text(const std::string& path, const std::string& text) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     std::filesystem::copy_file(path, path + ".previous",
                                std::filesystem::copy_options::overwrite_existing, ec);
   }
-  const std::string tmp = path + ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status::Error("cannot write " + tmp + ": " + std::strerror(errno));
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0 &&
-                  ::fsync(fileno(f)) == 0;
-  std::fclose(f);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::Error("cannot save " + path + ": " + std::strerror(errno));
-  }
-  return Status::Ok();
+  return config::save_text_file(path, text);
 }
 
 class Daemon final : public ApiBackend {
@@ -201,7 +193,7 @@ Status Daemon::apply(const std::string& text, bool save) {
     return Status::Error("cannot start with the new config: " + next.error());
   }
   if (save) {
-    if (Status st = write_text_atomically(config_path_of(options_), text); !st) {
+    if (Status st = save_config_text(config_path_of(options_), text); !st) {
       auto again = build(previous->config, previous->config_text, start_ns);
       if (again) switch_to(again.value());
       return st;

@@ -43,7 +43,10 @@ Result<ModelCatalog> load_catalog_file(const std::string& path) {
 }
 
 Status save_config_file(const std::string& path, const Config& config) {
-  const std::string text = serialize_text(config);
+  return save_text_file(path, serialize_text(config));
+}
+
+Status save_text_file(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return Status::Error(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
