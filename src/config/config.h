@@ -3,8 +3,8 @@
 // The file schema is the original IoTaWatt config.txt (firmware reference §2), plus our own
 // top-level sections "adc", "sampling" and "sim". config_parser.h builds a Config from JSON
 // and validates it; config_writer.h turns it back into JSON. No other code reads JSON
-// config keys, with one exception: sections owned by later work (outputs, integrators,
-// uploaders...) are carried verbatim in `sections` until their owners type them.
+// config keys, with one exception: sections owned by later work (uploaders...) are carried
+// verbatim in `sections` until their owners type them.
 //
 // Values here are *effective* values, ready to use: Input::cal already is turns/burden when
 // that applies, Input::vmult already includes the x2 of `double`, and the phase data of the
@@ -126,6 +126,21 @@ struct DatalogConfig {
   bool operator==(const DatalogConfig&) const = default;
 };
 
+// Which syntax a script is written in (src/calc/README.md). The config key says it:
+// "script" holds the original's compact form, "expr" our readable form.
+enum class ScriptSyntax { kOriginal, kReadable };
+
+// One named script: an output, or an integrator (whose units are always Wh). The text is
+// kept as written; src/calc compiles and checks it against the inputs.
+struct ScriptDef {
+  std::string name;
+  std::string units;  // as written ("Watts", "kwh"); empty when absent
+  std::string text;
+  ScriptSyntax syntax = ScriptSyntax::kOriginal;
+  nlohmann::json extra = nlohmann::json::object();  // other keys, verbatim
+  bool operator==(const ScriptDef&) const = default;
+};
+
 struct Config {
   std::optional<int> format;      // script syntax generation (UI only)
   double timezone = 0;            // standard-time UTC offset, hours (unused when timezone_name is set)
@@ -143,8 +158,10 @@ struct Config {
   SamplingConfig sampling;
   std::optional<SimConfig> sim;
   DatalogConfig datalog;
-  // Every other top-level key, verbatim: outputs, integrators, emoncms, influxdb, influxdb2,
-  // pvoutput, mqtt, simsolar, legacy server/integrations, and keys we do not know.
+  std::vector<ScriptDef> outputs;      // in config order; names unique among inputs and outputs
+  std::vector<ScriptDef> integrators;  // names unique among integrators
+  // Every other top-level key, verbatim: emoncms, influxdb, influxdb2, pvoutput, mqtt,
+  // simsolar, legacy server/integrations, and keys we do not know.
   nlohmann::json sections = nlohmann::json::object();
 
   // The active input on `channel`, or nullptr.

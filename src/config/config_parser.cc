@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "config/json_reader.h"
+#include "config/script_defs.h"
 
 namespace iw::config {
 namespace {
@@ -32,7 +33,7 @@ constexpr std::string_view kLegacyTdcNew = "TDC DA-10-09";
 constexpr std::array<std::string_view, 6> kUpdateClasses = {"NONE", "MAJOR", "MINOR",
                                                             "BETA", "ALPHA", "TEST"};
 // Top-level sections owned by later work: only their JSON type is checked here.
-constexpr std::array<std::string_view, 3> kArraySections = {"outputs", "integrators", "integrations"};
+constexpr std::array<std::string_view, 1> kArraySections = {"integrations"};
 constexpr std::array<std::string_view, 7> kObjectSections = {"emoncms", "influxdb", "influxdb2", "pvoutput",
                                                              "mqtt",    "simsolar", "server"};
 
@@ -144,6 +145,12 @@ Result<Config> Parser::run(const json& doc) {
   if (const json* v = r.get("sampling")) parse_sampling(*v);
   if (const json* v = r.get("sim")) parse_sim(*v);
   if (const json* v = r.get("datalog")) parse_datalog(*v);
+  if (const json* v = r.get("outputs")) {
+    cfg_.outputs = detail::read_script_defs(*v, detail::ScriptList::kOutputs, cfg_.inputs, problems_);
+  }
+  if (const json* v = r.get("integrators")) {
+    cfg_.integrators = detail::read_script_defs(*v, detail::ScriptList::kIntegrators, cfg_.inputs, problems_);
+  }
   const json rest = r.unknown();
   for (const auto& [key, value] : rest.items()) keep_section(key, value);
 

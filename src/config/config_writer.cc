@@ -1,6 +1,7 @@
 #include "config/config_writer.h"
 
 #include "config/json_reader.h"
+#include "config/script_defs.h"
 
 namespace iw::config {
 namespace {
@@ -86,6 +87,9 @@ json serialize(const Config& c) {
     if (c.datalog.sync_seconds) d["sync_seconds"] = *c.datalog.sync_seconds;
     j["datalog"] = std::move(d);
   }
+  // Always written, as the original's web app writes them.
+  j["outputs"] = detail::script_defs_json(c.outputs);
+  j["integrators"] = detail::script_defs_json(c.integrators);
   return j;
 }
 

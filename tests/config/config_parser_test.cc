@@ -178,7 +178,7 @@ TEST(ConfigParser, ChannelMayBeOmitted) {
   EXPECT_EQ(c.input(0)->channel, 0);
 }
 
-TEST(ConfigParser, KeepsUnknownKeysAndOwnedLaterSections) {
+TEST(ConfigParser, KeepsUnknownKeysAndTypesScripts) {
   std::vector<std::string> notes;
   const Config c = parse_ok(R"({"device":{"channels":1,"name":"Box","color":"red"},
       "inputs":[{"channel":0,"name":"V","type":"VT","model":"generic","cal":11,"vref":0,"label":"x"}],
@@ -187,8 +187,10 @@ TEST(ConfigParser, KeepsUnknownKeysAndOwnedLaterSections) {
                             &notes);
   EXPECT_EQ(c.device.extra, nlohmann::json({{"color", "red"}}));
   EXPECT_EQ(c.input(0)->extra, nlohmann::json({{"vref", 0}, {"label", "x"}}));
-  ASSERT_NE(c.section("outputs"), nullptr);
-  EXPECT_EQ((*c.section("outputs"))[0]["script"], "@0");
+  ASSERT_EQ(c.outputs.size(), 1u);
+  EXPECT_EQ(c.outputs[0].text, "@0");
+  EXPECT_EQ(c.outputs[0].syntax, ScriptSyntax::kOriginal);
+  EXPECT_TRUE(c.integrators.empty());
   EXPECT_NE(c.section("mqtt"), nullptr);
   EXPECT_EQ(c.section("influxdb"), nullptr);  // null counts as absent
   EXPECT_NE(c.section("futurething"), nullptr);
