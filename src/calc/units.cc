@@ -1,4 +1,4 @@
-#include "query/units.h"
+#include "calc/units.h"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <system_error>
 
-namespace iw::query {
+namespace iw::calc {
 namespace {
 
 struct UnitInfo {
@@ -85,4 +85,4 @@ std::string format_value(double v, int decimals) {
   return std::string(s);
 }
 
-}  // namespace iw::query
+}  // namespace iw::calc

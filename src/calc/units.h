@@ -1,4 +1,5 @@
-// Units of query columns and output scripts, their names, and how values are printed.
+// Units of output scripts and query columns, their names, their decimals, and how values are
+// printed.
 //
 // Names are spelled as the original firmware spells them ("Watts", "kWh", "VARh"); clients
 // (Home Assistant, Graph+) compare them literally, so unit_name() must not change.
@@ -8,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace iw::query {
+namespace iw::calc {
 
 enum class Unit { kWatts, kVolts, kAmps, kVA, kVAh, kHz, kWh, kKWh, kPF, kVAR, kVARh };
 
@@ -38,4 +39,4 @@ int script_precision(Unit unit);
 // REQUIRES: v is finite (callers print missing values themselves).
 std::string format_value(double v, int decimals);
 
-}  // namespace iw::query
+}  // namespace iw::calc

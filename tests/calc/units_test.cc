@@ -1,4 +1,4 @@
-#include "query/units.h"
+#include "calc/units.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <random>
 #include <string>
 
-namespace iw::query {
+namespace iw::calc {
 namespace {
 
 const Unit kAll[] = {Unit::kWatts, Unit::kVolts, Unit::kAmps, Unit::kVA,  Unit::kVAh, Unit::kHz,
@@ -130,4 +130,4 @@ TEST(Units, FormatValueMatchesPrintfOnManyValues) {
 }
 
 }  // namespace
-}  // namespace iw::query
+}  // namespace iw::calc
