@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "query/output_series.h"
 #include "query/units.h"
 
 namespace iw::query {
@@ -63,28 +64,44 @@ std::vector<std::string> parse_ids(std::string_view list) {
   return ids;
 }
 
-// What one id reads: an input series and how to show it.
+// What one id reads: a series and how to show it.
 struct FeedColumn {
-  const InputSeries* input = nullptr;  // null: unknown id, always null
+  const Series* series = nullptr;  // null: unknown id, always null
   Unit unit = Unit::kWatts;
   int decimals = 1;
-  bool cumulative = false;  // IE: the counters' total since they started
+  bool cumulative = false;  // IE, OE: the total since the counters started
 };
 
-FeedColumn column_of(const std::string& id, const SeriesCatalog& catalog) {
-  FeedColumn c;
-  if (id.size() < 3 || id[0] != 'I') return c;
-  const auto* input = dynamic_cast<const InputSeries*>(catalog.find(id.substr(2)));
-  if (input == nullptr) return c;
+FeedColumn input_column(char kind, const InputSeries* input) {
   // As the original, the letter after 'I' picks the formula, not a check of the input's kind:
   // V and P both give the rate of the first counter (Volts of a VT, Watts of a CT).
-  switch (id[1]) {
+  switch (kind) {
     case 'V':
-    case 'P': c = {input, input->unit(), 1, false}; break;
-    case 'E': c = {input, Unit::kKWh, 3, true}; break;
-    default: break;
+    case 'P': return {input, input->unit(), 1, false};
+    case 'E': return {input, Unit::kKWh, 3, true};
+    default: return {};
   }
-  return c;
+}
+
+FeedColumn output_column(char kind, const OutputSeries* output) {
+  switch (kind) {
+    case 'V': return {output, Unit::kVolts, 1, false};
+    case 'P': return {output, Unit::kWatts, 1, false};
+    case 'E': return {output, Unit::kKWh, 3, true};
+    case 'O': return {output, output->unit(), script_precision(output->unit()), false};
+    default: return {};
+  }
+}
+
+FeedColumn column_of(const std::string& id, const SeriesCatalog& catalog) {
+  if (id.size() < 3) return {};
+  const Series* series = catalog.find(id.substr(2));
+  if (id[0] == 'I') {
+    if (const auto* input = dynamic_cast<const InputSeries*>(series)) return input_column(id[1], input);
+  } else if (id[0] == 'O') {
+    if (const auto* output = dynamic_cast<const OutputSeries*>(series)) return output_column(id[1], output);
+  }
+  return {};
 }
 
 // A record of zero counters with `like`'s channels: the origin of every counter.
@@ -96,14 +113,14 @@ Record origin_of(const Record& like) {
 }
 
 std::string cell(const FeedColumn& c, const Record* prev, const Record* cur) {
-  if (c.input == nullptr || prev == nullptr || cur == nullptr) return "null";
+  if (c.series == nullptr || prev == nullptr || cur == nullptr) return "null";
   if (!(Interval{prev, cur}.hours() > 0)) return "null";
   std::optional<double> v;
   if (c.cumulative) {
     const Record origin = origin_of(*cur);
-    v = c.input->value(Interval{&origin, cur}, c.unit);
+    v = c.series->value(Interval{&origin, cur}, c.unit);
   } else {
-    v = c.input->value(Interval{prev, cur}, c.unit);
+    v = c.series->value(Interval{prev, cur}, c.unit);
   }
   return v ? format_value(*v, c.decimals) : "null";
 }
@@ -121,6 +138,18 @@ std::string feed_list_json(const SeriesCatalog& catalog) {
     } else {
       add("IP" + in->name(), "Power", in->name());
       add("IE" + in->name(), "Energy", in->name());
+    }
+  }
+  for (const auto& series : catalog.all()) {
+    const auto* out = dynamic_cast<const OutputSeries*>(series.get());
+    if (out == nullptr || out->name().find(' ') != std::string::npos) continue;
+    if (out->unit() == Unit::kVolts) {
+      add("OV" + out->name(), "Voltage", out->name());
+    } else if (out->unit() == Unit::kWatts) {
+      add("OP" + out->name(), "Power", out->name());
+      add("OE" + out->name(), "Energy", out->name());
+    } else {
+      add("OO" + out->name(), "Outputs", out->name());
     }
   }
   return list.dump();

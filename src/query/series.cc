@@ -1,75 +1,29 @@
 #include "query/series.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
 #include <nlohmann/json.hpp>
 
+#include "calc/input_value.h"
+#include "calc/value.h"
 #include "config/config.h"
 
 namespace iw::query {
 namespace {
 
-using measure::ChannelCounters;
-using measure::Counter;
+using calc::Quantity;
 
-// Increase of a counter between the records, in units. Differences are taken on the exact
-// int64 micro-units before converting, so a year-old total loses no resolution.
-double delta(const Counter& newer, const Counter& older) {
-  return static_cast<double>(newer.micros() - older.micros()) / Counter::kMicrosPerUnit;
-}
-
-const ChannelCounters* channel_of(const datalog::Record& r, int channel) {
-  if (channel < 0 || static_cast<size_t>(channel) >= r.channels.size()) return nullptr;
-  return &r.channels[static_cast<size_t>(channel)];
-}
-
-// Deltas of one channel's counters over an interval.
-struct Deltas {
-  double wh_net, vah, varh, vh, ah, hzh;
-};
-
-Deltas deltas(const ChannelCounters& n, const ChannelCounters& o) {
-  return {delta(n.wh_import, o.wh_import) - delta(n.wh_export, o.wh_export),
-          delta(n.vah, o.vah),
-          delta(n.varh, o.varh),
-          delta(n.vh, o.vh),
-          delta(n.ah, o.ah),
-          delta(n.hzh, o.hzh)};
-}
-
-double ct_value(const Deltas& d, double hz, double h, Unit unit) {
+// The quantity a unit reads from one input; nullopt for kWh and PF, derived below.
+std::optional<Quantity> input_quantity_of(Unit unit) {
   switch (unit) {
-    case Unit::kWatts: return d.wh_net / h;
-    case Unit::kVolts: return d.vh / h;
-    case Unit::kAmps: return d.ah / h;
-    case Unit::kVA: return d.vah / h;
-    case Unit::kVAh: return d.vah;
-    case Unit::kHz: return hz;
-    case Unit::kWh: return d.wh_net;
-    case Unit::kKWh: return d.wh_net / 1000;
-    case Unit::kPF: return d.vah == 0 ? 0 : d.wh_net / d.vah;  // = W / VA: same hours
-    case Unit::kVAR: return d.varh / h;
-    case Unit::kVARh: return d.varh;
+    case Unit::kVA: return Quantity::kVA;
+    case Unit::kVAh: return Quantity::kVAh;
+    case Unit::kKWh:
+    case Unit::kPF: return std::nullopt;
+    default: return calc::quantity_of(unit);
   }
-  return NAN;
-}
-
-double vt_value(const Deltas& d, double h, Unit unit) {
-  switch (unit) {
-    case Unit::kWatts:
-    case Unit::kVolts: return d.vh / h;
-    case Unit::kHz: return d.hzh / h;
-    case Unit::kWh: return d.vh;
-    case Unit::kKWh: return d.vh / 1000;
-    case Unit::kAmps:
-    case Unit::kVA:
-    case Unit::kVAh:
-    case Unit::kPF:
-    case Unit::kVAR:
-    case Unit::kVARh: return 0;
-  }
-  return NAN;
 }
 
 }  // namespace
@@ -80,30 +34,29 @@ double Interval::hours() const {
 }
 
 InputSeries::InputSeries(const config::Input& input)
-    : name_(input.name),
-      channel_(input.channel),
-      vchan_(input.is_vt() ? input.channel : input.vchan),
-      is_vt_(input.is_vt()) {}
+    : name_(input.name), channel_(input.channel), is_vt_(input.is_vt()) {
+  const int reference = input.is_vt() ? input.channel : input.vchan;
+  infos_.resize(static_cast<size_t>(std::max(channel_, reference) + 1));
+  infos_[static_cast<size_t>(reference)] = {true, true, reference};
+  infos_[static_cast<size_t>(channel_)] = {true, is_vt_, reference};
+}
 
 std::optional<double> InputSeries::value(const Interval& interval, Unit unit) const {
   const double h = interval.hours();
   if (!(h > 0)) return std::nullopt;
-  const ChannelCounters* n = channel_of(*interval.newer, channel_);
-  const ChannelCounters* o = channel_of(*interval.older, channel_);
-  if (n == nullptr || o == nullptr) return std::nullopt;
-  const Deltas d = deltas(*n, *o);
+  const auto& older = interval.older->channels;
+  const auto& newer = interval.newer->channels;
+  const int needed = unit == Unit::kHz ? infos_[static_cast<size_t>(channel_)].reference : channel_;
+  if (static_cast<size_t>(needed) >= older.size() || static_cast<size_t>(needed) >= newer.size()) return std::nullopt;
+  auto read = [&](Quantity q) { return calc::input_quantity(infos_, channel_, older, newer, h, q); };
   double v = 0;
-  if (is_vt_) {
-    v = vt_value(d, h, unit);
-  } else {
-    double hz = NAN;
-    if (unit == Unit::kHz) {
-      const ChannelCounters* vn = channel_of(*interval.newer, vchan_);
-      const ChannelCounters* vo = channel_of(*interval.older, vchan_);
-      if (vn == nullptr || vo == nullptr) return std::nullopt;
-      hz = delta(vn->hzh, vo->hzh) / h;
-    }
-    v = ct_value(d, hz, h, unit);
+  if (auto q = input_quantity_of(unit)) {
+    v = read(*q);
+  } else if (unit == Unit::kKWh) {
+    v = read(Quantity::kWh) / 1000;
+  } else {  // PF = W / VA over the same hours; 0 for a VT and when VA is 0
+    const double vah = read(Quantity::kVAh);
+    v = vah == 0 ? 0 : read(Quantity::kWh) / vah;
   }
   if (!std::isfinite(v)) return std::nullopt;
   return v;

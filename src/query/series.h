@@ -1,9 +1,8 @@
 // What a query column reads: a named series whose value over an interval is computed from two
 // datalog records of cumulative counters (firmware reference 4.1).
 //
-// The catalog holds the configured inputs now; outputs (calculator scripts) will be another
-// Series kind added to the same catalog, after the inputs (clients pair /status inputs with
-// the first entries of show=series by index).
+// The catalog holds the configured inputs, then the outputs (output_series.h): clients pair
+// /status inputs with the first entries of show=series by index.
 #pragma once
 
 #include <memory>
@@ -12,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "calc/input_value.h"
 #include "datalog/record.h"
 #include "query/units.h"
 
@@ -66,8 +66,8 @@ class InputSeries final : public Series {
  private:
   std::string name_;
   int channel_ = 0;
-  int vchan_ = 0;  // channel whose Hz*h a CT reports
   bool is_vt_ = false;
+  std::vector<calc::InputInfo> infos_;  // this channel and its reference VT
 };
 
 class SeriesCatalog {
@@ -75,7 +75,7 @@ class SeriesCatalog {
   // The active inputs of `config`, in channel order.
   static SeriesCatalog FromConfig(const config::Config& config);
 
-  // Appends a series (outputs, later). Names are expected to be unique; find() returns the
+  // Appends a series. Names are expected to be unique; find() returns the
   // first one of a name.
   void add(std::unique_ptr<Series> series);
   // The series named exactly `name` (case-sensitive), or nullptr.
