@@ -34,6 +34,8 @@ class ApiBackend {
   // A few cycles of one input's samples for a scope view.
   virtual Result<Waveform> waveform(int channel) = 0;
   virtual QueryScope query_scope() const = 0;
+  // POST /calc/preview (script_preview.h).
+  virtual server::HttpResponse preview_script(const std::string& body) const = 0;
   // POST /auth: the body as the original's web app sends it.
   virtual server::HttpResponse change_passwords(const std::string& body) = 0;
 };

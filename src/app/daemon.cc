@@ -12,14 +12,18 @@
 #include "app/api_routes.h"
 #include "app/assembly.h"
 #include "app/datalog_service.h"
+#include "app/integrators.h"
 #include "app/logging.h"
 #include "app/sampler.h"
+#include "app/script_preview.h"
 #include "app/status_model.h"
 #include "app/version.h"
 #include "app/wiring.h"
+#include "calc/calculator.h"
 #include "config/config_file.h"
 #include "config/config_parser.h"
 #include "config/config_writer.h"
+#include "query/output_series.h"
 #include "query/series.h"
 #include "query/time_zone.h"
 #include "server/http_server.h"
@@ -41,12 +45,14 @@ int64_t unix_now_ns() {
 struct Pipeline {
   config::Config config;
   std::string config_text;  // what GET /config shows
+  std::shared_ptr<const calc::Calculator> calculator;
   measure::EngineSetup setup;
   datalog::Layout layout;
   std::unique_ptr<Sampler> sampler;
   std::unique_ptr<StatusContext> status;
   std::unique_ptr<query::TimeZone> zone;
-  std::unique_ptr<query::SeriesCatalog> catalog;
+  std::unique_ptr<IntegratorSet> integrators;      // set by switch_to, before the sampler starts
+  std::unique_ptr<query::SeriesCatalog> catalog;   // likewise: outputs read the integrators' logs
   bool simulated_time = false;  // the source's clock, not the wall clock, says what "now" is
 };
 
@@ -70,6 +76,15 @@ DatalogSettings datalog_settings(const std::string& data_dir, const config::Conf
   }
   if (dl.sync_seconds) s.sync_interval_s = *dl.sync_seconds;
   return s;
+}
+
+// The config of `text` with its scripts compiled; errors name every problem by key path.
+Result<config::Config> parse_and_check(const std::string& text, std::vector<std::string>* notes) {
+  auto cfg = config::parse_config(text, config::ModelCatalog::builtin(), notes);
+  if (!cfg) return cfg.status();
+  auto calc = calc::Calculator::Compile(cfg.value(), notes);
+  if (!calc) return calc.status();
+  return cfg;
 }
 
 // Saves a config received over the API byte for byte, keeping the one it replaces as
@@ -96,6 +111,10 @@ class Daemon final : public ApiBackend {
   Result<Waveform> waveform(int channel) override;
   QueryScope query_scope() const override;
   server::HttpResponse change_passwords(const std::string& body) override;
+  server::HttpResponse preview_script(const std::string& body) const override {
+    std::shared_ptr<Pipeline> p = current();
+    return script_preview(body, p->config, *p->calculator, p->sampler->snapshot().values);
+  }
 
  private:
   // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
@@ -115,6 +134,7 @@ class Daemon final : public ApiBackend {
   const int64_t start_time_ns_;
   std::unique_ptr<DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
+  IntegratorLogCache integrator_logs_;                // switch_to only (under change_mu_ or at start)
   std::unique_ptr<server::PasswordStore> passwords_;
   std::unique_ptr<server::DigestAuth> auth_;
   std::mutex passwords_mu_;  // one password change at a time
@@ -129,7 +149,7 @@ Result<std::optional<config::Config>> Daemon::load_initial(std::string* text) co
   auto content = config::read_text_file(path);
   if (!content) return content.status();
   std::vector<std::string> notes;
-  auto cfg = config::parse_config(content.value(), config::ModelCatalog::builtin(), &notes);
+  auto cfg = parse_and_check(content.value(), &notes);
   if (!cfg) return Status::Error(path + ": " + cfg.error());
   for (const std::string& note : notes) spdlog::info("config: {}", note);
   *text = std::move(content.value());
@@ -145,7 +165,9 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   auto zone = query::zone_of(p->config);
   if (!zone) return zone.status();
   p->zone = std::move(zone.value());
-  p->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(p->config));
+  auto calc = calc::Calculator::Compile(p->config);
+  if (!calc) return calc.status();
+  p->calculator = std::make_shared<const calc::Calculator>(std::move(calc.value()));
   p->simulated_time = a->paced;
   p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
   p->setup = engine_setup(p->config, a->scaling);
@@ -155,7 +177,7 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   sampler_options.speed = options_.speed;
   sampler_options.paced = a->paced;
   p->sampler = std::make_unique<Sampler>(std::move(a->source), p->setup, sampler_options);
-  p->status = std::make_unique<StatusContext>(p->config, *p->zone, description,
+  p->status = std::make_unique<StatusContext>(p->config, *p->calculator, *p->zone, description,
                                               source::to_string(p->config.sampling.mode),
                                               start_time_ns_ / 1'000'000'000);
   return p;
@@ -164,11 +186,20 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
 void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   std::shared_ptr<Pipeline> previous = current();
   if (previous) previous->sampler->stop();
-  datalog_->reconfigure(next->layout, datalog_settings(options_.data_dir, next->config));
+  const DatalogSettings settings = datalog_settings(options_.data_dir, next->config);
+  datalog_->reconfigure(next->layout, settings);
   if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next->layout.size()) {
     next->sampler->restore(resume->channels);
   }
-  next->sampler->set_listener([this](const measure::Checkpoint& cp) { datalog_->offer(cp); });
+  next->integrators = IntegratorSet::Start(options_.data_dir, next->calculator, datalog_->current(),
+                                           integrator_logs_, settings.sync_interval_s);
+  datalog_->set_side_logs(next->integrators->logs());
+  next->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(next->config));
+  query::add_outputs(*next->catalog, next->calculator,
+                     std::make_shared<query::IntegratorLogs>(next->calculator, next->integrators->by_index()));
+  next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
+    datalog_->offer(cp, integrators->on_checkpoint(cp));
+  });
   {
     std::lock_guard lock(mu_);
     pipeline_ = next;
@@ -179,7 +210,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
 Status Daemon::apply(const std::string& text, bool save) {
   std::lock_guard change(change_mu_);
   std::vector<std::string> notes;
-  auto cfg = config::parse_config(text, config::ModelCatalog::builtin(), &notes);
+  auto cfg = parse_and_check(text, &notes);
   if (!cfg) return Status::Error(cfg.error());
   std::shared_ptr<Pipeline> previous = current();
   const int64_t start_ns = std::max(unix_now_ns(), previous->sampler->snapshot().time_ns);
@@ -296,13 +327,17 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   auth_ = std::make_unique<server::DigestAuth>(creds.value());
+  // Measuring starts before serving: every request finds a pipeline, and a new integrator's
+  // catch-up (switch_to) is done before the first query.
+  datalog_->start();
+  switch_to(first.value());
   server::HttpServer http(api_routes(*this, static_files()), api_authorizer(*auth_));
   if (Status st = http.start(options_.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
+    current()->sampler->stop();
+    datalog_->stop();
     return 2;
   }
-  datalog_->start();
-  switch_to(first.value());
   spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}", kVersion,
                first.value()->sampler->source_description(), first.value()->status->mode(),
                options_.http);

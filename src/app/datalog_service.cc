@@ -71,15 +71,15 @@ std::optional<datalog::Record> DatalogService::resume_point() const {
   return best;
 }
 
-void DatalogService::offer(const measure::Checkpoint& cp) {
+void DatalogService::offer(const measure::Checkpoint& cp, std::vector<datalog::Record> side_records) {
   if (cp.time_ns % (kCurrentInterval * 1'000'000'000) != 0) return;
-  datalog::Record record = record_of(cp.time_ns / 1'000'000'000, cp.counters);
+  Pending pending{record_of(cp.time_ns / 1'000'000'000, cp.counters), std::move(side_records)};
   std::lock_guard<std::mutex> lock(mu_);
   if (queue_.size() >= kMaxQueued) {
     ++dropped_;
     return;
   }
-  queue_.push_back(std::move(record));
+  queue_.push_back(std::move(pending));
   wake_.notify_one();
 }
 
@@ -96,9 +96,20 @@ void DatalogService::stop() {
   if (writer_.joinable()) writer_.join();
 }
 
+void DatalogService::wait_idle(std::unique_lock<std::mutex>& lock) {
+  if (writer_.joinable()) idle_.wait(lock, [this] { return queue_.empty() && !writing_; });
+}
+
+void DatalogService::set_side_logs(std::vector<NamedLog> logs) {
+  std::unique_lock<std::mutex> lock(mu_);
+  wait_idle(lock);
+  side_logs_ = std::move(logs);
+  side_errors_.clear();
+}
+
 void DatalogService::reconfigure(const datalog::Layout& layout, const DatalogSettings& settings) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (writer_.joinable()) idle_.wait(lock, [this] { return queue_.empty() && !writing_; });
+  wait_idle(lock);
   // The writer is idle and waits for mu_ before it touches the logs again.
   current_->set_layout(layout);
   history_->set_layout(layout);
@@ -108,16 +119,16 @@ void DatalogService::reconfigure(const datalog::Layout& layout, const DatalogSet
 
 void DatalogService::run() {
   for (;;) {
-    datalog::Record record;
+    Pending pending;
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stopping, and everything is written
-      record = std::move(queue_.front());
+      pending = std::move(queue_.front());
       queue_.pop_front();
       writing_ = true;
     }
-    write(record);
+    write(pending);
     std::lock_guard<std::mutex> lock(mu_);
     writing_ = false;
     if (queue_.empty()) idle_.notify_all();
@@ -125,9 +136,13 @@ void DatalogService::run() {
   for (auto* log : {current_.get(), history_.get()}) {
     if (Status st = log->sync(); !st) spdlog::error("datalog: {}", st.message());
   }
+  for (const NamedLog& side : side_logs_) {
+    if (Status st = side.log->sync(); !st) spdlog::error("datalog: {}", st.message());
+  }
 }
 
-void DatalogService::write(const datalog::Record& record) {
+void DatalogService::write(const Pending& pending) {
+  const datalog::Record& record = pending.record;
   // Time before the newest record: a replay of old samples, a clock stepped back, or a log
   // written ahead by a run with --speed > 1. Never written out of order; said once.
   if (const auto last = current_->last_time(); last && record.time <= *last) {
@@ -138,8 +153,9 @@ void DatalogService::write(const datalog::Record& record) {
     }
     return;
   }
-  auto append = [&](datalog::Log& log, std::string& error) {
-    Status st = log.append(record);
+  // `error` is guarded by mu_.
+  auto append = [&](datalog::Log& log, const datalog::Record& r, std::string& error) {
+    Status st = log.append(r);
     std::lock_guard<std::mutex> lock(mu_);
     if (st.ok()) {
       if (!error.empty()) spdlog::info("datalog: {} writes again", log.dir());
@@ -149,8 +165,18 @@ void DatalogService::write(const datalog::Record& record) {
       spdlog::error("datalog: {} (measuring and serving go on; logging resumes when it can)", error);
     }
   };
-  append(*current_, current_error_);
-  if (record.time % kHistoryInterval == 0) append(*history_, history_error_);
+  append(*current_, record, current_error_);
+  if (record.time % kHistoryInterval == 0) append(*history_, record, history_error_);
+  for (size_t k = 0; k < pending.side.size() && k < side_logs_.size(); ++k) {
+    datalog::Log& log = *side_logs_[k].log;
+    if (const auto last = log.last_time(); last && pending.side[k].time <= *last) continue;
+    std::string* error = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      error = &side_errors_[side_logs_[k].name];  // std::map: the element stays where it is
+    }
+    append(log, pending.side[k], *error);
+  }
   if (record.time - last_retention_ >= kRetentionEvery) apply_retention(record.time);
 }
 
@@ -158,7 +184,9 @@ void DatalogService::apply_retention(int64_t now) {
   last_retention_ = now;
   const std::pair<datalog::Log*, datalog::Retention> logs[] = {
       {current_.get(), settings_.current}, {history_.get(), settings_.history}};
-  for (const auto& [log, policy] : logs) {
+  std::vector<std::pair<datalog::Log*, datalog::Retention>> all(std::begin(logs), std::end(logs));
+  for (const NamedLog& side : side_logs_) all.emplace_back(side.log.get(), settings_.current);
+  for (const auto& [log, policy] : all) {
     if (policy.max_age_s == 0 && policy.max_total_bytes == 0) continue;
     auto report = log->retain(policy, now);
     if (!report) {
@@ -172,8 +200,14 @@ void DatalogService::apply_retention(int64_t now) {
 
 std::vector<DatalogStatus> DatalogService::status() const {
   std::vector<DatalogStatus> out;
-  const std::pair<const datalog::Log*, const char*> logs[] = {{current_.get(), "Current"},
-                                                              {history_.get(), "History"}};
+  std::vector<std::pair<const datalog::Log*, std::string>> logs = {{current_.get(), "Current"},
+                                                                   {history_.get(), "History"}};
+  std::vector<NamedLog> sides;  // holds them while they are read
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sides = side_logs_;
+  }
+  for (const NamedLog& side : sides) logs.emplace_back(side.log.get(), side.name);
   for (const auto& [log, id] : logs) {
     const datalog::LogInfo info = log->info();
     DatalogStatus s;
@@ -185,7 +219,13 @@ std::vector<DatalogStatus> DatalogService::status() const {
     s.appended = log->appends();
     s.dropped = dropped_.load();
     std::lock_guard<std::mutex> lock(mu_);
-    s.error = log == current_.get() ? current_error_ : history_error_;
+    if (log == current_.get()) {
+      s.error = current_error_;
+    } else if (log == history_.get()) {
+      s.error = history_error_;
+    } else if (auto it = side_errors_.find(id); it != side_errors_.end()) {
+      s.error = it->second;
+    }
     out.push_back(std::move(s));
   }
   return out;

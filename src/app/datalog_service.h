@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,8 +32,14 @@ struct DatalogSettings {
   datalog::Retention history{0, 0};                // 60 s data: forever
 };
 
+// A log written next to the current log, record for record (a logged integrator's).
+struct NamedLog {
+  std::string name;
+  std::shared_ptr<datalog::Log> log;
+};
+
 struct DatalogStatus {
-  std::string id;  // "Current", "History"
+  std::string id;  // "Current", "History", or a logged integrator's name
   int64_t interval = 0;
   std::optional<int64_t> first_key, last_key;
   int64_t size = 0;
@@ -52,8 +59,9 @@ class DatalogService {
   // The newest record (current log, else history): the counters to continue from.
   std::optional<datalog::Record> resume_point() const;
 
-  // Sampling thread. Queues checkpoints that fall on a 5 s boundary. Never waits for I/O.
-  void offer(const measure::Checkpoint& checkpoint);
+  // Sampling thread. Queues checkpoints that fall on a 5 s boundary, with the records of the
+  // side logs (side_logs() order) of the same time. Never waits for I/O.
+  void offer(const measure::Checkpoint& checkpoint, std::vector<datalog::Record> side_records = {});
 
   void start();
   // Writes what is queued, syncs, and stops the writer thread.
@@ -62,6 +70,9 @@ class DatalogService {
   // new configuration takes over), then records with `layout` and applies `settings`'
   // retention from now on. The data directory cannot change.
   void reconfigure(const datalog::Layout& layout, const DatalogSettings& settings);
+  // Waits as reconfigure() does, then writes `logs` next to the current log from now on
+  // (their records come with offer()); the current log's retention applies to them.
+  void set_side_logs(std::vector<NamedLog> logs);
 
   std::vector<DatalogStatus> status() const;
   const datalog::Log& current() const { return *current_; }
@@ -70,8 +81,14 @@ class DatalogService {
  private:
   DatalogService(DatalogSettings settings, std::unique_ptr<datalog::Log> current,
                  std::unique_ptr<datalog::Log> history);
+  struct Pending {
+    datalog::Record record;
+    std::vector<datalog::Record> side;
+  };
+
   void run();
-  void write(const datalog::Record& record);
+  void write(const Pending& pending);
+  void wait_idle(std::unique_lock<std::mutex>& lock);
   void apply_retention(int64_t now);
 
   DatalogSettings settings_;
@@ -80,7 +97,9 @@ class DatalogService {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<datalog::Record> queue_;  // guarded by mu_
+  std::deque<Pending> queue_;          // guarded by mu_
+  std::vector<NamedLog> side_logs_;    // changed only while the writer is idle, under mu_
+  std::map<std::string, std::string> side_errors_;  // guarded by mu_
   bool stopping_ = false;              // guarded by mu_
   bool writing_ = false;               // guarded by mu_: a record is out of the queue, not yet written
   std::condition_variable idle_;       // queue empty and nothing being written

@@ -22,6 +22,7 @@ LiveValue average(const measure::ChannelCounters& before, const measure::Channel
                     (now.wh_export.value() - before.wh_export.value());
   v.watts = wh * per_hour;
   v.va = (now.vah.value() - before.vah.value()) * per_hour;
+  v.var = (now.varh.value() - before.varh.value()) * per_hour;
   v.volts = (now.vh.value() - before.vh.value()) * per_hour;
   v.amps = (now.ah.value() - before.ah.value()) * per_hour;
   v.hz = (now.hzh.value() - before.hzh.value()) * per_hour;
@@ -40,6 +41,7 @@ void LiveValues::update(const std::vector<measure::ChannelCounters>& counters) {
       }
       shown.watts = damp(shown.watts, fresh.watts);
       shown.va = damp(shown.va, fresh.va);
+      shown.var = damp(shown.var, fresh.var);
       shown.volts = damp(shown.volts, fresh.volts);
       shown.amps = damp(shown.amps, fresh.amps);
       shown.hz = damp(shown.hz, fresh.hz);

@@ -6,18 +6,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "calc/live_operands.h"
 #include "measure/bucket.h"
 
 namespace iw::app {
 
-struct LiveValue {
-  double watts = 0;
-  double va = 0;
-  double volts = 0;
-  double amps = 0;
-  double hz = 0;
-  double pf() const { return va > 0 ? watts / va : 0; }
-};
+// A damped live value of one channel is what a script reads live.
+using LiveValue = calc::LiveInput;
+
+inline double power_factor(const LiveValue& v) { return v.va > 0 ? v.watts / v.va : 0; }
 
 // Averages of `now` minus `before` over the monitored time between them. Import minus export
 // gives signed watts. Zero when no time was monitored.

@@ -6,7 +6,10 @@
 
 #include "app/assembly.h"
 #include "app/datalog_service.h"
+#include "app/integrators.h"
+#include "calc/calculator.h"
 #include "config/config_file.h"
+#include "query/output_series.h"
 #include "query/query.h"
 
 namespace iw::app {
@@ -34,6 +37,20 @@ Result<std::unique_ptr<datalog::Log>> open_if_present(const std::string& dir) {
   return datalog::Log::OpenReadOnly(dir);
 }
 
+// Per integrator of `calc`: its log opened for reading; null for exact ones and for logged
+// ones that have no log yet (they read 0, as in the daemon before it caught them up).
+Result<std::vector<std::shared_ptr<const datalog::Log>>> open_integrator_logs(const std::string& data_dir,
+                                                                               const calc::Calculator& calc) {
+  std::vector<std::shared_ptr<const datalog::Log>> logs(calc.integrators().size());
+  for (size_t k = 0; k < logs.size(); ++k) {
+    if (calc.integrators()[k].exact) continue;
+    auto log = open_if_present(integrator_log_dir(data_dir, calc.integrators()[k].name));
+    if (!log) return log.status();
+    logs[k] = std::move(log.value());
+  }
+  return logs;
+}
+
 }  // namespace
 
 int run_query_tool(const QueryToolOptions& options) {
@@ -47,7 +64,13 @@ int run_query_tool(const QueryToolOptions& options) {
   if (!history) return fail(history.error());
   if (!current.value() && !history.value()) return fail(options.data_dir + " has no datalog (datalog/current or datalog/history)");
 
-  const query::SeriesCatalog catalog = query::SeriesCatalog::FromConfig(config.value());
+  auto calculator = calc::Calculator::Compile(config.value());
+  if (!calculator) return fail(calculator.error());
+  auto calc = std::make_shared<const calc::Calculator>(std::move(calculator.value()));
+  auto integrator_logs = open_integrator_logs(options.data_dir, *calc);
+  if (!integrator_logs) return fail(integrator_logs.error());
+  query::SeriesCatalog catalog = query::SeriesCatalog::FromConfig(config.value());
+  query::add_outputs(catalog, calc, std::make_shared<query::IntegratorLogs>(calc, std::move(integrator_logs.value())));
   const query::LogRecordSource records(current.value().get(), history.value().get());
   query::QueryEnvironment env;
   env.catalog = &catalog;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "app/version.h"
+#include "calc/value.h"
 
 namespace iw::app {
 namespace {
@@ -16,9 +17,10 @@ int64_t unix_now() {
 
 }  // namespace
 
-StatusContext::StatusContext(const config::Config& config, const query::TimeZone& zone,
-                             std::string source, std::string mode, int64_t start_time)
+StatusContext::StatusContext(const config::Config& config, const calc::Calculator& calculator,
+                             const query::TimeZone& zone, std::string source, std::string mode, int64_t start_time)
     : config_(config),
+      calculator_(calculator),
       zone_(zone),
       source_(std::move(source)),
       mode_(std::move(mode)),
@@ -70,13 +72,18 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
       is.watts = v.watts;
       is.va = v.va;
       is.amps = v.amps;
-      is.pf = v.pf();
+      is.pf = power_factor(v);
       is.phase = last.lead_deg;
       is.last_phase = last.last_phase_deg;
       is.reversed = last.reversed;
       if (in->is_vt() && m.frequency == 0) m.frequency = v.hz;
     }
     m.inputs.push_back(is);
+  }
+  const calc::LiveOperands operands(calculator_, snap.values);
+  for (const calc::Output& out : calculator_.outputs()) {
+    m.outputs.push_back({out.name, std::string(calc::unit_name(out.unit)), calc::value_of(out.script, out.unit, operands),
+                         calc::script_precision(out.unit)});
   }
   for (const DatalogStatus& d : datalogs) {
     m.datalogs.push_back({d.id, d.first_key.value_or(0), d.last_key.value_or(0), d.size, d.interval, d.error});

@@ -7,6 +7,7 @@
 #include "app/datalog_service.h"
 #include "app/sampler.h"
 #include "app/system_info.h"
+#include "calc/calculator.h"
 #include "config/config.h"
 #include "query/time_zone.h"
 #include "server/status.h"
@@ -15,8 +16,8 @@ namespace iw::app {
 
 class StatusContext {
  public:
-  StatusContext(const config::Config& config, const query::TimeZone& zone, std::string source,
-                std::string mode, int64_t start_time);
+  StatusContext(const config::Config& config, const calc::Calculator& calculator, const query::TimeZone& zone,
+                std::string source, std::string mode, int64_t start_time);
 
   // Thread-safe: reads only what was fixed at construction and the snapshot it is given.
   server::StatusModel build(const SamplerSnapshot& snapshot,
@@ -25,6 +26,7 @@ class StatusContext {
 
  private:
   const config::Config& config_;
+  const calc::Calculator& calculator_;
   const query::TimeZone& zone_;
   std::string source_;
   std::string mode_;

@@ -35,6 +35,7 @@ constexpr std::array kRoutes = {
     Route{"GET", "/config", Access::kAdmin},
     Route{"POST", "/config", Access::kAdmin},
     Route{"GET", "/metrics", Access::kUser},
+    Route{"POST", "/calc/preview", Access::kAdmin},  // the config editor's, with the config
 };
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }

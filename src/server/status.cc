@@ -80,7 +80,13 @@ json render_status(const StatusModel& m, const Sections& sections) {
     for (const InputStatus& in : m.inputs) inputs.push_back(input_json(in));
     out["inputs"] = std::move(inputs);
   }
-  if (wants("outputs")) out["outputs"] = json::array();
+  if (wants("outputs")) {
+    json outputs = json::array();
+    for (const OutputStatus& o : m.outputs) {
+      outputs.push_back({{"name", o.name}, {"units", o.units}, {"value", round_to(o.value, o.decimals)}});
+    }
+    out["outputs"] = std::move(outputs);
+  }
   if (wants("datalogs")) {
     json logs = json::array();
     for (const DatalogEntry& d : m.datalogs) {

@@ -28,6 +28,14 @@ struct InputStatus {
   bool reversed = false;
 };
 
+// An output script evaluated on the live values, in its configured units.
+struct OutputStatus {
+  std::string name;
+  std::string units;  // "Watts", "kWh", ... as the original spells them
+  double value = 0;
+  int decimals = 2;   // rendered with this many decimals at most
+};
+
 struct SamplingStatus {
   std::string mode;            // continuous | roundrobin
   std::string source;          // what produces the samples
@@ -42,7 +50,7 @@ struct SamplingStatus {
 };
 
 struct DatalogEntry {
-  std::string id;  // "Current", "History"
+  std::string id;  // "Current", "History", then each logged integrator by name
   int64_t first_key = 0;  // UTC of the first and last record; 0 when empty
   int64_t last_key = 0;
   int64_t size = 0;       // bytes on disk
@@ -64,6 +72,7 @@ struct StatusModel {
   int64_t free_bytes = 0;
   SamplingStatus sampling;
   std::vector<InputStatus> inputs;
+  std::vector<OutputStatus> outputs;
   std::vector<DatalogEntry> datalogs;
   std::string mac;       // XX:XX:XX:XX:XX:XX
   std::string ip;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,6 +27,17 @@ inline std::string temp_path(const std::string& name) {
                     ("iotawatt-test-" + std::to_string(getpid()) + "-" + name);
   std::filesystem::remove_all(path);
   return path.string();
+}
+
+// Runs a shell command; returns its standard output and sets `exit_code`.
+inline std::string run_command(const std::string& command, int* exit_code) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  *exit_code = WEXITSTATUS(pclose(pipe));
+  return out;
 }
 
 // A loopback port that was free a moment ago.

@@ -15,16 +15,7 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
-
-std::string run_command(const std::string& command, int* exit_code) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  *exit_code = WEXITSTATUS(pclose(pipe));
-  return out;
-}
+using testing::run_command;
 
 class DaemonQuery : public ::testing::Test {
  protected:
