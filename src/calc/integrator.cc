@@ -55,6 +55,8 @@ std::optional<Linear> linear(const Script& s, int id) {
 
 }  // namespace
 
+double negative(double magnitude) { return magnitude == 0 ? 0 : -magnitude; }
+
 std::optional<ExactForm> exact_form(const Script& script) {
   if (script.root() < 0) return std::nullopt;
   const auto l = linear(script, script.root());
@@ -67,8 +69,8 @@ IntegratorDelta exact_delta(const ExactForm& form, const measure::ChannelCounter
   const double import = counter_delta(newer.wh_import, older.wh_import);
   const double exported = counter_delta(newer.wh_export, older.wh_export);
   const double k = form.coefficient;
-  if (k > 0) return {k * import, -k * exported};
-  return {-k * exported, k * import};
+  if (k > 0) return {k * import, negative(k * exported)};
+  return {-k * exported, negative(-k * import)};
 }
 
 void IntegratorTotals::add(double wh) {

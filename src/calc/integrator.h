@@ -28,6 +28,9 @@ struct IntegratorDelta {
   double neg = 0;  // <= 0
 };
 
+// -magnitude, but 0 rather than -0 (which would print as "-0").
+double negative(double magnitude);
+
 // `coefficient` times the net energy of CT `channel`.
 struct ExactForm {
   int channel = 0;

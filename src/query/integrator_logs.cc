@@ -40,7 +40,7 @@ calc::IntegratorDelta IntegratorLogs::delta(size_t index, const datalog::Record&
   const auto o = totals_at(*logs_[index], older.time);
   const auto n = totals_at(*logs_[index], newer.time);
   if (!o || !n) return {};
-  return {calc::counter_delta(n->wh_import, o->wh_import), -calc::counter_delta(n->wh_export, o->wh_export)};
+  return {calc::counter_delta(n->wh_import, o->wh_import), calc::negative(calc::counter_delta(n->wh_export, o->wh_export))};
 }
 
 }  // namespace iw::query
