@@ -3,12 +3,15 @@
 // cpp-httplib server on 127.0.0.1 at a random port.
 #pragma once
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <strings.h>
 
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <span>
 #include <thread>
 
 #include "upload/protocol.h"
@@ -71,5 +74,60 @@ class LoopbackServer {
   std::thread thread_;
   int port_ = 0;
 };
+
+// URL decoding as PHP's and Java's form parsers do it ('+' is a space, %XX a byte).
+inline std::string url_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// An answer and what the protocol must make of it.
+struct AnswerCase {
+  HttpResponse answer;
+  PostOutcome outcome;
+  std::string message;  // part of the verdict's message
+};
+
+inline void expect_answer_verdicts(const Protocol& protocol, const std::vector<AnswerCase>& cases) {
+  for (const AnswerCase& c : cases) {
+    const PostVerdict v = protocol.parse_post_response(c.answer);
+    EXPECT_EQ(v.outcome, c.outcome) << c.answer.status << " " << c.answer.body << ": " << v.message;
+    EXPECT_THAT(v.message, ::testing::HasSubstr(c.message));
+  }
+}
+
+// A failure a test server produces on demand and what the protocol must make of it.
+template <typename Failure>
+struct FailureCase {
+  Failure failure;
+  PostOutcome outcome;
+  std::string message;  // part of the verdict's message
+};
+
+// Sends `request` once per case with the server failing as the case says (the client waits
+// 500 ms, so a slow answer is no answer), checks each verdict, then sends it once more with
+// no failure and expects it accepted.
+template <typename Server, typename Failure>
+void expect_failure_verdicts(const Protocol& protocol, Server& server, const std::vector<IntervalValues>& intervals,
+                             const std::vector<FailureCase<Failure>>& cases) {
+  for (const FailureCase<Failure>& c : cases) {
+    server.fail_next(c.failure);
+    const PostVerdict v =
+        protocol.parse_post_response(send(protocol.post_request(intervals), std::chrono::milliseconds(500)));
+    EXPECT_EQ(v.outcome, c.outcome) << "failure " << static_cast<int>(c.failure) << ": " << v.message;
+    EXPECT_THAT(v.message, ::testing::HasSubstr(c.message));
+  }
+  EXPECT_EQ(protocol.parse_post_response(send(protocol.post_request(intervals))).outcome, PostOutcome::kAccepted);
+}
 
 }  // namespace iw::upload::testing

@@ -80,21 +80,6 @@ std::string sha256(const std::string& s) {
   return std::string(reinterpret_cast<const char*>(d), sizeof d);
 }
 
-std::string url_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // Splits "a=1&b=2" on '&' and the first '='; `decode`: URL-decode as PHP's form parser does
 // (the decrypted plaintext is split without decoding).
 std::map<std::string, std::string> split_params(const std::string& text, bool decode) {

@@ -244,12 +244,7 @@ TEST(EmoncmsAnswer, LastPointFailuresNameWhatWasWrong) {
 
 TEST(EmoncmsAnswer, PlainPostVerdicts) {
   const auto p = protocol(section());
-  struct Case {
-    HttpResponse answer;
-    PostOutcome outcome;
-    std::string message;
-  };
-  const Case cases[] = {
+  testing::expect_answer_verdicts(*p, {
       {{200, {}, "ok"}, PostOutcome::kAccepted, ""},
       {{200, {}, R"({"success": false, "message": "Format error, json string supplied is not valid"})"}, PostOutcome::kRejected,
        "refused the data: Format error"},
@@ -260,12 +255,7 @@ TEST(EmoncmsAnswer, PlainPostVerdicts) {
       {{429, {}, "slow down"}, PostOutcome::kRetry, "HTTP 429"},
       {{500, {}, "Internal Server Error"}, PostOutcome::kRetry, "HTTP 500: Internal Server Error"},
       {{0, {}, ""}, PostOutcome::kRetry, "HTTP 0"},
-  };
-  for (const Case& c : cases) {
-    const PostVerdict v = p->parse_post_response(c.answer);
-    EXPECT_EQ(v.outcome, c.outcome) << c.answer.status << " " << c.answer.body;
-    EXPECT_THAT(v.message, HasSubstr(c.message));
-  }
+  });
 }
 
 TEST(EmoncmsAnswer, EncryptedPostVerdicts) {
@@ -383,12 +373,7 @@ TEST_P(EmoncmsServerTest, WrongKeyIsRefusedAsTheRealServerDoes) {
 TEST_P(EmoncmsServerTest, FailureAnswersMapToOutcomes) {
   const auto p = make();
   const auto intervals = day_of_intervals(1790000000, 4);
-  struct Case {
-    EmoncmsFailure failure;
-    PostOutcome outcome;
-    std::string message;
-  };
-  const Case cases[] = {
+  const std::vector<testing::FailureCase<EmoncmsFailure>> cases = {
       {EmoncmsFailure::kServerError, PostOutcome::kRetry, "HTTP 500"},
       {EmoncmsFailure::kGarbage, PostOutcome::kRetry, "Invalid response"},
       {EmoncmsFailure::kSlow, PostOutcome::kRetry, "HTTP 0"},
@@ -396,14 +381,7 @@ TEST_P(EmoncmsServerTest, FailureAnswersMapToOutcomes) {
       {EmoncmsFailure::kUnauthorized, PostOutcome::kRejected, "HTTP 401"},
       {EmoncmsFailure::kForbidden, PostOutcome::kRejected, "HTTP 403"},
   };
-  for (const Case& c : cases) {
-    server_.fail_next(c.failure);
-    const PostVerdict v = p->parse_post_response(testing::send(p->post_request(intervals), std::chrono::milliseconds(500)));
-    EXPECT_EQ(v.outcome, c.outcome) << static_cast<int>(c.failure);
-    EXPECT_THAT(v.message, HasSubstr(c.message));
-  }
-  // After the failures the same request goes through.
-  EXPECT_EQ(p->parse_post_response(testing::send(p->post_request(intervals))).outcome, PostOutcome::kAccepted);
+  testing::expect_failure_verdicts(*p, server_, intervals, cases);
 }
 
 INSTANTIATE_TEST_SUITE_P(PlainAndEncrypted, EmoncmsServerTest, ::testing::Bool(),
