@@ -76,6 +76,7 @@ void read_outputs(ObjectReader& r, EmoncmsSettings& s, Problems& problems) {
   const std::string path = r.path_of("outputs");
   auto outputs = detail::read_script_outputs(r, "name is the Emoncms input key 1..29", problems);
   if (!outputs) return;
+  if (outputs->empty()) problems.add(path, "is empty: nothing would be sent");
   int previous = 0;
   for (size_t i = 0; i < outputs->size(); ++i) {
     const ScriptOutput& out = (*outputs)[i];

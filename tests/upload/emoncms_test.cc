@@ -116,6 +116,9 @@ TEST(EmoncmsConfig, MissingRequiredKeysAreNamed) {
     EXPECT_THAT(s.error(), HasSubstr(key));
   }
   EXPECT_THAT(config::parse_emoncms_settings(json::array()).error(), HasSubstr("emoncms: an empty array is not an object"));
+  json empty = section();
+  empty["outputs"] = json::array();
+  EXPECT_THAT(config::parse_emoncms_settings(empty).error(), HasSubstr("emoncms.outputs: is empty"));
   json bad = section();
   bad["outputs"][0]["name"] = "30";
   bad["outputs"][1].erase("script");
