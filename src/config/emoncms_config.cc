@@ -63,8 +63,8 @@ void read_apikey(ObjectReader& r, EmoncmsSettings& s, Problems& problems) {
     problems.add(path, "missing (the 32 hex digit write API key of the Emoncms account)");
   } else if (key && (key->size() != 32 || !is_hex(*key))) {
     // The key itself is never echoed: only its shape.
-    problems.add(path, fmt::format("is {} characters{}; expected 32 hex digits (the write API key)",
-                                   key->size(), is_hex(*key) ? "" : " with non-hex characters"));
+    problems.add(path, fmt::format("is {} characters{}; expected 32 hex digits (the write API key)", key->size(),
+                                   is_hex(*key) ? "" : " with non-hex characters"));
   } else if (key) {
     s.apikey = lower(*key);
   }
@@ -84,11 +84,13 @@ void read_outputs(ObjectReader& r, EmoncmsSettings& s, Problems& problems) {
     int key = 0;
     const auto [end, ec] = std::from_chars(out.name.data(), out.name.data() + out.name.size(), key);
     if (ec != std::errc() || end != out.name.data() + out.name.size() || key < 1 || key > kMaxInputKey) {
-      problems.add(name_path, fmt::format("\"{}\" is not an Emoncms input key (an integer 1..{})", out.name, kMaxInputKey));
+      problems.add(name_path,
+                   fmt::format("\"{}\" is not an Emoncms input key (an integer 1..{})", out.name, kMaxInputKey));
       continue;
     }
     if (key <= previous) {
-      problems.add(name_path, fmt::format("input key {} does not follow {}: keys must be strictly increasing", key, previous));
+      problems.add(name_path,
+                   fmt::format("input key {} does not follow {}: keys must be strictly increasing", key, previous));
       continue;
     }
     previous = key;
@@ -172,11 +174,9 @@ std::optional<std::string> read_base_url(const std::string& text, std::string_vi
   const size_t host_begin = scheme_end + 3;
   const size_t host_end = std::min(url.find('/', host_begin), url.size());
   const std::string host = url.substr(host_begin, host_end - host_begin);
-  const bool host_ok = !host.empty() && host.front() != ':' &&
-                       std::all_of(host.begin(), host.end(), [](char c) {
-                         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-                                c == ':' || c == '[' || c == ']';
-                       });
+  const bool host_ok = !host.empty() && host.front() != ':' && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+  });
   if (!host_ok) {
     problems.add(path, fmt::format("\"{}\" has no valid host name", text));
     return std::nullopt;
@@ -224,9 +224,8 @@ Result<EmoncmsSettings> parse_emoncms_settings(const json& section) {
 }
 
 std::string describe_emoncms(const EmoncmsSettings& s) {
-  return fmt::format("url={} node={} interval={}s bulksend={} {} outputs={}{}", s.url, s.node,
-                     s.post_interval_s, s.bulksend, s.encrypted() ? "encrypted" : "plain",
-                     s.outputs.size(), s.stop ? " stopped" : "");
+  return fmt::format("url={} node={} interval={}s bulksend={} {} outputs={}{}", s.url, s.node, s.post_interval_s,
+                     s.bulksend, s.encrypted() ? "encrypted" : "plain", s.outputs.size(), s.stop ? " stopped" : "");
 }
 
 }  // namespace iw::config

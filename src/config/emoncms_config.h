@@ -41,9 +41,9 @@ struct EmoncmsSettings {
   // trailing '/' removed ("http://emoncms.org/emoncms"). https is allowed (we have TLS; the
   // original needed its HTTPS proxy).
   std::string url;
-  std::string node;    // [A-Za-z0-9_ .-]{1,64}: what Emoncms keeps of a node name
-  std::string apikey;  // SECRET. 32 hex digits, stored in lower case (see EMONCMS.md, quirk 17)
-  std::string userid;  // digits; empty: plain transport, otherwise encrypted
+  std::string node;          // [A-Za-z0-9_ .-]{1,64}: what Emoncms keeps of a node name
+  std::string apikey;        // SECRET. 32 hex digits, stored in lower case (see EMONCMS.md, quirk 17)
+  std::string userid;        // digits; empty: plain transport, otherwise encrypted
   int post_interval_s = 10;  // seconds per point, a multiple of 5 in 5..3600
   int bulksend = 1;          // points per request while caught up, 1..60 (the UI's range)
   int64_t begdate = 0;       // UTC: upload history from here when the server has nothing; 0: now
@@ -71,8 +71,7 @@ class ObjectReader;
 std::optional<std::vector<ScriptOutput>> read_script_outputs(ObjectReader& section, std::string_view names_hint,
                                                              Problems& problems);
 // An uploader's base URL, normalised as EmoncmsSettings::url says; nullopt after a problem.
-std::optional<std::string> read_base_url(const std::string& text, std::string_view path,
-                                         Problems& problems);
+std::optional<std::string> read_base_url(const std::string& text, std::string_view path, Problems& problems);
 }  // namespace detail
 
 }  // namespace iw::config

@@ -18,7 +18,8 @@ constexpr std::string_view kSection = "pvoutput";
 constexpr std::string_view kExtendedPrefix = "extended_";
 
 bool all_of_class(std::string_view s, int (*pred)(int)) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
 }
 
 // "generation", "consumption", "voltage", "extended_<1..6>..." (only the digit after
@@ -42,7 +43,9 @@ std::optional<PvoutputOutput> field_of(const ScriptOutput& out) {
   return p;
 }
 
-int slot_of(const PvoutputOutput& p) { return p.field == PvoutputField::kExtended ? 2 + p.extended : static_cast<int>(p.field); }
+int slot_of(const PvoutputOutput& p) {
+  return p.field == PvoutputField::kExtended ? 2 + p.extended : static_cast<int>(p.field);
+}
 
 void read_outputs(ObjectReader& r, PvoutputSettings& s, Problems& problems) {
   const std::string path = r.path_of("outputs");
@@ -96,7 +99,8 @@ void read_schedule(ObjectReader& r, PvoutputSettings& s, Problems& problems) {
     if (*v == 300 || *v == 600 || *v == 900) {
       s.status_interval_s = static_cast<int>(*v);
     } else {
-      problems.add(r.path_of("interval"), fmt::format("{} is not a PVOutput status interval (300, 600 or 900 seconds)", *v));
+      problems.add(r.path_of("interval"),
+                   fmt::format("{} is not a PVOutput status interval (300, 600 or 900 seconds)", *v));
     }
   }
   if (auto v = r.integer("begdate");

@@ -37,12 +37,12 @@ struct PvoutputOutput {
 struct PvoutputSettings {
   int64_t revision = 0;
   std::string url = "https://pvoutput.org";  // base; services live under /service/r2/
-  std::string apikey;    // SECRET. 40 hex digits, as written
-  std::string systemid;  // digits
-  int status_interval_s = 300;  // 5, 10 or 15 minutes (PVOutput's status intervals)
+  std::string apikey;                        // SECRET. 40 hex digits, as written
+  std::string systemid;                      // digits
+  int status_interval_s = 300;               // 5, 10 or 15 minutes (PVOutput's status intervals)
   bool donation = false;
-  int64_t begdate = 0;   // UTC: nothing before this is uploaded; 0: no floor
-  bool reload = false;   // start at the look-back limit instead of the server's last status
+  int64_t begdate = 0;  // UTC: nothing before this is uploaded; 0: no floor
+  bool reload = false;  // start at the look-back limit instead of the server's last status
   bool stop = false;
   std::vector<PvoutputOutput> outputs;  // each field at most once
 

@@ -71,14 +71,16 @@ Result<std::unique_ptr<EmoncmsProtocol>> EmoncmsProtocol::create(const config::E
   for (size_t i = 0; i < settings.outputs.size(); ++i) {
     const auto unit = query::parse_unit_name(settings.outputs[i].output.units);
     if (!unit) {
-      return Status::Error(fmt::format("emoncms.outputs[{}].units: \"{}\" is not a unit (Watts, Volts, Amps, VA, VAh, "
-                                       "Hz, Wh, kWh, PF, VAR, VARh)",
-                                       i, settings.outputs[i].output.units));
+      return Status::Error(
+          fmt::format("emoncms.outputs[{}].units: \"{}\" is not a unit (Watts, Volts, Amps, VA, VAh, "
+                      "Hz, Wh, kWh, PF, VAR, VARh)",
+                      i, settings.outputs[i].output.units));
     }
     decimals.push_back(query::script_precision(*unit));
   }
   if (!iv_source) iv_source = emoncms::random_iv;
-  return std::unique_ptr<EmoncmsProtocol>(new EmoncmsProtocol(settings, std::move(decimals), key.value(), std::move(iv_source)));
+  return std::unique_ptr<EmoncmsProtocol>(
+      new EmoncmsProtocol(settings, std::move(decimals), key.value(), std::move(iv_source)));
 }
 
 EmoncmsProtocol::EmoncmsProtocol(config::EmoncmsSettings settings, std::vector<int> decimals, emoncms::Block key,
@@ -96,16 +98,19 @@ std::optional<HttpRequest> EmoncmsProtocol::last_point_request() const {
 
 Result<std::optional<int64_t>> EmoncmsProtocol::parse_last_point(const HttpResponse& response) const {
   if (response.status == 401) {
-    return Status::Error(fmt::format("Emoncms refused the API key for input/get (HTTP 401: {})", excerpt(response.body)));
+    return Status::Error(
+        fmt::format("Emoncms refused the API key for input/get (HTTP 401: {})", excerpt(response.body)));
   }
   if (response.status != 200) {
-    return Status::Error(fmt::format("Emoncms answered HTTP {} to input/get: {}", response.status, excerpt(response.body)));
+    return Status::Error(
+        fmt::format("Emoncms answered HTTP {} to input/get: {}", response.status, excerpt(response.body)));
   }
   const json doc = json::parse(response.body, nullptr, false);
   if (doc.is_string() && doc.get<std::string>() == "Node does not exist") return std::optional<int64_t>();
   if (auto failure = api_failure(response.body)) return Status::Error("Emoncms refused input/get: " + *failure);
   if (!doc.is_object()) {
-    return Status::Error(fmt::format("the answer to input/get is not a JSON object of inputs: {}", excerpt(response.body)));
+    return Status::Error(
+        fmt::format("the answer to input/get is not a JSON object of inputs: {}", excerpt(response.body)));
   }
   std::optional<int64_t> newest;
   for (const auto& [name, input] : doc.items()) {
@@ -126,7 +131,8 @@ Result<std::optional<int64_t>> EmoncmsProtocol::parse_last_point(const HttpRespo
 std::string EmoncmsProtocol::plaintext(std::span<const IntervalValues> intervals) const {
   // time= is the start of the interval before the first one, as the original's lastSent, so
   // the offsets are interval, 2*interval...; Emoncms stores each row at time + offset = begin.
-  const int64_t time = intervals.empty() ? 0 : intervals.front().begin - (intervals.front().end - intervals.front().begin);
+  const int64_t time =
+      intervals.empty() ? 0 : intervals.front().begin - (intervals.front().end - intervals.front().begin);
   const int max_key = settings_.outputs.empty() ? 0 : settings_.outputs.back().input_key;
   std::string out = fmt::format("time={}&data=[", time);
   for (size_t i = 0; i < intervals.size(); ++i) {
@@ -135,7 +141,8 @@ std::string EmoncmsProtocol::plaintext(std::span<const IntervalValues> intervals
     std::vector<std::string> slots(static_cast<size_t>(max_key), "null");  // key k at position k
     for (size_t k = 0; k < settings_.outputs.size() && k < iv.values.size(); ++k) {
       const std::optional<double>& v = iv.values[k];
-      if (v && std::isfinite(*v)) slots[static_cast<size_t>(settings_.outputs[k].input_key - 1)] = query::format_value(*v, decimals_[k]);
+      if (v && std::isfinite(*v))
+        slots[static_cast<size_t>(settings_.outputs[k].input_key - 1)] = query::format_value(*v, decimals_[k]);
     }
     for (const std::string& s : slots) out += "," + s;
     out += ']';
@@ -148,7 +155,8 @@ HttpRequest EmoncmsProtocol::post_request(std::span<const IntervalValues> interv
   r.url = settings_.url + "/input/bulk";
   const std::string text = plaintext(intervals);
   if (!settings_.encrypted()) {
-    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Bearer " + settings_.apikey}};
+    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Authorization", "Bearer " + settings_.apikey}};
     r.body = text;  // not URL-encoded, as the original sends it
     return r;
   }
@@ -186,9 +194,10 @@ PostVerdict EmoncmsProtocol::parse_encrypted_answer(const HttpResponse& response
   }
   if (!expected.empty() && response.body.starts_with(expected)) return {PostOutcome::kAccepted, ""};
   if (auto refusal = encryption_refusal(response.body)) return {PostOutcome::kRejected, *refusal};
-  if (auto failure = api_failure(response.body)) return {PostOutcome::kRejected, "Emoncms refused the data: " + *failure};
-  return {PostOutcome::kRetry, fmt::format("Invalid response (not the hash of the post, {}): {}", expected.empty() ? "none sent" : expected,
-                                           excerpt(response.body))};
+  if (auto failure = api_failure(response.body))
+    return {PostOutcome::kRejected, "Emoncms refused the data: " + *failure};
+  return {PostOutcome::kRetry, fmt::format("Invalid response (not the hash of the post, {}): {}",
+                                           expected.empty() ? "none sent" : expected, excerpt(response.body))};
 }
 
 }  // namespace iw::upload

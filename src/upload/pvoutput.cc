@@ -23,7 +23,9 @@ std::string excerpt(std::string_view body) {
   return body.size() > 80 ? out + "..." : out;
 }
 
-bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
 
 // Parses all of `s` as a non-negative decimal integer of at most `digits` digits.
 std::optional<int64_t> whole_number(std::string_view s, size_t digits) {
@@ -44,7 +46,7 @@ std::optional<cctz::civil_second> local_stamp(std::string_view date, std::string
   const auto mi = whole_number(time.substr(3, 2), 2);
   if (!y || !mo || !d || !h || !mi || *y < 1970) return std::nullopt;
   const cctz::civil_second t(static_cast<int>(*y), static_cast<int>(*mo), static_cast<int>(*d), static_cast<int>(*h),
-                            static_cast<int>(*mi), 0);
+                             static_cast<int>(*mi), 0);
   // civil_second normalises (month 13 is next January): a real stamp survives unchanged.
   if (t.year() != *y || t.month() != *mo || t.day() != *d || t.hour() != *h || t.minute() != *mi) return std::nullopt;
   return t;
@@ -70,7 +72,8 @@ std::optional<size_t> batch_echo_not_added(std::string_view body) {
   size_t not_added = 0;
   for (std::string_view entry : split(body, ';')) {
     const auto items = split(entry, ',');
-    if (items.size() != 3 || !local_stamp(items[0], items[1]) || (items[2] != "0" && items[2] != "1")) return std::nullopt;
+    if (items.size() != 3 || !local_stamp(items[0], items[1]) || (items[2] != "0" && items[2] != "1"))
+      return std::nullopt;
     if (items[2] == "0") ++not_added;
   }
   return not_added;
@@ -98,10 +101,9 @@ PostVerdict bad_request_verdict(const HttpResponse& r) {
 
 std::optional<std::string> find_header(const HttpResponse& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-                     return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-                   })) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
       return v;
     }
   }
@@ -118,7 +120,7 @@ std::optional<int64_t> rate_limit_reset(const HttpResponse& r) {
 }
 
 Result<std::unique_ptr<PvoutputProtocol>> PvoutputProtocol::create(const config::PvoutputSettings& settings,
-                                                                  std::shared_ptr<const query::TimeZone> zone) {
+                                                                   std::shared_ptr<const query::TimeZone> zone) {
   if (!zone) return Status::Error("pvoutput: no time zone given (PVOutput statuses are in local time)");
   std::vector<PvoutputColumn> columns;
   for (size_t i = 0; i < settings.outputs.size(); ++i) {
@@ -137,9 +139,10 @@ Result<std::unique_ptr<PvoutputProtocol>> PvoutputProtocol::create(const config:
       case PvoutputField::kExtended: {
         const auto unit = query::parse_unit_name(o.output.units);
         if (!unit) {
-          return Status::Error(fmt::format("pvoutput.outputs[{}].units: \"{}\" is not a unit (Watts, Volts, Amps, VA, "
-                                           "VAh, Hz, Wh, kWh, PF, VAR, VARh)",
-                                           i, o.output.units));
+          return Status::Error(
+              fmt::format("pvoutput.outputs[{}].units: \"{}\" is not a unit (Watts, Volts, Amps, VA, "
+                          "VAh, Hz, Wh, kWh, PF, VAR, VARh)",
+                          i, o.output.units));
         }
         // v7..v12 are a donation feature: without donation mode they are not sent at all.
         if (settings.donation) columns.push_back({i, *unit, PvoutputSpan::kInterval, 6 + o.extended});
@@ -171,12 +174,14 @@ std::optional<HttpRequest> PvoutputProtocol::last_point_request() const { return
 Result<std::optional<int64_t>> PvoutputProtocol::parse_last_point(const HttpResponse& response) const {
   if (response.status == 400 && contains(response.body, "No status")) return std::optional<int64_t>();
   if (response.status != 200) {
-    return Status::Error(fmt::format("PVOutput answered HTTP {} to getstatus.jsp: {}", response.status, excerpt(response.body)));
+    return Status::Error(
+        fmt::format("PVOutput answered HTTP {} to getstatus.jsp: {}", response.status, excerpt(response.body)));
   }
   const auto items = split(split(response.body, ';').front(), ',');
   const auto stamp = items.size() >= 2 ? local_stamp(items[0], items[1]) : std::nullopt;
   if (!stamp) {
-    return Status::Error(fmt::format("getstatus.jsp: the answer does not start with yyyymmdd,hh:mm: {}", excerpt(response.body)));
+    return Status::Error(
+        fmt::format("getstatus.jsp: the answer does not start with yyyymmdd,hh:mm: {}", excerpt(response.body)));
   }
   return std::optional<int64_t>(zone_->to_utc(*stamp));
 }
@@ -229,12 +234,14 @@ PostVerdict PvoutputProtocol::parse_post_response(const HttpResponse& response) 
       if (is_rate_limit_answer(response)) return rate_limit_verdict(response, *zone_);
       return {PostOutcome::kRejected, fmt::format("PVOutput answered HTTP 403: {}", excerpt(response.body))};
     default:
-      return {PostOutcome::kRetry, fmt::format("PVOutput answered HTTP {}: {}", response.status, excerpt(response.body))};
+      return {PostOutcome::kRetry,
+              fmt::format("PVOutput answered HTTP {}: {}", response.status, excerpt(response.body))};
   }
   if (response.body.starts_with("OK 200")) return {PostOutcome::kAccepted, ""};
   if (auto not_added = batch_echo_not_added(response.body)) {
     // Not added = PVOutput already holds a status at that time (or ignored it): it is done.
-    return {PostOutcome::kAccepted, *not_added == 0 ? "" : fmt::format("PVOutput did not add {} of the statuses", *not_added)};
+    return {PostOutcome::kAccepted,
+            *not_added == 0 ? "" : fmt::format("PVOutput did not add {} of the statuses", *not_added)};
   }
   return {PostOutcome::kRetry, "Invalid response: " + excerpt(response.body)};
 }
@@ -243,15 +250,17 @@ HttpRequest PvoutputProtocol::system_request() const { return request("getsystem
 
 Result<PvoutputSystem> PvoutputProtocol::parse_system(const HttpResponse& response) const {
   if (response.status != 200) {
-    return Status::Error(fmt::format("PVOutput answered HTTP {} to getsystem.jsp: {}", response.status, excerpt(response.body)));
+    return Status::Error(
+        fmt::format("PVOutput answered HTTP {} to getsystem.jsp: {}", response.status, excerpt(response.body)));
   }
   const auto sections = split(response.body, ';');
   const auto items = split(sections.front(), ',');
   const auto minutes = items.size() > 15 ? whole_number(items[15], 2) : std::nullopt;
   if (!minutes || *minutes == 0 || 60 % *minutes != 0) {
-    return Status::Error(fmt::format("getsystem.jsp: item 15 (status interval, minutes) is missing or not a divisor of "
-                                     "an hour: {}",
-                                     excerpt(response.body)));
+    return Status::Error(
+        fmt::format("getsystem.jsp: item 15 (status interval, minutes) is missing or not a divisor of "
+                    "an hour: {}",
+                    excerpt(response.body)));
   }
   PvoutputSystem s;
   s.status_interval_s = static_cast<int>(*minutes) * 60;

@@ -69,7 +69,8 @@ std::optional<int64_t> PvoutputSchedule::wait_until(int64_t now) const {
   const auto in_window = static_cast<size_t>(sent_.end() - window);
   if (in_window >= static_cast<size_t>(limits_.requests_per_hour)) {
     // The request that must leave the window before another one may go.
-    earliest = std::max(earliest, *(window + static_cast<std::ptrdiff_t>(in_window - limits_.requests_per_hour)) + kHour);
+    earliest =
+        std::max(earliest, *(window + static_cast<std::ptrdiff_t>(in_window - limits_.requests_per_hour)) + kHour);
   }
   if (earliest <= now) return std::nullopt;
   return earliest;

@@ -74,7 +74,7 @@ class PvoutputSchedule {
   int interval_s_;
   PvoutputLimits limits_;
   std::deque<int64_t> sent_;  // request times within the last hour, oldest first
-  int64_t hold_until_ = 0;   // from the server's own rate-limit answer
+  int64_t hold_until_ = 0;    // from the server's own rate-limit answer
 };
 
 }  // namespace iw::upload

@@ -9,9 +9,9 @@
 #include <strings.h>
 
 #include <chrono>
+#include <span>
 #include <stdexcept>
 #include <string>
-#include <span>
 #include <thread>
 
 #include "upload/protocol.h"
@@ -38,8 +38,8 @@ inline HttpResponse send(const HttpRequest& request, std::chrono::milliseconds t
       headers.emplace(k, v);
     }
   }
-  const httplib::Result r = request.method == "GET" ? client.Get(path, headers)
-                                                    : client.Post(path, headers, request.body, content_type);
+  const httplib::Result r =
+      request.method == "GET" ? client.Get(path, headers) : client.Post(path, headers, request.body, content_type);
   HttpResponse out;
   if (!r) return out;
   out.status = r->status;

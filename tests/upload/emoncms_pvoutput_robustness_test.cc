@@ -70,7 +70,8 @@ std::unique_ptr<EmoncmsProtocol> emoncms_protocol(bool encrypted) {
   return std::move(EmoncmsProtocol::create(s)).value();
 }
 
-const std::vector<IntervalValues> kIntervals = {{1790000000, 1790000010, {1234.5}}, {1790000010, 1790000020, {1200.25}}};
+const std::vector<IntervalValues> kIntervals = {{1790000000, 1790000010, {1234.5}},
+                                                {1790000010, 1790000020, {1200.25}}};
 
 TEST(EmoncmsRobustness, PlainPostAnswersAcceptOnlyOk) {
   const auto p = emoncms_protocol(false);
@@ -115,8 +116,11 @@ TEST(EmoncmsRobustness, InputGetAnswersNeverThrowAndOnlyA200GivesATime) {
   Mutator mutate(3);
   int times = 0;
   for (int i = 0; i < kMutations; ++i) {
-    const HttpResponse r = mutate({200, {}, i % 4 ? R"({"1":{"time":1795525150,"value":230.2,"processList":""},"2":{"time":null}})"
-                                                  : R"("Node does not exist")"});
+    const HttpResponse r =
+        mutate({200,
+                {},
+                i % 4 ? R"({"1":{"time":1795525150,"value":230.2,"processList":""},"2":{"time":null}})"
+                      : R"("Node does not exist")"});
     Result<std::optional<int64_t>> t = Status::Error("not run");
     ASSERT_NO_THROW(t = p->parse_last_point(r));
     if (t.ok()) {
@@ -178,8 +182,8 @@ TEST(PvoutputRobustness, GetStatusAnswersGiveOnlyTheTimeTheyStartWith) {
     EXPECT_EQ(r.status, 200);
     const cctz::civil_second local = zone->to_local(*t.value());
     char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%04d%02d%02d,%02d:%02d", static_cast<int>(local.year()), local.month(), local.day(),
-                  local.hour(), local.minute());
+    std::snprintf(stamp, sizeof stamp, "%04d%02d%02d,%02d:%02d", static_cast<int>(local.year()), local.month(),
+                  local.day(), local.hour(), local.minute());
     EXPECT_TRUE(r.body.starts_with(stamp)) << r.body << " read as " << stamp;
   }
   EXPECT_GT(times, 0);

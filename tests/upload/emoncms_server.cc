@@ -39,7 +39,8 @@ std::optional<std::string> base64_decode(std::string text) {
 
 std::string base64url_encode(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), u8(bytes), static_cast<int>(bytes.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), u8(bytes), static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
   std::replace(out.begin(), out.end(), '+', '-');
   std::replace(out.begin(), out.end(), '/', '_');
@@ -53,7 +54,8 @@ std::optional<std::string> aes128_cbc_decrypt(const std::string& key, const std:
   int n1 = 0;
   int n2 = 0;
   if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_128_cbc(), nullptr, u8(key), u8(iv)) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n1, u8(c), static_cast<int>(c.size())) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n1, u8(c),
+                        static_cast<int>(c.size())) != 1 ||
       EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n1, &n2) != 1) {
     return std::nullopt;
   }
@@ -100,13 +102,15 @@ std::map<std::string, std::string> split_params(const std::string& text, bool de
   return out;
 }
 
-constexpr const char* kFormatError = R"({"success": false, "message": "Format error, json string supplied is not valid"})";
+constexpr const char* kFormatError =
+    R"({"success": false, "message": "Format error, json string supplied is not valid"})";
 
 }  // namespace
 
 EmoncmsTestServer::EmoncmsTestServer(std::string userid, std::string write_key, std::string read_key)
     : userid_(std::move(userid)), write_key_(std::move(write_key)), read_key_(std::move(read_key)) {
-  http_.http().Post("/input/bulk", [this](const httplib::Request& req, httplib::Response& res) { handle_bulk(req, res); });
+  http_.http().Post("/input/bulk",
+                    [this](const httplib::Request& req, httplib::Response& res) { handle_bulk(req, res); });
   http_.http().Get("/input/get", [this](const httplib::Request& req, httplib::Response& res) { handle_get(req, res); });
   http_.start();
 }
@@ -177,7 +181,8 @@ void EmoncmsTestServer::handle_bulk(const httplib::Request& req, httplib::Respon
                                                                        : plain_bulk(req, wrong_hash);
   res.status = a.status;
   if (a.status == 401) {
-    res.set_header("WWW-Authenticate", R"(Bearer realm="API KEY", error="invalid_apikey", error_description="Invalid API key")");
+    res.set_header("WWW-Authenticate",
+                   R"(Bearer realm="API KEY", error="invalid_apikey", error_description="Invalid API key")");
   }
   res.set_content(a.body, "text/plain");
 }
@@ -233,7 +238,8 @@ EmoncmsTestServer::Answer EmoncmsTestServer::store_bulk(const std::map<std::stri
     const std::string node = row[1].is_string() ? row[1].get<std::string>() : row[1].dump();
     for (size_t i = 2; i < row.size(); ++i) {
       if (!row[i].is_null() && !row[i].is_number()) return {200, kFormatError};
-      got.push_back({node, std::to_string(i - 1), t0 + row[0].get<int64_t>(), row[i].is_null() ? 0.0 : row[i].get<double>()});
+      got.push_back(
+          {node, std::to_string(i - 1), t0 + row[0].get<int64_t>(), row[i].is_null() ? 0.0 : row[i].get<double>()});
     }
   }
   std::lock_guard lock(mutex_);

@@ -15,19 +15,28 @@
 namespace iw::upload {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
 using testing::EmoncmsFailure;
 using testing::EmoncmsTestServer;
+using ::testing::HasSubstr;
 
 constexpr const char* kWriteKey = "5d2a8c6e0f1b3a4c7e9d0b2f4a6c8e1d";
 constexpr const char* kReadKey = "0000000000000000000000000000beef";
 constexpr const char* kIvHex = "000102030405060708090a0b0c0d0e0f";
 
 json section(const std::string& url = "http://emoncms.example/emoncms", const std::string& userid = "") {
-  return json{{"type", "emoncms"},   {"revision", 4},     {"url", url},        {"node", "IotaWatt"},
-              {"apikey", kWriteKey}, {"userid", userid},  {"postInterval", 10}, {"bulksend", 2},
-              {"begdate", 0},        {"stop", false},     {"user", ""},         {"pwd", ""},
+  return json{{"type", "emoncms"},
+              {"revision", 4},
+              {"url", url},
+              {"node", "IotaWatt"},
+              {"apikey", kWriteKey},
+              {"userid", userid},
+              {"postInterval", 10},
+              {"bulksend", 2},
+              {"begdate", 0},
+              {"stop", false},
+              {"user", ""},
+              {"pwd", ""},
               {"outputs", json::array({{{"name", "1"}, {"units", "Watts"}, {"script", "@1"}},
                                        {{"name", "3"}, {"units", "Volts"}, {"script", "@0"}}})}};
 }
@@ -75,7 +84,8 @@ TEST(EmoncmsConfig, ReadsTheSectionAsTheUiWritesIt) {
   ASSERT_EQ(s.outputs.size(), 2u);
   EXPECT_EQ(s.outputs[1].input_key, 3);
   EXPECT_EQ(s.outputs[1].output.units, "Volts");
-  EXPECT_EQ(config::describe_emoncms(s), "url=http://emoncms.example/emoncms node=IotaWatt interval=10s bulksend=2 encrypted outputs=2");
+  EXPECT_EQ(config::describe_emoncms(s),
+            "url=http://emoncms.example/emoncms node=IotaWatt interval=10s bulksend=2 encrypted outputs=2");
 }
 
 TEST(EmoncmsConfig, UrlWithoutSchemeIsHttpAndUpperCaseKeyIsStoredLowerCase) {
@@ -112,10 +122,12 @@ TEST(EmoncmsConfig, EveryProblemNamesItsKeyAndNoSecretIsEchoed) {
 TEST(EmoncmsConfig, MissingRequiredKeysAreNamed) {
   const auto s = config::parse_emoncms_settings(json{{"type", "emoncms"}});
   ASSERT_FALSE(s.ok());
-  for (const char* key : {"emoncms.url: missing", "emoncms.node: missing", "emoncms.apikey: missing", "emoncms.outputs: missing"}) {
+  for (const char* key :
+       {"emoncms.url: missing", "emoncms.node: missing", "emoncms.apikey: missing", "emoncms.outputs: missing"}) {
     EXPECT_THAT(s.error(), HasSubstr(key));
   }
-  EXPECT_THAT(config::parse_emoncms_settings(json::array()).error(), HasSubstr("emoncms: an empty array is not an object"));
+  EXPECT_THAT(config::parse_emoncms_settings(json::array()).error(),
+              HasSubstr("emoncms: an empty array is not an object"));
   json empty = section();
   empty["outputs"] = json::array();
   EXPECT_THAT(config::parse_emoncms_settings(empty).error(), HasSubstr("emoncms.outputs: is empty"));
@@ -142,7 +154,8 @@ TEST(EmoncmsCrypto, AesCbcMatchesNistSp800_38aAndPadsAFullBlock) {
   const auto key = emoncms::decode_write_key("2b7e151628aed2a6abf7158809cf4f3c").value();
   const emoncms::Block iv = fixed_iv();
   std::string plain;
-  for (const char* h = "6bc1bee22e409f96e93d7e117393172a"; *h != 0; h += 2) plain += static_cast<char>(std::stoi(std::string(h, 2), nullptr, 16));
+  for (const char* h = "6bc1bee22e409f96e93d7e117393172a"; *h != 0; h += 2)
+    plain += static_cast<char>(std::stoi(std::string(h, 2), nullptr, 16));
   const std::string c = emoncms::aes128_cbc_encrypt(key, iv, plain);
   ASSERT_EQ(c.size(), 32u);  // 16 bytes of data + a whole block of padding
   std::string hex;
@@ -191,16 +204,18 @@ TEST(EmoncmsRequest, EncryptedBodyMatchesOpensslCli) {
   const auto p = protocol(section("http://emoncms.example/emoncms", "77"));
   const HttpRequest r = p->post_request(kTwoIntervals);
   // printf IV; openssl enc -aes-128-cbc -K <key> -iv <iv> | base64 | tr '+/' '-_'
-  EXPECT_EQ(r.body,
-            "AAECAwQFBgcICQoLDA0ODxZfto1iVAMnCEtC3a_lus4bwEJOdmsOZU38OSh3QiTgRAROh1v2V-gU5nvN6fakT5JUXbKctW16IuGtlFyXmUlr"
-            "pO0kLpxu4y0K-Hlp3BayCpmaBX9yHuFfYDdvWdPX0Q==");
+  EXPECT_EQ(
+      r.body,
+      "AAECAwQFBgcICQoLDA0ODxZfto1iVAMnCEtC3a_lus4bwEJOdmsOZU38OSh3QiTgRAROh1v2V-gU5nvN6fakT5JUXbKctW16IuGtlFyXmUlr"
+      "pO0kLpxu4y0K-Hlp3BayCpmaBX9yHuFfYDdvWdPX0Q==");
   EXPECT_EQ(header(r, "Content-Type"), "aes128cbc");
   // openssl dgst -sha256 -mac HMAC -macopt hexkey:<key>
   EXPECT_EQ(header(r, "Authorization"), "77:e1017df569ea1ab334dd6db571bf3059be244b48c5ac2c74f717331b73ff68ba");
   EXPECT_EQ(r.url, "http://emoncms.example/emoncms/input/bulk");
   // openssl dgst -sha256 -binary | base64 | tr '+/' '-_'
   EXPECT_EQ(EmoncmsProtocol::expected_answer(kTwoIntervalsText), "AXbAGkMv5rUmfvrk2unhdYWk14SXVc0vfe56zHkl1QY=");
-  EXPECT_EQ(p->parse_post_response({200, {}, "AXbAGkMv5rUmfvrk2unhdYWk14SXVc0vfe56zHkl1QY="}).outcome, PostOutcome::kAccepted);
+  EXPECT_EQ(p->parse_post_response({200, {}, "AXbAGkMv5rUmfvrk2unhdYWk14SXVc0vfe56zHkl1QY="}).outcome,
+            PostOutcome::kAccepted);
 }
 
 TEST(EmoncmsRequest, LastPointQueryIsBearerInBothModes) {
@@ -220,7 +235,9 @@ TEST(EmoncmsRequest, LastPointQueryIsBearerInBothModes) {
 TEST(EmoncmsAnswer, LastPointIsTheNewestInputTime) {
   const auto p = protocol(section());
   const auto t = p->parse_last_point(
-      {200, {}, R"({"1":{"time":1795525150,"value":230.2,"processList":""},"3":{"time":1795525160,"value":1},"9":{"time":null}})"});
+      {200,
+       {},
+       R"({"1":{"time":1795525150,"value":230.2,"processList":""},"3":{"time":1795525160,"value":1},"9":{"time":null}})"});
   ASSERT_TRUE(t.ok()) << t.error();
   EXPECT_EQ(t.value(), 1795525160);
   const auto none = p->parse_last_point({200, {}, R"("Node does not exist")"});
@@ -234,7 +251,8 @@ TEST(EmoncmsAnswer, LastPointFailuresNameWhatWasWrong) {
       {{401, {}, "Invalid API key"}, "refused the API key for input/get (HTTP 401: Invalid API key)"},
       {{500, {}, "oops"}, "HTTP 500 to input/get: oops"},
       {{200, {}, "<html>"}, "not a JSON object of inputs: <html>"},
-      {{200, {}, R"({"success": false, "message": "Username or password empty"})"}, "refused input/get: Username or password empty"},
+      {{200, {}, R"({"success": false, "message": "Username or password empty"})"},
+       "refused input/get: Username or password empty"},
       {{200, {}, R"({"1":{"time":"soon"}})"}, "input \"1\" has time \"soon\""},
       {{200, {}, R"({"1":5})"}, "input \"1\" is not an object"},
   };
@@ -247,18 +265,20 @@ TEST(EmoncmsAnswer, LastPointFailuresNameWhatWasWrong) {
 
 TEST(EmoncmsAnswer, PlainPostVerdicts) {
   const auto p = protocol(section());
-  testing::expect_answer_verdicts(*p, {
-      {{200, {}, "ok"}, PostOutcome::kAccepted, ""},
-      {{200, {}, R"({"success": false, "message": "Format error, json string supplied is not valid"})"}, PostOutcome::kRejected,
-       "refused the data: Format error"},
-      {{200, {}, ""}, PostOutcome::kRetry, "empty body"},
-      {{200, {}, "<html>busy</html>"}, PostOutcome::kRetry, "Invalid response: <html>busy</html>"},
-      {{401, {}, "Invalid API key"}, PostOutcome::kRejected, "HTTP 401: Invalid API key"},
-      {{403, {}, "Forbidden"}, PostOutcome::kRejected, "HTTP 403: Forbidden"},
-      {{429, {}, "slow down"}, PostOutcome::kRetry, "HTTP 429"},
-      {{500, {}, "Internal Server Error"}, PostOutcome::kRetry, "HTTP 500: Internal Server Error"},
-      {{0, {}, ""}, PostOutcome::kRetry, "HTTP 0"},
-  });
+  testing::expect_answer_verdicts(
+      *p, {
+              {{200, {}, "ok"}, PostOutcome::kAccepted, ""},
+              {{200, {}, R"({"success": false, "message": "Format error, json string supplied is not valid"})"},
+               PostOutcome::kRejected,
+               "refused the data: Format error"},
+              {{200, {}, ""}, PostOutcome::kRetry, "empty body"},
+              {{200, {}, "<html>busy</html>"}, PostOutcome::kRetry, "Invalid response: <html>busy</html>"},
+              {{401, {}, "Invalid API key"}, PostOutcome::kRejected, "HTTP 401: Invalid API key"},
+              {{403, {}, "Forbidden"}, PostOutcome::kRejected, "HTTP 403: Forbidden"},
+              {{429, {}, "slow down"}, PostOutcome::kRetry, "HTTP 429"},
+              {{500, {}, "Internal Server Error"}, PostOutcome::kRetry, "HTTP 500: Internal Server Error"},
+              {{0, {}, ""}, PostOutcome::kRetry, "HTTP 0"},
+          });
 }
 
 TEST(EmoncmsAnswer, EncryptedPostVerdicts) {

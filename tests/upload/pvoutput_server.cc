@@ -12,7 +12,8 @@ constexpr int64_t kHour = 3600;
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   size_t start = 0;
-  for (size_t end; (end = s.find(sep, start)) != std::string::npos; start = end + 1) out.push_back(s.substr(start, end - start));
+  for (size_t end; (end = s.find(sep, start)) != std::string::npos; start = end + 1)
+    out.push_back(s.substr(start, end - start));
   out.push_back(s.substr(start));
   return out;
 }
@@ -25,8 +26,9 @@ bool all_digits(const std::string& s) {
 
 }  // namespace
 
-PvoutputTestServer::PvoutputTestServer(std::string apikey, std::string systemid, std::shared_ptr<const query::TimeZone> zone,
-                                       int status_interval_minutes, bool donation)
+PvoutputTestServer::PvoutputTestServer(std::string apikey, std::string systemid,
+                                       std::shared_ptr<const query::TimeZone> zone, int status_interval_minutes,
+                                       bool donation)
     : apikey_(std::move(apikey)),
       systemid_(std::move(systemid)),
       zone_(std::move(zone)),
@@ -38,7 +40,8 @@ PvoutputTestServer::PvoutputTestServer(std::string apikey, std::string systemid,
       {"/service/r2/addbatchstatus.jsp", &PvoutputTestServer::add_batch_status},
   };
   for (const auto& [path, service] : services) {
-    http_.http().Post(path, [this, s = service](const httplib::Request& req, httplib::Response& res) { serve(req, res, s); });
+    http_.http().Post(path,
+                      [this, s = service](const httplib::Request& req, httplib::Response& res) { serve(req, res, s); });
   }
   http_.start();
 }
@@ -77,7 +80,8 @@ void PvoutputTestServer::serve(const httplib::Request& req, httplib::Response& r
 }
 
 // Auth, rate limit and the failures asked for; sets the rate-limit headers.
-std::optional<PvoutputTestServer::Answer> PvoutputTestServer::refusal(const httplib::Request& req, httplib::Response& res) {
+std::optional<PvoutputTestServer::Answer> PvoutputTestServer::refusal(const httplib::Request& req,
+                                                                      httplib::Response& res) {
   std::optional<PvoutputFailure> failure;
   {
     std::lock_guard lock(mutex_);
@@ -89,11 +93,13 @@ std::optional<PvoutputTestServer::Answer> PvoutputTestServer::refusal(const http
   }
   if (failure == PvoutputFailure::kSlow) std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   if (failure == PvoutputFailure::kServerError) return Answer{500, "Internal Server Error"};
-  if (failure == PvoutputFailure::kGarbage) return Answer{200, "<html><body>Service Temporarily Unavailable</body></html>"};
+  if (failure == PvoutputFailure::kGarbage)
+    return Answer{200, "<html><body>Service Temporarily Unavailable</body></html>"};
   if (failure == PvoutputFailure::kUnauthorized || req.get_header_value("X-Pvoutput-Apikey") != apikey_) {
     return Answer{401, "Unauthorized 401: Invalid API Key"};
   }
-  if (req.get_header_value("X-Pvoutput-SystemId") != systemid_) return Answer{401, "Unauthorized 401: Invalid System ID"};
+  if (req.get_header_value("X-Pvoutput-SystemId") != systemid_)
+    return Answer{401, "Unauthorized 401: Invalid System ID"};
   if (failure == PvoutputFailure::kLoadInProgress) return Answer{400, "Bad request 400: Load in progress"};
 
   std::lock_guard lock(mutex_);
@@ -133,13 +139,14 @@ std::optional<std::string> PvoutputTestServer::check_status(const PvoutputStatus
   if (s.date.size() != 8 || !all_digits(s.date) || s.time.size() != 5 || s.time[2] != ':') {
     return fmt::format("Bad request 400: Invalid date or time [{},{}]", s.date, s.time);  // ours
   }
-  if (s.date < yyyymmdd(today - lookback)) return fmt::format("Bad request 400: Date is older than {} days [{}]", lookback, s.date);
+  if (s.date < yyyymmdd(today - lookback))
+    return fmt::format("Bad request 400: Date is older than {} days [{}]", lookback, s.date);
   if (s.date > yyyymmdd(today)) return fmt::format("Bad request 400: Date is in the future [{}]", s.date);
   if (std::stoi(s.time.substr(3)) % interval_minutes_ != 0) {
     return fmt::format("Bad request 400: Time is not on the status interval [{}]", s.time);  // ours
   }
   if (s.values.size() > 12) return fmt::format("Bad request 400: Too many values [{}]", s.values.size());  // ours
-  if (!donation_ && s.values.size() > 6) return "Forbidden 403: Extended data requires donation mode";  // ours
+  if (!donation_ && s.values.size() > 6) return "Forbidden 403: Extended data requires donation mode";     // ours
   bool any = false;
   for (size_t i = 0; i < 4 && i < s.values.size(); ++i) any = any || !s.values[i].empty();
   if (!any) return fmt::format("Bad request 400: No energy or power value [{},{}]", s.date, s.time);  // ours

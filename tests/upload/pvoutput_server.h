@@ -63,7 +63,8 @@ class PvoutputTestServer {
     int status = 200;
     std::string body;
   };
-  void serve(const httplib::Request& req, httplib::Response& res, Answer (PvoutputTestServer::*service)(const httplib::Request&));
+  void serve(const httplib::Request& req, httplib::Response& res,
+             Answer (PvoutputTestServer::*service)(const httplib::Request&));
   std::optional<Answer> refusal(const httplib::Request& req, httplib::Response& res);
   Answer get_system(const httplib::Request& req);
   Answer get_status(const httplib::Request& req);
@@ -76,12 +77,12 @@ class PvoutputTestServer {
   const int interval_minutes_;
   const bool donation_;
   mutable std::mutex mutex_;
-  int64_t now_ = 0;                                // GUARDED_BY(mutex_)
-  std::deque<int64_t> window_;                     // GUARDED_BY(mutex_): request times, last hour
-  std::vector<PvoutputFailure> failures_;          // GUARDED_BY(mutex_)
-  std::map<std::string, PvoutputStatus> stored_;   // GUARDED_BY(mutex_)
-  int requests_ = 0;                               // GUARDED_BY(mutex_)
-  int refused_for_rate_ = 0;                       // GUARDED_BY(mutex_)
+  int64_t now_ = 0;                               // GUARDED_BY(mutex_)
+  std::deque<int64_t> window_;                    // GUARDED_BY(mutex_): request times, last hour
+  std::vector<PvoutputFailure> failures_;         // GUARDED_BY(mutex_)
+  std::map<std::string, PvoutputStatus> stored_;  // GUARDED_BY(mutex_)
+  int requests_ = 0;                              // GUARDED_BY(mutex_)
+  int refused_for_rate_ = 0;                      // GUARDED_BY(mutex_)
   LoopbackServer http_;
 };
 

@@ -16,13 +16,13 @@
 namespace iw::upload {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 using testing::PvoutputFailure;
 using testing::PvoutputTestServer;
 
 constexpr const char* kApiKey = "0123456789abcdef0123456789abcdef01234567";
-constexpr int64_t kJune1At0855Utc = 1780304100;      // 10:55 in Berlin (CEST)
+constexpr int64_t kJune1At0855Utc = 1780304100;       // 10:55 in Berlin (CEST)
 constexpr int64_t kBerlinMidnightJune1 = 1780264800;  // 2026-05-31 22:00 UTC
 
 std::shared_ptr<const query::TimeZone> berlin() {
@@ -77,7 +77,8 @@ TEST(PvoutputConfig, ReadsTheSectionAsTheUiWritesIt) {
   ASSERT_EQ(s.outputs.size(), 4u);
   EXPECT_EQ(s.outputs[2].field, config::PvoutputField::kExtended);
   EXPECT_EQ(s.outputs[2].extended, 2);
-  EXPECT_EQ(config::describe_pvoutput(s), "system=4242 interval=300s donation outputs=consumption,generation,extended_2(v8),voltage");
+  EXPECT_EQ(config::describe_pvoutput(s),
+            "system=4242 interval=300s donation outputs=consumption,generation,extended_2(v8),voltage");
 }
 
 TEST(PvoutputConfig, EveryProblemNamesItsKeyAndTheKeyIsNeverEchoed) {
@@ -94,7 +95,8 @@ TEST(PvoutputConfig, EveryProblemNamesItsKeyAndTheKeyIsNeverEchoed) {
   EXPECT_THAT(e, HasSubstr("pvoutput.systemid: \"12a\" is not a system id"));
   EXPECT_THAT(e, HasSubstr("pvoutput.interval: 120 is not a PVOutput status interval"));
   EXPECT_THAT(e, HasSubstr("pvoutput.outputs[1].name: \"generation\" feeds the same PVOutput value"));
-  EXPECT_THAT(e, HasSubstr("pvoutput.outputs[2].name: \"extended_7\" is not generation, consumption, voltage or extended_1"));
+  EXPECT_THAT(
+      e, HasSubstr("pvoutput.outputs[2].name: \"extended_7\" is not generation, consumption, voltage or extended_1"));
   EXPECT_EQ(e.find("secret"), std::string::npos);
   const auto missing = config::parse_pvoutput_settings(json::object());
   for (const char* key : {"pvoutput.apikey: missing", "pvoutput.systemid: missing", "pvoutput.outputs: missing"}) {
@@ -167,7 +169,8 @@ TEST(PvoutputAnswer, LastStatusIsLocalTimeConvertedToUtc) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none.value().has_value());
   for (const auto& [answer, message] : std::vector<std::pair<HttpResponse, std::string>>{
-           {{401, {}, "Unauthorized 401: Invalid API Key"}, "HTTP 401 to getstatus.jsp: Unauthorized 401: Invalid API Key"},
+           {{401, {}, "Unauthorized 401: Invalid API Key"},
+            "HTTP 401 to getstatus.jsp: Unauthorized 401: Invalid API Key"},
            {{200, {}, "20261301,10:55,1"}, "does not start with yyyymmdd,hh:mm"},
            {{200, {}, "20260601,25:00"}, "does not start with yyyymmdd,hh:mm"},
            {{200, {}, ""}, "does not start with"},
@@ -180,23 +183,30 @@ TEST(PvoutputAnswer, LastStatusIsLocalTimeConvertedToUtc) {
 
 TEST(PvoutputAnswer, PostVerdicts) {
   const auto p = protocol(section());
-  testing::expect_answer_verdicts(*p, {
-      {{200, {}, "OK 200: Added Status"}, PostOutcome::kAccepted, ""},
-      {{200, {}, "20260601,10:55,1;20260601,11:00,1"}, PostOutcome::kAccepted, ""},
-      {{200, {}, "20260601,10:55,1;20260601,11:00,0\r\n"}, PostOutcome::kAccepted, "did not add 1 of the statuses"},
-      {{200, {}, "<html>"}, PostOutcome::kRetry, "Invalid response: <html>"},
-      {{200, {}, ""}, PostOutcome::kRetry, "Invalid response"},
-      {{400, {}, "Bad request 400: Load in progress"}, PostOutcome::kRetry, "Load in progress"},
-      {{400, {}, "Bad request 400: Date is older than 14 days [20260101]"}, PostOutcome::kRejected, "Date is older than 14 days"},
-      {{400, {}, "Bad request 400: Date is in the future [20270101]"}, PostOutcome::kRejected, "Date is in the future"},
-      {{400, {}, "Bad request 400: Moon Powered"}, PostOutcome::kRejected, "Moon Powered"},
-      {{401, {}, "Unauthorized 401: Invalid System ID"}, PostOutcome::kRejected, "Invalid System ID"},
-      {{403, {{"X-Rate-Limit-Reset", "1780304100"}}, "Forbidden 403: Exceeded number requests per hour"},
-       PostOutcome::kRetry, "Rate-Limit exceeded (Forbidden 403: Exceeded number requests per hour). Resume at 10:55"},
-      {{403, {}, "Forbidden 403: Donation Mode"}, PostOutcome::kRejected, "HTTP 403: Forbidden 403: Donation Mode"},
-      {{503, {}, "busy"}, PostOutcome::kRetry, "HTTP 503: busy"},
-      {{0, {}, ""}, PostOutcome::kRetry, "HTTP 0"},
-  });
+  testing::expect_answer_verdicts(
+      *p,
+      {
+          {{200, {}, "OK 200: Added Status"}, PostOutcome::kAccepted, ""},
+          {{200, {}, "20260601,10:55,1;20260601,11:00,1"}, PostOutcome::kAccepted, ""},
+          {{200, {}, "20260601,10:55,1;20260601,11:00,0\r\n"}, PostOutcome::kAccepted, "did not add 1 of the statuses"},
+          {{200, {}, "<html>"}, PostOutcome::kRetry, "Invalid response: <html>"},
+          {{200, {}, ""}, PostOutcome::kRetry, "Invalid response"},
+          {{400, {}, "Bad request 400: Load in progress"}, PostOutcome::kRetry, "Load in progress"},
+          {{400, {}, "Bad request 400: Date is older than 14 days [20260101]"},
+           PostOutcome::kRejected,
+           "Date is older than 14 days"},
+          {{400, {}, "Bad request 400: Date is in the future [20270101]"},
+           PostOutcome::kRejected,
+           "Date is in the future"},
+          {{400, {}, "Bad request 400: Moon Powered"}, PostOutcome::kRejected, "Moon Powered"},
+          {{401, {}, "Unauthorized 401: Invalid System ID"}, PostOutcome::kRejected, "Invalid System ID"},
+          {{403, {{"X-Rate-Limit-Reset", "1780304100"}}, "Forbidden 403: Exceeded number requests per hour"},
+           PostOutcome::kRetry,
+           "Rate-Limit exceeded (Forbidden 403: Exceeded number requests per hour). Resume at 10:55"},
+          {{403, {}, "Forbidden 403: Donation Mode"}, PostOutcome::kRejected, "HTTP 403: Forbidden 403: Donation Mode"},
+          {{503, {}, "busy"}, PostOutcome::kRetry, "HTTP 503: busy"},
+          {{0, {}, ""}, PostOutcome::kRetry, "HTTP 0"},
+      });
 }
 
 // ---- schedule ------------------------------------------------------------------------------
@@ -206,7 +216,8 @@ TEST(PvoutputSchedule, LookBackIsLocalMidnightFourteenDaysAgoNotZero) {
   // Fixed precedence bug: the limit is 14 local days back, far from 0.
   EXPECT_EQ(s.lookback_limit(kJune1At0855Utc), kBerlinMidnightJune1 - 14 * 86400);
   // 90 days back is March 3, winter time (+01:00): local midnight is an hour later in UTC.
-  EXPECT_EQ(PvoutputSchedule(berlin(), 300, true).lookback_limit(kJune1At0855Utc), kBerlinMidnightJune1 - 90 * 86400 + 3600);
+  EXPECT_EQ(PvoutputSchedule(berlin(), 300, true).lookback_limit(kJune1At0855Utc),
+            kBerlinMidnightJune1 - 90 * 86400 + 3600);
   EXPECT_EQ(s.local_midnight(kJune1At0855Utc), kBerlinMidnightJune1);
 }
 
@@ -239,7 +250,8 @@ TEST(PvoutputSchedule, AlignsInLocalTimeInAQuarterHourZone) {
 TEST(PvoutputSchedule, BatchesHoldAtMostThirtyStatusesOfOneLocalDate) {
   const PvoutputSchedule s(berlin(), 300, false);
   std::vector<IntervalValues> iv;
-  for (int64_t t = kBerlinMidnightJune1 - 3600; t < kBerlinMidnightJune1 + 86400; t += 300) iv.push_back({t, t + 300, {}});
+  for (int64_t t = kBerlinMidnightJune1 - 3600; t < kBerlinMidnightJune1 + 86400; t += 300)
+    iv.push_back({t, t + 300, {}});
   EXPECT_EQ(s.batch_length(iv), 12u);  // 23:00..23:55 of May 31, then June 1 starts
   EXPECT_EQ(s.batch_length(std::span(iv).subspan(12)), 30u);
   EXPECT_EQ(PvoutputSchedule(berlin(), 300, true).batch_length(std::span(iv).subspan(12)), 100u);
@@ -257,10 +269,13 @@ TEST(PvoutputSchedule, RateLimitSlidesOverTheLastHourAndHonoursTheServer) {
   EXPECT_EQ(s.wait_until(t0 + 60), t0 + 3600);  // the first request leaves the window then
   EXPECT_FALSE(s.wait_until(t0 + 3600).has_value());
   PvoutputSchedule fresh(berlin(), 300, false);
-  fresh.observe({403, {{"x-rate-limit-reset", std::to_string(t0 + 900)}}, "Forbidden 403: Exceeded number requests per hour"}, t0);
+  fresh.observe(
+      {403, {{"x-rate-limit-reset", std::to_string(t0 + 900)}}, "Forbidden 403: Exceeded number requests per hour"},
+      t0);
   EXPECT_EQ(fresh.wait_until(t0), t0 + 900);
   PvoutputSchedule told(berlin(), 300, false);
-  told.observe({200, {{"X-Rate-Limit-Remaining", "0"}, {"X-Rate-Limit-Reset", std::to_string(t0 + 120)}}, "OK 200"}, t0);
+  told.observe({200, {{"X-Rate-Limit-Remaining", "0"}, {"X-Rate-Limit-Reset", std::to_string(t0 + 120)}}, "OK 200"},
+               t0);
   EXPECT_EQ(told.wait_until(t0 + 1), t0 + 120);
   PvoutputSchedule no_header(berlin(), 300, false);
   no_header.observe({403, {}, "Forbidden 403: Exceeded number requests per hour"}, t0);
@@ -295,8 +310,8 @@ std::vector<IntervalValues> simulated(const PvoutputProtocol& p, const PvoutputS
 
 // What an engine does with the schedule: start point, batches, rate limit (the simulated clock
 // jumps to the time the schedule names), retries of kRetry. Returns the requests sent.
-int upload(const PvoutputProtocol& p, PvoutputSchedule& s, PvoutputTestServer& server, std::span<const IntervalValues> todo,
-           int64_t& now) {
+int upload(const PvoutputProtocol& p, PvoutputSchedule& s, PvoutputTestServer& server,
+           std::span<const IntervalValues> todo, int64_t& now) {
   int requests = 0;
   while (!todo.empty()) {
     if (auto wait = s.wait_until(now)) now = *wait;
@@ -348,7 +363,8 @@ TEST_F(PvoutputServerTest, TwoDaysOfBacklogArriveAsStatusesEqualToTheIntervals) 
   ASSERT_EQ(stored.size(), intervals.size());
   for (const IntervalValues& iv : intervals) {
     const cctz::civil_second local = berlin()->to_local(iv.begin);
-    const std::string key = fmt::format("{:04}{:02}{:02} {:02}:{:02}", local.year(), local.month(), local.day(), local.hour(), local.minute());
+    const std::string key = fmt::format("{:04}{:02}{:02} {:02}:{:02}", local.year(), local.month(), local.day(),
+                                        local.hour(), local.minute());
     ASSERT_TRUE(stored.count(key)) << key;
     const auto& v = stored.at(key).values;
     ASSERT_EQ(v.size(), 6u) << key;
@@ -376,7 +392,8 @@ TEST_F(PvoutputServerTest, RateLimitRefusalIsARetryAndTheScheduleWaitsForTheRese
   // An engine that ignored the schedule: the 61st request in the hour is refused.
   for (int i = 0; i < 60; ++i) {
     ASSERT_EQ(p->parse_post_response(testing::send(p->post_request(std::span(intervals).first(1)))).outcome,
-              PostOutcome::kAccepted) << i;
+              PostOutcome::kAccepted)
+        << i;
   }
   const HttpResponse refused = testing::send(p->post_request(std::span(intervals).first(1)));
   const PostVerdict v = p->parse_post_response(refused);
@@ -386,7 +403,8 @@ TEST_F(PvoutputServerTest, RateLimitRefusalIsARetryAndTheScheduleWaitsForTheRese
   schedule_.observe(refused, now);
   EXPECT_EQ(schedule_.wait_until(now), now + 3600);
   server_.set_now(now + 3600);
-  EXPECT_EQ(p->parse_post_response(testing::send(p->post_request(std::span(intervals).first(1)))).outcome, PostOutcome::kAccepted);
+  EXPECT_EQ(p->parse_post_response(testing::send(p->post_request(std::span(intervals).first(1)))).outcome,
+            PostOutcome::kAccepted);
 }
 
 TEST_F(PvoutputServerTest, LookBackLimitIsWhatTheServerStillAccepts) {
