@@ -142,7 +142,8 @@ std::string feed_list_json(const SeriesCatalog& catalog) {
   }
   for (const auto& series : catalog.all()) {
     const auto* out = dynamic_cast<const OutputSeries*>(series.get());
-    if (out == nullptr || out->name().find(' ') != std::string::npos) continue;
+    // Integrator parts ("grid.pos") are not the original's outputs; names with a space cannot be ids.
+    if (out == nullptr || out->name().find_first_of(" .") != std::string::npos) continue;
     if (out->unit() == Unit::kVolts) {
       add("OV" + out->name(), "Voltage", out->name());
     } else if (out->unit() == Unit::kWatts) {

@@ -7,12 +7,12 @@
 
 namespace iw::query {
 
-OutputSeries::OutputSeries(std::shared_ptr<const calc::Calculator> calculator, size_t index,
+OutputSeries::OutputSeries(std::shared_ptr<const calc::Calculator> calculator, calc::Output output,
                            std::shared_ptr<const IntegratorLogs> integrators)
     : calculator_(std::move(calculator)),
-      index_(index),
+      output_(std::move(output)),
       integrators_(std::move(integrators)),
-      reads_integrators_(output().script.integrators()) {}
+      reads_integrators_(output_.script.integrators()) {}
 
 std::optional<double> OutputSeries::value(const Interval& interval, Unit unit) const {
   const double h = interval.hours();
@@ -26,15 +26,24 @@ std::optional<double> OutputSeries::value(const Interval& interval, Unit unit) c
   }
   const calc::IntervalOperands operands(calculator_->inputs(), interval.older->channels, interval.newer->channels,
                                         h, deltas);
-  const double v = calc::value_of(output().script, unit, operands);
+  const double v = calc::value_of(output_.script, unit, operands);
   if (!std::isfinite(v)) return std::nullopt;
   return v;
 }
 
 void add_outputs(SeriesCatalog& catalog, std::shared_ptr<const calc::Calculator> calculator,
                  std::shared_ptr<const IntegratorLogs> integrators) {
-  for (size_t k = 0; k < calculator->outputs().size(); ++k) {
-    catalog.add(std::make_unique<OutputSeries>(calculator, k, integrators));
+  for (const calc::Output& output : calculator->outputs()) {
+    catalog.add(std::make_unique<OutputSeries>(calculator, output, integrators));
+  }
+  const std::pair<const char*, calc::IntegratorPart> parts[] = {
+      {".pos", calc::IntegratorPart::kPos}, {".neg", calc::IntegratorPart::kNeg}, {".net", calc::IntegratorPart::kNet}};
+  for (size_t k = 0; k < calculator->integrators().size(); ++k) {
+    for (const auto& [suffix, part] : parts) {
+      calc::Output reads{calculator->integrators()[k].name + suffix, calc::Unit::kWh, {}};
+      reads.script.set_root(reads.script.integrator(static_cast<int>(k), part));
+      catalog.add(std::make_unique<OutputSeries>(calculator, std::move(reads), integrators));
+    }
   }
 }
 

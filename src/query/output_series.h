@@ -12,24 +12,25 @@ namespace iw::query {
 
 class OutputSeries final : public Series {
  public:
-  // Output `index` of `calculator`. `integrators` may be null when the calculator has none.
-  OutputSeries(std::shared_ptr<const calc::Calculator> calculator, size_t index,
+  // `output` compiled by `calculator` (one of its outputs, or an integrator part below).
+  // `integrators` may be null when the calculator has none.
+  OutputSeries(std::shared_ptr<const calc::Calculator> calculator, calc::Output output,
                std::shared_ptr<const IntegratorLogs> integrators);
 
-  const std::string& name() const override { return output().name; }
-  Unit unit() const override { return output().unit; }
+  const std::string& name() const override { return output_.name; }
+  Unit unit() const override { return output_.unit; }
   std::optional<double> value(const Interval& interval, Unit unit) const override;
 
  private:
-  const calc::Output& output() const { return calculator_->outputs()[index_]; }
-
   std::shared_ptr<const calc::Calculator> calculator_;
-  size_t index_;
+  calc::Output output_;
   std::shared_ptr<const IntegratorLogs> integrators_;
   std::vector<int> reads_integrators_;  // the integrators the script reads
 };
 
-// Adds every output of `calculator` to `catalog`, after what it holds.
+// Adds every output of `calculator` to `catalog`, after what it holds, then each integrator's
+// parts as series "<name>.pos", "<name>.neg" and "<name>.net" in Wh (a column "grid.pos.kwh"
+// reads the import in kWh).
 void add_outputs(SeriesCatalog& catalog, std::shared_ptr<const calc::Calculator> calculator,
                  std::shared_ptr<const IntegratorLogs> integrators);
 

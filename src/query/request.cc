@@ -75,12 +75,18 @@ Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog)
     return Column(column);
   }
   SeriesColumn column;
-  column.series = catalog.find(name);
+  // An integrator's parts are series named "grid.pos", "grid.neg", "grid.net".
+  size_t first_method = 1;
+  if (parts.size() > 1) {
+    column.series = catalog.find(std::string(name) + "." + std::string(parts[1]));
+    if (column.series != nullptr) first_method = 2;
+  }
+  if (column.series == nullptr) column.series = catalog.find(name);
   if (column.series == nullptr) return Status::Error("Invalid series: " + std::string(name));
   column.unit = column.series->unit();
   column.decimals = default_decimals(column.unit);
   std::optional<int> decimals;
-  for (size_t k = 1; k < parts.size(); ++k) {
+  for (size_t k = first_method; k < parts.size(); ++k) {
     const std::string method = lower(parts[k]);
     if (auto unit = unit_of_method(method)) {
       column.unit = *unit;

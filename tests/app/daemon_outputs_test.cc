@@ -93,11 +93,11 @@ std::string* DaemonOutputs::data_ = nullptr;
 // the seeded log) and for the exact one (the engine's per-cycle import/export split).
 TEST_F(DaemonOutputs, IntegratorImportMinusExportEqualsNetEveryDay) {
   const json rows = json::parse(get(
-      "/query?select=[time.iso,circuits_net,circuits_import,circuits_export,Solar.wh.d4,grid_import,grid_export]"
-      "&begin=d-2d&end=d&group=d"));
+      "/query?select=[time.iso,circuits_net,circuits_import,circuits_export,Solar.wh.d4,grid_import,grid_export,"
+      "circuits.pos,grid.neg.kwh.d7]&begin=d-2d&end=d&group=d"));
   ASSERT_EQ(rows.size(), 2u) << rows.dump();
   for (const json& row : rows) {
-    ASSERT_EQ(row.size(), 7u);
+    ASSERT_EQ(row.size(), 9u);
     for (size_t k = 1; k < row.size(); ++k) ASSERT_TRUE(row[k].is_number()) << row.dump();
     const double net = row[1], pos = row[2], neg = row[3];
     EXPECT_GE(pos, 0) << row.dump();
@@ -110,14 +110,19 @@ TEST_F(DaemonOutputs, IntegratorImportMinusExportEqualsNetEveryDay) {
     EXPECT_NEAR(grid_pos + grid_neg, -solar, 0.002) << "exact integrator, " << row.dump();
     EXPECT_GT(grid_pos, 100) << row.dump();
     EXPECT_LE(grid_neg, 0);
+    // The integrators' own series read the same totals.
+    EXPECT_EQ(row[7].get<double>(), pos) << row.dump();
+    EXPECT_NEAR(row[8].get<double>() * 1000, grid_neg, 1e-3) << row.dump();
   }
 }
 
 TEST_F(DaemonOutputs, OutputsInSeriesStatusFeedsAndDatalogs) {
   const json series = json::parse(get("/query?show=series"))["series"];
-  ASSERT_EQ(series.size(), 15u + 8u);
+  ASSERT_EQ(series.size(), 15u + 8u + 6u) << series.dump();
   EXPECT_EQ(series[15], json::parse(R"({"name":"circuits_net","unit":"Wh"})"));
   EXPECT_EQ(series[20], json::parse(R"({"name":"house","unit":"Watts"})"));
+  EXPECT_EQ(series[23], json::parse(R"({"name":"circuits.pos","unit":"Wh"})"));
+  EXPECT_EQ(series[28], json::parse(R"({"name":"grid.net","unit":"Wh"})"));
 
   // Live values: house = Mains - Solar, evaluated on the same live values as the inputs.
   json status;
