@@ -10,23 +10,8 @@ namespace {
 using nlohmann::json;
 
 // InfluxQL identifiers in double quotes, string literals in single quotes.
-std::string quote_identifier(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : without_line_breaks(s)) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + '"';
-}
-
-std::string quote_literal(std::string_view s) {
-  std::string out = "'";
-  for (const char c : without_line_breaks(s)) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + '\'';
-}
+std::string quote_identifier(std::string_view s) { return quoted(s, '"'); }
+std::string quote_literal(std::string_view s) { return quoted(s, '\''); }
 
 // The "time" of the first row of the first series of one statement's result.
 Result<std::optional<int64_t>> time_of(const json& result) {

@@ -8,15 +8,8 @@
 namespace iw::upload {
 namespace {
 
-// A Flux string literal.
-std::string flux_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : without_line_breaks(s)) {
-    if (c == '"' || c == '\\' || c == '$') out += '\\';
-    out += c;
-  }
-  return out + '"';
-}
+// A Flux string literal ("${" would interpolate).
+std::string flux_string(std::string_view s) { return quoted(s, '"', "$"); }
 
 std::vector<std::string_view> split_csv_line(std::string_view line) {
   std::vector<std::string_view> cells;

@@ -34,14 +34,16 @@ std::string without_line_breaks(std::string_view s) {
 std::string escape_measurement(std::string_view s) { return escape(s, ", "); }
 std::string escape_key(std::string_view s) { return escape(s, ",= "); }
 
-std::string quote_string_field(std::string_view s) {
-  std::string out = "\"";
+std::string quoted(std::string_view s, char quote, std::string_view also) {
+  std::string out(1, quote);
   for (const char c : without_line_breaks(s)) {
-    if (c == '"' || c == '\\') out += '\\';
+    if (c == quote || c == '\\' || also.find(c) != std::string_view::npos) out += '\\';
     out += c;
   }
-  return out + '"';
+  return out + quote;
 }
+
+std::string quote_string_field(std::string_view s) { return quoted(s, '"'); }
 
 std::string expand_template(std::string_view tmpl, std::string_view device, std::string_view name,
                             std::string_view units) {

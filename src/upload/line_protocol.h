@@ -18,6 +18,9 @@ namespace iw::upload {
 std::string escape_measurement(std::string_view s);
 // Tag keys, tag values and field keys: ',', '=' and ' ' get a backslash.
 std::string escape_key(std::string_view s);
+// `s` between `quote` characters, with the quote, '\\' and any of `also` given a backslash
+// (line breaks become spaces). String fields, InfluxQL and Flux literals all quote this way.
+std::string quoted(std::string_view s, char quote, std::string_view also = {});
 // A string field value, quoted: '"' and '\' get a backslash.
 std::string quote_string_field(std::string_view s);
 // Line protocol has no way to carry a line break inside a name; each one becomes a space
