@@ -15,6 +15,7 @@
 #include "app/logging.h"
 #include "app/sampler.h"
 #include "app/status_model.h"
+#include "app/upload_service.h"
 #include "app/version.h"
 #include "app/wiring.h"
 #include "config/config_file.h"
@@ -96,6 +97,9 @@ class Daemon final : public ApiBackend {
   Result<Waveform> waveform(int channel) override;
   QueryScope query_scope() const override;
   server::HttpResponse change_passwords(const std::string& body) override;
+  server::HttpResponse test_uploader(const std::string& body) override {
+    return server::HttpResponse::json(test_uploader_json(body, current()->config));
+  }
 
  private:
   // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
@@ -115,6 +119,7 @@ class Daemon final : public ApiBackend {
   const int64_t start_time_ns_;
   std::unique_ptr<DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
+  std::unique_ptr<UploadService> uploads_;           // reads records_
   std::unique_ptr<server::PasswordStore> passwords_;
   std::unique_ptr<server::DigestAuth> auth_;
   std::mutex passwords_mu_;  // one password change at a time
@@ -174,6 +179,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     pipeline_ = next;
   }
   next->sampler->start();
+  uploads_->apply(next->config);
 }
 
 Status Daemon::apply(const std::string& text, bool save) {
@@ -235,6 +241,7 @@ server::StatusModel Daemon::status() const {
   m.admin_password = creds.has_admin();
   m.user_password = creds.has_user();
   m.local_access = creds.local_access;
+  m.uploaders = uploads_->status();
   return m;
 }
 
@@ -286,8 +293,20 @@ int Daemon::run(const sigset_t& signals) {
   }
   datalog_ = std::move(logs.value());
   records_ = std::make_unique<query::LogRecordSource>(&datalog_->current(), &datalog_->history());
+  uploads_ = std::make_unique<UploadService>(options_.data_dir, *records_, *datalog_);
   if (auto resume = datalog_->resume_point()) {
     spdlog::info("datalog: continuing the counters of the record at {}", resume->time);
+    // Simulated time (--speed) may have run ahead of the wall clock before a restart: it
+    // continues after the last record instead of waiting for the wall clock to catch up.
+    const int64_t after_ns = (resume->time + 1) * 1'000'000'000;
+    if (first.value()->simulated_time && after_ns > unix_now_ns()) {
+      auto again = build(first.value()->config, first.value()->config_text, after_ns);
+      if (!again) {
+        spdlog::error("refusing to start: {}", again.error());
+        return 2;
+      }
+      first = std::move(again);
+    }
   }
   passwords_ = std::make_unique<server::PasswordStore>(options_.data_dir);
   auto creds = passwords_->load(first.value()->config.device.name);
@@ -311,6 +330,7 @@ int Daemon::run(const sigset_t& signals) {
   sigwait(&signals, &received);
   spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   http.stop();
+  uploads_->stop();
   current()->sampler->stop();
   datalog_->stop();
   spdlog::info("stopped cleanly");
