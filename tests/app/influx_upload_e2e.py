@@ -113,6 +113,17 @@ def main():
         # Caught up: nothing logged is unacknowledged.
         wait_for("catching up", lambda: daemon.status()["uploaders"][0]["backlog_intervals"] == 0
                  and daemon.status()["uploaders"][0]["state"] == "live", 60)
+        # POST /upload/test: the same config asks the server; a wrong port is a clear "no".
+        probe = json.loads(http(daemon.port, "/upload/test", json.dumps(config["influxdb"]).encode()))
+        if not probe["ok"] or not isinstance(probe["last_point"], int):
+            failures.append("/upload/test: " + json.dumps(probe))
+        bad = dict(config["influxdb"], url="http://127.0.0.1:1")
+        probe = json.loads(http(daemon.port, "/upload/test", json.dumps(bad).encode()))
+        if probe["ok"] or "127.0.0.1:1" not in probe["message"] or probe["last_point"] is not None:
+            failures.append("/upload/test, no server: " + json.dumps(probe))
+        status_text = http(daemon.port, "/status?uploaders&influx1&influx2")
+        if "iota" in status_text and "database" in status_text:
+            failures.append("/status shows uploader config")
         legacy = daemon.status()["influx1"]
         if legacy.get("status") != "running":
             failures.append("legacy influx1 section: " + json.dumps(legacy))
