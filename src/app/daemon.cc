@@ -315,13 +315,17 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   auth_ = std::make_unique<server::DigestAuth>(creds.value());
+  // The pipeline runs before the first request can arrive: handlers read it.
+  datalog_->start();
+  switch_to(first.value());
   server::HttpServer http(api_routes(*this, static_files()), api_authorizer(*auth_));
   if (Status st = http.start(options_.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
+    uploads_->stop();
+    current()->sampler->stop();
+    datalog_->stop();
     return 2;
   }
-  datalog_->start();
-  switch_to(first.value());
   spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}", kVersion,
                first.value()->sampler->source_description(), first.value()->status->mode(),
                options_.http);
