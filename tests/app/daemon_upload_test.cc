@@ -19,6 +19,7 @@ class DaemonUpload : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = testing::free_port();
+    nobody_ = testing::free_port();  // nothing listens there
     data_ = testing::temp_path("upload-data");
     daemon_ = std::make_unique<DaemonProcess>(
         std::vector<std::string>{"run", "--http", "127.0.0.1:" + std::to_string(port_), "--data", data_},
@@ -55,13 +56,15 @@ class DaemonUpload : public ::testing::Test {
                   << daemon_->log();
     return u;
   }
-  static json section() {
-    return {{"type", "influxdb"}, {"revision", 1}, {"url", "http://127.0.0.1:1"}, {"database", "iota"},
+  std::string nobody() const { return "127.0.0.1:" + std::to_string(nobody_); }
+  json section() const {
+    return {{"type", "influxdb"}, {"revision", 1}, {"url", "http://" + nobody()}, {"database", "iota"},
             {"user", "iota"}, {"pwd", "hunter2-secret"}, {"postInterval", 5},
             {"outputs", {{{"name", "Mains"}, {"units", "Watts"}, {"script", "@1"}}}}};
   }
 
   int port_ = 0;
+  int nobody_ = 0;
   std::string data_;
   std::unique_ptr<DaemonProcess> daemon_;
   std::unique_ptr<httplib::Client> client_;
@@ -83,7 +86,7 @@ TEST_F(DaemonUpload, AMissingServerIsAnErrorNamingItAndSecretsStayOutOfStatus) {
   configure(section());
   const json u = uploader([](const json& j) { return !j["last_error"].get<std::string>().empty(); });
   EXPECT_EQ(u["state"], "starting") << u;  // no cursor and no server: nothing safe to start from
-  EXPECT_NE(u["last_error"].get<std::string>().find("127.0.0.1:1"), std::string::npos) << u;
+  EXPECT_NE(u["last_error"].get<std::string>().find(nobody()), std::string::npos) << u;
   auto res = client_->Get("/status?uploaders&influx1&influx2&emoncms&pvoutput&inputs&stats");
   ASSERT_TRUE(res && res->status == 200);
   EXPECT_EQ(res->body.find("hunter2"), std::string::npos) << res->body;
@@ -109,7 +112,7 @@ TEST_F(DaemonUpload, UploadTestAnswersOkFalseWithAReason) {
   const json no_server = probe(section().dump());
   EXPECT_EQ(no_server["ok"], false);
   EXPECT_TRUE(no_server["last_point"].is_null());
-  EXPECT_NE(no_server["message"].get<std::string>().find("127.0.0.1:1"), std::string::npos) << no_server;
+  EXPECT_NE(no_server["message"].get<std::string>().find(nobody()), std::string::npos) << no_server;
   EXPECT_NE(probe("{\"url\":\"x\"}")["message"].get<std::string>().find("\"type\""), std::string::npos);
   EXPECT_NE(probe("not json")["message"].get<std::string>().find("JSON"), std::string::npos);
   json bad = section();

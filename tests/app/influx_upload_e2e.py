@@ -117,9 +117,10 @@ def main():
         probe = json.loads(http(daemon.port, "/upload/test", json.dumps(config["influxdb"]).encode()))
         if not probe["ok"] or not isinstance(probe["last_point"], int):
             failures.append("/upload/test: " + json.dumps(probe))
-        bad = dict(config["influxdb"], url="http://127.0.0.1:1")
+        nobody = free_port()  # nothing listens there
+        bad = dict(config["influxdb"], url=f"http://127.0.0.1:{nobody}")
         probe = json.loads(http(daemon.port, "/upload/test", json.dumps(bad).encode()))
-        if probe["ok"] or "127.0.0.1:1" not in probe["message"] or probe["last_point"] is not None:
+        if probe["ok"] or f"127.0.0.1:{nobody}" not in probe["message"] or probe["last_point"] is not None:
             failures.append("/upload/test, no server: " + json.dumps(probe))
         status_text = http(daemon.port, "/status?uploaders&influx1&influx2")
         if "iota" in status_text and "database" in status_text:

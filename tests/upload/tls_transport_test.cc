@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/daemon_process.h"
 #include "upload/curl_transport.h"
 
 namespace iw::upload {
@@ -112,10 +113,11 @@ TEST(Transport, NoServerAndTimeoutsAreErrorsThatNameTheHost) {
   o.total_timeout_ms = 1000;
   CurlTransport t(o);
   HttpRequest r;
-  r.url = "http://127.0.0.1:1/write";
+  const std::string nobody = "127.0.0.1:" + std::to_string(iw::testing::free_port());  // nothing listens there
+  r.url = "http://" + nobody + "/write";
   auto res = t.send(r);
   ASSERT_FALSE(res.ok());
-  EXPECT_NE(res.error().find("127.0.0.1:1"), std::string::npos) << res.error();
+  EXPECT_NE(res.error().find(nobody), std::string::npos) << res.error();
 }
 
 }  // namespace
