@@ -11,7 +11,9 @@ PACKAGES=(
   curl python3 tzdata
   python3-httpx              # tests/clients/home_assistant.py: Home Assistant's own HTTP client
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer) and the sanitizers
-  influxdb wrk               # bench/query_vs_influxdb.sh and bench/http_load.sh
+  influxdb wrk               # bench/query_vs_influxdb.sh, bench/http_load.sh, bench/upload_backfill.sh,
+                             # tests/app/influx_upload_e2e.py
+  openssl ca-certificates    # tests/upload/tls_transport_test.cc makes a throwaway CA; libcurl's CA store
 )
 
 missing=()

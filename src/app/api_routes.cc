@@ -88,6 +88,7 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   routes.add("GET", "/feed/data.json", [&backend](const HttpRequest& r) { return feed_response(backend, r); });
   routes.add("POST", "/auth", [&backend](const HttpRequest& r) { return backend.change_passwords(r.body); });
   routes.add("POST", "/calc/preview", [&backend](const HttpRequest& r) { return backend.preview_script(r.body); });
+  routes.add("POST", "/upload/test", [&backend](const HttpRequest& r) { return backend.test_uploader(r.body); });
   routes.add("GET", "/list", [files](const HttpRequest& r) { return files->list(r); });
   routes.set_fallback([files, &backend](const HttpRequest& r) {
     if (r.method != "GET" && r.method != "HEAD") return server::not_found(r);

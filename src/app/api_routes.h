@@ -38,6 +38,8 @@ class ApiBackend {
   virtual server::HttpResponse preview_script(const std::string& body) const = 0;
   // POST /auth: the body as the original's web app sends it.
   virtual server::HttpResponse change_passwords(const std::string& body) = 0;
+  // POST /upload/test: asks the server of one uploader config (the body) for its last point.
+  virtual server::HttpResponse test_uploader(const std::string& body) = 0;
 };
 
 // `files` must outlive the routes.

@@ -17,6 +17,7 @@
 #include "app/sampler.h"
 #include "app/script_preview.h"
 #include "app/status_model.h"
+#include "app/upload_service.h"
 #include "app/version.h"
 #include "app/wiring.h"
 #include "calc/calculator.h"
@@ -115,6 +116,9 @@ class Daemon final : public ApiBackend {
     std::shared_ptr<Pipeline> p = current();
     return script_preview(body, p->config, *p->calculator, p->sampler->snapshot().values);
   }
+  server::HttpResponse test_uploader(const std::string& body) override {
+    return server::HttpResponse::json(test_uploader_json(body, current()->config));
+  }
 
  private:
   // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
@@ -135,6 +139,7 @@ class Daemon final : public ApiBackend {
   std::unique_ptr<DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
   IntegratorLogCache integrator_logs_;                // switch_to only (under change_mu_ or at start)
+  std::unique_ptr<UploadService> uploads_;           // reads records_
   std::unique_ptr<server::PasswordStore> passwords_;
   std::unique_ptr<server::DigestAuth> auth_;
   std::mutex passwords_mu_;  // one password change at a time
@@ -205,6 +210,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     pipeline_ = next;
   }
   next->sampler->start();
+  uploads_->apply(next->config);
 }
 
 Status Daemon::apply(const std::string& text, bool save) {
@@ -266,6 +272,7 @@ server::StatusModel Daemon::status() const {
   m.admin_password = creds.has_admin();
   m.user_password = creds.has_user();
   m.local_access = creds.local_access;
+  m.uploaders = uploads_->status();
   return m;
 }
 
@@ -317,8 +324,20 @@ int Daemon::run(const sigset_t& signals) {
   }
   datalog_ = std::move(logs.value());
   records_ = std::make_unique<query::LogRecordSource>(&datalog_->current(), &datalog_->history());
+  uploads_ = std::make_unique<UploadService>(options_.data_dir, *records_, *datalog_);
   if (auto resume = datalog_->resume_point()) {
     spdlog::info("datalog: continuing the counters of the record at {}", resume->time);
+    // Simulated time (--speed) may have run ahead of the wall clock before a restart: it
+    // continues after the last record instead of waiting for the wall clock to catch up.
+    const int64_t after_ns = (resume->time + 1) * 1'000'000'000;
+    if (first.value()->simulated_time && after_ns > unix_now_ns()) {
+      auto again = build(first.value()->config, first.value()->config_text, after_ns);
+      if (!again) {
+        spdlog::error("refusing to start: {}", again.error());
+        return 2;
+      }
+      first = std::move(again);
+    }
   }
   passwords_ = std::make_unique<server::PasswordStore>(options_.data_dir);
   auto creds = passwords_->load(first.value()->config.device.name);
@@ -334,6 +353,7 @@ int Daemon::run(const sigset_t& signals) {
   server::HttpServer http(api_routes(*this, static_files()), api_authorizer(*auth_));
   if (Status st = http.start(options_.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
+    uploads_->stop();
     current()->sampler->stop();
     datalog_->stop();
     return 2;
@@ -346,6 +366,7 @@ int Daemon::run(const sigset_t& signals) {
   sigwait(&signals, &received);
   spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   http.stop();
+  uploads_->stop();
   current()->sampler->stop();
   datalog_->stop();
   spdlog::info("stopped cleanly");

@@ -17,17 +17,10 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/uploader_config.h"  // ScriptOutput
 
 namespace iw::config {
 
-// One output script of an uploader, as written: the calculator (calc/) compiles `script`;
-// `units` is the unit its values are computed in ("Watts", "kWh"...), checked by upload/.
-struct ScriptOutput {
-  std::string name;
-  std::string units;
-  std::string script;
-  bool operator==(const ScriptOutput&) const = default;
-};
 
 struct EmoncmsOutput {
   int input_key = 0;  // the Emoncms input name: the output's `name`, an integer 1..29

@@ -1,6 +1,7 @@
 #include "server/status.h"
 
 #include <cmath>
+#include <utility>
 
 namespace iw::server {
 namespace {
@@ -63,6 +64,39 @@ json stats_json(const StatusModel& m) {
                 {"restarts", s.restarts}}}};
 }
 
+// Release 02_08_04's per-uploader sections and the config key each one reports.
+constexpr std::pair<const char*, const char*> kLegacyUploaderSections[] = {
+    {"influx1", "influxdb"}, {"influx2", "influxdb2"}, {"emoncms", "emoncms"}, {"pvoutput", "pvoutput"}};
+
+// The original's id for a config key ("influxdb" -> "influxDB").
+std::string uploader_id(const std::string& key) {
+  if (key == "influxdb") return "influxDB";
+  if (key == "influxdb2") return "influxDB2";
+  if (key == "emoncms") return "Emoncms";
+  if (key == "pvoutput") return "PVoutput";
+  return key;
+}
+
+json legacy_uploader_json(const UploaderEntry& u) {
+  json j{{"status", u.state == "stopped" || u.state == "invalid" ? "stopped" : "running"},
+         {"lastpost", u.last_post}};
+  if (!u.last_error.empty()) j["message"] = u.last_error;
+  return j;
+}
+
+// The original's {id, status, lastpost[, message]} plus ours.
+json uploader_json(const UploaderEntry& u) {
+  json j = legacy_uploader_json(u);
+  j["id"] = uploader_id(u.name);
+  j["name"] = u.name;
+  j["type"] = u.type;
+  j["state"] = u.state;
+  j["backlog_s"] = u.backlog_s;
+  j["backlog_intervals"] = u.backlog_intervals;
+  j["last_error"] = u.last_error;
+  return j;
+}
+
 }  // namespace
 
 json render_status(const StatusModel& m, const Sections& sections) {
@@ -97,9 +131,17 @@ json render_status(const StatusModel& m, const Sections& sections) {
     }
     out["datalogs"] = std::move(logs);
   }
-  if (wants("uploaders")) out["uploaders"] = json::array();
-  for (const char* legacy : {"influx1", "influx2", "emoncms", "pvoutput"}) {
-    if (wants(legacy)) out[legacy] = {{"state", "not running"}};
+  if (wants("uploaders")) {
+    json list = json::array();
+    for (const UploaderEntry& u : m.uploaders) list.push_back(uploader_json(u));
+    out["uploaders"] = std::move(list);
+  }
+  for (const auto& [legacy, key] : kLegacyUploaderSections) {
+    if (!wants(legacy)) continue;
+    out[legacy] = {{"state", "not running"}};
+    for (const UploaderEntry& u : m.uploaders) {
+      if (u.name == key) out[legacy] = legacy_uploader_json(u);
+    }
   }
   if (wants("wifi")) {
     out["wifi"] = {{"connecttime", m.connect_time}, {"SSID", "wired"}, {"IP", m.ip},

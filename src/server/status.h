@@ -58,6 +58,17 @@ struct DatalogEntry {
   std::string error;      // our addition: last write error, empty when healthy
 };
 
+// One configured uploader (ours and the original's shapes are rendered from it).
+struct UploaderEntry {
+  std::string name;   // config key: "influxdb", "influxdb2", "emoncms", "pvoutput"
+  std::string type;
+  std::string state;  // starting, bulk, live, retrying, rejected, stopped, invalid
+  int64_t last_post = 0;  // UTC start of the newest interval the server acknowledged; 0: none
+  int64_t backlog_s = 0;  // logged but not yet acknowledged
+  int64_t backlog_intervals = 0;
+  std::string last_error;  // empty when the last attempt worked; never holds a secret
+};
+
 struct StatusModel {
   std::string device_name = "IotaWatt";
   int timediff_minutes = 0;
@@ -74,6 +85,7 @@ struct StatusModel {
   std::vector<InputStatus> inputs;
   std::vector<OutputStatus> outputs;
   std::vector<DatalogEntry> datalogs;
+  std::vector<UploaderEntry> uploaders;
   std::string mac;       // XX:XX:XX:XX:XX:XX
   std::string ip;
   int64_t connect_time = 0;

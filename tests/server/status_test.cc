@@ -63,6 +63,28 @@ TEST(Status, LegacyUploaderSectionsSayNotRunning) {
   EXPECT_EQ(j["pvoutput"]["state"], "not running");
 }
 
+TEST(Status, UploadersInOursAndTheOriginalsShapes) {
+  StatusModel m = Model();
+  m.uploaders.push_back({"influxdb", "influxdb", "live", 1732486390, 5, 0, ""});
+  m.uploaders.push_back({"influxdb2", "influxdb2", "rejected", 0, 3600, 360, "authentication failed, HTTP 401"});
+  const auto j = render_status(m, {"uploaders", "influx1", "influx2", "emoncms"});
+  ASSERT_EQ(j["uploaders"].size(), 2u);
+  const auto& a = j["uploaders"][0];
+  EXPECT_EQ(a["id"], "influxDB");
+  EXPECT_EQ(a["status"], "running");
+  EXPECT_EQ(a["lastpost"], 1732486390);
+  EXPECT_FALSE(a.contains("message"));
+  EXPECT_EQ(a["state"], "live");
+  EXPECT_EQ(a["backlog_s"], 5);
+  const auto& b = j["uploaders"][1];
+  EXPECT_EQ(b["id"], "influxDB2");
+  EXPECT_EQ(b["message"], "authentication failed, HTTP 401");
+  EXPECT_EQ(b["backlog_intervals"], 360);
+  EXPECT_EQ(j["influx1"], (nlohmann::json{{"status", "running"}, {"lastpost", 1732486390}}));
+  EXPECT_EQ(j["influx2"]["message"], "authentication failed, HTTP 401");
+  EXPECT_EQ(j["emoncms"]["state"], "not running");
+}
+
 TEST(HostPort, Splits) {
   std::string host;
   int port = 0;

@@ -1,0 +1,115 @@
+#include "app/upload_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "config/uploader_config.h"
+#include "upload/http_uploader.h"
+
+namespace iw::app {
+
+UploadService::UploadService(std::string data_dir, const query::RecordSource& records, const DatalogService& logs)
+    : data_dir_(std::move(data_dir)), records_(records), logs_(logs) {}
+
+UploadService::~UploadService() { stop(); }
+
+void UploadService::apply(const config::Config& config) {
+  std::map<std::string, Slot> next;
+  std::lock_guard lock(mu_);
+  for (std::string_view key_view : config::kHttpUploaderKeys) {
+    const std::string key(key_view);
+    const nlohmann::json* section = config.section(key);
+    if (!section) continue;
+    if (auto it = slots_.find(key); it != slots_.end() && it->second.section == *section) {
+      next[key] = std::move(it->second);
+      slots_.erase(it);
+      continue;
+    }
+    Slot slot;
+    slot.section = *section;
+    slot.type = section->is_object() ? section->value("type", key) : key;
+    if (auto old = slots_.find(key); old != slots_.end()) {
+      if (old->second.runner) old->second.runner->stop();  // its cursor is saved: the new one continues
+      slots_.erase(old);
+      spdlog::info("upload {}: config changed, restarting", key);
+    }
+    auto uc = config::parse_uploader(key, *section);
+    if (uc) {
+      upload::UploadEnvironment env{&records_,
+                                    [this] {
+                                      auto t = logs_.current().last_time();
+                                      return t ? t : logs_.history().last_time();
+                                    },
+                                    data_dir_};
+      auto runner = upload::start_http_uploader(uc.value(), config, env);
+      if (runner) slot.runner = std::move(runner.value());
+      else slot.error = runner.error();
+    } else {
+      slot.error = uc.error();
+    }
+    if (!slot.error.empty()) spdlog::error("upload {}: not started: {}", key, slot.error);
+    next[key] = std::move(slot);
+  }
+  for (auto& [key, slot] : slots_) {
+    if (slot.runner) {
+      slot.runner->stop();
+      spdlog::info("upload {}: removed from the config, stopped", key);
+    }
+  }
+  slots_ = std::move(next);
+}
+
+void UploadService::stop() {
+  std::lock_guard lock(mu_);
+  for (auto& [key, slot] : slots_) {
+    if (slot.runner) slot.runner->stop();
+  }
+}
+
+std::vector<server::UploaderEntry> UploadService::status() const {
+  std::vector<server::UploaderEntry> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [key, slot] : slots_) {
+    server::UploaderEntry e;
+    e.name = key;
+    e.type = slot.type;
+    if (!slot.runner) {
+      e.state = "invalid";
+      e.last_error = slot.error;
+    } else {
+      const upload::UploaderStatus s = slot.runner->status();
+      e.state = upload::to_string(s.state);
+      e.last_post = s.last_sent.value_or(0);
+      e.backlog_s = s.backlog_s;
+      e.backlog_intervals = s.backlog_intervals;
+      e.last_error = s.last_error;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string test_uploader_json(const std::string& body, const config::Config& config) {
+  nlohmann::json answer{{"ok", false}, {"message", ""}, {"last_point", nullptr}};
+  const auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    answer["message"] = "the body is not a JSON object (one uploader config with its \"type\")";
+    return answer.dump();
+  }
+  const std::string type = doc.contains("type") && doc["type"].is_string() ? doc["type"].get<std::string>() : "";
+  if (type.empty()) {
+    answer["message"] = "\"type\" is missing (influxdb, influxdb2, emoncms or pvoutput)";
+    return answer.dump();
+  }
+  auto uc = config::parse_uploader(type, doc);
+  if (!uc) {
+    answer["message"] = uc.error();
+    return answer.dump();
+  }
+  const upload::ConnectionTest t = upload::test_connection(uc.value(), config);
+  answer["ok"] = t.ok;
+  answer["message"] = t.message;
+  if (t.last_point) answer["last_point"] = *t.last_point;
+  return answer.dump();
+}
+
+}  // namespace iw::app

@@ -1,0 +1,57 @@
+// The daemon's HTTP uploaders (InfluxDB 1.x/2.x now; Emoncms and PVOutput as their protocols
+// arrive): one UploadRunner thread per configured section, reading the daemon's logs.
+//
+// apply() is called with every configuration the daemon runs: an uploader whose section is
+// unchanged keeps running (and keeps its place); a changed one is stopped and rebuilt, and
+// picks its place up again from its cursor file and the server; a removed one is stopped.
+// A section that does not validate is shown as "invalid" with the problem, and the rest of
+// the daemon runs on.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/datalog_service.h"
+#include "config/config.h"
+#include "query/record_source.h"
+#include "server/status.h"
+#include "upload/runner.h"
+
+namespace iw::app {
+
+class UploadService {
+ public:
+  // `records` and `logs` must outlive the service.
+  UploadService(std::string data_dir, const query::RecordSource& records, const DatalogService& logs);
+  ~UploadService();
+
+  void apply(const config::Config& config);
+  // Stops every uploader (requests in flight are aborted).
+  void stop();
+  std::vector<server::UploaderEntry> status() const;
+
+ private:
+  struct Slot {
+    nlohmann::json section;  // as configured: unchanged means keep running
+    std::string type;
+    std::unique_ptr<upload::UploadRunner> runner;  // null when invalid
+    std::string error;                             // why it does not run
+  };
+
+  std::string data_dir_;
+  const query::RecordSource& records_;
+  const DatalogService& logs_;
+  mutable std::mutex mu_;
+  std::map<std::string, Slot> slots_;  // guarded by mu_, by config key
+};
+
+// POST /upload/test: `body` is one uploader config object with its "type". Answers
+// {"ok":true|false,"message":"...","last_point":<unix or null>}.
+std::string test_uploader_json(const std::string& body, const config::Config& config);
+
+}  // namespace iw::app

@@ -1,0 +1,114 @@
+#include "upload/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <mutex>
+
+namespace iw::upload {
+namespace {
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t append_body(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+size_t append_header(char* data, size_t size, size_t n, void* user) {
+  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    headers->clear();  // a new response (after 100 Continue or a redirect)
+    return size * n;
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  return size * n;
+}
+
+// "host:port" of an absolute URL, for messages (never its query, which may hold a key).
+std::string host_of(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  const size_t end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+int check_abort(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* abort = static_cast<const std::atomic<bool>*>(user);
+  return abort && abort->load() ? 1 : 0;
+}
+
+struct HeaderList {
+  curl_slist* list = nullptr;
+  ~HeaderList() { curl_slist_free_all(list); }
+};
+
+}  // namespace
+
+CurlTransport::CurlTransport(TransportOptions options) : options_(std::move(options)) {
+  global_init();
+  curl_ = curl_easy_init();
+}
+
+CurlTransport::~CurlTransport() {
+  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  CURL* c = static_cast<CURL*>(curl_);
+  const std::string host = host_of(request.url);
+  if (!c) return Status::Error(host + ": cannot start libcurl");
+  curl_easy_reset(c);
+  HttpResponse response;
+  char error[CURL_ERROR_SIZE] = {0};
+  HeaderList headers;
+  for (const auto& [name, value] : request.headers) {
+    headers.list = curl_slist_append(headers.list, (name + ": " + value).c_str());
+  }
+  headers.list = curl_slist_append(headers.list, "Expect:");  // no 100-continue round trip
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.list);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options_.total_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.cafile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.cafile.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+  if (request.method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else if (request.method != "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (options_.abort) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, check_abort);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, options_.abort.get());
+  }
+  const CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    const std::string reason = error[0] ? error : curl_easy_strerror(rc);
+    return Status::Error(host + ": " + reason);
+  }
+  long status = 0;  // NOLINT(runtime/int): libcurl's type
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace iw::upload

@@ -1,0 +1,36 @@
+// The HTTP(S) transport of the uploaders, on libcurl. Certificate and host name verification
+// are always on for https://; `cafile` replaces the system's CA store (a private CA). One
+// connection is kept alive between requests. Not thread-safe: one per uploader.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "upload/transport.h"
+
+namespace iw::upload {
+
+struct TransportOptions {
+  std::string cafile;             // PEM bundle; empty: the system store
+  long connect_timeout_ms = 5000;  // NOLINT(runtime/int): libcurl's type
+  long total_timeout_ms = 30000;   // whole request, answer included
+  // When set and true, a request in flight is given up (the daemon is stopping).
+  std::shared_ptr<std::atomic<bool>> abort;
+};
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(TransportOptions options);
+  ~CurlTransport() override;
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  Result<HttpResponse> send(const HttpRequest& request) override;
+
+ private:
+  TransportOptions options_;
+  void* curl_ = nullptr;  // CURL*, kept for connection reuse
+};
+
+}  // namespace iw::upload

@@ -1,0 +1,124 @@
+// The libcurl transport over real TLS: a throwaway CA and server certificate made with the
+// openssl tool, cpp-httplib's SSLServer on 127.0.0.1. The right CA file passes; another CA
+// and the system store are refused, with a message that names the host and the reason.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "app/daemon_process.h"
+#include "upload/curl_transport.h"
+
+namespace iw::upload {
+namespace {
+
+TransportOptions with_ca(const std::string& cafile) {
+  TransportOptions o;
+  o.cafile = cafile;
+  return o;
+}
+
+std::string dir() {
+  static const std::string d = [] {
+    const auto p = std::filesystem::temp_directory_path() / ("iw-tls-test-" + std::to_string(getpid()));
+    std::filesystem::create_directories(p);
+    return p.string();
+  }();
+  return d;
+}
+
+int sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
+
+void make_ca(const std::string& name) {
+  ASSERT_EQ(sh("cd " + dir() + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + name + ".key -out " + name +
+               ".pem -days 2 -subj /CN=" + name),
+            0);
+}
+
+class TlsTransport : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    make_ca("good-ca");
+    make_ca("other-ca");
+    const std::string d = dir();
+    ASSERT_EQ(sh("cd " + d + " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1"), 0);
+    ASSERT_EQ(sh("cd " + d + " && printf 'subjectAltName=IP:127.0.0.1' > san.ext && openssl x509 -req -in server.csr "
+                 "-CA good-ca.pem -CAkey good-ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext"),
+              0);
+    server_ = new httplib::SSLServer((d + "/server.pem").c_str(), (d + "/server.key").c_str());
+    ASSERT_TRUE(server_->is_valid());
+    server_->Post("/write", [](const httplib::Request& req, httplib::Response& res) {
+      res.status = 204;
+      res.set_header("X-Body-Bytes", std::to_string(req.body.size()));
+    });
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = new std::thread([] { server_->listen_after_bind(); });
+  }
+  static void TearDownTestSuite() {
+    server_->stop();
+    thread_->join();
+    delete thread_;
+    delete server_;
+    std::filesystem::remove_all(dir());
+  }
+  static HttpRequest request() {
+    HttpRequest r;
+    r.url = "https://127.0.0.1:" + std::to_string(port_) + "/write?db=x";
+    r.body = "m value=1 1700000000\n";
+    return r;
+  }
+  static inline httplib::SSLServer* server_ = nullptr;
+  static inline std::thread* thread_ = nullptr;
+  static inline int port_ = 0;
+};
+
+TEST_F(TlsTransport, TheRightCaFilePasses) {
+  CurlTransport t(with_ca(dir() + "/good-ca.pem"));
+  auto r = t.send(request());
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->status, 204);
+  bool saw = false;
+  for (const auto& [k, v] : r->headers) saw = saw || (k == "X-Body-Bytes" && v == "21");
+  EXPECT_TRUE(saw);
+}
+
+TEST_F(TlsTransport, AnotherCaIsRefusedWithAClearMessage) {
+  CurlTransport t(with_ca(dir() + "/other-ca.pem"));
+  auto r = t.send(request());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("127.0.0.1:" + std::to_string(port_)), std::string::npos) << r.error();
+  EXPECT_NE(r.error().find("certificate"), std::string::npos) << r.error();
+}
+
+TEST_F(TlsTransport, TheSystemStoreDoesNotKnowATestCa) {
+  CurlTransport t(with_ca(""));
+  auto r = t.send(request());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("certificate"), std::string::npos) << r.error();
+}
+
+TEST_F(TlsTransport, AMissingCaFileIsNamed) {
+  CurlTransport t(with_ca(dir() + "/nope.pem"));
+  auto r = t.send(request());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("127.0.0.1"), std::string::npos) << r.error();
+}
+
+TEST(Transport, NoServerAndTimeoutsAreErrorsThatNameTheHost) {
+  TransportOptions o;
+  o.connect_timeout_ms = 500;
+  o.total_timeout_ms = 1000;
+  CurlTransport t(o);
+  HttpRequest r;
+  const std::string nobody = "127.0.0.1:" + std::to_string(iw::testing::free_port());  // nothing listens there
+  r.url = "http://" + nobody + "/write";
+  auto res = t.send(r);
+  ASSERT_FALSE(res.ok());
+  EXPECT_NE(res.error().find(nobody), std::string::npos) << res.error();
+}
+
+}  // namespace
+}  // namespace iw::upload
