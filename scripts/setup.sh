@@ -12,6 +12,8 @@ PACKAGES=(
   python3-httpx              # tests/clients/home_assistant.py: Home Assistant's own HTTP client
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer) and the sanitizers
   influxdb wrk               # bench/query_vs_influxdb.sh and bench/http_load.sh
+  mosquitto mosquitto-clients openssl  # MQTT tests: a real broker on loopback, test certificates
+  python3-prometheus-client  # tests/app/metrics_parse.py: the official /metrics parser
 )
 
 missing=()
