@@ -36,6 +36,8 @@ class ApiBackend {
   virtual QueryScope query_scope() const = 0;
   // POST /auth: the body as the original's web app sends it.
   virtual server::HttpResponse change_passwords(const std::string& body) = 0;
+  // GET /metrics: the Prometheus exposition text (server/metrics.h).
+  virtual std::string metrics() const = 0;
 };
 
 // `files` must outlive the routes.

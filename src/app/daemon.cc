@@ -13,6 +13,8 @@
 #include "app/assembly.h"
 #include "app/datalog_service.h"
 #include "app/logging.h"
+#include "app/metrics_model.h"
+#include "app/mqtt_service.h"
 #include "app/sampler.h"
 #include "app/status_model.h"
 #include "app/version.h"
@@ -20,6 +22,7 @@
 #include "config/config_file.h"
 #include "config/config_parser.h"
 #include "config/config_writer.h"
+#include "config/mqtt_config.h"
 #include "query/series.h"
 #include "query/time_zone.h"
 #include "server/http_server.h"
@@ -48,6 +51,8 @@ struct Pipeline {
   std::unique_ptr<query::TimeZone> zone;
   std::unique_ptr<query::SeriesCatalog> catalog;
   bool simulated_time = false;  // the source's clock, not the wall clock, says what "now" is
+  std::optional<config::MqttConfig> mqtt_config;
+  std::unique_ptr<MqttService> mqtt;  // declared after the sampler it reads: stops first
 };
 
 datalog::Layout layout_of(const measure::EngineSetup& setup) {
@@ -96,6 +101,7 @@ class Daemon final : public ApiBackend {
   Result<Waveform> waveform(int channel) override;
   QueryScope query_scope() const override;
   server::HttpResponse change_passwords(const std::string& body) override;
+  std::string metrics() const override;
 
  private:
   // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
@@ -104,6 +110,8 @@ class Daemon final : public ApiBackend {
                                           int64_t start_ns) const;
   // Stops the running pipeline and starts `next` continuing its counters.
   void switch_to(std::shared_ptr<Pipeline> next);
+  // Starts the pipeline's MQTT publisher when its config has an "mqtt" section.
+  void start_mqtt(Pipeline& p) const;
   Status apply(const std::string& text, bool save);
   std::shared_ptr<Pipeline> current() const {
     std::lock_guard lock(mu_);
@@ -146,6 +154,9 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   if (!zone) return zone.status();
   p->zone = std::move(zone.value());
   p->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(p->config));
+  auto mqtt = config::mqtt_config(p->config);
+  if (!mqtt) return mqtt.status();
+  p->mqtt_config = std::move(mqtt.value());
   p->simulated_time = a->paced;
   p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
   p->setup = engine_setup(p->config, a->scaling);
@@ -163,17 +174,37 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
 
 void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   std::shared_ptr<Pipeline> previous = current();
+  if (previous && previous->mqtt) previous->mqtt->stop();
   if (previous) previous->sampler->stop();
   datalog_->reconfigure(next->layout, datalog_settings(options_.data_dir, next->config));
   if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next->layout.size()) {
     next->sampler->restore(resume->channels);
   }
   next->sampler->set_listener([this](const measure::Checkpoint& cp) { datalog_->offer(cp); });
+  start_mqtt(*next);  // before it is published: readers never see `mqtt` change
   {
     std::lock_guard lock(mu_);
     pipeline_ = next;
   }
   next->sampler->start();
+}
+
+void Daemon::start_mqtt(Pipeline& p) const {
+  if (!p.mqtt_config) return;
+  auto mqtt = MqttService::Start(p.config, *p.mqtt_config, *p.sampler, *datalog_);
+  if (!mqtt) {
+    spdlog::error("{} (MQTT stays off until the config changes)", mqtt.error());
+    return;
+  }
+  p.mqtt = std::move(mqtt.value());
+}
+
+std::string Daemon::metrics() const {
+  std::shared_ptr<Pipeline> p = current();
+  std::optional<MqttStatus> mqtt;
+  if (p->mqtt) mqtt = p->mqtt->status();
+  return server::render_metrics(metrics_model(p->config, p->sampler->snapshot(), datalog_->status(),
+                                              start_time_ns_ / 1'000'000'000, mqtt));
 }
 
 Status Daemon::apply(const std::string& text, bool save) {
@@ -311,6 +342,7 @@ int Daemon::run(const sigset_t& signals) {
   sigwait(&signals, &received);
   spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   http.stop();
+  if (current()->mqtt) current()->mqtt->stop();
   current()->sampler->stop();
   datalog_->stop();
   spdlog::info("stopped cleanly");
