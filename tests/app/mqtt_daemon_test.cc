@@ -43,12 +43,13 @@ class MqttDaemon : public ::testing::Test {
     data_ = testing::temp_path("mqtt-data");
     ASSERT_TRUE(broker_.start()) << broker_.log();
   }
-  void start_daemon(const json& mqtt) {
+  // --speed 4 (simulated time) unless given: four records per 5 s.
+  void start_daemon(const json& mqtt, const std::string& speed = "4") {
     http_port_ = testing::free_port();
     const std::string config = write_config(testing::temp_path("mqtt-config.json"), mqtt);
     daemon_ = std::make_unique<DaemonProcess>(
         std::vector<std::string>{"run", "--config", config, "--data", data_, "--http",
-                                 "127.0.0.1:" + std::to_string(http_port_), "--speed", "4"},
+                                 "127.0.0.1:" + std::to_string(http_port_), "--speed", speed},
         testing::temp_path("mqtt-daemon.log"));
     httplib::Client client("127.0.0.1", http_port_);
     for (int i = 0; i < 200; ++i) {
@@ -207,6 +208,36 @@ TEST_F(MqttDaemon, LiveValuesEqualStatusAndEnergyEqualsTheDatalog) {
   }
   EXPECT_GE(checked, 3 * 4);
   EXPECT_GT(moved_wh, 0);
+}
+
+TEST_F(MqttDaemon, EnergyContinuesAcrossAKill9AndRestart) {
+  auto energy_after = [&](MqttRecorder& rec, int64_t after) {
+    const Message m = rec.wait_for(
+        [&](const Message& msg) {
+          return msg.topic == kBase + "/input/Mains/energy" && json::parse(msg.payload)["time"].get<int64_t>() > after;
+        },
+        20s);
+    return m.topic.empty() ? json() : json::parse(m.payload);
+  };
+  json before;
+  {
+    MqttRecorder rec(broker_.port(), {kBase + "/#"});
+    // Real time: a restarted simulator starts at the wall clock, which must not lie before the
+    // last record.
+    start_daemon(mqtt_section(broker_.port()), "1");
+    const json first = energy_after(rec, 0);
+    ASSERT_TRUE(first.is_object()) << daemon_->log();
+    before = energy_after(rec, first["time"].get<int64_t>());  // a record written by this run
+    ASSERT_TRUE(before.is_object());
+    daemon_->stop(SIGKILL);
+  }
+  MqttRecorder rec(broker_.port(), {kBase + "/#"});
+  start_daemon(mqtt_section(broker_.port()), "1");
+  const json after = energy_after(rec, before["time"].get<int64_t>());
+  ASSERT_TRUE(after.is_object()) << daemon_->log();
+  EXPECT_GE(after["import_wh"].get<double>(), before["import_wh"].get<double>());
+  EXPECT_GE(after["export_wh"].get<double>(), before["export_wh"].get<double>());
+  EXPECT_GT(after["import_wh"].get<double>() + after["export_wh"].get<double>(), 0);
 }
 
 TEST_F(MqttDaemon, ABrokerRestartLosesNothingThatIsRetained) {
