@@ -24,6 +24,8 @@ struct MqttTls {
   std::string ca_file;
   std::string cert_file;  // client certificate, with key_file, for brokers that require one
   std::string key_file;
+
+  bool operator==(const MqttTls&) const = default;
 };
 
 struct MqttConfig {
