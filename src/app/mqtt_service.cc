@@ -187,6 +187,9 @@ void MqttService::publish_energy(bool force) {
   auto record = datalog_.current().last();
   if (!record || !record.value()) return;
   const datalog::Record& r = *record.value();
+  // A record from before a config change that resized the panel counts other channels; the
+  // next record has this config's layout.
+  if (r.channels.size() != static_cast<size_t>(max_channels_)) return;
   for (const MqttChannel& ch : channels_) {
     if (ch.kind != ChannelKind::kInput || ch.voltage || static_cast<size_t>(ch.channel) >= r.channels.size()) continue;
     const measure::ChannelCounters& c = r.channels[static_cast<size_t>(ch.channel)];
