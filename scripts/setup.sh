@@ -13,7 +13,9 @@ PACKAGES=(
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer) and the sanitizers
   influxdb wrk               # bench/query_vs_influxdb.sh, bench/http_load.sh, bench/upload_backfill.sh,
                              # tests/app/influx_upload_e2e.py
-  openssl ca-certificates    # tests/upload/tls_transport_test.cc makes a throwaway CA; libcurl's CA store
+  openssl ca-certificates    # tests make throwaway CAs (TLS transport, MQTT); libcurl's CA store
+  mosquitto mosquitto-clients  # MQTT tests: a real broker on loopback
+  python3-prometheus-client  # tests/app/metrics_parse.py: the official /metrics parser
 )
 
 missing=()

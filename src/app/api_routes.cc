@@ -7,6 +7,7 @@
 #include "query/feed.h"
 #include "server/access_level.h"
 #include "server/config_endpoint.h"
+#include "server/metrics.h"
 
 namespace iw::app {
 namespace {
@@ -89,6 +90,9 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   routes.add("POST", "/auth", [&backend](const HttpRequest& r) { return backend.change_passwords(r.body); });
   routes.add("POST", "/calc/preview", [&backend](const HttpRequest& r) { return backend.preview_script(r.body); });
   routes.add("POST", "/upload/test", [&backend](const HttpRequest& r) { return backend.test_uploader(r.body); });
+  routes.add("GET", "/metrics", [&backend](const HttpRequest&) {
+    return HttpResponse::text(200, backend.metrics(), server::kMetricsContentType);
+  });
   routes.add("GET", "/list", [files](const HttpRequest& r) { return files->list(r); });
   routes.set_fallback([files, &backend](const HttpRequest& r) {
     if (r.method != "GET" && r.method != "HEAD") return server::not_found(r);

@@ -40,6 +40,8 @@ class ApiBackend {
   virtual server::HttpResponse change_passwords(const std::string& body) = 0;
   // POST /upload/test: asks the server of one uploader config (the body) for its last point.
   virtual server::HttpResponse test_uploader(const std::string& body) = 0;
+  // GET /metrics: the Prometheus exposition text (server/metrics.h).
+  virtual std::string metrics() const = 0;
 };
 
 // `files` must outlive the routes.

@@ -14,6 +14,8 @@
 #include "app/datalog_service.h"
 #include "app/integrators.h"
 #include "app/logging.h"
+#include "app/metrics_model.h"
+#include "app/mqtt_service.h"
 #include "app/sampler.h"
 #include "app/script_preview.h"
 #include "app/status_model.h"
@@ -25,6 +27,7 @@
 #include "config/config_parser.h"
 #include "config/config_writer.h"
 #include "query/output_series.h"
+#include "config/mqtt_config.h"
 #include "query/series.h"
 #include "query/time_zone.h"
 #include "server/http_server.h"
@@ -55,6 +58,8 @@ struct Pipeline {
   std::unique_ptr<IntegratorSet> integrators;      // set by switch_to, before the sampler starts
   std::unique_ptr<query::SeriesCatalog> catalog;   // likewise: outputs read the integrators' logs
   bool simulated_time = false;  // the source's clock, not the wall clock, says what "now" is
+  std::optional<config::MqttConfig> mqtt_config;
+  std::unique_ptr<MqttService> mqtt;  // declared after the sampler it reads: stops first
 };
 
 datalog::Layout layout_of(const measure::EngineSetup& setup) {
@@ -119,6 +124,7 @@ class Daemon final : public ApiBackend {
   server::HttpResponse test_uploader(const std::string& body) override {
     return server::HttpResponse::json(test_uploader_json(body, current()->config));
   }
+  std::string metrics() const override;
 
  private:
   // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
@@ -127,6 +133,8 @@ class Daemon final : public ApiBackend {
                                           int64_t start_ns) const;
   // Stops the running pipeline and starts `next` continuing its counters.
   void switch_to(std::shared_ptr<Pipeline> next);
+  // Starts the pipeline's MQTT publisher when its config has an "mqtt" section.
+  void start_mqtt(Pipeline& p) const;
   Status apply(const std::string& text, bool save);
   std::shared_ptr<Pipeline> current() const {
     std::lock_guard lock(mu_);
@@ -173,6 +181,9 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   auto calc = calc::Calculator::Compile(p->config);
   if (!calc) return calc.status();
   p->calculator = std::make_shared<const calc::Calculator>(std::move(calc.value()));
+  auto mqtt = config::mqtt_config(p->config);
+  if (!mqtt) return mqtt.status();
+  p->mqtt_config = std::move(mqtt.value());
   p->simulated_time = a->paced;
   p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
   p->setup = engine_setup(p->config, a->scaling);
@@ -190,6 +201,7 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
 
 void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   std::shared_ptr<Pipeline> previous = current();
+  if (previous && previous->mqtt) previous->mqtt->stop();
   if (previous) previous->sampler->stop();
   const DatalogSettings settings = datalog_settings(options_.data_dir, next->config);
   datalog_->reconfigure(next->layout, settings);
@@ -205,12 +217,31 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
   });
+  start_mqtt(*next);  // before it is published: readers never see `mqtt` change
   {
     std::lock_guard lock(mu_);
     pipeline_ = next;
   }
   next->sampler->start();
   uploads_->apply(next->config);
+}
+
+void Daemon::start_mqtt(Pipeline& p) const {
+  if (!p.mqtt_config) return;
+  auto mqtt = MqttService::Start(p.config, *p.mqtt_config, *p.sampler, *datalog_);
+  if (!mqtt) {
+    spdlog::error("{} (MQTT stays off until the config changes)", mqtt.error());
+    return;
+  }
+  p.mqtt = std::move(mqtt.value());
+}
+
+std::string Daemon::metrics() const {
+  std::shared_ptr<Pipeline> p = current();
+  std::optional<MqttStatus> mqtt;
+  if (p->mqtt) mqtt = p->mqtt->status();
+  return server::render_metrics(metrics_model(p->config, p->sampler->snapshot(), datalog_->status(),
+                                              start_time_ns_ / 1'000'000'000, mqtt));
 }
 
 Status Daemon::apply(const std::string& text, bool save) {
@@ -354,6 +385,7 @@ int Daemon::run(const sigset_t& signals) {
   if (Status st = http.start(options_.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
     uploads_->stop();
+    if (current()->mqtt) current()->mqtt->stop();
     current()->sampler->stop();
     datalog_->stop();
     return 2;
@@ -367,6 +399,7 @@ int Daemon::run(const sigset_t& signals) {
   spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   http.stop();
   uploads_->stop();
+  if (current()->mqtt) current()->mqtt->stop();
   current()->sampler->stop();
   datalog_->stop();
   spdlog::info("stopped cleanly");

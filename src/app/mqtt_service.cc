@@ -1,0 +1,214 @@
+#include "app/mqtt_service.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "app/system_info.h"
+#include "app/version.h"
+
+namespace iw::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using upload::ChannelKind;
+using upload::MqttChannel;
+using upload::MqttMessage;
+
+constexpr auto kPollTimeout = std::chrono::milliseconds(200);
+constexpr auto kCloseTimeout = std::chrono::milliseconds(2000);
+
+bool selected(const std::optional<std::vector<std::string>>& names, const std::string& name) {
+  return !names || std::find(names->begin(), names->end(), name) != names->end();
+}
+
+// ---- Outputs plug in here. ----
+// The calculator's outputs (src/calc/, in progress) become channels of kind kOutput with the
+// units their script declares, and their values come from output_readings() below. Until
+// calc/ exposes them both return nothing, and only inputs are published.
+std::vector<MqttChannel> output_channels(const config::Config&, const config::MqttConfig&) { return {}; }
+std::vector<upload::LiveReading> output_readings(const std::vector<MqttChannel>& outputs, const SamplerSnapshot&) {
+  return std::vector<upload::LiveReading>(outputs.size());
+}
+
+upload::LiveReading reading_of(const LiveValue& v) {
+  upload::LiveReading r;
+  r.volts = v.volts;
+  r.hz = v.hz;
+  r.watts = v.watts;
+  r.va = v.va;
+  r.amps = v.amps;
+  r.pf = power_factor(v);
+  return r;
+}
+
+// Live values as long as 3 publishing intervals are missed stay shown; after that Home
+// Assistant marks them unavailable even if the last will never came (a hung daemon).
+int expire_after_s(const config::MqttConfig& mqtt) { return std::max(15, 3 * mqtt.live_interval_s); }
+
+upload::MqttDevice device_of(const config::Config& config, const config::MqttConfig& mqtt) {
+  upload::MqttDevice d;
+  d.name = config.device.name;
+  d.node_id = mqtt.node_id;
+  d.mac = network_identity().mac;
+  if (d.mac == "00:00:00:00:00:00") d.mac.clear();
+  d.sw_version = kVersion;
+  return d;
+}
+
+}  // namespace
+
+std::vector<MqttChannel> mqtt_channels(const config::Config& config, const config::MqttConfig& mqtt) {
+  std::vector<MqttChannel> out;
+  for (size_t ch = 0; ch < config.inputs.size(); ++ch) {
+    const config::Input* in = config.input(static_cast<int>(ch));
+    if (in == nullptr || !selected(mqtt.inputs, in->name)) continue;
+    MqttChannel c;
+    c.kind = ChannelKind::kInput;
+    c.channel = static_cast<int>(ch);
+    c.name = in->name;
+    c.voltage = in->is_vt();
+    c.has_export = !in->is_vt() && in->is_signed;
+    out.push_back(c);
+  }
+  for (MqttChannel& c : output_channels(config, mqtt)) {
+    if (selected(mqtt.outputs, c.name)) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<MqttService>> MqttService::Start(const config::Config& config, const config::MqttConfig& mqtt,
+                                                        const Sampler& sampler, const DatalogService& datalog) {
+  const upload::MqttTopics topics(mqtt.base_topic, mqtt.discovery_prefix);
+  auto connection = upload::MqttConnection::Create(mqtt, {topics.availability(), upload::kOffline, true});
+  if (!connection) return connection.status();
+  std::unique_ptr<MqttService> s(new MqttService(config, mqtt, sampler, datalog, std::move(connection.value())));
+  s->thread_ = std::thread([p = s.get()] { p->run(); });
+  spdlog::info("mqtt: publishing {} channels to {}:{} under {}", s->channels_.size(), mqtt.host, mqtt.port,
+               mqtt.base_topic);
+  return s;
+}
+
+MqttService::MqttService(const config::Config& config, const config::MqttConfig& mqtt, const Sampler& sampler,
+                         const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection)
+    : mqtt_(mqtt),
+      channels_(mqtt_channels(config, mqtt)),
+      max_channels_(static_cast<int>(config.inputs.size())),
+      topics_(mqtt.base_topic, mqtt.discovery_prefix),
+      device_(device_of(config, mqtt)),
+      sampler_(sampler),
+      datalog_(datalog),
+      connection_(std::move(connection)) {
+  connection_->set_message_handler([this](const std::string& topic, const std::string& payload) {
+    if (topic == topics_.ha_status() && payload == upload::kOnline) rediscover_ = true;
+  });
+}
+
+MqttService::~MqttService() { stop(); }
+
+void MqttService::stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+MqttStatus MqttService::status() const {
+  std::lock_guard lock(status_mu_);
+  return status_;
+}
+
+void MqttService::run() {
+  const auto interval = std::chrono::seconds(mqtt_.live_interval_s);
+  auto next_live = Clock::now();
+  while (!stop_) {
+    if (connection_->poll(kPollTimeout)) {
+      announce();
+      next_live = Clock::now();
+    }
+    if (connection_->connected()) {
+      if (rediscover_) {
+        rediscover_ = false;
+        publish_discovery();
+      }
+      if (Clock::now() >= next_live) {
+        publish_live();
+        next_live = std::max(next_live + interval, Clock::now());
+      }
+      publish_energy(false);
+    }
+    update_status();
+  }
+  connection_->close({topics_.availability(), upload::kOffline, true}, kCloseTimeout);
+  update_status();
+}
+
+// Everything retained again: the broker may have restarted with an empty store.
+void MqttService::announce() {
+  publish({topics_.availability(), upload::kOnline, true}, 1);
+  if (Status st = connection_->subscribe(topics_.ha_status(), 1); !st) spdlog::warn("{}", st.message());
+  publish_discovery();
+  publish_energy(true);
+}
+
+void MqttService::publish_discovery() {
+  if (!mqtt_.discovery) return;
+  std::vector<MqttMessage> configs;
+  for (const MqttChannel& ch : channels_) {
+    for (MqttMessage& m : upload::discovery_messages(topics_, device_, ch, expire_after_s(mqtt_))) {
+      configs.push_back(std::move(m));
+    }
+  }
+  for (const MqttMessage& m : upload::discovery_cleanup(topics_, device_, max_channels_, configs)) publish(m, 1);
+  for (const MqttMessage& m : configs) publish(m, 1);
+}
+
+void MqttService::publish_live() {
+  const SamplerSnapshot snap = sampler_.snapshot();
+  if (snap.values.empty()) return;  // no checkpoint yet
+  std::vector<MqttChannel> outputs;
+  for (const MqttChannel& ch : channels_) {
+    if (ch.kind == ChannelKind::kOutput) {
+      outputs.push_back(ch);
+    } else if (static_cast<size_t>(ch.channel) < snap.values.size()) {
+      publish({topics_.live(ch), upload::live_payload(ch, reading_of(snap.values[static_cast<size_t>(ch.channel)])),
+               mqtt_.retain},
+              mqtt_.qos);
+    }
+  }
+  const std::vector<upload::LiveReading> values = output_readings(outputs, snap);
+  for (size_t i = 0; i < outputs.size() && i < values.size(); ++i) {
+    publish({topics_.live(outputs[i]), upload::live_payload(outputs[i], values[i]), mqtt_.retain}, mqtt_.qos);
+  }
+}
+
+void MqttService::publish_energy(bool force) {
+  const std::optional<int64_t> newest = datalog_.current().last_time();
+  if (!newest || (*newest == last_energy_time_ && !force)) return;
+  auto record = datalog_.current().last();
+  if (!record || !record.value()) return;
+  const datalog::Record& r = *record.value();
+  // A record from before a config change that resized the panel counts other channels; the
+  // next record has this config's layout.
+  if (r.channels.size() != static_cast<size_t>(max_channels_)) return;
+  for (const MqttChannel& ch : channels_) {
+    if (ch.kind != ChannelKind::kInput || ch.voltage || static_cast<size_t>(ch.channel) >= r.channels.size()) continue;
+    const measure::ChannelCounters& c = r.channels[static_cast<size_t>(ch.channel)];
+    publish({topics_.energy(ch), upload::energy_payload({r.time, c.wh_import.value(), c.wh_export.value()}), true},
+            mqtt_.qos);
+  }
+  last_energy_time_ = r.time;
+}
+
+void MqttService::publish(const MqttMessage& message, int qos) {
+  if (Status st = connection_->publish(message, qos); !st) spdlog::warn("{}", st.message());
+}
+
+void MqttService::update_status() {
+  std::lock_guard lock(status_mu_);
+  status_.connected = connection_->connected();
+  status_.sessions = connection_->sessions();
+  status_.published = connection_->published();
+  status_.last_error = connection_->last_error();
+}
+
+}  // namespace iw::app

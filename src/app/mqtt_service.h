@@ -1,0 +1,82 @@
+// The MQTT publisher as a daemon component: one thread of its own that keeps the broker
+// session up (upload/mqtt_connection.h) and publishes
+//   - on every new session: availability "online", the Home Assistant discovery configs, and
+//     the energy counters (all retained);
+//   - every live_interval: the live values of each channel, from the sampler's snapshot;
+//   - on every new 5 s datalog record: each channel's cumulative import/export Wh from it.
+// It only copies snapshots and reads the log, so sampling never waits for the broker. One
+// service runs per configuration (the daemon replaces it with the pipeline).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/datalog_service.h"
+#include "app/sampler.h"
+#include "config/config.h"
+#include "config/mqtt_config.h"
+#include "upload/mqtt_connection.h"
+#include "upload/mqtt_messages.h"
+
+namespace iw::app {
+
+// For /metrics.
+struct MqttStatus {
+  bool connected = false;
+  uint64_t sessions = 0;   // successful connects since the service started
+  uint64_t published = 0;  // messages handed to the broker
+  std::string last_error;  // empty when the last attempt worked
+};
+
+// The channels of `config` that `mqtt` selects (inputs by name, default all), in channel order.
+std::vector<upload::MqttChannel> mqtt_channels(const config::Config& config, const config::MqttConfig& mqtt);
+
+class MqttService {
+ public:
+  // `sampler` and `datalog` must outlive the service. Fails on client options libmosquitto
+  // refuses; a broker that is down is not an error (the service keeps trying).
+  static Result<std::unique_ptr<MqttService>> Start(const config::Config& config, const config::MqttConfig& mqtt,
+                                                    const Sampler& sampler, const DatalogService& datalog);
+  ~MqttService();
+  MqttService(const MqttService&) = delete;
+  MqttService& operator=(const MqttService&) = delete;
+
+  // Publishes "offline", disconnects and joins the thread. Idempotent.
+  void stop();
+  MqttStatus status() const;
+
+ private:
+  MqttService(const config::Config& config, const config::MqttConfig& mqtt, const Sampler& sampler,
+              const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection);
+  void run();
+  void announce();
+  void publish_discovery();
+  void publish_live();
+  void publish_energy(bool force);
+  void publish(const upload::MqttMessage& message, int qos);
+  void update_status();
+
+  const config::MqttConfig mqtt_;
+  const std::vector<upload::MqttChannel> channels_;
+  const int max_channels_;
+  const upload::MqttTopics topics_;
+  const upload::MqttDevice device_;
+  const Sampler& sampler_;
+  const DatalogService& datalog_;
+  std::unique_ptr<upload::MqttConnection> connection_;  // service thread only
+
+  int64_t last_energy_time_ = 0;  // service thread only: record last published
+  bool rediscover_ = false;       // service thread only: Home Assistant came back online
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex status_mu_;
+  MqttStatus status_;  // guarded by status_mu_
+};
+
+}  // namespace iw::app

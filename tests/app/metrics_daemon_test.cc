@@ -1,0 +1,123 @@
+// GET /metrics on the running daemon (simulator): parsed with the Prometheus client's parser,
+// values equal to /status, energy counters that only grow and match the datalog.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "app/daemon_process.h"
+#include "app/metrics_testing.h"
+#include "app/datalog_service.h"
+#include "datalog/log.h"
+
+namespace iw {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+
+// The value of `name` for input `channel`; NaN when absent.
+double channel_sample(const json& parsed, const std::string& name, int channel) {
+  for (const json& s : parsed["samples"]) {
+    if (s[0] == name && s[1].value("channel", "") == std::to_string(channel) && !s[2].is_null()) return s[2];
+  }
+  return std::nan("");
+}
+
+class MetricsDaemon : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = testing::free_port();
+    data_ = testing::temp_path("metrics-data");
+    daemon_ = std::make_unique<testing::DaemonProcess>(
+        std::vector<std::string>{"run", "--http", "127.0.0.1:" + std::to_string(port_), "--data", data_},
+        testing::temp_path("metrics.log"));
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    // Until the first record is written (live values are there by then too).
+    for (int i = 0; i < 300; ++i) {
+      auto res = client_->Get("/status?datalogs");
+      if (res && res->status == 200 && json::parse(res->body)["datalogs"][0]["lastkey"].get<int64_t>() > 0) return;
+      std::this_thread::sleep_for(50ms);
+    }
+    FAIL() << daemon_->log();
+  }
+  json status() { return json::parse(client_->Get("/status?inputs")->body)["inputs"]; }
+
+  int port_ = 0;
+  std::string data_;
+  std::unique_ptr<testing::DaemonProcess> daemon_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(MetricsDaemon, TheScrapeParsesAndEqualsStatus) {
+  const json before = status();
+  auto res = client_->Get("/metrics");
+  const json after = status();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  const json parsed = testing::parse_with_prometheus_client(res->body);
+  ASSERT_TRUE(parsed.is_object()) << res->body;
+  int compared = 0;
+  for (size_t i = 0; i < before.size(); ++i) {
+    const int ch = before[i]["channel"];
+    if (before[i].contains("Vrms") && !before[i].contains("Watts")) {
+      const double v = channel_sample(parsed, "iotawatt_voltage_volts", ch);
+      EXPECT_GE(v, std::min(before[i]["Vrms"].get<double>(), after[i]["Vrms"].get<double>()) - 0.5) << ch;
+      EXPECT_LE(v, std::max(before[i]["Vrms"].get<double>(), after[i]["Vrms"].get<double>()) + 0.5) << ch;
+      EXPECT_NEAR(channel_sample(parsed, "iotawatt_frequency_hertz", ch), before[i]["Hz"].get<double>(), 0.1);
+    } else {
+      const double w1 = std::stod(before[i]["Watts"].get<std::string>());
+      const double w2 = std::stod(after[i]["Watts"].get<std::string>());
+      const double w = channel_sample(parsed, "iotawatt_power_watts", ch);
+      const double tol = 3 + 0.01 * std::max(std::abs(w1), std::abs(w2));
+      EXPECT_GE(w, std::min(w1, w2) - tol) << ch << " " << before[i] << after[i];
+      EXPECT_LE(w, std::max(w1, w2) + tol) << ch << " " << before[i] << after[i];
+      const double pf = channel_sample(parsed, "iotawatt_power_factor_ratio", ch);
+      EXPECT_LE(std::abs(pf), 1.0) << ch;
+      EXPECT_FALSE(std::isnan(channel_sample(parsed, "iotawatt_current_amperes", ch))) << ch;
+    }
+    ++compared;
+  }
+  EXPECT_GE(compared, 2);
+  // Daemon health.
+  bool rate = false, records = false;
+  for (const json& s : parsed["samples"]) {
+    if (s[0] == "iotawatt_sampling_conversions_per_second") rate = s[2].get<double>() > 1000;
+    if (s[0] == "iotawatt_datalog_records_written_total" && s[1]["log"] == "current") records = s[2].get<double>() >= 1;
+  }
+  EXPECT_TRUE(rate) << res->body;
+  EXPECT_TRUE(records) << res->body;
+}
+
+TEST_F(MetricsDaemon, EnergyCountersOnlyGrowAndStartFromTheDatalog) {
+  auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data_));
+  ASSERT_TRUE(log.ok()) << log.error();
+  auto last = log.value()->last();
+  ASSERT_TRUE(last.ok() && last.value());
+  const datalog::Record record = *last.value();
+  const json first = testing::parse_with_prometheus_client(client_->Get("/metrics")->body);
+  std::this_thread::sleep_for(2s);
+  const json second = testing::parse_with_prometheus_client(client_->Get("/metrics")->body);
+  int counted = 0;
+  for (const json& s : first["samples"]) {
+    if (s[0] != "iotawatt_energy_imported_joules_total" && s[0] != "iotawatt_energy_exported_joules_total") continue;
+    const int ch = std::stoi(s[1]["channel"].get<std::string>());
+    const bool import = s[0] == "iotawatt_energy_imported_joules_total";
+    const auto& c = record.channels.at(static_cast<size_t>(ch));
+    const double record_wh = import ? c.wh_import.value() : c.wh_export.value();
+    const double wh = s[2].get<double>() / 3600;
+    // At most a few seconds beyond the record, at the panel's power (well under 20 kW).
+    EXPECT_GE(wh, record_wh - 1e-6) << s;
+    EXPECT_LE(wh - record_wh, 20000.0 * 10 / 3600) << s;
+    EXPECT_GE(channel_sample(second, s[0], ch), s[2].get<double>()) << s;
+    ++counted;
+  }
+  EXPECT_GE(counted, 2);
+}
+
+}  // namespace
+}  // namespace iw

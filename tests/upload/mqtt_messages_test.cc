@@ -1,0 +1,155 @@
+// Topics, Home Assistant discovery configs and payloads, byte by byte.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "upload/mqtt_messages.h"
+
+namespace iw::upload {
+namespace {
+
+using nlohmann::json;
+
+const MqttTopics kTopics("iotawatt/Shed", "homeassistant");
+
+MqttDevice device() {
+  MqttDevice d;
+  d.name = "Shed";
+  d.node_id = "iotawatt_Shed";
+  d.mac = "02:42:AC:11:00:02";
+  d.sw_version = "0.1.0";
+  return d;
+}
+
+MqttChannel ct(int channel, std::string name, bool signed_ct) {
+  return {ChannelKind::kInput, channel, std::move(name), false, signed_ct, ""};
+}
+MqttChannel vt(int channel, std::string name) { return {ChannelKind::kInput, channel, std::move(name), true, false, ""}; }
+
+json config_of(const std::vector<MqttMessage>& msgs, const std::string& object) {
+  for (const MqttMessage& m : msgs) {
+    if (m.topic == "homeassistant/sensor/iotawatt_Shed/" + object + "/config") return json::parse(m.payload);
+  }
+  return nullptr;
+}
+
+TEST(MqttTopics, NamesFollowTheBaseTopicAndTheChannelName) {
+  EXPECT_EQ(kTopics.availability(), "iotawatt/Shed/status");
+  EXPECT_EQ(kTopics.live(ct(1, "Mains", true)), "iotawatt/Shed/input/Mains/live");
+  EXPECT_EQ(kTopics.energy(ct(1, "Mains", true)), "iotawatt/Shed/input/Mains/energy");
+  EXPECT_EQ(kTopics.live({ChannelKind::kOutput, -1, "House", false, false, "Watts"}), "iotawatt/Shed/output/House/live");
+  EXPECT_EQ(kTopics.ha_status(), "homeassistant/status");
+}
+
+TEST(MqttDiscovery, APowerChannelHasEverySensorHomeAssistantNeeds) {
+  const auto msgs = discovery_messages(kTopics, device(), ct(1, "Mains", true), 15);
+  ASSERT_EQ(msgs.size(), 6u);  // power, current, pf, VA, import and export energy
+  for (const MqttMessage& m : msgs) {
+    EXPECT_TRUE(m.retain) << m.topic;
+    const json c = json::parse(m.payload);
+    for (const char* key : {"name", "unique_id", "state_topic", "value_template", "availability_topic", "device"}) {
+      EXPECT_TRUE(c.contains(key)) << m.topic << " lacks " << key;
+    }
+    EXPECT_EQ(c["availability_topic"], "iotawatt/Shed/status");
+    EXPECT_EQ(c["payload_available"], "online");
+    EXPECT_EQ(c["payload_not_available"], "offline");
+    EXPECT_EQ(c["device"]["identifiers"], json::array({"iotawatt_Shed"}));
+    EXPECT_EQ(c["device"]["name"], "Shed");
+    EXPECT_EQ(c["device"]["sw_version"], "0.1.0");
+    EXPECT_EQ(c["device"]["connections"], json::parse(R"([["mac","02:42:AC:11:00:02"]])"));
+    EXPECT_TRUE(c["device"].contains("model"));
+  }
+  const json power = config_of(msgs, "input1_power");
+  EXPECT_EQ(power["unique_id"], "iotawatt_Shed_input1_power");
+  EXPECT_EQ(power["name"], "Mains power");
+  EXPECT_EQ(power["state_topic"], "iotawatt/Shed/input/Mains/live");
+  EXPECT_EQ(power["value_template"], "{{ value_json.watts }}");
+  EXPECT_EQ(power["unit_of_measurement"], "W");
+  EXPECT_EQ(power["device_class"], "power");
+  EXPECT_EQ(power["state_class"], "measurement");
+  EXPECT_EQ(power["expire_after"], 15);
+
+  const json energy = config_of(msgs, "input1_energy");
+  EXPECT_EQ(energy["state_topic"], "iotawatt/Shed/input/Mains/energy");
+  EXPECT_EQ(energy["value_template"], "{{ value_json.import_wh }}");
+  EXPECT_EQ(energy["unit_of_measurement"], "Wh");
+  EXPECT_EQ(energy["device_class"], "energy");
+  EXPECT_EQ(energy["state_class"], "total_increasing");
+  EXPECT_FALSE(energy.contains("expire_after"));  // a counter stays valid
+  EXPECT_EQ(config_of(msgs, "input1_energy_export")["value_template"], "{{ value_json.export_wh }}");
+  EXPECT_EQ(config_of(msgs, "input1_current")["unit_of_measurement"], "A");
+  EXPECT_EQ(config_of(msgs, "input1_apparent_power")["unit_of_measurement"], "VA");
+  EXPECT_EQ(config_of(msgs, "input1_power_factor")["device_class"], "power_factor");
+  EXPECT_FALSE(config_of(msgs, "input1_power_factor").contains("unit_of_measurement"));
+}
+
+TEST(MqttDiscovery, AnUnsignedChannelHasNoExportAndAVoltageChannelHasVoltsAndHertz) {
+  EXPECT_EQ(discovery_messages(kTopics, device(), ct(2, "Oven", false), 15).size(), 5u);
+  const auto msgs = discovery_messages(kTopics, device(), vt(0, "Voltage"), 0);
+  ASSERT_EQ(msgs.size(), 2u);
+  const json volts = config_of(msgs, "input0_voltage");
+  EXPECT_EQ(volts["unit_of_measurement"], "V");
+  EXPECT_EQ(volts["device_class"], "voltage");
+  EXPECT_EQ(volts["value_template"], "{{ value_json.volts }}");
+  EXPECT_FALSE(volts.contains("expire_after"));  // 0: never
+  EXPECT_EQ(config_of(msgs, "input0_frequency")["unit_of_measurement"], "Hz");
+}
+
+TEST(MqttDiscovery, UniqueIdsAreUniqueAcrossAPanel) {
+  std::set<std::string> ids;
+  size_t n = 0;
+  for (const MqttChannel& ch : {vt(0, "Voltage"), ct(1, "Mains", true), ct(2, "Oven", false)}) {
+    for (const MqttMessage& m : discovery_messages(kTopics, device(), ch, 15)) {
+      ids.insert(json::parse(m.payload)["unique_id"].get<std::string>());
+      ++n;
+    }
+  }
+  EXPECT_EQ(ids.size(), n);
+}
+
+TEST(MqttDiscovery, OutputsGetOneSensorFromTheirUnits) {
+  const MqttChannel out{ChannelKind::kOutput, -1, "House", false, false, "Watts"};
+  const auto msgs = discovery_messages(kTopics, device(), out, 15);
+  ASSERT_EQ(msgs.size(), 1u);
+  const json c = config_of(msgs, "output_House_power");
+  EXPECT_EQ(c["value_template"], "{{ value_json.value }}");
+  EXPECT_EQ(c["unit_of_measurement"], "W");
+  EXPECT_EQ(c["state_topic"], "iotawatt/Shed/output/House/live");
+  EXPECT_TRUE(discovery_messages(kTopics, device(), {ChannelKind::kOutput, -1, "X", false, false, "Furlongs"}, 15).empty());
+}
+
+TEST(MqttDiscovery, CleanupEmptiesEveryConfigNotAnnounced) {
+  const auto keep = discovery_messages(kTopics, device(), ct(1, "Mains", false), 15);
+  const auto gone = discovery_cleanup(kTopics, device(), 3, keep);
+  EXPECT_EQ(gone.size(), 3 * 8 - keep.size());
+  for (const MqttMessage& m : gone) {
+    EXPECT_TRUE(m.retain);
+    EXPECT_TRUE(m.payload.empty());  // an empty retained config deletes the entity
+    for (const MqttMessage& k : keep) EXPECT_NE(m.topic, k.topic);
+  }
+}
+
+TEST(MqttPayloads, LiveValuesAreRoundedJson) {
+  LiveReading r;
+  r.watts = 1234.5678;
+  r.amps = 5.43219;
+  r.pf = 0.987654;
+  r.va = 1250.04;
+  r.volts = 230.1234;
+  r.hz = 50.00123;
+  EXPECT_EQ(live_payload(ct(1, "Mains", true), r), R"({"amps":5.432,"pf":0.9877,"va":1250.0,"watts":1234.6})");
+  EXPECT_EQ(live_payload(vt(0, "Voltage"), r), R"({"hz":50.001,"volts":230.12})");
+  r.watts = -0.01;
+  EXPECT_EQ(json::parse(live_payload(ct(1, "Mains", true), r))["watts"].dump(), "0.0");  // no "-0.0"
+  r.value = 12.3456;
+  EXPECT_EQ(live_payload({ChannelKind::kOutput, -1, "House", false, false, "Watts"}, r), R"({"value":12.346})");
+}
+
+TEST(MqttPayloads, EnergyCarriesTheRecordTimeAndExactMicroWattHours) {
+  EXPECT_EQ(energy_payload({1700000005, 123456.789012, 0.000001}),
+            R"({"export_wh":1e-06,"import_wh":123456.789012,"time":1700000005})");
+}
+
+}  // namespace
+}  // namespace iw::upload
