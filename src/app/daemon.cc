@@ -16,6 +16,7 @@
 #include "app/sampler.h"
 #include "app/status_model.h"
 #include "app/version.h"
+#include "app/web_routes.h"
 #include "app/wiring.h"
 #include "config/config_file.h"
 #include "config/config_parser.h"
@@ -257,6 +258,7 @@ server::HttpResponse Daemon::change_passwords(const std::string& body) {
 std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
   auto files = std::make_shared<server::StaticFiles>();
   files->mount("/", options_.web_dir);
+  mount_web_vendor(*files, options_.web_dir);
   for (const char* dir : {"graphs", "user"}) {
     std::error_code ec;
     std::filesystem::create_directories(options_.data_dir + "/" + dir, ec);
@@ -296,7 +298,9 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   auth_ = std::make_unique<server::DigestAuth>(creds.value());
-  server::HttpServer http(api_routes(*this, static_files()), api_authorizer(*auth_));
+  server::Routes routes = api_routes(*this, static_files());
+  add_web_routes(routes, options_.data_dir + "/graphs");
+  server::HttpServer http(std::move(routes), api_authorizer(*auth_));
   if (Status st = http.start(options_.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
     return 2;
