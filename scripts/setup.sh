@@ -12,7 +12,12 @@ PACKAGES=(
   python3-httpx              # tests/clients/home_assistant.py: Home Assistant's own HTTP client
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer) and the sanitizers
   influxdb wrk               # bench/query_vs_influxdb.sh and bench/http_load.sh
+  chromium                   # tests/web: the browser the web app's tests drive (playwright-core)
 )
+# node and npm: the web app's npm packages (uPlot, playwright-core). A machine that already
+# has a node (e.g. a newer one than Debian's) keeps it; playwright-core needs node >= 20.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -27,4 +32,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all packages present"
+fi
+
+# The web app's npm packages, exactly as web/package-lock.json pins them: uPlot (served by the
+# daemon under /vendor/uplot/) and playwright-core (the browser tests). Skipped when installed.
+web_dir="$(cd "$(dirname "$0")/.." && pwd)/web"
+if [ ! -f "$web_dir/node_modules/.package-lock.json" ] || [ "$web_dir/package-lock.json" -nt "$web_dir/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci in web/"
+  (cd "$web_dir" && npm ci --no-audit --no-fund)
+else
+  echo "setup: web/node_modules up to date"
 fi
