@@ -65,6 +65,7 @@ export async function mount(main) {
   const modeSelect = el('select', { id: 'graph-mode' }, ['line', 'stacked', 'bars'].map((m) => el('option', { value: m }, m)));
   const energySelect = el('select', { id: 'graph-energy' }, [['none', 'as measured'], ['day', 'kWh per day'], ['month', 'kWh per month']].map(([v, t]) => el('option', { value: v }, t)));
   const savedSelect = el('select', { id: 'graph-saved' }, el('option', { value: '' }, 'saved graphs…'));
+  const follow = el('input', { type: 'checkbox', id: 'graph-follow', checked: true });
 
   const button = (text, onclick, attrs = {}) => el('button', { type: 'button', class: 'secondary', onclick, ...attrs }, text);
   main.append(
@@ -80,6 +81,7 @@ export async function mount(main) {
         el('div', { class: 'card' },
           el('div', { class: 'row' }, el('label', { class: 'field' }, 'Period', periodSelect), el('label', { class: 'field' }, 'Chart', modeSelect),
             el('label', { class: 'field' }, 'Energy', energySelect),
+            el('label', { class: 'check', title: 'redraw every minute while the period ends now' }, follow, 'follow'),
             button('◀', () => pan(-0.5), { id: 'graph-pan-left', title: 'back half a view' }),
             button('▶', () => pan(0.5), { id: 'graph-pan-right', title: 'forward half a view' }),
             button('−', () => zoomOut(), { id: 'graph-zoom-out', title: 'zoom out' }),
@@ -242,7 +244,17 @@ export async function mount(main) {
     zoomTo(end - 2 * span, end);
   }
 
+  // datetime-local text of a unix time, in the browser's zone.
+  const localInput = (unix) => {
+    const d = new Date(unix * 1000 - new Date(unix * 1000).getTimezoneOffset() * 60000);
+    return d.toISOString().slice(0, 16);
+  };
+
   function choosePeriod(id) {
+    if (id === 'custom' && view) {
+      beginInput.value = localInput(view.begin);
+      endInput.value = localInput(view.end);
+    }
     state.period = id;
     state.begin = state.end = null;
     view = null;
@@ -339,6 +351,11 @@ export async function mount(main) {
     state.begin = state.end = null; view = null;
     draw();
   });
+  // Graph+'s refresh: a period that ends now is redrawn every minute, unless zoomed or frozen.
+  const refresh = setInterval(() => {
+    const p = preset(state.period);
+    if (follow.checked && p && p.end === 's' && state.begin === null && !document.hidden) draw();
+  }, 60000);
   const onResize = () => { if (plot && Math.abs(plot.width - width()) > 20) plot.setSize({ width: width(), height: plot.height }); };
   window.addEventListener('resize', onResize);
 
@@ -367,5 +384,5 @@ export async function mount(main) {
     const first = series.find((s) => s.unit === 'Watts');
     if (first) addTrace(first.name, 'Watts');
   }
-  return () => { window.removeEventListener('resize', onResize); plot?.destroy(); delete window.iotawattGraph; };
+  return () => { clearInterval(refresh); window.removeEventListener('resize', onResize); plot?.destroy(); delete window.iotawattGraph; };
 }

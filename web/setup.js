@@ -1,4 +1,4 @@
-// Setup: device, inputs, outputs, integrators and uploaders. Every change reads /config,
+// Setup: device, inputs, outputs, integrators, uploaders and passwords. Every change reads /config,
 // edits a copy, and posts it back with the X-configSHA256 it was read with: a 409 means
 // someone else saved in between (reload, tell the user), a 400 lists problems by key path
 // (shown next to their fields).
@@ -11,6 +11,7 @@ const tabs = {
   outputs: { title: 'Outputs', load: async () => ({ render: (ctx, root) => import('./setup_scripts.js').then((m) => m.renderOutputs(ctx, root)) }) },
   integrators: { title: 'Integrators', load: async () => ({ render: (ctx, root) => import('./setup_scripts.js').then((m) => m.renderIntegrators(ctx, root)) }) },
   uploaders: { title: 'Uploaders', load: async () => ({ render: (await import('./setup_uploaders.js')).render }) },
+  passwords: { title: 'Passwords', load: async () => ({ render: (await import('./setup_passwords.js')).render }) },
 };
 
 function timeZones() {

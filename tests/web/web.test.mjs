@@ -281,10 +281,14 @@ test('the message log shows the daemon log', async () => {
 });
 
 test('user and admin roles: the user sees, the admin changes', async () => {
-  const body = Buffer.from(JSON.stringify({ newadmin: 'admin_pw', newuser: 'user_pw' })).toString('base64');
-  const r = await api('/auth', { method: 'POST', body });
-  assert.match(await r.text(), /Passwords reset/);
+  // Passwords through the setup page (POST /auth).
+  await open('setup?tab=passwords');
+  await page.fill('#pw-admin', 'admin_pw');
+  await page.fill('#pw-user', 'user_pw');
+  await page.click('#password-form button[type=submit]');
+  assert.match(await (await page.waitForSelector('#password-form .notice')).textContent(), /Passwords reset/);
   assert.equal((await fetch(`${daemon.base}/status?inputs`)).status, 401);
+  assert.equal((await fetch(`${daemon.base}/`)).status, 401, 'the app itself needs a login');
 
   const user = await browser.newContext({ viewport: SIZES.desktop, httpCredentials: { username: 'user', password: 'user_pw' } });
   const up = await user.newPage();
