@@ -5,13 +5,14 @@
 import { ConfigConflict, ConfigInvalid, el, explain, getJSON, loadConfig, notice, saveConfig } from './api.js';
 import { field, selectInput, showProblems, textInput } from './form.js';
 
+// Each tab: its title and the render(ctx, root) of its module, loaded when first shown.
 const tabs = {
-  device: { title: 'Device', load: async () => ({ render: renderDevice }) },
-  inputs: { title: 'Inputs', load: async () => ({ render: (await import('./setup_inputs.js')).render }) },
-  outputs: { title: 'Outputs', load: async () => ({ render: (ctx, root) => import('./setup_scripts.js').then((m) => m.renderOutputs(ctx, root)) }) },
-  integrators: { title: 'Integrators', load: async () => ({ render: (ctx, root) => import('./setup_scripts.js').then((m) => m.renderIntegrators(ctx, root)) }) },
-  uploaders: { title: 'Uploaders', load: async () => ({ render: (await import('./setup_uploaders.js')).render }) },
-  passwords: { title: 'Passwords', load: async () => ({ render: (await import('./setup_passwords.js')).render }) },
+  device: { title: 'Device', module: async () => renderDevice },
+  inputs: { title: 'Inputs', module: async () => (await import('./setup_inputs.js')).render },
+  outputs: { title: 'Outputs', module: async () => (await import('./setup_scripts.js')).renderOutputs },
+  integrators: { title: 'Integrators', module: async () => (await import('./setup_scripts.js')).renderIntegrators },
+  uploaders: { title: 'Uploaders', module: async () => (await import('./setup_uploaders.js')).render },
+  passwords: { title: 'Passwords', module: async () => (await import('./setup_passwords.js')).render },
 };
 
 function timeZones() {
@@ -87,9 +88,9 @@ export async function mount(main) {
     stopTab?.();
     stopTab = null;
     tabBar.querySelectorAll('button').forEach((b) => b.classList.toggle('active', b.dataset.tab === current));
-    const tab = await tabs[current].load();
+    const render = await tabs[current].module();
     body.replaceChildren();
-    stopTab = (await tab.render(ctx, body)) || null;
+    stopTab = (await render(ctx, body)) || null;
   }
 
   for (const [name, tab] of Object.entries(tabs)) {

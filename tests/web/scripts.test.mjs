@@ -38,7 +38,7 @@ test('a bad output script shows its error next to the field; a good one previews
       `${preview.status === 404 ? 'this daemon has no output scripts, so /config does not check them' : 'scripts exist'})`);
   });
   assert.match(await error.textContent(), /nosuchinput/);
-  await page.screenshot({ path: join(ARTIFACTS, 'setup-outputs-desktop.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'setup-outputs-error-desktop.png'), fullPage: true });
 
   await page.fill(`${row} .script-expr`, 'Mains - Solar');
   await page.waitForFunction((r) => /now: -?[\d.]+/.test(document.querySelector(`${r} .script-preview`).textContent), row);

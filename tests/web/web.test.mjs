@@ -176,6 +176,23 @@ test('a save against a config changed elsewhere is refused and reloaded (409)', 
   await screenshots('setup-device', () => page.waitForSelector('#device-form'));
 });
 
+test('the outputs, integrators and passwords tabs render their forms', async () => {
+  for (const [tab, selector] of [['outputs', '#outputs-form'], ['integrators', '#integrators-form'], ['passwords', '#password-form']]) {
+    await open(`setup?tab=${tab}`);
+    await page.waitForSelector(selector);
+    await screenshots(`setup-${tab}`, () => page.waitForSelector(selector));
+  }
+  // The expression editor offers the names it can use.
+  await open('setup?tab=outputs');
+  await page.click('#outputs-form .script-list .row button');
+  const words = await page.$$eval('#outputs-form .script-row:last-child .script-insert option', (os) => os.map((o) => o.value));
+  assert.ok(words.includes('Mains') && words.includes('max(a, b)'), words.join(' '));
+  await page.selectOption('#outputs-form .script-row:last-child .script-insert', 'Mains');
+  assert.equal(await page.inputValue('#outputs-form .script-row:last-child .script-expr'), 'Mains');
+  assert.match(await (await page.waitForSelector('#outputs-form .script-row:last-child .script-preview:not(:empty)')).textContent(),
+    /not available|now:/, 'the preview says what it can');
+});
+
 test('uploader forms render and test connection answers or says it is not available', async () => {
   await open('setup?tab=uploaders');
   await page.waitForSelector('#uploader-emoncms');
