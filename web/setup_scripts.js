@@ -45,7 +45,7 @@ export async function preview(body) {
 // One row per entry of `list` (config key `key`): name, units, expression, preview, delete.
 // fixedUnits: integrators are always Wh. Returns {element, collect()}.
 export function scriptList(config, key, list, { fixedUnits = null, addLabel = 'Add' } = {}) {
-  const tbody = el('tbody');
+  const rows = el('div', { class: 'script-rows' });
   const words = vocabulary(config);
   const addRow = (entry, index) => {
     const p = (k) => `${key}[${index}].${k}`;
@@ -68,11 +68,12 @@ export function scriptList(config, key, list, { fixedUnits = null, addLabel = 'A
     };
     expr.addEventListener('input', update);
     units?.addEventListener('change', update);
-    const row = el('tr', { class: 'script-row', dataset: { path: `${key}[${index}]`, form } },
-      el('td', {}, field(p('name'), 'Name', name)),
-      units ? el('td', {}, field(p('units'), 'Units', units)) : null,
-      el('td', {}, field(p(form), form === 'expr' ? 'Expression' : 'Script (original syntax)', expr), pick, ' ', shown),
-      el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => { row.remove(); } }, 'Delete')));
+    const row = el('div', { class: 'row script-row', dataset: { path: `${key}[${index}]`, form } },
+      field(p('name'), 'Name', name),
+      units ? field(p('units'), 'Units', units) : null,
+      el('div', { class: 'script-cell' }, field(p(form), form === 'expr' ? 'Expression' : 'Script (original syntax)', expr),
+        el('div', { class: 'row' }, pick, shown)),
+      el('button', { type: 'button', class: 'secondary', onclick: () => { row.remove(); } }, 'Delete'));
     row.entry = entry;
     row.read = () => {
       const out = { ...entry, name: name.value.trim(), units: fixedUnits || units.value };
@@ -80,14 +81,14 @@ export function scriptList(config, key, list, { fixedUnits = null, addLabel = 'A
       out[form] = expr.value.trim();
       return out;
     };
-    tbody.append(row);
+    rows.append(row);
     if (expr.value) update();
   };
   list.forEach((entry, i) => addRow(entry || {}, i));
-  const add = el('button', { type: 'button', class: 'secondary', onclick: () => addRow({ units: fixedUnits || 'Watts', expr: '' }, tbody.children.length) }, addLabel);
-  const element = el('div', { class: 'script-list', dataset: { key } }, el('table', {}, tbody), el('div', { class: 'row' }, add));
+  const add = el('button', { type: 'button', class: 'secondary', onclick: () => addRow({ units: fixedUnits || 'Watts', expr: '' }, rows.children.length) }, addLabel);
+  const element = el('div', { class: 'script-list', dataset: { key } }, rows, el('div', { class: 'row' }, add));
   // Rows are renumbered in order, so a problem's index matches what is posted.
-  const collect = () => [...tbody.children].map((row, i) => {
+  const collect = () => [...rows.children].map((row, i) => {
     row.dataset.path = `${key}[${i}]`;
     row.querySelectorAll('[data-path]').forEach((n) => { n.dataset.path = n.dataset.path.replace(/^[^\]]*\[\d+\]/, `${key}[${i}]`); });
     return row.read();

@@ -191,6 +191,7 @@ test('the outputs, integrators and passwords tabs render their forms', async () 
   assert.equal(await page.inputValue('#outputs-form .script-row:last-child .script-expr'), 'Mains');
   assert.match(await (await page.waitForSelector('#outputs-form .script-row:last-child .script-preview:not(:empty)')).textContent(),
     /not available|now:/, 'the preview says what it can');
+  await screenshots('setup-outputs-editor');
 });
 
 test('uploader forms render and test connection answers or says it is not available', async () => {
