@@ -29,7 +29,9 @@ async function show() {
     main.dataset.page = name;
     unmount = (await module.mount(main)) || null;
   } catch (err) {
-    main.replaceChildren(el('p', { class: 'notice error' }, explain(err, `The ${name} page`)));
+    // A module that does not load is most often uPlot missing from web/node_modules.
+    const hint = err instanceof TypeError ? ' (is uPlot installed? scripts/setup.sh runs npm ci in web/)' : '';
+    main.replaceChildren(el('p', { class: 'notice error' }, explain(err, `The ${name} page`) + hint));
   }
 }
 
