@@ -192,7 +192,9 @@ export async function mount(main) {
     const seriesOpts = [{ label: 'time' }, ...traces.map((t, i) => ({
       label: `${t.name} (${units[i + 1]})`, scale: units[i + 1], stroke: t.color, width: 1.5,
       fill: stacked || bars ? `${t.color}55` : undefined,
-      paths: bars ? uPlot.paths.bars({ size: [0.8, 64], gap: 1 }) : undefined,
+      // A bar starts at its group's time and spans the group, as the group's value does.
+      paths: bars ? uPlot.paths.bars({ size: [0.8, 64], gap: 1, align: 1 }) : undefined,
+      points: bars ? { show: false } : undefined,
       value: (u, v, si, idx) => (idx === null || raw[si][idx] === null ? '–' : fmt(raw[si][idx], kwh ? 2 : 1)),
     }))];
     // Stacked: draw the top of each stack first so lower series paint over it.
@@ -200,7 +202,7 @@ export async function mount(main) {
     const opts = {
       width: width(), height: Math.max(260, Math.min(480, Math.round(width() * 0.45))),
       cursor: { drag: { x: true, y: false, setScale: false } },
-      scales: Object.fromEntries([['x', { time: true }], ...unitList.map((u) => [u, { auto: true, range: (u2, min, max) => [Math.min(0, min), max > min ? max : min + 1] }])]),
+      scales: Object.fromEntries([['x', { time: true, range: bars ? (u, min, max) => [min, max + barStep(columns[0])] : undefined }], ...unitList.map((u) => [u, { auto: true, range: (u2, min, max) => [Math.min(0, min), max > min ? max : min + 1] }])]),
       series: order ? order.map((i) => seriesOpts[i]) : seriesOpts,
       axes: [{}, ...unitList.map((u, i) => ({ scale: u, label: u, side: i % 2 ? 1 : 3, grid: { show: i === 0 } }))],
       hooks: { setSelect: [(u) => { if (u.select.width > 4) zoomTo(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')); u.setSelect({ width: 0, height: 0 }, false); }] },
@@ -219,6 +221,14 @@ export async function mount(main) {
           el('td', { class: 'num' }, fmt(s.min)), el('td', { class: 'num' }, fmt(s.max)), el('td', { class: 'num' }, fmt(s.mean)),
           el('td', { class: 'num' }, kwhValue === null ? '' : fmt(kwhValue, 2)));
       }))));
+  }
+
+  // How far the last bar reaches: one group (the median step, so a short first group does
+  // not count).
+  function barStep(times) {
+    if (times.length < 2) return 3600;
+    const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    return steps[Math.floor(steps.length / 2)];
   }
 
   function zoomTo(begin, end) {
