@@ -17,8 +17,15 @@ export function warnings(status) {
   if (s?.dropped_cycles > 0) out.push(`Sampling dropped ${s.dropped_cycles} AC cycles since start.`);
   if (s?.lag_ms > 200) out.push(`The sampling thread is ${fmt(s.lag_ms, 0)} ms late.`);
   for (const log of status.datalogs || []) if (log.error) out.push(`${log.id} log: ${log.error}`);
-  for (const u of status.uploaders || []) if (u.last_error || u.error) out.push(`Uploader ${u.name || u.type}: ${u.last_error || u.error}`);
+  for (const u of list(status.uploaders)) if (u.last_error || u.error) out.push(`Uploader ${u.name || u.type}: ${u.last_error || u.error}`);
   return out;
+}
+
+// A section as an array: the original answers some as objects keyed by name.
+function list(section) {
+  if (Array.isArray(section)) return section;
+  if (section && typeof section === 'object') return Object.entries(section).map(([name, v]) => ({ name, ...v }));
+  return [];
 }
 
 function cell(field, value, text, cls = 'num') {
@@ -53,7 +60,7 @@ function inputsCard(status) {
 }
 
 function outputsCard(status) {
-  const outputs = status.outputs || [];
+  const outputs = list(status.outputs);
   return el('section', { class: 'card', id: 'outputs' }, el('h2', {}, 'Outputs'),
     outputs.length === 0 ? el('p', { class: 'muted' }, 'No outputs configured (Setup ▸ Outputs).')
       : el('table', {}, el('tbody', {}, outputs.map((o) => el('tr', { dataset: { output: o.name } },
@@ -88,7 +95,7 @@ function datalogCard(status) {
 }
 
 function uploaderCard(status) {
-  const ups = status.uploaders || [];
+  const ups = list(status.uploaders);
   return el('section', { class: 'card', id: 'uploaders' }, el('h2', {}, 'Uploaders'),
     ups.length === 0 ? el('p', { class: 'muted' }, 'No uploaders running.')
       : el('table', {}, el('tbody', {}, ups.map((u) => el('tr', {},

@@ -71,3 +71,18 @@ test('VT calibration scales cal by meter / measured', () => {
   assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)' }, tables), 19.06);
   assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)', cal: 20.5 }, tables), 20.5);
 });
+
+test('status warnings: reversed CT, no voltage, dropped cycles, log and uploader errors', async () => {
+  const { warnings } = await import('../../web/status.js');
+  const quiet = { inputs: [{ channel: 0, name: 'V', Vrms: 230 }, { channel: 1, name: 'Mains', Watts: '500' }], stats: { sampling: { dropped_cycles: 0, lag_ms: 3 } } };
+  assert.deepEqual(warnings(quiet), []);
+  const bad = {
+    inputs: [{ channel: 0, name: 'V', Vrms: 3.2 }, { channel: 1, name: 'Mains', Watts: '500', reversed: true }],
+    stats: { sampling: { dropped_cycles: 4, lag_ms: 3 } },
+    datalogs: [{ id: 'History', error: 'disk full' }],
+    uploaders: { influxdb: { state: 'retrying', last_error: 'connection refused' } },
+  };
+  const w = warnings(bad);
+  assert.equal(w.length, 5, w.join('\n'));
+  assert.match(w.join('\n'), /no voltage[\s\S]*reversed[\s\S]*dropped 4[\s\S]*disk full[\s\S]*influxdb: connection refused/);
+});
