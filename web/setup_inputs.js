@@ -74,6 +74,7 @@ function editor(ctx, ch, close) {
   const general = el('div');
 
   const burden = Number((config.device?.burden || [])[ch]) || 0;
+  const burdenNote = el('p', { class: 'muted' }, burden > 0 ? `Burden resistor: ${burden} Ω.` : 'No burden resistor on this channel: voltage-output CTs only.');
   const fillModels = () => {
     const names = modelsOf(ctx.tables, type.value, burden);
     // The input's own model stays selectable even where the filter would hide it.
@@ -86,6 +87,7 @@ function editor(ctx, ch, close) {
     turns.placeholder = entry?.turns ? `${entry.turns} (model)` : '';
     phase.placeholder = entry?.phase !== undefined ? `${entry.phase} (model)` : '';
     ctOnly.hidden = type.value !== 'CT';
+    burdenNote.hidden = type.value !== 'CT';
     turns.parentElement && (turns.parentElement.hidden = type.value !== 'CT');
   };
   model.value = input.model || '';
@@ -94,7 +96,7 @@ function editor(ctx, ch, close) {
 
   const form = el('form', { class: 'card', id: 'input-editor', dataset: { path: `inputs[${ch}]`, channel: ch } },
     el('h2', {}, `Input ${ch}`), general,
-    el('p', { class: 'muted' }, burden > 0 ? `Burden resistor: ${burden} Ω.` : 'No burden resistor on this channel: voltage-output CTs only.'),
+    burdenNote,
     el('div', { class: 'row' }, field(p('name'), 'Name', name), field(p('type'), 'Type', type), field(p('model'), 'Model', model)),
     el('div', { class: 'row' }, field(p('cal'), type.value === 'VT' ? 'Cal (V per V)' : 'Cal', cal, 'empty: the model\'s'),
       field(p('turns'), 'Turns', turns), field(p('phase'), 'Phase lead °', phase)),
@@ -140,6 +142,7 @@ function editor(ctx, ch, close) {
       return;
     }
     if (!confirm(`Delete input ${ch} (${input.name})? Its history stays in the log.`)) return;
+    ctx.openInput = null;
     ctx.save((next) => store(next, null), form, general, `Input ${ch} deleted.`);
   }
 
@@ -180,9 +183,11 @@ export function render(ctx, root) {
   const config = ctx.state.config;
   const slot = el('div');
   let stopEditor = null;
+  // The editor stays open across a save (the page re-renders), so a calibration can be watched.
   const edit = (ch) => {
     stopEditor?.();
-    const e = editor(ctx, ch, () => { stopEditor?.(); slot.replaceChildren(); });
+    ctx.openInput = ch;
+    const e = editor(ctx, ch, () => { stopEditor?.(); ctx.openInput = null; slot.replaceChildren(); });
     stopEditor = e.stop;
     slot.replaceChildren(e.form);
     e.form.scrollIntoView({ block: 'nearest' });
@@ -193,5 +198,6 @@ export function render(ctx, root) {
   root.append(el('section', { class: 'card', id: 'input-list' }, el('h2', {}, 'Inputs'),
     el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, 'Name'), el('th', {}, 'Type'),
       el('th', { class: 'hide-phone' }, 'Model'), el('th', { class: 'hide-phone' }, ''), el('th'))), el('tbody', {}, rows))), slot);
+  if (ctx.openInput !== null && ctx.openInput !== undefined) edit(ctx.openInput);
   return () => stopEditor?.();
 }

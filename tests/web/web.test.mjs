@@ -144,6 +144,30 @@ test('an input is deleted, added and renamed through the forms and appears in /c
   await screenshots('setup-inputs', () => page.waitForSelector('#input-list'));
 });
 
+test('a VT is calibrated against a meter reading: cal changes and the live volts follow', async () => {
+  const before = JSON.parse(await (await api('/config')).text());
+  const vt = before.inputs.findIndex((i) => i?.type === 'VT');
+  const tables = await apiJSON('/tables.txt');
+  const oldCal = before.inputs[vt].cal ?? tables.VT.find((m) => m.model === before.inputs[vt].model).cal;
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${vt}"] button`);
+  await page.waitForFunction(() => Number(document.getElementById('vcal-live')?.textContent) > 50);
+  const live = Number(await page.textContent('#vcal-live'));
+  const meter = Math.round(live * 1.02 * 10) / 10;
+  await page.fill('#vcal-meter', String(meter));
+  await page.click('#vcal-apply');
+  await page.waitForFunction(() => /Cal of/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
+  const cal = JSON.parse(await (await api('/config')).text()).inputs[vt].cal;
+  assert.ok(Math.abs(cal - oldCal * meter / live) < 0.002, `cal ${oldCal} -> ${cal} for ${live} V -> ${meter} V`);
+  let volts = 0;
+  for (let i = 0; i < 50 && Math.abs(volts - meter) > 0.01 * meter; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    volts = (await apiJSON('/status?inputs')).inputs.find((x) => x.channel === vt).Vrms;
+  }
+  assert.ok(Math.abs(volts - meter) < 0.01 * meter, `live ${volts} V after calibrating to ${meter} V`);
+  await screenshots('setup-vt-calibration', () => page.waitForSelector('#vcal-live'));
+});
+
 test('a bad input name is shown next to its field and changes nothing', async () => {
   const before = await (await api('/config')).text();
   await open('setup?tab=inputs');
