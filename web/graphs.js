@@ -100,7 +100,8 @@ export async function mount(main) {
 
   function renderTraces() {
     traceList.replaceChildren(...(state.traces.length ? state.traces.map((t, i) => el('div', { class: 'trace', dataset: { trace: `${t.name}.${t.unit}` } },
-      el('span', { class: 'swatch', style: `background:${t.color}` }), el('span', { class: 'name' }, `${t.name} (${t.unit})`),
+      el('input', { type: 'color', class: 'swatch-pick', value: t.color, title: 'colour', onchange: (e) => { t.color = e.target.value; draw(); } }),
+      el('span', { class: 'name' }, `${t.name} (${t.unit})`),
       button('✕', () => { state.traces.splice(i, 1); renderTraces(); draw(); }, { title: 'remove' })))
       : [el('p', { class: 'muted' }, 'No traces yet.')]));
   }
@@ -147,8 +148,19 @@ export async function mount(main) {
     return { answer, begin: answer.range[0], end: answer.range[1], group };
   }
 
+  // The address describes the graph (series, period, chart), so it can be bookmarked or shared.
+  function remember() {
+    const params = new URLSearchParams();
+    if (state.traces.length) params.set('series', state.traces.map((t) => `${t.name}.${t.unit}`).join(','));
+    if (state.period !== 'custom') params.set('period', state.period);
+    if (state.mode !== 'line') params.set('mode', state.mode);
+    if (state.energy !== 'none') params.set('energy', state.energy);
+    history.replaceState(null, '', `#graphs?${params.toString().replace(/%2C/g, ',')}`);
+  }
+
   async function draw() {
     const mine = ++requestNo;
+    remember();
     const traces = queried();
     if (!traces.length) {
       plot?.destroy(); plot = null; view = null;

@@ -1,5 +1,5 @@
 // Messages: the tail of the daemon's message log (admin), and the restart command.
-import { el, explain, notice, request } from './api.js';
+import { el, every, explain, notice, request } from './api.js';
 
 const LOG_URL = '/iotawatt/iotamsgs.txt?textpos=-10000';
 
@@ -8,14 +8,17 @@ export function mount(main) {
   const message = el('div');
   const refresh = el('button', { class: 'secondary', onclick: () => load() }, 'Refresh');
   const restart = el('button', { class: 'danger', id: 'restart' }, 'Restart measurement');
-  main.append(el('div', { class: 'row' }, el('h1', {}, 'Message log'), el('span', { class: 'spacer' }), refresh, restart),
+  const follow = el('input', { type: 'checkbox', id: 'log-follow' });
+  main.append(el('div', { class: 'row' }, el('h1', {}, 'Message log'), el('span', { class: 'spacer' }),
+    el('label', { class: 'check', title: 're-read every 5 s' }, follow, 'follow'), refresh, restart),
     message, pre);
 
   async function load() {
     try {
       const text = await (await request(LOG_URL)).text();
-      pre.textContent = text || '(empty)';
-      pre.scrollTop = pre.scrollHeight;
+      const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 20;
+      if (pre.textContent !== text) pre.textContent = text || '(empty)';
+      if (atEnd) pre.scrollTop = pre.scrollHeight;
     } catch (err) {
       pre.textContent = '';
       message.replaceChildren(notice('error', explain(err, 'Reading the message log')));
@@ -37,5 +40,5 @@ export function mount(main) {
     }
   });
   load();
-  return null;
+  return every(5000, async () => { if (follow.checked) await load(); });
 }

@@ -280,6 +280,7 @@ test('stacked, bars and kWh per day draw', async () => {
   await page.waitForFunction(() => /,1d$/.test(document.getElementById('page').dataset.view || ''));
   const rows = Number(await page.$eval('#page', (m) => m.dataset.rows));
   assert.ok(rows >= 7 && rows <= 31, `${rows} days`);
+  assert.match(decodeURIComponent(page.url()), /#graphs\?series=[^&]+\.Watts&period=last7&mode=stacked&energy=day$/, 'the address describes the graph');
   const kwh = await page.evaluate(() => window.iotawattGraph.plot.data[1].filter((v) => v !== null));
   assert.ok(kwh.length >= 7 && kwh.every((v) => Number.isFinite(v)));
   await screenshots('graphs-kwh', () => page.waitForSelector('#graph-chart canvas'));
