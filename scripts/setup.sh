@@ -12,7 +12,7 @@ PACKAGES=(
   python3-httpx              # tests/clients/home_assistant.py: Home Assistant's own HTTP client
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer) and the sanitizers
   influxdb wrk               # bench/query_vs_influxdb.sh and bench/http_load.sh
-  chromium                   # tests/web: the browser the web app's tests drive (playwright-core)
+  chromium fonts-dejavu-core # tests/web: the browser the web app's tests drive (playwright-core), a font for its screenshots
 )
 # node and npm: the web app's npm packages (uPlot, playwright-core). A machine that already
 # has a node (e.g. a newer one than Debian's) keeps it; playwright-core needs node >= 20.
