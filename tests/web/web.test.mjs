@@ -317,10 +317,14 @@ test('the scope shows a waveform and its harmonics', async () => {
   await screenshots('scope', () => page.waitForSelector('#scope-chart canvas'));
 });
 
-test('the message log shows the daemon log', async () => {
+test('the message log shows the daemon log, and restart restarts', async () => {
   await open('log');
   await page.waitForFunction(() => /iotawatt|config/.test(document.getElementById('message-log').textContent));
   await screenshots('log');
+  await page.click('#restart');
+  await page.waitForSelector('.notice.ok');
+  await page.waitForFunction(() => /Restart command received/.test(document.getElementById('message-log').textContent), null, { timeout: 10000 });
+  await (await fetch(`${daemon.base}/status?inputs`)).json();
 });
 
 test('user and admin roles: the user sees, the admin changes', async () => {
