@@ -301,12 +301,16 @@ int Daemon::run(const sigset_t& signals) {
   server::Routes routes = api_routes(*this, static_files());
   add_web_routes(routes, options_.data_dir + "/graphs");
   server::HttpServer http(std::move(routes), api_authorizer(*auth_));
-  if (Status st = http.start(options_.http); !st) {
-    spdlog::error("refusing to start: {}", st.message());
-    return 2;
-  }
+  // The pipeline runs before the server answers: every handler reads current(), which is
+  // null until the first switch_to (a /status at start-up dereferenced it).
   datalog_->start();
   switch_to(first.value());
+  if (Status st = http.start(options_.http); !st) {
+    spdlog::error("refusing to start: {}", st.message());
+    current()->sampler->stop();
+    datalog_->stop();
+    return 2;
+  }
   spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}", kVersion,
                first.value()->sampler->source_description(), first.value()->status->mode(),
                options_.http);
