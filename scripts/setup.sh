@@ -16,7 +16,12 @@ PACKAGES=(
   openssl ca-certificates    # tests make throwaway CAs (TLS transport, MQTT); libcurl's CA store
   mosquitto mosquitto-clients  # MQTT tests: a real broker on loopback
   python3-prometheus-client  # tests/app/metrics_parse.py: the official /metrics parser
+  chromium fonts-dejavu-core # tests/web: the browser the web app's tests drive (playwright-core), a font for its screenshots
 )
+# node and npm: the web app's npm packages (uPlot, playwright-core). A machine that already
+# has a node (e.g. a newer one than Debian's) keeps it; playwright-core needs node >= 20.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -31,4 +36,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all packages present"
+fi
+
+# The web app's npm packages, exactly as web/package-lock.json pins them: uPlot (served by the
+# daemon under /vendor/uplot/) and playwright-core (the browser tests). Skipped when installed.
+web_dir="$(cd "$(dirname "$0")/.." && pwd)/web"
+if [ ! -f "$web_dir/node_modules/.package-lock.json" ] || [ "$web_dir/package-lock.json" -nt "$web_dir/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci in web/"
+  (cd "$web_dir" && npm ci --no-audit --no-fund)
+else
+  echo "setup: web/node_modules up to date"
 fi

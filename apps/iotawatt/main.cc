@@ -92,6 +92,8 @@ int main(int argc, char** argv) {
   seed_cmd->add_option("--days", seed.days, "days of history, ending now")->capture_default_str();
   seed_cmd->add_option("--data", seed.data_dir, "data directory")->required();
   seed_cmd->add_option("--seed", seed.seed, "random seed")->capture_default_str();
+  seed_cmd->add_option("--current-days", seed.current_days,
+                       "write 5 s records only for the last N days (older days: 60 s history only); 0: all days");
 
   std::string import_data;
   std::vector<std::string> import_files;

@@ -21,6 +21,7 @@
 #include "app/status_model.h"
 #include "app/upload_service.h"
 #include "app/version.h"
+#include "app/web_routes.h"
 #include "app/wiring.h"
 #include "calc/calculator.h"
 #include "config/config_file.h"
@@ -326,6 +327,7 @@ server::HttpResponse Daemon::change_passwords(const std::string& body) {
 std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
   auto files = std::make_shared<server::StaticFiles>();
   files->mount("/", options_.web_dir);
+  mount_web_vendor(*files, options_.web_dir);
   for (const char* dir : {"graphs", "user"}) {
     std::error_code ec;
     std::filesystem::create_directories(options_.data_dir + "/" + dir, ec);
@@ -377,11 +379,13 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   auth_ = std::make_unique<server::DigestAuth>(creds.value());
+  server::Routes routes = api_routes(*this, static_files());
+  add_web_routes(routes, options_.data_dir + "/graphs");
   // Measuring starts before serving: every request finds a pipeline, and a new integrator's
   // catch-up (switch_to) is done before the first query.
   datalog_->start();
   switch_to(first.value());
-  server::HttpServer http(api_routes(*this, static_files()), api_authorizer(*auth_));
+  server::HttpServer http(std::move(routes), api_authorizer(*auth_));
   if (Status st = http.start(options_.http); !st) {
     spdlog::error("refusing to start: {}", st.message());
     uploads_->stop();

@@ -64,6 +64,8 @@ int run_seed(const SeedOptions& options) {
                                 .count();
   const int64_t end = now / kInterval * kInterval;
   const int64_t begin = end - static_cast<int64_t>(options.days * 86400) / kInterval * kInterval;
+  const int64_t current_begin =
+      options.current_days > 0 ? end - static_cast<int64_t>(options.current_days * 86400) : begin;
   if (auto last = current.value()->last_time(); last && *last >= begin) {
     return fail(options.data_dir + " already has records up to " + std::to_string(*last) +
                 "; seed into an empty --data directory (records are never written out of order)");
@@ -73,13 +75,16 @@ int run_seed(const SeedOptions& options) {
   if (!model) return fail(model.error());
   const auto started = std::chrono::steady_clock::now();
   const int64_t total = (end - begin) / kInterval;
-  int64_t done = 0;
+  int64_t done = 0, in_current = 0;
   int last_percent = -1;
   Status failure;
   auto sink = [&](int64_t t, const sim::IntervalModel::Counters& counters) {
     if (!failure.ok()) return;
     const datalog::Record record = record_of(t, counters);
-    failure = current.value()->append(record);
+    if (t >= current_begin) {
+      failure = current.value()->append(record);
+      ++in_current;
+    }
     if (failure.ok() && t % 60 == 0) failure = history.value()->append(record);
     ++done;
     const int percent = static_cast<int>(done * 100 / std::max<int64_t>(1, total));
@@ -102,7 +107,7 @@ int run_seed(const SeedOptions& options) {
   if (Status st = write_scenario_config(options); !st) return fail(st.message());
   std::printf("seeded %s: %.1f days of %s, %lld records at 5 s and %lld at 60 s, in %.1f s\n",
               options.data_dir.c_str(), options.days, options.scenario.c_str(),
-              static_cast<long long>(done), static_cast<long long>(done / 12), seconds);
+              static_cast<long long>(in_current), static_cast<long long>(done / 12), seconds);
   return 0;
 }
 

@@ -11,6 +11,7 @@ namespace iw::app {
 struct SeedOptions {
   std::string scenario = "household-230v-50hz";
   double days = 7;
+  double current_days = 0;  // 5 s records only for the last N days (the rest: 60 s only); 0: all
   std::string data_dir;
   uint64_t seed = 1;
   int64_t end_s = 0;      // UNIX seconds; 0: now

@@ -50,6 +50,8 @@ Access static_file_access(std::string_view path) {
   if (path.empty() || path.front() != '/' || suspicious(path)) return Access::kAdmin;
   if (starts_with(path, "/config")) return Access::kAdmin;
   if (starts_with(path, "/user/") || starts_with(path, "/graphs/")) return Access::kUser;
+  // Ours: the web app's browser libraries (uPlot), read by every page.
+  if (starts_with(path, "/vendor/")) return Access::kUser;
   const bool in_root = path.find('/', 1) == std::string_view::npos;
   return in_root ? Access::kUser : Access::kAdmin;
 }

@@ -38,6 +38,8 @@ TEST(AccessLevel, StaticFiles) {
   EXPECT_EQ(access_for("GET", "/graph2.js"), Access::kUser);
   EXPECT_EQ(access_for("GET", "/graphs/x.txt"), Access::kUser);
   EXPECT_EQ(access_for("GET", "/user/notes.txt"), Access::kUser);
+  EXPECT_EQ(access_for("GET", "/vendor/uplot/uPlot.esm.js"), Access::kUser);
+  EXPECT_EQ(access_for("GET", "/vendor/../config.txt"), Access::kAdmin);
   EXPECT_EQ(access_for("GET", "/config.txt"), Access::kAdmin);
   EXPECT_EQ(access_for("GET", "/config+1.txt"), Access::kAdmin);
   EXPECT_EQ(access_for("GET", "/iotawatt/auth.txt"), Access::kAdmin);

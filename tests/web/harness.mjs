@@ -1,0 +1,71 @@
+// What the browser tests share: the iotawatt daemon on the simulator with seeded history, on a
+// free loopback port, and Debian's chromium through playwright-core (from web/node_modules). Environment: IOTAWATT_BINARY (the iotawatt program),
+// IOTAWATT_SOURCE_DIR (the repository: its web/ is served).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const SOURCE_DIR = resolve(process.env.IOTAWATT_SOURCE_DIR || new URL('../..', import.meta.url).pathname);
+export const BINARY = process.env.IOTAWATT_BINARY || join(SOURCE_DIR, 'build/apps/iotawatt');
+
+const require = createRequire(join(SOURCE_DIR, 'web/package.json'));
+
+export const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1366, height: 900 } };
+export const ARTIFACTS = process.env.IOTAWATT_WEB_ARTIFACTS || join(SOURCE_DIR, 'build/web-artifacts');
+
+// Headless, no sandbox (the tests run as root).
+export function launchBrowser() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'], headless: true });
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => ok(port)); });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// days of seeded history; currentDays: of them with 5 s records (0: all).
+export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawatt-web-' } = {}) {
+  const data = mkdtempSync(join(tmpdir(), prefix));
+  const seeded = spawnSync(BINARY, ['seed', '--days', String(days), '--current-days', String(currentDays), '--data', data], { encoding: 'utf8', timeout: 300000 });
+  if (seeded.status !== 0) throw new Error(`iotawatt seed failed: ${seeded.stderr || seeded.error}`);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const out = openSync(join(data, 'daemon.out'), 'w');
+  const child = spawn(BINARY, ['run', '--data', data, '--http', `127.0.0.1:${port}`, '--web', join(SOURCE_DIR, 'web')],
+    { stdio: ['ignore', out, out] });
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (exited !== null) throw new Error(`the daemon exited (${exited}): ${readFileSync(join(data, 'daemon.out'), 'utf8')}`);
+    try {
+      const r = await fetch(`${base}/status?inputs`);
+      if (r.ok && (await r.json()).inputs.length) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error('the daemon did not answer within 30 s');
+    await sleep(100);
+  }
+  return {
+    base, data, port,
+    log: () => readFileSync(join(data, 'daemon.out'), 'utf8'),
+    async stop() {
+      if (exited === null) {
+        child.kill('SIGTERM');
+        for (let i = 0; i < 150 && exited === null; i++) await sleep(100);
+        if (exited === null) child.kill('SIGKILL');
+      }
+      rmSync(data, { recursive: true, force: true });
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// The web app's pure modules under node: harmonics, grouping, the config error lines, VT
+// calibration. No browser, no daemon.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { parseProblems } from '../../web/api.js';
+import { calibratedCal, effectiveCal } from '../../web/setup_inputs.js';
+import { harmonics } from '../../web/harmonics.js';
+import { groupFor, queryUrl, unitsFor } from '../../web/timerange.js';
+
+// An unevenly sampled 50 Hz wave: 325 V peak fundamental, 10 % third harmonic, a DC offset.
+function wave(cycles, jitter) {
+  const t = [], x = [];
+  for (let k = 0; t.length === 0 || t[t.length - 1] < cycles * 20; k++) {
+    const ms = k * 0.075 + jitter * Math.sin(k * 1.7);
+    t.push(ms);
+    x.push(325 * Math.sin(2 * Math.PI * 0.05 * ms) + 32.5 * Math.sin(2 * Math.PI * 0.15 * ms + 1) + 3);
+  }
+  return { t, x };
+}
+
+test('harmonics over whole cycles of uneven samples', () => {
+  const { t, x } = wave(3.4, 0.02);
+  const r = harmonics(t, x, 50);
+  assert.equal(r.cycles, 3);
+  assert.ok(Math.abs(r.harmonics[0].rms - 325 / Math.SQRT2) < 0.5, `fundamental ${r.harmonics[0].rms}`);
+  assert.ok(Math.abs(r.harmonics[2].pct - 10) < 0.1, `third ${r.harmonics[2].pct} %`);
+  assert.ok(r.harmonics[1].pct < 0.1 && r.harmonics[4].pct < 0.1, 'no energy in absent orders');
+  assert.ok(Math.abs(r.thd - 10) < 0.1);
+  assert.ok(Math.abs(r.rms - Math.sqrt(325 ** 2 / 2 + 32.5 ** 2 / 2)) < 0.5, 'rms without the offset');
+  assert.equal(harmonics(t.slice(0, 100), x.slice(0, 100), 50), null, 'less than a cycle');
+  assert.equal(harmonics(t, x, 0), null, 'no frequency');
+});
+
+test('the group gives about one point per pixel', () => {
+  assert.deepEqual(groupFor(365 * 86400, 1300), { seconds: 43200, spec: '12h' });
+  assert.deepEqual(groupFor(7 * 86400, 1000), { seconds: 900, spec: '15m' });
+  assert.deepEqual(groupFor(3600, 1300), { seconds: 5, spec: '5s' });
+  assert.equal(groupFor(86400, 600).spec, '5m', 'one day on a phone');
+  for (const [span, px] of [[86400, 1300], [30 * 86400, 390], [1e8, 1300]]) {
+    const g = groupFor(span, px);
+    assert.ok(span / g.seconds <= px || g.seconds === 604800, `${span} s on ${px} px: ${span / g.seconds} points`);
+  }
+});
+
+test('query URLs and units', () => {
+  assert.equal(queryUrl([{ name: 'Mains', unit: 'Watts' }, { name: 'Grid', unit: 'Volts' }], 1700000000, 1700086400, '2m'),
+    '/query?select=[time.utc.unix,Mains.watts.d1,Grid.volts.d2]&begin=1700000000&end=1700086400&group=2m&format=json&header=yes&missing=null&limit=none');
+  assert.match(queryUrl([], 'd-1d', 's', 'all'), /begin=d-1d&end=s&group=all/);
+  assert.deepEqual(unitsFor({ name: 'V', unit: 'Volts' }), ['Volts', 'Hz']);
+  assert.ok(unitsFor({ name: 'M', unit: 'Watts' }).includes('Wh'));
+  assert.deepEqual(unitsFor({ name: 'o', unit: 'Amps' }), ['Amps']);
+});
+
+test('config problems are split by key path', () => {
+  const body = 'config not applied; the running config is unchanged:\n' +
+    'inputs[3].name: "9x" must start with a letter\noutputs[2].expr: position 7: unknown name "foo"\ntimezone: unknown time zone "Mars/Base"\nsomething without a path';
+  assert.deepEqual(parseProblems(body), [
+    { path: 'inputs[3].name', message: '"9x" must start with a letter' },
+    { path: 'outputs[2].expr', message: 'position 7: unknown name "foo"' },
+    { path: 'timezone', message: 'unknown time zone "Mars/Base"' },
+    { path: '', message: 'something without a path' },
+  ]);
+});
+
+test('VT calibration scales cal by meter / measured', () => {
+  assert.equal(calibratedCal(19.06, 228.0, 231.0), Math.round(19.06 * 231 / 228 * 1000) / 1000);
+  assert.equal(calibratedCal(19.06, 0, 231), null);
+  assert.equal(calibratedCal(19.06, 230, ''), null);
+  const tables = { VT: [{ model: 'Ideal 77DE-06-09(EU)', cal: 19.06 }], CT: [] };
+  assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)' }, tables), 19.06);
+  assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)', cal: 20.5 }, tables), 20.5);
+});
+
+test('status warnings: reversed CT, no voltage, dropped cycles, log and uploader errors', async () => {
+  const { warnings } = await import('../../web/status.js');
+  const quiet = { inputs: [{ channel: 0, name: 'V', Vrms: 230 }, { channel: 1, name: 'Mains', Watts: '500' }], stats: { sampling: { dropped_cycles: 0, lag_ms: 3 } } };
+  assert.deepEqual(warnings(quiet), []);
+  const bad = {
+    inputs: [{ channel: 0, name: 'V', Vrms: 3.2 }, { channel: 1, name: 'Mains', Watts: '500', reversed: true }],
+    stats: { sampling: { dropped_cycles: 4, lag_ms: 3 } },
+    datalogs: [{ id: 'History', error: 'disk full' }],
+    uploaders: { influxdb: { state: 'retrying', last_error: 'connection refused' } },
+  };
+  const w = warnings(bad);
+  assert.equal(w.length, 5, w.join('\n'));
+  assert.match(w.join('\n'), /no voltage[\s\S]*reversed[\s\S]*dropped 4[\s\S]*disk full[\s\S]*influxdb: connection refused/);
+});

@@ -1,0 +1,373 @@
+// Browser tests of the web app: Debian's chromium driven by playwright-core against the daemon
+// on the simulator with a week of seeded history. Screenshots of every page at phone and
+// desktop size go to IOTAWATT_WEB_ARTIFACTS (default build/web-artifacts).
+//   node --test tests/web/
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { ARTIFACTS, SIZES, launchBrowser, startDaemon } from './harness.mjs';
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let daemon, browser, context, page;
+const pageErrors = [];
+
+before(async () => {
+  daemon = await startDaemon({ days: 7 });
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: SIZES.desktop, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  page.on('dialog', (d) => d.accept(page.nextPrompt ?? undefined));
+});
+
+after(async () => {
+  await browser?.close();
+  const code = await daemon?.stop();
+  assert.equal(code, 0, 'the daemon stops cleanly');
+});
+
+const api = async (path, init) => {
+  const r = await fetch(daemon.base + path, init);
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return r;
+};
+const apiJSON = async (path) => (await api(path)).json();
+
+// A fresh load of the app at #hash (a query makes it a new document, not a hash change).
+let loads = 0;
+async function open(hash) {
+  await page.goto(`${daemon.base}/?load=${++loads}#${hash}`);
+  await page.waitForFunction((name) => document.getElementById('page').dataset.page === name, hash.split('?')[0]);
+}
+
+async function screenshots(name, ready) {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    if (ready) await ready();
+    await page.waitForTimeout(300);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(SIZES.desktop);
+}
+
+// A value the page showed lies within what /status said around it (plus a little: the
+// reads are 100 ms apart and the simulated loads move in between).
+function within(shown, lo, hi, slack) {
+  return shown >= lo - slack - 0.01 * Math.abs(lo) && shown <= hi + slack + 0.01 * Math.abs(hi);
+}
+
+test('the app and uPlot are served by the daemon, nothing from elsewhere', async () => {
+  const external = [];
+  page.on('request', (r) => { if (!r.url().startsWith(daemon.base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url()); });
+  await open('graphs');
+  await page.waitForSelector('#graph-chart canvas');
+  assert.deepEqual(external, []);
+  const js = await api('/vendor/uplot/uPlot.esm.js');
+  assert.match(js.headers.get('content-type'), /javascript/);
+});
+
+test('the status page shows the live values of /status and updates them', async () => {
+  await open('status');
+  await page.waitForSelector('#inputs tbody tr');
+  // /status read every 100 ms around one page update: the update after next started its
+  // request after the first read, and the values are read before the last; what the page
+  // shows must lie within what those reads saw (loads switch on and off meanwhile).
+  const updated = () => page.$eval('#page', (m) => m.dataset.updated);
+  const nextUpdate = async (t) => page.waitForFunction((old) => document.getElementById('page').dataset.updated !== old, t, { timeout: 5000 });
+  const reads = [];
+  let reading = true;
+  const reader = (async () => {
+    while (reading) { reads.push(await apiJSON('/status?inputs&stats')); await new Promise((r) => setTimeout(r, 100)); }
+  })();
+  while (reads.length === 0) await new Promise((r) => setTimeout(r, 20));
+  const before = reads[0];
+  await nextUpdate(await updated());
+  await nextUpdate(await updated());
+  const shown = await page.$$eval('#inputs tbody tr', (rows) => rows.map((r) => ({
+    channel: Number(r.dataset.channel), name: r.querySelector('.name').textContent,
+    watts: r.querySelector('[data-field=watts]').dataset.value, volts: r.querySelector('[data-field=volts]').dataset.value,
+  })));
+  const count = reads.length;
+  while (reads.length === count) await new Promise((r) => setTimeout(r, 20));
+  reading = false;
+  await reader;
+  assert.equal(shown.length, before.inputs.length);
+  for (const [i, s] of shown.entries()) {
+    const a = before.inputs[i];
+    assert.equal(s.channel, a.channel);
+    assert.equal(s.name, a.name);
+    const seen = reads.map((r) => ('Vrms' in a ? r.inputs[i].Vrms : Number(r.inputs[i].Watts)));
+    const lo = Math.min(...seen), hi = Math.max(...seen);
+    const value = Number('Vrms' in a ? s.volts : s.watts);
+    assert.ok(within(value, lo, hi, 'Vrms' in a ? 0.5 : 5), `${s.name}: page ${value} vs /status ${lo}..${hi} over ${reads.length} reads`);
+  }
+  await nextUpdate(await updated());
+  assert.match(await page.textContent('#health'), /Cycles\/s per channel/);
+  assert.match(await page.textContent('#datalogs'), /History/);
+  await screenshots('status', () => page.waitForSelector('#inputs tbody tr'));
+});
+
+test('an input is deleted, added and renamed through the forms and appears in /config', async () => {
+  const before = JSON.parse(await (await api('/config')).text());
+  // The simulator's panel uses every channel: free the last CT first.
+  const free = before.inputs.map((input, ch) => (input?.type === 'CT' ? ch : -1)).filter((ch) => ch > 0).pop();
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${free}"] button`);
+  await page.click('#input-delete');
+  await page.waitForFunction((ch) => /deleted/.test(document.querySelector('.notice.ok')?.textContent || '') &&
+    document.querySelector(`#input-list tr[data-channel="${ch}"] button`).textContent === 'Add', free);
+  assert.equal(JSON.parse(await (await api('/config')).text()).inputs[free], null);
+  await page.click(`#input-list tr[data-channel="${free}"] button`);
+  await page.fill('#input-name', 'Heater');
+  await page.selectOption('#input-type', 'CT');
+  const models = await page.$$eval('#input-model option', (os) => os.map((o) => o.value));
+  assert.ok(models.includes('SCT013-050') && !models.includes('SCT013-000'), 'no burden resistor: voltage-output CTs only');
+  await page.selectOption('#input-model', 'SCT013-050');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /\(Heater\) saved/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  let config = JSON.parse(await (await api('/config')).text());
+  assert.equal(config.inputs[free].name, 'Heater');
+  assert.equal(config.inputs[free].model, 'SCT013-050');
+  await page.click(`#input-list tr[data-channel="${free}"] button`);
+  assert.equal(await page.inputValue('#input-name'), 'Heater');
+  await page.fill('#input-name', 'Heater_2');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /Heater_2/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  config = JSON.parse(await (await api('/config')).text());
+  assert.equal(config.inputs[free].name, 'Heater_2');
+  const status = await apiJSON('/status?inputs');
+  assert.ok(status.inputs.some((i) => i.name === 'Heater_2'), 'the renamed input is measured');
+  await screenshots('setup-inputs', () => page.waitForSelector('#input-list'));
+});
+
+test('a VT is calibrated against a meter reading: cal changes and the live volts follow', async () => {
+  const before = JSON.parse(await (await api('/config')).text());
+  const vt = before.inputs.findIndex((i) => i?.type === 'VT');
+  const tables = await apiJSON('/tables.txt');
+  const oldCal = before.inputs[vt].cal ?? tables.VT.find((m) => m.model === before.inputs[vt].model).cal;
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${vt}"] button`);
+  await page.waitForFunction(() => Number(document.getElementById('vcal-live')?.textContent) > 50);
+  const live = Number(await page.textContent('#vcal-live'));
+  const meter = Math.round(live * 1.02 * 10) / 10;
+  await page.fill('#vcal-meter', String(meter));
+  await page.click('#vcal-apply');
+  await page.waitForFunction(() => /Cal of/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
+  const cal = JSON.parse(await (await api('/config')).text()).inputs[vt].cal;
+  assert.ok(Math.abs(cal - oldCal * meter / live) < 0.002, `cal ${oldCal} -> ${cal} for ${live} V -> ${meter} V`);
+  let volts = 0;
+  for (let i = 0; i < 50 && Math.abs(volts - meter) > 0.01 * meter; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    volts = (await apiJSON('/status?inputs')).inputs.find((x) => x.channel === vt).Vrms;
+  }
+  assert.ok(Math.abs(volts - meter) < 0.01 * meter, `live ${volts} V after calibrating to ${meter} V`);
+  await screenshots('setup-vt-calibration', () => page.waitForSelector('#vcal-live'));
+});
+
+test('a bad input name is shown next to its field and changes nothing', async () => {
+  const before = await (await api('/config')).text();
+  await open('setup?tab=inputs');
+  await page.click('#input-list tr[data-channel="1"] button');
+  await page.fill('#input-name', '9 bad name');
+  await page.click('#input-save');
+  const error = await page.waitForSelector('[data-path="inputs[1].name"] .field-error');
+  assert.ok((await error.textContent()).length > 5);
+  assert.equal(await (await api('/config')).text(), before, 'the config is unchanged');
+  await screenshots('setup-error');
+});
+
+test('a save against a config changed elsewhere is refused and reloaded (409)', async () => {
+  await open('setup?tab=device');
+  await page.waitForSelector('#device-form');
+  const { headers } = await api('/config');
+  const text = await (await api('/config')).text();
+  const changed = JSON.parse(text);
+  changed.device = { ...(changed.device || {}), name: 'Elsewhere' };
+  await api('/config', { method: 'POST', headers: { 'X-configSHA256': headers.get('X-configSHA256') }, body: JSON.stringify(changed) });
+  await page.fill('#device-name-input', 'FromPage');
+  await page.click('#device-form button[type=submit]');
+  await page.waitForSelector('#config-message .notice.warn');
+  assert.equal(await page.inputValue('#device-name-input'), 'Elsewhere', 'the form shows the reloaded config');
+  assert.equal(JSON.parse(await (await api('/config')).text()).device.name, 'Elsewhere');
+  await page.selectOption('#device-timezone', 'America/St_Johns');
+  await page.click('#device-form button[type=submit]');
+  await page.waitForSelector('#config-message .notice.ok');
+  assert.equal(JSON.parse(await (await api('/config')).text()).timezone, 'America/St_Johns');
+  await screenshots('setup-device', () => page.waitForSelector('#device-form'));
+});
+
+test('the outputs, integrators and passwords tabs render their forms', async () => {
+  for (const [tab, selector] of [['outputs', '#outputs-form'], ['integrators', '#integrators-form'], ['passwords', '#password-form']]) {
+    await open(`setup?tab=${tab}`);
+    await page.waitForSelector(selector);
+    await screenshots(`setup-${tab}`, () => page.waitForSelector(selector));
+  }
+  // The expression editor offers the names it can use.
+  await open('setup?tab=outputs');
+  await page.click('#outputs-form .script-list .row button');
+  const words = await page.$$eval('#outputs-form .script-row:last-child .script-insert option', (os) => os.map((o) => o.value));
+  assert.ok(words.includes('Mains') && words.includes('max(a, b)'), words.join(' '));
+  await page.selectOption('#outputs-form .script-row:last-child .script-insert', 'Mains');
+  assert.equal(await page.inputValue('#outputs-form .script-row:last-child .script-expr'), 'Mains');
+  assert.match(await (await page.waitForSelector('#outputs-form .script-row:last-child .script-preview:not(:empty)')).textContent(),
+    /not available|now:/, 'the preview says what it can');
+  await screenshots('setup-outputs-editor');
+});
+
+test('uploader forms render and test connection answers or says it is not available', async () => {
+  await open('setup?tab=uploaders');
+  await page.waitForSelector('#uploader-emoncms');
+  await page.click('[data-test=emoncms]');
+  const result = await page.waitForSelector('#uploader-emoncms .test-result .notice:not(.info)');
+  assert.match(await result.textContent(), /not available|Connected|Failed/);
+  await screenshots('setup-uploaders', () => page.waitForSelector('#uploader-emoncms'));
+});
+
+async function graphView() {
+  return page.$eval('#page', (m) => m.dataset.view);
+}
+
+test('a graph over the seeded week draws, zooms, and exports the CSV of /query', async () => {
+  const { series } = await apiJSON('/query?show=series');
+  const watts = series.filter((s) => s.unit === 'Watts').slice(0, 2);
+  assert.equal(watts.length, 2);
+  await open(`graphs?series=${watts.map((s) => `${s.name}.Watts`).join(',')}&period=last7`);
+  await page.waitForFunction(() => document.getElementById('page').dataset.view);
+  const [b0, e0, g0] = (await graphView()).split(',');
+  assert.ok(Number(e0) - Number(b0) >= 6 * 86400, 'the view spans the last 7 days');
+  const rows = Number(await page.$eval('#page', (m) => m.dataset.rows));
+  const drawn = await page.evaluate(() => window.iotawattGraph.plot.data[0].length);
+  assert.ok(rows > 100 && drawn === rows, `${rows} rows drawn`);
+  const nonNull = await page.evaluate(() => window.iotawattGraph.plot.data[1].filter((v) => v !== null).length);
+  assert.ok(nonNull > rows * 0.8, 'the seeded week has data');
+  await screenshots('graphs', () => page.waitForSelector('#graph-chart canvas'));
+
+  // Drag across the middle fifth of the plot: the view narrows and the group gets finer.
+  const over = await page.$('#graph-chart .u-over');
+  const box = await over.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction((v) => document.getElementById('page').dataset.view !== v, `${b0},${e0},${g0}`);
+  const [b1, e1, g1] = (await graphView()).split(',').map((x, i) => (i < 2 ? Number(x) : x));
+  assert.ok(e1 - b1 < (Number(e0) - Number(b0)) * 0.3, `zoomed to ${e1 - b1} s`);
+  assert.notEqual(g1, g0, 'a finer group');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#graph-csv')]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  const select = `[time.local.iso,${watts.map((s) => `${s.name}.watts.d1`).join(',')}]`;
+  const expected = await (await api(`/query?select=${select}&begin=${b1}&end=${e1}&group=${g1}&format=csv&header=yes&missing=null&limit=none`)).text();
+  assert.ok(csv.split('\r\n').length > 10);
+  assert.equal(csv, expected, 'the CSV is /query for the same range');
+
+  await page.click('#graph-pan-left');
+  await page.waitForFunction((v) => document.getElementById('page').dataset.view !== v, `${b1},${e1},${g1}`);
+  const [b2] = (await graphView()).split(',').map(Number);
+  assert.ok(b2 < b1, 'pan moves back in time');
+});
+
+test('stacked, bars and kWh per day draw', async () => {
+  await open('graphs?period=last7');
+  await page.waitForFunction(() => document.getElementById('page').dataset.view);
+  await page.selectOption('#graph-mode', 'stacked');
+  await page.waitForTimeout(200);
+  await page.selectOption('#graph-energy', 'day');
+  await page.waitForFunction(() => /,1d$/.test(document.getElementById('page').dataset.view || ''));
+  const rows = Number(await page.$eval('#page', (m) => m.dataset.rows));
+  assert.ok(rows >= 7 && rows <= 31, `${rows} days`);
+  assert.match(decodeURIComponent(page.url()), /#graphs\?series=[^&]+\.Watts&period=last7&mode=stacked&energy=day$/, 'the address describes the graph');
+  const kwh = await page.evaluate(() => window.iotawattGraph.plot.data[1].filter((v) => v !== null));
+  assert.ok(kwh.length >= 7 && kwh.every((v) => Number.isFinite(v)));
+  await screenshots('graphs-kwh', () => page.waitForSelector('#graph-chart canvas'));
+});
+
+test('a graph is saved, listed and loaded again (/graph/*)', async () => {
+  await open('graphs?period=today');
+  await page.waitForFunction(() => document.getElementById('page').dataset.view);
+  page.nextPrompt = 'Today power';
+  await page.click('#graph-save');
+  await page.waitForFunction(() => [...document.querySelectorAll('#graph-saved option')].some((o) => o.textContent === 'Today power'));
+  const list = await apiJSON('/graph/getallplus');
+  const saved = list.find((g) => g.name === 'Today power');
+  assert.ok(saved, 'listed by /graph/getallplus');
+  const stored = await apiJSON(`/graphs/${saved.id}`);
+  assert.equal(stored.period, 'today');
+  await open('graphs?graph=Today%20power');
+  await page.waitForFunction(() => window.iotawattGraph?.state.name === 'Today power');
+  page.nextPrompt = undefined;
+});
+
+test('the scope shows a waveform and its harmonics', async () => {
+  const { inputs } = await apiJSON('/status?inputs');
+  const ct = inputs.find((i) => !('Vrms' in i));
+  await open(`scope?channel=${ct.channel}`);
+  await page.waitForSelector('#scope-chart canvas');
+  await page.waitForSelector('#harmonics tbody tr');
+  const vrms = await page.textContent('[data-field=vrms]');
+  const v = Number(/([\d.]+) V rms/.exec(vrms)[1]);
+  const vt = (await apiJSON('/status?inputs')).inputs.find((i) => 'Vrms' in i);
+  assert.ok(Math.abs(v - vt.Vrms) < 0.03 * vt.Vrms, `scope ${v} V vs status ${vt.Vrms} V`);
+  const fundamental = await page.$eval('#harmonics tbody tr[data-order="1"] td:nth-child(3)', (td) => td.textContent);
+  assert.equal(fundamental, '100.0');
+  await screenshots('scope', () => page.waitForSelector('#scope-chart canvas'));
+});
+
+test('the message log shows the daemon log, and restart restarts', async () => {
+  await open('log');
+  await page.waitForFunction(() => /iotawatt|config/.test(document.getElementById('message-log').textContent));
+  await screenshots('log');
+  await page.click('#restart');
+  await page.waitForSelector('.notice.ok');
+  await page.waitForFunction(() => /Restart command received/.test(document.getElementById('message-log').textContent), null, { timeout: 10000 });
+  await (await fetch(`${daemon.base}/status?inputs`)).json();
+});
+
+test('user and admin roles: the user sees, the admin changes', async () => {
+  // Passwords through the setup page (POST /auth).
+  await open('setup?tab=passwords');
+  await page.fill('#pw-admin', 'admin_pw');
+  await page.fill('#pw-user', 'user_pw');
+  await page.click('#password-form button[type=submit]');
+  assert.match(await (await page.waitForSelector('#password-form .notice')).textContent(), /Passwords reset/);
+  assert.equal((await fetch(`${daemon.base}/status?inputs`)).status, 401);
+  assert.equal((await fetch(`${daemon.base}/`)).status, 401, 'the app itself needs a login');
+
+  const user = await browser.newContext({ viewport: SIZES.desktop, httpCredentials: { username: 'user', password: 'user_pw' } });
+  const up = await user.newPage();
+  await up.goto(`${daemon.base}/#status`);
+  await up.waitForSelector('#inputs tbody tr');
+  await up.goto(`${daemon.base}/#setup`);
+  const refused = await up.waitForSelector('#config-message .notice');
+  assert.match(await refused.textContent(), /admin login/);
+  assert.ok(await up.$eval('.tabs button', (b) => b.disabled), 'setup tabs are disabled');
+  await up.goto(`${daemon.base}/#graphs?period=today`);
+  await up.waitForSelector('#graph-chart canvas');
+  up.on('dialog', (d) => d.accept('User graph'));
+  await up.click('#graph-save');
+  assert.match(await (await up.waitForSelector('#graph-message .notice.error')).textContent(), /admin login/);
+  await up.goto(`${daemon.base}/#log`);
+  await up.waitForSelector('#restart:disabled');
+  await up.setViewportSize(SIZES.phone);
+  await up.goto(`${daemon.base}/#setup`);
+  await up.waitForSelector('#config-message .notice');
+  await up.screenshot({ path: join(ARTIFACTS, 'setup-user-phone.png'), fullPage: true });
+  await user.close();
+
+  const admin = await browser.newContext({ viewport: SIZES.desktop, httpCredentials: { username: 'admin', password: 'admin_pw' } });
+  const ap = await admin.newPage();
+  await ap.goto(`${daemon.base}/#setup?tab=device`);
+  await ap.waitForSelector('#device-form');
+  await ap.fill('#device-name-input', 'AdminSaved');
+  await ap.click('#device-form button[type=submit]');
+  await ap.waitForSelector('#config-message .notice.ok');
+  await admin.close();
+});
+
+test('no script errors on any page', () => {
+  assert.deepEqual(pageErrors, []);
+});

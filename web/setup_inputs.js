@@ -1,0 +1,203 @@
+// Setup ▸ Inputs: the channel list, one editor for a channel (add, change, delete), the
+// CT/VT model picker from /tables.txt, and VT calibration against a meter reading.
+import { el, every, fmt, getJSON, notice } from './api.js';
+import { checkbox, field, numberInput, selectInput, textInput } from './form.js';
+
+function channelCount(config) {
+  return Math.max(Number(config.device?.channels) || 15, (config.inputs || []).length);
+}
+
+// A current-output CT (type C) needs a burden resistor on its channel; without one only
+// voltage-output CTs (type V) and generic entries can work, as the original's picker has it.
+function modelsOf(tables, type, burden) {
+  const list = ((type === 'VT' ? tables.VT : tables.CT) || []).filter((m) => type === 'VT' || burden > 0 || m.type !== 'C');
+  const names = list.map((m) => m.model);
+  if (!names.includes('generic')) names.push('generic');
+  return names;
+}
+
+function modelEntry(tables, type, model) {
+  return ((type === 'VT' ? tables.VT : tables.CT) || []).find((m) => m.model === model);
+}
+
+// The calibration in force: the input's own cal, else its model's.
+export function effectiveCal(input, tables) {
+  if (input?.cal !== undefined && input.cal !== null && input.cal !== '') return Number(input.cal);
+  return modelEntry(tables, input?.type, input?.model)?.cal;
+}
+
+// New VT cal so that the live reading matches the meter: volts scale linearly with cal.
+export function calibratedCal(cal, measuredVolts, meterVolts) {
+  if (!(cal > 0) || !(measuredVolts > 0) || !(meterVolts > 0)) return null;
+  return Math.round(cal * meterVolts / measuredVolts * 1000) / 1000;
+}
+
+function listRow(config, ch, onEdit) {
+  const input = (config.inputs || [])[ch];
+  const active = input && typeof input === 'object';
+  const notes = [];
+  if (active && input.type === 'CT') {
+    notes.push(`Vref ${input.vchan ?? 0}`);
+    if (input.double) notes.push('×2');
+    if (input.reverse) notes.push('↺');
+    if (input.signed) notes.push('±');
+  }
+  return el('tr', { dataset: { channel: ch } }, el('td', {}, ch),
+    el('td', { class: 'name' }, active ? input.name : el('span', { class: 'muted' }, 'unused')),
+    el('td', {}, active ? input.type : ''), el('td', { class: 'hide-phone' }, active ? input.model || 'generic' : ''),
+    el('td', { class: 'hide-phone muted' }, notes.join(' · ')),
+    el('td', {}, el('button', { class: 'secondary', type: 'button', onclick: () => onEdit(ch) }, active ? 'Edit' : 'Add')));
+}
+
+function vtChannels(config) {
+  return (config.inputs || []).map((i, ch) => (i && i.type === 'VT' ? [String(ch), `${ch}: ${i.name}`] : null)).filter(Boolean);
+}
+
+function editor(ctx, ch, close) {
+  const config = ctx.state.config;
+  const existing = (config.inputs || [])[ch];
+  const input = existing && typeof existing === 'object' ? existing : { name: '', type: 'CT' };
+  const p = (key) => `inputs[${ch}].${key}`;
+  const name = textInput(input.name, { id: 'input-name', placeholder: `Input_${ch}` });
+  const type = selectInput(['CT', 'VT'], input.type || 'CT', { id: 'input-type' });
+  const model = el('select', { id: 'input-model' });
+  const cal = numberInput(input.cal, { id: 'input-cal' });
+  const turns = numberInput(input.turns, { id: 'input-turns' });
+  const phase = numberInput(input.phase, { id: 'input-phase' });
+  const vts = vtChannels(config);
+  const vchan = selectInput(vts.length ? vts : [['0', '0']], input.vchan ?? (vts[0]?.[0] ?? 0), { id: 'input-vchan' });
+  const signed = checkbox(p('signed'), 'Allow negative power (mains, solar)', input.signed);
+  const reverse = checkbox(p('reverse'), 'Reverse', input.reverse);
+  const double = checkbox(p('double'), 'Double (240 V load on a 120 V reference)', input.double);
+  const ctOnly = el('div', { class: 'row' }, field(p('vchan'), 'Voltage reference', vchan), signed, reverse, double);
+  const calBox = el('div');
+  const general = el('div');
+
+  const burden = Number((config.device?.burden || [])[ch]) || 0;
+  const burdenNote = el('p', { class: 'muted' }, burden > 0 ? `Burden resistor: ${burden} Ω.` : 'No burden resistor on this channel: voltage-output CTs only.');
+  const fillModels = () => {
+    const names = modelsOf(ctx.tables, type.value, burden);
+    // The input's own model stays selectable even where the filter would hide it.
+    if (input.model && type.value === input.type && !names.includes(input.model)) names.unshift(input.model);
+    const keep = model.value || input.model;
+    model.replaceChildren(...names.map((n) => el('option', { value: n }, n)));
+    model.value = names.includes(keep) ? keep : names[0];
+    const entry = modelEntry(ctx.tables, type.value, model.value);
+    cal.placeholder = entry?.cal ? `${entry.cal} (model)` : '';
+    turns.placeholder = entry?.turns ? `${entry.turns} (model)` : '';
+    phase.placeholder = entry?.phase !== undefined ? `${entry.phase} (model)` : '';
+    ctOnly.hidden = type.value !== 'CT';
+    burdenNote.hidden = type.value !== 'CT';
+    turns.parentElement && (turns.parentElement.hidden = type.value !== 'CT');
+  };
+  model.value = input.model || '';
+  type.addEventListener('change', fillModels);
+  model.addEventListener('change', () => { cal.value = ''; turns.value = ''; fillModels(); });
+
+  const form = el('form', { class: 'card', id: 'input-editor', dataset: { path: `inputs[${ch}]`, channel: ch } },
+    el('h2', {}, `Input ${ch}`), general,
+    burdenNote,
+    el('div', { class: 'row' }, field(p('name'), 'Name', name), field(p('type'), 'Type', type), field(p('model'), 'Model', model)),
+    el('div', { class: 'row' }, field(p('cal'), type.value === 'VT' ? 'Cal (V per V)' : 'Cal', cal, 'empty: the model\'s'),
+      field(p('turns'), 'Turns', turns), field(p('phase'), 'Phase lead °', phase)),
+    ctOnly, calBox,
+    el('div', { class: 'row' }, el('button', { type: 'submit', id: 'input-save' }, 'Save'),
+      existing ? el('button', { type: 'button', class: 'danger', id: 'input-delete', onclick: () => remove() }, 'Delete') : null,
+      el('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel')));
+  fillModels();
+
+  const collect = () => {
+    const out = { ...(existing && typeof existing === 'object' ? existing : {}) };
+    out.name = name.value.trim();
+    out.type = type.value;
+    out.model = model.value;
+    for (const [key, box] of [['cal', cal], ['turns', turns], ['phase', phase]]) {
+      if (box.value === '') delete out[key]; else out[key] = Number(box.value);
+    }
+    if (out.type === 'CT') {
+      out.vchan = Number(vchan.value);
+      for (const [key, box] of [['signed', signed], ['reverse', reverse], ['double', double]]) {
+        const on = box.querySelector('input').checked;
+        if (on) out[key] = true; else delete out[key];
+      }
+    } else {
+      for (const key of ['vchan', 'signed', 'reverse', 'double', 'vphase', 'vmult', 'turns']) delete out[key];
+    }
+    return out;
+  };
+  const store = (next, value) => {
+    next.inputs = next.inputs || [];
+    while (next.inputs.length <= ch) next.inputs.push(null);
+    next.inputs[ch] = value;
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = collect();
+    ctx.save((next) => store(next, value), form, general, `Input ${ch} (${value.name}) saved.`);
+  });
+  async function remove() {
+    const users = (config.inputs || []).filter((i) => i && i.type === 'CT' && Number(i.vchan ?? 0) === ch);
+    if (input.type === 'VT' && users.length) {
+      general.replaceChildren(notice('error', `This VT is the voltage reference of ${users.map((u) => u.name).join(', ')}: change those first.`));
+      return;
+    }
+    if (!confirm(`Delete input ${ch} (${input.name})? Its history stays in the log.`)) return;
+    ctx.openInput = null;
+    ctx.save((next) => store(next, null), form, general, `Input ${ch} deleted.`);
+  }
+
+  let stopCal = null;
+  if (existing && input.type === 'VT') stopCal = calibration(ctx, ch, input, calBox);
+  return { form, stop: () => stopCal?.() };
+}
+
+// Live volts of the VT, and "the meter reads X V": cal becomes cal x X / measured, saved.
+function calibration(ctx, ch, input, box) {
+  const live = el('strong', { id: 'vcal-live' }, '–');
+  const meter = numberInput('', { id: 'vcal-meter', placeholder: 'e.g. 231.4', min: 1 });
+  const result = el('div');
+  let measured = null;
+  const apply = el('button', { type: 'button', id: 'vcal-apply' }, 'Set cal from the meter');
+  apply.addEventListener('click', () => {
+    const current = effectiveCal(input, ctx.tables);
+    const next = calibratedCal(current, measured, Number(meter.value));
+    if (next === null) {
+      result.replaceChildren(notice('error', 'Enter the meter\'s reading in volts while the live value shows.'));
+      return;
+    }
+    ctx.save((cfg) => { cfg.inputs[ch] = { ...cfg.inputs[ch], cal: next }; }, box.closest('form'), result,
+      `Cal of ${input.name} changed from ${current} to ${next}; the live voltage follows within a few seconds.`);
+  });
+  box.append(el('section', { class: 'card' }, el('h2', {}, 'Calibrate against a meter'),
+    el('p', { class: 'muted' }, 'Measure the mains voltage at the panel with a good meter and enter it while the live value is steady.'),
+    el('div', { class: 'row' }, el('span', {}, 'Live: ', live, ' V'), field(`inputs[${ch}].meter`, 'Meter reads (V)', meter), apply), result));
+  return every(1000, async () => {
+    const status = await getJSON('/status?inputs');
+    const mine = (status.inputs || []).find((i) => i.channel === ch);
+    measured = mine?.Vrms ?? null;
+    live.textContent = fmt(measured, 2);
+  });
+}
+
+export function render(ctx, root) {
+  const config = ctx.state.config;
+  const slot = el('div');
+  let stopEditor = null;
+  // The editor stays open across a save (the page re-renders), so a calibration can be watched.
+  const edit = (ch) => {
+    stopEditor?.();
+    ctx.openInput = ch;
+    const e = editor(ctx, ch, () => { stopEditor?.(); ctx.openInput = null; slot.replaceChildren(); });
+    stopEditor = e.stop;
+    slot.replaceChildren(e.form);
+    e.form.scrollIntoView({ block: 'nearest' });
+    e.form.querySelector('#input-name').focus();
+  };
+  const rows = [];
+  for (let ch = 0; ch < channelCount(config); ch++) rows.push(listRow(config, ch, edit));
+  root.append(el('section', { class: 'card', id: 'input-list' }, el('h2', {}, 'Inputs'),
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, 'Name'), el('th', {}, 'Type'),
+      el('th', { class: 'hide-phone' }, 'Model'), el('th', { class: 'hide-phone' }, ''), el('th'))), el('tbody', {}, rows))), slot);
+  if (ctx.openInput !== null && ctx.openInput !== undefined) edit(ctx.openInput);
+  return () => stopEditor?.();
+}

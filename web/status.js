@@ -1,0 +1,134 @@
+// Status: every input and output with live values, once a second from one /status request;
+// the daemon's health, datalogs, uploaders and the warnings a user should act on.
+import { el, every, explain, fmt, fmtBytes, fmtDate, fmtDuration, getJSON, notice } from './api.js';
+
+const STATUS_URL = '/status?device&inputs&outputs&stats&datalogs&uploaders';
+
+// Below this a voltage reference is taken as absent (a VT unplugged reads a few volts of noise).
+const NO_VOLTAGE_VOLTS = 50;
+
+export function warnings(status) {
+  const out = [];
+  for (const input of status.inputs || []) {
+    if (input.reversed) out.push(`${input.name} (input ${input.channel}): the CT reads reversed power; turn it around or set "reverse".`);
+    if ('Vrms' in input && input.Vrms < NO_VOLTAGE_VOLTS) out.push(`${input.name} (input ${input.channel}): no voltage (${fmt(input.Vrms)} V); check the VT.`);
+  }
+  const s = status.stats?.sampling;
+  if (s?.dropped_cycles > 0) out.push(`Sampling dropped ${s.dropped_cycles} AC cycles since start.`);
+  if (s?.lag_ms > 200) out.push(`The sampling thread is ${fmt(s.lag_ms, 0)} ms late.`);
+  for (const log of status.datalogs || []) if (log.error) out.push(`${log.id} log: ${log.error}`);
+  for (const u of list(status.uploaders)) if (u.last_error || u.error) out.push(`Uploader ${u.name || u.type}: ${u.last_error || u.error}`);
+  return out;
+}
+
+// A section as an array: the original answers some as objects keyed by name.
+function list(section) {
+  if (Array.isArray(section)) return section;
+  if (section && typeof section === 'object') return Object.entries(section).map(([name, v]) => ({ name, ...v }));
+  return [];
+}
+
+function cell(field, value, text, cls = 'num') {
+  return el('td', { class: cls, dataset: { field, value: value ?? '' } }, text);
+}
+
+function inputRow(input, hz) {
+  if ('Vrms' in input) {
+    return el('tr', { dataset: { channel: input.channel, kind: 'VT' } },
+      el('td', {}, input.channel), el('td', { class: 'name' }, input.name),
+      cell('watts', null, ''), cell('volts', input.Vrms, fmt(input.Vrms, 1)), cell('amps', null, ''),
+      cell('pf', null, '', 'num hide-phone'), cell('hz', input.Hz, fmt(input.Hz, 2), 'num hide-phone'), el('td'));
+  }
+  const watts = Number(input.Watts);
+  const volts = input.Amps > 0 ? input.VA / input.Amps : null;
+  return el('tr', { dataset: { channel: input.channel, kind: 'CT' } },
+    el('td', {}, input.channel), el('td', { class: 'name' }, input.name),
+    cell('watts', watts, `${watts}`, watts < 0 ? 'num neg' : 'num'),
+    cell('volts', volts, fmt(volts, 1)), cell('amps', input.Amps, fmt(input.Amps, 2)),
+    cell('pf', input.Pf, fmt(input.Pf, 2), 'num hide-phone'), cell('hz', hz, fmt(hz, 2), 'num hide-phone'),
+    el('td', {}, input.reversed ? el('span', { class: 'badge warn', title: 'reversed' }, '↺ reversed') : ''));
+}
+
+function inputsCard(status) {
+  const hz = status.stats?.frequency;
+  return el('section', { class: 'card', id: 'inputs' }, el('h2', {}, 'Inputs'),
+    el('table', {},
+      el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, 'Name'), el('th', { class: 'num' }, 'Watts'),
+        el('th', { class: 'num' }, 'Volts'), el('th', { class: 'num' }, 'Amps'), el('th', { class: 'num hide-phone' }, 'PF'),
+        el('th', { class: 'num hide-phone' }, 'Hz'), el('th'))),
+      el('tbody', {}, (status.inputs || []).map((i) => inputRow(i, hz)))));
+}
+
+function outputsCard(status) {
+  const outputs = list(status.outputs);
+  return el('section', { class: 'card', id: 'outputs' }, el('h2', {}, 'Outputs'),
+    outputs.length === 0 ? el('p', { class: 'muted' }, 'No outputs configured (Setup ▸ Outputs).')
+      : el('table', {}, el('tbody', {}, outputs.map((o) => el('tr', { dataset: { output: o.name } },
+        el('td', { class: 'name' }, o.name), cell('value', o.value, fmt(o.value, 1)), el('td', {}, o.units))))));
+}
+
+function healthCard(status) {
+  const st = status.stats || {};
+  const s = st.sampling || {};
+  const rows = [
+    ['Version', st.version], ['Running', st.runseconds !== undefined ? fmtDuration(st.runseconds) : '–'],
+    ['Sampling', `${s.mode || '–'} · ${s.source || ''}`],
+    ['Conversions/s', s.conversions_per_second?.toLocaleString()],
+    ['Samples per cycle', fmt(st.cyclerate, 0)],
+    ['Cycles/s per channel', fmt(s.channel_cycles_per_second, 1)],
+    ['Channel-cycles/s', fmt(st.chanrate, 0)],
+    ['Frequency', `${fmt(st.frequency, 2)} Hz`],
+    ['CPU (daemon / sampler)', `${fmt(s.cpu_percent, 1)} % / ${fmt(s.sampler_cpu_percent, 1)} %`],
+    ['Sampling lag (now / peak)', `${fmt(s.lag_ms, 1)} / ${fmt(s.lag_peak_ms, 1)} ms`],
+    ['Dropped cycles', s.dropped_cycles],
+  ];
+  return el('section', { class: 'card', id: 'health' }, el('h2', {}, 'Daemon'),
+    el('dl', { class: 'kv' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v ?? '–')])));
+}
+
+function datalogCard(status) {
+  const logs = status.datalogs || [];
+  return el('section', { class: 'card', id: 'datalogs' }, el('h2', {}, 'Data logs'),
+    el('table', {}, el('tbody', {}, logs.map((d) => el('tr', {},
+      el('td', {}, d.id), el('td', { class: 'wrap' }, `${fmtDate(d.firstkey)} – ${fmtDate(d.lastkey)}`),
+      el('td', { class: 'num hide-phone' }, `${d.interval} s`), el('td', { class: 'num' }, fmtBytes(d.size)))))));
+}
+
+function uploaderCard(status) {
+  const ups = list(status.uploaders);
+  return el('section', { class: 'card', id: 'uploaders' }, el('h2', {}, 'Uploaders'),
+    ups.length === 0 ? el('p', { class: 'muted' }, 'No uploaders running.')
+      : el('table', {}, el('tbody', {}, ups.map((u) => el('tr', {},
+        el('td', {}, u.name || u.type || u.id || '?'),
+        el('td', {}, el('span', { class: `badge ${/run|ok|upload/i.test(u.state || '') ? 'good' : 'warn'}` }, u.state || u.status || '–')),
+        el('td', { class: 'num' }, u.backlog !== undefined ? `backlog ${u.backlog}` : ''),
+        el('td', {}, u.last_point || u.lastpost ? fmtDate(u.last_point || u.lastpost) : ''),
+        el('td', { class: 'muted' }, u.last_error || u.message || ''))))));
+}
+
+export function render(status) {
+  const warn = warnings(status);
+  return [
+    el('section', { id: 'warnings' }, warn.map((w) => notice('warn', w))),
+    el('div', { class: 'grid' }, inputsCard(status), outputsCard(status)),
+    el('div', { class: 'grid' }, healthCard(status), datalogCard(status), uploaderCard(status)),
+  ];
+}
+
+export function mount(main) {
+  const head = el('div', { class: 'row' }, el('h1', {}, 'Status'), el('span', { class: 'spacer' }),
+    el('span', { class: 'muted', id: 'updated' }, ''));
+  const body = el('div', { id: 'status-body' });
+  main.append(head, body);
+  return every(1000, async () => {
+    try {
+      const status = await getJSON(STATUS_URL);
+      body.replaceChildren(...render(status));
+      const t = status.stats?.currenttime;
+      head.querySelector('#updated').textContent = t ? `updated ${new Date(t * 1000).toLocaleTimeString()}` : '';
+      main.dataset.updated = String(Date.now());
+    } catch (err) {
+      body.replaceChildren(notice('error', explain(err, 'Reading /status')));
+    }
+  });
+}
