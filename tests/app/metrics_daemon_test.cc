@@ -36,10 +36,17 @@ class MetricsDaemon : public ::testing::Test {
         std::vector<std::string>{"run", "--http", "127.0.0.1:" + std::to_string(port_), "--data", data_},
         testing::temp_path("metrics.log"));
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    // Until the first record is written (live values are there by then too).
-    for (int i = 0; i < 300; ++i) {
-      auto res = client_->Get("/status?datalogs");
-      if (res && res->status == 200 && json::parse(res->body)["datalogs"][0]["lastkey"].get<int64_t>() > 0) return;
+    // Until the first record is written and the live values and rates exist (they need two
+    // one-second checkpoints; the first record can come with the first one).
+    for (int i = 0; i < 600; ++i) {
+      auto res = client_->Get("/status?datalogs&stats");
+      if (res && res->status == 200) {
+        const json j = json::parse(res->body);
+        if (j["datalogs"][0]["lastkey"].get<int64_t>() > 0 &&
+            j["stats"]["sampling"]["conversions_per_second"].get<double>() > 1000) {
+          return;
+        }
+      }
       std::this_thread::sleep_for(50ms);
     }
     FAIL() << daemon_->log();
