@@ -135,9 +135,9 @@ def run_sequence(lib):
     logs = {d["id"]: d for d in lib.get_json("/status?datalogs=yes")["datalogs"]}
     check("Current" in logs and "History" in logs, "datalogs lists Current and History")
     first = (logs.get("History") or logs.get("Current"))["firstkey"]
-    # A first record written this very second would make begin == end, an empty range: wait a
-    # little so the lifetime query spans time (HA asks 30 s apart).
-    while first >= 1000000000 and time.time() - first < 2:
+    # end=s is rounded down to 5 s, so within 5 s of History's first record begin == end, an
+    # empty range (HA 0.2.1+ tolerates that; HA asks 30 s apart). Wait until end=s passes it.
+    while first >= 1000000000 and int(time.time()) // 5 * 5 <= first:
         time.sleep(0.5)
     begin = str(first) if first >= 1000000000 else "2000-01-01"
     rows = lib.get_json("/query?select=[time.iso,%s]&begin=%s&end=s&group=all" % (
