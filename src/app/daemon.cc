@@ -229,7 +229,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
 
 void Daemon::start_mqtt(Pipeline& p) const {
   if (!p.mqtt_config) return;
-  auto mqtt = MqttService::Start(p.config, *p.mqtt_config, *p.sampler, *datalog_);
+  auto mqtt = MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_);
   if (!mqtt) {
     spdlog::error("{} (MQTT stays off until the config changes)", mqtt.error());
     return;
@@ -305,6 +305,7 @@ server::StatusModel Daemon::status() const {
   m.user_password = creds.has_user();
   m.local_access = creds.local_access;
   m.uploaders = uploads_->status();
+  if (p->mqtt) m.uploaders.push_back(mqtt_uploader_entry(p->mqtt->status()));
   return m;
 }
 

@@ -7,6 +7,8 @@
 
 #include "app/system_info.h"
 #include "app/version.h"
+#include "calc/live_operands.h"
+#include "calc/value.h"
 
 namespace iw::app {
 namespace {
@@ -23,13 +25,17 @@ bool selected(const std::optional<std::vector<std::string>>& names, const std::s
   return !names || std::find(names->begin(), names->end(), name) != names->end();
 }
 
-// ---- Outputs plug in here. ----
-// The calculator's outputs (src/calc/, in progress) become channels of kind kOutput with the
-// units their script declares, and their values come from output_readings() below. Until
-// calc/ exposes them both return nothing, and only inputs are published.
-std::vector<MqttChannel> output_channels(const config::Config&, const config::MqttConfig&) { return {}; }
-std::vector<upload::LiveReading> output_readings(const std::vector<MqttChannel>& outputs, const SamplerSnapshot&) {
-  return std::vector<upload::LiveReading>(outputs.size());
+// The calculator's outputs, with the units their script declares (the original's names).
+std::vector<MqttChannel> output_channels(const calc::Calculator& calculator) {
+  std::vector<MqttChannel> out;
+  for (const calc::Output& o : calculator.outputs()) {
+    MqttChannel c;
+    c.kind = ChannelKind::kOutput;
+    c.name = o.name;
+    c.units = std::string(calc::unit_name(o.unit));
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 upload::LiveReading reading_of(const LiveValue& v) {
@@ -59,7 +65,8 @@ upload::MqttDevice device_of(const config::Config& config, const config::MqttCon
 
 }  // namespace
 
-std::vector<MqttChannel> mqtt_channels(const config::Config& config, const config::MqttConfig& mqtt) {
+std::vector<MqttChannel> mqtt_channels(const config::Config& config, const config::MqttConfig& mqtt,
+                                       const calc::Calculator& calculator) {
   std::vector<MqttChannel> out;
   for (size_t ch = 0; ch < config.inputs.size(); ++ch) {
     const config::Input* in = config.input(static_cast<int>(ch));
@@ -72,28 +79,32 @@ std::vector<MqttChannel> mqtt_channels(const config::Config& config, const confi
     c.has_export = !in->is_vt() && in->is_signed;
     out.push_back(c);
   }
-  for (MqttChannel& c : output_channels(config, mqtt)) {
+  for (MqttChannel& c : output_channels(calculator)) {
     if (selected(mqtt.outputs, c.name)) out.push_back(std::move(c));
   }
   return out;
 }
 
 Result<std::unique_ptr<MqttService>> MqttService::Start(const config::Config& config, const config::MqttConfig& mqtt,
+                                                        std::shared_ptr<const calc::Calculator> calculator,
                                                         const Sampler& sampler, const DatalogService& datalog) {
   const upload::MqttTopics topics(mqtt.base_topic, mqtt.discovery_prefix);
   auto connection = upload::MqttConnection::Create(mqtt, {topics.availability(), upload::kOffline, true});
   if (!connection) return connection.status();
-  std::unique_ptr<MqttService> s(new MqttService(config, mqtt, sampler, datalog, std::move(connection.value())));
+  std::unique_ptr<MqttService> s(new MqttService(config, mqtt, std::move(calculator), sampler, datalog,
+                                                  std::move(connection.value())));
   s->thread_ = std::thread([p = s.get()] { p->run(); });
   spdlog::info("mqtt: publishing {} channels to {}:{} under {}", s->channels_.size(), mqtt.host, mqtt.port,
                mqtt.base_topic);
   return s;
 }
 
-MqttService::MqttService(const config::Config& config, const config::MqttConfig& mqtt, const Sampler& sampler,
+MqttService::MqttService(const config::Config& config, const config::MqttConfig& mqtt,
+                         std::shared_ptr<const calc::Calculator> calculator, const Sampler& sampler,
                          const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection)
     : mqtt_(mqtt),
-      channels_(mqtt_channels(config, mqtt)),
+      calculator_(std::move(calculator)),
+      channels_(mqtt_channels(config, mqtt, *calculator_)),
       max_channels_(static_cast<int>(config.inputs.size())),
       topics_(mqtt.base_topic, mqtt.discovery_prefix),
       device_(device_of(config, mqtt)),
@@ -165,19 +176,19 @@ void MqttService::publish_discovery() {
 void MqttService::publish_live() {
   const SamplerSnapshot snap = sampler_.snapshot();
   if (snap.values.empty()) return;  // no checkpoint yet
-  std::vector<MqttChannel> outputs;
+  const calc::LiveOperands operands(*calculator_, snap.values);
   for (const MqttChannel& ch : channels_) {
+    upload::LiveReading reading;
     if (ch.kind == ChannelKind::kOutput) {
-      outputs.push_back(ch);
+      const calc::Output* out = calculator_->output(ch.name);
+      if (out == nullptr) continue;
+      reading.value = calc::value_of(out->script, out->unit, operands);
     } else if (static_cast<size_t>(ch.channel) < snap.values.size()) {
-      publish({topics_.live(ch), upload::live_payload(ch, reading_of(snap.values[static_cast<size_t>(ch.channel)])),
-               mqtt_.retain},
-              mqtt_.qos);
+      reading = reading_of(snap.values[static_cast<size_t>(ch.channel)]);
+    } else {
+      continue;
     }
-  }
-  const std::vector<upload::LiveReading> values = output_readings(outputs, snap);
-  for (size_t i = 0; i < outputs.size() && i < values.size(); ++i) {
-    publish({topics_.live(outputs[i]), upload::live_payload(outputs[i], values[i]), mqtt_.retain}, mqtt_.qos);
+    publish({topics_.live(ch), upload::live_payload(ch, reading), mqtt_.retain}, mqtt_.qos);
   }
 }
 
@@ -209,6 +220,17 @@ void MqttService::update_status() {
   status_.sessions = connection_->sessions();
   status_.published = connection_->published();
   status_.last_error = connection_->last_error();
+  status_.last_energy = last_energy_time_;
+}
+
+server::UploaderEntry mqtt_uploader_entry(const MqttStatus& status) {
+  server::UploaderEntry e;
+  e.name = "mqtt";
+  e.type = "mqtt";
+  e.state = status.connected ? "live" : status.last_error.empty() ? "starting" : "retrying";
+  e.last_post = status.last_energy;
+  e.last_error = status.connected ? "" : status.last_error;
+  return e;
 }
 
 }  // namespace iw::app

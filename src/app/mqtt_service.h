@@ -2,7 +2,8 @@
 // session up (upload/mqtt_connection.h) and publishes
 //   - on every new session: availability "online", the Home Assistant discovery configs, and
 //     the energy counters (all retained);
-//   - every live_interval: the live values of each channel, from the sampler's snapshot;
+//   - every live_interval: the live values of each input, and of each output (its script over
+//     the same snapshot, as /status?outputs), from the sampler's snapshot;
 //   - on every new 5 s datalog record: each channel's cumulative import/export Wh from it.
 // It only copies snapshots and reads the log, so sampling never waits for the broker. One
 // service runs per configuration (the daemon replaces it with the pipeline).
@@ -19,29 +20,40 @@
 
 #include "app/datalog_service.h"
 #include "app/sampler.h"
+#include "calc/calculator.h"
 #include "config/config.h"
 #include "config/mqtt_config.h"
+#include "server/status.h"
 #include "upload/mqtt_connection.h"
 #include "upload/mqtt_messages.h"
 
 namespace iw::app {
 
-// For /metrics.
+// For /metrics and /status?uploaders.
 struct MqttStatus {
   bool connected = false;
   uint64_t sessions = 0;   // successful connects since the service started
   uint64_t published = 0;  // messages handed to the broker
+  int64_t last_energy = 0; // UNIX time of the newest record whose energy was published; 0: none
   std::string last_error;  // empty when the last attempt worked
 };
 
-// The channels of `config` that `mqtt` selects (inputs by name, default all), in channel order.
-std::vector<upload::MqttChannel> mqtt_channels(const config::Config& config, const config::MqttConfig& mqtt);
+// The publisher as /status lists uploaders: "live" while connected, "retrying" after a failed
+// attempt, "starting" before the first answer. It has no backlog: energy messages carry
+// cumulative counters, so the next one makes up for any that were missed.
+server::UploaderEntry mqtt_uploader_entry(const MqttStatus& status);
+
+// The channels `mqtt` selects (by name, default all): the inputs of `config` in channel order,
+// then the outputs of `calculator` in config order.
+std::vector<upload::MqttChannel> mqtt_channels(const config::Config& config, const config::MqttConfig& mqtt,
+                                               const calc::Calculator& calculator);
 
 class MqttService {
  public:
   // `sampler` and `datalog` must outlive the service. Fails on client options libmosquitto
   // refuses; a broker that is down is not an error (the service keeps trying).
   static Result<std::unique_ptr<MqttService>> Start(const config::Config& config, const config::MqttConfig& mqtt,
+                                                    std::shared_ptr<const calc::Calculator> calculator,
                                                     const Sampler& sampler, const DatalogService& datalog);
   ~MqttService();
   MqttService(const MqttService&) = delete;
@@ -52,7 +64,8 @@ class MqttService {
   MqttStatus status() const;
 
  private:
-  MqttService(const config::Config& config, const config::MqttConfig& mqtt, const Sampler& sampler,
+  MqttService(const config::Config& config, const config::MqttConfig& mqtt,
+              std::shared_ptr<const calc::Calculator> calculator, const Sampler& sampler,
               const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection);
   void run();
   void announce();
@@ -63,6 +76,7 @@ class MqttService {
   void update_status();
 
   const config::MqttConfig mqtt_;
+  const std::shared_ptr<const calc::Calculator> calculator_;  // the pipeline's: outputs' scripts
   const std::vector<upload::MqttChannel> channels_;
   const int max_channels_;
   const upload::MqttTopics topics_;

@@ -28,6 +28,7 @@ constexpr Quantity kPower{"power", "power", "watts", "W", "power", "measurement"
 constexpr Quantity kCurrent{"current", "current", "amps", "A", "current", "measurement", 2, false};
 constexpr Quantity kPowerFactor{"power_factor", "power factor", "pf", nullptr, "power_factor", "measurement", 2, false};
 constexpr Quantity kApparent{"apparent_power", "apparent power", "va", "VA", "apparent_power", "measurement", 0, false};
+constexpr Quantity kReactive{"reactive_power", "reactive power", "var", "var", "reactive_power", "measurement", 0, false};
 constexpr Quantity kImport{"energy", "energy", "import_wh", "Wh", "energy", "total_increasing", 0, true};
 constexpr Quantity kExport{"energy_export", "energy export", "export_wh", "Wh", "energy", "total_increasing", 0, true};
 
@@ -87,6 +88,7 @@ std::optional<Quantity> output_quantity(const std::string& units) {
   if (units == "Hz") return kFrequency;
   if (units == "PF") return kPowerFactor;
   if (units == "VA") return kApparent;
+  if (units == "VAR") return kReactive;
   return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 
 #include "app/daemon_process.h"
 #include "app/datalog_service.h"
+#include "app/mqtt_service.h"
 #include "datalog/log.h"
 #include "upload/mqtt_broker.h"
 
@@ -26,11 +27,13 @@ using Message = MqttRecorder::Message;
 
 const std::string kBase = "iotawatt/SimHouse";
 
-// examples/simulator-custom.json (SimHouse: Voltage, Mains and Solar signed, Oven) with `mqtt`.
-std::string write_config(const std::string& path, const json& mqtt) {
+// examples/simulator-custom.json (SimHouse: Voltage, Mains and Solar signed, Oven) with `mqtt`
+// and `outputs` (none unless given).
+std::string write_config(const std::string& path, const json& mqtt, const json& outputs = json::array()) {
   std::ifstream in(std::string(IOTAWATT_SOURCE_DIR) + "/examples/simulator-custom.json");
   json cfg = json::parse(in, nullptr, true, true);
   cfg["mqtt"] = mqtt;
+  if (!outputs.empty()) cfg["outputs"] = outputs;
   std::ofstream(path) << cfg.dump(2);
   return path;
 }
@@ -44,9 +47,9 @@ class MqttDaemon : public ::testing::Test {
     ASSERT_TRUE(broker_.start()) << broker_.log();
   }
   // --speed 4 (simulated time) unless given: four records per 5 s.
-  void start_daemon(const json& mqtt, const std::string& speed = "4") {
+  void start_daemon(const json& mqtt, const std::string& speed = "4", const json& outputs = json::array()) {
     http_port_ = testing::free_port();
-    const std::string config = write_config(testing::temp_path("mqtt-config.json"), mqtt);
+    const std::string config = write_config(testing::temp_path("mqtt-config.json"), mqtt, outputs);
     daemon_ = std::make_unique<DaemonProcess>(
         std::vector<std::string>{"run", "--config", config, "--data", data_, "--http",
                                  "127.0.0.1:" + std::to_string(http_port_), "--speed", speed},
@@ -68,6 +71,20 @@ class MqttDaemon : public ::testing::Test {
     auto res = client.Get(path);
     return res ? res->body : "";
   }
+  // /status?<section> read before and after fresh live messages of `channels` ("input/Mains").
+  struct Bracketed {
+    json before;
+    std::vector<Message> live;  // in the order of `channels`; an empty topic: none came
+    json after;
+  };
+  Bracketed bracket(const std::string& section, MqttRecorder& rec, const std::vector<std::string>& channels) {
+    Bracketed b;
+    b.before = get_json("/status?" + section)[section];
+    rec.clear();
+    for (const std::string& ch : channels) b.live.push_back(rec.wait_for_topic(kBase + "/" + ch + "/live", 5s));
+    b.after = get_json("/status?" + section)[section];
+    return b;
+  }
   static bool is(const Message& m, const std::string& topic, const std::string& payload) {
     return m.topic == topic && m.payload == payload;
   }
@@ -88,6 +105,14 @@ std::map<std::string, json> discovery_configs(const std::vector<Message>& messag
     out[object] = json::parse(m.payload);
   }
   return out;
+}
+
+// A live power `w` taken between two /status reads `w1` and `w2` lies between them (the
+// simulated loads move), within /status's rounding.
+void expect_watts_between(double w, double w1, double w2, const std::string& payload) {
+  const double tol = 2 + 0.01 * std::max(std::abs(w1), std::abs(w2));
+  EXPECT_GE(w, std::min(w1, w2) - tol) << payload << " between " << w1 << " and " << w2;
+  EXPECT_LE(w, std::max(w1, w2) + tol) << payload << " between " << w1 << " and " << w2;
 }
 
 // Every config of SimHouse: 2 (VT) + 6 + 6 (signed CTs) + 5 (Oven).
@@ -143,19 +168,14 @@ TEST_F(MqttDaemon, LiveValuesEqualStatusAndEnergyEqualsTheDatalog) {
   // values move with the simulated loads), within /status's rounding.
   int compared = 0;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    const json before = get_json("/status?inputs")["inputs"];
-    rec.clear();
-    const Message mains = rec.wait_for_topic(kBase + "/input/Mains/live", 5s);
-    const Message volts = rec.wait_for_topic(kBase + "/input/Voltage/live", 5s);
-    const json after = get_json("/status?inputs")["inputs"];
+    const Bracketed b = bracket("inputs", rec, {"input/Mains", "input/Voltage"});
+    const json &before = b.before, &after = b.after;
+    const Message &mains = b.live[0], &volts = b.live[1];
     ASSERT_FALSE(mains.topic.empty());
     ASSERT_FALSE(volts.topic.empty());
     const double w1 = std::stod(before[1]["Watts"].get<std::string>());
     const double w2 = std::stod(after[1]["Watts"].get<std::string>());
-    const double w = json::parse(mains.payload)["watts"];
-    const double tol = 2 + 0.01 * std::max(std::abs(w1), std::abs(w2));
-    EXPECT_GE(w, std::min(w1, w2) - tol) << mains.payload << " " << before[1] << " " << after[1];
-    EXPECT_LE(w, std::max(w1, w2) + tol) << mains.payload << " " << before[1] << " " << after[1];
+    expect_watts_between(json::parse(mains.payload)["watts"], w1, w2, mains.payload);
     const double v = json::parse(volts.payload)["volts"];
     const double v1 = before[0]["Vrms"], v2 = after[0]["Vrms"];
     EXPECT_GE(v, std::min(v1, v2) - 0.5);
@@ -208,6 +228,53 @@ TEST_F(MqttDaemon, LiveValuesEqualStatusAndEnergyEqualsTheDatalog) {
   }
   EXPECT_GE(checked, 3 * 4);
   EXPECT_GT(moved_wh, 0);
+}
+
+// Outputs: their scripts over the same live snapshot as /status?outputs, with one discovery
+// config each; `mqtt.outputs` selects which. The publisher is listed among /status uploaders.
+TEST_F(MqttDaemon, OutputsArePublishedLiveWithDiscoveryAndTheStatusListsThePublisher) {
+  const json outputs = {{{"name", "House"}, {"units", "Watts"}, {"expr", "Mains - Solar"}},
+                        {{"name", "Line_V"}, {"units", "Volts"}, {"script", "@0"}},
+                        {{"name", "Hidden"}, {"units", "Watts"}, {"script", "@3"}}};
+  json mqtt = mqtt_section(broker_.port());
+  mqtt["outputs"] = {"House", "Line_V"};
+  MqttRecorder rec(broker_.port(), {"homeassistant/#", kBase + "/#"});
+  start_daemon(mqtt, "4", outputs);
+  ASSERT_FALSE(rec.wait_for_topic(kBase + "/output/House/live", 15s).topic.empty()) << daemon_->log();
+
+  const auto configs = [&] {
+    rec.wait_until([](const std::vector<Message>& all) { return discovery_configs(all).size() >= 21; }, 10s);
+    return discovery_configs(rec.messages());
+  }();
+  ASSERT_EQ(configs.count("output_House_power"), 1u);
+  EXPECT_EQ(configs.at("output_House_power")["state_topic"], kBase + "/output/House/live");
+  EXPECT_EQ(configs.at("output_House_power")["value_template"], "{{ value_json.value }}");
+  EXPECT_EQ(configs.at("output_House_power")["unit_of_measurement"], "W");
+  EXPECT_EQ(configs.at("output_Line_V_voltage")["unit_of_measurement"], "V");
+  EXPECT_EQ(configs.count("output_Hidden_power"), 0u);
+
+  // Each message lies between /status?outputs just before and just after it.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const Bracketed b = bracket("outputs", rec, {"output/House", "output/Line_V"});
+    const json &before = b.before, &after = b.after;
+    const Message &house = b.live[0], &volts = b.live[1];
+    ASSERT_FALSE(house.topic.empty() || volts.topic.empty());
+    ASSERT_EQ(before[0]["name"], "House");
+    expect_watts_between(json::parse(house.payload)["value"], before[0]["value"], after[0]["value"], house.payload);
+    const double v = json::parse(volts.payload)["value"];
+    EXPECT_GT(v, 200) << volts.payload;
+    EXPECT_NEAR(v, before[1]["value"].get<double>(), 1.0);
+  }
+  EXPECT_TRUE(rec.wait_for_topic(kBase + "/output/Hidden/live", 2s).topic.empty());
+
+  const json status = get_json("/status?uploaders");
+  json mqtt_entry;
+  for (const json& u : status["uploaders"]) {
+    if (u["name"] == "mqtt") mqtt_entry = u;
+  }
+  ASSERT_TRUE(mqtt_entry.is_object()) << status;
+  EXPECT_EQ(mqtt_entry["state"], "live") << mqtt_entry;
+  EXPECT_GT(mqtt_entry["lastpost"].get<int64_t>(), 0) << mqtt_entry;  // the newest energy record sent
 }
 
 TEST_F(MqttDaemon, EnergyContinuesAcrossAKill9AndRestart) {
@@ -286,6 +353,21 @@ TEST_F(MqttDaemon, ABadMqttSectionIsRefusedNamingTheKeyAndMeasuringGoesOn) {
   EXPECT_NE(write->status, 200);
   EXPECT_NE(write->body.find("mqtt.port: must be 1-65535"), std::string::npos) << write->body;
   EXPECT_TRUE(get_json("/status?inputs")["inputs"].is_array());
+}
+
+TEST(MqttStatusEntry, StateFollowsTheConnectionAndAnErrorIsShownOnlyWhileDisconnected) {
+  app::MqttStatus s;
+  EXPECT_EQ(app::mqtt_uploader_entry(s).state, "starting");
+  s.last_error = "cannot connect to 127.0.0.1:1883: Connection refused";
+  EXPECT_EQ(app::mqtt_uploader_entry(s).state, "retrying");
+  EXPECT_EQ(app::mqtt_uploader_entry(s).last_error, s.last_error);
+  s.connected = true;
+  s.last_energy = 1796191805;
+  const server::UploaderEntry e = app::mqtt_uploader_entry(s);
+  EXPECT_EQ(e.state, "live");
+  EXPECT_EQ(e.last_error, "");
+  EXPECT_EQ(e.last_post, 1796191805);
+  EXPECT_EQ(e.backlog_intervals, 0);
 }
 
 // Username/password and TLS together, as a broker on the internet would want them.
