@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ARTIFACTS, SIZES, launchBrowser, startDaemon } from './harness.mjs';
+import { ARTIFACTS, SIZES, launchBrowser, startBroker, startDaemon } from './harness.mjs';
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -225,6 +225,85 @@ test('uploader forms render and test connection answers or says it is not availa
   const result = await page.waitForSelector('#uploader-emoncms .test-result .notice:not(.info)');
   assert.match(await result.textContent(), /not available|Connected|Failed/);
   await screenshots('setup-uploaders', () => page.waitForSelector('#uploader-emoncms'));
+});
+
+// The keys src/config/mqtt_config.cc reads; anything else in the section is an error there.
+const MQTT_KEYS = ['enabled', 'host', 'port', 'tls', 'username', 'password', 'client_id', 'base_topic', 'node_id', 'discovery',
+  'discovery_prefix', 'live_interval', 'keepalive', 'reconnect_max', 'qos', 'retain', 'inputs', 'outputs'];
+
+async function mqttMetric() {
+  const text = await (await api('/metrics')).text();
+  return /^iotawatt_mqtt_connected (\d)/m.exec(text)?.[1];
+}
+
+// Submits the MQTT form and waits for this save's answer (an earlier "saved" may still show).
+async function saveMqtt() {
+  const form = await page.$('#uploader-mqtt');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/config' && r.request().method() === 'POST'),
+    page.click('#uploader-mqtt button[type=submit]')]);
+  assert.equal(response.status(), 200, await response.text());
+  await page.waitForFunction(() => /MQTT saved/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
+  await page.waitForFunction((f) => !f.isConnected && document.getElementById('uploader-mqtt'), form);  // re-rendered from /config
+}
+
+test('the MQTT form writes the daemon\'s mqtt keys, keeps the password hidden, and the daemon connects', async () => {
+  const broker = await startBroker();
+  try {
+    const { inputs } = await apiJSON('/status?inputs');
+    await open('setup?tab=uploaders');
+    await page.click('[data-protocol=mqtt]');
+    await page.waitForSelector('#uploader-mqtt');
+    const before = await (await api('/config')).text();
+    await page.fill('#f-mqtt_host', '127.0.0.1');
+    await page.fill('#f-mqtt_port', '70000');
+    await page.click('#uploader-mqtt button[type=submit]');
+    const error = await page.waitForSelector('#uploader-mqtt [data-path="mqtt.port"] .field-error');
+    assert.match(await error.textContent(), /1-65535/);
+    assert.equal(await (await api('/config')).text(), before, 'a refused form changes nothing');
+
+    await page.fill('#f-mqtt_port', String(broker.port));
+    await page.fill('#f-mqtt_username', 'iota');
+    await page.fill('#f-mqtt_password', 'pw-not-echoed');
+    await page.fill('#f-mqtt_base_topic', 'home/panel');
+    await page.fill('#f-mqtt_live_interval', '2');
+    await page.fill('#f-mqtt_inputs', `${inputs[0].name}, ${inputs[1].name}`);
+    await page.uncheck('#uploader-mqtt label[data-path="mqtt.discovery"] input');
+    await saveMqtt();
+    const mqtt = JSON.parse(await (await api('/config')).text()).mqtt;
+    assert.deepEqual(mqtt, {
+      enabled: true, host: '127.0.0.1', port: broker.port, username: 'iota', password: 'pw-not-echoed', tls: false,
+      base_topic: 'home/panel', discovery: false, live_interval: 2, inputs: [inputs[0].name, inputs[1].name], retain: false,
+    });
+    assert.deepEqual(Object.keys(mqtt).filter((k) => !MQTT_KEYS.includes(k)), []);
+
+    // The stored password is not sent back into the page, and saving again keeps it.
+    await page.click('[data-protocol=mqtt]');
+    assert.equal(await page.inputValue('#f-mqtt_password'), '');
+    assert.match(await page.getAttribute('#f-mqtt_password', 'placeholder'), /stored/);
+    assert.ok(!(await page.content()).includes('pw-not-echoed'));
+    await page.fill('#f-mqtt_live_interval', '3');
+    await saveMqtt();
+    const again = JSON.parse(await (await api('/config')).text()).mqtt;
+    assert.equal(again.password, 'pw-not-echoed');
+    assert.equal(again.live_interval, 3);
+
+    // The daemon took the section: its publisher reaches the broker.
+    let connected;
+    for (let i = 0; i < 100 && connected !== '1'; i++) {
+      connected = await mqttMetric();
+      if (connected !== '1') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(connected, '1', `connected to the broker: ${daemon.log().split('\n').filter((l) => /mqtt/i.test(l)).join('\n')}`);
+    await screenshots('setup-mqtt', () => page.waitForSelector('#uploader-mqtt'));
+  } finally {
+    const config = JSON.parse(await (await api('/config')).text());
+    if (config.mqtt) {
+      delete config.mqtt;
+      await api('/config', { method: 'POST', body: JSON.stringify(config) });
+    }
+    await broker.stop();
+  }
 });
 
 async function graphView() {
