@@ -76,6 +76,7 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
       is.phase = last.lead_deg;
       is.last_phase = last.last_phase_deg;
       is.reversed = last.reversed;
+      if (ch < snap.clipped.size()) is.clipped = snap.clipped[ch];
       if (in->is_vt() && m.frequency == 0) m.frequency = v.hz;
     }
     m.inputs.push_back(is);

@@ -36,6 +36,8 @@ json input_json(const InputStatus& in) {
     j["Amps"] = round_to(in.amps, 3);
     j["VA"] = round_to(in.va, 1);
   }
+  // Ours: samples at 0 or full scale in the last second (an overdriven CT or VT reads low).
+  j["clipped"] = in.clipped;
   j["name"] = in.name;
   return j;
 }

@@ -26,6 +26,7 @@ struct InputStatus {
   double pf = 0;
   double last_phase = 0; // CT lead minus VT lead
   bool reversed = false;
+  uint64_t clipped = 0;  // samples at an ADC rail in the last second: the sensor is overdriven
 };
 
 // An output script evaluated on the live values, in its configured units.

@@ -22,6 +22,7 @@ StatusModel Model() {
   ct.watts = 1432.4;
   ct.pf = 0.962;
   ct.reversed = true;
+  ct.clipped = 812;
   InputStatus idle;
   idle.channel = 4;
   idle.watts = -1.5;
@@ -44,6 +45,15 @@ TEST(Status, WattsIsAStringClampedNearZero) {
   EXPECT_FALSE(j["inputs"][2].contains("reversed"));
   EXPECT_DOUBLE_EQ(j["inputs"][0]["Vrms"].get<double>(), 121.43);
   EXPECT_FALSE(j["inputs"][0].contains("Watts"));
+}
+
+TEST(Status, InputsCarryClippedSamplesNextToTheOriginalsFields) {
+  const auto j = render_status(Model(), {"inputs"});
+  EXPECT_EQ(j["inputs"][1]["clipped"].get<uint64_t>(), 812u);
+  EXPECT_EQ(j["inputs"][0]["clipped"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["inputs"][2]["clipped"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["inputs"][1]["Watts"], "1432") << "the original's fields stay as they were";
+  EXPECT_TRUE(j["inputs"][1]["reversed"].get<bool>());
 }
 
 TEST(Status, WifiAlwaysCarriesMac) {
