@@ -111,6 +111,39 @@ test('the status page shows the live values of /status and updates them', async 
   await screenshots('status', () => page.waitForSelector('#inputs tbody tr'));
 });
 
+// Waits until /status says `ok(inputs)`; returns those inputs.
+async function statusInputsUntil(ok, what) {
+  for (let i = 0; i < 100; i++) {
+    const { inputs } = await apiJSON('/status?inputs');
+    if (ok(inputs)) return inputs;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`/status never showed ${what}`);
+}
+
+test('an overdriven CT is counted as clipping in /status and flagged on the status page', async () => {
+  const text = await (await api('/config')).text();
+  const config = JSON.parse(text);
+  const mains = config.inputs.findIndex((i) => i?.name === 'Mains');
+  assert.ok(mains > 0, 'the scenario has a Mains CT');
+  const calm = await statusInputsUntil((inputs) => inputs.every((i) => 'clipped' in i), 'clipped on every input');
+  assert.deepEqual(calm.filter((i) => i.clipped > 0).map((i) => i.name), [], 'the simulated panel itself stays within the ADC range');
+  try {
+    // The simulator's Mains sensor gives 200 times the signal its cal expects: it hits the rails.
+    await api('/config', { method: 'POST', body: JSON.stringify({ ...config, sim: { ...(config.sim || {}), overdrive: { [mains]: 200 } } }) });
+    const inputs = await statusInputsUntil((all) => all.find((i) => i.channel === mains)?.clipped > 0, 'Mains clipping');
+    assert.deepEqual(inputs.filter((i) => i.clipped > 0).map((i) => i.channel), [mains], 'only the overdriven input clips');
+    await open('status');
+    await page.waitForSelector(`#inputs tr[data-channel="${mains}"] .badge.clipping`);
+    assert.match(await page.textContent('#warnings'), new RegExp(`Mains \\(input ${mains}\\): \\d+ samples at the ADC's limit.*CT is overdriven`));
+    assert.equal(await page.$$eval('#inputs .badge.clipping', (b) => b.length), 1);
+    await screenshots('status-clipping', () => page.waitForSelector('#inputs .badge.clipping'));
+  } finally {
+    await api('/config', { method: 'POST', body: text });
+  }
+  await statusInputsUntil((all) => all.every((i) => i.clipped === 0), 'no clipping after the overdrive is removed');
+});
+
 test('an input is deleted, added and renamed through the forms and appears in /config', async () => {
   const before = JSON.parse(await (await api('/config')).text());
   // The simulator's panel uses every channel: free the last CT first.
