@@ -3,6 +3,7 @@
 // about one point per pixel; statistics, CSV of the view from /query, saved graphs (/graph/*).
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { el, explain, fmt, getJSON, notice, request } from './api.js';
+import { deviceZone, fromLocalInput, shiftedDate, toLocalInput } from './devicetime.js';
 import { groupFor, PRESETS, preset, queryUrl, unitsFor } from './timerange.js';
 
 const COLORS = ['#0b6bcb', '#d9480f', '#2b8a3e', '#ae3ec9', '#f08c00', '#1098ad', '#c2255c', '#5c940d', '#495057', '#364fc7'];
@@ -45,13 +46,20 @@ export function statistics(times, values, unit, endTime) {
     kwh: unit === 'Watts' || unit === 'Wh' ? wh / 1000 : null };
 }
 
+function fmtOffset(seconds) {
+  const a = Math.abs(seconds);
+  return `${seconds < 0 ? '−' : '+'}${String(Math.floor(a / 3600)).padStart(2, '0')}:${String(Math.floor(a / 60) % 60).padStart(2, '0')}`;
+}
+
 export async function mount(main) {
   const state = defaultState();
   let series = [];
   let plot = null;
   let view = null;  // {begin, end, group} of what is drawn, in unix seconds
   let requestNo = 0;
+  let zone = { name: '', offset: -new Date().getTimezoneOffset() * 60 };  // until /status says
   const message = el('div', { id: 'graph-message' });
+  const zoneNote = el('small', { class: 'muted', id: 'graph-zone' });
   const chartBox = el('div', { class: 'chart', id: 'graph-chart' });
   const statsBox = el('div', { id: 'graph-stats' });
   const timing = el('small', { class: 'muted', id: 'graph-timing' });
@@ -86,11 +94,11 @@ export async function mount(main) {
             button('▶', () => pan(0.5), { id: 'graph-pan-right', title: 'forward half a view' }),
             button('−', () => zoomOut(), { id: 'graph-zoom-out', title: 'zoom out' }),
             button('CSV', () => downloadCsv(), { id: 'graph-csv' })),
-          custom, chartBox, el('p', { class: 'muted' }, 'Drag across the chart to zoom in.')),
+          custom, chartBox, el('p', { class: 'muted' }, 'Drag across the chart to zoom in. ', zoneNote)),
         el('div', { class: 'card' }, el('h2', {}, 'Statistics'), statsBox))));
 
   // Exposed for the browser tests and for the console: what the chart shows now.
-  window.iotawattGraph = { state, get view() { return view; }, get plot() { return plot; } };
+  window.iotawattGraph = { state, get view() { return view; }, get plot() { return plot; }, get zone() { return zone; } };
 
   function renderSeries() {
     seriesList.replaceChildren(...series.map((s) => el('div', { class: 'trace', dataset: { series: s.name } },
@@ -213,6 +221,7 @@ export async function mount(main) {
     const order = stacked ? [0, ...traces.map((_, i) => i + 1).reverse()] : null;
     const opts = {
       width: width(), height: Math.max(260, Math.min(480, Math.round(width() * 0.45))),
+      tzDate: (ts) => shiftedDate(zone, ts),  // axis and legend on the device's clock
       cursor: { drag: { x: true, y: false, setScale: false } },
       scales: Object.fromEntries([['x', { time: true, range: bars ? (u, min, max) => [min, max + barStep(columns[0])] : undefined }], ...unitList.map((u) => [u, { auto: true, range: (u2, min, max) => [Math.min(0, min), max > min ? max : min + 1] }])]),
       series: order ? order.map((i) => seriesOpts[i]) : seriesOpts,
@@ -266,11 +275,8 @@ export async function mount(main) {
     zoomTo(end - 2 * span, end);
   }
 
-  // datetime-local text of a unix time, in the browser's zone.
-  const localInput = (unix) => {
-    const d = new Date(unix * 1000 - new Date(unix * 1000).getTimezoneOffset() * 60000);
-    return d.toISOString().slice(0, 16);
-  };
+  // datetime-local text of a unix time, on the device's clock.
+  const localInput = (unix) => toLocalInput(zone, unix);
 
   function choosePeriod(id) {
     if (id === 'custom' && view) {
@@ -285,7 +291,7 @@ export async function mount(main) {
   }
 
   function applyCustom() {
-    const b = new Date(beginInput.value).getTime() / 1000, e = new Date(endInput.value).getTime() / 1000;
+    const b = fromLocalInput(zone, beginInput.value), e = fromLocalInput(zone, endInput.value);
     if (!(e > b)) { message.replaceChildren(notice('error', 'Choose a "From" before the "To".')); return; }
     state.period = 'custom';
     zoomTo(b, e);
@@ -296,13 +302,23 @@ export async function mount(main) {
     const url = queryUrl(queried(), view.begin, view.end, view.group, { format: 'csv', time: 'time.local.iso' });
     try {
       const blob = await (await request(url)).blob();
-      const link = el('a', { href: URL.createObjectURL(blob), download: `iotawatt_${new Date().toISOString().slice(0, 16).replace(/[T:]/g, (c) => (c === 'T' ? '_' : ''))}.csv` });
+      const link = el('a', { href: URL.createObjectURL(blob), download: `iotawatt_${toLocalInput(zone, Date.now() / 1000).replace(/[T:]/g, (c) => (c === 'T' ? '_' : ''))}.csv` });
       main.dataset.csvUrl = url;
       document.body.append(link);
       link.click();
       setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
     } catch (err) {
       message.replaceChildren(notice('error', explain(err, 'The CSV download')));
+    }
+  }
+
+  // The device's time zone: presets are resolved by the daemon in it, and so is what we show.
+  async function readZone() {
+    try {
+      zone = deviceZone(await getJSON('/status?device'));
+      zoneNote.textContent = `Times are the monitor's local time (${zone.name || `UTC${fmtOffset(zone.offset)}`}).`;
+    } catch (err) {
+      zoneNote.textContent = 'The monitor\'s time zone is unknown (/status); times are this browser\'s.';
     }
   }
 
@@ -381,6 +397,7 @@ export async function mount(main) {
   const onResize = () => { if (plot && Math.abs(plot.width - width()) > 20) plot.setSize({ width: width(), height: plot.height }); };
   window.addEventListener('resize', onResize);
 
+  await readZone();
   try {
     series = (await getJSON('/query?show=series')).series || [];
   } catch (err) {

@@ -108,7 +108,9 @@ json render_status(const StatusModel& m, const Sections& sections) {
     out["device"] = {{"name", m.device_name},
                      {"timediff", m.timediff_minutes},
                      {"allowdst", m.allow_dst},
-                     {"update", m.update_class}};
+                     {"update", m.update_class},
+                     {"timezone", m.timezone},
+                     {"utc_offset", m.utc_offset_s}};
   }
   if (wants("stats")) out["stats"] = stats_json(m);
   if (wants("inputs")) {

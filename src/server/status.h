@@ -74,6 +74,10 @@ struct StatusModel {
   std::string device_name = "IotaWatt";
   int timediff_minutes = 0;
   bool allow_dst = false;
+  // Ours, so that a browser elsewhere shows device-local time: the IANA zone name (empty for
+  // the original's offset-and-DST-rule form) and local time minus UTC now, DST included.
+  std::string timezone;
+  int utc_offset_s = 0;
   std::string update_class = "NONE";
   std::string version;
   double cyclerate = 0;  // samples per cycle

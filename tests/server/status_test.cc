@@ -11,6 +11,8 @@ StatusModel Model() {
   StatusModel m;
   m.device_name = "Panel1";
   m.timediff_minutes = -300;
+  m.timezone = "America/Chicago";
+  m.utc_offset_s = -18000;
   m.mac = "A4:CF:12:34:56:78";
   InputStatus vt;
   vt.channel = 0;
@@ -64,6 +66,8 @@ TEST(Status, WifiAlwaysCarriesMac) {
 TEST(Status, DeviceTimediffInMinutes) {
   const auto j = render_status(Model(), {"device"});
   EXPECT_EQ(j["device"]["timediff"], -300);
+  EXPECT_EQ(j["device"]["timezone"], "America/Chicago");
+  EXPECT_EQ(j["device"]["utc_offset"], -18000);
   EXPECT_EQ(j["device"]["name"], "Panel1");
 }
 

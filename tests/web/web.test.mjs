@@ -439,6 +439,67 @@ test('the message log shows the daemon log, and restart restarts', async () => {
   await (await fetch(`${daemon.base}/status?inputs`)).json();
 });
 
+// Wall-clock fields of `unix` in IANA zone `zone`, computed here in node, not by the app.
+function clockIn(zone, unix) {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(unix * 1000));
+  return Object.fromEntries(parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+test('graphs show the monitor\'s time zone in a browser running in another one', async () => {
+  const device = 'America/St_Johns', browserZone = 'Asia/Tokyo';  // 12.5 h apart
+  const config = JSON.parse(await (await api('/config')).text());
+  if (config.timezone !== device) {
+    delete config.dstrule;
+    await api('/config', { method: 'POST', body: JSON.stringify({ ...config, timezone: device }) });
+  }
+  assert.equal((await apiJSON('/status?device')).device.timezone, device);
+  const { series } = await apiJSON('/query?show=series');
+  const watts = series.find((x) => x.unit === 'Watts');
+  const tokyo = await browser.newContext({ viewport: SIZES.desktop, timezoneId: browserZone });
+  try {
+    const tp = await tokyo.newPage();
+    await tp.goto(`${daemon.base}/?tz=1#graphs?series=${watts.name}.Watts&period=today`);
+    await tp.waitForFunction(() => document.getElementById('page').dataset.view && window.iotawattGraph?.plot);
+    assert.equal(await tp.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone), browserZone);
+    const [begin] = (await tp.$eval('#page', (m) => m.dataset.view)).split(',').map(Number);
+    const now = Math.floor(Date.now() / 1000);
+    assert.deepEqual([clockIn(device, begin).hour, clockIn(device, begin).minute], [0, 0], 'today starts at the monitor\'s midnight');
+    assert.equal(clockIn(device, begin).day, clockIn(device, now).day, '... of the monitor\'s today');
+    assert.notEqual(clockIn(browserZone, begin).hour, 0, 'not the browser\'s midnight');
+    assert.match(await tp.textContent('#graph-zone'), /America\/St_Johns/);
+
+    // The time axis: every hour label names the monitor's hour of its tick.
+    const ticks = await tp.evaluate(() => { const a = window.iotawattGraph.plot.axes[0]; return { splits: a._splits, values: a._values }; });
+    let checked = 0;
+    ticks.values.forEach((label, i) => {
+      const m = /^(\d{1,2})(?::(\d\d))?(am|pm)$/.exec(String(label).split('\n')[0]);
+      if (!m) return;
+      const c = clockIn(device, ticks.splits[i]);
+      assert.equal(`${(c.hour % 12) || 12}${m[2] ? `:${String(c.minute).padStart(2, '0')}` : ''}${c.hour < 12 ? 'am' : 'pm'}`, m[0], `tick ${ticks.splits[i]}`);
+      checked++;
+    });
+    assert.ok(checked > 0, `hour labels on the axis: ${ticks.values.join(' | ')}`);
+
+    // The legend's time of the first point, and the custom range's inputs, on the same clock.
+    const first = await tp.evaluate(() => window.iotawattGraph.plot.data[0][0]);
+    const legend = await tp.evaluate(() => {
+      const u = window.iotawattGraph.plot;
+      u.setCursor({ left: u.valToPos(u.data[0][0], 'x'), top: 10 });
+      return document.querySelector('.u-legend .u-series:first-child .u-value').textContent;
+    });
+    const f = clockIn(device, first);
+    const pad = (n) => String(n).padStart(2, '0');
+    assert.equal(legend, `${f.year}-${pad(f.month)}-${pad(f.day)} ${(f.hour % 12) || 12}:${pad(f.minute)}${f.hour < 12 ? 'am' : 'pm'}`);
+    await tp.selectOption('#graph-period', 'custom');
+    const b = clockIn(device, begin);
+    assert.equal(await tp.inputValue('#graph-begin'), `${b.year}-${pad(b.month)}-${pad(b.day)}T00:00`);
+    await tp.screenshot({ path: join(ARTIFACTS, 'graphs-device-zone.png'), fullPage: true });
+  } finally {
+    await tokyo.close();
+  }
+});
+
 test('user and admin roles: the user sees, the admin changes', async () => {
   // Passwords through the setup page (POST /auth).
   await open('setup?tab=passwords');
