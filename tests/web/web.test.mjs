@@ -398,6 +398,26 @@ test('stacked, bars and kWh per day draw', async () => {
   await screenshots('graphs-kwh', () => page.waitForSelector('#graph-chart canvas'));
 });
 
+test('a trace drawn as bars on a line chart, and a fixed y-axis maximum', async () => {
+  const { series } = await apiJSON('/query?show=series');
+  const watts = series.filter((s) => s.unit === 'Watts').slice(0, 2);
+  await open(`graphs?series=${watts.map((s) => `${s.name}.Watts`).join(',')}&period=last24h`);
+  await page.waitForFunction(() => document.getElementById('page').dataset.drawnAs === 'line,line');
+  await page.selectOption('#trace-list .trace:nth-child(2) .trace-style', 'bars');
+  await page.waitForFunction(() => document.getElementById('page').dataset.drawnAs === 'line,bars');
+  const autoMax = await page.evaluate(() => window.iotawattGraph.plot.scales.Watts.max);
+  const limit = Math.round(autoMax / 3);
+  await page.fill('#graph-limits input[data-unit="Watts"][data-end="max"]', String(limit));
+  await page.dispatchEvent('#graph-limits input[data-unit="Watts"][data-end="max"]', 'change');
+  await page.waitForFunction((l) => window.iotawattGraph.plot.scales.Watts.max === l, limit);
+  assert.ok(await page.evaluate(() => window.iotawattGraph.plot.scales.Watts.min <= 0), 'the minimum stays automatic');
+  assert.equal(await page.inputValue('#graph-limits input[data-unit="Watts"][data-end="max"]'), String(limit), 'the limit survives the redraw');
+  await page.selectOption('#graph-mode', 'bars');
+  await page.selectOption('#trace-list .trace:nth-child(1) .trace-style', 'line');
+  await page.waitForFunction(() => document.getElementById('page').dataset.drawnAs === 'line,bars');
+  await screenshots('graphs-styles', () => page.waitForSelector('#graph-chart canvas'));
+});
+
 test('a graph is saved, listed and loaded again (/graph/*)', async () => {
   await open('graphs?period=today');
   await page.waitForFunction(() => document.getElementById('page').dataset.view);
