@@ -3,13 +3,15 @@
 // about one point per pixel; statistics, CSV of the view from /query, saved graphs (/graph/*).
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { el, explain, fmt, getJSON, notice, request } from './api.js';
+import { deviceZone, fromLocalInput, shiftedDate, toLocalInput } from './devicetime.js';
+import { drawsBars, limitInputs, TRACE_STYLES, yRange } from './graphstyle.js';
 import { groupFor, PRESETS, preset, queryUrl, unitsFor } from './timerange.js';
 
 const COLORS = ['#0b6bcb', '#d9480f', '#2b8a3e', '#ae3ec9', '#f08c00', '#1098ad', '#c2255c', '#5c940d', '#495057', '#364fc7'];
 
 // The graph being shown: what a saved graph stores.
 function defaultState() {
-  return { name: '', traces: [], period: 'last24h', begin: null, end: null, mode: 'line', energy: 'none' };
+  return { name: '', traces: [], period: 'last24h', begin: null, end: null, mode: 'line', energy: 'none', limits: {} };
 }
 
 function rowsToColumns(answer, count) {
@@ -45,13 +47,21 @@ export function statistics(times, values, unit, endTime) {
     kwh: unit === 'Watts' || unit === 'Wh' ? wh / 1000 : null };
 }
 
+function fmtOffset(seconds) {
+  const a = Math.abs(seconds);
+  return `${seconds < 0 ? '−' : '+'}${String(Math.floor(a / 3600)).padStart(2, '0')}:${String(Math.floor(a / 60) % 60).padStart(2, '0')}`;
+}
+
 export async function mount(main) {
   const state = defaultState();
   let series = [];
   let plot = null;
   let view = null;  // {begin, end, group} of what is drawn, in unix seconds
   let requestNo = 0;
+  let zone = { name: '', offset: -new Date().getTimezoneOffset() * 60 };  // until /status says
   const message = el('div', { id: 'graph-message' });
+  const zoneNote = el('small', { class: 'muted', id: 'graph-zone' });
+  const limitsBox = el('div', { class: 'row', id: 'graph-limits' });
   const chartBox = el('div', { class: 'chart', id: 'graph-chart' });
   const statsBox = el('div', { id: 'graph-stats' });
   const timing = el('small', { class: 'muted', id: 'graph-timing' });
@@ -86,11 +96,11 @@ export async function mount(main) {
             button('▶', () => pan(0.5), { id: 'graph-pan-right', title: 'forward half a view' }),
             button('−', () => zoomOut(), { id: 'graph-zoom-out', title: 'zoom out' }),
             button('CSV', () => downloadCsv(), { id: 'graph-csv' })),
-          custom, chartBox, el('p', { class: 'muted' }, 'Drag across the chart to zoom in.')),
+          custom, chartBox, limitsBox, el('p', { class: 'muted' }, 'Drag across the chart to zoom in. ', zoneNote)),
         el('div', { class: 'card' }, el('h2', {}, 'Statistics'), statsBox))));
 
   // Exposed for the browser tests and for the console: what the chart shows now.
-  window.iotawattGraph = { state, get view() { return view; }, get plot() { return plot; } };
+  window.iotawattGraph = { state, get view() { return view; }, get plot() { return plot; }, get zone() { return zone; } };
 
   function renderSeries() {
     seriesList.replaceChildren(...series.map((s) => el('div', { class: 'trace', dataset: { series: s.name } },
@@ -102,8 +112,17 @@ export async function mount(main) {
     traceList.replaceChildren(...(state.traces.length ? state.traces.map((t, i) => el('div', { class: 'trace', dataset: { trace: `${t.name}.${t.unit}` } },
       el('input', { type: 'color', class: 'swatch-pick', value: t.color, title: 'colour', onchange: (e) => { t.color = e.target.value; draw(); } }),
       el('span', { class: 'name' }, `${t.name} (${t.unit})`),
+      traceStyle(t),
       button('✕', () => { state.traces.splice(i, 1); renderTraces(); draw(); }, { title: 'remove' })))
       : [el('p', { class: 'muted' }, 'No traces yet.')]));
+  }
+
+  function traceStyle(t) {
+    const select = el('select', { class: 'trace-style', 'aria-label': `${t.name} drawn as` },
+      TRACE_STYLES.map(([v, text]) => el('option', { value: v }, text)));
+    select.value = t.style || 'chart';
+    select.addEventListener('change', () => { t.style = select.value; draw(); });
+    return select;
   }
 
   function addTrace(name, unit, redraw = true) {
@@ -199,22 +218,23 @@ export async function mount(main) {
     const units = [null, ...traces.map((t) => (kwh ? 'kWh' : t.unit))];
     const stacked = state.mode === 'stacked';
     const shown = stacked ? stack(columns, units) : columns;
-    const bars = state.mode === 'bars' || kwh;
+    const bars = traces.map((t) => drawsBars(t, state.mode, state.energy));
     const unitList = [...new Set(units.slice(1))];
     const seriesOpts = [{ label: 'time' }, ...traces.map((t, i) => ({
       label: `${t.name} (${units[i + 1]})`, scale: units[i + 1], stroke: t.color, width: 1.5,
-      fill: stacked || bars ? `${t.color}55` : undefined,
+      fill: stacked || bars[i] ? `${t.color}55` : undefined,
       // A bar starts at its group's time and spans the group, as the group's value does.
-      paths: bars ? uPlot.paths.bars({ size: [0.8, 64], gap: 1, align: 1 }) : undefined,
-      points: bars ? { show: false } : undefined,
+      paths: bars[i] ? uPlot.paths.bars({ size: [0.8, 64], gap: 1, align: 1 }) : undefined,
+      points: bars[i] ? { show: false } : undefined,
       value: (u, v, si, idx) => (idx === null || raw[si][idx] === null ? '–' : fmt(raw[si][idx], kwh ? 2 : 1)),
     }))];
     // Stacked: draw the top of each stack first so lower series paint over it.
     const order = stacked ? [0, ...traces.map((_, i) => i + 1).reverse()] : null;
     const opts = {
       width: width(), height: Math.max(260, Math.min(480, Math.round(width() * 0.45))),
+      tzDate: (ts) => shiftedDate(zone, ts),  // axis and legend on the device's clock
       cursor: { drag: { x: true, y: false, setScale: false } },
-      scales: Object.fromEntries([['x', { time: true, range: bars ? (u, min, max) => [min, max + barStep(columns[0])] : undefined }], ...unitList.map((u) => [u, { auto: true, range: (u2, min, max) => [Math.min(0, min), max > min ? max : min + 1] }])]),
+      scales: Object.fromEntries([['x', { time: true, range: bars.some(Boolean) ? (u, min, max) => [min, max + barStep(columns[0])] : undefined }], ...unitList.map((u) => [u, { auto: true, range: yRange(state.limits, u) }])]),
       series: order ? order.map((i) => seriesOpts[i]) : seriesOpts,
       axes: [{}, ...unitList.map((u, i) => ({ scale: u, label: u, side: i % 2 ? 1 : 3, grid: { show: i === 0 } }))],
       hooks: { setSelect: [(u) => { if (u.select.width > 4) zoomTo(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')); u.setSelect({ width: 0, height: 0 }, false); }] },
@@ -223,6 +243,8 @@ export async function mount(main) {
     plot?.destroy();
     chartBox.replaceChildren();
     plot = new uPlot(opts, data, chartBox);
+    limitsBox.replaceChildren(...limitInputs(unitList, state.limits, () => draw()));
+    main.dataset.drawnAs = bars.map((b) => (b ? 'bars' : 'line')).join(',');
     const endTime = view.end;
     statsBox.replaceChildren(el('table', { id: 'stats-table' },
       el('thead', {}, el('tr', {}, ['Trace', 'Quality', 'Min', 'Max', 'Mean', 'kWh'].map((h, i) => el('th', { class: i ? 'num' : '' }, h)))),
@@ -266,11 +288,8 @@ export async function mount(main) {
     zoomTo(end - 2 * span, end);
   }
 
-  // datetime-local text of a unix time, in the browser's zone.
-  const localInput = (unix) => {
-    const d = new Date(unix * 1000 - new Date(unix * 1000).getTimezoneOffset() * 60000);
-    return d.toISOString().slice(0, 16);
-  };
+  // datetime-local text of a unix time, on the device's clock.
+  const localInput = (unix) => toLocalInput(zone, unix);
 
   function choosePeriod(id) {
     if (id === 'custom' && view) {
@@ -285,7 +304,7 @@ export async function mount(main) {
   }
 
   function applyCustom() {
-    const b = new Date(beginInput.value).getTime() / 1000, e = new Date(endInput.value).getTime() / 1000;
+    const b = fromLocalInput(zone, beginInput.value), e = fromLocalInput(zone, endInput.value);
     if (!(e > b)) { message.replaceChildren(notice('error', 'Choose a "From" before the "To".')); return; }
     state.period = 'custom';
     zoomTo(b, e);
@@ -296,13 +315,23 @@ export async function mount(main) {
     const url = queryUrl(queried(), view.begin, view.end, view.group, { format: 'csv', time: 'time.local.iso' });
     try {
       const blob = await (await request(url)).blob();
-      const link = el('a', { href: URL.createObjectURL(blob), download: `iotawatt_${new Date().toISOString().slice(0, 16).replace(/[T:]/g, (c) => (c === 'T' ? '_' : ''))}.csv` });
+      const link = el('a', { href: URL.createObjectURL(blob), download: `iotawatt_${toLocalInput(zone, Date.now() / 1000).replace(/[T:]/g, (c) => (c === 'T' ? '_' : ''))}.csv` });
       main.dataset.csvUrl = url;
       document.body.append(link);
       link.click();
       setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
     } catch (err) {
       message.replaceChildren(notice('error', explain(err, 'The CSV download')));
+    }
+  }
+
+  // The device's time zone: presets are resolved by the daemon in it, and so is what we show.
+  async function readZone() {
+    try {
+      zone = deviceZone(await getJSON('/status?device'));
+      zoneNote.textContent = `Times are the monitor's local time (${zone.name || `UTC${fmtOffset(zone.offset)}`}).`;
+    } catch (err) {
+      zoneNote.textContent = 'The monitor\'s time zone is unknown (/status); times are this browser\'s.';
     }
   }
 
@@ -339,7 +368,7 @@ export async function mount(main) {
   async function saveGraph() {
     const name = prompt('Name of this graph', state.name || '');
     if (!name) return;
-    const graph = { name, traces: state.traces, period: state.period, mode: state.mode, energy: state.energy,
+    const graph = { name, traces: state.traces, period: state.period, mode: state.mode, energy: state.energy, limits: state.limits,
       begin: state.period === 'custom' ? state.begin : null, end: state.period === 'custom' ? state.end : null };
     try {
       await request('/graph/create', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -381,6 +410,7 @@ export async function mount(main) {
   const onResize = () => { if (plot && Math.abs(plot.width - width()) > 20) plot.setSize({ width: width(), height: plot.height }); };
   window.addEventListener('resize', onResize);
 
+  await readZone();
   try {
     series = (await getJSON('/query?show=series')).series || [];
   } catch (err) {

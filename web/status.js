@@ -12,6 +12,11 @@ export function warnings(status) {
   for (const input of status.inputs || []) {
     if (input.reversed) out.push(`${input.name} (input ${input.channel}): the CT reads reversed power; turn it around or set "reverse".`);
     if ('Vrms' in input && input.Vrms < NO_VOLTAGE_VOLTS) out.push(`${input.name} (input ${input.channel}): no voltage (${fmt(input.Vrms)} V); check the VT.`);
+    if (input.clipped > 0) {
+      const sensor = 'Vrms' in input ? 'VT' : 'CT';
+      out.push(`${input.name} (input ${input.channel}): ${input.clipped} samples at the ADC's limit in the last second; the ${sensor} is overdriven `
+        + `(check its model, burden or rating) and reads low.`);
+    }
   }
   const s = status.stats?.sampling;
   if (s?.dropped_cycles > 0) out.push(`Sampling dropped ${s.dropped_cycles} AC cycles since start.`);
@@ -37,7 +42,7 @@ function inputRow(input, hz) {
     return el('tr', { dataset: { channel: input.channel, kind: 'VT' } },
       el('td', {}, input.channel), el('td', { class: 'name' }, input.name),
       cell('watts', null, ''), cell('volts', input.Vrms, fmt(input.Vrms, 1)), cell('amps', null, ''),
-      cell('pf', null, '', 'num hide-phone'), cell('hz', input.Hz, fmt(input.Hz, 2), 'num hide-phone'), el('td'));
+      cell('pf', null, '', 'num hide-phone'), cell('hz', input.Hz, fmt(input.Hz, 2), 'num hide-phone'), el('td', {}, badges(input)));
   }
   const watts = Number(input.Watts);
   const volts = input.Amps > 0 ? input.VA / input.Amps : null;
@@ -46,7 +51,13 @@ function inputRow(input, hz) {
     cell('watts', watts, `${watts}`, watts < 0 ? 'num neg' : 'num'),
     cell('volts', volts, fmt(volts, 1)), cell('amps', input.Amps, fmt(input.Amps, 2)),
     cell('pf', input.Pf, fmt(input.Pf, 2), 'num hide-phone'), cell('hz', hz, fmt(hz, 2), 'num hide-phone'),
-    el('td', {}, input.reversed ? el('span', { class: 'badge warn', title: 'reversed' }, '↺ reversed') : ''));
+    el('td', {}, badges(input)));
+}
+
+// The row's warnings in short; warnings() says what to do about them.
+function badges(input) {
+  return [input.reversed ? el('span', { class: 'badge warn', title: 'reversed' }, '↺ reversed') : null,
+    input.clipped > 0 ? el('span', { class: 'badge warn clipping', title: `${input.clipped} samples at the ADC's limit in the last second` }, '⚠ clipping') : null];
 }
 
 function inputsCard(status) {

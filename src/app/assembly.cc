@@ -41,6 +41,13 @@ Result<sim::Panel> scenario_panel(const RunOptions& options, const config::Confi
   return sim::make_scenario(name);
 }
 
+// The config's sim.overdrive: those channels' sensors drive the simulated ADC harder.
+void overdrive(sim::Panel& panel, const std::map<int, double>& gains) {
+  for (sim::Channel& ch : panel.channels) {
+    if (auto it = gains.find(ch.input); it != gains.end()) ch.overdrive = it->second;
+  }
+}
+
 Result<config::Config> panel_config(const sim::Panel& panel) {
   auto parsed = config::parse_config(panel.iotawatt_config(), config::ModelCatalog::builtin());
   if (!parsed) return Status::Error("the simulator's config for " + panel.scenario + " is invalid:\n" + parsed.error());
@@ -51,6 +58,7 @@ Result<Assembly> assemble_sim(const RunOptions& options, std::optional<config::C
                               int64_t start_ns) {
   auto panel = scenario_panel(options, loaded ? &*loaded : nullptr);
   if (!panel) return panel.status();
+  if (loaded && loaded->sim) overdrive(panel.value(), loaded->sim->overdrive);
   Assembly a;
   if (loaded && has_active_input(*loaded)) {
     a.config = std::move(*loaded);

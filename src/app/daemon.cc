@@ -91,6 +91,9 @@ Result<config::Config> parse_and_check(const std::string& text, std::vector<std:
   if (!cfg) return cfg.status();
   auto calc = calc::Calculator::Compile(cfg.value(), notes);
   if (!calc) return calc.status();
+  // Checked here too, not only when the pipeline is built: a bad "mqtt" section is refused
+  // with its key paths before the running sampler is stopped.
+  if (auto mqtt = config::mqtt_config(cfg.value()); !mqtt) return mqtt.status();
   return cfg;
 }
 

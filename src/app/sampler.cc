@@ -147,6 +147,16 @@ void Sampler::pace(const measure::SampleBlock& block) {
   }
 }
 
+std::vector<uint64_t> Sampler::clipped_since_last(const std::vector<measure::ChannelLive>& live) {
+  last_clipped_.resize(live.size(), 0);
+  std::vector<uint64_t> clipped(live.size());
+  for (size_t ch = 0; ch < live.size(); ++ch) {
+    clipped[ch] = live[ch].clipped_samples - last_clipped_[ch];
+    last_clipped_[ch] = live[ch].clipped_samples;
+  }
+  return clipped;
+}
+
 void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
   live_.update(cp.counters);
   const auto wall = std::chrono::steady_clock::now();
@@ -161,6 +171,7 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
   snap.stats = stats;
   snap.values.resize(cp.counters.size());
   for (size_t ch = 0; ch < cp.counters.size(); ++ch) snap.values[ch] = live_.value(ch);
+  snap.clipped = clipped_since_last(*cp.live);
   if (last_cp_ns_ > 0) {
     const double dt = static_cast<double>(cp.time_ns - last_cp_ns_) * 1e-9;
     const double wall_dt = std::chrono::duration<double>(wall - last_cp_wall_).count();

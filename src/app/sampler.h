@@ -31,6 +31,7 @@ struct SamplerSnapshot {
   std::vector<measure::ChannelCounters> counters;
   std::vector<measure::ChannelLive> last_cycle;
   std::vector<LiveValue> values;  // damped one-second averages
+  std::vector<uint64_t> clipped;  // per channel: samples at an ADC rail since the last checkpoint
   measure::EngineStats stats;
   double conversions_per_second = 0;        // source-clock rate over the last second
   double channel_cycles_per_second = 0;     // all channels
@@ -74,6 +75,8 @@ class Sampler {
  private:
   void run();
   void on_checkpoint(const measure::Checkpoint& cp);
+  // Per channel: samples clipped since the previous checkpoint.
+  std::vector<uint64_t> clipped_since_last(const std::vector<measure::ChannelLive>& live);
   void pace(const measure::SampleBlock& block);
   void note_lag(const measure::SampleBlock& block);
 
@@ -96,6 +99,7 @@ class Sampler {
   int64_t last_cp_ns_ = 0;
   uint64_t last_conversions_ = 0;
   uint64_t last_channel_cycles_ = 0;
+  std::vector<uint64_t> last_clipped_;  // per channel, ChannelLive::clipped_samples at the last checkpoint
   double last_cpu_s_ = 0;
   double last_process_cpu_s_ = 0;
   std::chrono::steady_clock::time_point last_cp_wall_;

@@ -34,6 +34,8 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
   m.current_time = unix_now();
   m.timediff_minutes = zone_.standard_offset_s(m.current_time) / 60;
   m.allow_dst = zone_.has_dst(m.current_time);
+  m.timezone = config_.timezone_name;
+  m.utc_offset_s = static_cast<int>(zone_.to_local(m.current_time) - cctz::civil_second(1970, 1, 1, 0, 0, 0) - m.current_time);
   m.update_class = config_.update;
   m.version = kVersion;
   m.start_time = start_time_;
@@ -76,6 +78,7 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
       is.phase = last.lead_deg;
       is.last_phase = last.last_phase_deg;
       is.reversed = last.reversed;
+      if (ch < snap.clipped.size()) is.clipped = snap.clipped[ch];
       if (in->is_vt() && m.frequency == 0) m.frequency = v.hz;
     }
     m.inputs.push_back(is);

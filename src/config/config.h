@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -113,6 +114,9 @@ struct SamplingConfig {
 struct SimConfig {
   std::string scenario;  // empty: default scenario
   std::optional<uint64_t> seed;
+  // Input channel -> gain of its simulated sensor signal (> 1 overdrives the ADC), for
+  // trying out the clipping warning. "sim": {"overdrive": {"1": 4}}
+  std::map<int, double> overdrive;
   bool operator==(const SimConfig&) const = default;
 };
 

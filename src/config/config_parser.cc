@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <utility>
@@ -99,6 +100,7 @@ class Parser {
   void parse_adc(const json& v);
   void parse_sampling(const json& v);
   void parse_sim(const json& v);
+  std::map<int, double> parse_overdrive(const json& v, const std::string& path);
   void parse_datalog(const json& v);
   void keep_section(const std::string& key, const json& v);
   std::vector<int> read_address_array(const json& v, const std::string& path);
@@ -620,6 +622,28 @@ void Parser::parse_sampling(const json& v) {
   r.report_unknown("mode, conversions_per_second, noise_floor_lsb");
 }
 
+// {"<input channel>": gain, ...}: the gain of each listed channel's simulated sensor.
+std::map<int, double> Parser::parse_overdrive(const json& v, const std::string& path) {
+  std::map<int, double> out;
+  if (!v.is_object()) {
+    problems_.add(path, fmt::format("{} is not an object of input channel: gain", detail::describe(v)));
+    return out;
+  }
+  for (const auto& [key, gain] : v.items()) {
+    const std::string at = path + "." + key;
+    int channel = -1;
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), channel);
+    if (ec != std::errc() || end != key.data() + key.size() || channel < 0 || channel > 255) {
+      problems_.add(at, "is not an input channel number");
+    } else if (!gain.is_number() || gain.get<double>() <= 0 || gain.get<double>() > 1000) {
+      problems_.add(at, fmt::format("{} is not a gain in (0, 1000]", detail::describe(gain)));
+    } else {
+      out[channel] = gain.get<double>();
+    }
+  }
+  return out;
+}
+
 void Parser::parse_sim(const json& v) {
   if (!v.is_object()) {
     problems_.add("sim", fmt::format("{} is not an object", detail::describe(v)));
@@ -635,7 +659,8 @@ void Parser::parse_sim(const json& v) {
       sim.seed = static_cast<uint64_t>(*seed);
     }
   }
-  r.report_unknown("scenario, seed");
+  if (const json* od = r.get("overdrive")) sim.overdrive = parse_overdrive(*od, r.path_of("overdrive"));
+  r.report_unknown("scenario, seed, overdrive");
   cfg_.sim = std::move(sim);
 }
 

@@ -77,6 +77,7 @@ json serialize(const Config& c) {
     json s = json::object();
     if (!c.sim->scenario.empty()) s["scenario"] = c.sim->scenario;
     if (c.sim->seed) s["seed"] = *c.sim->seed;
+    for (const auto& [channel, gain] : c.sim->overdrive) s["overdrive"][std::to_string(channel)] = gain;
     j["sim"] = std::move(s);
   }
   if (c.datalog != DatalogConfig{}) {

@@ -33,6 +33,11 @@ double interpolation_gain(double frac, double cycle_frames) {
   return std::sqrt(g2);
 }
 
+void count_clipped(ChannelLive& live, uint32_t clipped) {
+  live.clipped_last_cycle = clipped;
+  live.clipped_samples += clipped;
+}
+
 size_t next_pow2(size_t n) {
   size_t p = 1;
   while (p < n) p <<= 1;
@@ -108,6 +113,7 @@ void Engine::restart(const SampleBlock& block) {
     adc_bits_ = block.adc_bits;
   }
   count_scale_ = std::ldexp(1.0, 12 - adc_bits_);
+  full_scale_code_ = static_cast<uint16_t>((1u << adc_bits_) - 1);
   conversion_s_ = block.conversion_ns * 1e-9;
   frame_s_ = conversion_s_ * static_cast<double>(slots_);
   slot_s_.assign(slots_, 0);
@@ -291,6 +297,7 @@ void Engine::measure_cycle(VtLane& lane, double a, double b) {
   ChannelLive& live = live_[lane.channel];
   live.values = values;
   live.lead_deg = vt_lead;
+  count_clipped(live, clipped(m0, m1, lane.slot));
   ++live.cycles;
   ++stats_.cycles;
   ++stats_.channel_cycles;
@@ -357,8 +364,18 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   live.values = values;
   live.lead_deg = ct_lead;
   live.last_phase_deg = ct_lead - vt_lead;
+  count_clipped(live, clipped(m0, m1, ct.slot));
   ++live.cycles;
   ++stats_.channel_cycles;
+}
+
+uint32_t Engine::clipped(int64_t m0, int64_t m1, size_t slot) const {
+  uint32_t n = 0;
+  for (int64_t m = m0; m < m1; ++m) {
+    const uint16_t c = codes_[static_cast<size_t>(m & mask_) * slots_ + slot];
+    n += static_cast<uint32_t>(c == 0 || c == full_scale_code_);
+  }
+  return n;
 }
 
 void Engine::credit_dead_time(VtLane& lane, double until_s) {

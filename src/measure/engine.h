@@ -40,6 +40,10 @@ struct ChannelLive {
   double last_phase_deg = 0;  // CT lead minus VT lead, as the original's `lastphase`
   bool reversed = false;      // unsigned CT whose power came out negative
   uint64_t cycles = 0;        // cycles measured since start
+  // Samples of measured cycles at code 0 or full scale: the sensor overdrives the ADC, so
+  // its rms and power read low. Since start, and in the last cycle.
+  uint64_t clipped_samples = 0;
+  uint32_t clipped_last_cycle = 0;
 };
 
 struct EngineStats {
@@ -106,6 +110,8 @@ class Engine {
   double code(int64_t frame, size_t slot) const {
     return codes_[static_cast<size_t>(frame & mask_) * slots_ + slot];
   }
+  // Samples of [m0, m1) in `slot` at either rail of the converter.
+  uint32_t clipped(int64_t m0, int64_t m1, size_t slot) const;
   double count_scale() const { return count_scale_; }
 
   EngineSetup setup_;
@@ -122,6 +128,7 @@ class Engine {
   std::vector<uint8_t> scan_;
   size_t slots_ = 0;
   int adc_bits_ = 0;
+  uint16_t full_scale_code_ = 0;  // 2^adc_bits - 1
   double count_scale_ = 1;   // 12-bit counts per code
   double conversion_s_ = 0;
   double frame_s_ = 0;

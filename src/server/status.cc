@@ -36,6 +36,8 @@ json input_json(const InputStatus& in) {
     j["Amps"] = round_to(in.amps, 3);
     j["VA"] = round_to(in.va, 1);
   }
+  // Ours: samples at 0 or full scale in the last second (an overdriven CT or VT reads low).
+  j["clipped"] = in.clipped;
   j["name"] = in.name;
   return j;
 }
@@ -106,7 +108,9 @@ json render_status(const StatusModel& m, const Sections& sections) {
     out["device"] = {{"name", m.device_name},
                      {"timediff", m.timediff_minutes},
                      {"allowdst", m.allow_dst},
-                     {"update", m.update_class}};
+                     {"update", m.update_class},
+                     {"timezone", m.timezone},
+                     {"utc_offset", m.utc_offset_s}};
   }
   if (wants("stats")) out["stats"] = stats_json(m);
   if (wants("inputs")) {

@@ -26,6 +26,7 @@ struct InputStatus {
   double pf = 0;
   double last_phase = 0; // CT lead minus VT lead
   bool reversed = false;
+  uint64_t clipped = 0;  // samples at an ADC rail in the last second: the sensor is overdriven
 };
 
 // An output script evaluated on the live values, in its configured units.
@@ -73,6 +74,10 @@ struct StatusModel {
   std::string device_name = "IotaWatt";
   int timediff_minutes = 0;
   bool allow_dst = false;
+  // Ours, so that a browser elsewhere shows device-local time: the IANA zone name (empty for
+  // the original's offset-and-DST-rule form) and local time minus UTC now, DST included.
+  std::string timezone;
+  int utc_offset_s = 0;
   std::string update_class = "NONE";
   std::string version;
   double cyclerate = 0;  // samples per cycle

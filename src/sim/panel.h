@@ -58,6 +58,9 @@ struct Channel {
   bool mains = false;                // kCT: every load whose current flows in `line`
   std::optional<Line> truth_line;    // kCT: voltage of the true power; default `line`
   Measurement m;
+  // The sensor's signal reaches the ADC this many times stronger than the config's cal
+  // assumes (a wrong burden or VT): above about 1.5 a loaded channel hits the ADC rails.
+  double overdrive = 1;
 
   Line truth_voltage_line() const { return truth_line.value_or(line); }
 };

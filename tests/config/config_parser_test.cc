@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 namespace iw::config {
 namespace {
@@ -232,6 +233,16 @@ TEST(ConfigParser, OurSections) {
   const Config none = parse_ok(R"({"adc":null})");
   EXPECT_FALSE(none.adc.has_value());
   EXPECT_EQ(none.sampling, SamplingConfig{});
+}
+
+TEST(ConfigParser, SimOverdriveGainsPerInputChannel) {
+  const Config c = parse_ok(R"({"sim":{"overdrive":{"1":200,"4":1.5}}})");
+  ASSERT_TRUE(c.sim.has_value());
+  EXPECT_EQ(c.sim->overdrive, (std::map<int, double>{{1, 200}, {4, 1.5}}));
+  const std::string e = parse_error(R"({"sim":{"overdrive":{"x":2,"3":0,"5":"big"}}})");
+  EXPECT_NE(e.find("sim.overdrive.x: is not an input channel number"), std::string::npos) << e;
+  EXPECT_NE(e.find("sim.overdrive.3: 0 is not a gain in (0, 1000]"), std::string::npos) << e;
+  EXPECT_NE(e.find("sim.overdrive.5: "), std::string::npos) << e;
 }
 
 TEST(ConfigParser, UpdateClassIsCaseInsensitive) {

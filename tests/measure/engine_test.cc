@@ -136,6 +136,30 @@ TEST(Engine, LostVoltageRecordsZeroPowerButMonitoredTime) {
   EXPECT_EQ(engine.live(0).values.volts, 0);
 }
 
+TEST(Engine, CountsNoClippedSamplesWithinTheAdcRange) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(2000, 2040, 0), 1.0);  // peaks 8 counts inside the 12-bit rails
+  EXPECT_GT(engine.live(1).cycles, 40u);
+  EXPECT_EQ(engine.live(0).clipped_samples, 0u);
+  EXPECT_EQ(engine.live(1).clipped_samples, 0u);
+  EXPECT_EQ(engine.live(1).clipped_last_cycle, 0u);
+}
+
+TEST(Engine, CountsSamplesAtTheRailsOfAnOverdrivenCt) {
+  Engine engine(OneCt());
+  // The current's peak is twice the converter's half range: it sits at a rail while
+  // |sin| > 1/2, two thirds of every cycle.
+  Synth synth = Sine(1000, 4096, 0);
+  Feed(engine, synth, 1.0);
+  const ChannelLive& ct = engine.live(1);
+  const double frames_per_cycle = synth.conversions_per_second / static_cast<double>(synth.scan.size()) / synth.hz;
+  EXPECT_NEAR(ct.clipped_last_cycle, frames_per_cycle * 2 / 3, 2);
+  EXPECT_NEAR(static_cast<double>(ct.clipped_samples), static_cast<double>(ct.cycles) * frames_per_cycle * 2 / 3,
+              2.0 * static_cast<double>(ct.cycles));
+  EXPECT_EQ(engine.live(0).clipped_samples, 0u) << "the VT stays in range";
+  EXPECT_LT(ct.values.amps, 4096 * kAmpsPerCount / std::sqrt(2)) << "a clipped wave reads low";
+}
+
 TEST(Engine, MeasuresSixtyHertz) {
   Engine engine(OneCt());
   Feed(engine, Sine(1000, 500, -30, 60.0), 1.0);

@@ -1,6 +1,7 @@
 // Synthetic ADC blocks for engine tests: exact sinusoids, no simulator involved.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -40,7 +41,9 @@ struct Synth {
         const Wave& w = waves[scan[s]];
         const double x = mid + w.offset_codes +
                          w.amplitude_codes * std::sin(2 * std::numbers::pi * hz * t + w.phase_deg * std::numbers::pi / 180);
-        b.codes[f * scan.size() + s] = static_cast<uint16_t>(quantise ? std::lround(x) : x);
+        // A converter saturates at its rails: an overdriven input reads 0 or full scale.
+        const double code = std::clamp(quantise ? std::round(x) : x, 0.0, 2 * mid - 1);
+        b.codes[f * scan.size() + s] = static_cast<uint16_t>(code);
       }
     }
     return b;

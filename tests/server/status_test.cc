@@ -11,6 +11,8 @@ StatusModel Model() {
   StatusModel m;
   m.device_name = "Panel1";
   m.timediff_minutes = -300;
+  m.timezone = "America/Chicago";
+  m.utc_offset_s = -18000;
   m.mac = "A4:CF:12:34:56:78";
   InputStatus vt;
   vt.channel = 0;
@@ -22,6 +24,7 @@ StatusModel Model() {
   ct.watts = 1432.4;
   ct.pf = 0.962;
   ct.reversed = true;
+  ct.clipped = 812;
   InputStatus idle;
   idle.channel = 4;
   idle.watts = -1.5;
@@ -46,6 +49,15 @@ TEST(Status, WattsIsAStringClampedNearZero) {
   EXPECT_FALSE(j["inputs"][0].contains("Watts"));
 }
 
+TEST(Status, InputsCarryClippedSamplesNextToTheOriginalsFields) {
+  const auto j = render_status(Model(), {"inputs"});
+  EXPECT_EQ(j["inputs"][1]["clipped"].get<uint64_t>(), 812u);
+  EXPECT_EQ(j["inputs"][0]["clipped"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["inputs"][2]["clipped"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["inputs"][1]["Watts"], "1432") << "the original's fields stay as they were";
+  EXPECT_TRUE(j["inputs"][1]["reversed"].get<bool>());
+}
+
 TEST(Status, WifiAlwaysCarriesMac) {
   const auto j = render_status(Model(), {"wifi"});
   EXPECT_EQ(j["wifi"]["mac"], "A4:CF:12:34:56:78");
@@ -54,6 +66,8 @@ TEST(Status, WifiAlwaysCarriesMac) {
 TEST(Status, DeviceTimediffInMinutes) {
   const auto j = render_status(Model(), {"device"});
   EXPECT_EQ(j["device"]["timediff"], -300);
+  EXPECT_EQ(j["device"]["timezone"], "America/Chicago");
+  EXPECT_EQ(j["device"]["utc_offset"], -18000);
   EXPECT_EQ(j["device"]["name"], "Panel1");
 }
 

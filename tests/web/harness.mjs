@@ -2,9 +2,9 @@
 // free loopback port, and Debian's chromium through playwright-core (from web/node_modules). Environment: IOTAWATT_BINARY (the iotawatt program),
 // IOTAWATT_SOURCE_DIR (the repository: its web/ is served).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -68,4 +68,37 @@ export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawat
       return exited;
     },
   };
+}
+
+// A real Debian mosquitto on a free loopback port with a temp config (never the system
+// service), anonymous clients allowed. Resolves once it accepts connections.
+export async function startBroker() {
+  const dir = mkdtempSync(join(tmpdir(), 'iotawatt-web-mqtt-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'mosquitto.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\nuser root\n`);
+  const out = openSync(join(dir, 'mosquitto.log'), 'w');
+  const child = spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', out, out] });
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  const deadline = Date.now() + 10000;
+  while (!(await accepts(port))) {
+    if (exited !== null || Date.now() > deadline) throw new Error(`mosquitto did not start: ${readFileSync(join(dir, 'mosquitto.log'), 'utf8')}`);
+    await sleep(50);
+  }
+  return {
+    port,
+    async stop() {
+      if (exited === null) child.kill('SIGTERM');
+      for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function accepts(port) {
+  return new Promise((ok) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('connect', () => { socket.destroy(); ok(true); });
+    socket.on('error', () => ok(false));
+  });
 }

@@ -86,3 +86,22 @@ test('status warnings: reversed CT, no voltage, dropped cycles, log and uploader
   assert.equal(w.length, 5, w.join('\n'));
   assert.match(w.join('\n'), /no voltage[\s\S]*reversed[\s\S]*dropped 4[\s\S]*disk full[\s\S]*influxdb: connection refused/);
 });
+
+test('device time: wall clock and datetime-local text in the monitor\'s zone, not node\'s', async () => {
+  const { deviceZone, fromLocalInput, offsetAt, toLocalInput, wallClock } = await import('../../web/devicetime.js');
+  const stJohns = deviceZone({ device: { timezone: 'America/St_Johns', utc_offset: -9000 } });
+  // 2026-07-01 12:00 UTC is 09:30 NDT (UTC-2:30); 2026-01-15 12:00 UTC is 08:30 NST (UTC-3:30).
+  const summer = Date.UTC(2026, 6, 1, 12) / 1000, winter = Date.UTC(2026, 0, 15, 12) / 1000;
+  assert.equal(offsetAt(stJohns, summer), -9000);
+  assert.equal(offsetAt(stJohns, winter), -12600);
+  assert.equal(toLocalInput(stJohns, summer), '2026-07-01T09:30');
+  assert.equal(toLocalInput(stJohns, winter), '2026-01-15T08:30');
+  assert.equal(fromLocalInput(stJohns, '2026-07-01T09:30'), summer);
+  assert.equal(fromLocalInput(stJohns, '2026-01-15T08:30'), winter);
+  assert.deepEqual(wallClock(stJohns, winter), { year: 2026, month: 1, day: 15, hour: 8, minute: 30, second: 0 });
+  // The original's offset form: no name, the offset /status reported.
+  const fixed = deviceZone({ device: { timezone: '', utc_offset: 19800 } });
+  assert.equal(toLocalInput(fixed, winter), '2026-01-15T17:30');
+  assert.equal(fromLocalInput(fixed, '2026-01-15T17:30'), winter);
+  assert.ok(Number.isNaN(fromLocalInput(fixed, 'yesterday')));
+});

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ARTIFACTS, SIZES, launchBrowser, startDaemon } from './harness.mjs';
+import { ARTIFACTS, SIZES, launchBrowser, startBroker, startDaemon } from './harness.mjs';
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -109,6 +109,39 @@ test('the status page shows the live values of /status and updates them', async 
   assert.match(await page.textContent('#health'), /Cycles\/s per channel/);
   assert.match(await page.textContent('#datalogs'), /History/);
   await screenshots('status', () => page.waitForSelector('#inputs tbody tr'));
+});
+
+// Waits until /status says `ok(inputs)`; returns those inputs.
+async function statusInputsUntil(ok, what) {
+  for (let i = 0; i < 100; i++) {
+    const { inputs } = await apiJSON('/status?inputs');
+    if (ok(inputs)) return inputs;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`/status never showed ${what}`);
+}
+
+test('an overdriven CT is counted as clipping in /status and flagged on the status page', async () => {
+  const text = await (await api('/config')).text();
+  const config = JSON.parse(text);
+  const mains = config.inputs.findIndex((i) => i?.name === 'Mains');
+  assert.ok(mains > 0, 'the scenario has a Mains CT');
+  const calm = await statusInputsUntil((inputs) => inputs.every((i) => 'clipped' in i), 'clipped on every input');
+  assert.deepEqual(calm.filter((i) => i.clipped > 0).map((i) => i.name), [], 'the simulated panel itself stays within the ADC range');
+  try {
+    // The simulator's Mains sensor gives 200 times the signal its cal expects: it hits the rails.
+    await api('/config', { method: 'POST', body: JSON.stringify({ ...config, sim: { ...(config.sim || {}), overdrive: { [mains]: 200 } } }) });
+    const inputs = await statusInputsUntil((all) => all.find((i) => i.channel === mains)?.clipped > 0, 'Mains clipping');
+    assert.deepEqual(inputs.filter((i) => i.clipped > 0).map((i) => i.channel), [mains], 'only the overdriven input clips');
+    await open('status');
+    await page.waitForSelector(`#inputs tr[data-channel="${mains}"] .badge.clipping`);
+    assert.match(await page.textContent('#warnings'), new RegExp(`Mains \\(input ${mains}\\): \\d+ samples at the ADC's limit.*CT is overdriven`));
+    assert.equal(await page.$$eval('#inputs .badge.clipping', (b) => b.length), 1);
+    await screenshots('status-clipping', () => page.waitForSelector('#inputs .badge.clipping'));
+  } finally {
+    await api('/config', { method: 'POST', body: text });
+  }
+  await statusInputsUntil((all) => all.every((i) => i.clipped === 0), 'no clipping after the overdrive is removed');
 });
 
 test('an input is deleted, added and renamed through the forms and appears in /config', async () => {
@@ -227,6 +260,85 @@ test('uploader forms render and test connection answers or says it is not availa
   await screenshots('setup-uploaders', () => page.waitForSelector('#uploader-emoncms'));
 });
 
+// The keys src/config/mqtt_config.cc reads; anything else in the section is an error there.
+const MQTT_KEYS = ['enabled', 'host', 'port', 'tls', 'username', 'password', 'client_id', 'base_topic', 'node_id', 'discovery',
+  'discovery_prefix', 'live_interval', 'keepalive', 'reconnect_max', 'qos', 'retain', 'inputs', 'outputs'];
+
+async function mqttMetric() {
+  const text = await (await api('/metrics')).text();
+  return /^iotawatt_mqtt_connected (\d)/m.exec(text)?.[1];
+}
+
+// Submits the MQTT form and waits for this save's answer (an earlier "saved" may still show).
+async function saveMqtt() {
+  const form = await page.$('#uploader-mqtt');
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/config' && r.request().method() === 'POST'),
+    page.click('#uploader-mqtt button[type=submit]')]);
+  assert.equal(response.status(), 200, await response.text());
+  await page.waitForFunction(() => /MQTT saved/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
+  await page.waitForFunction((f) => !f.isConnected && document.getElementById('uploader-mqtt'), form);  // re-rendered from /config
+}
+
+test('the MQTT form writes the daemon\'s mqtt keys, keeps the password hidden, and the daemon connects', async () => {
+  const broker = await startBroker();
+  try {
+    const { inputs } = await apiJSON('/status?inputs');
+    await open('setup?tab=uploaders');
+    await page.click('[data-protocol=mqtt]');
+    await page.waitForSelector('#uploader-mqtt');
+    const before = await (await api('/config')).text();
+    await page.fill('#f-mqtt_host', '127.0.0.1');
+    await page.fill('#f-mqtt_port', '70000');
+    await page.click('#uploader-mqtt button[type=submit]');
+    const error = await page.waitForSelector('#uploader-mqtt [data-path="mqtt.port"] .field-error');
+    assert.match(await error.textContent(), /1-65535/);
+    assert.equal(await (await api('/config')).text(), before, 'a refused form changes nothing');
+
+    await page.fill('#f-mqtt_port', String(broker.port));
+    await page.fill('#f-mqtt_username', 'iota');
+    await page.fill('#f-mqtt_password', 'pw-not-echoed');
+    await page.fill('#f-mqtt_base_topic', 'home/panel');
+    await page.fill('#f-mqtt_live_interval', '2');
+    await page.fill('#f-mqtt_inputs', `${inputs[0].name}, ${inputs[1].name}`);
+    await page.uncheck('#uploader-mqtt label[data-path="mqtt.discovery"] input');
+    await saveMqtt();
+    const mqtt = JSON.parse(await (await api('/config')).text()).mqtt;
+    assert.deepEqual(mqtt, {
+      enabled: true, host: '127.0.0.1', port: broker.port, username: 'iota', password: 'pw-not-echoed', tls: false,
+      base_topic: 'home/panel', discovery: false, live_interval: 2, inputs: [inputs[0].name, inputs[1].name], retain: false,
+    });
+    assert.deepEqual(Object.keys(mqtt).filter((k) => !MQTT_KEYS.includes(k)), []);
+
+    // The stored password is not sent back into the page, and saving again keeps it.
+    await page.click('[data-protocol=mqtt]');
+    assert.equal(await page.inputValue('#f-mqtt_password'), '');
+    assert.match(await page.getAttribute('#f-mqtt_password', 'placeholder'), /stored/);
+    assert.ok(!(await page.content()).includes('pw-not-echoed'));
+    await page.fill('#f-mqtt_live_interval', '3');
+    await saveMqtt();
+    const again = JSON.parse(await (await api('/config')).text()).mqtt;
+    assert.equal(again.password, 'pw-not-echoed');
+    assert.equal(again.live_interval, 3);
+
+    // The daemon took the section: its publisher reaches the broker.
+    let connected;
+    for (let i = 0; i < 100 && connected !== '1'; i++) {
+      connected = await mqttMetric();
+      if (connected !== '1') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(connected, '1', `connected to the broker: ${daemon.log().split('\n').filter((l) => /mqtt/i.test(l)).join('\n')}`);
+    await screenshots('setup-mqtt', () => page.waitForSelector('#uploader-mqtt'));
+  } finally {
+    const config = JSON.parse(await (await api('/config')).text());
+    if (config.mqtt) {
+      delete config.mqtt;
+      await api('/config', { method: 'POST', body: JSON.stringify(config) });
+    }
+    await broker.stop();
+  }
+});
+
 async function graphView() {
   return page.$eval('#page', (m) => m.dataset.view);
 }
@@ -286,6 +398,26 @@ test('stacked, bars and kWh per day draw', async () => {
   await screenshots('graphs-kwh', () => page.waitForSelector('#graph-chart canvas'));
 });
 
+test('a trace drawn as bars on a line chart, and a fixed y-axis maximum', async () => {
+  const { series } = await apiJSON('/query?show=series');
+  const watts = series.filter((s) => s.unit === 'Watts').slice(0, 2);
+  await open(`graphs?series=${watts.map((s) => `${s.name}.Watts`).join(',')}&period=last24h`);
+  await page.waitForFunction(() => document.getElementById('page').dataset.drawnAs === 'line,line');
+  await page.selectOption('#trace-list .trace:nth-child(2) .trace-style', 'bars');
+  await page.waitForFunction(() => document.getElementById('page').dataset.drawnAs === 'line,bars');
+  const autoMax = await page.evaluate(() => window.iotawattGraph.plot.scales.Watts.max);
+  const limit = Math.round(autoMax / 3);
+  await page.fill('#graph-limits input[data-unit="Watts"][data-end="max"]', String(limit));
+  await page.dispatchEvent('#graph-limits input[data-unit="Watts"][data-end="max"]', 'change');
+  await page.waitForFunction((l) => window.iotawattGraph.plot.scales.Watts.max === l, limit);
+  assert.ok(await page.evaluate(() => window.iotawattGraph.plot.scales.Watts.min <= 0), 'the minimum stays automatic');
+  assert.equal(await page.inputValue('#graph-limits input[data-unit="Watts"][data-end="max"]'), String(limit), 'the limit survives the redraw');
+  await page.selectOption('#graph-mode', 'bars');
+  await page.selectOption('#trace-list .trace:nth-child(1) .trace-style', 'line');
+  await page.waitForFunction(() => document.getElementById('page').dataset.drawnAs === 'line,bars');
+  await screenshots('graphs-styles', () => page.waitForSelector('#graph-chart canvas'));
+});
+
 test('a graph is saved, listed and loaded again (/graph/*)', async () => {
   await open('graphs?period=today');
   await page.waitForFunction(() => document.getElementById('page').dataset.view);
@@ -325,6 +457,67 @@ test('the message log shows the daemon log, and restart restarts', async () => {
   await page.waitForSelector('.notice.ok');
   await page.waitForFunction(() => /Restart command received/.test(document.getElementById('message-log').textContent), null, { timeout: 10000 });
   await (await fetch(`${daemon.base}/status?inputs`)).json();
+});
+
+// Wall-clock fields of `unix` in IANA zone `zone`, computed here in node, not by the app.
+function clockIn(zone, unix) {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(unix * 1000));
+  return Object.fromEntries(parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+test('graphs show the monitor\'s time zone in a browser running in another one', async () => {
+  const device = 'America/St_Johns', browserZone = 'Asia/Tokyo';  // 12.5 h apart
+  const config = JSON.parse(await (await api('/config')).text());
+  if (config.timezone !== device) {
+    delete config.dstrule;
+    await api('/config', { method: 'POST', body: JSON.stringify({ ...config, timezone: device }) });
+  }
+  assert.equal((await apiJSON('/status?device')).device.timezone, device);
+  const { series } = await apiJSON('/query?show=series');
+  const watts = series.find((x) => x.unit === 'Watts');
+  const tokyo = await browser.newContext({ viewport: SIZES.desktop, timezoneId: browserZone });
+  try {
+    const tp = await tokyo.newPage();
+    await tp.goto(`${daemon.base}/?tz=1#graphs?series=${watts.name}.Watts&period=today`);
+    await tp.waitForFunction(() => document.getElementById('page').dataset.view && window.iotawattGraph?.plot);
+    assert.equal(await tp.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone), browserZone);
+    const [begin] = (await tp.$eval('#page', (m) => m.dataset.view)).split(',').map(Number);
+    const now = Math.floor(Date.now() / 1000);
+    assert.deepEqual([clockIn(device, begin).hour, clockIn(device, begin).minute], [0, 0], 'today starts at the monitor\'s midnight');
+    assert.equal(clockIn(device, begin).day, clockIn(device, now).day, '... of the monitor\'s today');
+    assert.notEqual(clockIn(browserZone, begin).hour, 0, 'not the browser\'s midnight');
+    assert.match(await tp.textContent('#graph-zone'), /America\/St_Johns/);
+
+    // The time axis: every hour label names the monitor's hour of its tick.
+    const ticks = await tp.evaluate(() => { const a = window.iotawattGraph.plot.axes[0]; return { splits: a._splits, values: a._values }; });
+    let checked = 0;
+    ticks.values.forEach((label, i) => {
+      const m = /^(\d{1,2})(?::(\d\d))?(am|pm)$/.exec(String(label).split('\n')[0]);
+      if (!m) return;
+      const c = clockIn(device, ticks.splits[i]);
+      assert.equal(`${(c.hour % 12) || 12}${m[2] ? `:${String(c.minute).padStart(2, '0')}` : ''}${c.hour < 12 ? 'am' : 'pm'}`, m[0], `tick ${ticks.splits[i]}`);
+      checked++;
+    });
+    assert.ok(checked > 0, `hour labels on the axis: ${ticks.values.join(' | ')}`);
+
+    // The legend's time of the first point, and the custom range's inputs, on the same clock.
+    const first = await tp.evaluate(() => window.iotawattGraph.plot.data[0][0]);
+    const legend = await tp.evaluate(() => {
+      const u = window.iotawattGraph.plot;
+      u.setCursor({ left: u.valToPos(u.data[0][0], 'x'), top: 10 });
+      return document.querySelector('.u-legend .u-series:first-child .u-value').textContent;
+    });
+    const f = clockIn(device, first);
+    const pad = (n) => String(n).padStart(2, '0');
+    assert.equal(legend, `${f.year}-${pad(f.month)}-${pad(f.day)} ${(f.hour % 12) || 12}:${pad(f.minute)}${f.hour < 12 ? 'am' : 'pm'}`);
+    await tp.selectOption('#graph-period', 'custom');
+    const b = clockIn(device, begin);
+    assert.equal(await tp.inputValue('#graph-begin'), `${b.year}-${pad(b.month)}-${pad(b.day)}T00:00`);
+    await tp.screenshot({ path: join(ARTIFACTS, 'graphs-device-zone.png'), fullPage: true });
+  } finally {
+    await tokyo.close();
+  }
 });
 
 test('user and admin roles: the user sees, the admin changes', async () => {
