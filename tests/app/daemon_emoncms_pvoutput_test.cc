@@ -276,5 +276,27 @@ TEST_F(DaemonEmoncmsPvoutput, PvoutputEveryStatusWithEnergyTodayAndPowerEqualToQ
   EXPECT_EQ(checked, statuses.size());
 }
 
+// A PVOutput section with a bad system id shows as invalid naming the key; /upload/test asks
+// getstatus.jsp of a good one.
+TEST_F(DaemonEmoncmsPvoutput, PvoutputBadConfigNamesTheKeyAndTestConnectionAsksGetstatus) {
+  std::shared_ptr<const query::TimeZone> berlin = std::move(query::load_iana_zone("Europe/Berlin")).value();
+  upload::testing::PvoutputTestServer server(kPvApiKey, "4242", berlin, 5, false);
+  json section = {{"type", "pvoutput"}, {"revision", 1}, {"url", server.url()}, {"apikey", kPvApiKey},
+                  {"systemid", "42x"}, {"interval", 300},
+                  {"outputs", {{{"name", "generation"}, {"units", "Watts"}, {"script", "@3"}}}}};
+  config_["pvoutput"] = section;
+  start_daemon();
+  const json u = uploader([](const json& j) { return j["state"] == "invalid"; });
+  EXPECT_NE(u["last_error"].get<std::string>().find("pvoutput.systemid"), std::string::npos) << u;
+  EXPECT_EQ(server.requests(), 0);
+  section["systemid"] = "4242";
+  auto res = client_->Post("/upload/test", section.dump(), "application/json");
+  ASSERT_TRUE(res && res->status == 200);
+  const json answer = json::parse(res->body);
+  EXPECT_EQ(answer["ok"], true) << answer;
+  EXPECT_TRUE(answer["last_point"].is_null()) << answer;  // "No status found"
+  EXPECT_EQ(server.requests(), 1);
+}
+
 }  // namespace
 }  // namespace iw
