@@ -39,6 +39,10 @@ class UploadPolicy {
   // Called for every request the engine sends, and with every answer it receives.
   virtual void on_request(int64_t /*now_ms*/) {}
   virtual void on_answer(const HttpResponse& /*answer*/, int64_t /*now_ms*/) {}
+  // The oldest interval start the server still accepts, or nullopt (no limit). The engine
+  // skips what falls behind it (an outage longer than PVOutput's look-back) instead of
+  // having it refused again and again.
+  virtual std::optional<int64_t> oldest_accepted() const { return std::nullopt; }
   // How many of `intervals` (consecutive, oldest first, at least one) the next request
   // carries: 1..intervals.size(). Default: all of them (the engine's byte budget applies).
   virtual size_t batch_length(std::span<const IntervalValues> intervals) const { return intervals.size(); }

@@ -23,6 +23,10 @@ std::optional<int64_t> PvoutputPolicy::hold_until_ms(int64_t now_ms) const {
   return now_ms + (*until - unix_now) * 1000;
 }
 
+std::optional<int64_t> PvoutputPolicy::oldest_accepted() const {
+  return schedule_.align_up(schedule_.lookback_limit(unix_now_()));
+}
+
 void PvoutputPolicy::on_request(int64_t /*now_ms*/) { schedule_.record_request(unix_now_()); }
 
 void PvoutputPolicy::on_answer(const HttpResponse& answer, int64_t /*now_ms*/) {

@@ -25,6 +25,8 @@ class PvoutputPolicy final : public UploadPolicy {
   std::optional<int64_t> hold_until_ms(int64_t now_ms) const override;
   void on_request(int64_t now_ms) override;
   void on_answer(const HttpResponse& answer, int64_t now_ms) override;
+  // The look-back limit at the wall clock's now, on the status interval.
+  std::optional<int64_t> oldest_accepted() const override;
   size_t batch_length(std::span<const IntervalValues> intervals) const override {
     return schedule_.batch_length(intervals);
   }

@@ -153,6 +153,11 @@ void Uploader::advance(int64_t next, std::optional<int64_t> last_sent) {
 
 int64_t Uploader::post(int64_t now_ms) {
   const int64_t interval = settings_.interval_s;
+  if (const auto oldest = policy_.oldest_accepted(); oldest && *oldest > next_) {
+    spdlog::warn("upload {}: the server no longer accepts intervals before {}; {} s of data skipped", settings_.name,
+                 *oldest, *oldest - next_);
+    advance(*oldest, std::nullopt);
+  }
   const std::optional<int64_t> newest = source_.last_time();
   const int64_t complete = newest ? std::max<int64_t>(0, (*newest - next_) / interval) : 0;
   if (complete < settings_.bulksend || complete == 0) {

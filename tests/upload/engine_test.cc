@@ -426,13 +426,26 @@ class RecordingTransport final : public Transport {
   const FakeClock& clock_;
 };
 
+constexpr int64_t kDay = 86400;
+constexpr int64_t kMidnight = 1'699'920'000;  // 2023-11-14 00:00 UTC
+
+// PVOutput's 5-minute schedule in UTC, its wall clock `wall0` + the fake clock.
+PvoutputPolicy pvoutput_policy(const FakeClock& clock, int64_t wall0) {
+  std::shared_ptr<const query::TimeZone> utc = std::move(query::load_iana_zone("UTC")).value();
+  return PvoutputPolicy(PvoutputSchedule(utc, 300, false), false, [&clock, wall0] { return wall0 + clock.now / 1000; });
+}
+
+UploaderSettings pvoutput_settings(const std::string& name) {
+  UploaderSettings s = settings(temp_cursor(name));
+  s.interval_s = 300;
+  s.begdate = 0;
+  return s;
+}
+
 // PVOutput's schedule as the engine's policy, with 5-minute statuses in UTC and 20 days of
 // log: the start is the look-back limit (14 days), each post holds at most 30 statuses of one
 // date, no hour holds more than 60 requests, and every status arrives once.
 TEST(EnginePolicy, PvoutputScheduleLimitsRateAndBatchesByLocalDate) {
-  constexpr int64_t kDay = 86400;
-  constexpr int64_t kMidnight = 1'699'920'000;  // 2023-11-14 00:00 UTC
-  std::shared_ptr<const query::TimeZone> utc = std::move(query::load_iana_zone("UTC")).value();
   FakeSource source;
   source.first = kMidnight - 20 * kDay;
   source.last = kMidnight + 2 * kDay;
@@ -441,11 +454,8 @@ TEST(EnginePolicy, PvoutputScheduleLimitsRateAndBatchesByLocalDate) {
   RecordingTransport transport(server, clock);
   const auto proto = protocol();
   const int64_t wall0 = source.last + 100;  // the wall clock runs with the fake clock
-  PvoutputPolicy policy(PvoutputSchedule(utc, 300, false), false, [&] { return wall0 + clock.now / 1000; });
-  UploaderSettings s = settings(temp_cursor("pvoutput-policy"));
-  s.interval_s = 300;
-  s.begdate = 0;
-  Uploader u(s, proto, transport, source, &policy);
+  PvoutputPolicy policy = pvoutput_policy(clock, wall0);
+  Uploader u(pvoutput_settings("pvoutput-policy"), proto, transport, source, &policy);
   run(u, clock, 4 * 3600'000);
 
   const int64_t lookback = kMidnight + 2 * kDay - 14 * kDay;
@@ -464,6 +474,30 @@ TEST(EnginePolicy, PvoutputScheduleLimitsRateAndBatchesByLocalDate) {
     EXPECT_GE(transport.times_ms[i] - transport.times_ms[i - 60], 3600'000) << i;
   }
   EXPECT_GE(transport.times_ms.back(), 2 * 3600'000);  // 141 requests take over two hours
+}
+
+// An outage longer than the look-back limit: what PVOutput would refuse is skipped, not sent
+// again and again; everything it still takes arrives once.
+TEST(EnginePolicy, PvoutputOutageLongerThanTheLookBackSkipsToTheLimit) {
+  FakeSource source;
+  source.first = kMidnight - 30 * kDay;
+  source.last = kMidnight;
+  FakeInflux server;
+  FakeClock clock;
+  const auto proto = protocol();
+  PvoutputPolicy policy = pvoutput_policy(clock, kMidnight + 100);
+  Uploader u(pvoutput_settings("pvoutput-lookback"), proto, server, source, &policy);
+  run(u, clock, 3600'000);  // an hour: 60 requests, about 6 of the 14 days
+  const int64_t sent_before = server.deliveries.rbegin()->first;
+  EXPECT_LT(sent_before, kMidnight - 6 * kDay);
+  server.mode = ServerMode::kDown;
+  run(u, clock, clock.now + 10 * kDay * 1000);  // ten days without PVOutput
+  server.mode = ServerMode::kUp;
+  run(u, clock, clock.now + 3600'000);
+  const int64_t limit = kMidnight + 10 * kDay - 14 * kDay;  // the look-back at the end of the outage
+  EXPECT_EQ(server.deliveries.upper_bound(sent_before)->first, limit);
+  for (int64_t t = limit; t < source.last; t += 300) EXPECT_EQ(server.deliveries[t], 1) << t;
+  EXPECT_EQ(u.status().state, UploaderState::kLive);
 }
 
 }  // namespace
