@@ -1,8 +1,8 @@
 // End to end: the daemon over a day of seeded history uploading to the test Emoncms server
 // (plain and encrypted) and the test PVOutput server (tests/upload/*_server.*) on loopback.
 // The invariant: the server holds every interval of the upload range exactly once, with the
-// values a local /query of the same intervals gives, across a server outage (HTTP 500) and a
-// daemon restart; one Emoncms input reads a logged integrator, so its uploaded values are
+// values a local /query of the same intervals gives, across server outages (HTTP 500, and
+// connections refused) and a daemon restart; one Emoncms input reads a logged integrator, so its uploaded values are
 // those of the integrator's own log (not 0). /status?uploaders shows state, last post, backlog.
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -107,8 +107,11 @@ class DaemonEmoncmsPvoutput : public ::testing::Test {
                          {{"name", "2"}, {"units", "Wh"}, {"script", "!circuits"}}}}};
   }
 
-  // Runs the Emoncms scenario: start-up through a server outage, catch up, restart, live.
-  void emoncms_end_to_end(const std::string& userid) {
+  enum class Disruption { kDaemonRestart, kConnectionRefused };
+
+  // Runs the Emoncms scenario: start-up through HTTP 500s, catch up, then a daemon restart or
+  // a server that refuses connections for a while, then live again.
+  void emoncms_end_to_end(const std::string& userid, Disruption disruption) {
     upload::testing::EmoncmsTestServer server("17", kWriteKey, kReadKey);
     const int64_t begdate = (unix_now() - 2 * 3600) / kInterval * kInterval;
     config_["emoncms"] = emoncms_section(server.url(), userid, begdate);
@@ -118,10 +121,18 @@ class DaemonEmoncmsPvoutput : public ::testing::Test {
     EXPECT_GT(first["lastpost"].get<int64_t>(), begdate) << first;
     EXPECT_EQ(first["last_error"], "") << first;
 
-    // A restart: the saved position and the server's input/get agree; nothing is sent twice.
-    stop_daemon();
-    server.fail_next(upload::testing::EmoncmsFailure::kServerError, 1);
-    start_daemon();
+    if (disruption == Disruption::kDaemonRestart) {
+      // The saved position and the server's input/get agree; nothing is sent twice.
+      stop_daemon();
+      server.fail_next(upload::testing::EmoncmsFailure::kServerError, 1);
+      start_daemon();
+    } else {
+      server.go_down();
+      const json down = uploader([](const json& u) { return u["state"] == "retrying"; });
+      EXPECT_NE(down["last_error"].get<std::string>().find("127.0.0.1"), std::string::npos) << down;
+      EXPECT_GT(down["backlog_intervals"].get<int64_t>() + down["backlog_s"].get<int64_t>(), 0) << down;
+      server.come_back();
+    }
     const int64_t before = first["lastpost"].get<int64_t>();
     const json after = uploader([&](const json& u) { return caught_up(u) && u["lastpost"] > before; });
     expect_each_interval_once_and_equal_to_query(server, begdate, after["lastpost"].get<int64_t>());
@@ -172,12 +183,12 @@ class DaemonEmoncmsPvoutput : public ::testing::Test {
 };
 std::string* DaemonEmoncmsPvoutput::seeded_ = nullptr;
 
-TEST_F(DaemonEmoncmsPvoutput, EmoncmsPlainEveryIntervalOnceAcrossAnOutageAndARestart) {
-  emoncms_end_to_end("");
+TEST_F(DaemonEmoncmsPvoutput, EmoncmsPlainEveryIntervalOnceAcrossHttp500sAndARestart) {
+  emoncms_end_to_end("", Disruption::kDaemonRestart);
 }
 
-TEST_F(DaemonEmoncmsPvoutput, EmoncmsEncryptedEveryIntervalOnceAcrossAnOutageAndARestart) {
-  emoncms_end_to_end("17");
+TEST_F(DaemonEmoncmsPvoutput, EmoncmsEncryptedEveryIntervalOnceAcrossHttp500sAndConnectionsRefused) {
+  emoncms_end_to_end("17", Disruption::kConnectionRefused);
 }
 
 TEST_F(DaemonEmoncmsPvoutput, EmoncmsTestConnectionAsksInputGet) {
