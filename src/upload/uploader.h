@@ -9,7 +9,8 @@
 // The machine is driven by step(now_ms): each call does at most one request and says when it
 // wants to run next. It never sleeps; time, the transport and the data come in from outside,
 // so tests drive hours of outages and backoff deterministically. UploadRunner (runner.h) runs
-// it on a thread of its own.
+// it on a thread of its own. What a protocol adds to these rules (PVOutput's rate limit,
+// batches and look-back) comes from its UploadPolicy (policy.h).
 #pragma once
 
 #include <cstdint>
