@@ -216,8 +216,8 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
                                            integrator_logs_, settings.sync_interval_s);
   datalog_->set_side_logs(next->integrators->logs());
   next->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(next->config));
-  query::add_outputs(*next->catalog, next->calculator,
-                     std::make_shared<query::IntegratorLogs>(next->calculator, next->integrators->by_index()));
+  auto integrator_logs = std::make_shared<const query::IntegratorLogs>(next->calculator, next->integrators->by_index());
+  query::add_outputs(*next->catalog, next->calculator, integrator_logs);
   next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
   });
@@ -227,7 +227,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     pipeline_ = next;
   }
   next->sampler->start();
-  uploads_->apply(next->config);
+  uploads_->apply(next->config, {next->calculator, integrator_logs});
 }
 
 void Daemon::start_mqtt(Pipeline& p) const {

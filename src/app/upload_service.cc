@@ -12,7 +12,7 @@ UploadService::UploadService(std::string data_dir, const query::RecordSource& re
 
 UploadService::~UploadService() { stop(); }
 
-void UploadService::apply(const config::Config& config) {
+void UploadService::apply(const config::Config& config, const upload::MeasurementContext& measurements) {
   std::map<std::string, Slot> next;
   std::lock_guard lock(mu_);
   for (std::string_view key_view : config::kHttpUploaderKeys) {
@@ -39,7 +39,7 @@ void UploadService::apply(const config::Config& config) {
                                       auto t = logs_.current().last_time();
                                       return t ? t : logs_.history().last_time();
                                     },
-                                    data_dir_};
+                                    data_dir_, measurements};
       auto runner = upload::start_http_uploader(uc.value(), config, env);
       if (runner) slot.runner = std::move(runner.value());
       else slot.error = runner.error();

@@ -1,9 +1,11 @@
-// The daemon's HTTP uploaders (InfluxDB 1.x/2.x now; Emoncms and PVOutput as their protocols
-// arrive): one UploadRunner thread per configured section, reading the daemon's logs.
+// The daemon's HTTP uploaders (InfluxDB 1.x/2.x, Emoncms, PVOutput): one UploadRunner thread
+// per configured section, reading the daemon's logs.
 //
 // apply() is called with every configuration the daemon runs: an uploader whose section is
 // unchanged keeps running (and keeps its place); a changed one is stopped and rebuilt, and
 // picks its place up again from its cursor file and the server; a removed one is stopped.
+// An unchanged section keeps the calculator it was built with (a config change that renames
+// an input its scripts use shows after the section itself changes or the daemon restarts).
 // A section that does not validate is shown as "invalid" with the problem, and the rest of
 // the daemon runs on.
 #pragma once
@@ -20,6 +22,7 @@
 #include "config/config.h"
 #include "query/record_source.h"
 #include "server/status.h"
+#include "upload/measurement.h"
 #include "upload/runner.h"
 
 namespace iw::app {
@@ -30,7 +33,9 @@ class UploadService {
   UploadService(std::string data_dir, const query::RecordSource& records, const DatalogService& logs);
   ~UploadService();
 
-  void apply(const config::Config& config);
+  // `measurements` is the running pipeline's calculator (compiled from `config`) and the
+  // integrator logs its queries read: uploaded values are the values /query gives.
+  void apply(const config::Config& config, const upload::MeasurementContext& measurements);
   // Stops every uploader (requests in flight are aborted).
   void stop();
   std::vector<server::UploaderEntry> status() const;

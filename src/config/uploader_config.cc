@@ -55,7 +55,7 @@ Result<UploaderConfig> parse_uploader(std::string_view key, const json& v) {
   c.type = r.string("type").value_or(path);
   if (auto rev = r.integer("revision")) c.revision = *rev;
   if (auto url = r.string("url")) c.url = *url;
-  if (c.url.empty()) p.add(r.path_of("url"), "missing or empty");
+  if (c.url.empty() && c.type != "pvoutput") p.add(r.path_of("url"), "missing or empty");
   if (auto n = r.integer("postInterval")) {
     if (*n < 5 || *n > 3600 || *n % 5 != 0) {
       p.add(r.path_of("postInterval"), fmt::format("{} is not a multiple of 5 from 5 to 3600", *n));
@@ -73,6 +73,7 @@ Result<UploaderConfig> parse_uploader(std::string_view key, const json& v) {
   if (auto ca = r.string("cafile")) c.cafile = *ca;
   for (std::string_view k : kCommonKeys) r.ignore(k);
   c.extra = r.unknown();
+  c.section = v;
   if (!p.empty()) return Status::Error(p.joined());
   return c;
 }

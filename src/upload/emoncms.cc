@@ -38,11 +38,13 @@ std::optional<std::string> api_failure(std::string_view body) {
 }
 
 // Verdict of an answer that is not a 200: 401 is a refused key, other 4xx refuse the request
-// itself; 408, 429, 5xx and anything else (no answer: status 0) are worth another try.
+// itself; 408, 413 (the engine sends less), 429, 5xx and anything else (no answer: status 0)
+// are worth another try.
 PostVerdict non_200_verdict(const HttpResponse& r) {
   const std::string what = fmt::format("Emoncms answered HTTP {}: {}", r.status, excerpt(r.body));
   if (r.status == 401) return {PostOutcome::kRejected, what + " (the API key is not the account's write key)"};
-  if (r.status >= 400 && r.status < 500 && r.status != 408 && r.status != 429) return {PostOutcome::kRejected, what};
+  const bool transient = r.status == 408 || r.status == 413 || r.status == 429;
+  if (r.status >= 400 && r.status < 500 && !transient) return {PostOutcome::kRejected, what};
   return {PostOutcome::kRetry, what};
 }
 

@@ -39,6 +39,10 @@ class LogIntervalSource final : public IntervalSource {
   struct Measurement {
     std::unique_ptr<query::Series> series;
     query::Unit unit;
+    // Null: the value covers the interval [begin, end). Otherwise it covers
+    // [span_start(begin), end), read from the record standing for span_start(begin) as a
+    // query with that begin reads it (PVOutput's energy since local midnight).
+    std::function<int64_t(int64_t)> span_start;
   };
   LogIntervalSource(const query::RecordSource& records, std::function<std::optional<int64_t>()> last_time,
                     std::vector<Measurement> measurements)
@@ -49,6 +53,11 @@ class LogIntervalSource final : public IntervalSource {
   Result<IntervalBatch> read(int64_t from, int64_t interval, int64_t count) const override;
 
  private:
+  // The record standing for time `t`, remembered for the next interval of the same span.
+  Result<const datalog::Record*> span_record(int64_t t, std::optional<std::pair<int64_t, datalog::Record>>& memo) const;
+  Result<std::optional<double>> value_of(const Measurement& m, const query::Interval& span, int64_t begin,
+                                 std::optional<std::pair<int64_t, datalog::Record>>& memo) const;
+
   const query::RecordSource& records_;
   std::function<std::optional<int64_t>()> last_time_;
   std::vector<Measurement> measurements_;

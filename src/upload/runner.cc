@@ -4,13 +4,16 @@ namespace iw::upload {
 
 UploadRunner::UploadRunner(UploaderSettings settings, std::unique_ptr<Protocol> protocol,
                            std::unique_ptr<Transport> transport, std::unique_ptr<IntervalSource> source,
-                           std::shared_ptr<std::atomic<bool>> abort, std::unique_ptr<Clock> clock)
+                           std::unique_ptr<UploadPolicy> policy, std::shared_ptr<std::atomic<bool>> abort,
+                           std::unique_ptr<Clock> clock)
     : protocol_(std::move(protocol)),
       transport_(std::move(transport)),
       source_(std::move(source)),
+      policy_(std::move(policy)),
       clock_(std::move(clock)),
       abort_(std::move(abort)),
-      uploader_(std::make_unique<Uploader>(std::move(settings), *protocol_, *transport_, *source_)) {
+      uploader_(std::make_unique<Uploader>(std::move(settings), *protocol_, *transport_, *source_,
+                                           policy_.get())) {
   thread_ = std::thread([this] { run(); });
 }
 

@@ -16,9 +16,10 @@ namespace iw::upload {
 class UploadRunner {
  public:
   // Starts the thread. `abort` is set by stop() so a transport that watches it (CurlTransport)
-  // gives up a request in flight.
+  // gives up a request in flight. A null `policy` is DefaultPolicy.
   UploadRunner(UploaderSettings settings, std::unique_ptr<Protocol> protocol, std::unique_ptr<Transport> transport,
-               std::unique_ptr<IntervalSource> source, std::shared_ptr<std::atomic<bool>> abort,
+               std::unique_ptr<IntervalSource> source, std::unique_ptr<UploadPolicy> policy,
+               std::shared_ptr<std::atomic<bool>> abort,
                std::unique_ptr<Clock> clock = std::make_unique<SteadyClock>());
   ~UploadRunner();  // stops
   UploadRunner(const UploadRunner&) = delete;
@@ -34,6 +35,7 @@ class UploadRunner {
   std::unique_ptr<Protocol> protocol_;
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<IntervalSource> source_;
+  std::unique_ptr<UploadPolicy> policy_;
   std::unique_ptr<Clock> clock_;
   std::shared_ptr<std::atomic<bool>> abort_;
   std::unique_ptr<Uploader> uploader_;

@@ -54,11 +54,12 @@ int64_t start_point(std::optional<int64_t> cursor_next, std::optional<int64_t> s
 }
 
 Uploader::Uploader(UploaderSettings settings, const Protocol& protocol, Transport& transport,
-                   const IntervalSource& source)
+                   const IntervalSource& source, UploadPolicy* policy)
     : settings_(std::move(settings)),
       protocol_(protocol),
       transport_(transport),
       source_(source),
+      policy_(policy ? *policy : default_policy_),
       backoff_(settings_.min_backoff_ms, settings_.max_backoff_ms, settings_.seed),
       budget_bytes_(settings_.max_request_bytes) {
   status_.name = settings_.name;
@@ -109,7 +110,8 @@ int64_t Uploader::start(int64_t now_ms) {
   }
   std::optional<int64_t> server_last;
   if (auto request = protocol_.last_point_request()) {
-    auto response = transport_.send(*request);
+    if (auto hold = policy_.hold_until_ms(now_ms)) return *hold;
+    auto response = send(*request, now_ms);
     Result<std::optional<int64_t>> last = response ? protocol_.parse_last_point(response.value())
                                                    : Result<std::optional<int64_t>>(response.status());
     if (!last) {
@@ -120,7 +122,8 @@ int64_t Uploader::start(int64_t now_ms) {
       server_last = last.value();
     }
   }
-  next_ = start_point(cursor_next, server_last, settings_.interval_s, settings_.begdate, source_.first_time(), *newest);
+  next_ = policy_.start_point(
+      {cursor_next, server_last, settings_.interval_s, settings_.begdate, source_.first_time(), *newest});
   started_ = true;
   backoff_.reset();
   spdlog::info("upload {}: starting at {} (saved {}, server's last point {}), interval {} s", settings_.name, next_,
@@ -150,6 +153,11 @@ void Uploader::advance(int64_t next, std::optional<int64_t> last_sent) {
 
 int64_t Uploader::post(int64_t now_ms) {
   const int64_t interval = settings_.interval_s;
+  if (const auto oldest = policy_.oldest_accepted(); oldest && *oldest > next_) {
+    spdlog::warn("upload {}: the server no longer accepts intervals before {}; {} s of data skipped", settings_.name,
+                 *oldest, *oldest - next_);
+    advance(*oldest, std::nullopt);
+  }
   const std::optional<int64_t> newest = source_.last_time();
   const int64_t complete = newest ? std::max<int64_t>(0, (*newest - next_) / interval) : 0;
   if (complete < settings_.bulksend || complete == 0) {
@@ -158,6 +166,7 @@ int64_t Uploader::post(int64_t now_ms) {
     }
     return now_ms + settings_.poll_ms;
   }
+  if (auto hold = policy_.hold_until_ms(now_ms)) return *hold;
   int64_t count = std::min({complete, settings_.max_intervals_per_request, settings_.max_scan_intervals});
   if (bytes_per_interval_ > 0) {
     count = std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(budget_bytes_) / bytes_per_interval_), 1, count);
@@ -169,6 +178,10 @@ int64_t Uploader::post(int64_t now_ms) {
     advance(batch->scanned_to, std::nullopt);
     return now_ms;
   }
+  if (const size_t n = policy_.batch_length(intervals); n < intervals.size()) {
+    intervals.resize(std::max<size_t>(n, 1));
+    batch->scanned_to = intervals.back().end;
+  }
   HttpRequest request = protocol_.post_request(intervals);
   while (request.body.size() > budget_bytes_ && intervals.size() > 1) {  // the estimate was low
     intervals.resize(intervals.size() / 2);
@@ -177,12 +190,17 @@ int64_t Uploader::post(int64_t now_ms) {
   }
   bytes_per_interval_ = static_cast<double>(request.body.size()) / static_cast<double>(intervals.size());
   if (!request.body.empty()) {
-    auto response = transport_.send(request);
+    auto response = send(request, now_ms);
     if (!response) return fail(now_ms, response.error(), nullptr);
     const PostVerdict verdict = protocol_.parse_post_response(response.value());
     if (verdict.outcome == PostOutcome::kRejected) return reject(now_ms, verdict.message);
     if (verdict.outcome == PostOutcome::kRetry) {
-      if (response->status == 413 && budget_bytes_ > 1024) budget_bytes_ /= 2;
+      if (response->status == 413 && intervals.size() > 1) {
+        // Too large, not an outage: at once with at most half of it (each try halves, so
+        // this ends). The lower budget stays for this run: the server's limit is learnt once.
+        budget_bytes_ = std::max<size_t>(std::min(budget_bytes_, request.body.size()) / 2, 1);
+        return now_ms;
+      }
       return fail(now_ms, verdict.message, &response.value());
     }
   }
@@ -190,7 +208,6 @@ int64_t Uploader::post(int64_t now_ms) {
     spdlog::info("upload {}: posting again", settings_.name);
   }
   backoff_.reset();
-  budget_bytes_ = settings_.max_request_bytes;
   advance(batch->scanned_to, intervals.back().begin);
   {
     std::lock_guard lock(mu_);
@@ -200,6 +217,13 @@ int64_t Uploader::post(int64_t now_ms) {
   const bool behind = newest && (*newest - next_) / interval >= std::max<int64_t>(settings_.bulksend, 2);
   set_state(behind ? UploaderState::kBulk : UploaderState::kLive, "");
   return now_ms;
+}
+
+Result<HttpResponse> Uploader::send(const HttpRequest& request, int64_t now_ms) {
+  policy_.on_request(now_ms);
+  auto response = transport_.send(request);
+  if (response) policy_.on_answer(response.value(), now_ms);
+  return response;
 }
 
 int64_t Uploader::fail(int64_t now_ms, const std::string& message, const HttpResponse* response) {

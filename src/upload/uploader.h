@@ -9,7 +9,8 @@
 // The machine is driven by step(now_ms): each call does at most one request and says when it
 // wants to run next. It never sleeps; time, the transport and the data come in from outside,
 // so tests drive hours of outages and backoff deterministically. UploadRunner (runner.h) runs
-// it on a thread of its own.
+// it on a thread of its own. What a protocol adds to these rules (PVOutput's rate limit,
+// batches and look-back) comes from its UploadPolicy (policy.h).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "upload/backoff.h"
 #include "upload/cursor.h"
 #include "upload/interval_source.h"
+#include "upload/policy.h"
 #include "upload/protocol.h"
 #include "upload/transport.h"
 
@@ -63,8 +65,10 @@ struct UploaderStatus {
 
 class Uploader {
  public:
-  // The protocol, the transport and the source must outlive the uploader.
-  Uploader(UploaderSettings settings, const Protocol& protocol, Transport& transport, const IntervalSource& source);
+  // The protocol, the transport, the source and the policy must outlive the uploader. A null
+  // policy is DefaultPolicy (policy.h).
+  Uploader(UploaderSettings settings, const Protocol& protocol, Transport& transport, const IntervalSource& source,
+           UploadPolicy* policy = nullptr);
 
   // Does the next piece of work if it is due at `now_ms` and returns when to call again
   // (<= now_ms: at once, more work is ready).
@@ -78,6 +82,8 @@ class Uploader {
   int64_t post(int64_t now_ms);
   int64_t fail(int64_t now_ms, const std::string& message, const HttpResponse* response);
   int64_t reject(int64_t now_ms, const std::string& message);
+  // Sends through the transport, telling the policy of the request and its answer.
+  Result<HttpResponse> send(const HttpRequest& request, int64_t now_ms);
   // Moves the cursor past acknowledged (or empty) intervals and saves it.
   void advance(int64_t next, std::optional<int64_t> last_sent);
   void set_state(UploaderState state, std::string error);
@@ -86,11 +92,13 @@ class Uploader {
   const Protocol& protocol_;
   Transport& transport_;
   const IntervalSource& source_;
+  DefaultPolicy default_policy_;
+  UploadPolicy& policy_;
   Backoff backoff_;
   bool started_ = false;
   int64_t next_ = 0;             // valid once started_
   int64_t wake_ms_ = 0;
-  size_t budget_bytes_;          // halved on 413, restored on success
+  size_t budget_bytes_;          // at most half a request refused with 413, for this run
   double bytes_per_interval_ = 0;
 
   mutable std::mutex mu_;

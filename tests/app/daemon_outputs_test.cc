@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/daemon_client.h"
 #include "app/daemon_process.h"
 
 namespace iw {
@@ -66,11 +67,7 @@ class DaemonOutputs : public ::testing::Test {
         testing::temp_path("outputs.log"));
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
     client_->set_read_timeout(60);
-    for (int i = 0; i < 600; ++i) {
-      if (auto res = client_->Get("/nullreq"); res && res->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << daemon_->log();
+    if (!testing::wait_until_serving(*client_)) FAIL() << daemon_->log();
   }
   std::string get(const std::string& path, int expect = 200) {
     auto res = client_->Get(path);

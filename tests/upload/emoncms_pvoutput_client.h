@@ -67,6 +67,11 @@ class LoopbackServer {
     server_.stop();
     if (thread_.joinable()) thread_.join();
   }
+  // After stop(): listens again on the same port (connections were refused meanwhile).
+  void restart() {
+    if (!server_.bind_to_port("127.0.0.1", port_)) throw std::runtime_error("test server: cannot bind again");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:

@@ -52,6 +52,9 @@ class EmoncmsTestServer {
   // The latest value per (node, input), as Emoncms' input table holds it.
   std::map<std::pair<std::string, std::string>, EmoncmsPoint> inputs() const;
   int requests() const;
+  // An outage: connections are refused until come_back().
+  void go_down() { http_.stop(); }
+  void come_back() { http_.restart(); }
 
  private:
   struct Answer {

@@ -4,10 +4,13 @@
 // and (except where an answer was lost on purpose) exactly once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "config/uploader_config.h"
 #include "upload/influx1.h"
+#include "upload/pvoutput_policy.h"
 #include "upload/uploader.h"
 #include "upload/fake_influx.h"
 
@@ -109,6 +112,21 @@ TEST(Engine, SendsABacklogInBulkWithinTheByteBudgetThenLive) {
   }
   EXPECT_EQ(server.writes, before + 5);
   expect_each(server, kT0, kT0 + 7250);
+}
+
+TEST(Engine, A413SendsLessAtOnceWithoutBackoff) {
+  FakeSource source;
+  source.last = kT0 + 7200;
+  FakeInflux server;
+  server.max_body = 3000;
+  FakeClock clock;
+  const auto proto = protocol();
+  Uploader u(settings(temp_cursor("413")), proto, server, source);
+  run(u, clock, 2'000);  // no backoff: a few hundred steps of 1 ms
+  expect_each(server, kT0, kT0 + 7200);
+  for (size_t b : server.body_sizes) EXPECT_LE(b, 3000u);
+  EXPECT_LT(server.requests - server.writes, 20);  // each 413 at least halves the request
+  EXPECT_EQ(u.status().last_error, "");
 }
 
 TEST(Engine, BulksendWaitsForThatManyIntervals) {
@@ -316,6 +334,170 @@ TEST(Engine, AStoppedUploaderSendsNothing) {
   run(u, clock, 3'600'000);
   EXPECT_EQ(server.requests, 0);
   EXPECT_EQ(u.status().state, UploaderState::kStopped);
+}
+
+
+// A policy that holds every request until `hold_ms`, cuts batches to `batch` intervals and
+// counts what the engine tells it.
+class ScriptedPolicy final : public UploadPolicy {
+ public:
+  int64_t hold_ms = 0;
+  size_t batch = 7;
+  int requests = 0, answers = 0;
+  std::vector<int64_t> request_times;
+
+  std::optional<int64_t> hold_until_ms(int64_t now_ms) const override {
+    return now_ms < hold_ms ? std::optional<int64_t>(hold_ms) : std::nullopt;
+  }
+  void on_request(int64_t now_ms) override {
+    ++requests;
+    request_times.push_back(now_ms);
+  }
+  void on_answer(const HttpResponse&, int64_t) override { ++answers; }
+  size_t batch_length(std::span<const IntervalValues> intervals) const override {
+    return std::min(batch, intervals.size());
+  }
+};
+
+// An uploader with a ScriptedPolicy over `intervals` intervals of the fake source.
+struct PolicyRig {
+  explicit PolicyRig(int64_t intervals) { source.last = kT0 + intervals * 10; }
+  FakeSource source;
+  FakeInflux server;
+  FakeClock clock;
+  Influx1Protocol proto = protocol();
+  ScriptedPolicy policy;
+};
+
+TEST(EnginePolicy, NoRequestBeforeThePolicyAllowsAndBatchesAreCutWhereItSays) {
+  PolicyRig rig(100);
+  auto& [source, server, clock, proto, policy] = rig;
+  policy.hold_ms = 50'000;
+  Uploader u(settings(temp_cursor("policy-hold")), proto, server, source, &policy);
+  run(u, clock, 49'000);
+  EXPECT_EQ(server.requests, 0);  // not even the last-point question
+  run(u, clock, 200'000);
+  expect_each(server, kT0, kT0 + 1000);
+  EXPECT_EQ(server.writes, (100 + 6) / 7);  // 100 intervals in batches of at most 7
+  for (int64_t t : policy.request_times) EXPECT_GE(t, 50'000);
+  EXPECT_EQ(policy.requests, server.requests);
+  EXPECT_EQ(policy.answers, server.requests);
+}
+
+TEST(EnginePolicy, AnswersOfFailedRequestsReachThePolicyToo) {
+  PolicyRig rig(10);
+  auto& [source, server, clock, proto, policy] = rig;
+  Uploader u(settings(temp_cursor("policy-fail")), proto, server, source, &policy);
+  u.step(clock.now);  // start
+  server.mode = ServerMode::kError500;
+  run(u, clock, 5'000);
+  const int failed = server.requests - 1;
+  EXPECT_GT(failed, 0);
+  server.mode = ServerMode::kDown;  // no answer at all: a request, no answer
+  const int answers_before = policy.answers;
+  run(u, clock, 60'000);
+  EXPECT_EQ(policy.answers, answers_before);
+  EXPECT_GT(policy.requests, answers_before);
+  server.mode = ServerMode::kUp;
+  run(u, clock, 400'000);
+  expect_each(server, kT0, kT0 + 100, 1);
+}
+
+// Remembers, per post, the interval starts it carried and when it went (the fake clock).
+class RecordingTransport final : public Transport {
+ public:
+  RecordingTransport(Transport& inner, const FakeClock& clock) : inner_(inner), clock_(clock) {}
+  std::vector<std::vector<int64_t>> posts;
+  std::vector<int64_t> times_ms;
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    times_ms.push_back(clock_.now);
+    if (request.url.find("/write") != std::string::npos) {
+      std::vector<int64_t> stamps;
+      std::istringstream in(request.body);
+      for (std::string line; std::getline(in, line);) stamps.push_back(std::stoll(line.substr(line.rfind(' ') + 1)));
+      stamps.erase(std::unique(stamps.begin(), stamps.end()), stamps.end());
+      posts.push_back(std::move(stamps));
+    }
+    return inner_.send(request);
+  }
+
+ private:
+  Transport& inner_;
+  const FakeClock& clock_;
+};
+
+constexpr int64_t kDay = 86400;
+constexpr int64_t kMidnight = 1'699'920'000;  // 2023-11-14 00:00 UTC
+
+// PVOutput's 5-minute schedule in UTC, its wall clock `wall0` + the fake clock.
+PvoutputPolicy pvoutput_policy(const FakeClock& clock, int64_t wall0) {
+  std::shared_ptr<const query::TimeZone> utc = std::move(query::load_iana_zone("UTC")).value();
+  return PvoutputPolicy(PvoutputSchedule(utc, 300, false), false, [&clock, wall0] { return wall0 + clock.now / 1000; });
+}
+
+UploaderSettings pvoutput_settings(const std::string& name) {
+  UploaderSettings s = settings(temp_cursor(name));
+  s.interval_s = 300;
+  s.begdate = 0;
+  return s;
+}
+
+// PVOutput's schedule as the engine's policy, with 5-minute statuses in UTC and 20 days of
+// log: the start is the look-back limit (14 days), each post holds at most 30 statuses of one
+// date, no hour holds more than 60 requests, and every status arrives once.
+TEST(EnginePolicy, PvoutputScheduleLimitsRateAndBatchesByLocalDate) {
+  FakeSource source;
+  source.first = kMidnight - 20 * kDay;
+  source.last = kMidnight + 2 * kDay;
+  FakeInflux server;
+  FakeClock clock;
+  RecordingTransport transport(server, clock);
+  const auto proto = protocol();
+  const int64_t wall0 = source.last + 100;  // the wall clock runs with the fake clock
+  PvoutputPolicy policy = pvoutput_policy(clock, wall0);
+  Uploader u(pvoutput_settings("pvoutput-policy"), proto, transport, source, &policy);
+  run(u, clock, 4 * 3600'000);
+
+  const int64_t lookback = kMidnight + 2 * kDay - 14 * kDay;
+  ASSERT_FALSE(server.deliveries.empty());
+  EXPECT_EQ(server.deliveries.begin()->first, lookback);
+  for (int64_t t = lookback; t < source.last; t += 300) EXPECT_EQ(server.deliveries[t], 1) << t;
+  EXPECT_EQ(static_cast<int64_t>(server.deliveries.size()), (source.last - lookback) / 300);
+  for (const auto& post : transport.posts) {
+    ASSERT_FALSE(post.empty());
+    EXPECT_LE(post.size(), 30u);
+    EXPECT_EQ((post.front() - kMidnight + 100 * kDay) / kDay, (post.back() - kMidnight + 100 * kDay) / kDay)
+        << post.front() << " " << post.back();
+  }
+  EXPECT_EQ(transport.posts.size(), 14u * 10u);  // a day of 288 statuses is 10 posts
+  for (size_t i = 60; i < transport.times_ms.size(); ++i) {
+    EXPECT_GE(transport.times_ms[i] - transport.times_ms[i - 60], 3600'000) << i;
+  }
+  EXPECT_GE(transport.times_ms.back(), 2 * 3600'000);  // 141 requests take over two hours
+}
+
+// An outage longer than the look-back limit: what PVOutput would refuse is skipped, not sent
+// again and again; everything it still takes arrives once.
+TEST(EnginePolicy, PvoutputOutageLongerThanTheLookBackSkipsToTheLimit) {
+  FakeSource source;
+  source.first = kMidnight - 30 * kDay;
+  source.last = kMidnight;
+  FakeInflux server;
+  FakeClock clock;
+  const auto proto = protocol();
+  PvoutputPolicy policy = pvoutput_policy(clock, kMidnight + 100);
+  Uploader u(pvoutput_settings("pvoutput-lookback"), proto, server, source, &policy);
+  run(u, clock, 3600'000);  // an hour: 60 requests, about 6 of the 14 days
+  const int64_t sent_before = server.deliveries.rbegin()->first;
+  EXPECT_LT(sent_before, kMidnight - 6 * kDay);
+  server.mode = ServerMode::kDown;
+  run(u, clock, clock.now + 10 * kDay * 1000);  // ten days without PVOutput
+  server.mode = ServerMode::kUp;
+  run(u, clock, clock.now + 3600'000);
+  const int64_t limit = kMidnight + 10 * kDay - 14 * kDay;  // the look-back at the end of the outage
+  EXPECT_EQ(server.deliveries.upper_bound(sent_before)->first, limit);
+  for (int64_t t = limit; t < source.last; t += 300) EXPECT_EQ(server.deliveries[t], 1) << t;
+  EXPECT_EQ(u.status().state, UploaderState::kLive);
 }
 
 }  // namespace

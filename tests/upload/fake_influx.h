@@ -56,6 +56,7 @@ class FakeInflux final : public Transport {
  public:
   ServerMode mode = ServerMode::kUp;
   int retry_after_s = 0;
+  size_t max_body = 0;  // a write with a longer body is answered 413 (0: no limit)
   std::map<int64_t, int> deliveries;  // interval start -> times a line for it arrived
   std::map<int64_t, std::string> lines;
   int requests = 0, writes = 0, queries = 0;
@@ -81,6 +82,7 @@ class FakeInflux final : public Transport {
       }
       return HttpResponse{200, {}, nlohmann::json{{"results", {result}}}.dump()};
     }
+    if (max_body > 0 && request.body.size() > max_body) return HttpResponse{413, {}, "{\"error\":\"too large\"}"};
     ++writes;
     body_sizes.push_back(request.body.size());
     std::set<int64_t> stamps;
