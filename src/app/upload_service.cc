@@ -12,14 +12,37 @@ UploadService::UploadService(std::string data_dir, const query::RecordSource& re
 
 UploadService::~UploadService() { stop(); }
 
+nlohmann::json measurement_basis(const config::Config& config) {
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& in : config.inputs) {
+    inputs.push_back(in ? nlohmann::json{{"name", in->name}, {"vt", in->is_vt()}, {"signed", in->is_signed}}
+                        : nlohmann::json());
+  }
+  auto scripts = [](const std::vector<config::ScriptDef>& defs) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& d : defs) out.push_back({d.name, d.units, d.text, d.syntax == config::ScriptSyntax::kOriginal});
+    return out;
+  };
+  return {{"inputs", inputs},
+          {"outputs", scripts(config.outputs)},
+          {"integrators", scripts(config.integrators)},
+          {"device", config.device.name},
+          {"timezone", config.timezone},
+          {"timezone_name", config.timezone_name},
+          {"dstrule", config.dstrule}};
+}
+
 void UploadService::apply(const config::Config& config, const upload::MeasurementContext& measurements) {
   std::map<std::string, Slot> next;
   std::lock_guard lock(mu_);
+  nlohmann::json basis = measurement_basis(config);
+  const bool basis_changed = basis != basis_;
+  basis_ = std::move(basis);
   for (std::string_view key_view : config::kHttpUploaderKeys) {
     const std::string key(key_view);
     const nlohmann::json* section = config.section(key);
     if (!section) continue;
-    if (auto it = slots_.find(key); it != slots_.end() && it->second.section == *section) {
+    if (auto it = slots_.find(key); it != slots_.end() && it->second.section == *section && !basis_changed) {
       next[key] = std::move(it->second);
       slots_.erase(it);
       continue;
@@ -29,8 +52,9 @@ void UploadService::apply(const config::Config& config, const upload::Measuremen
     slot.type = section->is_object() ? section->value("type", key) : key;
     if (auto old = slots_.find(key); old != slots_.end()) {
       if (old->second.runner) old->second.runner->stop();  // its cursor is saved: the new one continues
+      spdlog::info("upload {}: {} changed, restarting", key,
+                   old->second.section == *section ? "the inputs, outputs, device or time zone" : "its section");
       slots_.erase(old);
-      spdlog::info("upload {}: config changed, restarting", key);
     }
     auto uc = config::parse_uploader(key, *section);
     if (uc) {

@@ -4,8 +4,8 @@
 // apply() is called with every configuration the daemon runs: an uploader whose section is
 // unchanged keeps running (and keeps its place); a changed one is stopped and rebuilt, and
 // picks its place up again from its cursor file and the server; a removed one is stopped.
-// An unchanged section keeps the calculator it was built with (a config change that renames
-// an input its scripts use shows after the section itself changes or the daemon restarts).
+// What every measurement depends on (inputs, outputs, integrators, device, time zone) counts
+// as part of each section: when it changes, every uploader is rebuilt with the new calculator.
 // A section that does not validate is shown as "invalid" with the problem, and the rest of
 // the daemon runs on.
 #pragma once
@@ -53,7 +53,13 @@ class UploadService {
   const DatalogService& logs_;
   mutable std::mutex mu_;
   std::map<std::string, Slot> slots_;  // guarded by mu_, by config key
+  nlohmann::json basis_;               // guarded by mu_: measurement_basis() of the running config
 };
+
+// The parts of `config` an uploader's values depend on besides its own section: its scripts
+// name inputs, outputs and integrators; PVOutput's days and Emoncms' node name follow the
+// device and its time zone.
+nlohmann::json measurement_basis(const config::Config& config);
 
 // POST /upload/test: `body` is one uploader config object with its "type". Answers
 // {"ok":true|false,"message":"...","last_point":<unix or null>}.

@@ -102,6 +102,28 @@ TEST_F(DaemonUpload, AMissingServerIsAnErrorNamingItAndSecretsStayOutOfStatus) {
   EXPECT_TRUE(json::parse(client_->Get("/status?uploaders")->body)["uploaders"].empty());
 }
 
+// The values follow the running calculator: a change of the outputs restarts the uploader
+// with the new one; a change nothing uploaded depends on leaves it running.
+TEST_F(DaemonUpload, AnOutputsChangeRestartsTheUploaderAnUnrelatedChangeDoesNot) {
+  configure(section());
+  uploader([](const json& j) { return j["state"] == "starting"; });
+  auto change = [&](const std::function<void(json&)>& edit) {
+    json config = json::parse(client_->Get("/config")->body);
+    edit(config);
+    auto post = client_->Post("/config", config.dump(), "application/json");
+    ASSERT_TRUE(post && post->status == 200) << (post ? post->body : "no answer");
+  };
+  const std::string restarted = "upload influxdb: the inputs, outputs, device or time zone changed, restarting";
+  change([](json& c) { c["logdays"] = 300; });
+  EXPECT_EQ(daemon_->log().find(restarted), std::string::npos) << daemon_->log();
+  change([](json& c) { c["outputs"] = {{{"name", "Twice"}, {"units", "Watts"}, {"script", "@1*#2"}}}; });
+  for (int i = 0; i < 50 && daemon_->log().find(restarted) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the log reaches the file a little later
+  }
+  EXPECT_NE(daemon_->log().find(restarted), std::string::npos) << daemon_->log();
+  EXPECT_EQ(uploader([](const json& j) { return j["state"] == "starting"; })["state"], "starting");
+}
+
 TEST_F(DaemonUpload, UploadTestAnswersOkFalseWithAReason) {
   auto probe = [&](const std::string& body) {
     auto res = client_->Post("/upload/test", body, "application/json");
