@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <thread>
+
 namespace iw::server {
 
 bool split_host_port(const std::string& address, std::string* host, int* port) {
@@ -100,6 +103,9 @@ Status HttpServer::start(const std::string& address) {
                          ": the address is in use or not local (choose another --http)");
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // cpp-httplib's stop() does nothing until the accept loop runs: wait for it, so that a
+  // stop() right after start() always ends the thread.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::Ok();
 }
 

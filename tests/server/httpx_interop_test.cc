@@ -12,6 +12,7 @@
 
 #include "server/access_level.h"
 #include "server/digest_auth.h"
+#include "server/background_listen.h"
 
 namespace iw::server {
 namespace {
@@ -39,7 +40,7 @@ class InteropServer {
     server_.Post(".*", handler);
     // bind_to_any_port also listens: connections queue until the accept loop starts.
     port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = iw::testing::listen_in_background(server_);
   }
   ~InteropServer() {
     server_.stop();

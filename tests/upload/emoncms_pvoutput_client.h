@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "upload/protocol.h"
+#include "server/background_listen.h"
 
 namespace iw::upload::testing {
 
@@ -61,7 +62,7 @@ class LoopbackServer {
   void start() {
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("test server: cannot bind 127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = iw::testing::listen_in_background(server_);
   }
   void stop() {
     server_.stop();
@@ -70,7 +71,7 @@ class LoopbackServer {
   // After stop(): listens again on the same port (connections were refused meanwhile).
   void restart() {
     if (!server_.bind_to_port("127.0.0.1", port_)) throw std::runtime_error("test server: cannot bind again");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = iw::testing::listen_in_background(server_);
   }
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
 

@@ -15,6 +15,7 @@
 #include "upload/fake_influx.h"
 #include "upload/influx2.h"
 #include "upload/uploader.h"
+#include "server/background_listen.h"
 
 namespace iw::upload {
 namespace {
@@ -28,7 +29,7 @@ class Influx2Server {
     server_.Post("/api/v2/write", [this](const httplib::Request& req, httplib::Response& res) { write(req, res); });
     server_.Post("/api/v2/query", [this](const httplib::Request& req, httplib::Response& res) { query(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = iw::testing::listen_in_background(server_);
   }
   ~Influx2Server() {
     server_.stop();

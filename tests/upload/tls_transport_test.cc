@@ -11,6 +11,7 @@
 
 #include "app/daemon_process.h"
 #include "upload/curl_transport.h"
+#include "server/background_listen.h"
 
 namespace iw::upload {
 namespace {
@@ -55,7 +56,7 @@ class TlsTransport : public ::testing::Test {
       res.set_header("X-Body-Bytes", std::to_string(req.body.size()));
     });
     port_ = server_->bind_to_any_port("127.0.0.1");
-    thread_ = new std::thread([] { server_->listen_after_bind(); });
+    thread_ = new std::thread(iw::testing::listen_in_background(*server_));
   }
   static void TearDownTestSuite() {
     server_->stop();
