@@ -1,5 +1,6 @@
 // The small helpers every page shares: HTTP calls with errors as values a page can show, the
 // config round trip with its conflict check, DOM building and number formatting.
+import { shiftedDate } from './devicetime.js';
 
 export class HttpError extends Error {
   constructor(status, body, url) {
@@ -119,9 +120,11 @@ export function fmt(value, decimals = 1) {
   return Number(value).toFixed(decimals);
 }
 
-export function fmtDate(unix) {
+// `unix` as a short date and time; on the monitor's clock when `zone` (devicetime.js) is given.
+export function fmtDate(unix, zone) {
   if (!unix) return '–';
-  return new Date(unix * 1000).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+  const d = zone ? shiftedDate(zone, unix) : new Date(unix * 1000);
+  return d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 }
 
 export function fmtBytes(bytes) {

@@ -1,6 +1,7 @@
 // Status: every input and output with live values, once a second from one /status request;
 // the daemon's health, datalogs, uploaders and the warnings a user should act on.
 import { el, every, explain, fmt, fmtBytes, fmtDate, fmtDuration, getJSON, notice } from './api.js';
+import { deviceZone, shiftedDate } from './devicetime.js';
 
 const STATUS_URL = '/status?device&inputs&outputs&stats&datalogs&uploaders';
 
@@ -99,21 +100,36 @@ function healthCard(status) {
 
 function datalogCard(status) {
   const logs = status.datalogs || [];
+  const zone = deviceZone(status);
   return el('section', { class: 'card', id: 'datalogs' }, el('h2', {}, 'Data logs'),
     el('table', {}, el('tbody', {}, logs.map((d) => el('tr', {},
-      el('td', {}, d.id), el('td', { class: 'wrap' }, `${fmtDate(d.firstkey)} – ${fmtDate(d.lastkey)}`),
+      el('td', {}, d.id), el('td', { class: 'wrap' }, `${fmtDate(d.firstkey, zone)} – ${fmtDate(d.lastkey, zone)}`),
       el('td', { class: 'num hide-phone' }, `${d.interval} s`), el('td', { class: 'num' }, fmtBytes(d.size)))))));
+}
+
+// live and bulk (catching up) are working states; starting, retrying, rejected, stopped and
+// invalid want a look.
+export function uploaderHealthy(u) {
+  return /^(live|bulk|running)$/i.test(u.state || u.status || '');
+}
+
+// "backlog 12 (2 min 0 s)": intervals not yet acknowledged and the logged time they span.
+export function backlogText(u) {
+  if (u.backlog_intervals === undefined && u.backlog_s === undefined) return '';
+  const n = u.backlog_intervals || 0, s = u.backlog_s || 0;
+  return s > 0 ? `backlog ${n} (${fmtDuration(s)})` : `backlog ${n}`;
 }
 
 function uploaderCard(status) {
   const ups = list(status.uploaders);
+  const zone = deviceZone(status);
   return el('section', { class: 'card', id: 'uploaders' }, el('h2', {}, 'Uploaders'),
     ups.length === 0 ? el('p', { class: 'muted' }, 'No uploaders running.')
       : el('table', {}, el('tbody', {}, ups.map((u) => el('tr', {},
         el('td', {}, u.name || u.type || u.id || '?'),
-        el('td', {}, el('span', { class: `badge ${/run|ok|upload/i.test(u.state || '') ? 'good' : 'warn'}` }, u.state || u.status || '–')),
-        el('td', { class: 'num' }, u.backlog !== undefined ? `backlog ${u.backlog}` : ''),
-        el('td', {}, u.last_point || u.lastpost ? fmtDate(u.last_point || u.lastpost) : ''),
+        el('td', {}, el('span', { class: `badge ${uploaderHealthy(u) ? 'good' : 'warn'}` }, u.state || u.status || '–')),
+        el('td', { class: 'num' }, backlogText(u)),
+        el('td', {}, u.last_point || u.lastpost ? fmtDate(u.last_point || u.lastpost, zone) : ''),
         el('td', { class: 'muted' }, u.last_error || u.message || ''))))));
 }
 
@@ -136,7 +152,7 @@ export function mount(main) {
       const status = await getJSON(STATUS_URL);
       body.replaceChildren(...render(status));
       const t = status.stats?.currenttime;
-      head.querySelector('#updated').textContent = t ? `updated ${new Date(t * 1000).toLocaleTimeString()}` : '';
+      head.querySelector('#updated').textContent = t ? `updated ${shiftedDate(deviceZone(status), t).toLocaleTimeString()}` : '';
       main.dataset.updated = String(Date.now());
     } catch (err) {
       body.replaceChildren(notice('error', explain(err, 'Reading /status')));

@@ -87,6 +87,28 @@ test('status warnings: reversed CT, no voltage, dropped cycles, log and uploader
   assert.match(w.join('\n'), /no voltage[\s\S]*reversed[\s\S]*dropped 4[\s\S]*disk full[\s\S]*influxdb: connection refused/);
 });
 
+test('status uploaders: healthy states and the backlog in intervals and time', async () => {
+  const { backlogText, uploaderHealthy } = await import('../../web/status.js');
+  assert.equal(uploaderHealthy({ state: 'live' }), true);
+  assert.equal(uploaderHealthy({ state: 'bulk' }), true);
+  assert.equal(uploaderHealthy({ state: 'retrying' }), false);
+  assert.equal(uploaderHealthy({ state: 'invalid' }), false);
+  assert.equal(backlogText({ backlog_intervals: 12, backlog_s: 120 }), 'backlog 12 (2 min 0 s)');
+  assert.equal(backlogText({ backlog_intervals: 0, backlog_s: 0 }), 'backlog 0');
+  assert.equal(backlogText({ status: 'running' }), '');
+});
+
+test('status dates on the monitor\'s clock: fmtDate with a zone', async () => {
+  const { fmtDate } = await import('../../web/api.js');
+  const { deviceZone } = await import('../../web/devicetime.js');
+  const summer = Date.UTC(2026, 6, 1, 12) / 1000;  // 09:30 in St John's, 21:00 in Tokyo
+  const stJohns = fmtDate(summer, deviceZone({ device: { timezone: 'America/St_Johns', utc_offset: -9000 } }));
+  const tokyo = fmtDate(summer, deviceZone({ device: { timezone: 'Asia/Tokyo', utc_offset: 32400 } }));
+  assert.match(stJohns, /9:30/);
+  assert.match(tokyo, /(21:00|9:00)/);
+  assert.notEqual(stJohns, tokyo);
+});
+
 test('device time: wall clock and datetime-local text in the monitor\'s zone, not node\'s', async () => {
   const { deviceZone, fromLocalInput, offsetAt, toLocalInput, wallClock } = await import('../../web/devicetime.js');
   const stJohns = deviceZone({ device: { timezone: 'America/St_Johns', utc_offset: -9000 } });
