@@ -52,6 +52,7 @@ server::StatusModel StatusContext::build(const SamplerSnapshot& snap,
   s.conversions_per_second = snap.conversions_per_second;
   s.cpu_percent = snap.process_cpu_percent;
   s.sampler_cpu_percent = snap.sampler_cpu_percent;
+  s.cycles = snap.stats.cycles;
   s.dropped_cycles = snap.stats.dropped_cycles;
   s.lag_ms = snap.lag_ms;
   s.lag_peak_ms = snap.lag_peak_ms;

@@ -60,6 +60,7 @@ json stats_json(const StatusModel& m) {
                 {"channel_cycles_per_second", round_to(s.channel_cycles_per_second, 2)},
                 {"cpu_percent", round_to(s.cpu_percent, 2)},
                 {"sampler_cpu_percent", round_to(s.sampler_cpu_percent, 2)},
+                {"cycles", s.cycles},
                 {"dropped_cycles", s.dropped_cycles},
                 {"lag_ms", round_to(s.lag_ms, 2)},
                 {"lag_peak_ms", round_to(s.lag_peak_ms, 2)},

@@ -44,6 +44,7 @@ struct SamplingStatus {
   double channel_cycles_per_second = 0;  // per channel, averaged
   double cpu_percent = 0;      // whole daemon, over the last seconds
   double sampler_cpu_percent = 0;
+  uint64_t cycles = 0;          // voltage cycles measured since the sampler started
   uint64_t dropped_cycles = 0;
   double lag_ms = 0;       // sampling thread's lateness, worst of the last second
   double lag_peak_ms = 0;  // ... and since start
