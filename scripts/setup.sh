@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
+  libboost-dev               # the HTTP edge: Boost.Beast on Asio (header-only), TLS through OpenSSL
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev
   libcctz-dev libssl-dev libcurl4-openssl-dev libmosquitto-dev
