@@ -50,6 +50,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--config", run.config_path, "config file (IoTaWatt config.txt schema)");
   run_cmd->add_option("--data", run.data_dir, "data directory (datalogs)")->capture_default_str();
   run_cmd->add_option("--http", run.http, "listen address HOST:PORT")->capture_default_str();
+  run_cmd->add_option("--https", run.https,
+                      "HTTPS listen address HOST:PORT (off by default; self-signed certificate in <data>/tls/ "
+                      "unless --tls-cert/--tls-key)");
+  run_cmd->add_option("--tls-cert", run.tls_cert, "PEM certificate chain for --https")->check(CLI::ExistingFile);
+  run_cmd->add_option("--tls-key", run.tls_key, "PEM private key for --https")->check(CLI::ExistingFile);
   std::string scenarios;
   for (const auto& s : iw::sim::scenario_names()) scenarios += (scenarios.empty() ? "" : ", ") + s;
   run_cmd->add_option("--sim", run.sim_scenario, "simulator scenario: " + scenarios);

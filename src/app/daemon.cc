@@ -2,8 +2,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -145,6 +148,7 @@ class Daemon final : public ApiBackend {
     return pipeline_;
   }
   std::shared_ptr<server::StaticFiles> static_files() const;
+  Status start_listeners(server::HttpServer& http);
 
   const RunOptions options_;
   const int64_t start_time_ns_;
@@ -158,6 +162,8 @@ class Daemon final : public ApiBackend {
   mutable std::mutex mu_;
   std::shared_ptr<Pipeline> pipeline_;  // guarded by mu_
   std::mutex change_mu_;                // one configuration change at a time
+  int https_port_ = 0;                  // set before serving, then read only
+  std::string tls_fingerprint_;
 };
 
 Result<std::optional<config::Config>> Daemon::load_initial(std::string* text) const {
@@ -307,6 +313,8 @@ server::StatusModel Daemon::status() const {
   m.admin_password = creds.has_admin();
   m.user_password = creds.has_user();
   m.local_access = creds.local_access;
+  m.https_port = https_port_;
+  m.tls_fingerprint = tls_fingerprint_;
   m.uploaders = uploads_->status();
   if (p->mqtt) m.uploaders.push_back(mqtt_uploader_entry(p->mqtt->status()));
   return m;
@@ -339,6 +347,32 @@ std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
   }
   files->mount("/iotawatt/", message_log_dir(options_.data_dir));
   return files;
+}
+
+// The TLS identity of --https: the admin's files, or one made and kept in <data>/tls/.
+Result<server::TlsIdentity> tls_identity(const RunOptions& options) {
+  if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+      return Status::Error("--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
+    }
+    return server::load_tls_identity(options.tls_cert, options.tls_key);
+  }
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  const std::string name = host[0] ? host : "iotawatt";
+  return server::self_signed_tls_identity(options.data_dir + "/tls", {name, name + ".local", "localhost"});
+}
+
+Status Daemon::start_listeners(server::HttpServer& http) {
+  if (Status st = http.start(options_.http); !st) return st;
+  if (options_.https.empty()) return Status::Ok();
+  auto identity = tls_identity(options_);
+  if (!identity) return Status::Error("--https: " + identity.error());
+  if (Status st = http.start_tls(options_.https, identity.value()); !st) return st;
+  https_port_ = http.tls_port();
+  tls_fingerprint_ = identity.value().fingerprint;
+  spdlog::info("https: certificate {} SHA-256 fingerprint {}", identity.value().source, tls_fingerprint_);
+  return Status::Ok();
 }
 
 int Daemon::run(const sigset_t& signals) {
@@ -390,7 +424,7 @@ int Daemon::run(const sigset_t& signals) {
   datalog_->start();
   switch_to(first.value());
   server::HttpServer http(std::move(routes), api_authorizer(*auth_));
-  if (Status st = http.start(options_.http); !st) {
+  if (Status st = start_listeners(http); !st) {
     spdlog::error("refusing to start: {}", st.message());
     uploads_->stop();
     if (current()->mqtt) current()->mqtt->stop();
@@ -398,9 +432,9 @@ int Daemon::run(const sigset_t& signals) {
     datalog_->stop();
     return 2;
   }
-  spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}", kVersion,
-               first.value()->sampler->source_description(), first.value()->status->mode(),
-               options_.http);
+  spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}{}", kVersion,
+               first.value()->sampler->source_description(), first.value()->status->mode(), options_.http,
+               options_.https.empty() ? "" : " and https://" + options_.https);
 
   int received = 0;
   sigwait(&signals, &received);
@@ -416,6 +450,19 @@ int Daemon::run(const sigset_t& signals) {
 
 }  // namespace
 
+// The HTTP edge admits up to EdgeLimits::connections_total connections besides the logs and
+// uploaders: the soft limit of open files (often 1024) is raised to the hard one.
+namespace {
+
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("cannot raise the open file limit: {}", strerror(errno));
+}
+
+}  // namespace
+
 int run_daemon(const RunOptions& options) {
   setup_logging(options.data_dir);
   // Signals are taken by sigwait(); every thread started from here inherits the mask.
@@ -427,6 +474,7 @@ int run_daemon(const RunOptions& options) {
   // A file-size limit must fail the write (EFBIG, reported by the datalog) rather than kill
   // the daemon.
   signal(SIGXFSZ, SIG_IGN);
+  raise_open_file_limit();
   Daemon daemon(options);
   return daemon.run(signals);
 }

@@ -13,6 +13,10 @@ struct RunOptions {
   std::string config_path;
   std::string data_dir = "/var/lib/iotawatt";
   std::string http = "127.0.0.1:8080";
+  // HTTPS listener (HOST:PORT), off when empty. Without tls_cert/tls_key, a self-signed
+  // certificate is made on first start in <data>/tls/ and kept.
+  std::string https;
+  std::string tls_cert, tls_key;  // PEM files: the admin's own certificate chain and key
   std::string sim_scenario;  // empty: config's sim.scenario, else household-230v-50hz
   std::string replay_path;   // replay a recorded sample file instead of sampling
   std::string mode;          // continuous | roundrobin; empty: the config's

@@ -1,6 +1,6 @@
 // Requests and responses as the API handlers see them: plain values, no socket or library
 // types, so every endpoint is testable without a server. HttpServer converts to and from
-// cpp-httplib at the edge.
+// Boost.Beast at the edge.
 #pragma once
 
 #include <functional>

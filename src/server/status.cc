@@ -112,6 +112,7 @@ json render_status(const StatusModel& m, const Sections& sections) {
                      {"update", m.update_class},
                      {"timezone", m.timezone},
                      {"utc_offset", m.utc_offset_s}};
+    if (m.https_port) out["device"]["https"] = {{"port", m.https_port}, {"fingerprint", m.tls_fingerprint}};
   }
   if (wants("stats")) out["stats"] = stats_json(m);
   if (wants("inputs")) {

@@ -80,6 +80,9 @@ struct StatusModel {
   std::string timezone;
   int utc_offset_s = 0;
   std::string update_class = "NONE";
+  // The HTTPS listener's port (0: off) and its certificate's SHA-256 fingerprint.
+  int https_port = 0;
+  std::string tls_fingerprint;
   std::string version;
   double cyclerate = 0;  // samples per cycle
   double chanrate = 0;   // channel-cycles per second, all channels

@@ -133,9 +133,15 @@ class SecurityDaemon {
   int port() const { return port_; }
   const std::string& data() const { return data_; }
   DaemonProcess& process() { return *process_; }
+  // Clients from now on log in with Digest as `user` (after the test set a password).
+  void log_in_as(std::string user, std::string password) {
+    user_ = std::move(user);
+    password_ = std::move(password);
+  }
   std::unique_ptr<httplib::Client> client() const {
     auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
     c->set_read_timeout(10, 0);
+    if (!user_.empty()) c->set_digest_auth(user_, password_);
     return c;
   }
   // Whether the process is still alive (not exited or crashed).
@@ -162,6 +168,7 @@ class SecurityDaemon {
   int port_ = 0;
   std::string data_;
   std::vector<std::string> extra_;
+  std::string user_, password_;
   std::unique_ptr<DaemonProcess> process_;
 };
 

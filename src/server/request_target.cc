@@ -1,0 +1,66 @@
+#include "server/request_target.h"
+
+namespace iw::server {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "a=1&b&c=%20" -> {a,1} {b,""} {c," "}; empty pieces ("a=1&&b") are skipped.
+void append_params(std::string_view text, Params* params) {
+  while (!text.empty()) {
+    const size_t amp = text.find('&');
+    const std::string_view piece = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (piece.empty()) continue;
+    const size_t eq = piece.find('=');
+    if (eq == std::string_view::npos) {
+      params->emplace_back(url_decode(piece, true), std::string());
+    } else {
+      params->emplace_back(url_decode(piece.substr(0, eq), true), url_decode(piece.substr(eq + 1), true));
+    }
+  }
+}
+
+}  // namespace
+
+std::string url_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%' && i + 2 < text.size()) {
+      const int high = hex_value(text[i + 1]);
+      const int low = hex_value(text[i + 2]);
+      if (high >= 0 && low >= 0) {
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_is_space && c == '+' ? ' ' : c);
+  }
+  return out;
+}
+
+void split_target(std::string_view target, std::string* path, Params* params) {
+  // absolute-form: drop "scheme://authority".
+  if (const size_t scheme = target.find("://"); scheme != std::string_view::npos && !target.empty() && target.front() != '/') {
+    const size_t slash = target.find_first_of("/?", scheme + 3);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  const size_t hash = target.find('#');
+  if (hash != std::string_view::npos) target = target.substr(0, hash);
+  const size_t question = target.find('?');
+  const std::string_view raw_path = target.substr(0, question);
+  *path = raw_path.empty() ? std::string(1, '/') : url_decode(raw_path, false);
+  if (question != std::string_view::npos) append_params(target.substr(question + 1), params);
+}
+
+void append_form_params(std::string_view body, Params* params) { append_params(body, params); }
+
+}  // namespace iw::server
