@@ -9,14 +9,32 @@ export class HttpError extends Error {
     this.body = body;
     this.url = url;
   }
+  // 403 from the daemon's cross-site guard (its body says why), not from the login: e.g. a
+  // proxy that changes the Host header, so the page's Origin no longer matches.
+  get guarded() { return this.status === 403 && /^[A-Z]+ '.*' refused: /.test(this.body || ''); }
   // 401/403: the login lacks the level this request needs (the browser asked for it already).
-  get refused() { return this.status === 401 || this.status === 403; }
+  get refused() { return (this.status === 401 || this.status === 403) && !this.guarded; }
   // 404 of an API route: the daemon does not have this feature (yet).
   get missing() { return this.status === 404; }
 }
 
+// Every write (any method but GET and HEAD) carries X-Requested-With: the daemon refuses a
+// write that a page on another site could send without a CORS preflight, and this header needs
+// one (src/server/request_guard.h; README, HTTP API).
+function withWriteHeader(options) {
+  const method = (options.method || 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return options;
+  return { ...options, headers: { 'X-Requested-With': 'iotawatt-web', ...(options.headers || {}) } };
+}
+
+// fetch() as the app makes every call: never cached, writes with the header above. The
+// response as is, whatever its status.
+export function send(url, options = {}) {
+  return fetch(url, { cache: 'no-store', ...withWriteHeader(options) });
+}
+
 export async function request(url, options = {}) {
-  const response = await fetch(url, { cache: 'no-store', ...options });
+  const response = await send(url, options);
   if (!response.ok) throw new HttpError(response.status, await response.text(), url);
   return response;
 }
@@ -35,6 +53,7 @@ export async function postJSON(url, body) {
 // What to tell the user about a failed call: the reason in words, not a stack.
 export function explain(err, what) {
   if (!(err instanceof HttpError)) return `${what}: ${err.message}`;
+  if (err.guarded) return `${what} was refused: ${err.body.trim()}`;
   if (err.refused) return `${what} needs the admin login (the daemon answered ${err.status}); log in as admin to change things.`;
   if (err.missing) return `${what} is not available on this daemon (404).`;
   return `${what} failed: HTTP ${err.status} ${err.body}`;
@@ -81,7 +100,7 @@ export function parseProblems(text) {
 export async function saveConfig(config, sha) {
   const headers = { 'Content-Type': 'application/json' };
   if (sha) headers['X-configSHA256'] = sha;
-  const response = await fetch('/config', { method: 'POST', headers, body: JSON.stringify(config, null, 2), cache: 'no-store' });
+  const response = await send('/config', { method: 'POST', headers, body: JSON.stringify(config, null, 2) });
   const text = await response.text();
   if (response.status === 409) throw new ConfigConflict(text);
   if (response.status === 400) throw new ConfigInvalid(parseProblems(text), text);
@@ -91,7 +110,7 @@ export async function saveConfig(config, sha) {
 
 // ---- DOM -----------------------------------------------------------------------------
 
-// el('div', {class: 'x', onclick: f}, 'text', child...)
+// el('div', {class: 'x', onclick: f, style: 'height: 5px'}, 'text', child...)
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -99,6 +118,8 @@ export function el(tag, attrs = {}, ...children) {
     if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else if (key === 'class') node.className = value;
     else if (key === 'dataset') Object.assign(node.dataset, value);
+    // Through the CSSOM: the Content-Security-Policy refuses style attributes.
+    else if (key === 'style') node.style.cssText = value;
     else if (key === 'value') node.value = value;
     else if (key === 'checked') node.checked = !!value;
     else node.setAttribute(key, value === true ? '' : value);

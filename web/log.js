@@ -30,7 +30,7 @@ export function mount(main) {
     if (!confirm('Restart measurement? The daemon re-reads its config file; a few seconds of live values are skipped.')) return;
     restart.disabled = true;
     try {
-      await request('/command?restart=yes');
+      await request('/command?restart=yes', { method: 'POST' });
       message.replaceChildren(notice('ok', 'Restarted. The log below shows it.'));
       setTimeout(load, 1500);
     } catch (err) {

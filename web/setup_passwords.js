@@ -1,6 +1,6 @@
 // Setup ▸ Passwords: POST /auth as the original's app sends it (base64 of
 // {"oldadmin","newadmin","newuser","localAccess"}). Empty new passwords remove them.
-import { el, getJSON, notice } from './api.js';
+import { el, getJSON, notice, send } from './api.js';
 import { field } from './form.js';
 
 export async function render(ctx, root) {
@@ -25,7 +25,7 @@ export async function render(ctx, root) {
     }
     const body = { oldadmin: oldAdmin.value, newadmin: newAdmin.value, newuser: newUser.value, localAccess: local.checked };
     const bytes = new TextEncoder().encode(JSON.stringify(body));
-    const response = await fetch('/auth', { method: 'POST', body: btoa(String.fromCharCode(...bytes)), cache: 'no-store' });
+    const response = await send('/auth', { method: 'POST', body: btoa(String.fromCharCode(...bytes)) });
     const text = await response.text();
     if (response.ok) result.replaceChildren(notice('ok', `${text || 'Done.'} The browser asks for the new login on the next request.`));
     else if (response.status === 401 || response.status === 403) result.replaceChildren(notice('warn', 'Changing passwords needs the admin login.'));

@@ -2,7 +2,7 @@
 // value from POST /calc/preview. New entries are written in the readable form ("expr":
 // names, + - * /, min/max/abs, integrator.pos/.neg/.net); entries in the original's compact
 // "script" form are kept in that form.
-import { el, HttpError, notice } from './api.js';
+import { el, HttpError, notice, send } from './api.js';
 import { field, selectInput, textInput } from './form.js';
 
 export const UNITS = ['Watts', 'Volts', 'Amps', 'VA', 'VAR', 'VARh', 'Hz', 'PF', 'Wh'];
@@ -27,8 +27,8 @@ function insertAtCursor(box, text) {
 // POST /calc/preview; the answer in words for the preview line.
 export async function preview(body) {
   try {
-    const response = await fetch('/calc/preview', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store',
+    const response = await send('/calc/preview', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
     });
     const text = await response.text();
     if (response.status === 404) return { kind: 'muted', text: 'live preview not available on this daemon' };

@@ -1,7 +1,7 @@
 // Setup ▸ Uploaders: one form per protocol (config keys emoncms, influxdb, influxdb2,
 // pvoutput, mqtt; firmware reference 7 and the uploader issue), each with its measurements
 // list and a "test connection" button (POST /upload/test with the form's object).
-import { el, notice } from './api.js';
+import { el, notice, send } from './api.js';
 import { checkbox, field, numberInput, textInput } from './form.js';
 import { scriptList } from './setup_scripts.js';
 
@@ -127,7 +127,7 @@ function testButton(key, read, result) {
     result.replaceChildren(notice('info', 'Testing…'));
     try {
       const body = JSON.stringify({ type: key, ...read() });
-      const response = await fetch('/upload/test', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, cache: 'no-store' });
+      const response = await send('/upload/test', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       result.replaceChildren(testAnswer(response, await response.text()));
     } catch (err) {
       result.replaceChildren(notice('error', `Test connection: ${err.message}`));

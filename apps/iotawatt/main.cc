@@ -11,6 +11,7 @@
 #include "app/query_tool.h"
 #include "app/seed.h"
 #include "app/version.h"
+#include "server/host_names.h"
 #include "sim/scenarios.h"
 
 namespace {
@@ -36,6 +37,16 @@ int run_accuracy_command(const std::string& adc, const std::string& mode, bool j
   for (const auto& r : results) failed += r.pass ? 0 : 1;
   if (!json) std::cout << (results.size() - failed) << " passed, " << failed << " failed\n";
   return failed == 0 ? 0 : 1;
+}
+
+// --allow-host: what server::normalize_host() accepts (a name or address, no scheme or port).
+CLI::Validator host_name_check() {
+  return CLI::Validator(
+      [](const std::string& name) -> std::string {
+        if (iw::server::normalize_host(name)) return {};
+        return "'" + name + "' is not a host name (a DNS name or an IP address, no scheme or port; IPv6 in [])";
+      },
+      "HOST");
 }
 
 }  // namespace
@@ -64,6 +75,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--mode", run.mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin"}));
   run_cmd->add_option("--replay", run.replay_path, "measure a recorded sample file");
   run_cmd->add_option("--web", run.web_dir, "directory of the web app served at /")->capture_default_str();
+  run_cmd
+      ->add_option("--allow-host", run.allowed_hosts,
+                   "a host name (or IP address) the HTTP API answers to besides this machine's own; repeatable")
+      ->check(host_name_check());
 
   std::string adc = "all", mode = "all";
   bool json = false;

@@ -8,6 +8,8 @@
 #include "server/access_level.h"
 #include "server/config_endpoint.h"
 #include "server/metrics.h"
+#include "server/page_headers.h"
+#include "server/request_guard.h"
 
 namespace iw::app {
 namespace {
@@ -56,8 +58,16 @@ server::HttpResponse sample_response(ApiBackend& backend, const server::HttpRequ
   return server::HttpResponse::text(200, waveform_text(wave.value()));
 }
 
+// /command?restart (POST only: a link or an <img> must not restart measuring) and
+// /command?sample (reads, any method).
 server::HttpResponse command_response(ApiBackend& backend, const server::HttpRequest& request) {
   if (request.has("restart")) {
+    if (request.method != "POST") {
+      server::HttpResponse refused = server::HttpResponse::text(
+          405, "restart changes state: send it as POST /command?restart (GET /command only reads, ?sample)");
+      refused.headers.emplace_back("Allow", "POST");
+      return refused;
+    }
     spdlog::info("Restart command received.");
     if (Status st = backend.restart(); !st) return server::HttpResponse::text(500, st.message());
     return server::HttpResponse::text(200, "ok");
@@ -78,7 +88,9 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
 
   routes.add("GET", "/status", [&backend](const HttpRequest& r) { return status_response(backend, r); });
   routes.add("GET", "/nullreq", [](const HttpRequest&) { return HttpResponse::text(200, ""); });
-  routes.add("GET", "/command", [&backend](const HttpRequest& r) { return command_response(backend, r); });
+  for (const char* method : {"GET", "POST"}) {
+    routes.add(method, "/command", [&backend](const HttpRequest& r) { return command_response(backend, r); });
+  }
   routes.add("GET", "/config", [config](const HttpRequest& r) { return config->get(r); });
   routes.add("GET", "/config.txt", [config](const HttpRequest& r) { return config->get(r); });
   routes.add("POST", "/config", [config](const HttpRequest& r) { return config->post(r); });
@@ -98,7 +110,7 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
     if (r.method != "GET" && r.method != "HEAD") return server::not_found(r);
     // The original runs any GET with download=yes as a query, answered as a file.
     if (r.arg("download") == "yes") return query_response(backend, r);
-    return files->serve(r);
+    return server::with_page_headers(files->serve(r));
   });
   return routes;
 }
@@ -107,8 +119,9 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
 
 namespace iw::app {
 
-server::Authorizer api_authorizer(server::DigestAuth& auth) {
-  return [&auth](const server::HttpRequest& r) -> std::optional<server::HttpResponse> {
+server::Authorizer api_authorizer(server::DigestAuth& auth, const server::HostAllowList& hosts) {
+  return [&auth, &hosts](const server::HttpRequest& r) -> std::optional<server::HttpResponse> {
+    if (auto refused = server::guard_request(r, hosts)) return refused;
     const server::AuthDecision d = auth.check({r.method, r.target, r.header("Authorization"), r.remote_addr},
                                               server::access_for(r.method, r.path));
     if (d.allowed) return std::nullopt;

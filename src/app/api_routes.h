@@ -9,6 +9,7 @@
 #include "base/status.h"
 #include "query/query.h"
 #include "server/digest_auth.h"
+#include "server/host_allow_list.h"
 #include "server/http.h"
 #include "server/http_server.h"
 #include "server/static_files.h"
@@ -47,8 +48,10 @@ class ApiBackend {
 // `files` must outlive the routes.
 server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::StaticFiles> files);
 
-// Digest authentication in front of the routes: each request needs the level
-// server::access_for() gives its method and path.
-server::Authorizer api_authorizer(server::DigestAuth& auth);
+// In front of the routes, on the request head: the guard against DNS rebinding and cross-site
+// writes (server/request_guard.h, Host checked against `hosts`), then digest authentication:
+// each request needs the level server::access_for() gives its method and path. Both arguments
+// must outlive the authorizer.
+server::Authorizer api_authorizer(server::DigestAuth& auth, const server::HostAllowList& hosts);
 
 }  // namespace iw::app

@@ -30,10 +30,12 @@
 #include "config/config_file.h"
 #include "config/config_parser.h"
 #include "config/config_writer.h"
+#include "config/http_config.h"
 #include "config/mqtt_config.h"
 #include "query/output_series.h"
 #include "query/series.h"
 #include "query/time_zone.h"
+#include "server/host_allow_list.h"
 #include "server/http_server.h"
 #include "server/password_change.h"
 #include "server/password_store.h"
@@ -97,6 +99,7 @@ Result<config::Config> parse_and_check(const std::string& text, std::vector<std:
   // Checked here too, not only when the pipeline is built: a bad "mqtt" section is refused
   // with its key paths before the running sampler is stopped.
   if (auto mqtt = config::mqtt_config(cfg.value()); !mqtt) return mqtt.status();
+  if (auto http = config::http_config(cfg.value()); !http) return http.status();
   return cfg;
 }
 
@@ -113,7 +116,8 @@ Status save_config_text(const std::string& path, const std::string& text) {
 
 class Daemon final : public ApiBackend {
  public:
-  explicit Daemon(RunOptions options) : options_(std::move(options)), start_time_ns_(unix_now_ns()) {}
+  explicit Daemon(RunOptions options)
+      : options_(std::move(options)), start_time_ns_(unix_now_ns()), hosts_(options_.allowed_hosts) {}
 
   int run(const sigset_t& signals);
 
@@ -152,6 +156,7 @@ class Daemon final : public ApiBackend {
 
   const RunOptions options_;
   const int64_t start_time_ns_;
+  server::HostAllowList hosts_;  // --allow-host, plus the running config's http.hosts (switch_to)
   std::unique_ptr<DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
   IntegratorLogCache integrator_logs_;                // switch_to only (under change_mu_ or at start)
@@ -228,6 +233,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
   });
   start_mqtt(*next);  // before it is published: readers never see `mqtt` change
+  if (auto http = config::http_config(next->config)) hosts_.set_configured(http->hosts);
   {
     std::lock_guard lock(mu_);
     pipeline_ = next;
@@ -423,7 +429,7 @@ int Daemon::run(const sigset_t& signals) {
   // catch-up (switch_to) is done before the first query.
   datalog_->start();
   switch_to(first.value());
-  server::HttpServer http(std::move(routes), api_authorizer(*auth_));
+  server::HttpServer http(std::move(routes), api_authorizer(*auth_, hosts_));
   if (Status st = start_listeners(http); !st) {
     spdlog::error("refusing to start: {}", st.message());
     uploads_->stop();

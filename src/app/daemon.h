@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace iw::app {
 
@@ -22,6 +23,9 @@ struct RunOptions {
   std::string mode;          // continuous | roundrobin; empty: the config's
   double speed = 1;          // simulator/replay only: simulated seconds per second; 0 unpaced
   std::string web_dir = IOTAWATT_WEB_DIR;  // the web app's files, served at /
+  // Host names the HTTP API answers to besides the machine's own (--allow-host; the config's
+  // http.hosts adds more). Each must pass server::normalize_host().
+  std::vector<std::string> allowed_hosts;
 };
 
 // Returns the process exit code: 0 after a clean stop, 2 when it refused to start.

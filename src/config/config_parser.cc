@@ -35,8 +35,8 @@ constexpr std::array<std::string_view, 6> kUpdateClasses = {"NONE", "MAJOR", "MI
                                                             "BETA", "ALPHA", "TEST"};
 // Top-level sections owned by later work: only their JSON type is checked here.
 constexpr std::array<std::string_view, 1> kArraySections = {"integrations"};
-constexpr std::array<std::string_view, 7> kObjectSections = {"emoncms", "influxdb", "influxdb2", "pvoutput",
-                                                             "mqtt",    "simsolar", "server"};
+constexpr std::array<std::string_view, 8> kObjectSections = {"emoncms", "influxdb", "influxdb2", "pvoutput",
+                                                             "mqtt",    "simsolar", "server",    "http"};
 
 template <size_t N>
 bool one_of(std::string_view s, const std::array<std::string_view, N>& list) {

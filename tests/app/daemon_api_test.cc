@@ -94,7 +94,13 @@ TEST_F(DaemonApi, ABadConfigIsRefusedNamingTheKeyAndMeasuringGoesOn) {
 }
 
 TEST_F(DaemonApi, CommandsMessageLogAndFiles) {
-  auto restart = client_->Get("/command?restart");
+  // Restart changes state: POST only (with JSON or X-Requested-With, as every write).
+  auto get_restart = client_->Get("/command?restart");
+  ASSERT_TRUE(get_restart);
+  EXPECT_EQ(get_restart->status, 405);
+  EXPECT_EQ(get_restart->get_header_value("Allow"), "POST");
+  EXPECT_NE(get_restart->body.find("POST /command?restart"), std::string::npos) << get_restart->body;
+  auto restart = client_->Post("/command?restart", {{"X-Requested-With", "test"}}, "", "text/plain");
   ASSERT_TRUE(restart);
   EXPECT_EQ(restart->status, 200);
   EXPECT_EQ(restart->body, "ok");

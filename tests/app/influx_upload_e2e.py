@@ -25,7 +25,9 @@ INTERVAL = 10
 
 
 def http(port, path, body=None, timeout=10):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body)
+    # Writes send JSON: the daemon refuses other bodies without X-Requested-With (README, HTTP API).
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers=headers)
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return r.read().decode()
 

@@ -32,7 +32,8 @@ test('a bad output script shows its error next to the field; a good one previews
   await page.fill(`${row} .script-expr`, 'Mains + nosuchinput');
   await page.click('#outputs-save');
   const index = await page.$$eval('#outputs-form .script-row', (rows) => rows.length - 1);
-  const preview = await fetch(`${daemon.base}/calc/preview`, { method: 'POST', body: '{"expr":"1","units":"Watts"}' });
+  const preview = await fetch(`${daemon.base}/calc/preview`,
+    { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"expr":"1","units":"Watts"}' });
   const error = await page.waitForSelector(`[data-path="outputs[${index}].expr"] .field-error`, { timeout: 5000 }).catch(() => {
     throw new Error(`no error next to outputs[${index}].expr (POST /calc/preview answers ${preview.status}: ` +
       `${preview.status === 404 ? 'this daemon has no output scripts, so /config does not check them' : 'scripts exist'})`);

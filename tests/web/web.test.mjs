@@ -13,13 +13,17 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 let daemon, browser, context, page;
 const pageErrors = [];
+const cspViolations = [];  // anything the Content-Security-Policy blocked, on any page of any test
 
 before(async () => {
   daemon = await startDaemon({ days: 7 });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: SIZES.desktop, acceptDownloads: true });
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`)));
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(String(err)));
+  page.on('console', (m) => { if (/CSP violation|Content Security Policy/.test(m.text())) cspViolations.push(m.text()); });
   page.on('dialog', (d) => d.accept(page.nextPrompt ?? undefined));
 });
 
@@ -29,8 +33,11 @@ after(async () => {
   assert.equal(code, 0, 'the daemon stops cleanly');
 });
 
-const api = async (path, init) => {
-  const r = await fetch(daemon.base + path, init);
+// The test's own calls, as an API client makes them (no Origin): writes send JSON.
+const api = async (path, init = {}) => {
+  const write = init.method && init.method !== 'GET';
+  const headers = write ? { 'Content-Type': 'application/json', ...(init.headers || {}) } : init.headers;
+  const r = await fetch(daemon.base + path, { ...init, headers });
   if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
   return r;
 };
@@ -68,6 +75,26 @@ test('the app and uPlot are served by the daemon, nothing from elsewhere', async
   assert.deepEqual(external, []);
   const js = await api('/vendor/uplot/uPlot.esm.js');
   assert.match(js.headers.get('content-type'), /javascript/);
+});
+
+test('the pages carry a Content-Security-Policy and X-Frame-Options, and the app runs under them', async () => {
+  const response = await page.goto(`${daemon.base}/?load=${++loads}#status`);
+  for (const headers of [response.headers(), Object.fromEntries((await api('/app.js')).headers)]) {
+    assert.match(headers['content-security-policy'] ?? '', /default-src 'self'/);
+    assert.match(headers['content-security-policy'], /frame-ancestors 'none'/);
+    assert.doesNotMatch(headers['content-security-policy'], /unsafe-inline|unsafe-eval/);
+    assert.equal(headers['x-frame-options'], 'DENY');
+    assert.equal(headers['x-content-type-options'], 'nosniff');
+    assert.equal(headers['referrer-policy'], 'same-origin');
+  }
+  for (const hash of ['status', 'graphs', 'setup?tab=device', 'setup?tab=inputs', 'setup?tab=outputs', 'setup?tab=uploaders', 'log']) {
+    await open(hash);
+  }
+  await open('scope');
+  await page.waitForSelector('#harmonics tbody tr');
+  // The harmonic bars' heights are styles set from JS: through the CSSOM, which the policy allows.
+  assert.match(await page.$eval('.bars div', (d) => d.style.height), /%$/);
+  assert.deepEqual(cspViolations, []);
 });
 
 test('the status page shows the live values of /status and updates them', async () => {
@@ -563,4 +590,5 @@ test('user and admin roles: the user sees, the admin changes', async () => {
 
 test('no script errors on any page', () => {
   assert.deepEqual(pageErrors, []);
+  assert.deepEqual(cspViolations, []);
 });
