@@ -342,19 +342,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   // Closes after an answer without cutting it off: a close with unread request bytes would
   // reset the connection and the client could lose the answer. So: end our side, then read
-  // and drop what the client still sends, up to 256 KiB or 2 s, then close.
+  // and drop what the client still sends, up to 64 KiB or 1 s (a flood gets no more), then close.
   void linger() {
     error_code ec;
     lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return end();
-    lowest().expires_after(std::chrono::seconds(2));
+    lowest().expires_after(std::chrono::seconds(1));
     drain();
   }
 
   void drain() {
     lowest().async_read_some(net::buffer(discard_), [self = this->shared_from_this()](error_code ec, size_t n) {
       self->drained_ += n;
-      if (ec || self->drained_ >= 256 * 1024) return self->end();
+      if (ec || self->drained_ >= 64 * 1024) return self->end();
       self->drain();
     });
   }
