@@ -110,7 +110,7 @@ namespace iw::app {
 server::Authorizer api_authorizer(server::DigestAuth& auth) {
   return [&auth](const server::HttpRequest& r) -> std::optional<server::HttpResponse> {
     const server::AuthDecision d = auth.check({r.method, r.target, r.header("Authorization"), r.remote_addr},
-                                              server::access_for(r.method, r.path));
+                                              server::access_for(r));
     if (d.allowed) return std::nullopt;
     server::HttpResponse refused = server::HttpResponse::text(d.status, d.body, d.content_type);
     refused.headers = d.headers;
