@@ -202,7 +202,7 @@ AuthDecision DigestAuth::check(const AuthRequest& request, Access needed) {
   if (request.authorization.empty()) return challenge(creds, false, now_s);
 
   const Login login = log_in(request, creds, needed, now_s);
-  count(client, login.outcome, now);
+  update_backoff(client, login.outcome, now);
   switch (login.outcome) {
     case Outcome::kLoggedIn:
       return allow(login.role);
@@ -233,18 +233,18 @@ DigestAuth::Login DigestAuth::log_in(const AuthRequest& req, const Credentials& 
   if (needed == Access::kAdmin && *claim.user != "admin") return {Outcome::kBelowLevel, ""};
   const uint32_t age = now >= *issued ? now - *issued : 0;
   if (age > static_cast<uint32_t>(options_.nonce_lifetime.count())) return {Outcome::kStale, ""};
-  if (!first_use(*claim.nonce, *issued, claim.nc, now)) return {Outcome::kStale, ""};
+  if (!nc_accepted(*claim.nonce, *issued, claim.nc, now)) return {Outcome::kStale, ""};
   return {Outcome::kLoggedIn, *claim.user};
 }
 
-bool DigestAuth::first_use(const std::string& nonce, uint32_t issued, uint32_t nc, uint32_t now) {
+bool DigestAuth::nc_accepted(const std::string& nonce, uint32_t issued, uint32_t nc, uint32_t now) {
   const auto lifetime = static_cast<uint32_t>(options_.nonce_lifetime.count());
   const uint32_t oldest_valid = now > lifetime ? now - lifetime : 0;
   std::lock_guard<std::mutex> lock(mu_);
   return logged_in_.use(nonce, issued, nc, oldest_valid) == LoggedInNonces::Use::kAccepted;
 }
 
-void DigestAuth::count(const std::string& client, Outcome outcome, std::chrono::steady_clock::time_point now) {
+void DigestAuth::update_backoff(const std::string& client, Outcome outcome, std::chrono::steady_clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   if (outcome == Outcome::kFailed) backoff_.failed(client, now);
   if (outcome == Outcome::kLoggedIn) backoff_.succeeded(client);

@@ -111,9 +111,12 @@ class DigestAuth {
     std::string role;
   };
 
+  // A uint32_t time is in seconds since start_, the clock of the nonces.
   Login log_in(const AuthRequest& request, const Credentials& creds, Access needed, uint32_t now);
-  bool first_use(const std::string& nonce, uint32_t issued, uint32_t nc, uint32_t now);
-  void count(const std::string& client, Outcome outcome, std::chrono::steady_clock::time_point now);
+  // Records `nc` for a nonce that has passed every other check; false for a replay or a
+  // nonce whose replay state was forgotten.
+  bool nc_accepted(const std::string& nonce, uint32_t issued, uint32_t nc, uint32_t now);
+  void update_backoff(const std::string& client, Outcome outcome, std::chrono::steady_clock::time_point now);
   std::chrono::seconds backoff_wait(const std::string& client, std::chrono::steady_clock::time_point now) const;
   AuthDecision challenge(const Credentials& creds, bool stale, uint32_t now) const;
   uint32_t seconds_since_start(std::chrono::steady_clock::time_point now) const;
