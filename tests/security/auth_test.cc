@@ -47,7 +47,8 @@ TEST_F(Auth, GuessingBacksOffAndTheRightPasswordStillWorks) {
   std::string retry_after;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 200; ++i) {
-    const Answer a = exchange(port(), "", "GET", "/status", digest_authorization(kWrong, nonce, "GET", "/status", i + 1));
+    const std::string guess = digest_authorization(kWrong, nonce, "GET", "/status", i + 1);
+    const Answer a = exchange(port(), "", "GET", "/status", guess);
     statuses.push_back(a.status);
     if (a.status == 429) retry_after = a.header("Retry-After");
   }

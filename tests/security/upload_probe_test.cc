@@ -109,9 +109,9 @@ TEST_F(UploadProbe, OnlyTheAdminMayProbe) {
   const std::string body = influx_at(free_port()).dump();
   const Answer challenge = exchange(daemon_.port(), "", "POST", "/upload/test", "", body);
   ASSERT_EQ(challenge.status, 401);
+  const DigestCredentials user_login{"user", "viewer-pass-1"};
   const Answer user = exchange(daemon_.port(), "", "POST", "/upload/test",
-                               digest_authorization({"user", "viewer-pass-1"}, challenge.nonce(), "POST", "/upload/test"),
-                               body);
+                               digest_authorization(user_login, challenge.nonce(), "POST", "/upload/test"), body);
   EXPECT_EQ(user.status, 401);
 }
 
