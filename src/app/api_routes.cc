@@ -123,7 +123,7 @@ server::Authorizer api_authorizer(server::DigestAuth& auth, const server::HostAl
   return [&auth, &hosts](const server::HttpRequest& r) -> std::optional<server::HttpResponse> {
     if (auto refused = server::guard_request(r, hosts)) return refused;
     const server::AuthDecision d = auth.check({r.method, r.target, r.header("Authorization"), r.remote_addr},
-                                              server::access_for(r.method, r.path));
+                                              server::access_for(r));
     if (d.allowed) return std::nullopt;
     server::HttpResponse refused = server::HttpResponse::text(d.status, d.body, d.content_type);
     refused.headers = d.headers;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "server/digest_hash.h"
 #include "server/digest_header.h"
@@ -9,8 +10,6 @@
 
 namespace iw::server {
 namespace {
-
-constexpr size_t kNcWindow = 4;  // the original keeps the last 4 nc values per session
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -55,19 +54,19 @@ bool uri_matches(const std::string& uri, const std::string& target) {
   return uri == target || percent_decode(uri) == percent_decode(target);
 }
 
-// What a verified Authorization header claims, before its nonce is looked up.
-struct Claim {
-  std::string nonce;
-  bool has_nc = false;
-  uint32_t nc = 0;
-};
-
-enum class Verdict { kValid, kChallenge, kBadUri };
 
 const std::string* find(const DigestParams& p, const char* name) {
   const auto it = p.find(name);
   return it == p.end() ? nullptr : &it->second;
 }
+
+// What an Authorization header claims; pointers into its parsed parameters.
+struct Claim {
+  const std::string *user = nullptr, *nonce = nullptr, *uri = nullptr, *response = nullptr;
+  const std::string *nc_text = nullptr, *cnonce = nullptr;
+  DigestAlgorithm algorithm = DigestAlgorithm::kMd5;
+  uint32_t nc = 0;
+};
 
 // absent or MD5: MD5; SHA-256: SHA-256; anything else (the -sess variants included, which
 // are never offered) is refused.
@@ -79,65 +78,50 @@ bool read_algorithm(const DigestParams& p, DigestAlgorithm* algorithm) {
   return name == "md5" || name == "sha-256";
 }
 
-// qop absent: RFC 2069, nc and cnonce ignored. qop=auth: nc (1-8 hex digits, not 0) and a
-// non-empty cnonce are required.
+// qop=auth, nc (1-8 hex digits, not 0) and a non-empty cnonce are required: without them
+// (RFC 2069) an answer could be replayed for the life of its nonce.
 bool read_qop(const DigestParams& p, Claim* claim) {
   const std::string* qop = find(p, "qop");
-  if (!qop) return true;
-  const std::string* nc = find(p, "nc");
-  const std::string* cnonce = find(p, "cnonce");
-  if (*qop != "auth" || !nc || !cnonce || cnonce->empty()) return false;
-  if (nc->size() > 8 || !is_hex(*nc)) return false;
-  claim->has_nc = true;
-  claim->nc = static_cast<uint32_t>(std::stoul(*nc, nullptr, 16));
+  claim->nc_text = find(p, "nc");
+  claim->cnonce = find(p, "cnonce");
+  if (!qop || *qop != "auth" || !claim->nc_text || !claim->cnonce || claim->cnonce->empty()) return false;
+  if (claim->nc_text->size() > 8 || !is_hex(*claim->nc_text)) return false;
+  claim->nc = static_cast<uint32_t>(std::stoul(*claim->nc_text, nullptr, 16));
   return claim->nc != 0;
 }
 
-// Which stored HA1 answers for `user` at `needed` with `algorithm`; nullptr when none may.
-const std::string* stored_ha1(const Credentials& c, const std::string& user, Access needed,
-                              DigestAlgorithm algorithm) {
+// True when every required parameter is there, the realm is ours and algorithm and qop are
+// supported. Nothing about the password yet.
+bool read_claim(const DigestParams& p, const Credentials& creds, Claim* claim) {
+  claim->user = find(p, "username");
+  claim->nonce = find(p, "nonce");
+  claim->uri = find(p, "uri");
+  claim->response = find(p, "response");
+  const std::string* realm = find(p, "realm");
+  if (!claim->user || !realm || !claim->nonce || !claim->uri || !claim->response) return false;
+  return *realm == creds.realm && read_algorithm(p, &claim->algorithm) && read_qop(p, claim);
+}
+
+// The stored HA1 of `user`'s account for `algorithm`, whatever the level needed; nullptr
+// when the account has none.
+const std::string* stored_ha1(const Credentials& c, const std::string& user, DigestAlgorithm algorithm) {
   const bool md5 = algorithm == DigestAlgorithm::kMd5;
   const std::string* ha1 = nullptr;
   if (user == "admin") ha1 = md5 ? &c.admin_md5 : &c.admin_sha256;
-  if (user == "user" && needed == Access::kUser) ha1 = md5 ? &c.user_md5 : &c.user_sha256;
+  if (user == "user") ha1 = md5 ? &c.user_md5 : &c.user_sha256;
   return ha1 != nullptr && !ha1->empty() ? ha1 : nullptr;
 }
 
-// Checks everything but the session. `role` is set when the verdict is kValid.
-Verdict verify(const DigestParams& p, const AuthRequest& req, const Credentials& creds, Access needed,
-               Claim* claim, std::string* role) {
-  const std::string* user = find(p, "username");
-  const std::string* realm = find(p, "realm");
-  const std::string* nonce = find(p, "nonce");
-  const std::string* uri = find(p, "uri");
-  const std::string* response = find(p, "response");
-  if (!user || !realm || !nonce || !uri || !response) return Verdict::kChallenge;
-  if (*realm != creds.realm || nonce->size() != 32 || !is_hex(*nonce)) return Verdict::kChallenge;
-
-  DigestAlgorithm algorithm = DigestAlgorithm::kMd5;
-  if (!read_algorithm(p, &algorithm) || !read_qop(p, claim)) return Verdict::kChallenge;
-  const std::string* qop = find(p, "qop");
-  const std::string* nc = find(p, "nc");
-  const std::string* cnonce = find(p, "cnonce");
-  const std::string* ha1 = stored_ha1(creds, *user, needed, algorithm);
-  if (!ha1) return Verdict::kChallenge;
-
-  const std::string given = lower(*response);
+// Was the response computed with `ha1`, the request's method and the header's `uri`?
+bool right_response(const Claim& c, const std::string& ha1, const AuthRequest& req) {
+  const std::string given = lower(*c.response);
   auto answers = [&](const std::string& ha2_uri) {
     return constant_time_equal(
-        given, digest_response(algorithm, {*ha1, *nonce, qop ? *nc : "", qop ? *cnonce : "", qop ? *qop : "",
-                                           req.method, ha2_uri}));
+        given, digest_response(c.algorithm, {ha1, *c.nonce, *c.nc_text, *c.cnonce, "auth", req.method, ha2_uri}));
   };
-  const bool same_resource = uri_matches(*uri, req.target);
   // cpp-httplib before 0.44 percent-decodes request header values, so a client that hashed
   // "%5B" arrives here with "[" in `uri`. The request-target still has the bytes it hashed.
-  const bool valid = answers(*uri) || (same_resource && *uri != req.target && answers(req.target));
-  if (!valid) return Verdict::kChallenge;
-  // Checked after the response so that a wrong password never learns about the uri rule.
-  if (!same_resource) return Verdict::kBadUri;
-  claim->nonce = lower(*nonce);
-  *role = *user;
-  return Verdict::kValid;
+  return answers(*c.uri) || (*c.uri != req.target && uri_matches(*c.uri, req.target) && answers(req.target));
 }
 
 bool default_is_lan_client(const std::string& remote_addr) {
@@ -147,8 +131,14 @@ bool default_is_lan_client(const std::string& remote_addr) {
 DigestAuthOptions with_defaults(DigestAuthOptions o) {
   if (!o.clock) o.clock = [] { return std::chrono::steady_clock::now(); };
   if (!o.is_lan_client) o.is_lan_client = default_is_lan_client;
-  if (o.max_sessions == 0) o.max_sessions = 1;
   return o;
+}
+
+AuthDecision too_many_failures(std::chrono::seconds wait) {
+  AuthDecision d = refuse(429, "Too many failed logins from this address: try again in " +
+                                   std::to_string(wait.count()) + " s.");
+  d.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+  return d;
 }
 
 }  // namespace
@@ -168,7 +158,12 @@ std::string percent_decode(const std::string& text) {
 }
 
 DigestAuth::DigestAuth(Credentials credentials, DigestAuthOptions options)
-    : options_(with_defaults(std::move(options))), credentials_(std::move(credentials)) {}
+    : options_(with_defaults(std::move(options))),
+      start_(options_.clock()),
+      nonces_(options_.nonce_key),
+      credentials_(std::move(credentials)),
+      logged_in_(options_.max_logged_in_nonces),
+      backoff_(options_.backoff) {}
 
 void DigestAuth::set_credentials(Credentials credentials) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -180,9 +175,19 @@ Credentials DigestAuth::credentials() const {
   return credentials_;
 }
 
-size_t DigestAuth::session_count() const {
+size_t DigestAuth::logged_in_nonces() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return sessions_.size();
+  return logged_in_.size();
+}
+
+size_t DigestAuth::clients_with_failures() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return backoff_.tracked_clients();
+}
+
+uint32_t DigestAuth::seconds_since_start(std::chrono::steady_clock::time_point now) const {
+  if (now <= start_) return 0;
+  return static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(now - start_).count());
 }
 
 AuthDecision DigestAuth::check(const AuthRequest& request, Access needed) {
@@ -190,74 +195,70 @@ AuthDecision DigestAuth::check(const AuthRequest& request, Access needed) {
   const Credentials creds = credentials();
   if (!creds.has_admin()) return allow("admin");
   if (creds.local_access && options_.is_lan_client(request.remote_addr)) return allow("admin");
-  if (request.authorization.empty()) return challenge(creds, false);
+  const std::string client = client_identity(request.remote_addr);
+  const auto now = options_.clock();
+  if (const std::chrono::seconds wait = backoff_wait(client, now); wait.count() > 0) return too_many_failures(wait);
+  const uint32_t now_s = seconds_since_start(now);
+  if (request.authorization.empty()) return challenge(creds, false, now_s);
 
-  const Result<DigestParams> params = parse_digest_authorization(request.authorization);
-  if (!params.ok()) return challenge(creds, false);
-  Claim claim;
-  std::string role;
-  switch (verify(params.value(), request, creds, needed, &claim, &role)) {
-    case Verdict::kChallenge:
-      return challenge(creds, false);
-    case Verdict::kBadUri:
+  const Login login = log_in(request, creds, needed, now_s);
+  update_backoff(client, login.outcome, now);
+  switch (login.outcome) {
+    case Outcome::kLoggedIn:
+      return allow(login.role);
+    case Outcome::kOtherResource:
       return refuse(400, "Digest uri does not match the request.");
-    case Verdict::kValid:
+    case Outcome::kStale:
+      return challenge(creds, true, now_s);
+    case Outcome::kFailed:
+    case Outcome::kBelowLevel:
       break;
   }
-  // The password is right; an unknown (expired, evicted) nonce or a replayed nc only needs a
-  // fresh nonce, which stale=true tells the client to fetch without asking the user again.
-  if (use_nonce(claim.nonce, claim.has_nc, claim.nc) != NonceCheck::kAccepted) {
-    return challenge(creds, true);
-  }
-  return allow(role);
+  return challenge(creds, false, now_s);
 }
 
-DigestAuth::NonceCheck DigestAuth::use_nonce(const std::string& nonce, bool has_nc, uint32_t nc) {
+// The checks in an order that leaks nothing: the nonce must be ours and the response right
+// before anything else (level, resource, expiry, replay) is told apart.
+DigestAuth::Login DigestAuth::log_in(const AuthRequest& req, const Credentials& creds, Access needed,
+                                     uint32_t now) {
+  const Result<DigestParams> params = parse_digest_authorization(req.authorization);
+  Claim claim;
+  if (!params.ok() || !read_claim(params.value(), creds, &claim)) return {Outcome::kFailed, ""};
+  const std::optional<uint32_t> issued = nonces_.open(*claim.nonce);
+  if (!issued) return {Outcome::kFailed, ""};
+  const std::string* ha1 = stored_ha1(creds, *claim.user, claim.algorithm);
+  if (!ha1 || !right_response(claim, *ha1, req)) return {Outcome::kFailed, ""};
+  // Checked after the response, so that a wrong password never learns about the uri rule.
+  if (!uri_matches(*claim.uri, req.target)) return {Outcome::kOtherResource, ""};
+  if (needed == Access::kAdmin && *claim.user != "admin") return {Outcome::kBelowLevel, ""};
+  const uint32_t age = now >= *issued ? now - *issued : 0;
+  if (age > static_cast<uint32_t>(options_.nonce_lifetime.count())) return {Outcome::kStale, ""};
+  if (!nc_accepted(*claim.nonce, *issued, claim.nc, now)) return {Outcome::kStale, ""};
+  return {Outcome::kLoggedIn, *claim.user};
+}
+
+bool DigestAuth::nc_accepted(const std::string& nonce, uint32_t issued, uint32_t nc, uint32_t now) {
+  const auto lifetime = static_cast<uint32_t>(options_.nonce_lifetime.count());
+  const uint32_t oldest_valid = now > lifetime ? now - lifetime : 0;
   std::lock_guard<std::mutex> lock(mu_);
-  const auto now = options_.clock();
-  purge_idle_locked(now);
-  const auto it = sessions_.find(nonce);
-  if (it == sessions_.end()) return NonceCheck::kUnknown;
-  Session& s = it->second;
-  // RFC 2069 clients send no nc: nothing to compare, the session's idle timeout bounds reuse.
-  if (has_nc) {
-    std::vector<uint32_t>& recent = s.recent_nc;
-    if (std::find(recent.begin(), recent.end(), nc) != recent.end()) return NonceCheck::kReplay;
-    // Out-of-order window: newer than the oldest of the last 4 accepted values.
-    if (recent.size() == kNcWindow && nc <= *std::min_element(recent.begin(), recent.end())) {
-      return NonceCheck::kReplay;
-    }
-    recent.push_back(nc);
-    if (recent.size() > kNcWindow) {
-      recent.erase(std::min_element(recent.begin(), recent.end()));
-    }
-  }
-  s.last_used = now;
-  s.touch = ++touches_;
-  return NonceCheck::kAccepted;
+  return logged_in_.use(nonce, issued, nc, oldest_valid) == LoggedInNonces::Use::kAccepted;
 }
 
-void DigestAuth::purge_idle_locked(std::chrono::steady_clock::time_point now) {
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = now - it->second.last_used > options_.idle_timeout ? sessions_.erase(it) : std::next(it);
-  }
+void DigestAuth::update_backoff(const std::string& client, Outcome outcome, std::chrono::steady_clock::time_point now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (outcome == Outcome::kFailed) backoff_.failed(client, now);
+  if (outcome == Outcome::kLoggedIn) backoff_.succeeded(client);
 }
 
-AuthDecision DigestAuth::challenge(const Credentials& creds, bool stale) {
-  const std::string nonce = random_hex(16);
+std::chrono::seconds DigestAuth::backoff_wait(const std::string& client,
+                                              std::chrono::steady_clock::time_point now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return backoff_.wait(client, now);
+}
+
+AuthDecision DigestAuth::challenge(const Credentials& creds, bool stale, uint32_t now) const {
+  const std::string nonce = nonces_.issue(now);
   if (nonce.empty()) return refuse(500, "No random numbers for a login nonce.");
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto now = options_.clock();
-    purge_idle_locked(now);
-    if (sessions_.size() >= options_.max_sessions) {
-      const auto least_recent =
-          std::min_element(sessions_.begin(), sessions_.end(),
-                           [](const auto& a, const auto& b) { return a.second.touch < b.second.touch; });
-      sessions_.erase(least_recent);
-    }
-    sessions_[nonce] = Session{now, ++touches_, {}};
-  }
   AuthDecision d;
   d.status = 401;
   d.body = "IoTaWatt-Login";

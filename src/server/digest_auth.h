@@ -1,17 +1,41 @@
-// HTTP Digest authentication as the original IoTaWatt does it (reference section 8.2),
-// with its weak points fixed: a bounded session table, the `uri` parameter checked against
-// the request-target, SHA-256 besides MD5, stale=true for expired nonces.
-// Independent of the HTTP library: plain structs in, a decision out.
+// HTTP Digest authentication as the original IoTaWatt does it (reference section 8.2), with
+// its weak points fixed. Independent of the HTTP library: plain structs in, a decision out;
+// the server calls it with the request head, before any body is read.
 //
 // Challenge (401, text/html, body "IoTaWatt-Login"):
-//   WWW-Authenticate: Digest realm="<realm>",qop="auth",nonce="<32 lowercase hex>"
-// exactly the original's header, first. When the admin has a SHA-256 digest stored and
-// `offer_sha256` is on, a second header with the same nonce and `algorithm=SHA-256` follows.
-// This is safe for Home Assistant: httpx's DigestAuth takes the FIRST header that starts with
-// "Digest " (read in Debian's httpx 0.23.3 _auth.py), so it answers the MD5 challenge; curl
-// 7.88 does the same. Both are run against this class in tests/server/httpx_interop_test.cc.
-// SHA-256 answers are accepted from clients that choose it. Migrated legacy passwords
-// (auth.txt) have only an MD5 digest, so then the SHA-256 challenge is not offered.
+//   WWW-Authenticate: Digest realm="<realm>",qop="auth",nonce="<56 lowercase hex>"
+// the original's header (whose nonce has 32 hex characters; clients take any length), first.
+// When the admin has a SHA-256 digest stored and `offer_sha256` is on, a second header with
+// the same nonce and `algorithm=SHA-256` follows. This is safe for Home Assistant: httpx's
+// DigestAuth takes the FIRST header that starts with "Digest " (Debian's httpx 0.23.3
+// _auth.py), so it answers the MD5 challenge; curl 7.88 does the same. Both run against this
+// class in tests/server/httpx_interop_test.cc. SHA-256 answers are accepted from clients that
+// choose it. Migrated legacy passwords (auth.txt) have only an MD5 digest, so then the
+// SHA-256 challenge is not offered.
+//
+// Differences from the original, each closing a hole:
+// - Nonces are stateless (digest_nonce.h): a challenge allocates nothing, and a nonce is
+//   valid for `nonce_lifetime` after its issue. nc replay state is kept only for nonces that
+//   logged in (logged_in_nonces.h), so anonymous requests cannot log anyone out.
+// - qop=auth is required, with nc and cnonce. An RFC 2069 answer (no qop) has no nc, so it
+//   could be replayed for as long as its nonce lives. curl, httpx and browsers send qop=auth.
+// - The `uri` parameter must name the request-target.
+// - Failed logins back off per client (login_backoff.h).
+// - stale=true only when the nonce is one this process issued, the response is right, and the
+//   nonce has expired or its nc can no longer be accepted. Every other refusal is the same
+//   plain 401, so no answer tells a right password from a wrong one without a valid nonce.
+//
+// Answers when a login is needed (AuthDecision):
+//   allowed                 right credentials at the level needed
+//   401 challenge           no Authorization, or credentials that do not log in here
+//   401 challenge, stale    see above: the client retries with the new nonce, no prompt
+//   400 text                right password, but `uri` names another resource
+//   429 text, Retry-After   this client is backing off after failed logins (nothing checked)
+//   500 text                no random numbers for a nonce
+// A failed login (counted by the backoff): an Authorization header that does not parse or
+// lacks a required parameter, a nonce this process did not issue, a wrong response. Not a
+// failure: no Authorization (the first step of Digest), a right password for an account below
+// the level needed (a user-role browser opening an admin page), a stale nonce, a 400.
 #pragma once
 
 #include <chrono>
@@ -20,11 +44,13 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "server/credentials.h"
+#include "server/digest_nonce.h"
+#include "server/logged_in_nonces.h"
+#include "server/login_backoff.h"
 
 namespace iw::server {
 
@@ -43,18 +69,21 @@ struct AuthDecision {
   // "admin" or "user"; "admin" also when no password is set or the LAN bypass applies; empty
   // for Access::kNone.
   std::string role;
-  int status = 200;  // when !allowed: 401 (challenge), 400 (uri mismatch) or 500
-  std::vector<std::pair<std::string, std::string>> headers;  // e.g. WWW-Authenticate, repeated
+  int status = 200;  // when !allowed: 401, 400, 429 or 500 (see above)
+  std::vector<std::pair<std::string, std::string>> headers;  // WWW-Authenticate (repeated), Retry-After
   std::string body, content_type;
 };
 
 struct DigestAuthOptions {
-  size_t max_sessions = 256;  // oldest idle session evicted when a new challenge needs room
-  std::chrono::seconds idle_timeout{600};
+  std::chrono::seconds nonce_lifetime{600};  // the original purges sessions idle this long
+  size_t max_logged_in_nonces = 1024;        // replay state; Home Assistant uses ~160 per 10 min
+  LoginBackoffOptions backoff;
   bool offer_sha256 = true;
-  // Injected for tests; defaults: steady_clock::now and "same subnet as a host interface".
+  // Injected for tests; defaults: steady_clock::now, "same subnet as a host interface", and
+  // a random HMAC key for the nonces.
   std::function<std::chrono::steady_clock::time_point()> clock;
   std::function<bool(const std::string& remote_addr)> is_lan_client;
+  std::string nonce_key;
 };
 
 // Thread-safe: server threads call check() concurrently.
@@ -68,28 +97,37 @@ class DigestAuth {
   void set_credentials(Credentials credentials);
   Credentials credentials() const;
 
-  // Decides one request. Never throws; any malformed Authorization gives a 401 challenge.
+  // Decides one request. Never throws; never blocks beyond a short lock.
   AuthDecision check(const AuthRequest& request, Access needed);
 
-  size_t session_count() const;
+  // Memory held, for tests and metrics: nonces with replay state, clients with failures.
+  size_t logged_in_nonces() const;
+  size_t clients_with_failures() const;
 
  private:
-  struct Session {
-    std::chrono::steady_clock::time_point last_used;
-    uint64_t touch = 0;               // LRU order, immune to a coarse or frozen clock
-    std::vector<uint32_t> recent_nc;  // the last accepted nc values, at most 4
+  enum class Outcome { kLoggedIn, kFailed, kBelowLevel, kOtherResource, kStale };
+  struct Login {
+    Outcome outcome = Outcome::kFailed;
+    std::string role;
   };
-  enum class NonceCheck { kAccepted, kUnknown, kReplay };
 
-  AuthDecision challenge(const Credentials& creds, bool stale);
-  NonceCheck use_nonce(const std::string& nonce, bool has_nc, uint32_t nc);
-  void purge_idle_locked(std::chrono::steady_clock::time_point now);
+  // A uint32_t time is in seconds since start_, the clock of the nonces.
+  Login log_in(const AuthRequest& request, const Credentials& creds, Access needed, uint32_t now);
+  // Records `nc` for a nonce that has passed every other check; false for a replay or a
+  // nonce whose replay state was forgotten.
+  bool nc_accepted(const std::string& nonce, uint32_t issued, uint32_t nc, uint32_t now);
+  void update_backoff(const std::string& client, Outcome outcome, std::chrono::steady_clock::time_point now);
+  std::chrono::seconds backoff_wait(const std::string& client, std::chrono::steady_clock::time_point now) const;
+  AuthDecision challenge(const Credentials& creds, bool stale, uint32_t now) const;
+  uint32_t seconds_since_start(std::chrono::steady_clock::time_point now) const;
 
   const DigestAuthOptions options_;
+  const std::chrono::steady_clock::time_point start_;  // nonce issue times count from here
+  const NonceIssuer nonces_;                            // immutable: no lock needed
   mutable std::mutex mu_;
-  Credentials credentials_;                            // GUARDED_BY(mu_)
-  std::unordered_map<std::string, Session> sessions_;  // GUARDED_BY(mu_); size <= max_sessions
-  uint64_t touches_ = 0;                               // GUARDED_BY(mu_)
+  Credentials credentials_;       // GUARDED_BY(mu_)
+  LoggedInNonces logged_in_;      // GUARDED_BY(mu_)
+  LoginBackoff backoff_;          // GUARDED_BY(mu_)
 };
 
 // Percent-decodes %XX sequences (a malformed '%' is kept as is; '+' stays '+').

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <vector>
@@ -48,6 +49,16 @@ std::string digest_response(DigestAlgorithm algorithm, const DigestInputs& in) {
   }
   kd.append(ha2);
   return hex_hash(algorithm, kd);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+           data.size(), out, &size) == nullptr) {
+    return {};
+  }
+  return to_hex(out, size);
 }
 
 std::string random_hex(size_t bytes) {

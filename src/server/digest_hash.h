@@ -23,6 +23,9 @@ struct DigestInputs {
 };
 std::string digest_response(DigestAlgorithm algorithm, const DigestInputs& in);
 
+// Lowercase hex of HMAC-SHA256(key, data) (32 bytes, 64 characters); empty if OpenSSL fails.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
 // `bytes` fresh random bytes from the OS generator, as lowercase hex (2 x bytes characters).
 // Returns an empty string only if the generator fails.
 std::string random_hex(size_t bytes);

@@ -93,6 +93,10 @@ Result<DigestParams> parse_digest_authorization(std::string_view header) {
     if (!s.ok()) return s;
   }
   if (params.empty()) return Status::Error("no parameters after 'Digest'");
+  const auto uri = params.find("uri");
+  const size_t uri_size = uri == params.end() ? 0 : uri->second.size();
+  if (uri_size > kMaxDigestUriSize) return Status::Error("Digest uri too long");
+  if (header.size() - uri_size > kMaxDigestParamsSize) return Status::Error("Authorization header too long");
   return params;
 }
 

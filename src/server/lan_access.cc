@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace iw::server {
@@ -89,6 +90,20 @@ bool in_same_subnet(const std::string& client_address, const std::vector<Subnet>
     if (contains(net, ipv6, address)) return true;
   }
   return false;
+}
+
+std::string client_identity(const std::string& client_address) {
+  bool ipv6 = false;
+  std::array<uint8_t, 16> address{};
+  if (!parse_address(client_address, &ipv6, &address)) return client_address;
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (!ipv6) {
+    inet_ntop(AF_INET, address.data(), text, sizeof text);
+    return text;
+  }
+  std::fill(address.begin() + 8, address.end(), uint8_t{0});
+  inet_ntop(AF_INET6, address.data(), text, sizeof text);
+  return std::string(text) + "/64";
 }
 
 std::vector<Subnet> host_subnets() {

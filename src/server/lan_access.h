@@ -29,4 +29,10 @@ bool in_same_subnet(const std::string& client_address, const std::vector<Subnet>
 // This host's interface subnets from getifaddrs(); empty on error. Includes loopback.
 std::vector<Subnet> host_subnets();
 
+// The name a client is counted under by per-client limits (login_backoff.h): an IPv4 address
+// as dotted text, an IPv6 address cut to its /64 ("2001:db8:1:2::/64"), because one host
+// usually holds a whole /64 and could otherwise change address per guess. A malformed
+// address is returned as is.
+std::string client_identity(const std::string& client_address);
+
 }  // namespace iw::server

@@ -29,6 +29,18 @@ bool valid_password(const nlohmann::json& value) {
   return true;
 }
 
+// Characters, not bytes: UTF-8 continuation bytes (10xxxxxx) do not start a character.
+size_t utf8_length(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return n;
+}
+
+// Empty means "no password" and is always allowed.
+bool too_short(const std::string& password) {
+  return !password.empty() && utf8_length(password) < kMinPasswordCharacters;
+}
+
 // Does `password` hash to the stored admin digest? Checks MD5, or SHA-256 if MD5 is absent.
 bool admin_password_matches(const Credentials& c, const std::string& password) {
   if (!c.admin_md5.empty()) {
@@ -84,10 +96,12 @@ AuthReply change_passwords(std::string_view body, const Credentials& current, co
   if (doc.contains("newuser") && !doc["newuser"].is_null() && !valid_password(doc["newuser"])) {
     return {400, "Invalid password."};
   }
+  const std::string admin = doc["newadmin"].get<std::string>();
+  const std::string user = string_or_empty(doc, "newuser");
+  if (too_short(admin) || too_short(user)) return {400, kPasswordTooShort};
   const bool local_access =
       doc.contains("localAccess") && doc["localAccess"].is_boolean() && doc["localAccess"].get<bool>();
-  const Credentials next = make_credentials(device_name, doc["newadmin"].get<std::string>(),
-                                            string_or_empty(doc, "newuser"), local_access);
+  const Credentials next = make_credentials(device_name, admin, user, local_access);
   if (!save(next).ok()) return {400, "Error saving passwords."};
   return {200, "Passwords reset."};
 }

@@ -6,10 +6,16 @@
 //   200 ""                                 newadmin absent: the UI only checks oldadmin
 //   200 "Passwords reset."                 saved; both passwords replaced (empty = removed)
 //   400 "Error saving passwords."          save failed; the old passwords stay in force
-// Our addition: 400 "Invalid password." when a new password is not a string, contains a
-// control character (below 0x20, or 0x7f), or is longer than 64 bytes. The UI allows up to 16
-// of [A-Za-z0-9_!%@#]; anything else printable (UTF-8 included) is accepted, because HA1 is
-// computed over bytes and clients other than the UI may use longer passphrases.
+// Our additions:
+//   400 "Invalid password."                 a new password is not a string, contains a control
+//                                           character (below 0x20, or 0x7f), or is longer than
+//                                           64 bytes
+//   400 kPasswordTooShort                   a new password (admin or user) is not empty and
+//                                           has fewer than 8 characters (UTF-8 code points)
+// The original's UI allows up to 16 of [A-Za-z0-9_!%@#]; anything printable (UTF-8 included)
+// is accepted, because HA1 is computed over bytes and clients may use longer passphrases.
+// The minimum length matters because guessing is limited only by the per-client backoff
+// (login_backoff.h): a handful of guesses a minute per address.
 #pragma once
 
 #include <functional>
@@ -20,6 +26,9 @@
 #include "server/credentials.h"
 
 namespace iw::server {
+
+inline constexpr size_t kMinPasswordCharacters = 8;
+inline constexpr const char* kPasswordTooShort = "Passwords need at least 8 characters.";
 
 struct AuthReply {
   int status = 200;

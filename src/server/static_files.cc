@@ -139,11 +139,15 @@ HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   return r;
 }
 
-HttpResponse StaticFiles::list(const HttpRequest& request) const {
-  if (!request.has("dir")) return HttpResponse::text(500, "BAD ARGS");
-  std::string dir = request.arg("dir");
+std::string listed_directory(std::string dir) {
   if (dir.empty() || dir[0] != '/') dir = "/" + dir;
   if (dir.back() != '/') dir += '/';
+  return dir;
+}
+
+HttpResponse StaticFiles::list(const HttpRequest& request) const {
+  if (!request.has("dir")) return HttpResponse::text(500, "BAD ARGS");
+  const std::string dir = listed_directory(request.arg("dir"));
   auto path = resolve(dir);
   std::error_code ec;
   if (!path || !fs::is_directory(*path, ec)) return HttpResponse::text(500, "BAD PATH");

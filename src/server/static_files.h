@@ -37,6 +37,9 @@ class StaticFiles {
   std::vector<Mount> mounts_;
 };
 
+// The URL directory GET /list?dir=<dir> lists: `dir` with a leading and a trailing "/".
+std::string listed_directory(std::string dir);
+
 // Content type by file extension (htm/html, css, js, json, svg, png, ...; else text/plain).
 std::string content_type_for(const std::string& path);
 

@@ -46,6 +46,36 @@ int check_abort(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return abort && abort->load() ? 1 : 0;
 }
 
+TransportFailure failure_kind(CURLcode rc) {
+  switch (rc) {
+    case CURLE_OK:
+      return TransportFailure::kNone;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportFailure::kHostUnknown;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_UNSUPPORTED_PROTOCOL:  // "Received HTTP/0.9": something else listens there
+      return TransportFailure::kNoHttpAnswer;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return TransportFailure::kTls;
+    default:
+      return TransportFailure::kOther;
+  }
+}
+
 struct HeaderList {
   curl_slist* list = nullptr;
   ~HeaderList() { curl_slist_free_all(list); }
@@ -65,6 +95,7 @@ CurlTransport::~CurlTransport() {
 Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   CURL* c = static_cast<CURL*>(curl_);
   const std::string host = host_of(request.url);
+  last_failure_ = TransportFailure::kOther;
   if (!c) return Status::Error(host + ": cannot start libcurl");
   curl_easy_reset(c);
   HttpResponse response;
@@ -101,6 +132,7 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, options_.abort.get());
   }
   const CURLcode rc = curl_easy_perform(c);
+  last_failure_ = failure_kind(rc);
   if (rc != CURLE_OK) {
     const std::string reason = error[0] ? error : curl_easy_strerror(rc);
     return Status::Error(host + ": " + reason);

@@ -19,6 +19,10 @@ struct TransportOptions {
   std::shared_ptr<std::atomic<bool>> abort;
 };
 
+// The kind of the last send()'s failure, for messages that must say no more than the user
+// needs (upload/test_report.h): a refused, a timed-out and a non-HTTP answer are one kind.
+enum class TransportFailure { kNone, kNoHttpAnswer, kHostUnknown, kTls, kOther };
+
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(TransportOptions options);
@@ -27,10 +31,12 @@ class CurlTransport final : public Transport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   Result<HttpResponse> send(const HttpRequest& request) override;
+  TransportFailure last_failure() const { return last_failure_; }
 
  private:
   TransportOptions options_;
   void* curl_ = nullptr;  // CURL*, kept for connection reuse
+  TransportFailure last_failure_ = TransportFailure::kNone;
 };
 
 }  // namespace iw::upload

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <spdlog/spdlog.h>
+
 #include "config/config.h"
 #include "config/emoncms_config.h"
 #include "config/pvoutput_config.h"
@@ -13,6 +15,8 @@
 #include "upload/influx2.h"
 #include "upload/pvoutput.h"
 #include "upload/pvoutput_policy.h"
+#include "upload/test_report.h"
+#include "upload/url.h"
 
 namespace iw::upload {
 namespace {
@@ -204,13 +208,17 @@ ConnectionTest test_connection(const config::UploaderConfig& uc, const config::C
   t.total_timeout_ms = 10000;
   CurlTransport transport(t);
   auto response = transport.send(*request);
+  const auto base = parse_base_url(request->url);
+  const std::string host = base ? base->authority() : "the server";
   if (!response) {
-    out.message = response.error();
+    spdlog::info("upload test ({}): {}", uc.type, response.error());
+    out.message = transport_failure_report(host, transport.last_failure());
     return out;
   }
   auto last = built->protocol->parse_last_point(response.value());
   if (!last) {
-    out.message = last.error();
+    spdlog::info("upload test ({}): {}", uc.type, last.error());
+    out.message = http_answer_report(host, response->status, uc.type);
     return out;
   }
   out.ok = true;

@@ -57,7 +57,8 @@ Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::Uploader
                                                           const UploadEnvironment& env);
 
 // POST /upload/test: asks the server of `uc` for its last point, with the transport the
-// uploader would use.
+// uploader would use. A failure's message is test_report.h's: the status code and our hint,
+// never the server's body; the full reason goes to the message log.
 struct ConnectionTest {
   bool ok = false;
   std::string message;

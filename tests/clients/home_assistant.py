@@ -172,7 +172,7 @@ def main():
         run_sequence(open_lib)
 
         print("-- admin password set through POST /auth")
-        body = base64.b64encode(json.dumps({"newadmin": "s3cret_pw", "newuser": "reader"}).encode())
+        body = base64.b64encode(json.dumps({"newadmin": "s3cret_pw", "newuser": "reader_pw"}).encode())
         # Home Assistant only reads; this write is the test's own setup, and a write whose body
         # is not JSON carries X-Requested-With (README, HTTP API).
         r = httpx.post("http://" + host + "/auth", content=body, headers={"X-Requested-With": "test"}, timeout=10)
@@ -185,7 +185,7 @@ def main():
         admin = Library(host, "admin", "s3cret_pw")
         run_sequence(admin)
         check(admin.exchanges >= 2 * 10, "every request went 401 then Digest (%d exchanges)" % admin.exchanges)
-        user = Library(host, "user", "reader")
+        user = Library(host, "user", "reader_pw")
         check(user.get("/status?inputs=yes").status_code == 200, "user account reads /status")
         check(user.get("/config").status_code == 401, "user account cannot read /config (secrets)")
     finally:

@@ -47,6 +47,48 @@ TEST(AccessLevel, StaticFiles) {
   EXPECT_EQ(access_for("GET", "/esp_spiffs/x.json"), Access::kAdmin);  // fix 13
 }
 
+// Issue 12: the web directory holds more than the app (README.md, package.json,
+// node_modules); the user role reads only what the app's pages load.
+TEST(AccessLevel, UserReadsOnlyTheAppsOwnFiles) {
+  for (const char* path : {"/README.md", "/package.json", "/package-lock.json", "/notes", "/x.txt",
+                           "/node_modules/uplot/package.json", "/vendor/uplot/README.md"}) {
+    EXPECT_EQ(access_for("GET", path), Access::kAdmin) << path;
+  }
+  for (const char* path : {"/", "/index.html", "/app.js", "/style.css", "/favicon.ico", "/vendor/uplot/uPlot.min.css"}) {
+    EXPECT_EQ(access_for("GET", path), Access::kUser) << path;
+  }
+}
+
+HttpRequest Get(const std::string& path, Params params = {}) {
+  HttpRequest r;
+  r.method = "GET";
+  r.path = path;
+  r.params = std::move(params);
+  return r;
+}
+
+TEST(AccessLevel, ListingNeedsWhatTheDirectoryNeeds) {
+  for (const char* dir : {"/graphs", "/graphs/", "graphs", "/user/", "/user/sub"}) {
+    EXPECT_EQ(access_for(Get("/list", {{"dir", dir}})), Access::kUser) << dir;
+  }
+  for (const char* dir : {"/", "", "/iotawatt", "/iotawatt/", "iotawatt", "/vendor/", "/user/../iotawatt",
+                          "/graphs/..", "/config"}) {
+    EXPECT_EQ(access_for(Get("/list", {{"dir", dir}})), Access::kAdmin) << dir;
+  }
+  EXPECT_EQ(access_for(Get("/list")), Access::kAdmin);
+  EXPECT_EQ(access_for("GET", "/list"), Access::kAdmin);  // without the query: fail closed
+}
+
+TEST(AccessLevel, DownloadYesIsAQuery) {
+  EXPECT_EQ(access_for(Get("/energy.csv", {{"download", "yes"}})), Access::kUser);
+  EXPECT_EQ(access_for(Get("/iotawatt/iotamsgs.txt", {{"download", "yes"}})), Access::kUser);  // a query, not the file
+  EXPECT_EQ(access_for(Get("/iotawatt/iotamsgs.txt", {{"download", "true"}})), Access::kAdmin);
+  EXPECT_EQ(access_for(Get("/command", {{"download", "yes"}})), Access::kAdmin);  // a route stays a route
+  HttpRequest post = Get("/energy.csv", {{"download", "yes"}});
+  post.method = "POST";
+  EXPECT_EQ(access_for(post), Access::kAdmin);
+}
+
 TEST(AccessLevel, TraversalGetsNoShortcut) {
   EXPECT_EQ(access_for("GET", "/user/../iotawatt/auth.txt"), Access::kAdmin);
   EXPECT_EQ(access_for("GET", "/graphs//etc"), Access::kAdmin);

@@ -14,18 +14,19 @@ using std::chrono::seconds;
 using std::chrono::steady_clock;
 
 constexpr const char* kRealm = "IotaWatt";
-constexpr const char* kAdminPw = "secret1";
-constexpr const char* kUserPw = "viewer2";
+constexpr const char* kAdminPw = "secret12";
+constexpr const char* kUserPw = "viewer12";
 
 struct Fixture {
   steady_clock::time_point now = steady_clock::time_point{} + std::chrono::hours(1);
   bool lan = false;
+  std::string from = "192.0.2.7";  // the client's address
   std::unique_ptr<DigestAuth> auth;
 
   explicit Fixture(Credentials creds = make_credentials(kRealm, kAdminPw, kUserPw, false),
-                   size_t max_sessions = 256, bool offer_sha256 = true) {
+                   size_t max_logged_in = 1024, bool offer_sha256 = true) {
     DigestAuthOptions o;
-    o.max_sessions = max_sessions;
+    o.max_logged_in_nonces = max_logged_in;
     o.offer_sha256 = offer_sha256;
     o.clock = [this] { return now; };
     o.is_lan_client = [this](const std::string&) { return lan; };
@@ -33,7 +34,7 @@ struct Fixture {
   }
   AuthDecision get(const std::string& target, const std::string& authorization, Access needed,
                    const std::string& method = "GET") {
-    return auth->check({method, target, authorization, "192.0.2.7"}, needed);
+    return auth->check({method, target, authorization, from}, needed);
   }
 };
 
@@ -41,7 +42,17 @@ std::string NonceOf(const AuthDecision& d) {
   if (d.headers.empty()) return "";
   const std::string& h = d.headers[0].second;
   const size_t at = h.find("nonce=\"");
-  return at == std::string::npos ? "" : h.substr(at + 7, 32);
+  if (at == std::string::npos) return "";
+  return h.substr(at + 7, h.find('"', at + 7) - (at + 7));
+}
+
+bool IsStale(const AuthDecision& d) {
+  return d.status == 401 && !d.headers.empty() && d.headers[0].second.find(",stale=true") != std::string::npos;
+}
+
+bool IsPlainChallenge(const AuthDecision& d) {
+  return d.status == 401 && d.body == "IoTaWatt-Login" && !d.headers.empty() &&
+         d.headers[0].second.find("stale") == std::string::npos;
 }
 
 // Builds the Authorization header the way httpx 0.23 DigestAuth does (field order, quoting),
@@ -68,7 +79,7 @@ TEST(DigestAuth, ChallengeIsTheOriginalHeaderFirst) {
   EXPECT_EQ(d.content_type, "text/html");
   ASSERT_EQ(d.headers.size(), 2u);
   const std::string nonce = NonceOf(d);
-  EXPECT_EQ(nonce.size(), 32u);
+  EXPECT_EQ(nonce.size(), kNonceSize);
   EXPECT_EQ(nonce.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_EQ(d.headers[0].first, "WWW-Authenticate");
   EXPECT_EQ(d.headers[0].second, "Digest realm=\"IotaWatt\",qop=\"auth\",nonce=\"" + nonce + "\"");
@@ -129,7 +140,8 @@ TEST(DigestAuth, SessVariantsAreRejected) {
   EXPECT_EQ(f.get("/status", h, Access::kUser).status, 401);
 }
 
-TEST(DigestAuth, Rfc2069WithoutQopIsAccepted) {
+// Finding 9: an RFC 2069 answer has no nc, so it could be replayed while its nonce lives.
+TEST(DigestAuth, Rfc2069WithoutQopIsRefusedEvenWithTheRightPassword) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
   const std::string ha1 = hex_hash(DigestAlgorithm::kMd5, std::string("admin:IotaWatt:") + kAdminPw);
@@ -137,7 +149,12 @@ TEST(DigestAuth, Rfc2069WithoutQopIsAccepted) {
   const std::string response = hex_hash(DigestAlgorithm::kMd5, ha1 + ":" + nonce + ":" + ha2);
   const std::string h = "Digest username=\"admin\", realm=\"IotaWatt\", nonce=\"" + nonce +
                         "\", uri=\"/status\", response=\"" + response + "\"";
-  EXPECT_TRUE(f.get("/status", h, Access::kUser).allowed);
+  const AuthDecision first = f.get("/status", h, Access::kUser);
+  EXPECT_FALSE(first.allowed);
+  EXPECT_TRUE(IsPlainChallenge(first));
+  EXPECT_TRUE(IsPlainChallenge(f.get("/status", h, Access::kUser)));  // and its replay
+  EXPECT_EQ(f.auth->clients_with_failures(), 1u);                     // counted as a failure
+  EXPECT_EQ(f.auth->logged_in_nonces(), 0u);
 }
 
 TEST(DigestAuth, WrongPasswordGetsAFreshChallenge) {
@@ -235,47 +252,102 @@ TEST(DigestAuth, HeaderDecodedByTheServerLibraryStillVerifies) {
   EXPECT_EQ(f.get("/query?select=%5BOther.wh%5D&begin=d&end=s&group=all", h, Access::kUser).status, 401);
 }
 
-TEST(DigestAuth, UnknownNonceWithRightPasswordIsStale) {
+// Finding 7's oracle: a right password with a nonce this server never issued used to answer
+// stale=true, a wrong one a plain 401. Now both are the same plain 401.
+TEST(DigestAuth, NeverIssuedNonceIsAPlainChallengeWhateverThePassword) {
   Fixture f;
-  const std::string made_up = "00112233445566778899aabbccddeeff";
-  const AuthDecision d =
-      f.get("/status", HttpxHeader("admin", kAdminPw, made_up, "GET", "/status"), Access::kUser);
-  EXPECT_EQ(d.status, 401);
-  EXPECT_NE(d.headers[0].second.find(",stale=true"), std::string::npos);
-  EXPECT_NE(NonceOf(d), made_up);
-}
-
-TEST(DigestAuth, SessionTableIsBounded) {
-  Fixture f;
-  const std::string first = NonceOf(f.get("/status", "", Access::kUser));
-  for (int i = 0; i < 10000; ++i) {
-    f.now += std::chrono::milliseconds(1);
-    f.get("/status", "", Access::kUser);
+  const std::string issued = NonceOf(f.get("/status", "", Access::kUser));
+  std::string forged_mac = issued;
+  forged_mac.back() = forged_mac.back() == '0' ? '1' : '0';
+  std::string forged_time = issued;
+  forged_time[0] = forged_time[0] == '0' ? '1' : '0';
+  DigestAuthOptions other_key;
+  other_key.clock = [&f] { return f.now; };
+  DigestAuth other(make_credentials(kRealm, kAdminPw, "", false), other_key);  // another process
+  const std::string foreign = NonceOf(other.check({"GET", "/status", "", "192.0.2.1"}, Access::kUser));
+  int client = 0;
+  for (const std::string& nonce :
+       {std::string("00112233445566778899aabbccddeeff"), forged_mac, forged_time, foreign}) {
+    for (const char* password : {kAdminPw, "wrong-password"}) {
+      f.from = "198.51.100." + std::to_string(++client);
+      const AuthDecision d =
+          f.get("/status", HttpxHeader("admin", password, nonce, "GET", "/status"), Access::kUser);
+      EXPECT_FALSE(d.allowed) << nonce;
+      EXPECT_TRUE(IsPlainChallenge(d)) << nonce << " " << password << ": " << d.headers[0].second;
+      EXPECT_NE(NonceOf(d), nonce);
+    }
   }
-  EXPECT_EQ(f.auth->session_count(), 256u);
-  const AuthDecision d =
-      f.get("/status", HttpxHeader("admin", kAdminPw, first, "GET", "/status"), Access::kUser);
-  EXPECT_FALSE(d.allowed);
-  EXPECT_NE(d.headers[0].second.find(",stale=true"), std::string::npos);
 }
 
-TEST(DigestAuth, IdleSessionsExpire) {
+TEST(DigestAuth, ExpiredIssuedNonceIsStaleOnlyWithTheRightPassword) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
-  f.now += seconds(300);
+  f.now += seconds(601);  // nonce_lifetime is 600 s from the issue
+  EXPECT_TRUE(IsPlainChallenge(
+      f.get("/status", HttpxHeader("admin", "wrong-password", nonce, "GET", "/status"), Access::kUser)));
+  const AuthDecision d = f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status"), Access::kUser);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_TRUE(IsStale(d));
+  // The client follows stale=true with the new nonce, without asking its user again.
   EXPECT_TRUE(
+      f.get("/status", HttpxHeader("admin", kAdminPw, NonceOf(d), "GET", "/status"), Access::kUser).allowed);
+}
+
+TEST(DigestAuth, NonceLivesItsLifetimeFromTheIssue) {
+  Fixture f;
+  const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
+  auto send = [&](const char* nc) {
+    return f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", nc), Access::kUser);
+  };
+  f.now += seconds(300);
+  EXPECT_TRUE(send("00000001").allowed);
+  f.now += seconds(300);
+  EXPECT_TRUE(send("00000002").allowed);  // 600 s old: the last second it is valid
+  f.now += seconds(1);
+  EXPECT_TRUE(IsStale(send("00000003")));
+}
+
+// Finding 10: challenges used to fill a 256-entry table and evict logged-in sessions.
+TEST(DigestAuth, AnonymousChallengesDoNotEvictALogin) {
+  Fixture f;
+  const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
+  ASSERT_TRUE(
       f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000001"), Access::kUser)
           .allowed);
-  f.now += seconds(599);  // use refreshed the session
+  for (int i = 0; i < 10000; ++i) {
+    f.now += std::chrono::milliseconds(1);
+    f.from = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250);
+    ASSERT_EQ(f.get("/status", "", Access::kUser).status, 401);
+  }
+  EXPECT_EQ(f.auth->logged_in_nonces(), 1u);  // challenges allocate nothing
+  EXPECT_EQ(f.auth->clients_with_failures(), 0u);
+  f.from = "192.0.2.7";
   EXPECT_TRUE(
       f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000002"), Access::kUser)
           .allowed);
-  f.now += seconds(601);
-  const AuthDecision d =
-      f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000003"), Access::kUser);
-  EXPECT_FALSE(d.allowed);
-  EXPECT_NE(d.headers[0].second.find(",stale=true"), std::string::npos);
-  EXPECT_EQ(f.auth->session_count(), 1u);  // only the new challenge's session
+}
+
+TEST(DigestAuth, ReplayStateIsBoundedAndNeverForgetsIntoAReplay) {
+  Fixture f(make_credentials(kRealm, kAdminPw, kUserPw, false), /*max_logged_in=*/4);
+  std::vector<std::string> headers;
+  for (int i = 0; i < 6; ++i) {
+    f.now += seconds(1);
+    const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
+    headers.push_back(HttpxHeader("admin", kAdminPw, nonce, "GET", "/status"));
+    ASSERT_TRUE(f.get("/status", headers.back(), Access::kUser).allowed);
+  }
+  EXPECT_EQ(f.auth->logged_in_nonces(), 4u);
+  // The two oldest were dropped; replaying them is refused (stale), not accepted again.
+  EXPECT_TRUE(IsStale(f.get("/status", headers[0], Access::kUser)));
+  EXPECT_TRUE(IsStale(f.get("/status", headers[1], Access::kUser)));
+  EXPECT_TRUE(IsStale(f.get("/status", headers[5], Access::kUser)));
+}
+
+TEST(DigestAuth, UriAsLongAsTheServerHeadLogsIn) {
+  Fixture f;
+  const std::string target = "/status?wifi=yes&pad=" + std::string(8192, 'x');
+  const std::string nonce = NonceOf(f.get(target, "", Access::kUser));
+  EXPECT_TRUE(f.get(target, HttpxHeader("admin", kAdminPw, nonce, "GET", target), Access::kUser).allowed);
 }
 
 TEST(DigestAuth, LanBypassOnlyWithLocalAccess) {
@@ -358,7 +430,8 @@ TEST(DigestAuth, MalformedAuthorizationCorpusAlwaysChallenges) {
       replace("nc=00000001", "nc=123456789"),
       replace("nc=00000001", "nc=00000000"),
       replace("algorithm=MD5", "algorithm=SHA-512"),
-      replace("nonce=\"" + n, "nonce=\"" + n.substr(0, 31) + "g"),
+      replace("nonce=\"" + n, "nonce=\"" + n.substr(0, kNonceSize - 1) + "g"),
+      replace("nonce=\"" + n, "nonce=\"" + n.substr(0, 32)),
       replace("nonce=\"" + n, "nonce=\"" + n + "00"),
       replace("response=\"", "response=\"0"),
       replace("username=\"admin\"", "username=\"Admin\""),
@@ -367,12 +440,15 @@ TEST(DigestAuth, MalformedAuthorizationCorpusAlwaysChallenges) {
       good + " garbage",
   };
   ASSERT_GE(corpus.size(), 25u);
+  int client = 0;
   for (const std::string& header : corpus) {
+    f.from = "198.51.100." + std::to_string(++client);  // one try each: no backoff here
     const AuthDecision d = f.get("/status", header, Access::kUser);
     EXPECT_FALSE(d.allowed) << header;
     EXPECT_EQ(d.status, 401) << header;
     EXPECT_EQ(d.body, "IoTaWatt-Login") << header;
   }
+  f.from = "192.0.2.7";
   EXPECT_TRUE(f.get("/status", good, Access::kUser).allowed);  // the corpus did not consume it
 }
 
@@ -401,6 +477,7 @@ TEST(DigestAuth, MutatedHeadersNeverCrashAndNeverPassWithoutTheResponse) {
       }
       if (h.empty()) h = "x";
     }
+    f.from = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250);  // no backoff here
     const AuthDecision d = f.get("/status", h, Access::kUser);
     if (d.allowed) {
       ++allowed;
@@ -414,7 +491,7 @@ TEST(DigestAuth, MutatedHeadersNeverCrashAndNeverPassWithoutTheResponse) {
 }
 
 TEST(DigestAuth, ConcurrentChecksAreSafe) {
-  // The table holds every challenge made here, so no nonce can be evicted before its use.
+  // The replay table holds every login made here, so none is forgotten before its use.
   Fixture f(make_credentials(kRealm, kAdminPw, kUserPw, false), 1024);
   std::atomic<int> allowed{0};
   std::vector<std::thread> threads;
@@ -430,7 +507,97 @@ TEST(DigestAuth, ConcurrentChecksAreSafe) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(allowed.load(), 800);
-  EXPECT_EQ(f.auth->session_count(), 800u);
+  EXPECT_EQ(f.auth->logged_in_nonces(), 800u);
+}
+
+// Finding 7: guesses back off per client. Free for 5 failures, then 1 s doubling to 60 s;
+// while waiting, 429 + Retry-After at once and nothing is checked.
+TEST(DigestAuth, FailedLoginsBackOffPerClient) {
+  Fixture f;
+  auto guess = [&](const char* password) {
+    const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
+    return f.get("/status", HttpxHeader("admin", password, nonce, "GET", "/status"), Access::kUser);
+  };
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(IsPlainChallenge(guess("wrong-password"))) << i;
+  std::vector<int> waits;
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(IsPlainChallenge(guess("wrong-password"))) << i;  // looked at, counted
+    const AuthDecision refused = f.get("/status", "", Access::kUser);
+    ASSERT_EQ(refused.status, 429);
+    ASSERT_EQ(refused.headers.size(), 1u);
+    EXPECT_EQ(refused.headers[0].first, "Retry-After");
+    waits.push_back(std::stoi(refused.headers[0].second));
+    EXPECT_NE(refused.body.find("try again in " + refused.headers[0].second + " s"), std::string::npos);
+    f.now += seconds(waits.back()) - std::chrono::milliseconds(1);
+    ASSERT_EQ(f.get("/status", "", Access::kUser).status, 429) << "still waiting";
+    f.now += std::chrono::milliseconds(1);
+  }
+  EXPECT_EQ(waits, (std::vector<int>{1, 2, 4, 8, 16, 32, 60, 60, 60}));
+  // While waiting, even the right password is not looked at.
+  ASSERT_TRUE(IsPlainChallenge(guess("wrong-password")));
+  const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));  // 429: no nonce
+  EXPECT_EQ(nonce, "");
+  f.from = "192.0.2.8";  // another client is not affected
+  EXPECT_EQ(guess(kAdminPw).status, 200);
+  f.from = "192.0.2.7";
+  EXPECT_EQ(guess(kAdminPw).status, 429);
+  f.now += seconds(60);
+  EXPECT_TRUE(guess(kAdminPw).allowed);  // after the wait: success clears the failures
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(IsPlainChallenge(guess("wrong-password"))) << i;
+  EXPECT_EQ(f.get("/status", "", Access::kUser).status, 401);
+}
+
+TEST(DigestAuth, ClientsAreForgottenAfterAQuietQuarterHour) {
+  Fixture f;
+  auto guess = [&] {
+    const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
+    return f.get("/status", HttpxHeader("admin", "wrong-password", nonce, "GET", "/status"), Access::kUser);
+  };
+  for (int i = 0; i < 6; ++i) guess();
+  EXPECT_EQ(f.get("/status", "", Access::kUser).status, 429);
+  f.now += seconds(900);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(IsPlainChallenge(guess())) << i;  // five free again
+}
+
+TEST(DigestAuth, WhatIsNotAFailedLogin) {
+  Fixture f;
+  for (int i = 0; i < 20; ++i) {
+    // No Authorization: the first step of every Digest exchange.
+    const std::string nonce = NonceOf(f.get("/command", "", Access::kAdmin));
+    // The user account's right password at an admin page (a user-role browser in Setup).
+    EXPECT_TRUE(IsPlainChallenge(
+        f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin)));
+    // A stale nonce with the right password.
+    f.now += seconds(601);
+    EXPECT_TRUE(IsStale(f.get("/command", HttpxHeader("admin", kAdminPw, nonce, "GET", "/command", "00000002"),
+                              Access::kAdmin)));
+  }
+  EXPECT_EQ(f.auth->clients_with_failures(), 0u);
+  EXPECT_EQ(f.get("/status", "", Access::kUser).status, 401);
+}
+
+TEST(DigestAuth, AnIpv6ClientIsItsSlash64) {
+  Fixture f;
+  for (int i = 1; i <= 6; ++i) {
+    f.from = "2001:db8:1:2::" + std::to_string(i);
+    const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
+    f.get("/status", HttpxHeader("admin", "wrong-password", nonce, "GET", "/status"), Access::kUser);
+  }
+  f.from = "2001:db8:1:2:ffff::99";
+  EXPECT_EQ(f.get("/status", "", Access::kUser).status, 429);
+  f.from = "2001:db8:1:3::1";
+  EXPECT_EQ(f.get("/status", "", Access::kUser).status, 401);
+}
+
+TEST(DigestAuth, BackoffMemoryIsBounded) {
+  Fixture f;
+  for (int i = 0; i < 5000; ++i) {
+    f.from = "10.2." + std::to_string(i / 250) + "." + std::to_string(i % 250);
+    f.now += std::chrono::milliseconds(1);
+    const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
+    f.get("/status", HttpxHeader("admin", "wrong-password", nonce, "GET", "/status"), Access::kUser);
+  }
+  EXPECT_EQ(f.auth->clients_with_failures(), LoginBackoffOptions{}.max_clients);
 }
 
 TEST(PercentDecode, Basics) {

@@ -45,5 +45,16 @@ TEST(DigestHeader, Errors) {
   EXPECT_FALSE(parse_digest_authorization("Digest " + std::string(5000, 'a')).ok());
 }
 
+// A long request-target must still log in: the uri has its own cap, as long as a request head.
+TEST(DigestHeader, UriHasItsOwnCap) {
+  const std::string rest = "Digest username=\"admin\", realm=\"IotaWatt\", response=\"6ebf\", uri=";
+  const std::string uri(kMaxDigestUriSize, 'u');
+  EXPECT_TRUE(parse_digest_authorization(rest + "\"" + uri + "\"").ok());
+  EXPECT_FALSE(parse_digest_authorization(rest + "\"" + uri + "u\"").ok());
+  const std::string padding = ", cnonce=\"" + std::string(kMaxDigestParamsSize, 'c') + "\"";
+  EXPECT_FALSE(parse_digest_authorization(rest + "\"/status\"" + padding).ok());
+  EXPECT_FALSE(parse_digest_authorization(rest + "\"" + uri + "\"" + padding).ok());
+}
+
 }  // namespace
 }  // namespace iw::server

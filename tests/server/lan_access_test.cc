@@ -64,5 +64,13 @@ TEST(LanAccess, HostSubnetsIncludeLoopback) {
   EXPECT_FALSE(in_same_subnet("203.0.113.250", nets));  // TEST-NET-3, never configured here
 }
 
+TEST(LanAccess, ClientIdentityIsTheAddressOrItsSlash64) {
+  EXPECT_EQ(client_identity("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(client_identity("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(client_identity("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(client_identity("[fe80::1%eth0]"), "fe80::/64");
+  EXPECT_EQ(client_identity("not an address"), "not an address");
+}
+
 }  // namespace
 }  // namespace iw::server

@@ -29,36 +29,36 @@ struct Saver {
   }
 };
 
-const Credentials kCurrent = make_credentials("IotaWatt", "old", "", false);
+const Credentials kCurrent = make_credentials("IotaWatt", "old-pass", "", false);
 
 TEST(PasswordChange, SetsBothPasswordsAndFlag) {
   Saver s;
   const AuthReply r = change_passwords(
-      Base64(R"({"oldadmin":"old","newadmin":"new!A_1","newuser":"view","localAccess":true})"), kCurrent,
+      Base64(R"({"oldadmin":"old-pass","newadmin":"new!A_1x","newuser":"viewer_1","localAccess":true})"), kCurrent,
       "Panel1", s.fn());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "Passwords reset.");
   ASSERT_EQ(s.saved.size(), 1u);
   EXPECT_EQ(s.saved[0].realm, "Panel1");
-  EXPECT_EQ(s.saved[0].admin_md5, digest_ha1(DigestAlgorithm::kMd5, "admin", "Panel1", "new!A_1"));
-  EXPECT_EQ(s.saved[0].user_sha256, digest_ha1(DigestAlgorithm::kSha256, "user", "Panel1", "view"));
+  EXPECT_EQ(s.saved[0].admin_md5, digest_ha1(DigestAlgorithm::kMd5, "admin", "Panel1", "new!A_1x"));
+  EXPECT_EQ(s.saved[0].user_sha256, digest_ha1(DigestAlgorithm::kSha256, "user", "Panel1", "viewer_1"));
   EXPECT_TRUE(s.saved[0].local_access);
 }
 
 TEST(PasswordChange, WrongOldPassword) {
   Saver s;
   const AuthReply r =
-      change_passwords(Base64(R"({"oldadmin":"nope","newadmin":"x"})"), kCurrent, "IotaWatt", s.fn());
+      change_passwords(Base64(R"({"oldadmin":"nope","newadmin":"long-enough"})"), kCurrent, "IotaWatt", s.fn());
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, "Current admin password invalid.");
   EXPECT_TRUE(s.saved.empty());
-  EXPECT_EQ(change_passwords(Base64(R"({"newadmin":"x"})"), kCurrent, "IotaWatt", s.fn()).body,
+  EXPECT_EQ(change_passwords(Base64(R"({"newadmin":"long-enough"})"), kCurrent, "IotaWatt", s.fn()).body,
             "Current admin password invalid.");
 }
 
 TEST(PasswordChange, NoNewAdminOnlyChecksTheOldPassword) {
   Saver s;
-  const AuthReply r = change_passwords(Base64(R"({"oldadmin":"old"})"), kCurrent, "IotaWatt", s.fn());
+  const AuthReply r = change_passwords(Base64(R"({"oldadmin":"old-pass"})"), kCurrent, "IotaWatt", s.fn());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "");
   EXPECT_TRUE(s.saved.empty());
@@ -66,7 +66,7 @@ TEST(PasswordChange, NoNewAdminOnlyChecksTheOldPassword) {
 
 TEST(PasswordChange, NoCurrentPasswordNeedsNoOldOne) {
   Saver s;
-  const AuthReply r = change_passwords(Base64(R"({"newadmin":"first"})"),
+  const AuthReply r = change_passwords(Base64(R"({"newadmin":"first-pw"})"),
                                        make_credentials("IotaWatt", "", "", false), "IotaWatt", s.fn());
   EXPECT_EQ(r.body, "Passwords reset.");
   ASSERT_EQ(s.saved.size(), 1u);
@@ -77,7 +77,7 @@ TEST(PasswordChange, NoCurrentPasswordNeedsNoOldOne) {
 
 TEST(PasswordChange, EmptyNewAdminRemovesPasswords) {
   Saver s;
-  const AuthReply r = change_passwords(Base64(R"({"oldadmin":"old","newadmin":"","newuser":""})"), kCurrent,
+  const AuthReply r = change_passwords(Base64(R"({"oldadmin":"old-pass","newadmin":"","newuser":""})"), kCurrent,
                                        "IotaWatt", s.fn());
   EXPECT_EQ(r.body, "Passwords reset.");
   ASSERT_EQ(s.saved.size(), 1u);
@@ -88,7 +88,7 @@ TEST(PasswordChange, OldPasswordCheckedWithTheStoredRealm) {
   // Digests made before a rename still verify: the stored realm is used, not the new name.
   Saver s;
   const AuthReply r =
-      change_passwords(Base64(R"({"oldadmin":"old","newadmin":"n"})"), kCurrent, "NewName", s.fn());
+      change_passwords(Base64(R"({"oldadmin":"old-pass","newadmin":"new-pass"})"), kCurrent, "NewName", s.fn());
   EXPECT_EQ(r.body, "Passwords reset.");
   ASSERT_EQ(s.saved.size(), 1u);
   EXPECT_EQ(s.saved[0].realm, "NewName");
@@ -109,17 +109,17 @@ TEST(PasswordChange, SaveFailure) {
   Saver s;
   s.fail = true;
   const AuthReply r =
-      change_passwords(Base64(R"({"oldadmin":"old","newadmin":"n"})"), kCurrent, "IotaWatt", s.fn());
+      change_passwords(Base64(R"({"oldadmin":"old-pass","newadmin":"new-pass"})"), kCurrent, "IotaWatt", s.fn());
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, "Error saving passwords.");
 }
 
 TEST(PasswordChange, InvalidPasswords) {
   Saver s;
-  const std::string too_long = R"({"oldadmin":"old","newadmin":")" + std::string(65, 'x') + R"("})";
-  for (const std::string& json : {std::string(R"({"oldadmin":"old","newadmin":"a\nb"})"),
-                                  std::string(R"({"oldadmin":"old","newadmin":5})"),
-                                  std::string(R"({"oldadmin":"old","newadmin":"ok","newuser":"tab\there"})"),
+  const std::string too_long = R"({"oldadmin":"old-pass","newadmin":")" + std::string(65, 'x') + R"("})";
+  for (const std::string& json : {std::string(R"({"oldadmin":"old-pass","newadmin":"a\nb"})"),
+                                  std::string(R"({"oldadmin":"old-pass","newadmin":5})"),
+                                  std::string(R"({"oldadmin":"old-pass","newadmin":"ok-ok-ok","newuser":"tab\there"})"),
                                   too_long}) {
     const AuthReply r = change_passwords(Base64(json), kCurrent, "IotaWatt", s.fn());
     EXPECT_EQ(r.status, 400) << json;
@@ -127,7 +127,24 @@ TEST(PasswordChange, InvalidPasswords) {
   }
   EXPECT_TRUE(s.saved.empty());
   // Longer than the UI's 16 characters and outside its alphabet, but printable: accepted.
-  EXPECT_EQ(change_passwords(Base64(R"({"oldadmin":"old","newadmin":"a long pass phrase: über"})"), kCurrent,
+  EXPECT_EQ(change_passwords(Base64(R"({"oldadmin":"old-pass","newadmin":"a long pass phrase: über"})"), kCurrent,
+                             "IotaWatt", s.fn())
+                .body,
+            "Passwords reset.");
+}
+
+TEST(PasswordChange, NewPasswordsNeedEightCharacters) {
+  Saver s;
+  for (const std::string& json : {std::string(R"({"oldadmin":"old-pass","newadmin":"1234567"})"),
+                                  std::string(R"({"oldadmin":"old-pass","newadmin":"12345678","newuser":"short"})"),
+                                  std::string(R"({"oldadmin":"old-pass","newadmin":"über7ch"})")}) {
+    const AuthReply r = change_passwords(Base64(json), kCurrent, "IotaWatt", s.fn());
+    EXPECT_EQ(r.status, 400) << json;
+    EXPECT_EQ(r.body, "Passwords need at least 8 characters.") << json;
+  }
+  EXPECT_TRUE(s.saved.empty());
+  // Eight characters, one of them two bytes in UTF-8; and no user password at all.
+  EXPECT_EQ(change_passwords(Base64(R"({"oldadmin":"old-pass","newadmin":"über78ch","newuser":""})"), kCurrent,
                              "IotaWatt", s.fn())
                 .body,
             "Passwords reset.");

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 
 import { parseProblems } from '../../web/api.js';
 import { calibratedCal, effectiveCal } from '../../web/setup_inputs.js';
+import { passwordProblem } from '../../web/setup_passwords.js';
 import { harmonics } from '../../web/harmonics.js';
 import { groupFor, queryUrl, unitsFor } from '../../web/timerange.js';
 
@@ -126,4 +127,15 @@ test('device time: wall clock and datetime-local text in the monitor\'s zone, no
   assert.equal(toLocalInput(fixed, winter), '2026-01-15T17:30');
   assert.equal(fromLocalInput(fixed, '2026-01-15T17:30'), winter);
   assert.ok(Number.isNaN(fromLocalInput(fixed, 'yesterday')));
+});
+
+test('new passwords: typed twice, 8 characters, a user password only with an admin one', () => {
+  assert.equal(passwordProblem('admin_pw', 'admin_pw', 'viewer_pw', 'viewer_pw'), '');
+  assert.equal(passwordProblem('', '', '', ''), '', 'no passwords: everything open');
+  assert.equal(passwordProblem('admin_pw', 'admin_pX', '', ''), 'The two new admin passwords differ.');
+  assert.equal(passwordProblem('admin_pw', 'admin_pw', 'viewer_pw', ''), 'The two new user passwords differ.');
+  assert.equal(passwordProblem('', '', 'viewer_pw', 'viewer_pw'), 'A user password needs an admin password.');
+  assert.equal(passwordProblem('short', 'short', '', ''), 'Passwords need at least 8 characters.');
+  assert.equal(passwordProblem('admin_pw', 'admin_pw', 'übersi7', 'übersi7'), 'Passwords need at least 8 characters.');
+  assert.equal(passwordProblem('übersic8', 'übersic8', '', ''), '', 'characters, not bytes');
 });

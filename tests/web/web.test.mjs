@@ -551,13 +551,15 @@ test('user and admin roles: the user sees, the admin changes', async () => {
   // Passwords through the setup page (POST /auth).
   await open('setup?tab=passwords');
   await page.fill('#pw-admin', 'admin_pw');
-  await page.fill('#pw-user', 'user_pw');
+  await page.fill('#pw-admin-again', 'admin_pw');
+  await page.fill('#pw-user', 'viewer_pw');
+  await page.fill('#pw-user-again', 'viewer_pw');
   await page.click('#password-form button[type=submit]');
   assert.match(await (await page.waitForSelector('#password-form .notice')).textContent(), /Passwords reset/);
   assert.equal((await fetch(`${daemon.base}/status?inputs`)).status, 401);
   assert.equal((await fetch(`${daemon.base}/`)).status, 401, 'the app itself needs a login');
 
-  const user = await browser.newContext({ viewport: SIZES.desktop, httpCredentials: { username: 'user', password: 'user_pw' } });
+  const user = await browser.newContext({ viewport: SIZES.desktop, httpCredentials: { username: 'user', password: 'viewer_pw' } });
   const up = await user.newPage();
   await up.goto(`${daemon.base}/#status`);
   await up.waitForSelector('#inputs tbody tr');
