@@ -34,15 +34,18 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // days of seeded history; currentDays: of them with 5 s records (0: all).
-export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawatt-web-' } = {}) {
+export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawatt-web-', https = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), prefix));
   const seeded = spawnSync(BINARY, ['seed', '--days', String(days), '--current-days', String(currentDays), '--data', data], { encoding: 'utf8', timeout: 300000 });
   if (seeded.status !== 0) throw new Error(`iotawatt seed failed: ${seeded.stderr || seeded.error}`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  // https: a second listener with the daemon's self-signed certificate, at `secureBase`.
+  const securePort = https ? await freePort() : 0;
   const out = openSync(join(data, 'daemon.out'), 'w');
-  const child = spawn(BINARY, ['run', '--data', data, '--http', `127.0.0.1:${port}`, '--web', join(SOURCE_DIR, 'web')],
-    { stdio: ['ignore', out, out] });
+  const args = ['run', '--data', data, '--http', `127.0.0.1:${port}`, '--web', join(SOURCE_DIR, 'web')];
+  if (https) args.push('--https', `127.0.0.1:${securePort}`);
+  const child = spawn(BINARY, args, { stdio: ['ignore', out, out] });
   let exited = null;
   child.on('exit', (code) => { exited = code; });
   const deadline = Date.now() + 30000;
@@ -57,6 +60,7 @@ export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawat
   }
   return {
     base, data, port,
+    secureBase: https ? `https://127.0.0.1:${securePort}` : '',
     log: () => readFileSync(join(data, 'daemon.out'), 'utf8'),
     async stop() {
       if (exited === null) {

@@ -16,7 +16,7 @@ const pageErrors = [];
 const cspViolations = [];  // anything the Content-Security-Policy blocked, on any page of any test
 
 before(async () => {
-  daemon = await startDaemon({ days: 7 });
+  daemon = await startDaemon({ days: 7, https: true });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: SIZES.desktop, acceptDownloads: true });
   await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
@@ -95,6 +95,24 @@ test('the pages carry a Content-Security-Policy and X-Frame-Options, and the app
   // The harmonic bars' heights are styles set from JS: through the CSSOM, which the policy allows.
   assert.match(await page.$eval('.bars div', (d) => d.style.height), /%$/);
   assert.deepEqual(cspViolations, []);
+});
+
+test('the app works over HTTPS with the daemon\'s self-signed certificate', async () => {
+  const device = await apiJSON('/status?device');
+  assert.equal(device.device.https.fingerprint.length, 95);
+  const secure = await browser.newContext({ viewport: SIZES.desktop, ignoreHTTPSErrors: true });
+  const p = await secure.newPage();
+  const errors = [];
+  p.on('pageerror', (err) => errors.push(String(err)));
+  await p.goto(`${daemon.secureBase}/#status`);
+  await p.waitForFunction(() => document.getElementById('page').dataset.page === 'status');
+  // The live values arrive through the app's own /status polling, over TLS.
+  await p.waitForFunction(() => /\d/.test(document.getElementById('page').textContent));
+  const cert = await p.evaluate(() => window.isSecureContext);
+  assert.equal(cert, true);
+  await p.screenshot({ path: join(ARTIFACTS, 'status-https.png') });
+  await secure.close();
+  assert.deepEqual(errors, []);
 });
 
 test('the status page shows the live values of /status and updates them', async () => {
