@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -167,6 +168,7 @@ class Daemon final : public ApiBackend {
   mutable std::mutex mu_;
   std::shared_ptr<Pipeline> pipeline_;  // guarded by mu_
   std::mutex change_mu_;                // one configuration change at a time
+  std::atomic<const server::HttpServer*> http_{nullptr};  // while serving: its counters for /metrics
   int https_port_ = 0;                  // set before serving, then read only
   std::string tls_fingerprint_;
 };
@@ -256,8 +258,10 @@ std::string Daemon::metrics() const {
   std::shared_ptr<Pipeline> p = current();
   std::optional<MqttStatus> mqtt;
   if (p->mqtt) mqtt = p->mqtt->status();
-  return server::render_metrics(metrics_model(p->config, p->sampler->snapshot(), datalog_->status(),
-                                              start_time_ns_ / 1'000'000'000, mqtt));
+  server::MetricsModel model = metrics_model(p->config, p->sampler->snapshot(), datalog_->status(),
+                                             start_time_ns_ / 1'000'000'000, mqtt);
+  if (const server::HttpServer* http = http_.load()) model.http = http->counters();
+  return server::render_metrics(model);
 }
 
 Status Daemon::apply(const std::string& text, bool save) {
@@ -430,7 +434,9 @@ int Daemon::run(const sigset_t& signals) {
   datalog_->start();
   switch_to(first.value());
   server::HttpServer http(std::move(routes), api_authorizer(*auth_, hosts_));
+  http_ = &http;
   if (Status st = start_listeners(http); !st) {
+    http_ = nullptr;
     spdlog::error("refusing to start: {}", st.message());
     uploads_->stop();
     if (current()->mqtt) current()->mqtt->stop();
@@ -446,6 +452,7 @@ int Daemon::run(const sigset_t& signals) {
   sigwait(&signals, &received);
   spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
   http.stop();
+  http_ = nullptr;
   uploads_->stop();
   if (current()->mqtt) current()->mqtt->stop();
   current()->sampler->stop();

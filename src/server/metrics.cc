@@ -61,6 +61,16 @@ void counter(Exposition& e, std::string_view name, std::string_view help, double
   e.sample({}, value);
 }
 
+void edge_metrics(Exposition& e, const EdgeCounters& c) {
+  counter(e, "iotawatt_http_connections_total", "HTTP connections admitted.", static_cast<double>(c.connections));
+  e.family("iotawatt_http_refused_total", "counter",
+           "Connections and requests the HTTP edge refused or cut, by reason (see src/server/edge_limits.h).");
+  const std::pair<const char*, uint64_t> reasons[] = {
+      {"evicted", c.evicted},     {"refused", c.refused},           {"deadline", c.deadlines},
+      {"too_large", c.too_large}, {"bad_request", c.bad_requests}, {"overloaded", c.overloaded}};
+  for (const auto& [reason, n] : reasons) e.sample({{"reason", reason}}, static_cast<double>(n));
+}
+
 void health_metrics(Exposition& e, const MetricsModel& m) {
   e.family("iotawatt_build_info", "gauge", "The daemon's version and device name; the value is always 1.");
   e.sample({{"version", m.version}, {"device", m.device_name}}, 1);
@@ -170,6 +180,7 @@ std::string render_metrics(const MetricsModel& model) {
   Exposition e;
   channel_metrics(e, model);
   health_metrics(e, model);
+  if (model.http) edge_metrics(e, *model.http);
   datalog_metrics(e, model);
   mqtt_metrics(e, model);
   return e.text();

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/http_server.h"
+
 namespace iw::server {
 
 inline constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -59,6 +61,7 @@ struct MetricsModel {
   double lag_ms = 0;
   std::vector<DatalogMetrics> datalogs;
   std::optional<MqttMetrics> mqtt;  // nullopt when MQTT is not configured
+  std::optional<EdgeCounters> http;  // what the HTTP edge admitted, refused and cut
 };
 
 // The exposition text, one family after the other, each with its HELP and TYPE line.

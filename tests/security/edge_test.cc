@@ -131,6 +131,10 @@ TEST_F(Edge, AHeaderFloodGets431AtTheHeadCap) {
   for (int i = 0; i < 98000; ++i) more += "X-" + std::to_string(i) + ": a\r\n";
   c.send(more);
   expect_unharmed();
+  auto metrics = daemon_.client()->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("iotawatt_http_refused_total{reason=\"too_large\"} 1"), std::string::npos)
+      << metrics->body.substr(metrics->body.find("iotawatt_http"));
 }
 
 TEST_F(Edge, TooManyHeaderFieldsGet431) {
