@@ -9,7 +9,8 @@
 // Our addition: 400 "Invalid password." when a new password is not a string, contains a
 // control character (below 0x20, or 0x7f), or is longer than 64 bytes. The UI allows up to 16
 // of [A-Za-z0-9_!%@#]; anything else printable (UTF-8 included) is accepted, because HA1 is
-// computed over bytes and clients other than the UI may use longer passphrases.
+// computed over bytes and clients other than the UI may use longer passphrases. And 400
+// "Json parse failed: nesting deeper than 64 levels at byte N." (base/json_read.h).
 #pragma once
 
 #include <functional>
