@@ -119,6 +119,14 @@ TEST(ReadJson, CommentsOnlyWhenAllowed) {
   EXPECT_EQ(r.value["a"], 1);
 }
 
+TEST(ReadJson, AnErrorAtTheEndPointsJustPastIt) {
+  JsonLimits limits;
+  limits.allow_comments = true;
+  EXPECT_EQ(read_json("[1", limits).error->byte, 3u);
+  // nlohmann alone says byte 11 here.
+  EXPECT_EQ(read_json("[//{\"a\":]", limits).error->byte, 10u);
+}
+
 TEST(ReadJson, AnEmbeddedNulIsNotTheEnd) {
   // nlohmann alone stops at a NUL and ignores the rest.
   const std::string text("{\"a\":1}\0{", 9);
