@@ -11,6 +11,7 @@
 
 #include "app/api_routes.h"
 #include "app/assembly.h"
+#include "app/config_load.h"
 #include "app/datalog_service.h"
 #include "app/integrators.h"
 #include "app/logging.h"
@@ -85,29 +86,6 @@ DatalogSettings datalog_settings(const std::string& data_dir, const config::Conf
   return s;
 }
 
-// The config of `text` with its scripts compiled; errors name every problem by key path.
-Result<config::Config> parse_and_check(const std::string& text, std::vector<std::string>* notes) {
-  auto cfg = config::parse_config(text, config::ModelCatalog::builtin(), notes);
-  if (!cfg) return cfg.status();
-  auto calc = calc::Calculator::Compile(cfg.value(), notes);
-  if (!calc) return calc.status();
-  // Checked here too, not only when the pipeline is built: a bad "mqtt" section is refused
-  // with its key paths before the running sampler is stopped.
-  if (auto mqtt = config::mqtt_config(cfg.value()); !mqtt) return mqtt.status();
-  return cfg;
-}
-
-// Saves a config received over the API byte for byte, keeping the one it replaces as
-// <path>.previous.
-Status save_config_text(const std::string& path, const std::string& text) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    std::filesystem::copy_file(path, path + ".previous",
-                               std::filesystem::copy_options::overwrite_existing, ec);
-  }
-  return config::save_text_file(path, text);
-}
-
 class Daemon final : public ApiBackend {
  public:
   explicit Daemon(RunOptions options) : options_(std::move(options)), start_time_ns_(unix_now_ns()) {}
@@ -131,8 +109,11 @@ class Daemon final : public ApiBackend {
   std::string metrics() const override;
 
  private:
-  // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
-  Result<std::optional<config::Config>> load_initial(std::string* text) const;
+  // The config at start-up: --config or <data>/config.txt when present, else none (simulator);
+  // a damaged file is set aside (config_load.h).
+  Result<StartupConfig> load_initial() const {
+    return load_startup_config(config_path_of(options_), options_.config_path.empty());
+  }
   Result<std::shared_ptr<Pipeline>> build(std::optional<config::Config> config, std::string text,
                                           int64_t start_ns) const;
   // Stops the running pipeline and starts `next` continuing its counters.
@@ -159,19 +140,6 @@ class Daemon final : public ApiBackend {
   std::shared_ptr<Pipeline> pipeline_;  // guarded by mu_
   std::mutex change_mu_;                // one configuration change at a time
 };
-
-Result<std::optional<config::Config>> Daemon::load_initial(std::string* text) const {
-  const std::string path = config_path_of(options_);
-  if (options_.config_path.empty() && !std::filesystem::exists(path)) return std::optional<config::Config>{};
-  auto content = config::read_text_file(path);
-  if (!content) return content.status();
-  std::vector<std::string> notes;
-  auto cfg = parse_and_check(content.value(), &notes);
-  if (!cfg) return Status::Error(path + ": " + cfg.error());
-  for (const std::string& note : notes) spdlog::info("config: {}", note);
-  *text = std::move(content.value());
-  return std::optional<config::Config>(std::move(cfg.value()));
-}
 
 Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> config, std::string text,
                                                 int64_t start_ns) const {
@@ -279,11 +247,10 @@ Status Daemon::apply(const std::string& text, bool save) {
 Status Daemon::replace_config(const std::string& text) { return apply(text, true); }
 
 Status Daemon::restart() {
-  std::string text;
-  auto loaded = load_initial(&text);
+  auto loaded = load_initial();
   if (!loaded) return loaded.status();
-  if (!loaded.value()) return apply(current()->config_text, false);
-  return apply(text, false);
+  if (!loaded->config) return apply(current()->config_text, false);
+  return apply(loaded->text, false);
 }
 
 Result<Waveform> Daemon::waveform(int channel) {
@@ -342,13 +309,12 @@ std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
 }
 
 int Daemon::run(const sigset_t& signals) {
-  std::string text;
-  auto loaded = load_initial(&text);
+  auto loaded = load_initial();
   if (!loaded) {
     spdlog::error("refusing to start: {}", loaded.error());
     return 2;
   }
-  auto first = build(std::move(loaded.value()), std::move(text), unix_now_ns());
+  auto first = build(std::move(loaded->config), std::move(loaded->text), unix_now_ns());
   if (!first) {
     spdlog::error("refusing to start: {}", first.error());
     return 2;
