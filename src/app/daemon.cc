@@ -17,6 +17,7 @@
 #include "app/logging.h"
 #include "app/metrics_model.h"
 #include "app/mqtt_service.h"
+#include "app/private_files.h"
 #include "app/sampler.h"
 #include "app/script_preview.h"
 #include "app/status_model.h"
@@ -383,7 +384,9 @@ int Daemon::run(const sigset_t& signals) {
 }  // namespace
 
 int run_daemon(const RunOptions& options) {
+  create_data_dir(options.data_dir);
   setup_logging(options.data_dir);
+  restrict_private_files(options);
   // Signals are taken by sigwait(); every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
