@@ -11,6 +11,7 @@
 
 #include "app/api_routes.h"
 #include "app/assembly.h"
+#include "app/config_change.h"
 #include "app/config_load.h"
 #include "app/datalog_service.h"
 #include "app/integrators.h"
@@ -20,6 +21,7 @@
 #include "app/private_files.h"
 #include "app/sampler.h"
 #include "app/script_preview.h"
+#include "app/source_guard.h"
 #include "app/status_model.h"
 #include "app/upload_service.h"
 #include "app/version.h"
@@ -95,7 +97,8 @@ class Daemon final : public ApiBackend {
 
   server::StatusModel status() const override;
   std::string config_text() const override { return current()->config_text; }
-  Status replace_config(const std::string& text) override;
+  server::ConfigWriteResult replace_config(const std::string& text,
+                                           const server::ConfigConfirmations& confirmed) override;
   Status restart() override;
   Result<Waveform> waveform(int channel) override;
   QueryScope query_scope() const override;
@@ -121,7 +124,10 @@ class Daemon final : public ApiBackend {
   void switch_to(std::shared_ptr<Pipeline> next);
   // Starts the pipeline's MQTT publisher when its config has an "mqtt" section.
   void start_mqtt(Pipeline& p) const;
-  Status apply(const std::string& text, bool save);
+  // `confirmed`: what an HTTP write confirmed (config_change.h); nullopt for a re-read of the
+  // config file, which answers to the datalog's source mark alone, as at start-up.
+  server::ConfigWriteResult apply(const std::string& text, bool save,
+                                  const std::optional<server::ConfigConfirmations>& confirmed);
   std::shared_ptr<Pipeline> current() const {
     std::lock_guard lock(mu_);
     return pipeline_;
@@ -217,12 +223,21 @@ std::string Daemon::metrics() const {
                                               start_time_ns_ / 1'000'000'000, mqtt));
 }
 
-Status Daemon::apply(const std::string& text, bool save) {
+server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
+                                        const std::optional<server::ConfigConfirmations>& confirmed) {
   std::lock_guard change(change_mu_);
   std::vector<std::string> notes;
   auto cfg = parse_and_check(text, &notes);
-  if (!cfg) return Status::Error(cfg.error());
+  if (!cfg) return {Status::Error(cfg.error()), ""};
   std::shared_ptr<Pipeline> previous = current();
+  const datalog::DataSource source = source_of(options_, cfg.value());
+  if (confirmed) {
+    auto refused = check_confirmed({previous->config, source_of(options_, previous->config)}, {cfg.value(), source},
+                                   *confirmed);
+    if (!refused.confirm.empty()) return refused;
+  }
+  const bool source_confirmed = options_.confirm_source || (confirmed && confirmed->source);
+  if (Status st = check_source(options_.data_dir, source, source_confirmed); !st) return {st, ""};
   const int64_t start_ns = std::max(unix_now_ns(), previous->sampler->snapshot().time_ns);
   // The new source may need what the old one holds (an SPI device), so the old one stops first
   // and comes back when the new one cannot start.
@@ -231,27 +246,31 @@ Status Daemon::apply(const std::string& text, bool save) {
   if (!next) {
     auto again = build(previous->config, previous->config_text, start_ns);
     if (again) switch_to(again.value());
-    return Status::Error("cannot start with the new config: " + next.error());
+    return {Status::Error("cannot start with the new config: " + next.error()), ""};
   }
   if (save) {
     if (Status st = save_config_text(config_path_of(options_), text); !st) {
       auto again = build(previous->config, previous->config_text, start_ns);
       if (again) switch_to(again.value());
-      return st;
+      return {st, ""};
     }
   }
+  record_source(options_.data_dir, source);
   switch_to(next.value());
   spdlog::info("config: applied a new configuration ({} bytes)", text.size());
-  return Status::Ok();
+  return {};
 }
 
-Status Daemon::replace_config(const std::string& text) { return apply(text, true); }
+server::ConfigWriteResult Daemon::replace_config(const std::string& text,
+                                                 const server::ConfigConfirmations& confirmed) {
+  return apply(text, true, confirmed);
+}
 
 Status Daemon::restart() {
   auto loaded = load_initial();
   if (!loaded) return loaded.status();
-  if (!loaded->config) return apply(current()->config_text, false);
-  return apply(loaded->text, false);
+  if (!loaded->config) return apply(current()->config_text, false, std::nullopt).status;
+  return apply(loaded->text, false, std::nullopt).status;
 }
 
 Result<Waveform> Daemon::waveform(int channel) {
@@ -320,6 +339,13 @@ int Daemon::run(const sigset_t& signals) {
     spdlog::error("refusing to start: {}", first.error());
     return 2;
   }
+  // Before anything is logged: simulated data never follows an ADC board's unconfirmed.
+  const datalog::DataSource source = source_of(options_, first.value()->config);
+  if (Status st = check_source(options_.data_dir, source, options_.confirm_source); !st) {
+    spdlog::error("refusing to start: {}", st.message());
+    return 2;
+  }
+  record_source(options_.data_dir, source);
   auto logs = DatalogService::Open(datalog_settings(options_.data_dir, first.value()->config),
                                    first.value()->layout);
   if (!logs) {
