@@ -62,6 +62,14 @@ export function explain(err, what) {
 // ---- config round trip ----------------------------------------------------------------
 
 export class ConfigConflict extends Error {}
+// 409 with X-Config-Confirm: the config would stop measuring (no inputs left) or switch the
+// sample source; the message says what it would do, `confirm` what to send to do it anyway.
+export class ConfigNeedsConfirmation extends Error {
+  constructor(confirm, text) {
+    super(text.replace(/^config not applied[^\n]*\n/, ''));
+    this.confirm = confirm;
+  }
+}
 export class ConfigInvalid extends Error {
   constructor(problems, text) {
     super(text);
@@ -95,13 +103,17 @@ export function parseProblems(text) {
   return problems;
 }
 
-// POST /config with the hash it was based on. Returns the new hash; throws ConfigConflict
-// on 409 and ConfigInvalid (with the problems) on 400.
-export async function saveConfig(config, sha) {
+// POST /config with the hash it was based on, and `confirm` ("inputs", "source") once the
+// user has agreed to what the daemon said the config would do. Returns the new hash; throws
+// ConfigNeedsConfirmation or ConfigConflict on 409 and ConfigInvalid (with the problems) on 400.
+export async function saveConfig(config, sha, confirm = '') {
   const headers = { 'Content-Type': 'application/json' };
   if (sha) headers['X-configSHA256'] = sha;
-  const response = await send('/config', { method: 'POST', headers, body: JSON.stringify(config, null, 2) });
+  const url = confirm ? `/config?confirm=${encodeURIComponent(confirm)}` : '/config';
+  const response = await send(url, { method: 'POST', headers, body: JSON.stringify(config, null, 2) });
   const text = await response.text();
+  const needed = response.headers.get('X-Config-Confirm');
+  if (response.status === 409 && needed) throw new ConfigNeedsConfirmation(needed, text);
   if (response.status === 409) throw new ConfigConflict(text);
   if (response.status === 400) throw new ConfigInvalid(parseProblems(text), text);
   if (!response.ok) throw new HttpError(response.status, text, '/config');

@@ -2,7 +2,7 @@
 // edits a copy, and posts it back with the X-configSHA256 it was read with: a 409 means
 // someone else saved in between (reload, tell the user), a 400 lists problems by key path
 // (shown next to their fields).
-import { ConfigConflict, ConfigInvalid, el, explain, getJSON, loadConfig, notice, saveConfig } from './api.js';
+import { ConfigConflict, ConfigInvalid, ConfigNeedsConfirmation, el, explain, getJSON, loadConfig, notice, saveConfig } from './api.js';
 import { field, selectInput, showProblems, textInput } from './form.js';
 
 // Each tab: its title and the render(ctx, root) of its module, loaded when first shown.
@@ -14,6 +14,17 @@ const tabs = {
   uploaders: { title: 'Uploaders', module: async () => (await import('./setup_uploaders.js')).render },
   passwords: { title: 'Passwords', module: async () => (await import('./setup_passwords.js')).render },
 };
+
+// Saves `config`; when the daemon answers that it would stop measuring or switch the sample
+// source, asks the user with its words and sends the confirmation it named.
+async function saveAsked(config, sha) {
+  try {
+    return await saveConfig(config, sha);
+  } catch (err) {
+    if (!(err instanceof ConfigNeedsConfirmation) || !confirm(`${err.message}\n\nApply this configuration anyway?`)) throw err;
+    return saveConfig(config, sha, err.confirm);
+  }
+}
 
 function timeZones() {
   try { return Intl.supportedValuesOf('timeZone'); } catch { return ['UTC', 'Europe/Berlin', 'America/New_York']; }
@@ -63,7 +74,7 @@ export async function mount(main) {
     const next = structuredClone(ctx.state.config);
     mutate(next);
     try {
-      await saveConfig(next, ctx.state.sha);
+      await saveAsked(next, ctx.state.sha);
       await ctx.reload();
       ctx.flash('ok', okText || 'Saved.');
       await show(current);
@@ -73,6 +84,8 @@ export async function mount(main) {
         await ctx.reload();
         await show(current);
         ctx.flash('warn', 'The configuration was changed elsewhere after this page read it. It has been reloaded: check it and make your change again.');
+      } else if (err instanceof ConfigNeedsConfirmation) {
+        ctx.flash('warn', 'Not saved: the running configuration is unchanged.');
       } else if (err instanceof ConfigInvalid) {
         const placed = showProblems(root, err.problems, general);
         ctx.flash('error', `Not saved: the daemon found ${err.problems.length} problem(s)${placed ? ', shown next to the fields' : ''}. The running configuration is unchanged.`);

@@ -74,6 +74,8 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--mode", run.mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin"}));
   run_cmd->add_option("--replay", run.replay_path, "measure a recorded sample file");
+  run_cmd->add_flag("--confirm-source", run.confirm_source,
+                    "log simulated (or replayed) data into a datalog that holds an ADC board's measurements");
   run_cmd->add_option("--web", run.web_dir, "directory of the web app served at /")->capture_default_str();
   run_cmd
       ->add_option("--allow-host", run.allowed_hosts,

@@ -84,7 +84,9 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   server::Routes routes;
   auto config = std::make_shared<server::ConfigEndpoint>(server::ConfigAccess{
       [&backend] { return backend.config_text(); },
-      [&backend](const std::string& text) { return backend.replace_config(text); }});
+      [&backend](const std::string& text, const server::ConfigConfirmations& confirmed) {
+        return backend.replace_config(text, confirmed);
+      }});
 
   routes.add("GET", "/status", [&backend](const HttpRequest& r) { return status_response(backend, r); });
   routes.add("GET", "/nullreq", [](const HttpRequest&) { return HttpResponse::text(200, ""); });

@@ -8,6 +8,7 @@
 #include "app/scope.h"
 #include "base/status.h"
 #include "query/query.h"
+#include "server/config_endpoint.h"
 #include "server/digest_auth.h"
 #include "server/host_allow_list.h"
 #include "server/http.h"
@@ -28,8 +29,11 @@ class ApiBackend {
   virtual ~ApiBackend() = default;
   virtual server::StatusModel status() const = 0;
   virtual std::string config_text() const = 0;
-  // Validates, saves and applies a new config; on error the running one stays.
-  virtual Status replace_config(const std::string& text) = 0;
+  // Validates, saves and applies a new config; on error the running one stays. A config that
+  // drops every input or switches the sample source is refused unless `confirmed` covers it
+  // (server/config_endpoint.h).
+  virtual server::ConfigWriteResult replace_config(const std::string& text,
+                                                   const server::ConfigConfirmations& confirmed) = 0;
   // Re-reads the config file and restarts measurement (the original reboots).
   virtual Status restart() = 0;
   // A few cycles of one input's samples for a scope view.

@@ -15,13 +15,17 @@
 
 #include "app/api_routes.h"
 #include "app/assembly.h"
+#include "app/config_change.h"
+#include "app/config_load.h"
 #include "app/datalog_service.h"
 #include "app/integrators.h"
 #include "app/logging.h"
 #include "app/metrics_model.h"
 #include "app/mqtt_service.h"
+#include "app/private_files.h"
 #include "app/sampler.h"
 #include "app/script_preview.h"
+#include "app/source_guard.h"
 #include "app/status_model.h"
 #include "app/upload_service.h"
 #include "app/version.h"
@@ -91,30 +95,6 @@ DatalogSettings datalog_settings(const std::string& data_dir, const config::Conf
   return s;
 }
 
-// The config of `text` with its scripts compiled; errors name every problem by key path.
-Result<config::Config> parse_and_check(const std::string& text, std::vector<std::string>* notes) {
-  auto cfg = config::parse_config(text, config::ModelCatalog::builtin(), notes);
-  if (!cfg) return cfg.status();
-  auto calc = calc::Calculator::Compile(cfg.value(), notes);
-  if (!calc) return calc.status();
-  // Checked here too, not only when the pipeline is built: a bad "mqtt" section is refused
-  // with its key paths before the running sampler is stopped.
-  if (auto mqtt = config::mqtt_config(cfg.value()); !mqtt) return mqtt.status();
-  if (auto http = config::http_config(cfg.value()); !http) return http.status();
-  return cfg;
-}
-
-// Saves a config received over the API byte for byte, keeping the one it replaces as
-// <path>.previous.
-Status save_config_text(const std::string& path, const std::string& text) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    std::filesystem::copy_file(path, path + ".previous",
-                               std::filesystem::copy_options::overwrite_existing, ec);
-  }
-  return config::save_text_file(path, text);
-}
-
 class Daemon final : public ApiBackend {
  public:
   explicit Daemon(RunOptions options)
@@ -124,7 +104,8 @@ class Daemon final : public ApiBackend {
 
   server::StatusModel status() const override;
   std::string config_text() const override { return current()->config_text; }
-  Status replace_config(const std::string& text) override;
+  server::ConfigWriteResult replace_config(const std::string& text,
+                                           const server::ConfigConfirmations& confirmed) override;
   Status restart() override;
   Result<Waveform> waveform(int channel) override;
   QueryScope query_scope() const override;
@@ -139,15 +120,21 @@ class Daemon final : public ApiBackend {
   std::string metrics() const override;
 
  private:
-  // The config at start-up: --config or <data>/config.txt when present, else none (simulator).
-  Result<std::optional<config::Config>> load_initial(std::string* text) const;
+  // The config at start-up: --config or <data>/config.txt when present, else none (simulator);
+  // a damaged file is set aside (config_load.h).
+  Result<StartupConfig> load_initial() const {
+    return load_startup_config(config_path_of(options_), options_.config_path.empty());
+  }
   Result<std::shared_ptr<Pipeline>> build(std::optional<config::Config> config, std::string text,
                                           int64_t start_ns) const;
   // Stops the running pipeline and starts `next` continuing its counters.
   void switch_to(std::shared_ptr<Pipeline> next);
   // Starts the pipeline's MQTT publisher when its config has an "mqtt" section.
   void start_mqtt(Pipeline& p) const;
-  Status apply(const std::string& text, bool save);
+  // `confirmed`: what an HTTP write confirmed (config_change.h); nullopt for a re-read of the
+  // config file, which answers to the datalog's source mark alone, as at start-up.
+  server::ConfigWriteResult apply(const std::string& text, bool save,
+                                  const std::optional<server::ConfigConfirmations>& confirmed);
   std::shared_ptr<Pipeline> current() const {
     std::lock_guard lock(mu_);
     return pipeline_;
@@ -172,19 +159,6 @@ class Daemon final : public ApiBackend {
   int https_port_ = 0;                  // set before serving, then read only
   std::string tls_fingerprint_;
 };
-
-Result<std::optional<config::Config>> Daemon::load_initial(std::string* text) const {
-  const std::string path = config_path_of(options_);
-  if (options_.config_path.empty() && !std::filesystem::exists(path)) return std::optional<config::Config>{};
-  auto content = config::read_text_file(path);
-  if (!content) return content.status();
-  std::vector<std::string> notes;
-  auto cfg = parse_and_check(content.value(), &notes);
-  if (!cfg) return Status::Error(path + ": " + cfg.error());
-  for (const std::string& note : notes) spdlog::info("config: {}", note);
-  *text = std::move(content.value());
-  return std::optional<config::Config>(std::move(cfg.value()));
-}
 
 Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> config, std::string text,
                                                 int64_t start_ns) const {
@@ -264,12 +238,21 @@ std::string Daemon::metrics() const {
   return server::render_metrics(model);
 }
 
-Status Daemon::apply(const std::string& text, bool save) {
+server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
+                                        const std::optional<server::ConfigConfirmations>& confirmed) {
   std::lock_guard change(change_mu_);
   std::vector<std::string> notes;
   auto cfg = parse_and_check(text, &notes);
-  if (!cfg) return Status::Error(cfg.error());
+  if (!cfg) return {Status::Error(cfg.error()), ""};
   std::shared_ptr<Pipeline> previous = current();
+  const datalog::DataSource source = source_of(options_, cfg.value());
+  if (confirmed) {
+    auto refused = check_confirmed({previous->config, source_of(options_, previous->config)}, {cfg.value(), source},
+                                   *confirmed);
+    if (!refused.confirm.empty()) return refused;
+  }
+  const bool source_confirmed = options_.confirm_source || (confirmed && confirmed->source);
+  if (Status st = check_source(options_.data_dir, source, source_confirmed); !st) return {st, ""};
   const int64_t start_ns = std::max(unix_now_ns(), previous->sampler->snapshot().time_ns);
   // The new source may need what the old one holds (an SPI device), so the old one stops first
   // and comes back when the new one cannot start.
@@ -278,28 +261,31 @@ Status Daemon::apply(const std::string& text, bool save) {
   if (!next) {
     auto again = build(previous->config, previous->config_text, start_ns);
     if (again) switch_to(again.value());
-    return Status::Error("cannot start with the new config: " + next.error());
+    return {Status::Error("cannot start with the new config: " + next.error()), ""};
   }
   if (save) {
     if (Status st = save_config_text(config_path_of(options_), text); !st) {
       auto again = build(previous->config, previous->config_text, start_ns);
       if (again) switch_to(again.value());
-      return st;
+      return {st, ""};
     }
   }
+  record_source(options_.data_dir, source);
   switch_to(next.value());
   spdlog::info("config: applied a new configuration ({} bytes)", text.size());
-  return Status::Ok();
+  return {};
 }
 
-Status Daemon::replace_config(const std::string& text) { return apply(text, true); }
+server::ConfigWriteResult Daemon::replace_config(const std::string& text,
+                                                 const server::ConfigConfirmations& confirmed) {
+  return apply(text, true, confirmed);
+}
 
 Status Daemon::restart() {
-  std::string text;
-  auto loaded = load_initial(&text);
+  auto loaded = load_initial();
   if (!loaded) return loaded.status();
-  if (!loaded.value()) return apply(current()->config_text, false);
-  return apply(text, false);
+  if (!loaded->config) return apply(current()->config_text, false, std::nullopt).status;
+  return apply(loaded->text, false, std::nullopt).status;
 }
 
 Result<Waveform> Daemon::waveform(int channel) {
@@ -386,17 +372,23 @@ Status Daemon::start_listeners(server::HttpServer& http) {
 }
 
 int Daemon::run(const sigset_t& signals) {
-  std::string text;
-  auto loaded = load_initial(&text);
+  auto loaded = load_initial();
   if (!loaded) {
     spdlog::error("refusing to start: {}", loaded.error());
     return 2;
   }
-  auto first = build(std::move(loaded.value()), std::move(text), unix_now_ns());
+  auto first = build(std::move(loaded->config), std::move(loaded->text), unix_now_ns());
   if (!first) {
     spdlog::error("refusing to start: {}", first.error());
     return 2;
   }
+  // Before anything is logged: simulated data never follows an ADC board's unconfirmed.
+  const datalog::DataSource source = source_of(options_, first.value()->config);
+  if (Status st = check_source(options_.data_dir, source, options_.confirm_source); !st) {
+    spdlog::error("refusing to start: {}", st.message());
+    return 2;
+  }
+  record_source(options_.data_dir, source);
   auto logs = DatalogService::Open(datalog_settings(options_.data_dir, first.value()->config),
                                    first.value()->layout);
   if (!logs) {
@@ -477,7 +469,9 @@ void raise_open_file_limit() {
 }  // namespace
 
 int run_daemon(const RunOptions& options) {
+  create_data_dir(options.data_dir);
   setup_logging(options.data_dir);
+  restrict_private_files(options);
   // Signals are taken by sigwait(); every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);

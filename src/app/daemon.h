@@ -22,6 +22,9 @@ struct RunOptions {
   std::string replay_path;   // replay a recorded sample file instead of sampling
   std::string mode;          // continuous | roundrobin; empty: the config's
   double speed = 1;          // simulator/replay only: simulated seconds per second; 0 unpaced
+  // Run the simulator (or a replay) on a data directory whose datalog holds an ADC board's
+  // measurements (source_guard.h); without it the daemon refuses to start there.
+  bool confirm_source = false;
   std::string web_dir = IOTAWATT_WEB_DIR;  // the web app's files, served at /
   // Host names the HTTP API answers to besides the machine's own (--allow-host; the config's
   // http.hosts adds more). Each must pass server::normalize_host().

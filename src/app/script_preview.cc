@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_read.h"
 #include "calc/live_operands.h"
 #include "calc/value.h"
 
@@ -23,7 +24,9 @@ const std::string* string_member(const json& doc, const char* key) {
 
 server::HttpResponse script_preview(const std::string& body, const config::Config& config,
                                     const calc::Calculator& calculator, const std::vector<LiveValue>& live) {
-  const json doc = json::parse(body, nullptr, false);
+  const JsonRead read = read_json(body);
+  if (!read.ok()) return refuse("the body is not JSON: " + read.error->message());
+  const json& doc = read.value;
   if (!doc.is_object()) return refuse("the body is not a JSON object like {\"expr\": \"main_1 + main_2\"}");
   const std::string* expr = string_member(doc, "expr");
   const std::string* script = string_member(doc, "script");

@@ -8,9 +8,11 @@
 
 #include "app/assembly.h"
 #include "app/datalog_service.h"
+#include "app/source_guard.h"
 #include "config/config_file.h"
 #include "app/wiring.h"
 #include "datalog/log.h"
+#include "datalog/source_mark.h"
 #include "sim/interval_model.h"
 #include "sim/scenarios.h"
 
@@ -49,6 +51,13 @@ int run_seed(const SeedOptions& options) {
   auto panel = sim::make_scenario(options.scenario);
   if (!panel) return fail(panel.error());
   const datalog::Layout layout = layout_of(panel.value());
+  // Simulated history never goes among an ADC board's measurements (source_guard.h).
+  const std::string datalog = datalog_dir(options.data_dir);
+  if (auto mark = datalog::read_source_mark(datalog); !mark || mark.value() == datalog::DataSource::kAdc) {
+    return fail(mark ? options.data_dir + " holds an ADC board's measurements (" + datalog::source_mark_path(datalog) +
+                           " says adc); seed into another --data directory"
+                     : mark.error());
+  }
 
   // One sync at the end: a seed that is interrupted is simply run again on an empty directory.
   constexpr int64_t kNoSync = INT64_MAX / 4;
@@ -102,6 +111,7 @@ int run_seed(const SeedOptions& options) {
   for (auto* log : {current.value().get(), history.value().get()}) {
     if (Status st = log->sync(); !st) return fail(st.message());
   }
+  if (Status st = datalog::write_source_mark(datalog, datalog::DataSource::kSimulator); !st) return fail(st.message());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // The data directory describes itself: `run` and `query` on it use the scenario's inputs.
   if (Status st = write_scenario_config(options); !st) return fail(st.message());

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/json_read.h"
 #include "config/uploader_config.h"
 #include "upload/http_uploader.h"
 
@@ -114,8 +115,13 @@ std::vector<server::UploaderEntry> UploadService::status() const {
 
 std::string test_uploader_json(const std::string& body, const config::Config& config) {
   nlohmann::json answer{{"ok", false}, {"message", ""}, {"last_point", nullptr}};
-  const auto doc = nlohmann::json::parse(body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  const JsonRead read = read_json(body);
+  if (!read.ok()) {
+    answer["message"] = "the body is not JSON: " + read.error->message();
+    return answer.dump();
+  }
+  const nlohmann::json& doc = read.value;
+  if (!doc.is_object()) {
     answer["message"] = "the body is not a JSON object (one uploader config with its \"type\")";
     return answer.dump();
   }

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
 #include "config/model_catalog.h"
 #include "server/graph_store.h"
 
@@ -10,7 +12,7 @@ namespace iw::app {
 void add_web_routes(server::Routes& routes, const std::string& graphs_dir) {
   using server::HttpRequest;
   using server::HttpResponse;
-  auto graphs = std::make_shared<server::GraphStore>(graphs_dir);
+  auto graphs = std::make_shared<server::GraphStore>(graphs_dir, [](const std::string& m) { spdlog::warn("{}", m); });
   for (const char* path : {"/graph/create", "/graph/update"}) {
     routes.add("POST", path, [graphs](const HttpRequest& r) { return graphs->create(r); });
   }

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "base/json_read.h"
+
 namespace iw::config::detail {
 namespace {
 
@@ -27,6 +29,22 @@ std::optional<double> number_from_text(std::string_view s) {
   const double v = std::strtod(copy.c_str(), &end);
   if (end != copy.c_str() + copy.size()) return std::nullopt;
   return v;
+}
+
+// "line L, column C" of the 1-based `byte` (the byte itself counts as read).
+std::string line_and_column(std::string_view text, size_t byte) {
+  const size_t end = std::min(text.size(), byte == 0 ? size_t{0} : byte - 1);
+  size_t line = 1;
+  size_t column = 1;
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return fmt::format("line {}, column {}", line, column);
 }
 
 }  // namespace
@@ -83,39 +101,23 @@ std::string describe(const json& v) {
 }
 
 std::optional<json> parse_text(std::string_view text, std::string_view what, Problems& problems) {
-  try {
-    return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true,
-                       /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    // e.byte is 1-based: the position of the character that stopped the parser.
-    const size_t end = std::min(text.size(), e.byte == 0 ? size_t{0} : e.byte - 1);
-    size_t line = 1;
-    size_t column = 1;
-    for (size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 1,
-    // column 2: <detail>"; keep the detail only, the position is ours.
-    std::string detail = e.what();
-    if (const size_t at = detail.find("column"); at != std::string::npos) {
-      if (const size_t colon = detail.find(": ", at); colon != std::string::npos)
-        detail = detail.substr(colon + 2);
-    }
-    problems.add(what, fmt::format("JSON syntax error at line {}, column {}: {}", line, column, detail));
-    return std::nullopt;
-  } catch (const json::out_of_range& e) {
-    // A number beyond a double (e.g. 2e308) is not a parse_error to nlohmann, and escaped
-    // from here as an uncaught exception (found by fuzz/config_parser_fuzz.cc).
-    std::string detail = e.what();
-    if (const size_t at = detail.find("] "); at != std::string::npos) detail = detail.substr(at + 2);
-    problems.add(what, fmt::format("JSON number out of range: {}", detail));
-    return std::nullopt;
+  JsonLimits limits;
+  limits.allow_comments = true;
+  JsonRead r = read_json(text, limits);
+  if (r.ok()) return std::move(r.value);
+  const JsonError& e = *r.error;
+  switch (e.kind) {
+    case JsonError::Kind::kSyntax:
+      problems.add(what, fmt::format("JSON syntax error at {}: {}", line_and_column(text, e.byte), e.detail));
+      break;
+    case JsonError::Kind::kNumberTooLarge:
+      problems.add(what, fmt::format("JSON number out of range: {}", e.detail));
+      break;
+    case JsonError::Kind::kTooDeep:
+      problems.add(what, fmt::format("{} ({})", e.message(), line_and_column(text, e.byte)));
+      break;
   }
+  return std::nullopt;
 }
 
 std::optional<double> read_number(const json& v, std::string_view path, Problems& problems) {

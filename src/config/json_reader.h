@@ -51,8 +51,10 @@ json number_values(const std::vector<double>& v);
 // Shortest decimal form of a number ("20", "0.25", "-5").
 std::string num(double v);
 
-// Parses JSON text; comments are allowed, as ArduinoJson allowed them. On a syntax error
-// records "<what>: JSON syntax error at line L, column C: <detail>" and returns nullopt.
+// Parses JSON text (base/json_read.h: at most 64 levels deep); comments are allowed, as
+// ArduinoJson allowed them. On error records one problem and returns nullopt:
+// "<what>: JSON syntax error at line L, column C: <detail>", "<what>: JSON number out of
+// range: <detail>" or "<what>: nesting deeper than 64 levels at byte N (line L, column C)".
 std::optional<json> parse_text(std::string_view text, std::string_view what, Problems& problems);
 
 // Scalar reads. `v` must not be null (callers treat null as absent).

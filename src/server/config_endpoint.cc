@@ -2,12 +2,36 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 
 namespace iw::server {
 namespace {
 
 constexpr const char* kHashHeader = "X-configSHA256";
+constexpr const char* kConfirmHeader = "X-Config-Confirm";
+
+// The `confirm` arguments ("inputs,source", or repeated); an error names a word it does not know.
+Result<ConfigConfirmations> confirmations(const HttpRequest& request) {
+  ConfigConfirmations c;
+  for (const auto& [name, value] : request.params) {
+    if (name != "confirm") continue;
+    size_t start = 0;
+    while (start <= value.size()) {
+      const size_t comma = std::min(value.find(',', start), value.size());
+      const std::string word = value.substr(start, comma - start);
+      if (word == "inputs") {
+        c.inputs = true;
+      } else if (word == "source") {
+        c.source = true;
+      } else if (!word.empty()) {
+        return Status::Error("confirm: \"" + word.substr(0, 40) + "\" is not inputs or source");
+      }
+      start = comma + 1;
+    }
+  }
+  return c;
+}
 
 std::string base64url(const unsigned char* data, size_t size) {
   static constexpr char kAlphabet[] =
@@ -50,8 +74,17 @@ HttpResponse ConfigEndpoint::post(const HttpRequest& request) {
   if (request.body.empty()) {
     return HttpResponse::text(400, "the request body must be the whole new config (JSON)");
   }
-  if (Status st = access_.replace(request.body); !st) {
-    return HttpResponse::text(400, "config not applied; the running config is unchanged:\n" + st.message());
+  const Result<ConfigConfirmations> confirmed = confirmations(request);
+  if (!confirmed) return HttpResponse::text(400, confirmed.error());
+  const ConfigWriteResult written = access_.replace(request.body, confirmed.value());
+  if (!written.confirm.empty()) {
+    HttpResponse r = HttpResponse::text(409, "config not applied; the running config is unchanged:\n" +
+                                                 written.status.message());
+    r.headers.emplace_back(kConfirmHeader, written.confirm);
+    return r;
+  }
+  if (!written.status) {
+    return HttpResponse::text(400, "config not applied; the running config is unchanged:\n" + written.status.message());
   }
   HttpResponse r = HttpResponse::text(200, "");
   r.headers.emplace_back(kHashHeader, config_sha256(access_.text()));

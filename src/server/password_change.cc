@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_read.h"
 #include "server/digest_hash.h"
 
 namespace iw::server {
@@ -84,8 +85,13 @@ AuthReply change_passwords(std::string_view body, const Credentials& current, co
                            const std::function<Status(const Credentials&)>& save) {
   const Result<std::string> json_text = decode_base64(body);
   if (!json_text.ok()) return {400, "Json parse failed."};
-  const nlohmann::json doc = nlohmann::json::parse(json_text.value(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return {400, "Json parse failed."};
+  const JsonRead read = read_json(json_text.value());
+  // The original's answer; a document too deep to read also says where.
+  if (!read.ok() && read.error->kind == JsonError::Kind::kTooDeep) {
+    return {400, "Json parse failed: " + read.error->message() + "."};
+  }
+  if (!read.value.is_object()) return {400, "Json parse failed."};
+  const nlohmann::json& doc = read.value;
 
   if (current.has_admin() && !admin_password_matches(current, string_or_empty(doc, "oldadmin"))) {
     return {400, "Current admin password invalid."};

@@ -16,6 +16,7 @@
 // is accepted, because HA1 is computed over bytes and clients may use longer passphrases.
 // The minimum length matters because guessing is limited only by the per-client backoff
 // (login_backoff.h): a handful of guesses a minute per address.
+//   400 "Json parse failed: nesting deeper than 64 levels at byte N." (base/json_read.h)
 #pragma once
 
 #include <functional>

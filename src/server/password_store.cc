@@ -1,15 +1,12 @@
 #include "server/password_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <filesystem>
+#include <optional>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "base/files.h"
+#include "base/json_read.h"
 #include "server/digest_hash.h"
 
 namespace iw::server {
@@ -56,49 +53,17 @@ Status read_account(const nlohmann::json& doc, const char* name, std::string* md
   return Status::Ok();
 }
 
-Result<std::string> read_file(const std::string& path, bool* exists) {
-  std::ifstream in(path, std::ios::binary);
-  *exists = static_cast<bool>(in);
-  if (!in) return std::string();
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::Error(path + ": read error");
-  return text.str();
-}
+// auth.json is a few hundred bytes and auth.txt 65: anything much larger is not ours.
+constexpr size_t kMaxAuthFileBytes = 64 * 1024;
 
-Status errno_status(const std::string& what) { return Status::Error(what + ": " + std::strerror(errno)); }
-
-Status write_all(int fd, const std::string& data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return errno_status("cannot write " + path);
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
-
-// Replaces `path` by `data` so that a crash leaves either the old or the new file.
-Status write_atomically(const std::string& dir, const std::string& path, const std::string& data) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return errno_status("cannot create " + temp);
-  ::fchmod(fd, 0600);  // an older temp file may have had other permissions
-  Status s = write_all(fd, data, temp);
-  if (s.ok() && ::fsync(fd) != 0) s = errno_status("cannot sync " + temp);
-  if (::close(fd) != 0 && s.ok()) s = errno_status("cannot close " + temp);
-  if (s.ok() && ::rename(temp.c_str(), path.c_str()) != 0) s = errno_status("cannot rename " + temp);
-  if (!s.ok()) {
-    ::unlink(temp.c_str());
-    return s;
-  }
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);  // makes the rename durable; failure here leaves a valid file either way
-    ::close(dfd);
-  }
-  return Status::Ok();
+// The file's text, or nullopt when it does not exist. One that exists but cannot be read is
+// an error: it must never count as "no passwords".
+Result<std::optional<std::string>> read_if_present(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && !ec) return std::optional<std::string>();
+  Result<std::string> text = read_file(path, kMaxAuthFileBytes);
+  if (!text.ok()) return text.status();
+  return std::optional<std::string>(std::move(text.value()));
 }
 
 }  // namespace
@@ -109,8 +74,10 @@ std::string PasswordStore::path() const { return dir_ + "/auth.json"; }
 std::string PasswordStore::legacy_path() const { return dir_ + "/auth.txt"; }
 
 Result<Credentials> parse_auth_json(const std::string& text) {
-  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) return Status::Error("not a JSON object");
+  const JsonRead read = read_json(text);
+  if (!read.ok()) return Status::Error("not JSON: " + read.error->message());
+  const nlohmann::json& doc = read.value;
+  if (!doc.is_object()) return Status::Error("not a JSON object");
   if (!doc.contains("format") || doc["format"] != kFormat) {
     return Status::Error(std::string("'format' is not \"") + kFormat + "\"");
   }
@@ -163,18 +130,17 @@ Result<Credentials> parse_legacy_auth_txt(const std::string& bytes, const std::s
 }
 
 Result<Credentials> PasswordStore::load(const std::string& device_name) const {
-  bool exists = false;
-  Result<std::string> text = read_file(path(), &exists);
+  Result<std::optional<std::string>> text = read_if_present(path());
   if (!text.ok()) return text.status();
-  if (exists) {
-    Result<Credentials> c = parse_auth_json(text.value());
+  if (text.value()) {
+    Result<Credentials> c = parse_auth_json(*text.value());
     if (!c.ok()) return Status::Error(path() + ": " + c.error() + " (delete it to remove all passwords)");
     return c;
   }
-  text = read_file(legacy_path(), &exists);
+  text = read_if_present(legacy_path());
   if (!text.ok()) return text.status();
-  if (exists) {
-    Result<Credentials> c = parse_legacy_auth_txt(text.value(), device_name);
+  if (text.value()) {
+    Result<Credentials> c = parse_legacy_auth_txt(*text.value(), device_name);
     if (!c.ok()) {
       return Status::Error(legacy_path() + ": " + c.error() + " (delete it to remove all passwords)");
     }
@@ -186,7 +152,7 @@ Result<Credentials> PasswordStore::load(const std::string& device_name) const {
 }
 
 Status PasswordStore::save(const Credentials& credentials) const {
-  return write_atomically(dir_, path(), render_auth_json(credentials));
+  return write_private_file(path(), render_auth_json(credentials));
 }
 
 }  // namespace iw::server

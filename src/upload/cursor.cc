@@ -4,17 +4,20 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/config_file.h"
+#include "base/files.h"
+#include "base/json_read.h"
 
 namespace iw::upload {
 
 Result<std::optional<Cursor>> load_cursor(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::optional<Cursor>{};
-  auto text = config::read_text_file(path);
+  auto text = read_file(path, kMaxCursorBytes);
   if (!text) return text.status();
-  const auto doc = nlohmann::json::parse(text.value(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("next") || !doc["next"].is_number_integer() ||
+  const JsonRead read = read_json(text.value());
+  if (!read.ok()) return Status::Error(path + ": not an uploader cursor: " + read.error->message());
+  const nlohmann::json& doc = read.value;
+  if (!doc.is_object() || !doc.contains("next") || !doc["next"].is_number_integer() ||
       doc.value("version", 0) != 1) {
     return Status::Error(path + ": not an uploader cursor (version 1 with an integer \"next\")");
   }
@@ -30,7 +33,7 @@ Status save_cursor(const std::string& path, const Cursor& cursor) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   nlohmann::json doc = {{"version", 1}, {"next", cursor.next}, {"target", cursor.target}};
   if (cursor.last_sent) doc["last_sent"] = *cursor.last_sent;
-  return config::save_text_file(path, doc.dump() + "\n");
+  return write_private_file(path, doc.dump() + "\n");
 }
 
 }  // namespace iw::upload

@@ -5,9 +5,11 @@
 // `next` is the start of the first interval the server has not acknowledged (everything
 // before it was acknowledged or had no data). `target` names the server and series the
 // position belongs to: a cursor for another target is ignored. Written with temp file +
-// fsync + rename, so a crash leaves the old cursor or the new one, never a torn file.
+// fsync + rename, so a crash leaves the old cursor or the new one, never a torn file; mode
+// 0600, as the target may name a server's address and database.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,7 +25,11 @@ struct Cursor {
   bool operator==(const Cursor&) const = default;
 };
 
-// nullopt when the file does not exist. An unreadable or malformed file is an error.
+// A cursor is one short line; a larger file is not one.
+inline constexpr size_t kMaxCursorBytes = 64 * 1024;
+
+// nullopt when the file does not exist. An unreadable, oversized or malformed file (JSON
+// deeper than 64 levels included) is an error naming the path.
 Result<std::optional<Cursor>> load_cursor(const std::string& path);
 Status save_cursor(const std::string& path, const Cursor& cursor);
 

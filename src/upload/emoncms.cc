@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "base/json_read.h"
 #include "query/units.h"
 
 namespace iw::upload {
@@ -31,7 +32,7 @@ std::string query_escape(std::string_view s) {
 
 // `{"success": false, "message": "..."}`: the message, else nullopt.
 std::optional<std::string> api_failure(std::string_view body) {
-  const json doc = json::parse(body, nullptr, false);
+  const json doc = read_json(body).value;
   if (!doc.is_object() || !doc.contains("success") || doc["success"] != false) return std::nullopt;
   const auto it = doc.find("message");
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string("no message");
@@ -107,7 +108,7 @@ Result<std::optional<int64_t>> EmoncmsProtocol::parse_last_point(const HttpRespo
     return Status::Error(
         fmt::format("Emoncms answered HTTP {} to input/get: {}", response.status, excerpt(response.body)));
   }
-  const json doc = json::parse(response.body, nullptr, false);
+  const json doc = read_json(response.body).value;
   if (doc.is_string() && doc.get<std::string>() == "Node does not exist") return std::optional<int64_t>();
   if (auto failure = api_failure(response.body)) return Status::Error("Emoncms refused input/get: " + *failure);
   if (!doc.is_object()) {

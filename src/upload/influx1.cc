@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_read.h"
+
 namespace iw::upload {
 namespace {
 
@@ -108,9 +110,9 @@ Result<std::optional<int64_t>> Influx1Protocol::parse_last_point(const HttpRespo
   if (response.status != 200) {
     return Status::Error("query failed, HTTP " + std::to_string(response.status) + ": " + body_excerpt(response.body));
   }
-  const json doc = json::parse(response.body, nullptr, false);
+  const json doc = read_json(response.body).value;  // null when it is not JSON
   const auto results = doc.is_object() ? doc.find("results") : doc.end();
-  if (doc.is_discarded() || !doc.is_object() || results == doc.end() || !results->is_array()) {
+  if (!doc.is_object() || results == doc.end() || !results->is_array()) {
     return Status::Error("query answer is not InfluxDB's {\"results\":[...]}: " + body_excerpt(response.body));
   }
   std::optional<int64_t> newest;

@@ -5,8 +5,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/files.h"
+
 namespace iw::upload {
 namespace {
+
+// A cursor that cannot be read is renamed aside (kept for a look, never read again) before
+// the next save replaces it. Says what happened to it.
+std::string set_aside_cursor(const std::string& path) {
+  Result<std::string> moved = set_aside(path);
+  return moved ? "set aside as " + moved.value() : "not set aside (" + moved.error() + ")";
+}
 
 // Retry-After in seconds (the HTTP-date form is not used by InfluxDB); nullopt when absent.
 std::optional<int64_t> retry_after_s(const HttpResponse& r) {
@@ -98,7 +107,7 @@ int64_t Uploader::start(int64_t now_ms) {
   std::optional<int64_t> cursor_next;
   std::string note;
   if (auto c = load_cursor(settings_.cursor_path); !c) {
-    note = c.error() + "; starting as without one";
+    note = c.error() + "; " + set_aside_cursor(settings_.cursor_path) + "; starting as without one";
     spdlog::warn("upload {}: {}", settings_.name, note);
   } else if (c.value() && c.value()->target == settings_.target) {
     cursor_next = c.value()->next;

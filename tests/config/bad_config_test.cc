@@ -43,6 +43,7 @@ const std::map<std::string, std::string>& expectations() {
       {"sampling_mode.json", "sampling.mode: \"burst\" is not \"continuous\" or \"roundrobin\""},
       {"sim_negative_seed.json", "sim.seed: -1 is negative"},
       {"syntax_error.json", "config: JSON syntax error at line 4, column 24"},
+      {"too_deep.json", "config: nesting deeper than 64 levels at byte 107 (line 3, column 75)"},
       {"timezone_range.json", "timezone: 15 is more than 14 (hours)"},
       {"truncated.json", "config: JSON syntax error at line 2, column 1"},
       {"unknown_model.json",

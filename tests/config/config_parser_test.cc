@@ -277,6 +277,19 @@ TEST(ConfigParser, AcceptsCommentsAndReportsSyntaxErrorsWithPosition) {
             "expected string literal");
 }
 
+// Issue 12: 100 000 levels under an unknown key were built, then copied recursively to keep
+// the key verbatim, and the copy overflowed the stack (SIGSEGV). Now the parse stops.
+TEST(ConfigParser, RefusesNestingDeeperThan64Levels) {
+  std::string text = "{\"device\": {\"name\": \"A\"}, \"unknown\": ";
+  // The config's own object is level 1: the 64th nested "{" is the one too many.
+  const std::string at = std::to_string(text.size() + 5 * 63 + 1);
+  for (int i = 0; i < 100000; ++i) text += "{\"a\":";
+  EXPECT_EQ(parse_error(text), "config: nesting deeper than 64 levels at byte " + at + " (line 1, column " + at + ")");
+  // 64 levels in all (the config object is the first) are kept verbatim, as any unknown key.
+  std::string deep = "{\"unknown\": " + std::string(63, '[') + std::string(63, ']') + "}";
+  EXPECT_TRUE(parse_config(deep, catalog()).ok());
+}
+
 TEST(ConfigParser, AcceptsParsedJsonToo) {
   const nlohmann::json doc = {{"timezone", 5.5}, {"device", {{"channels", 1}}}};
   Result<Config> r = parse_config(doc, catalog());

@@ -11,25 +11,33 @@ TEST(ConfigSha256, IsUrlSafeBase64OfTheDigest) {
   EXPECT_EQ(config_sha256("").size(), 44u);
 }
 
+// A config containing "bad" is invalid; one containing "empty" drops every input and needs
+// confirm=inputs.
 struct FakeConfig {
   std::string text = R"({"device":{"name":"A"}})";
   int replaced = 0;
+  ConfigConfirmations last;
   ConfigAccess access() {
     return {[this] { return text; },
-            [this](const std::string& t) {
-              if (t.find("bad") != std::string::npos) return Status::Error("inputs[1].model: unknown");
+            [this](const std::string& t, const ConfigConfirmations& confirmed) {
+              last = confirmed;
+              if (t.find("bad") != std::string::npos) return ConfigWriteResult{Status::Error("inputs[1].model: unknown"), ""};
+              if (t.find("empty") != std::string::npos && !confirmed.inputs) {
+                return ConfigWriteResult{Status::Error("it has no inputs"), "inputs"};
+              }
               text = t;
               ++replaced;
-              return Status::Ok();
+              return ConfigWriteResult{};
             }};
   }
 };
 
-HttpRequest post(std::string body, std::string hash = "") {
+HttpRequest post(std::string body, std::string hash = "", Params params = {}) {
   HttpRequest r;
   r.method = "POST";
   r.path = "/config";
   r.body = std::move(body);
+  r.params = std::move(params);
   if (!hash.empty()) r.headers.emplace_back("x-configsha256", std::move(hash));
   return r;
 }
@@ -82,6 +90,37 @@ TEST(ConfigEndpoint, AnInvalidConfigIsRefusedWithItsReasonAndTheOldOneStays) {
   EXPECT_EQ(cfg.text, before);
   EXPECT_EQ(endpoint.post(post("")).status, 400);
   EXPECT_EQ(cfg.replaced, 0);
+}
+
+TEST(ConfigEndpoint, AnUnconfirmedChangeIs409NamingTheConfirmation) {
+  FakeConfig cfg;
+  ConfigEndpoint endpoint(cfg.access());
+  const HttpResponse r = endpoint.post(post(R"({"empty":1})"));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.body, "config not applied; the running config is unchanged:\nit has no inputs");
+  EXPECT_EQ(header(r, "X-Config-Confirm"), "inputs");
+  EXPECT_EQ(cfg.replaced, 0);
+  const HttpResponse confirmed = endpoint.post(post(R"({"empty":1})", "", {{"confirm", "inputs"}}));
+  EXPECT_EQ(confirmed.status, 200);
+  EXPECT_EQ(cfg.replaced, 1);
+  EXPECT_EQ(header(confirmed, "X-Config-Confirm"), "");
+}
+
+TEST(ConfigEndpoint, ConfirmTakesAListOrRepeatsAndRefusesOtherWords) {
+  FakeConfig cfg;
+  ConfigEndpoint endpoint(cfg.access());
+  ASSERT_EQ(endpoint.post(post("{}", "", {{"confirm", "source,inputs"}})).status, 200);
+  EXPECT_TRUE(cfg.last.inputs && cfg.last.source);
+  ASSERT_EQ(endpoint.post(post("{}", "", {{"confirm", "source"}})).status, 200);
+  EXPECT_TRUE(cfg.last.source && !cfg.last.inputs);
+  ASSERT_EQ(endpoint.post(post("{}", "", {{"confirm", "inputs"}, {"confirm", "source"}})).status, 200);
+  EXPECT_TRUE(cfg.last.inputs && cfg.last.source);
+  ASSERT_EQ(endpoint.post(post("{}")).status, 200);
+  EXPECT_FALSE(cfg.last.inputs || cfg.last.source);
+  const HttpResponse r = endpoint.post(post("{}", "", {{"confirm", "everything"}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, "confirm: \"everything\" is not inputs or source");
+  EXPECT_EQ(cfg.replaced, 4);
 }
 
 }  // namespace

@@ -100,6 +100,30 @@ TEST_F(PasswordStoreTest, CorruptFilesAreReportedNotOpened) {
   EXPECT_NE(c.error().find("auth.txt"), std::string::npos);
 }
 
+// Deep, huge or unreadable: each is an error naming the file, never "no passwords".
+TEST_F(PasswordStoreTest, HostileFilesAreRefusedNotOpened) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "{\"a\":";
+  Write("auth.json", deep);
+  auto c = PasswordStore(dir_).load("IotaWatt");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error(), dir_ + "/auth.json: larger than 65536 bytes");
+
+  Write("auth.json", deep.substr(0, 5000));
+  c = PasswordStore(dir_).load("IotaWatt");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error(), dir_ + "/auth.json: not JSON: nesting deeper than 64 levels at byte 321 "
+                              "(delete it to remove all passwords)");
+
+  if (::geteuid() != 0) {  // root reads anything
+    Write("auth.json", "{}");
+    ::chmod((dir_ + "/auth.json").c_str(), 0);
+    c = PasswordStore(dir_).load("IotaWatt");
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().find("cannot open"), std::string::npos) << c.error();
+  }
+}
+
 TEST(PasswordStoreParse, JsonErrorsNameTheKey) {
   EXPECT_FALSE(parse_auth_json("[]").ok());
   EXPECT_FALSE(parse_auth_json("{\"format\":\"other\",\"version\":1,\"realm\":\"x\"}").ok());

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "config/uploader_config.h"
@@ -304,6 +305,49 @@ TEST(Engine, GarbageAtStartUpFallsBackToTheCursorOrWaitsWithoutOne) {
   server.mode = ServerMode::kUp;
   run(with_cursor, clock, clock.now + 5000);
   expect_each(server, kT0 + 50, kT0 + 100);
+}
+
+// A cursor file that is not one (a nesting attack included) is set aside, kept for a look,
+// and the uploader starts as without one; the next save is a fresh private file.
+TEST(Engine, ADamagedCursorIsSetAsideAndReplaced) {
+  FakeSource source;
+  source.last = kT0 + 100;
+  FakeInflux server;
+  FakeClock clock;
+  const auto proto = protocol();
+  const std::string cursor = temp_cursor("deep");
+  std::string deep;
+  for (int i = 0; i < 10000; ++i) deep += "{\"a\":";  // 50 KB: under the size limit
+  { std::ofstream(cursor) << deep; }
+  auto loaded = load_cursor(cursor);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error(), cursor + ": not an uploader cursor: nesting deeper than 64 levels at byte 321");
+
+  Uploader u(settings(cursor), proto, server, source);
+  run(u, clock, 1000);
+  expect_each(server, kT0, kT0 + 100);
+  size_t aside = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(cursor).parent_path())) {
+    if (e.path().filename().string().rfind("deep.json.bad-", 0) == 0) {
+      ++aside;
+      EXPECT_EQ(std::filesystem::file_size(e.path()), deep.size());
+      std::filesystem::remove(e.path());
+    }
+  }
+  EXPECT_EQ(aside, 1u);
+  auto saved = load_cursor(cursor);
+  ASSERT_TRUE(saved.ok() && saved.value()) << (saved.ok() ? "none" : saved.error());
+  EXPECT_EQ(saved.value()->next, kT0 + 100);
+  EXPECT_EQ(std::filesystem::status(cursor).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST(Engine, ACursorLargerThanAnyCursorIsNotRead) {
+  const std::string cursor = temp_cursor("large");
+  { std::ofstream(cursor) << std::string(kMaxCursorBytes + 1, ' '); }
+  auto loaded = load_cursor(cursor);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error(), cursor + ": larger than 65536 bytes");
 }
 
 TEST(Engine, IntervalsWithoutMonitoredTimeAreSkippedAndTheCursorMovesPastThem) {

@@ -139,3 +139,28 @@ test('new passwords: typed twice, 8 characters, a user password only with an adm
   assert.equal(passwordProblem('admin_pw', 'admin_pw', 'übersi7', 'übersi7'), 'Passwords need at least 8 characters.');
   assert.equal(passwordProblem('übersic8', 'übersic8', '', ''), '', 'characters, not bytes');
 });
+
+test('config saves: a 409 naming a confirmation is not a conflict, and the confirmation goes in the query', async () => {
+  const { ConfigConflict, ConfigNeedsConfirmation, saveConfig } = await import('../../web/api.js');
+  const calls = [];
+  const answers = [
+    new Response('config not applied; the running config is unchanged:\nit has no inputs.\nTo apply it anyway, ...',
+      { status: 409, headers: { 'X-Config-Confirm': 'inputs' } }),
+    new Response('', { status: 200, headers: { 'X-configSHA256': 'new-hash' } }),
+    new Response('Config not current', { status: 409 }),
+  ];
+  const saved = globalThis.fetch;
+  globalThis.fetch = async (url, options) => { calls.push({ url, options }); return answers.shift(); };
+  try {
+    const refused = await saveConfig({}, 'old-hash').catch((e) => e);
+    assert.ok(refused instanceof ConfigNeedsConfirmation);
+    assert.equal(refused.confirm, 'inputs');
+    assert.equal(refused.message, 'it has no inputs.\nTo apply it anyway, ...');
+    assert.equal(await saveConfig({}, 'old-hash', refused.confirm), 'new-hash');
+    assert.deepEqual(calls.map((c) => c.url), ['/config', '/config?confirm=inputs']);
+    assert.equal(calls[1].options.headers['X-configSHA256'], 'old-hash');
+    assert.ok(await saveConfig({}, 'old-hash').catch((e) => e) instanceof ConfigConflict);
+  } finally {
+    globalThis.fetch = saved;
+  }
+});

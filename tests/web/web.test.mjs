@@ -222,6 +222,29 @@ test('an input is deleted, added and renamed through the forms and appears in /c
   await screenshots('setup-inputs', () => page.waitForSelector('#input-list'));
 });
 
+test('deleting the last input asks with the daemon\'s words and saves with its confirmation', async () => {
+  const text = await (await api('/config')).text();
+  const before = JSON.parse(text);
+  const vt = before.inputs.findIndex((i) => i?.type === 'VT');
+  const only = { ...before, inputs: before.inputs.map((input, ch) => (ch === vt ? input : null)), outputs: [], integrators: [] };
+  await api('/config', { method: 'POST', body: JSON.stringify(only) });
+  const asked = [];
+  const listen = (d) => asked.push(d.message());
+  page.on('dialog', listen);
+  try {
+    await open('setup?tab=inputs');
+    await page.click(`#input-list tr[data-channel="${vt}"] button`);
+    await page.click('#input-delete');
+    await page.waitForFunction(() => /deleted/.test(document.querySelector('.notice.ok')?.textContent || ''));
+    assert.equal(asked.length, 2, asked.join('\n---\n'));
+    assert.match(asked[1], /it has no inputs: the 1 inputs measured now would no longer be measured[\s\S]*Apply this configuration anyway\?/);
+    assert.ok(JSON.parse(await (await api('/config')).text()).inputs.every((i) => i === null), 'saved without inputs');
+  } finally {
+    page.off('dialog', listen);
+    await api('/config', { method: 'POST', body: text });
+  }
+});
+
 test('a VT is calibrated against a meter reading: cal changes and the live volts follow', async () => {
   const before = JSON.parse(await (await api('/config')).text());
   const vt = before.inputs.findIndex((i) => i?.type === 'VT');

@@ -1,0 +1,114 @@
+#include "base/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+
+namespace iw {
+namespace {
+
+// "<path>: <what>: <the errno's text>".
+Status errno_error(const std::string& path, const std::string& what) {
+  return Status::Error(path + ": " + what + ": " + std::strerror(errno));
+}
+
+Status write_all(int fd, std::string_view data, const std::string& path) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return errno_error(path, "cannot write");
+    done += static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+// Makes a rename in `dir` durable; a failure leaves a valid file either way, so it is ignored.
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error(path, "cannot open");
+  std::string text;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const Status st = errno_error(path, "cannot read");
+      ::close(fd);
+      return st;
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    // Checked as it grows, so a huge (or endless: a device) file costs max_bytes at most.
+    if (text.size() > max_bytes) {
+      ::close(fd);
+      return Status::Error(path + ": larger than " + std::to_string(max_bytes) + " bytes");
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+Status write_private_file(const std::string& path, std::string_view text) {
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, kPrivateFileMode);
+  if (fd < 0) return errno_error(temp, "cannot create");
+  // open() applies the mode only to a new file: an older temp file may be more open.
+  Status st = ::fchmod(fd, kPrivateFileMode) == 0 ? Status::Ok() : errno_error(temp, "cannot chmod");
+  if (st.ok()) st = write_all(fd, text, temp);
+  if (st.ok() && ::fsync(fd) != 0) st = errno_error(temp, "cannot sync");
+  if (::close(fd) != 0 && st.ok()) st = errno_error(temp, "cannot close");
+  if (st.ok() && ::rename(temp.c_str(), path.c_str()) != 0) st = errno_error(path, "cannot replace");
+  if (!st.ok()) {
+    ::unlink(temp.c_str());
+    return st;
+  }
+  sync_directory(std::filesystem::path(path).parent_path().string());
+  return Status::Ok();
+}
+
+Result<std::string> set_aside(const std::string& path) {
+  const std::string base = path + ".bad-" + std::to_string(std::time(nullptr));
+  std::string target = base;
+  std::error_code ec;
+  for (int n = 2; std::filesystem::exists(target, ec) && n < 1000; ++n) target = base + "-" + std::to_string(n);
+  if (::rename(path.c_str(), target.c_str()) != 0) return errno_error(path, "cannot rename it to " + target);
+  return target;
+}
+
+Result<std::optional<mode_t>> restrict_mode(const std::string& path, mode_t allowed) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::optional<mode_t>();
+    return errno_error(path, "cannot stat");
+  }
+  // A symbolic link's own mode means nothing, and chmod would change what it points to.
+  if (S_ISLNK(st.st_mode)) return std::optional<mode_t>();
+  const mode_t old = st.st_mode & 07777;
+  if ((old & ~allowed) == 0) return std::optional<mode_t>();
+  if (::chmod(path.c_str(), old & allowed) != 0) return errno_error(path, "cannot chmod");
+  return std::optional<mode_t>(old);
+}
+
+std::string mode_text(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+}  // namespace iw
