@@ -37,7 +37,7 @@ TEST(FileModes, TheDataDirectoryAndEverySavedConfigArePrivate) {
   EXPECT_FALSE(std::filesystem::exists(d.data() + "/config.txt.tmp"));
 
   // Passwords last: every later request would need them.
-  auto auth = d.client()->Post("/auth", "eyJuZXdhZG1pbiI6InMzY3JldCJ9", "text/plain");  // {"newadmin":"s3cret"}
+  auto auth = d.client()->Post("/auth", "eyJuZXdhZG1pbiI6InMzY3JldF9wdyJ9", "text/plain");  // {"newadmin":"s3cret_pw"}
   ASSERT_TRUE(auth);
   ASSERT_EQ(auth->status, 200) << auth->body;
   EXPECT_EQ(mode_of(d.data() + "/auth.json"), 0600);

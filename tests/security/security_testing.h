@@ -24,6 +24,12 @@
 
 namespace iw::testing {
 
+// A peer that closes on an attack must fail the test's write, not kill the test with SIGPIPE.
+inline const bool kSigpipeIgnored = [] {
+  signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
+
 // A connected loopback TCP socket, closed on destruction. `from` binds the client side to
 // another loopback address (127.0.0.2 ...), as a second machine on the LAN would be.
 class RawConnection {
@@ -141,6 +147,8 @@ class SecurityDaemon {
   std::unique_ptr<httplib::Client> client() const {
     auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
     c->set_read_timeout(10, 0);
+    // As the README tells API clients: writes whose body is not JSON carry this header.
+    c->set_default_headers({{"X-Requested-With", "iotawatt-test"}});
     if (!user_.empty()) c->set_digest_auth(user_, password_);
     return c;
   }
