@@ -7,6 +7,7 @@
 #include "server/digest_hash.h"
 #include "server/digest_header.h"
 #include "server/lan_access.h"
+#include "server/request_target.h"
 
 namespace iw::server {
 namespace {
@@ -39,13 +40,6 @@ AuthDecision refuse(int status, std::string body) {
   d.body = std::move(body);
   d.content_type = "text/plain";
   return d;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // The `uri` parameter must name the resource requested: equal to the request-target as sent,
@@ -143,19 +137,7 @@ AuthDecision too_many_failures(std::chrono::seconds wait) {
 
 }  // namespace
 
-std::string percent_decode(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
+std::string percent_decode(const std::string& text) { return url_decode(text, false); }
 
 DigestAuth::DigestAuth(Credentials credentials, DigestAuthOptions options)
     : options_(with_defaults(std::move(options))),

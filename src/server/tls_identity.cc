@@ -7,7 +7,6 @@
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <sstream>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -15,8 +14,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "base/files.h"
+
 namespace iw::server {
 namespace {
+
+constexpr size_t kMaxPemBytes = 1 << 20;  // a certificate chain is a few KiB
 
 template <typename T, void (*Free)(T*)>
 struct Deleter {
@@ -33,15 +36,6 @@ std::string openssl_error() {
   ERR_error_string_n(code, text, sizeof text);
   ERR_clear_error();
   return text;
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error(path + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (ss.str().size() > (1 << 20)) return Status::Error(path + ": larger than 1 MiB, not a PEM file");
-  return ss.str();
 }
 
 std::string fingerprint_of(X509* cert) {
@@ -126,27 +120,11 @@ std::string to_pem(const std::function<int(BIO*)>& write) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-// Writes `text` to `path` with mode 0600 (through a temporary file and a rename).
-Status write_private(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  const mode_t old = umask(077);
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  umask(old);
-  out << text;
-  out.close();
-  if (!out) return Status::Error(tmp + ": cannot be written");
-  chmod(tmp.c_str(), 0600);
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Error(path + ": " + ec.message());
-  return Status::Ok();
-}
-
 Status create_self_signed(const std::string& dir, const std::vector<std::string>& names) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::Error(dir + ": " + ec.message());
-  chmod(dir.c_str(), 0700);
+  chmod(dir.c_str(), kPrivateDirMode);
   Key key(EVP_EC_gen("P-256"));
   if (!key) return Status::Error("cannot make a key: " + openssl_error());
   auto cert = make_certificate(key.get(), names);
@@ -155,16 +133,16 @@ Status create_self_signed(const std::string& dir, const std::vector<std::string>
     return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
   });
   const std::string cert_pem = to_pem([&](BIO* b) { return PEM_write_bio_X509(b, cert.value().get()); });
-  if (Status st = write_private(dir + "/key.pem", key_pem); !st) return st;
-  return write_private(dir + "/cert.pem", cert_pem);
+  if (Status st = write_private_file(dir + "/key.pem", key_pem); !st) return st;
+  return write_private_file(dir + "/cert.pem", cert_pem);
 }
 
 }  // namespace
 
 Result<TlsIdentity> load_tls_identity(const std::string& cert_path, const std::string& key_path) {
-  auto cert = read_file(cert_path);
+  auto cert = read_file(cert_path, kMaxPemBytes);
   if (!cert) return cert.status();
-  auto key = read_file(key_path);
+  auto key = read_file(key_path, kMaxPemBytes);
   if (!key) return key.status();
   return identity_from_pem(std::move(cert.value()), std::move(key.value()), cert_path, key_path);
 }

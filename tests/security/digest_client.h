@@ -98,13 +98,7 @@ inline Answer digest_get(int port, const std::string& from, const DigestCredenti
 }
 
 // The body of POST /auth as the web app sends it: the base64 of the JSON.
-inline std::string auth_body(const std::string& json) {
-  std::string b64(4 * ((json.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                reinterpret_cast<const unsigned char*>(json.data()), static_cast<int>(json.size()));
-  b64.resize(static_cast<size_t>(n));
-  return b64;
-}
+inline std::string auth_body(const std::string& json) { return base64(json); }
 
 // POST /auth with no password set yet (everything open).
 inline Answer set_passwords(int port, const std::string& json) {

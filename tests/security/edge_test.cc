@@ -3,8 +3,6 @@
 // memory flat (RSS within 20 MB).
 #include <gtest/gtest.h>
 
-#include <openssl/evp.h>
-
 #include "security/security_testing.h"
 
 namespace iw {
@@ -13,6 +11,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::RawConnection;
 using testing::SecurityDaemon;
+using testing::base64;
 using testing::status_of;
 
 // The target, held by the release build. Under AddressSanitizer the daemon keeps freed
@@ -23,14 +22,6 @@ constexpr long kRssSlackKib = 96 * 1024;
 #else
 constexpr long kRssSlackKib = 20 * 1024;
 #endif
-
-std::string base64(const std::string& text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 class Edge : public ::testing::Test {
  protected:

@@ -2,8 +2,6 @@
 // and a saved graph made it crash again after every restart. Every route that reads JSON now
 // refuses more than 64 levels with a message saying where, and damaged files on disk are set
 // aside at start-up. After each attack the daemon is alive and sampling goes on.
-#include <openssl/evp.h>
-
 #include <gtest/gtest.h>
 
 #include "security/state_testing.h"
@@ -14,14 +12,6 @@ namespace {
 // 100 000 levels: the 65th "{" is byte 5 * 64 + 1.
 const std::string kDeep = deep_json();
 constexpr const char* kTooDeep = "nesting deeper than 64 levels at byte 321";
-
-std::string base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 class JsonDepthTest : public RunningDaemonTest {
  protected:

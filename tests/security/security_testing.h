@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <httplib.h>
+#include <openssl/evp.h>
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_process.h"
@@ -96,6 +97,15 @@ class RawConnection {
   int fd_ = -1;
   bool connected_ = false;
 };
+
+// Base64 of `bytes`, as POST /auth takes its body.
+inline std::string base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
 
 // The status code of a raw HTTP answer ("HTTP/1.1 400 Bad Request" -> 400), or 0.
 inline int status_of(const std::string& answer) {
