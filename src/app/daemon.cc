@@ -156,8 +156,8 @@ class Daemon final : public ApiBackend {
   std::shared_ptr<Pipeline> pipeline_;  // guarded by mu_
   std::mutex change_mu_;                // one configuration change at a time
   std::atomic<const server::HttpServer*> http_{nullptr};  // while serving: its counters for /metrics
-  int https_port_ = 0;                  // set before serving, then read only
-  std::string tls_fingerprint_;
+  std::atomic<int> https_port_{0};      // set once the HTTPS listener is bound
+  std::string tls_fingerprint_;         // set before any listener serves, then read only
 };
 
 Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> config, std::string text,
@@ -359,16 +359,18 @@ Result<server::TlsIdentity> tls_identity(const RunOptions& options) {
   return server::self_signed_tls_identity(options.data_dir + "/tls", {name, name + ".local", "localhost"});
 }
 
+// HTTPS first: once the plain port answers (what clients and tests wait for), /status already
+// names the HTTPS port and fingerprint.
 Status Daemon::start_listeners(server::HttpServer& http) {
-  if (Status st = http.start(options_.http); !st) return st;
-  if (options_.https.empty()) return Status::Ok();
-  auto identity = tls_identity(options_);
-  if (!identity) return Status::Error("--https: " + identity.error());
-  if (Status st = http.start_tls(options_.https, identity.value()); !st) return st;
-  https_port_ = http.tls_port();
-  tls_fingerprint_ = identity.value().fingerprint;
-  spdlog::info("https: certificate {} SHA-256 fingerprint {}", identity.value().source, tls_fingerprint_);
-  return Status::Ok();
+  if (!options_.https.empty()) {
+    auto identity = tls_identity(options_);
+    if (!identity) return Status::Error("--https: " + identity.error());
+    tls_fingerprint_ = identity.value().fingerprint;
+    if (Status st = http.start_tls(options_.https, identity.value()); !st) return st;
+    https_port_ = http.tls_port();
+    spdlog::info("https: certificate {} SHA-256 fingerprint {}", identity.value().source, tls_fingerprint_);
+  }
+  return http.start(options_.http);
 }
 
 int Daemon::run(const sigset_t& signals) {
