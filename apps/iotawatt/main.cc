@@ -16,17 +16,17 @@
 
 namespace {
 
-int run_accuracy_command(const std::string& adc, const std::string& mode, bool json,
-                         double creep_hours, double seconds, double switching_seconds) {
-  iw::app::AccuracyOptions options;
+int run_accuracy_command(iw::app::AccuracyOptions options, const std::string& adc, const std::string& mode,
+                         bool json) {
   if (adc == "ideal") options.adcs = {iw::sim::AdcMode::kIdeal};
   if (adc == "12bit") options.adcs = {iw::sim::AdcMode::kReal};
   if (mode == "continuous") options.modes = {iw::source::SamplingMode::kContinuous};
   if (mode == "roundrobin") options.modes = {iw::source::SamplingMode::kRoundRobin};
-  options.creep_hours = creep_hours;
-  options.seconds = seconds;
-  options.switching_seconds = switching_seconds;
   options.progress = !json;
+  if (iw::Status st = iw::app::check_accuracy_options(options); !st) {
+    std::cerr << "accuracy: " << st.message() << "\n";
+    return 2;
+  }
   const auto results = iw::app::run_accuracy(options);
   if (json) {
     std::cout << iw::app::accuracy_json(results).dump(2) << "\n";
@@ -84,15 +84,22 @@ int main(int argc, char** argv) {
 
   std::string adc = "all", mode = "all";
   bool json = false;
-  double creep_hours = 24, seconds = 20, switching_seconds = 600;
+  iw::app::AccuracyOptions accuracy;
   auto* acc = app.add_subcommand("accuracy", "Run the IEC 62053-21 style accuracy suite on the simulator");
   acc->add_option("--adc", adc, "ADC model")->check(CLI::IsMember({"ideal", "12bit", "all"}));
   acc->add_option("--mode", mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin", "all"}));
   acc->add_flag("--json", json, "print one JSON object instead of a table");
-  acc->add_option("--creep-hours", creep_hours, "simulated hours of the creep test")->capture_default_str();
-  acc->add_option("--seconds", seconds, "simulated seconds per steady point")->capture_default_str();
-  acc->add_option("--switching-seconds", switching_seconds, "simulated seconds of the switching-load test")
+  acc->add_option("--point", accuracy.points, "run only these test points (repeatable; default: all)");
+  acc->add_option("--seeds", accuracy.seeds, "runs per point, each with its own random draws")
       ->capture_default_str();
+  acc->add_option("--creep-hours", accuracy.creep_hours, "simulated hours of the creep test, shared among the seeds")->capture_default_str();
+  acc->add_option("--seconds", accuracy.seconds, "simulated seconds per steady point")->capture_default_str();
+  acc->add_option("--switching-seconds", accuracy.switching_seconds, "simulated seconds of the switching-load test")
+      ->capture_default_str();
+  acc->add_option("--threads", accuracy.threads, "worker threads (0: one per core)")->capture_default_str();
+  acc->add_option("--record", accuracy.record_dir,
+                  "write the one selected run's samples (DIR/samples.replay) and config (DIR/config.txt), "
+                  "for `run --replay`; energy is then counted between 5 s checkpoints");
 
   iw::app::RecordOptions record;
   auto* rec = app.add_subcommand("record", "Record simulated ADC samples to a replay file");
@@ -136,7 +143,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (*query_cmd) return iw::app::run_query_tool(query);
   if (*run_cmd) return iw::app::run_daemon(run);
-  if (*acc) return run_accuracy_command(adc, mode, json, creep_hours, seconds, switching_seconds);
+  if (*acc) return run_accuracy_command(accuracy, adc, mode, json);
   if (*rec) return iw::app::record_samples(record);
   if (*import_cmd) return iw::app::run_import(import_data, import_files);
   if (*seed_cmd) return iw::app::run_seed(seed);

@@ -4,12 +4,16 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "measure/engine.h"
+#include "app/accuracy_run.h"
+#include "base/files.h"
 #include "sim/scenarios.h"
 #include "sim/simulator.h"
 
@@ -128,51 +132,9 @@ std::optional<double> limit_for(const Point& p, SamplingMode mode, sim::AdcMode 
   return std::nullopt;
 }
 
-// The engine configured with what the panel's config tells the daemon.
-measure::EngineSetup engine_setup_for(const sim::Panel& panel) {
-  measure::EngineSetup setup;
-  setup.channels.resize(static_cast<size_t>(panel.device_channels));
-  const double volts_per_count = panel.adc.vref / 4096.0;
-  for (const sim::Channel& ch : panel.channels) {
-    measure::ChannelSetup& cs = setup.channels[static_cast<size_t>(ch.input)];
-    const double cal = panel.measurement_cal(ch);
-    cs.phase.fixed_deg = panel.measurement_phase(ch);
-    cs.phase.p50 = panel.measurement_p50(ch);
-    cs.phase.p60 = panel.measurement_p60(ch);
-    cs.reverse = ch.m.reverse;
-    if (ch.type == sim::ChannelType::kVT) {
-      cs.kind = measure::ChannelKind::kVoltage;
-      cs.units_per_count = cal * 13 * volts_per_count;  // config cal is relative to the /13 divider
-    } else {
-      cs.kind = measure::ChannelKind::kCurrent;
-      cs.units_per_count = cal * volts_per_count;
-      cs.vt = ch.m.vchan;
-      cs.vphase_deg = ch.m.vphase;
-      cs.vmult = ch.m.vmult * (ch.m.doubled ? 2 : 1);
-      cs.allow_negative = ch.m.is_signed;
-    }
-  }
-  return setup;
-}
 
-struct Job {
-  Point point;
-  SamplingMode mode;
-  sim::AdcMode adc;
-};
-
-double net_wh(const measure::ChannelCounters& c) {
-  return c.wh_import.value() - c.wh_export.value();
-}
-
-AccuracyResult run_job(const Job& job, const AccuracyOptions& options) {
-  const Point& p = job.point;
-  AccuracyResult r;
-  r.name = p.name;
-  r.mode = source::to_string(job.mode);
-  r.adc = sim::to_string(job.adc);
-  r.limit_pct = limit_for(p, job.mode, job.adc);
-
+// Every CT of the suite's board: input 1 (the test point's CT) and 2-14 on the same load.
+Result<sim::Panel> suite_panel(const Point& p, sim::AdcMode adc) {
   sim::TestPoint tp;
   tp.volts = p.volts;
   tp.hz = p.hz;
@@ -185,166 +147,253 @@ AccuracyResult run_job(const Job& job, const AccuracyOptions& options) {
   tp.current_harmonics = p.current_harmonics;
   tp.ct_model = suite_ct();
   tp.vt = p.vt;
-  tp.adc.mode = job.adc;
+  tp.adc.mode = adc;
   if (p.kind == Kind::kSwitching) tp.switching = sim::Switching{};
   tp.name = p.name;
   auto panel = sim::make_test_point(tp);
-  if (!panel) {
-    r.pass = false;
-    r.name += " (" + panel.error() + ")";
-    return r;
-  }
-  const bool creep = p.kind == Kind::kCreep;
-  if (!creep) {
+  if (!panel) return panel.status();
+  if (p.kind != Kind::kCreep) {
     for (int input = 2; input < 15; ++input) {
       panel->add_ct(input, "Load" + std::to_string(input), suite_ct(), {0}).m.is_signed = true;
     }
   }
-  source::SamplingPlan plan = sim::plan_for(panel.value(), job.mode);
-  plan.conversions_per_second = creep ? kCreepConversionsPerSecond : kConversionsPerSecond;
-  std::vector<int> cts;
-  for (const sim::Channel& ch : panel->channels) {
-    if (ch.type == sim::ChannelType::kCT) cts.push_back(ch.input);
-  }
-  measure::Engine engine(engine_setup_for(panel.value()));
-  auto simulator = sim::Simulator::create(std::move(panel.value()), plan, kStartNs, 7);
-  if (!simulator) {
-    r.pass = false;
-    r.name += " (" + simulator.error() + ")";
-    return r;
-  }
-  sim::Simulator& sim = *simulator.value();
+  return panel;
+}
 
-  const double seconds = creep ? options.creep_hours * 3600
-                         : p.kind == Kind::kSwitching ? options.switching_seconds
-                                                      : options.seconds;
-  const int64_t end_ns = kStartNs + static_cast<int64_t>(seconds * 1e9);
-  // Energy between the first checkpoint after one settling second and the last one.
-  bool have_first = false;
-  std::vector<double> first_wh(16), last_wh(16), first_truth(16), last_truth(16);
-  std::vector<double> first_abs(16), last_abs(16);
-  engine.set_checkpoints(kSecondNs, [&](const measure::Checkpoint& cp) {
-    if (cp.time_ns < kStartNs + kSecondNs) return;
-    auto truth = sim.truth_until(cp.time_ns, sim::Accrual::kCycleMean);
-    if (!truth) return;
-    for (int input : cts) {
-      const auto& c = cp.counters[static_cast<size_t>(input)];
-      const sim::ChannelTruth* t = truth->find(input);
-      const size_t i = static_cast<size_t>(input);
-      last_wh[i] = net_wh(c);
-      last_abs[i] = c.wh_import.value() + c.wh_export.value();
-      last_truth[i] = t != nullptr ? t->wh() : 0;
-      if (!have_first) {
-        first_wh[i] = last_wh[i];
-        first_abs[i] = last_abs[i];
-        first_truth[i] = last_truth[i];
-      }
+struct Job {
+  const Point* point = nullptr;
+  SamplingMode mode;
+  sim::AdcMode adc;
+  uint64_t seed = 1;
+};
+
+PathRunOptions path_options(const Job& job, const AccuracyOptions& options) {
+  const Point& p = *job.point;
+  PathRunOptions o;
+  o.mode = job.mode;
+  o.start_ns = kStartNs;
+  o.seed = job.seed;
+  const bool creep = p.kind == Kind::kCreep;
+  o.conversions_per_second = creep ? kCreepConversionsPerSecond : kConversionsPerSecond;
+  o.seconds = creep ? options.creep_hours * 3600 / std::max(1, options.seeds)
+              : p.kind == Kind::kSwitching ? options.switching_seconds
+                                           : options.seconds;
+  if (!options.record_dir.empty()) {
+    o.record_path = (std::filesystem::path(options.record_dir) / "samples.replay").string();
+    o.checkpoint_step_ns = 5 * kSecondNs;  // the datalog's interval
+    o.settle_ns = 5 * kSecondNs;
+  }
+  return o;
+}
+
+// One seed of one point: every CT's error between the checkpoints (creep: energy registered).
+Result<SeedResult> run_seed(const Job& job, const AccuracyOptions& options) {
+  const Point& p = *job.point;
+  auto panel = suite_panel(p, job.adc);
+  if (!panel) return panel.status();
+  const std::string text = panel->iotawatt_config().dump(2);
+  if (!options.record_dir.empty()) {
+    std::filesystem::create_directories(options.record_dir);
+    const std::string path = (std::filesystem::path(options.record_dir) / "config.txt").string();
+    if (Status st = write_private_file(path, text); !st) return st;
+  }
+  auto run = measure_through_config(std::move(panel.value()), text, path_options(job, options));
+  if (!run) return run.status();
+  SeedResult s;
+  s.seed = job.seed;
+  s.begin_s = run->first_checkpoint_ns / kSecondNs;
+  s.end_s = run->last_checkpoint_ns / kSecondNs;
+  double sum = 0;
+  for (const ChannelReading& r : run->channels) {
+    if (!r.is_ct) continue;
+    ChannelError e;
+    e.input = r.input;
+    e.expected_wh = r.truth_wh;
+    if (p.kind == Kind::kCreep) {
+      e.measured_uwh = r.abs_uwh;
+      e.error_pct = r.abs_uwh == 0 ? 0 : 100;
+    } else {
+      e.measured_uwh = r.net_uwh;
+      e.error_pct = r.truth_wh != 0 ? (r.net_wh() - r.truth_wh) / r.truth_wh * 100 : 0;
     }
-    have_first = true;
-  });
-  measure::SampleBlock block;
-  while (sim.next_block_ns() < end_ns) {
-    if (Status st = sim.read(block); !st) {
+    if (std::abs(e.error_pct) >= std::abs(s.error_pct)) s.error_pct = e.error_pct;
+    sum += e.error_pct;
+    s.channels.push_back(e);
+  }
+  if (!s.channels.empty()) s.mean_pct = sum / static_cast<double>(s.channels.size());
+  return s;
+}
+
+// The point's verdict over its seeds.
+AccuracyResult summarize(const Job& job, std::vector<Result<SeedResult>>& runs) {
+  const Point& p = *job.point;
+  AccuracyResult r;
+  r.name = p.name;
+  r.mode = source::to_string(job.mode);
+  r.adc = sim::to_string(job.adc);
+  r.limit_pct = limit_for(p, job.mode, job.adc);
+  std::vector<double> all;
+  for (Result<SeedResult>& run : runs) {
+    if (!run) {
       r.pass = false;
-      r.name += " (" + st.message() + ")";
-      return r;
-    }
-    engine.process(block);
-  }
-
-  double worst = 0;
-  for (int input : cts) {
-    const size_t i = static_cast<size_t>(input);
-    const double measured = last_wh[i] - first_wh[i];
-    const double expected = last_truth[i] - first_truth[i];
-    if (creep) {
-      const double registered = last_abs[i] - first_abs[i];
-      if (std::abs(registered) >= std::abs(r.measured_wh)) r.measured_wh = registered;
-      r.expected_wh = expected;
+      r.failure = run.error();
       continue;
     }
-    const double error = expected != 0 ? (measured - expected) / expected * 100 : 0;
-    if (std::abs(error) >= std::abs(worst)) {
-      worst = error;
-      r.measured_wh = measured;
-      r.expected_wh = expected;
+    for (const ChannelError& e : run->channels) {
+      all.push_back(e.error_pct);
+      if (std::abs(e.error_pct) >= std::abs(r.error_pct)) {
+        r.error_pct = e.error_pct;
+        r.measured_wh = static_cast<double>(e.measured_uwh) * 1e-6;
+        r.expected_wh = e.expected_wh;
+      }
     }
+    r.seeds.push_back(std::move(run.value()));
   }
-  if (creep) {
-    r.error_pct = r.measured_wh == 0 ? 0 : 100;
-    r.pass = r.measured_wh == 0;
+  if (!all.empty()) {
+    const double n = static_cast<double>(all.size());
+    r.mean_pct = std::accumulate(all.begin(), all.end(), 0.0) / n;
+    double ss = 0;
+    for (double e : all) ss += (e - r.mean_pct) * (e - r.mean_pct);
+    r.spread_pct = all.size() > 1 ? std::sqrt(ss / (n - 1)) : 0;
+  }
+  if (p.kind == Kind::kCreep) {
+    r.pass = r.pass && r.measured_wh == 0;
   } else {
-    r.error_pct = worst;
-    r.pass = !r.limit_pct || std::abs(worst) <= *r.limit_pct;
+    r.pass = r.pass && (!r.limit_pct || std::abs(r.error_pct) <= *r.limit_pct);
   }
   return r;
 }
 
-}  // namespace
-
-std::vector<AccuracyResult> run_accuracy(const AccuracyOptions& options) {
+std::vector<Job> jobs_for(const AccuracyOptions& options, const std::vector<Point>& all) {
   std::vector<Job> jobs;
   for (sim::AdcMode adc : options.adcs) {
     for (SamplingMode mode : options.modes) {
-      for (const Point& p : points()) jobs.push_back({p, mode, adc});
+      for (const Point& p : all) {
+        if (!options.points.empty() &&
+            std::find(options.points.begin(), options.points.end(), p.name) == options.points.end()) {
+          continue;
+        }
+        jobs.push_back({&p, mode, adc, 1});
+      }
     }
   }
-  // Longest first, so the creep runs do not end up alone at the tail.
-  std::vector<size_t> order(jobs.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return (jobs[a].point.kind == Kind::kCreep) > (jobs[b].point.kind == Kind::kCreep);
+  return jobs;
+}
+
+}  // namespace
+
+std::vector<std::string> accuracy_point_names() {
+  std::vector<std::string> names;
+  for (const Point& p : points()) names.push_back(p.name);
+  return names;
+}
+
+Status check_accuracy_options(const AccuracyOptions& options) {
+  const std::vector<std::string> names = accuracy_point_names();
+  for (const std::string& name : options.points) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      return Status::Error(fmt::format("no test point \"{}\"; the points are: {}", name, fmt::join(names, ", ")));
+    }
+  }
+  if (options.seeds < 1) return Status::Error("--seeds must be at least 1");
+  const size_t runs = jobs_for(options, points()).size() * static_cast<size_t>(options.seeds);
+  if (!options.record_dir.empty() && runs != 1) {
+    return Status::Error(fmt::format(
+        "--record records one run, and {} are selected: name one --point, --mode, --adc and --seeds 1", runs));
+  }
+  return Status::Ok();
+}
+
+std::vector<AccuracyResult> run_accuracy(const AccuracyOptions& options) {
+  const std::vector<Point> all = points();
+  const std::vector<Job> jobs = jobs_for(options, all);
+  const size_t seeds = static_cast<size_t>(std::max(1, options.seeds));
+  // One task per (job, seed), longest first, so the creep runs do not end up alone at the tail.
+  std::vector<std::pair<size_t, size_t>> tasks;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    for (size_t s = 0; s < seeds; ++s) tasks.emplace_back(j, s);
+  }
+  std::stable_sort(tasks.begin(), tasks.end(), [&](const auto& a, const auto& b) {
+    return (jobs[a.first].point->kind == Kind::kCreep) > (jobs[b.first].point->kind == Kind::kCreep);
   });
-  std::vector<AccuracyResult> results(jobs.size());
+  std::vector<std::vector<Result<SeedResult>>> runs(jobs.size());
+  for (auto& r : runs) r.resize(seeds, Status::Error("not run"));
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   std::mutex print_mu;
   auto worker = [&] {
-    for (size_t k = next++; k < order.size(); k = next++) {
-      const size_t i = order[k];
-      results[i] = run_job(jobs[i], options);
+    for (size_t k = next++; k < tasks.size(); k = next++) {
+      const auto [j, s] = tasks[k];
+      Job job = jobs[j];
+      job.seed = s + 1;
+      runs[j][s] = run_seed(job, options);
       const size_t n = ++done;
       if (options.progress) {
         std::lock_guard<std::mutex> lock(print_mu);
-        std::fprintf(stderr, "[%zu/%zu] %-20s %-10s %-5s %+.4f %%\n", n, jobs.size(),
-                     results[i].name.c_str(), results[i].mode.c_str(), results[i].adc.c_str(),
-                     results[i].error_pct);
+        const Result<SeedResult>& r = runs[j][s];
+        std::fprintf(stderr, "[%zu/%zu] %-20s %-10s %-5s seed %-3zu %s\n", n, tasks.size(),
+                     job.point->name.c_str(), source::to_string(job.mode), sim::to_string(job.adc), s + 1,
+                     r ? fmt::format("{:+.4f} %", r->error_pct).c_str() : r.error().c_str());
       }
     }
   };
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = options.threads > 0 ? options.threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
+  std::vector<AccuracyResult> results;
+  for (size_t j = 0; j < jobs.size(); ++j) results.push_back(summarize(jobs[j], runs[j]));
   return results;
 }
 
 std::string accuracy_table(const std::vector<AccuracyResult>& results) {
-  std::string out = fmt::format("| {:<20} | {:<10} | {:<5} | {:>12} | {:>12} | {:>9} | {:>7} | {:<4} |\n",
-                                "point", "mode", "adc", "expected Wh", "measured Wh", "error %",
-                                "limit %", "pass");
-  out += "|----------------------|------------|-------|--------------|--------------|-----------|---------|------|\n";
+  std::string out = fmt::format(
+      "| {:<20} | {:<10} | {:<5} | {:>5} | {:>9} | {:>9} | {:>8} | {:>7} | {:<4} |\n", "point", "mode", "adc",
+      "seeds", "mean %", "worst %", "sd %", "limit %", "pass");
+  out += "|----------------------|------------|-------|-------|-----------|-----------|----------|---------|------|\n";
   for (const AccuracyResult& r : results) {
-    out += fmt::format("| {:<20} | {:<10} | {:<5} | {:>12.5f} | {:>12.5f} | {:>+9.4f} | {:>7} | {:<4} |\n",
-                       r.name, r.mode, r.adc, r.expected_wh, r.measured_wh, r.error_pct,
-                       r.limit_pct ? fmt::format("{:.2f}", *r.limit_pct) : "report",
-                       r.pass ? "yes" : "NO");
+    out += fmt::format("| {:<20} | {:<10} | {:<5} | {:>5} | {:>+9.4f} | {:>+9.4f} | {:>8.4f} | {:>7} | {:<4} |\n",
+                       r.name, r.mode, r.adc, r.seeds.size(), r.mean_pct, r.error_pct, r.spread_pct,
+                       r.limit_pct ? fmt::format("{:.2f}", *r.limit_pct) : "report", r.pass ? "yes" : "NO");
+    if (!r.failure.empty()) out += "  failed: " + r.failure + "\n";
   }
   return out;
 }
 
 nlohmann::json accuracy_json(const std::vector<AccuracyResult>& results) {
-  nlohmann::json points = nlohmann::json::array();
+  using nlohmann::json;
+  json points = json::array();
   for (const AccuracyResult& r : results) {
-    points.push_back({{"name", r.name},
-                      {"mode", r.mode},
-                      {"adc", r.adc},
-                      {"expected_wh", r.expected_wh},
-                      {"measured_wh", r.measured_wh},
-                      {"error_pct", r.error_pct},
-                      {"limit_pct", r.limit_pct ? nlohmann::json(*r.limit_pct) : nlohmann::json()},
-                      {"pass", r.pass}});
+    json seeds = json::array();
+    for (const SeedResult& s : r.seeds) {
+      json channels = json::array();
+      for (const ChannelError& e : s.channels) {
+        channels.push_back({{"input", e.input},
+                            {"error_pct", e.error_pct},
+                            {"measured_uwh", e.measured_uwh},
+                            {"expected_wh", e.expected_wh}});
+      }
+      seeds.push_back({{"seed", s.seed},
+                       {"error_pct", s.error_pct},
+                       {"mean_pct", s.mean_pct},
+                       {"begin", s.begin_s},
+                       {"end", s.end_s},
+                       {"channels", std::move(channels)}});
+    }
+    json point = {{"name", r.name},
+                  {"mode", r.mode},
+                  {"adc", r.adc},
+                  {"expected_wh", r.expected_wh},
+                  {"measured_wh", r.measured_wh},
+                  {"error_pct", r.error_pct},
+                  {"mean_pct", r.mean_pct},
+                  {"spread_pct", r.spread_pct},
+                  {"limit_pct", r.limit_pct ? json(*r.limit_pct) : json()},
+                  {"pass", r.pass},
+                  {"seeds", std::move(seeds)}};
+    if (!r.failure.empty()) point["failure"] = r.failure;
+    points.push_back(std::move(point));
   }
   return {{"points", points}};
 }

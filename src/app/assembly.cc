@@ -113,8 +113,7 @@ Result<Assembly> assemble_replay(const RunOptions& options, std::optional<config
   Assembly a;
   if (loaded) {
     a.config = std::move(*loaded);
-    a.scaling = AdcScaling{};
-    if (a.config.device.refvolts) a.scaling.vref_volts = *a.config.device.refvolts;
+    a.scaling = replay_scaling(a.config);
   } else {
     // Recorded from a scenario: measure it with that scenario's config.
     auto panel = scenario_panel(options, nullptr);

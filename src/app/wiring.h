@@ -14,6 +14,10 @@ struct AdcScaling {
   double vt_divider = 13;   // the ADC sees the VT secondary divided by this
 };
 
+// The scaling of samples that come with no board description (a replay file, the simulator):
+// the nominal 3.3 V full scale and /13 divider, with the config's device.refvolts when given.
+AdcScaling replay_scaling(const config::Config& config);
+
 // Line volts (VT) or primary amps (CT) per 12-bit count, as the engine wants them:
 // VT: cal x divider x vref / 4096; CT: cal x vref / 4096.
 double units_per_count(const config::Input& input, const AdcScaling& scaling);
