@@ -35,7 +35,7 @@ class Simulator final : public source::SampleSource {
   // `start_ns` is the simulated clock at the first conversion (e.g. a UNIX time in ns; it
   // sets the time of day for solar loads). `seed` drives everything random: the start phase,
   // switching loads and every ADC draw (offsets, input gains, transfers, full-scale error,
-  // noise).
+  // noise); sensor tolerances come from apply_sensor_tolerances' own seed (tolerances.h).
   // Fails when the panel or plan is invalid.
   static Result<std::unique_ptr<Simulator>> create(Panel panel, source::SamplingPlan plan,
                                                    int64_t start_ns, uint64_t seed = 1);
