@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "sim/random.h"
@@ -58,23 +59,37 @@ double bound_scale(const std::vector<double>& e, const TransferLimits& lim) {
 
 }  // namespace
 
+// e[c] for 1 <= c <= max_ (e[0] unused).
+void AdcTransfer::set_levels(const std::vector<double>& e) {
+  std::vector<float> level(e.size());
+  double worst = 0;
+  for (int c = 1; c <= max_; ++c) {
+    level[static_cast<size_t>(c)] = static_cast<float>(c - 0.5 + e[static_cast<size_t>(c)]);
+    worst = std::max(worst, std::fabs(level[static_cast<size_t>(c)] - (c - 0.5)));  // as stored
+  }
+  reach_ = std::max(1, static_cast<int>(std::ceil(worst)));
+  pad_ = reach_ + 1;
+  const float inf = std::numeric_limits<float>::infinity();
+  t_.assign(static_cast<size_t>(max_ + 1 + 2 * pad_), inf);
+  for (int c = -pad_; c <= 0; ++c) t_[static_cast<size_t>(pad_ + c)] = -inf;
+  for (int c = 1; c <= max_; ++c) t_[static_cast<size_t>(pad_ + c)] = level[static_cast<size_t>(c)];
+}
+
 AdcTransfer AdcTransfer::ideal(int bits) {
   AdcTransfer t;
   t.max_ = (1 << bits) - 1;
-  t.t_.resize(static_cast<size_t>(t.max_) + 1);
-  for (int c = 1; c <= t.max_; ++c) t.t_[static_cast<size_t>(c)] = static_cast<float>(c - 0.5);
+  t.set_levels(std::vector<double>(static_cast<size_t>(t.max_) + 1, 0.0));
   return t;
 }
 
 AdcTransfer AdcTransfer::draw(int bits, const TransferLimits& limits, SplitMix& rng) {
-  AdcTransfer t = ideal(bits);
-  const std::vector<double> e = transition_errors(bits, limits, rng);
+  AdcTransfer t;
+  t.max_ = (1 << bits) - 1;
+  std::vector<double> e = transition_errors(bits, limits, rng);
   const double s = bound_scale(e, limits);
+  for (double& v : e) v *= s;
+  t.set_levels(e);
   t.gain_ = 1 + rng.symmetric(limits.gain_lsb) / std::ldexp(1.0, bits);
-  for (int c = 1; c <= t.max_; ++c) {
-    const double level = (c - 0.5 + s * e[static_cast<size_t>(c)]) / t.gain_;
-    t.t_[static_cast<size_t>(c)] = static_cast<float>(level);
-  }
   return t;
 }
 

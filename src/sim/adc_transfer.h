@@ -19,8 +19,11 @@
 // The draw is scaled down, as a whole, until max |DNL| <= 0.95 dnl_lsb (so at dnl_lsb = 1
 // every code keeps a width of at least 0.05 LSB: no missing codes) and max |INL| <= inl_lsb.
 //
-// code() is O(1): a guess by rounding, then at most a few steps along the table, since no
-// transition is further than inl_lsb + 1 from its ideal place.
+// code() is O(1) and branch-free: with E = max |e(c)| and k = ceil(E), the code of an input y
+// (after the gain) lies within k of g = round(y), because T[g-k] <= g - 0.5 <= y and
+// T[g+k+1] >= g + 0.5 > y. So code = g - k + (number of T[g-k+1 .. g+k] at or below y): 2k
+// comparisons (2 at the B grade's INL), against a table padded with -inf below code 1 and
+// +inf above max, which also clips.
 #pragma once
 
 #include <cstddef>
@@ -46,25 +49,32 @@ class AdcTransfer {
   int max_code() const { return max_; }
   double gain() const { return gain_; }
   // Transition level T[c] (input LSB), 1 <= c <= max_code().
-  double transition(int c) const { return t_[static_cast<size_t>(c)]; }
+  double transition(int c) const { return level(c) / gain_; }
   // Transition error e(c) before the gain (the INL at c), 1 <= c <= max_code().
-  double inl(int c) const { return transition(c) * gain_ - (c - 0.5); }
+  double inl(int c) const { return level(c) - (c - 0.5); }
   // Width of code c minus 1 LSB, before the gain, 1 <= c < max_code().
-  double dnl(int c) const { return (transition(c + 1) - transition(c)) * gain_ - 1; }
+  double dnl(int c) const { return level(c + 1) - level(c) - 1; }
 
   uint16_t code(double x) const {
     const double y = x * gain_;
-    int c = !(y > 0) ? 0 : y >= max_ ? max_ : static_cast<int>(y + 0.5);
-    const float* t = t_.data();
-    while (c < max_ && x >= t[c + 1]) ++c;
-    while (c > 0 && x < t[c]) --c;
+    const int g = !(y > 0) ? 0 : y >= max_ ? max_ : static_cast<int>(y + 0.5);
+    const float* t = t_.data() + pad_ + g;
+    int c = g - reach_;
+    for (int j = 1 - reach_; j <= reach_; ++j) c += y >= t[j];
     return static_cast<uint16_t>(c);
   }
 
  private:
-  std::vector<float> t_;  // t_[c] = T[c] for 1 <= c <= max_; t_[0] unused
+  double level(int c) const { return t_[static_cast<size_t>(pad_ + c)]; }
+  void set_levels(const std::vector<double>& e);
+
+  // t_[pad_ + c] = c - 0.5 + e(c) (before the gain) for 1 <= c <= max_; -inf for c <= 0,
+  // +inf for c > max_, pad_ = reach_ + 1 entries each side.
+  std::vector<float> t_;
   double gain_ = 1;
   int max_ = 0;
+  int reach_ = 1;  // k above
+  int pad_ = 2;
 };
 
 }  // namespace iw::sim

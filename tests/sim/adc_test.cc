@@ -93,6 +93,32 @@ TEST(Adc, RampHistogramMatchesTransitionsAndBoundsDnl) {
   }
 }
 
+// The O(1) lookup agrees with a search of the transition levels, at every INL grade, near
+// every transition and beyond both ends.
+TEST(Adc, CodeIsTheBinHoldingTheInput) {
+  for (double inl : {0.0, 1.0, 2.0}) {
+    AdcModel m = Real12();
+    m.inl_lsb = inl;
+    Adc adc(m, 11);
+    const AdcTransfer& t = adc.chip(8);
+    std::vector<double> levels;
+    for (int c = 1; c <= 4095; ++c) levels.push_back(t.transition(c));
+    auto search = [&](double x) {
+      return static_cast<int>(std::upper_bound(levels.begin(), levels.end(), x) - levels.begin());
+    };
+    SplitMix rng(3);
+    for (int k = 0; k < 200000; ++k) {
+      const double x = rng.uniform(-10, 4106);
+      ASSERT_EQ(t.code(x), search(x)) << "x " << x << " inl " << inl;
+    }
+    for (int c = 1; c <= 4095; ++c) {
+      const double x = t.transition(c);
+      ASSERT_EQ(t.code(std::nextafter(x, -1e9)), c - 1) << c;
+      ASSERT_EQ(t.code(std::nextafter(x, 1e9)), c) << c;
+    }
+  }
+}
+
 // A sine through the whole input path with noise: the codes it spans are all present.
 TEST(Adc, SineHistogramHasNoMissingCodes) {
   Adc adc(Real12(), 5);
