@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/scenarios.h"
+#include "sim/simulator.h"
+#include "sim_testing.h"
 
 namespace iw::sim {
 namespace {
@@ -73,6 +75,28 @@ TEST(SensorTolerances, ReproducibleIndependentAndOrderFree) {
     ASSERT_NE(it, ta.end());
     EXPECT_EQ(it->deviation.ratio_error, s.deviation.ratio_error);
   }
+}
+
+// The codes carry the drawn ratio errors: rms of each slot against the catalog panel's.
+TEST(SensorTolerances, SimulatedCodesCarryTheRatioErrors) {
+  TestPoint tp;
+  tp.amps = 20;
+  const Panel nominal = make_test_point(tp).value();
+  Panel real = nominal;
+  ASSERT_TRUE(apply_sensor_tolerances(real, SensorTolerances{}, 5).ok());
+  auto rms = [](const Panel& p) {
+    auto sim = Simulator::create(p, plan_for(p), testing::kNoonNs, 9).value();
+    std::vector<double> out;
+    for (const testing::Trace& tr : testing::capture(*sim, 1.0, {1, 1})) {
+      double s = 0;
+      for (size_t k = 0; k < 100000; ++k) s += tr.value[k] * tr.value[k];
+      out.push_back(std::sqrt(s / 100000));
+    }
+    return out;
+  };
+  const std::vector<double> a = rms(real), b = rms(nominal);
+  EXPECT_NEAR(a[0] / b[0], 1 + real.channels[0].vt.deviation.ratio_error, 2e-5);
+  EXPECT_NEAR(a[1] / b[1], 1 + real.channels[1].ct.deviation.ratio_error, 2e-5);
 }
 
 TEST(SensorTolerances, RejectsBadBounds) {
