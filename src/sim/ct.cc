@@ -1,5 +1,6 @@
 #include "sim/ct.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace iw::sim {
@@ -32,7 +33,10 @@ bool valid_lead_table(const std::vector<double>& table) {
 }
 
 double CtModel::lead_deg(double primary_irms, double hz) const {
-  return sim::lead_deg(phase_deg, p50, p60, primary_irms, hz);
+  const double catalog = sim::lead_deg(phase_deg, p50, p60, primary_irms, hz);
+  if (deviation.phase_offset_deg == 0 && deviation.phase_slope_deg == 0) return catalog;
+  const double level = std::max(primary_irms, 0.01 * rating_amps) / rating_amps;
+  return catalog + deviation.phase_offset_deg + deviation.phase_slope_deg * std::log10(level);
 }
 
 Status CtModel::validate() const {
@@ -52,7 +56,10 @@ Status CtModel::validate() const {
 }
 
 double VtModel::lead_deg(double line_vrms, double hz) const {
-  return sim::lead_deg(phase_deg, p50, p60, line_vrms, hz);
+  const double catalog = sim::lead_deg(phase_deg, p50, p60, line_vrms, hz);
+  const SensorDeviation& d = deviation;
+  const double away = d.reference_level > 0 ? (line_vrms / d.reference_level - 1) / 0.1 : 0;
+  return catalog + d.phase_offset_deg + d.phase_slope_deg * away;
 }
 
 Status VtModel::validate() const {

@@ -31,6 +31,20 @@ bool valid_lead_table(const std::vector<double>& table);
 
 enum class CtOutput { kCurrent, kVoltage };
 
+// How one unit differs from its catalog entry: zero for the catalog part, drawn per sensor by
+// apply_sensor_tolerances (sim/tolerances.h). The catalog values (cal(), ratio, phase_deg,
+// p50, p60) stay nominal, since they are what the daemon is told; the simulator applies the
+// deviation on top of them.
+struct SensorDeviation {
+  double ratio_error = 0;       // IEC 61869 ratio error: true output / catalog output - 1
+  double phase_offset_deg = 0;  // added to the catalog lead at every level
+  // Level-dependent part: CT degrees per decade of primary current relative to the rating
+  // (zero at the rating, the current clamped at 1 % of it); VT degrees per 10 % of line
+  // voltage away from `reference_level` (zero there).
+  double phase_slope_deg = 0;
+  double reference_level = 0;   // VT: the nominal line volts the slope is counted from
+};
+
 struct CtModel {
   std::string name = "generic";  // the model table name the config refers to
   CtOutput output = CtOutput::kCurrent;
@@ -43,10 +57,13 @@ struct CtModel {
   // Linear up to a peak primary current of knee * rating * sqrt(2); beyond, the output
   // bends smoothly towards at most 1.5 times that (core saturation).
   double knee = 2.0;
+  SensorDeviation deviation;     // this unit against the catalog
 
   // Primary amps per volt at the ADC input: turns / burden, or amps_per_volt. This is the
-  // `cal` of the original config.
+  // `cal` of the original config (catalog value).
   double cal() const { return output == CtOutput::kCurrent ? turns / burden_ohms : amps_per_volt; }
+  // What this unit really does: cal() with the ratio error, the catalog lead plus deviation.
+  double true_cal() const { return cal() / (1 + deviation.ratio_error); }
   double lead_deg(double primary_irms, double hz) const;
   Status validate() const;
 };
@@ -56,7 +73,11 @@ struct VtModel {
   double ratio = 20;             // line volts per secondary volt: the original config's `cal`
   double phase_deg = 0;
   std::vector<double> p50, p60;  // voltage-dependent lead tables (may be empty)
+  SensorDeviation deviation;     // this unit against the catalog
 
+  // Line volts per secondary volt of this unit (ratio is the catalog's).
+  double true_ratio() const { return ratio / (1 + deviation.ratio_error); }
+  // The catalog lead plus this unit's deviation.
   double lead_deg(double line_vrms, double hz) const;
   Status validate() const;
 };

@@ -108,7 +108,7 @@ Cycle CycleGenerator::next() {
       out.vrms = rms(out.volts);
       out.lead_deg = ch.vt.lead_deg(out.vrms, c.hz);
       out.adc = scaled(advanced(out.volts, out.lead_deg * kDegToRad),
-                       ch.overdrive * mount / (ch.vt.ratio * p.board_divider * lsb));
+                       ch.overdrive * mount / (ch.vt.true_ratio() * p.board_divider * lsb));
       continue;
     }
     Spectrum amps;
@@ -125,7 +125,7 @@ Cycle CycleGenerator::next() {
     out.vrms = rms(out.volts);
     out.watts = mean_product(out.volts, out.amps);
     out.lead_deg = ch.ct.lead_deg(out.irms, c.hz);
-    const double counts_per_amp = ch.overdrive / (ch.ct.cal() * lsb);
+    const double counts_per_amp = ch.overdrive / (ch.ct.true_cal() * lsb);
     out.adc = scaled(advanced(out.amps, out.lead_deg * kDegToRad), mount * counts_per_amp);
     out.knee_counts = ch.ct.knee * ch.ct.rating_amps * std::sqrt(2.0) * counts_per_amp;
   }

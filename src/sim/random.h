@@ -19,6 +19,8 @@ class SplitMix {
   // Uniform in [0, 1).
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  // Uniform in [-bound, bound).
+  double symmetric(double bound) { return bound * (2 * uniform() - 1); }
 
  private:
   uint64_t state_;

@@ -28,8 +28,7 @@ struct Retained {
 struct SlotPlan {
   uint32_t term_begin = 0, term_end = 0;
   double knee = std::numeric_limits<double>::infinity();
-  double offset = 0;  // mid-scale plus the input's DC offset
-  const float* inl = nullptr;
+  AdcInput in;  // the converter's view of the slot's input (level, gain, transfer)
 };
 
 }  // namespace
@@ -121,8 +120,7 @@ void Simulator::Impl::prepare_slots(const Cycle& c, const std::vector<uint8_t>& 
   for (size_t s = 0; s < scan.size(); ++s) {
     SlotPlan& sp = slots[s];
     const uint8_t input = scan[s];
-    sp.offset = adc.model().mode == AdcMode::kIdeal ? adc.mid() : adc.offset(input);
-    sp.inl = adc.inl_for(input);
+    sp.in = adc.input(input);
     sp.knee = std::numeric_limits<double>::infinity();
     sp.term_begin = static_cast<uint32_t>(t_order.size());
     const int idx = channel_of_input[input];
@@ -174,9 +172,9 @@ void Simulator::Impl::fill_fast(uint16_t* out, size_t m, size_t frames, double t
       }
       if (std::fabs(v) > p.knee) v = saturate(v, p.knee);
       if constexpr (kReal) {
-        out[s] = adc.convert_real(p.offset, p.inl, v);
+        out[s] = adc.convert_real(p.in, v);
       } else {
-        out[s] = adc.quantise(p.offset + v);
+        out[s] = adc.quantise(p.in.level + v);
       }
     }
     out += m;
@@ -354,6 +352,7 @@ std::string Simulator::describe() const {
 
 const Panel& Simulator::panel() const { return impl_->panel; }
 const source::SamplingPlan& Simulator::plan() const { return impl_->plan; }
+const Adc& Simulator::adc() const { return impl_->adc; }
 int64_t Simulator::start_ns() const { return impl_->start_ns; }
 int64_t Simulator::next_block_ns() const { return impl_->next_ns; }
 uint64_t Simulator::conversions() const { return impl_->conversions; }

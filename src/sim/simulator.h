@@ -34,7 +34,9 @@ class Simulator final : public source::SampleSource {
  public:
   // `start_ns` is the simulated clock at the first conversion (e.g. a UNIX time in ns; it
   // sets the time of day for solar loads). `seed` drives everything random: the start phase,
-  // switching loads, ADC offsets, INL and noise. Fails when the panel or plan is invalid.
+  // switching loads and every ADC draw (offsets, input gains, transfers, full-scale error,
+  // noise); sensor tolerances come from apply_sensor_tolerances' own seed (tolerances.h).
+  // Fails when the panel or plan is invalid.
   static Result<std::unique_ptr<Simulator>> create(Panel panel, source::SamplingPlan plan,
                                                    int64_t start_ns, uint64_t seed = 1);
   ~Simulator() override;
@@ -46,6 +48,8 @@ class Simulator final : public source::SampleSource {
 
   const Panel& panel() const;
   const source::SamplingPlan& plan() const;
+  // The converter with its drawn truth (Adc::effective_gain, full_scale_error, ...).
+  const Adc& adc() const;
   int64_t start_ns() const;
   // Where the next block starts (the end of everything read so far).
   int64_t next_block_ns() const;
