@@ -1,7 +1,7 @@
 // libFuzzer target: arbitrary bytes as a config.txt. The parser may reject the input, but it
 // must not crash, leak, hang or trip a sanitizer; and a config it accepts must survive the
-// round trip through the writer (config_writer.h promises parse(serialize(c)) == c), so a
-// config the daemon saves can always be loaded again.
+// round trip through the writer (config_writer.h promises parse(serialize(c)) == c with the
+// same catalog), so a config the daemon saves can always be loaded again.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -22,7 +22,7 @@ namespace {
 }
 
 void check_round_trip(const iw::config::Config& config, const iw::config::ModelCatalog& catalog) {
-  const std::string text = iw::config::serialize_text(config);
+  const std::string text = iw::config::serialize_text(config, 2, catalog);
   auto again = iw::config::parse_config(text, catalog);
   if (!again) fail("a config it accepted was rejected after serialize()", again.error());
   if (!(again.value() == config)) fail("serialize() then parse_config() changed the config", text);

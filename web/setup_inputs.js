@@ -26,6 +26,19 @@ export function effectiveCal(input, tables) {
   return modelEntry(tables, input?.type, input?.model)?.cal;
 }
 
+// The sensor's own lead tables (p50/p60 of a generic or calibrated sensor) stay on save while
+// its model does: they were measured for that sensor, and the daemon would otherwise use
+// them over a newly picked model's. Other keys of the entry are always kept.
+export function keepLeadTables(out, existing, model) {
+  if (existing?.model !== model) for (const key of ['p50', 'p60']) delete out[key];
+  return out;
+}
+
+// "p50 [2.1, 5, 1.6] · p60 [1.9]": the tables an entry carries, '' when none.
+export function leadTablesText(input) {
+  return ['p50', 'p60'].filter((key) => Array.isArray(input?.[key])).map((key) => `${key} [${input[key].join(', ')}]`).join(' · ');
+}
+
 // New VT cal so that the live reading matches the meter: volts scale linearly with cal.
 export function calibratedCal(cal, measuredVolts, meterVolts) {
   if (!(cal > 0) || !(measuredVolts > 0) || !(meterVolts > 0)) return null;
@@ -75,6 +88,9 @@ function editor(ctx, ch, close) {
 
   const burden = Number((config.device?.burden || [])[ch]) || 0;
   const burdenNote = el('p', { class: 'muted' }, burden > 0 ? `Burden resistor: ${burden} Ω.` : 'No burden resistor on this channel: voltage-output CTs only.');
+  const tables = leadTablesText(input);
+  const tablesNote = tables ? el('p', { class: 'muted', id: 'input-lead-tables' },
+    `Lead tables of this sensor: ${tables}. Kept while the model stays ${input.model || 'generic'}.`) : null;
   const fillModels = () => {
     const names = modelsOf(ctx.tables, type.value, burden);
     // The input's own model stays selectable even where the filter would hide it.
@@ -96,7 +112,7 @@ function editor(ctx, ch, close) {
 
   const form = el('form', { class: 'card', id: 'input-editor', dataset: { path: `inputs[${ch}]`, channel: ch } },
     el('h2', {}, `Input ${ch}`), general,
-    burdenNote,
+    burdenNote, tablesNote,
     el('div', { class: 'row' }, field(p('name'), 'Name', name), field(p('type'), 'Type', type), field(p('model'), 'Model', model)),
     el('div', { class: 'row' }, field(p('cal'), type.value === 'VT' ? 'Cal (V per V)' : 'Cal', cal, 'empty: the model\'s'),
       field(p('turns'), 'Turns', turns), field(p('phase'), 'Phase lead °', phase)),
@@ -111,6 +127,7 @@ function editor(ctx, ch, close) {
     out.name = name.value.trim();
     out.type = type.value;
     out.model = model.value;
+    keepLeadTables(out, existing, out.model);
     for (const [key, box] of [['cal', cal], ['turns', turns], ['phase', phase]]) {
       if (box.value === '') delete out[key]; else out[key] = Number(box.value);
     }

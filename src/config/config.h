@@ -7,8 +7,8 @@
 // verbatim in `sections` until their owners type them.
 //
 // Values here are *effective* values, ready to use: Input::cal already is turns/burden when
-// that applies, Input::vmult already includes the x2 of `double`, and the phase data of the
-// model catalog is already attached.
+// that applies, Input::vmult already includes the x2 of `double`, and the phase data in
+// effect (the input's own, else its catalog model's) is already attached.
 #pragma once
 
 #include <cstdint>
@@ -59,7 +59,9 @@ struct Input {
   double cal = 0;
   std::optional<double> turns;                      // CT turns ratio, when known
   double phase = 0;                                 // static lead in degrees (config, else catalog, else 0)
-  std::vector<double> p50, p60;                     // level-dependent leads from the catalog; may be empty
+  // Level-dependent leads [phi0, t1, phi1, ...] (measure/phase_curve.h), each the config's
+  // own (a generic or calibrated sensor), else its catalog model's; may be empty.
+  std::vector<double> p50, p60;
   int vchan = 0;                                    // CT: channel of its reference VT. VT: its own channel
   double vphase = 0;                                // CT: derived three-phase shift of the reference, degrees
   double vmult = 1;                                 // CT: voltage multiplier, including x2 for is_double

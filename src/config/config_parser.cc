@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "config/json_reader.h"
+#include "config/measurement_keys.h"
 #include "config/script_defs.h"
 
 namespace iw::config {
@@ -94,6 +95,7 @@ class Parser {
   std::optional<DstPoint> parse_dst_point(const json* v, const std::string& path);
   void parse_inputs(const json* v);
   std::optional<Input> parse_input(const json& v, size_t index);
+  void resolve_lead(Input& in, ObjectReader& r, const ModelEntry* entry);
   void resolve_vt(Input& in, ObjectReader& r, const ModelEntry* entry);
   void resolve_ct(Input& in, ObjectReader& r, const ModelEntry* entry, std::optional<double> vmult);
   void check_inputs();
@@ -103,6 +105,7 @@ class Parser {
   std::map<int, double> parse_overdrive(const json& v, const std::string& path);
   void parse_datalog(const json& v);
   void keep_section(const std::string& key, const json& v);
+  json keep_unknown(const ObjectReader& r, detail::KeyPlace place);
   std::vector<int> read_address_array(const json& v, const std::string& path);
 
   const ModelCatalog& catalog_;
@@ -171,10 +174,32 @@ void Parser::keep_section(const std::string& key, const json& v) {
       return;
     }
     if (!one_of(key, kArraySections) && !one_of(key, kObjectSections)) {
+      if (auto why = detail::measurement_key_problem(key, detail::KeyPlace::kTop)) {
+        problems_.add(key, *why);
+        return;
+      }
       note(key, "unknown key, kept as is");
     }
   }
   cfg_.sections[key] = v;
+}
+
+// The keys of `r` nobody read, to keep verbatim. Those that look like measurement settings
+// are refused instead (measurement_keys.h): kept, they would be silently ignored.
+json Parser::keep_unknown(const ObjectReader& r, detail::KeyPlace place) {
+  json kept = json::object();
+  const json unknown = r.unknown();  // items() refers to it: it must outlive the loop
+  for (const auto& [key, value] : unknown.items()) {
+    if (auto why = detail::measurement_key_problem(key, place)) {
+      problems_.add(r.path_of(key), *why);
+      continue;
+    }
+    // An input's "vref" is read and then overwritten by the original (reference §2.4): kept
+    // so the file round-trips, otherwise unused, and not worth a note.
+    if (!(place == detail::KeyPlace::kInput && key == "vref")) note(r.path_of(key), "unknown key, kept as is");
+    kept[key] = value;
+  }
+  return kept;
 }
 
 std::vector<int> Parser::read_address_array(const json& v, const std::string& path) {
@@ -234,8 +259,7 @@ void Parser::parse_device(const json* v) {
   if (const json* a = r.get("chanaref")) d.chanaref = read_address_array(*a, r.path_of("chanaref"));
   if (auto ver = r.integer("version")) d.version = static_cast<int>(*ver);
   d.httpsproxy = r.string("httpsproxy");
-  d.extra = r.unknown();
-  for (const auto& [key, value] : d.extra.items()) note(r.path_of(key), "unknown key, kept as is");
+  d.extra = keep_unknown(r, detail::KeyPlace::kDevice);
 }
 
 // Hours (the original form, also as a numeric string such as "-5") or an IANA name (ours).
@@ -409,16 +433,7 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
     }
   }
 
-  if (auto phase = r.number("phase")) {
-    if (detail::check_range(*phase, -kMaxPhaseDeg, kMaxPhaseDeg, r.path_of("phase"), problems_, "degrees"))
-      in.phase = *phase;
-  } else if (entry && entry->phase) {
-    in.phase = *entry->phase;
-  }
-  if (entry) {
-    in.p50 = entry->p50;
-    in.p60 = entry->p60;
-  }
+  resolve_lead(in, r, entry);
   if (auto vphase = r.number("vphase")) {
     if (detail::check_range(*vphase, -360, 360, r.path_of("vphase"), problems_, "degrees"))
       in.vphase = *vphase;
@@ -441,13 +456,26 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
     r.ignore("turns");
     r.ignore("vchan");
   }
-  // "vref" is parsed and then overwritten by the original (reference §2.4): kept verbatim
-  // so the file round-trips, otherwise unused.
-  in.extra = r.unknown();
-  for (const auto& [key, value] : in.extra.items()) {
-    if (key != "vref") note(r.path_of(key), "unknown key, kept as is");
-  }
+  in.extra = keep_unknown(r, detail::KeyPlace::kInput);
   return in;
+}
+
+// The sensor's lead: each of "phase", "p50" and "p60" the entry gives wins over its model's,
+// so a generic or calibrated sensor carries its own tables. Absent everywhere: phase 0, no
+// tables.
+void Parser::resolve_lead(Input& in, ObjectReader& r, const ModelEntry* entry) {
+  if (auto phase = r.number("phase")) {
+    if (detail::check_range(*phase, -kMaxPhaseDeg, kMaxPhaseDeg, r.path_of("phase"), problems_, "degrees"))
+      in.phase = *phase;
+  } else if (entry && entry->phase) {
+    in.phase = *entry->phase;
+  }
+  if (entry) {
+    in.p50 = entry->p50;
+    in.p60 = entry->p60;
+  }
+  if (auto table = r.lead_table("p50")) in.p50 = std::move(*table);
+  if (auto table = r.lead_table("p60")) in.p60 = std::move(*table);
 }
 
 void Parser::resolve_vt(Input& in, ObjectReader& r, const ModelEntry* entry) {

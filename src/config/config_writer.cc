@@ -23,7 +23,18 @@ json device_json(const Device& d) {
   return j;
 }
 
-json input_json(const Input& in) {
+// The entry's lead tables go into the file exactly when they are not what its model supplies
+// (a generic or calibrated sensor), so that parse_config() attaches the same ones again and a
+// catalog sensor's entry stays as short as the UI writes it. The static `phase` is always
+// written, as the UI writes it; either way the file's value is the one that applies.
+void write_lead_tables(const Input& in, const ModelCatalog& catalog, json& j) {
+  const ModelEntry* model = in.is_ct() ? catalog.find_ct(in.model) : catalog.find_vt(in.model);
+  const std::vector<double> none;
+  if (in.p50 != (model ? model->p50 : none)) j["p50"] = number_values(in.p50);
+  if (in.p60 != (model ? model->p60 : none)) j["p60"] = number_values(in.p60);
+}
+
+json input_json(const Input& in, const ModelCatalog& catalog) {
   json j = in.extra;
   j["channel"] = in.channel;
   j["name"] = in.name;
@@ -32,6 +43,7 @@ json input_json(const Input& in) {
   j["cal"] = number_value(in.cal);
   if (in.turns) j["turns"] = number_value(*in.turns);
   j["phase"] = number_value(in.phase);
+  write_lead_tables(in, catalog, j);
   if (in.is_ct()) {
     j["vchan"] = in.vchan;
     if (in.vphase != 0) j["vphase"] = number_value(in.vphase);
@@ -48,7 +60,7 @@ json input_json(const Input& in) {
 
 }  // namespace
 
-json serialize(const Config& c) {
+json serialize(const Config& c, const ModelCatalog& catalog) {
   json j = c.sections;
   if (c.format) j["format"] = *c.format;
   j["timezone"] = c.timezone_name.empty() ? number_value(c.timezone) : json(c.timezone_name);
@@ -58,7 +70,7 @@ json serialize(const Config& c) {
   j["device"] = device_json(c.device);
   if (!c.dstrule.is_null()) j["dstrule"] = c.dstrule;
   json inputs = json::array();
-  for (const auto& in : c.inputs) inputs.push_back(in ? input_json(*in) : json(nullptr));
+  for (const auto& in : c.inputs) inputs.push_back(in ? input_json(*in, catalog) : json(nullptr));
   j["inputs"] = std::move(inputs);
   if (c.adc) {
     json adc = {{"board", c.adc->board}};
@@ -94,6 +106,8 @@ json serialize(const Config& c) {
   return j;
 }
 
-std::string serialize_text(const Config& c, int indent) { return serialize(c).dump(indent) + "\n"; }
+std::string serialize_text(const Config& c, int indent, const ModelCatalog& catalog) {
+  return serialize(c, catalog).dump(indent) + "\n";
+}
 
 }  // namespace iw::config

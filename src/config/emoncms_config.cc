@@ -13,6 +13,7 @@ namespace {
 
 using detail::ObjectReader;
 using detail::Problems;
+using detail::lower;
 using nlohmann::json;
 
 constexpr std::string_view kSection = "emoncms";
@@ -25,11 +26,6 @@ bool is_hex(std::string_view s) {
 bool is_digits(std::string_view s) {
   return !s.empty() &&
          std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Emoncms keeps letters, digits, '_', ' ', '-' and '.' of a node name; anything else would

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "base/json_read.h"
+#include "measure/phase_curve.h"
 
 namespace iw::config::detail {
 namespace {
@@ -70,6 +71,12 @@ std::string key_path(std::string_view base, std::string_view key) {
 std::string index_path(std::string_view base, size_t index) { return fmt::format("{}[{}]", base, index); }
 
 std::string num(double v) { return fmt::format("{}", v); }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 json number_value(double v) {
   if (v == std::trunc(v) && std::fabs(v) < 9.0e15) return static_cast<int64_t>(v);
@@ -251,6 +258,16 @@ std::optional<std::string> ObjectReader::string(std::string_view key) {
 std::optional<std::vector<double>> ObjectReader::number_array(std::string_view key) {
   const json* v = get(key);
   return v ? read_number_array(*v, path_of(key), problems_) : std::nullopt;
+}
+
+std::optional<std::vector<double>> ObjectReader::lead_table(std::string_view key) {
+  std::optional<std::vector<double>> table = number_array(key);
+  std::string why;
+  if (table && !measure::PhaseCurve::valid_table(*table, &why)) {
+    problems_.add(path_of(key), why);
+    return std::nullopt;
+  }
+  return table;
 }
 
 json ObjectReader::unknown() const {

@@ -50,6 +50,8 @@ json number_values(const std::vector<double>& v);
 
 // Shortest decimal form of a number ("20", "0.25", "-5").
 std::string num(double v);
+// `s` with ASCII letters in lower case, for comparisons that ignore case.
+std::string lower(std::string_view s);
 
 // Parses JSON text (base/json_read.h: at most 64 levels deep); comments are allowed, as
 // ArduinoJson allowed them. On error records one problem and returns nullopt:
@@ -92,6 +94,9 @@ class ObjectReader {
   std::optional<bool> boolean(std::string_view key);
   std::optional<std::string> string(std::string_view key);
   std::optional<std::vector<double>> number_array(std::string_view key);
+  // A phase lead table [phi0, t1, phi1, ...] (measure/phase_curve.h); nullopt when absent or
+  // not a valid table (reported, naming the element at fault).
+  std::optional<std::vector<double>> lead_table(std::string_view key);
 
   // The keys not marked known, as an object (values verbatim).
   json unknown() const;

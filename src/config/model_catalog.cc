@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <set>
 #include <utility>
@@ -47,8 +46,8 @@ std::optional<ModelEntry> parse_entry(const json& v, const std::string& path, bo
   e.turns = r.number("turns");
   e.cal = r.number("cal");
   e.phase = r.number("phase");
-  if (auto p = r.number_array("p50")) e.p50 = std::move(*p);
-  if (auto p = r.number_array("p60")) e.p60 = std::move(*p);
+  if (auto p = r.lead_table("p50")) e.p50 = std::move(*p);
+  if (auto p = r.lead_table("p60")) e.p60 = std::move(*p);
   // Unknown keys in a model entry are harmless (newer tables may add fields): ignored.
 
   if (e.turns && !(*e.turns > 0))
@@ -56,10 +55,6 @@ std::optional<ModelEntry> parse_entry(const json& v, const std::string& path, bo
   if (e.cal && !(*e.cal > 0))
     problems.add(r.path_of("cal"), fmt::format("{} is not positive", detail::num(*e.cal)));
   if (e.phase) detail::check_range(*e.phase, -45, 45, r.path_of("phase"), problems, "degrees");
-  for (const char* key : {"p50", "p60"}) {
-    std::string why;
-    if (!measure::PhaseCurve::valid_table(key[1] == '5' ? e.p50 : e.p60, &why)) problems.add(r.path_of(key), why);
-  }
   if (ct) {
     if (e.type == ModelType::kNone) {
       if (!type_given) problems.add(r.path_of("type"), "missing; a CT entry needs \"C\", \"V\" or \"U\"");
@@ -122,12 +117,6 @@ const ModelEntry* find_in(const std::vector<ModelEntry>& list, std::string_view 
     if (e.model == model) return &e;
   }
   return nullptr;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -211,10 +200,10 @@ const ModelEntry* ModelCatalog::find_vt(std::string_view model) const { return f
 const ModelEntry* ModelCatalog::find_ct(std::string_view model) const { return find_in(ct_, model); }
 
 std::vector<std::string> ModelCatalog::close_matches(std::string_view model, bool ct, size_t limit) const {
-  const std::string want = lower(model);
+  const std::string want = detail::lower(model);
   std::vector<std::pair<size_t, std::string>> scored;
   for (const auto& e : ct ? ct_ : vt_) {
-    const std::string have = lower(e.model);
+    const std::string have = detail::lower(e.model);
     size_t score = edit_distance(want, have);
     const bool contains =
         want.size() >= 3 && (have.find(want) != std::string::npos || want.find(have) != std::string::npos);

@@ -181,8 +181,8 @@ const std::vector<double>& Panel::measurement_p60(const Channel& ch) const {
 namespace {
 
 // The model name to write: the sensor's table name when the model tables carry exactly the
-// lead data in effect, otherwise "generic" (the config then carries phase, and p50/p60 as
-// extra keys).
+// lead data in effect, otherwise "generic" (the config then carries phase, and the input's
+// own p50/p60, which the config parser reads).
 template <typename Model>
 bool matches_catalog(const Model& hw, const Result<Model>& catalog, const std::vector<double>& p50,
                      const std::vector<double>& p60) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { parseProblems } from '../../web/api.js';
-import { calibratedCal, effectiveCal } from '../../web/setup_inputs.js';
+import { calibratedCal, effectiveCal, keepLeadTables, leadTablesText } from '../../web/setup_inputs.js';
 import { passwordProblem } from '../../web/setup_passwords.js';
 import { harmonics } from '../../web/harmonics.js';
 import { groupFor, queryUrl, unitsFor } from '../../web/timerange.js';
@@ -71,6 +71,18 @@ test('VT calibration scales cal by meter / measured', () => {
   const tables = { VT: [{ model: 'Ideal 77DE-06-09(EU)', cal: 19.06 }], CT: [] };
   assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)' }, tables), 19.06);
   assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)', cal: 20.5 }, tables), 20.5);
+});
+
+test('input editor keeps a sensor\'s own lead tables while its model stays', () => {
+  const existing = { name: 'Load', type: 'CT', model: 'generic', cal: 100, p50: [2.1, 5, 1.6], p60: [1.9], vref: 0 };
+  const kept = keepLeadTables({ ...existing, cal: 101 }, existing, 'generic');
+  assert.deepEqual(kept, { ...existing, cal: 101 });
+  const changed = keepLeadTables({ ...existing }, existing, 'SCT013-000');
+  assert.equal('p50' in changed, false);
+  assert.equal('p60' in changed, false);
+  assert.equal(changed.vref, 0);
+  assert.equal(leadTablesText(existing), 'p50 [2.1, 5, 1.6] · p60 [1.9]');
+  assert.equal(leadTablesText({ model: 'SCT013-000' }), '');
 });
 
 test('status warnings: reversed CT, no voltage, dropped cycles, log and uploader errors', async () => {
