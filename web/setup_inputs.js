@@ -1,6 +1,7 @@
 // Setup ▸ Inputs: the channel list, one editor for a channel (add, change, delete), the
-// CT/VT model picker from /tables.txt, and VT calibration against a meter reading.
-import { el, every, fmt, getJSON, notice } from './api.js';
+// CT/VT model picker from /tables.txt, and the calibration steps (POST /calibrate measures and
+// proposes; the proposal is saved like any edit, through POST /config).
+import { el, every, explain, fmt, getJSON, notice, send } from './api.js';
 import { checkbox, field, numberInput, selectInput, textInput } from './form.js';
 
 function channelCount(config) {
@@ -37,12 +38,6 @@ export function keepLeadTables(out, existing, model) {
 // "p50 [2.1, 5, 1.6] · p60 [1.9]": the tables an entry carries, '' when none.
 export function leadTablesText(input) {
   return ['p50', 'p60'].filter((key) => Array.isArray(input?.[key])).map((key) => `${key} [${input[key].join(', ')}]`).join(' · ');
-}
-
-// New VT cal so that the live reading matches the meter: volts scale linearly with cal.
-export function calibratedCal(cal, measuredVolts, meterVolts) {
-  if (!(cal > 0) || !(measuredVolts > 0) || !(meterVolts > 0)) return null;
-  return Math.round(cal * meterVolts / measuredVolts * 1000) / 1000;
 }
 
 function listRow(config, ch, onEdit) {
@@ -165,34 +160,126 @@ function editor(ctx, ch, close) {
 
   let stopCal = null;
   if (existing && input.type === 'VT') stopCal = calibration(ctx, ch, input, calBox);
+  if (existing && input.type === 'CT') calibrationSteps(ctx, ch, input, calBox);
   return { form, stop: () => stopCal?.() };
 }
 
-// Live volts of the VT, and "the meter reads X V": cal becomes cal x X / measured, saved.
+// POST /calibrate: the daemon measures for a few seconds and proposes the adjusted input(s).
+// Throws with the daemon's words (no load, not resistive...) when the step is not possible.
+export async function measureStep(body) {
+  const response = await send('/calibrate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  let answer = null;
+  try { answer = JSON.parse(text); } catch { /* not JSON: a refusal of the edge */ }
+  if (!response.ok) throw new Error(answer?.error || `HTTP ${response.status} ${text}`);
+  return answer;
+}
+
+// The keys a step changes in the saved entries of its proposal.
+const STEP_KEYS = { vt_ratio: ['cal'], ct_ratio: ['cal', 'turns'], ct_phase: ['phase', 'p50', 'p60'], vt_phase: ['phase', 'p50', 'p60'] };
+
+function saveProposal(ctx, box, result, step, answer, okText) {
+  return ctx.save((cfg) => {
+    for (const proposed of answer.inputs) {
+      const next = { ...cfg.inputs[proposed.channel] };
+      for (const key of STEP_KEYS[step]) if (proposed[key] !== undefined) next[key] = proposed[key];
+      cfg.inputs[proposed.channel] = next;
+    }
+  }, box.closest('form'), result, okText);
+}
+
+const errorText = (side) => (side.unit === 'deg' ? `${fmt(side.error, 3)}°` : `${fmt(side.error, 2)} %`);
+
+// Before and after of a proposal, as a small table.
+function beforeAfter(answer) {
+  const phase = answer.before.unit === 'deg';
+  const row = (label, side) => el('tr', {}, el('th', {}, label), el('td', { class: `cal-${label.toLowerCase()}` }, errorText(side)),
+    el('td', {}, phase ? `${fmt(side.pf05_error_percent, 2)} %` : ''), el('td', {}, phase ? `phase ${side.phase}°` : `cal ${side.cal}${side.turns ? `, turns ${side.turns}` : ''}`));
+  const m = answer.measured;
+  return el('div', {},
+    el('p', { class: 'muted' }, m.wh !== undefined ? `Measured ${fmt(m.wh / 1000, 3)} kWh on channel(s) ${m.channels.join(', ')}.`
+      : `Measured over ${fmt(m.seconds, 0)} s: ${fmt(m.volts, 1)} V, ${fmt(m.amps, 2)} A, ${fmt(m.watts, 0)} W, ${fmt(m.vars, 1)} var (angle ${fmt(m.angle_deg, 3)}°).`),
+    el('table', { class: 'cal-table' }, el('thead', {}, el('tr', {}, el('th'), el('th', {}, 'error'), el('th', {}, phase ? 'on a PF 0.5 load' : ''), el('th', {}, 'setting'))),
+      el('tbody', {}, row('Before', answer.before), row('After', answer.after))));
+}
+
+// One guided step: what to do, the fields of its reference, Measure, then the before/after and Apply.
+function guidedStep(ctx, ch, box, { id, title, help, fields = [], request }) {
+  const result = el('div', { id: `${id}-result` });
+  const measure = el('button', { type: 'button', class: 'secondary', id: `${id}-measure` }, 'Measure');
+  measure.addEventListener('click', async () => {
+    measure.disabled = true;
+    result.replaceChildren(notice('info', 'Measuring for 5 seconds…'));
+    try {
+      const answer = await measureStep(request());
+      const apply = el('button', { type: 'button', id: `${id}-apply` }, 'Apply');
+      apply.addEventListener('click', () => saveProposal(ctx, box, result, answer.step, answer,
+        `${answer.name}: ${title} applied; error ${errorText(answer.before)} → ${errorText(answer.after)}. Measure again to check.`));
+      result.replaceChildren(beforeAfter(answer), el('div', { class: 'row' }, apply));
+    } catch (err) {
+      result.replaceChildren(notice('error', err.message));
+    } finally {
+      measure.disabled = false;
+    }
+  });
+  box.append(el('section', { class: 'card', id }, el('h2', {}, title), el('p', { class: 'muted' }, help),
+    el('div', { class: 'row' }, ...fields, measure), result));
+}
+
+// A CT's steps: phase under a resistive load, then ratio against a clamp meter or the utility meter.
+function calibrationSteps(ctx, ch, input, box) {
+  guidedStep(ctx, ch, box, {
+    id: 'cal-phase', title: 'CT phase',
+    help: 'After the VT steps. Switch on a resistive load on this circuit alone (kettle, heater, incandescent lamp: power factor 1) and press Measure while it runs.',
+    request: () => ({ step: 'ct_phase', channel: ch, seconds: 5 }),
+  });
+  const amps = numberInput('', { id: 'cal-amps', placeholder: 'e.g. 9.87', min: 0 });
+  guidedStep(ctx, ch, box, {
+    id: 'cal-ratio', title: 'CT ratio',
+    help: 'Clamp a meter on the same wire, keep the load steady, enter its amps and press Measure. For the utility meter over a period use POST /calibrate with kwh_start and kwh_end (README).',
+    fields: [field(`inputs[${ch}].clamp`, 'Clamp meter (A)', amps)],
+    request: () => ({ step: 'ct_ratio', channel: ch, seconds: 5, reference: { amps: Number(amps.value) } }),
+  });
+}
+
+// A VT's steps: ratio against a voltmeter (live volts shown), phase through a trusted CT.
 function calibration(ctx, ch, input, box) {
   const live = el('strong', { id: 'vcal-live' }, '–');
   const meter = numberInput('', { id: 'vcal-meter', placeholder: 'e.g. 231.4', min: 1 });
   const result = el('div');
-  let measured = null;
   const apply = el('button', { type: 'button', id: 'vcal-apply' }, 'Set cal from the meter');
-  apply.addEventListener('click', () => {
-    const current = effectiveCal(input, ctx.tables);
-    const next = calibratedCal(current, measured, Number(meter.value));
-    if (next === null) {
+  apply.addEventListener('click', async () => {
+    if (!(Number(meter.value) > 0)) {
       result.replaceChildren(notice('error', 'Enter the meter\'s reading in volts while the live value shows.'));
       return;
     }
-    ctx.save((cfg) => { cfg.inputs[ch] = { ...cfg.inputs[ch], cal: next }; }, box.closest('form'), result,
-      `Cal of ${input.name} changed from ${current} to ${next}; the live voltage follows within a few seconds.`);
+    apply.disabled = true;
+    result.replaceChildren(notice('info', 'Measuring for 3 seconds…'));
+    try {
+      const answer = await measureStep({ step: 'vt_ratio', channel: ch, seconds: 3, reference: { volts: Number(meter.value) } });
+      await saveProposal(ctx, box, result, 'vt_ratio', answer,
+        `Cal of ${input.name} changed from ${answer.before.cal} to ${answer.after.cal} (error ${errorText(answer.before)} → ${errorText(answer.after)}); the live voltage follows within a few seconds.`);
+    } catch (err) {
+      result.replaceChildren(notice('error', explain(err, 'Calibrating')));
+    } finally {
+      apply.disabled = false;
+    }
   });
-  box.append(el('section', { class: 'card' }, el('h2', {}, 'Calibrate against a meter'),
-    el('p', { class: 'muted' }, 'Measure the mains voltage at the panel with a good meter and enter it while the live value is steady.'),
+  box.append(el('section', { class: 'card' }, el('h2', {}, 'VT ratio: calibrate against a meter'),
+    el('p', { class: 'muted' }, 'First step. Measure the mains voltage at the panel with a good meter and enter it while the live value is steady.'),
     el('div', { class: 'row' }, el('span', {}, 'Live: ', live, ' V'), field(`inputs[${ch}].meter`, 'Meter reads (V)', meter), apply), result));
+  const cts = (ctx.state.config.inputs || []).map((i, c) => (i && i.type === 'CT' && Number(i.vchan ?? 0) === ch && i.model && i.model !== 'generic' ? [String(c), `${c}: ${i.name} (${i.model})`] : null)).filter(Boolean);
+  const trusted = selectInput(cts.length ? cts : [['', 'no catalog CT on this VT']], cts[0]?.[0] ?? '', { id: 'cal-vt-ct' });
+  guidedStep(ctx, ch, box, {
+    id: 'cal-vtphase', title: 'VT phase',
+    help: 'Second step, before any CT phase. Switch on a resistive load (kettle, heater) on a circuit whose CT is a catalog model, pick it, and press Measure: its angle is the VT\'s lead error.',
+    fields: [field(`inputs[${ch}].trusted`, 'Trusted CT', trusted)],
+    request: () => ({ step: 'vt_phase', channel: ch, ct: Number(trusted.value), seconds: 5 }),
+  });
   return every(1000, async () => {
     const status = await getJSON('/status?inputs');
     const mine = (status.inputs || []).find((i) => i.channel === ch);
-    measured = mine?.Vrms ?? null;
-    live.textContent = fmt(measured, 2);
+    live.textContent = fmt(mine?.Vrms ?? null, 2);
   });
 }
 

@@ -103,6 +103,7 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   routes.add("GET", "/feed/data.json", [&backend](const HttpRequest& r) { return feed_response(backend, r); });
   routes.add("POST", "/auth", [&backend](const HttpRequest& r) { return backend.change_passwords(r.body); });
   routes.add("POST", "/calc/preview", [&backend](const HttpRequest& r) { return backend.preview_script(r.body); });
+  routes.add("POST", "/calibrate", [&backend](const HttpRequest& r) { return backend.calibrate(r.body); });
   routes.add("POST", "/upload/test", [&backend](const HttpRequest& r) { return backend.test_uploader(r.body); });
   routes.add("GET", "/metrics", [&backend](const HttpRequest&) {
     return HttpResponse::text(200, backend.metrics(), server::kMetricsContentType);

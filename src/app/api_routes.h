@@ -45,6 +45,9 @@ class ApiBackend {
   virtual server::HttpResponse change_passwords(const std::string& body) = 0;
   // POST /upload/test: asks the server of one uploader config (the body) for its last point.
   virtual server::HttpResponse test_uploader(const std::string& body) = 0;
+  // POST /calibrate: one calibration step measured live (calibration_service.h). Blocks its
+  // worker for the measuring time (a few seconds).
+  virtual server::HttpResponse calibrate(const std::string& body) = 0;
   // GET /metrics: the Prometheus exposition text (server/metrics.h).
   virtual std::string metrics() const = 0;
 };

@@ -5,16 +5,19 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/api_routes.h"
 #include "app/assembly.h"
+#include "app/calibration_service.h"
 #include "app/config_change.h"
 #include "app/config_load.h"
 #include "app/datalog_service.h"
@@ -117,6 +120,7 @@ class Daemon final : public ApiBackend {
   server::HttpResponse test_uploader(const std::string& body) override {
     return server::HttpResponse::json(test_uploader_json(body, current()->config));
   }
+  server::HttpResponse calibrate(const std::string& body) override;
   std::string metrics() const override;
 
  private:
@@ -314,6 +318,51 @@ server::StatusModel Daemon::status() const {
   m.uploaders = uploads_->status();
   if (p->mqtt) m.uploaders.push_back(mqtt_uploader_entry(p->mqtt->status()));
   return m;
+}
+
+server::HttpResponse Daemon::calibrate(const std::string& body) {
+  auto refuse = [](int status, const std::string& why) {
+    return server::HttpResponse::json(
+        nlohmann::json{{"error", why}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status);
+  };
+  std::shared_ptr<Pipeline> p = current();
+  auto request = parse_calibration_request(body, p->config);
+  if (!request) return refuse(400, request.error());
+  config::Reading reading;
+  double measured_wh = 0;
+  if (request->from_datalog()) {
+    auto wh = energy_between(*records_, request->channels, request->begin, request->end);
+    if (!wh) return refuse(422, wh.error());
+    measured_wh = wh.value();
+  } else {
+    const double wall_s = options_.speed > 0 ? request->seconds / std::min(options_.speed, 1.0) : request->seconds;
+    auto r = measure_reading(*p->sampler, static_cast<size_t>(request->measured_channel()), request->seconds,
+                             std::chrono::milliseconds(static_cast<int64_t>((wall_s + 5) * 1000)));
+    if (!r) return refuse(422, r.error());
+    if (current() != p) return refuse(409, "the configuration changed while measuring: measure again");
+    reading = r.value();
+  }
+  auto answer = propose_calibration(p->config, request.value(), reading, measured_wh);
+  if (!answer) return refuse(422, answer.error());
+  nlohmann::json out = std::move(answer->body);
+  out["applied"] = false;
+  if (request->apply) {
+    const std::string text = config_json_with(p->config, answer->inputs).dump(2) + "\n";
+    server::ConfigWriteResult applied = apply(text, true, server::ConfigConfirmations{});
+    if (!applied.status) return refuse(400, "not applied: " + applied.status.message());
+    out["applied"] = true;
+    // Lead tables the config parser does not take from the input keep the catalog's.
+    for (const config::Input& in : answer->inputs) {
+      const config::Input* now = current()->config.input(in.channel);
+      if (now && now->phase_table() != in.phase_table()) {
+        out["warning"] = fmt::format("{}: saved, but the running lead table is still the model's ({}): this "
+                                     "daemon does not read an input's own p50/p60 yet",
+                                     in.name, in.model);
+      }
+    }
+    spdlog::info("calibrate: {} of {} applied", request->step, out["name"].get<std::string>());
+  }
+  return server::HttpResponse::json(out.dump());
 }
 
 server::HttpResponse Daemon::change_passwords(const std::string& body) {

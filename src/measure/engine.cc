@@ -333,17 +333,28 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   const double shift_deg = wrap_shift_deg(ct_lead - vt_lead - cs.vphase_deg);
   const double d = (slot_s_[ct.slot] - slot_s_[lane.slot]) / frame_s_ +
                    shift_deg / 360.0 * cycle_frames;
-  double sv = 0, svi = 0;
+  // Reactive power from the same pairs: with v = V cos(wt) and i = I cos(wt - phi) (phi > 0
+  // lagging), the central difference i[m+1] - i[m-1] = -2 I sin(theta) sin(wt - phi), theta =
+  // 2 pi / cycle_frames, so mean(v * (i[m+1] - i[m-1])) / (2 sin theta) = V I sin(phi) / 2 = Q,
+  // exactly for the fundamental at any sampling rate. The offset cancels in the difference.
+  double sv = 0, svi = 0, sdi = 0, svdi = 0;
   for (int64_t m = m0; m < m1; ++m) {
     const double i = ct.sign * (code(m, ct.slot) - offset);
+    const double di = ct.sign * (code(m + 1, ct.slot) - code(m - 1, ct.slot));
     const double v = v_at(lane, static_cast<double>(m) + d, cycle_frames);
     sv += v;
     svi += v * i;
+    sdi += di;
+    svdi += v * di;
   }
   const double vt_units = setup_.channels[lane.channel].units_per_count * count_scale_;
-  const double power_codes =
-      (svi / nn - (sv / nn) * mean_i) / interpolation_gain(d - std::floor(d), cycle_frames);
-  double watts = power_codes * vt_units * count_scale_ * cs.units_per_count * cs.vmult;
+  const double gain = interpolation_gain(d - std::floor(d), cycle_frames);
+  const double power_codes = (svi / nn - (sv / nn) * mean_i) / gain;
+  const double quadrature_codes = (svdi / nn - (sv / nn) * (sdi / nn)) /
+                                  (2 * std::sin(2 * std::numbers::pi / cycle_frames)) / gain;
+  const double to_watts = vt_units * count_scale_ * cs.units_per_count * cs.vmult;
+  double watts = power_codes * to_watts;
+  double signed_var = quadrature_codes * to_watts;
 
   ChannelValues values;
   values.volts = vrms * cs.vmult;
@@ -354,12 +365,19 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
     if (!cs.allow_negative && watts < 0) {
       live.reversed = -watts > setup_.reversed_watts;
       watts = -watts;
+      signed_var = -signed_var;  // the folded current: the CT turned round
     }
     values.watts = watts;
     values.amps = irms;
     values.va = vrms * cs.vmult * irms;
     values.var = std::sqrt(std::max(0.0, values.va * values.va - watts * watts));
+  } else {
+    signed_var = 0;
   }
+  live.signed_var = signed_var;
+  live.measured_s += t_b - t_a;
+  live.watt_s += values.watts * (t_b - t_a);
+  live.var_s += signed_var * (t_b - t_a);
   credit(ct.channel, t_a, t_b, values);
   live.values = values;
   live.lead_deg = ct_lead;

@@ -39,6 +39,15 @@ struct ChannelLive {
   double lead_deg = 0;        // sensor lead used (CT: at this current; VT: at this voltage)
   double last_phase_deg = 0;  // CT lead minus VT lead, as the original's `lastphase`
   bool reversed = false;      // unsigned CT whose power came out negative
+  // CT: signed reactive power of the last cycle, from the current's quadrature with the
+  // corrected voltage: > 0 the current lags (inductive), < 0 it leads. `values.var` is
+  // unsigned (from VA and W) and cannot tell a lead error from a lag.
+  double signed_var = 0;
+  // CT: sums over the measured cycles since start, so that the difference of two reads a few
+  // seconds apart averages them (calibration): seconds measured, W·s and signed var·s.
+  double measured_s = 0;
+  double watt_s = 0;
+  double var_s = 0;
   uint64_t cycles = 0;        // cycles measured since start
   // Samples of measured cycles at code 0 or full scale: the sensor overdrives the ADC, so
   // its rms and power read low. Since start, and in the last cycle.

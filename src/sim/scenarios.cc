@@ -178,11 +178,39 @@ Panel three_phase() {
   return p;
 }
 
+// A calibration bench (issue 13): steady loads a user calibrates against. A kettle and a
+// heater (resistive, PF 1) for the phase steps, a motor at PF 0.5 where a phase error shows
+// most, and the mains CT over all three. The VT and two CTs have static leads (no level
+// tables), so a config's phase is the whole story; the heater's CT has level tables.
+Panel calibration_bench() {
+  Panel p;
+  p.scenario = "calibration-bench-230v-50hz";
+  p.device_name = "Bench";
+  p.device_channels = 5;
+  p.utc_offset_s = 3600;
+  p.mains.wiring = Wiring::kSinglePhase;
+  p.mains.volts = 230;
+  p.mains.hz = 50;
+  p.mains.harmonics = {{3, 0.015, 0}, {5, 0.025, 180}};
+  p.adc.mode = AdcMode::kReal;
+
+  const int kettle = p.add_load(resistive("kettle", 2000));
+  const int heater = p.add_load(resistive("heater", 2000));
+  const int motor_id = p.add_load(motor("motor", 1150, 0.5));
+  p.add_vt(0, "Voltage", vt("generic240V"));
+  p.add_mains_ct(1, "Mains", ct("SCT013-000"));
+  p.add_ct(2, "Kettle", ct("AcuCT-H040-50"), {kettle});
+  p.add_ct(3, "Heater", ct("SCT013-000"), {heater});
+  p.add_ct(4, "Motor", ct("AcuCT-H040-50"), {motor_id});
+  return p;
+}
+
 const std::vector<std::pair<std::string, std::function<Panel()>>>& registry() {
   static const std::vector<std::pair<std::string, std::function<Panel()>>> all = {
       {"household-230v-50hz", household},
       {"split-phase-120v-60hz", split_phase},
       {"three-phase-400v", three_phase},
+      {"calibration-bench-230v-50hz", calibration_bench},
   };
   return all;
 }

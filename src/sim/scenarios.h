@@ -13,6 +13,9 @@
 //   three-phase-400v       230/400 V 50 Hz, one VT on phase A, CTs on A/B/C with derived
 //                          references (vphase 120/240) and a line-to-line A-B motor
 //                          (vphase -30, vmult sqrt 3).
+//   calibration-bench-230v-50hz  one VT (generic240V), 4 CTs: mains, a kettle and a heater
+//                          (resistive, steady), a motor at PF 0.5; for the calibration steps
+//                          (config/calibration.h) and their tests.
 #pragma once
 
 #include <optional>

@@ -73,6 +73,35 @@ TEST(Engine, EnergyOverCreditedTimeIsExact) {
   EXPECT_NEAR(c.varh.value() / (2500 * std::sin(std::numbers::pi / 3) * seconds / 3600), 1.0, 1e-4);
 }
 
+TEST(Engine, SignedReactivePowerIsPositiveForALaggingCurrent) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(1000, 500, -60), 3.0);  // PF 0.5 lagging: Q = 2500 sin 60 = 2165 var
+  const ChannelLive& lag = engine.live(1);
+  EXPECT_NEAR(lag.signed_var, 2500 * std::sin(std::numbers::pi / 3), 1.0);
+  // The sums over measured cycles average any span.
+  EXPECT_GT(lag.measured_s, 2.9);
+  EXPECT_NEAR(lag.watt_s / lag.measured_s, 1250, 0.5);
+  EXPECT_NEAR(lag.var_s / lag.measured_s, 2165.06, 1.0);
+
+  Engine leading(OneCt());
+  Feed(leading, Sine(1000, 500, 0.8), 2.0);  // a resistive load seen 0.8 degree early
+  EXPECT_NEAR(leading.live(1).signed_var, -2500 * std::sin(0.8 * std::numbers::pi / 180), 0.2);
+}
+
+TEST(Engine, SignedReactivePowerFollowsTheLeadCorrection) {
+  // The CT really leads 2 degrees; configured 2.8: the voltage is advanced 0.8 degree too
+  // far, the current looks lagging.
+  Engine engine(OneCt(/*ct_lead=*/2.8));
+  Feed(engine, Sine(1000, 500, 2.0), 2.0);
+  EXPECT_NEAR(engine.live(1).signed_var, 2500 * std::sin(0.8 * std::numbers::pi / 180), 0.2);
+}
+
+TEST(Engine, FoldedPowerFoldsTheReactivePowerToo) {
+  Engine engine(OneCt());
+  Feed(engine, Sine(1000, 500, 180 - 30), 1.0);  // reversed CT on a 30 degree lagging load
+  EXPECT_NEAR(engine.live(1).signed_var, 1250, 1.0);
+}
+
 TEST(Engine, CorrectsCtLeadByTimeShift) {
   // The CT output leads the true current by 2 degrees; true PF is 0.5.
   Engine engine(OneCt(/*ct_lead=*/2.0));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { parseProblems } from '../../web/api.js';
-import { calibratedCal, effectiveCal, keepLeadTables, leadTablesText } from '../../web/setup_inputs.js';
+import { effectiveCal, keepLeadTables, leadTablesText } from '../../web/setup_inputs.js';
 import { passwordProblem } from '../../web/setup_passwords.js';
 import { harmonics } from '../../web/harmonics.js';
 import { groupFor, queryUrl, unitsFor } from '../../web/timerange.js';
@@ -64,10 +64,8 @@ test('config problems are split by key path', () => {
   ]);
 });
 
-test('VT calibration scales cal by meter / measured', () => {
-  assert.equal(calibratedCal(19.06, 228.0, 231.0), Math.round(19.06 * 231 / 228 * 1000) / 1000);
-  assert.equal(calibratedCal(19.06, 0, 231), null);
-  assert.equal(calibratedCal(19.06, 230, ''), null);
+// The VT ratio maths moved to the daemon (POST /calibrate, tests/config/calibration_test.cc).
+test('the cal in force is the input\'s own, else its model\'s', () => {
   const tables = { VT: [{ model: 'Ideal 77DE-06-09(EU)', cal: 19.06 }], CT: [] };
   assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)' }, tables), 19.06);
   assert.equal(effectiveCal({ type: 'VT', model: 'Ideal 77DE-06-09(EU)', cal: 20.5 }, tables), 20.5);

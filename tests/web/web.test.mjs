@@ -269,6 +269,44 @@ test('a VT is calibrated against a meter reading: cal changes and the live volts
   await screenshots('setup-vt-calibration', () => page.waitForSelector('#vcal-live'));
 });
 
+test('the CT phase step measures a resistive load, applies, and the error is gone', async () => {
+  const text = await (await api('/config')).text();
+  // The simulator's calibration bench: its Kettle CT really leads 1.0 degree; the config says 1.8.
+  const ct = (channel, name, model, cal) => ({ channel, name, type: 'CT', model, cal, phase: model === 'AcuCT-H040-50' ? 1 : 2.3, vchan: 0 });
+  const bench = {
+    device: { name: 'Bench', channels: 5 }, timezone: 'Europe/Berlin',
+    inputs: [{ channel: 0, name: 'Voltage', type: 'VT', model: 'generic240V', cal: 20, phase: 2 },
+      { ...ct(1, 'Mains', 'SCT013-000', 100), signed: true }, { ...ct(2, 'Kettle', 'AcuCT-H040-50', 50), phase: 1.8 },
+      ct(3, 'Heater', 'SCT013-000', 100), ct(4, 'Motor', 'AcuCT-H040-50', 50)],
+    sim: { scenario: 'calibration-bench-230v-50hz' },
+  };
+  const posted = await api('/config?confirm=inputs', { method: 'POST', body: JSON.stringify(bench) });
+  assert.equal(posted.status, 200, await posted.text());
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    await open('setup?tab=inputs');
+    await page.click('#input-list tr[data-channel="2"] button');
+    await page.click('#cal-phase-measure');
+    await page.waitForSelector('#cal-phase-apply', { timeout: 30000 });
+    const before = parseFloat(await page.textContent('#cal-phase-result .cal-before'));
+    const after = parseFloat(await page.textContent('#cal-phase-result .cal-after'));
+    assert.ok(Math.abs(before - 0.8) < 0.05, `before ${before}° (injected +0.8°)`);
+    assert.ok(Math.abs(after) < 0.01, `after ${after}°`);
+    await screenshots('setup-ct-phase-calibration', () => page.waitForSelector('#cal-phase-apply'));
+    await page.click('#cal-phase-apply');
+    await page.waitForFunction(() => /CT phase applied/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
+    const phase = JSON.parse(await (await api('/config')).text()).inputs[2].phase;
+    assert.ok(Math.abs(phase - 1.0) < 0.05, `saved phase ${phase}, the CT's true lead is 1.0`);
+    // Measured again: the residual is gone.
+    await page.click('#cal-phase-measure');
+    await page.waitForSelector('#cal-phase-apply', { timeout: 30000 });
+    const again = parseFloat(await page.textContent('#cal-phase-result .cal-before'));
+    assert.ok(Math.abs(again) < 0.05, `after applying, the measured error is ${again}°`);
+  } finally {
+    await api('/config?confirm=inputs', { method: 'POST', body: text });
+  }
+});
+
 test('a bad input name is shown next to its field and changes nothing', async () => {
   const before = await (await api('/config')).text();
   await open('setup?tab=inputs');
