@@ -17,11 +17,13 @@
 namespace {
 
 int run_accuracy_command(iw::app::AccuracyOptions options, const std::string& adc, const std::string& mode,
-                         bool json) {
-  if (adc == "ideal") options.adcs = {iw::sim::AdcMode::kIdeal};
-  if (adc == "12bit") options.adcs = {iw::sim::AdcMode::kReal};
-  if (mode == "continuous") options.modes = {iw::source::SamplingMode::kContinuous};
-  if (mode == "roundrobin") options.modes = {iw::source::SamplingMode::kRoundRobin};
+                         const std::string& sensors, const std::string& calibration, bool json) {
+  std::erase_if(options.columns, [&](const iw::app::Column& c) {
+    return (adc != "all" && adc != iw::sim::to_string(c.adc)) ||
+           (mode != "all" && mode != iw::source::to_string(c.mode)) ||
+           (sensors != "all" && sensors != iw::app::to_string(c.sensors)) ||
+           (calibration != "all" && (calibration == "user") != c.calibrated);
+  });
   options.progress = !json;
   if (iw::Status st = iw::app::check_accuracy_options(options); !st) {
     std::cerr << "accuracy: " << st.message() << "\n";
@@ -82,12 +84,20 @@ int main(int argc, char** argv) {
                    "a host name (or IP address) the HTTP API answers to besides this machine's own; repeatable")
       ->check(host_name_check());
 
-  std::string adc = "all", mode = "all";
+  std::string adc = "all", mode = "all", sensors = "all", calibration = "all";
   bool json = false;
   iw::app::AccuracyOptions accuracy;
   auto* acc = app.add_subcommand("accuracy", "Run the IEC 62053-21 style accuracy suite on the simulator");
   acc->add_option("--adc", adc, "ADC model")->check(CLI::IsMember({"ideal", "12bit", "all"}));
   acc->add_option("--mode", mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin", "all"}));
+  acc->add_option("--sensors", sensors,
+                  "catalog: sensors exactly as their catalog entries; real: units with ratio and phase errors "
+                  "(12-bit, continuous)")
+      ->check(CLI::IsMember({"catalog", "real", "all"}));
+  acc->add_option("--calibration", calibration,
+                  "none, or user: the one-point calibration a user makes first (VT ratio against a voltmeter, "
+                  "CT phase with a kettle, CT ratio against the utility meter)")
+      ->check(CLI::IsMember({"none", "user", "all"}));
   acc->add_flag("--json", json, "print one JSON object instead of a table");
   acc->add_option("--point", accuracy.points, "run only these test points (repeatable; default: all)");
   acc->add_option("--seeds", accuracy.seeds, "runs per point, each with its own random draws")
@@ -143,7 +153,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (*query_cmd) return iw::app::run_query_tool(query);
   if (*run_cmd) return iw::app::run_daemon(run);
-  if (*acc) return run_accuracy_command(accuracy, adc, mode, json);
+  if (*acc) return run_accuracy_command(accuracy, adc, mode, sensors, calibration, json);
   if (*rec) return iw::app::record_samples(record);
   if (*import_cmd) return iw::app::run_import(import_data, import_files);
   if (*seed_cmd) return iw::app::run_seed(seed);

@@ -25,10 +25,29 @@
 
 namespace iw::app {
 
+// The sensors a point is measured with.
+//   kCatalog  each sensor is exactly its catalog entry;
+//   kReal     each CT and VT deviates from its catalog entry as real units do
+//             (sim/tolerances.h) while the config still names the catalog.
+enum class Sensors { kCatalog, kReal };
+const char* to_string(Sensors sensors);  // "catalog" | "real"
+
+// What the suite runs: one column of the table.
+struct Column {
+  source::SamplingMode mode = source::SamplingMode::kContinuous;
+  sim::AdcMode adc = sim::AdcMode::kIdeal;
+  Sensors sensors = Sensors::kCatalog;
+  // The user's one-point calibration first (accuracy_calibration.h). The 12-bit ADC's gain
+  // error (its reference and each input's resistors, up to ~2.8 %) needs it, as on a real board.
+  bool calibrated = false;
+};
+
+// Ideal ADC in both modes; 12-bit ADC in both modes, uncalibrated (reported) and calibrated;
+// real sensors with the 12-bit ADC in continuous mode, uncalibrated (reported) and calibrated.
+std::vector<Column> default_columns();
+
 struct AccuracyOptions {
-  std::vector<source::SamplingMode> modes{source::SamplingMode::kContinuous,
-                                          source::SamplingMode::kRoundRobin};
-  std::vector<sim::AdcMode> adcs{sim::AdcMode::kIdeal, sim::AdcMode::kReal};
+  std::vector<Column> columns = default_columns();
   std::vector<std::string> points;  // names to run; empty: all
   int seeds = 10;                   // runs per point, seeds 1..seeds
   double seconds = 20;        // simulated seconds per steady point (1000 cycles at 50 Hz)
@@ -63,6 +82,8 @@ struct AccuracyResult {
   std::string name;
   std::string mode;   // continuous | roundrobin
   std::string adc;    // ideal | 12bit
+  std::string sensors;  // catalog | real
+  bool calibrated = false;
   double expected_wh = 0;              // of the worst channel's seed
   double measured_wh = 0;
   double error_pct = 0;                // worst channel over all seeds, signed
@@ -77,7 +98,7 @@ struct AccuracyResult {
 // The names of the test points, in table order.
 std::vector<std::string> accuracy_point_names();
 
-// Unknown point names, or a recording asked of more than one run.
+// Unknown point names, no column, or a recording asked of more than one run.
 Status check_accuracy_options(const AccuracyOptions& options);
 
 // REQUIRES: check_accuracy_options(options).ok().

@@ -34,6 +34,13 @@ Snapshot snapshot(const measure::Checkpoint& cp, const sim::Truth& truth, const 
     r.abs_uwh = c.wh_import.micros() + c.wh_export.micros();
     r.varh = c.varh.value();
     r.volts = c.vh.value();  // volt-hours until differenced
+    r.amps = c.ah.value();   // amp-hours likewise
+    if (cp.live != nullptr && i < cp.live->size()) {
+      const measure::ChannelLive& live = (*cp.live)[i];
+      r.measured_s = live.measured_s;
+      r.watt_s = live.watt_s;
+      r.signed_var_s = live.var_s;
+    }
     if (const sim::ChannelTruth* t = truth.find(r.input)) {
       r.truth_wh = t->wh();
       r.truth_vrms = t->volt_s / 3600;  // volt-hours, likewise
@@ -55,6 +62,10 @@ std::vector<ChannelReading> between(const Snapshot& first, const Snapshot& last)
     r.varh -= a.varh;
     r.truth_wh -= a.truth_wh;
     r.volts = hours > 0 ? (r.volts - a.volts) / hours : 0;
+    r.amps = hours > 0 ? (r.amps - a.amps) / hours : 0;
+    r.measured_s -= a.measured_s;
+    r.watt_s -= a.watt_s;
+    r.signed_var_s -= a.signed_var_s;
     r.truth_vrms = hours > 0 ? (r.truth_vrms - a.truth_vrms) / hours : 0;
   }
   return out;

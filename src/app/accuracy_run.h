@@ -39,6 +39,12 @@ struct ChannelReading {
   int64_t abs_uwh = 0;  // import + export
   double varh = 0;
   double volts = 0;     // mean Vrms (VT channels; CTs: their reference's)
+  double amps = 0;      // mean Irms (CTs)
+  // CT: seconds of measured cycles, and W·s and signed var·s over them (ChannelLive): the
+  // angle atan2(Q, P) a calibration step reads.
+  double measured_s = 0;
+  double watt_s = 0;
+  double signed_var_s = 0;
   double truth_wh = 0;  // net
   double truth_vrms = 0;
 

@@ -26,10 +26,11 @@ json read_json_file(const std::string& path) {
 }
 
 // The suite's JSON for one recorded run of `point` (12-bit ADC, continuous, seed 1).
-json record_point(const std::string& point, const std::string& dir) {
+json record_point(const std::string& point, const std::string& sensors, const std::string& calibration,
+                  const std::string& dir) {
   const std::string out = testing::temp_path("accuracy.json");
-  DaemonProcess suite({"accuracy", "--point", point, "--adc", "12bit", "--mode", "continuous", "--seeds", "1",
-                       "--seconds", "21", "--record", dir, "--json"},
+  DaemonProcess suite({"accuracy", "--point", point, "--adc", "12bit", "--mode", "continuous", "--sensors", sensors,
+                       "--calibration", calibration, "--seeds", "1", "--seconds", "21", "--record", dir, "--json"},
                       out);
   const int exit_code = suite.wait(std::chrono::seconds(120));  // 1: a point missed its target
   EXPECT_TRUE(exit_code == 0 || exit_code == 1) << suite.log();
@@ -58,9 +59,10 @@ json query_when_logged(int port, const std::string& select, int64_t begin, int64
   return rows;
 }
 
-void expect_replay_matches_suite(const std::string& point) {
+void expect_replay_matches_suite(const std::string& point, const std::string& sensors = "catalog",
+                                 const std::string& calibration = "none") {
   const std::string dir = testing::temp_path("recorded");
-  const json suite = record_point(point, dir);
+  const json suite = record_point(point, sensors, calibration, dir);
   ASSERT_TRUE(suite.contains("points")) << suite.dump();
   const json& seed = suite["points"][0]["seeds"][0];
   const int64_t begin = seed["begin"], end = seed["end"];
@@ -100,6 +102,12 @@ TEST(AccuracyPath, ReplayThroughTheDaemonGivesTheSuitesEnergyAtPf05Inductive) {
 
 TEST(AccuracyPath, ReplayThroughTheDaemonGivesTheSuitesEnergyWithHarmonics) {
   expect_replay_matches_suite("V+I harmonics");
+}
+
+// The calibrated config carries per-input p50/p60 tables shifted by the kettle's angle, and
+// the sensors differ from their catalog entries: the daemon must honour all of it.
+TEST(AccuracyPath, ReplayThroughTheDaemonGivesTheSuitesEnergyWithCalibratedSensors) {
+  expect_replay_matches_suite("I 100% PF0.5i", "real", "user");
 }
 
 }  // namespace
