@@ -278,13 +278,7 @@ Result<CalibrationAnswer> propose_calibration(const config::Config& config, cons
 json config_json_with(const config::Config& config, const std::vector<config::Input>& inputs) {
   config::Config next = config;
   for (const config::Input& in : inputs) next.inputs[static_cast<size_t>(in.channel)] = in;
-  json doc = config::serialize(next);
-  for (const config::Input& in : inputs) {
-    json& entry = doc["inputs"][static_cast<size_t>(in.channel)];
-    if (!in.p50.empty()) entry["p50"] = in.p50;
-    if (!in.p60.empty()) entry["p60"] = in.p60;
-  }
-  return doc;
+  return config::serialize(next);  // writes an input's p50/p60 where they differ from its model's
 }
 
 }  // namespace iw::app

@@ -351,15 +351,6 @@ server::HttpResponse Daemon::calibrate(const std::string& body) {
     server::ConfigWriteResult applied = apply(text, true, server::ConfigConfirmations{});
     if (!applied.status) return refuse(400, "not applied: " + applied.status.message());
     out["applied"] = true;
-    // Lead tables the config parser does not take from the input keep the catalog's.
-    for (const config::Input& in : answer->inputs) {
-      const config::Input* now = current()->config.input(in.channel);
-      if (now && now->phase_table() != in.phase_table()) {
-        out["warning"] = fmt::format("{}: saved, but the running lead table is still the model's ({}): this "
-                                     "daemon does not read an input's own p50/p60 yet",
-                                     in.name, in.model);
-      }
-    }
     spdlog::info("calibrate: {} of {} applied", request->step, out["name"].get<std::string>());
   }
   return server::HttpResponse::json(out.dump());
