@@ -1,8 +1,8 @@
 // Per-channel cumulative counters and the value currently held for integration.
 //
 // Every measured cycle credits its values for exactly the time it covers; between
-// measurements the last values are held (zero-order hold), so energy is conserved across any
-// gap in sampling. In continuous mode cycles tile time and nothing is ever held; in
+// measurements the last values are held forward (zero-order hold), so energy is conserved
+// across any gap in sampling. In continuous mode cycles tile time and nothing is ever held; in
 // round-robin mode a channel's one measured cycle stands for the ~0.5 s until its next look.
 #pragma once
 

@@ -38,6 +38,37 @@ void count_clipped(ChannelLive& live, uint32_t clipped) {
   live.clipped_samples += clipped;
 }
 
+// A cycle [a, b) (fractional frame positions) holds n = ceil(b) - ceil(a) whole samples but
+// lasts L = b - a frames, and is credited for L. Dividing sums over the n samples by n reads
+// P L / n, an error of (L - n) / n up to 1/N that only cancels between contiguous cycles, never
+// in an isolated round-robin capture (README "Round robin"). Sums therefore integrate the
+// linear interpolant of the samples over exactly [a, b]: the samples of [m0, m1) with weight 1,
+// plus these end corrections (alpha = m0 - a, beta = b - (m1 - 1)), and are divided by L.
+struct CycleWindow {
+  int64_t m0 = 0, m1 = 0;
+  double span = 0;    // L, the sum of the weights
+  int64_t at[4] = {};
+  double extra[4] = {};  // weight added at at[k]
+};
+
+CycleWindow cycle_window(double a, double b) {
+  CycleWindow w;
+  w.m0 = static_cast<int64_t>(std::ceil(a));
+  w.m1 = static_cast<int64_t>(std::ceil(b));
+  w.span = b - a;
+  const double alpha = static_cast<double>(w.m0) - a;
+  const double beta = b - static_cast<double>(w.m1 - 1);
+  w.at[0] = w.m0 - 1;
+  w.extra[0] = alpha * alpha / 2;
+  w.at[1] = w.m0;
+  w.extra[1] = alpha - alpha * alpha / 2 - 0.5;
+  w.at[2] = w.m1 - 1;
+  w.extra[2] = beta - beta * beta / 2 - 0.5;
+  w.at[3] = w.m1;
+  w.extra[3] = beta * beta / 2;
+  return w;
+}
+
 size_t next_pow2(size_t n) {
   size_t p = 1;
   while (p < n) p <<= 1;
@@ -276,15 +307,21 @@ void Engine::measure_cycle(VtLane& lane, double a, double b) {
   }
   if (t_a > lane.credited_s + setup_.dead_voltage_seconds) credit_dead_time(lane, t_a);
 
+  const CycleWindow w = cycle_window(a, b);
   double sum = 0, sum2 = 0;
   for (int64_t m = m0; m < m1; ++m) {
     const double v = lane.v[static_cast<size_t>(m & mask_)];
     sum += v;
     sum2 += v * v;
   }
+  for (int k = 0; k < 4; ++k) {
+    const double v = lane.v[static_cast<size_t>(w.at[k] & mask_)];
+    sum += w.extra[k] * v;
+    sum2 += w.extra[k] * v * v;
+  }
   const double nn = static_cast<double>(n);
-  const double mean = sum / nn;
-  const double rms_codes = std::sqrt(std::max(0.0, sum2 / nn - mean * mean));
+  const double mean = sum / w.span;
+  const double rms_codes = std::sqrt(std::max(0.0, sum2 / w.span - mean * mean));
   const ChannelSetup& cs = setup_.channels[lane.channel];
   const double vrms = rms_codes * count_scale_ * cs.units_per_count;
   const double vt_lead = cs.phase.lead_deg(vrms, hz);
@@ -312,7 +349,8 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   const ChannelSetup& cs = setup_.channels[ct.channel];
   const int64_t m0 = static_cast<int64_t>(std::ceil(a));
   const int64_t m1 = static_cast<int64_t>(std::ceil(b));
-  const double nn = static_cast<double>(m1 - m0);
+  const CycleWindow w = cycle_window(a, b);
+  const double nn = w.span;
   const double offset = offset_[ct.channel];
 
   // Pass 1: current alone, for the current-dependent CT lead.
@@ -321,6 +359,11 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
     const double i = ct.sign * (code(m, ct.slot) - offset);
     si += i;
     sii += i * i;
+  }
+  for (int k = 0; k < 4; ++k) {
+    const double i = ct.sign * (code(w.at[k], ct.slot) - offset);
+    si += w.extra[k] * i;
+    sii += w.extra[k] * i * i;
   }
   const double mean_i = si / nn;
   const double irms_counts = std::sqrt(std::max(0.0, sii / nn - mean_i * mean_i)) * count_scale_;
@@ -346,6 +389,12 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
     svi += v * i;
     sdi += di;
     svdi += v * di;
+  }
+  for (int k = 0; k < 4; ++k) {
+    const double i = ct.sign * (code(w.at[k], ct.slot) - offset);
+    const double v = v_at(lane, static_cast<double>(w.at[k]) + d, cycle_frames);
+    sv += w.extra[k] * v;
+    svi += w.extra[k] * v * i;
   }
   const double vt_units = setup_.channels[lane.channel].units_per_count * count_scale_;
   const double gain = interpolation_gain(d - std::floor(d), cycle_frames);
