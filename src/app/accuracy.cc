@@ -138,7 +138,7 @@ std::optional<double> limit_for(const Point& p, const Column& c) {
   if (c.adc == sim::AdcMode::kIdeal) return 0.05;
   // Issue 13 asks 0.2 % (0.5 % at 5 %). With the MCP3208's DNL of up to 1 LSB at the mid-scale
   // carry, where every AC input's zero sits, small signals see a gain that differs from large
-  // ones by up to ~0.6 LSB / peak LSB: 0.27 % worst over 10 seeds x 14 channels after a
+  // ones by up to ~0.6 LSB / peak LSB: 0.24 % worst over 10 seeds x 14 channels after a
   // one-point calibration at 17 % of rating (0.04 % with DNL 0). Guarded here at what holds;
   // README ("Accuracy") states the gap.
   return p.fraction < 0.1 ? 0.75 : 0.3;
