@@ -58,7 +58,7 @@ def svg(points):
     lo, hi = 1e-4, 10.0
     left, width, bar, gap, top = 170, 560, 5, 8, 40
     per = len(COLUMNS) * bar + gap
-    height = top + len(data) * per + 80
+    height = top + len(data) * per + 100
 
     def x(v):
         v = min(max(abs(v), lo), hi)
@@ -71,8 +71,8 @@ def svg(points):
              'worst channel of every seed; ticks: target</text>']
     for decade in range(-4, 2):
         vx = x(10 ** decade)
-        parts.append(f'<line x1="{vx:.1f}" y1="{top - 6}" x2="{vx:.1f}" y2="{height - 66}" stroke="#ddd"/>')
-        parts.append(f'<text x="{vx:.1f}" y="{height - 52}" text-anchor="middle">{10 ** decade:g} %</text>')
+        parts.append(f'<line x1="{vx:.1f}" y1="{top - 6}" x2="{vx:.1f}" y2="{height - 86}" stroke="#ddd"/>')
+        parts.append(f'<text x="{vx:.1f}" y="{height - 72}" text-anchor="middle">{10 ** decade:g} %</text>')
     y = top
     for name, r in data:
         parts.append(f'<text x="{left - 6}" y="{y + len(COLUMNS) * bar / 2 + 4}" text-anchor="end">{name}</text>')
@@ -89,7 +89,7 @@ def svg(points):
         y += per
     for i, title in enumerate(TITLES):
         lx = left + (i % 2) * 280 - 120
-        ly = height - 46 + (i // 2) * 14
+        ly = height - 50 + (i // 2) * 14
         parts.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{COLORS[i]}"/>')
         parts.append(f'<text x="{lx + 14}" y="{ly}">{title}</text>')
     parts.append("</svg>")
