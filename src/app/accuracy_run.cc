@@ -88,7 +88,7 @@ Result<PathRun> measure_through_config(sim::Panel panel, const std::string& conf
   config::Config cfg = std::move(parsed.value());
   if (Status st = apply_mode(source::to_string(options.mode), cfg); !st) return st;
   const double hz = panel.mains.hz;
-  measure::Engine engine(engine_setup(cfg, replay_scaling(cfg)));
+  measure::Engine engine(engine_setup(cfg, AdcScaling{}));
   auto simulator = sim::Simulator::create(std::move(panel), sampling_plan(cfg, options.conversions_per_second, hz),
                                           options.start_ns, options.seed);
   if (!simulator) return Status::Error("simulator: " + simulator.error());

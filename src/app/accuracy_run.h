@@ -2,7 +2,7 @@
 //
 // The simulated panel's config is written out as text, read back the way the daemon reads a
 // config file (app::parse_and_check: parser, model catalog, scripts), wired as `run --replay`
-// wires it (app::replay_scaling, app::engine_setup, app::sampling_plan), and the simulator's
+// wires it (the nominal app::AdcScaling, app::engine_setup, app::sampling_plan), and the simulator's
 // blocks are fed to the engine in order, as the sampler feeds a replayed recording. Nothing
 // of the panel reaches the engine except through that text, so a config key the daemon does
 // not honour costs accuracy here exactly as it would on a real install.

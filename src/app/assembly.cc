@@ -113,7 +113,7 @@ Result<Assembly> assemble_replay(const RunOptions& options, std::optional<config
   Assembly a;
   if (loaded) {
     a.config = std::move(*loaded);
-    a.scaling = replay_scaling(a.config);
+    a.scaling = AdcScaling{};  // recorded codes: the nominal full scale (wiring.h)
   } else {
     // Recorded from a scenario: measure it with that scenario's config.
     auto panel = scenario_panel(options, nullptr);

@@ -2,12 +2,6 @@
 
 namespace iw::app {
 
-AdcScaling replay_scaling(const config::Config& config) {
-  AdcScaling scaling;
-  if (config.device.refvolts) scaling.vref_volts = *config.device.refvolts;
-  return scaling;
-}
-
 double units_per_count(const config::Input& input, const AdcScaling& scaling) {
   const double volts_per_count = scaling.vref_volts / 4096.0;
   if (input.is_vt()) return input.cal * scaling.vt_divider * volts_per_count;

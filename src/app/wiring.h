@@ -9,14 +9,13 @@
 namespace iw::app {
 
 // How an ADC count relates to volts at the board's input terminals.
+// Samples with no board to read a reference from (a replay file, the simulator) use the nominal
+// values. The config's device.refvolts is the voltage of a board's reference diode (2.5 V on
+// IoTaWatt v5, as in the original), so it applies only where the board reads that reference.
 struct AdcScaling {
   double vref_volts = 3.3;  // ADC full scale
   double vt_divider = 13;   // the ADC sees the VT secondary divided by this
 };
-
-// The scaling of samples that come with no board description (a replay file, the simulator):
-// the nominal 3.3 V full scale and /13 divider, with the config's device.refvolts when given.
-AdcScaling replay_scaling(const config::Config& config);
 
 // Line volts (VT) or primary amps (CT) per 12-bit count, as the engine wants them:
 // VT: cal x divider x vref / 4096; CT: cal x vref / 4096.

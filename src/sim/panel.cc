@@ -227,10 +227,9 @@ nlohmann::json Panel::iotawatt_config() const {
     }
     inputs[static_cast<size_t>(ch.input)] = std::move(in);
   }
-  json device = {{"name", device_name},
-                 {"version", 3},
-                 {"channels", device_channels},
-                 {"refvolts", adc.vref}};
+  // No "refvolts": in a config it is the voltage of a board's reference diode (2.5 V), which the
+  // simulated board does not have; a simulator config run on hardware would read it as one.
+  json device = {{"name", device_name}, {"version", 3}, {"channels", device_channels}};
   return json{{"format", 2},
               {"timezone", utc_offset_s / 3600},
               {"device", std::move(device)},

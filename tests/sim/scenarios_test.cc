@@ -35,7 +35,7 @@ TEST(Scenarios, HouseholdConfigHasAllChannels) {
   const nlohmann::json cfg = p.iotawatt_config();
   EXPECT_EQ(cfg["sim"]["scenario"], "household-230v-50hz");
   EXPECT_EQ(cfg["device"]["channels"], 15);
-  EXPECT_DOUBLE_EQ(cfg["device"]["refvolts"].get<double>(), 3.3);
+  EXPECT_FALSE(cfg["device"].contains("refvolts"));  // a reference diode's voltage; the simulator has none
   const auto& inputs = cfg["inputs"];
   ASSERT_EQ(inputs.size(), 15u);
   for (size_t i = 0; i < 15; ++i) {
