@@ -10,7 +10,7 @@ window=${1:-20}
 build=${2:-build}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$(mktemp)
-"$build/apps/iotawatt" run --http "127.0.0.1:$port" --sim household-230v-50hz --speed 1 >"$log" 2>&1 &
+"$build/iotawatt" run --http "127.0.0.1:$port" --sim household-230v-50hz --speed 1 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
 sleep 3

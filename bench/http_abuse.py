@@ -173,7 +173,7 @@ def percentile(values, p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", default="build/apps/iotawatt")
+    ap.add_argument("--binary", default="build/iotawatt")
     ap.add_argument("--port", type=int, default=18081)
     ap.add_argument("--duration", type=int, default=20, help="seconds of abuse (10 to 120)")
     ap.add_argument("--flood-mbit", type=float, default=100,

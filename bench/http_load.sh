@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$duration" =~ ^[0-9]+$ && "$duration" -ge 1 && "$duration" -le 300 ]] || { echo "--duration: 1 to 300" >&2; exit 2; }
-iotawatt=$build/apps/iotawatt
+iotawatt=$build/iotawatt
 [ -x "$iotawatt" ] || { echo "missing $iotawatt: ninja -C $build iotawatt" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk not found: scripts/setup.sh installs it" >&2; exit 2; }
 scenario=household-230v-50hz

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--days N] [--repeat R] [--build DIR] [--keep DIR] [--influx-only]" >&2; exit 2 ;;
   esac
 done
-iotawatt=$build/apps/iotawatt
+iotawatt=$build/iotawatt
 exporter=$build/bench/log_export
 for exe in "$iotawatt" "$exporter"; do
   [ -x "$exe" ] || { echo "missing $exe: ninja -C $build iotawatt log_export" >&2; exit 2; }

@@ -3,7 +3,7 @@
 influxdb uploader (every channel a measurement, postInterval 10). Prints a table with seconds,
 points and points/s. Target: 7 days x 15 channels at 10 s in under 60 s.
 
-  bench/upload_backfill.py --binary build/apps/iotawatt [--days 7] [--keep DIR]
+  bench/upload_backfill.py --binary build/iotawatt [--days 7] [--keep DIR]
 """
 import argparse
 import json
@@ -28,7 +28,7 @@ def status(port):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", default="build/apps/iotawatt")
+    ap.add_argument("--binary", default="build/iotawatt")
     ap.add_argument("--days", type=float, default=7)
     ap.add_argument("--interval", type=int, default=10)
     ap.add_argument("--keep")

@@ -2,7 +2,7 @@
 # Benchmark: a 7-day backlog of 15 channels at 10 s delivered by the daemon's influxdb uploader
 # into a local InfluxDB 1.x (influxd on loopback, temporary directories). Prints a table with
 # seconds, points and points/s; target under 60 s.
-#   bench/upload_backfill.sh [--days N] [--binary build/apps/iotawatt] [--keep DIR]
+#   bench/upload_backfill.sh [--days N] [--binary build/iotawatt] [--keep DIR]
 # Needs scripts/setup.sh (influxdb) and `ninja -C build iotawatt`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

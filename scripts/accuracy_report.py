@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns `iotawatt accuracy --json` into a Markdown table and an SVG chart.
 
-    ./build/apps/iotawatt accuracy --json | python3 scripts/accuracy_report.py --svg docs/accuracy.svg
+    ./build/iotawatt accuracy --json | python3 scripts/accuracy_report.py --svg docs/accuracy.svg
 
 Each cell is "mean / worst (sd)" in percent over every channel of every seed: the mean error,
 the worst channel of any seed (what the point is judged on) and the standard deviation. The

@@ -9,7 +9,7 @@ bash scripts/build.sh release
 mkdir -p demo-data
 # A week of history first, so the logs (and later the graphs) have something to show.
 if [ ! -d demo-data/datalog/current ]; then
-  ./build/apps/iotawatt seed --scenario household-230v-50hz --days 7 --data demo-data
+  ./build/iotawatt seed --scenario household-230v-50hz --days 7 --data demo-data
 fi
-exec ./build/apps/iotawatt run --data demo-data --http "${IOTAWATT_HTTP:-127.0.0.1:8080}" \
+exec ./build/iotawatt run --data demo-data --http "${IOTAWATT_HTTP:-127.0.0.1:8080}" \
   --sim household-230v-50hz "$@"

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "app/daemon.h"
+#include "app/run_options.h"
 #include "app/wiring.h"
 #include "base/status.h"
 #include "config/config.h"

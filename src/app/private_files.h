@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "app/daemon.h"
+#include "app/run_options.h"
 
 namespace iw::app {
 

@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "app/daemon.h"
+#include "app/run_options.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "datalog/source_mark.h"

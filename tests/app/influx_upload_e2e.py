@@ -5,7 +5,7 @@ with SIGKILL and restarted. At the end InfluxDB must hold every 10 s interval ex
 (contiguous timestamps, one point per interval and measurement) with the values that
 `iotawatt query --data DIR` gives for the same intervals.
 
-  influx_upload_e2e.py --binary build/apps/iotawatt [--speed 20] [--keep DIR]
+  influx_upload_e2e.py --binary build/iotawatt [--speed 20] [--keep DIR]
 """
 import argparse
 import json

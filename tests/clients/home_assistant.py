@@ -6,7 +6,7 @@ Replays the exact request sequence of iotawattpy as Home Assistant drives it
 integration reads and every way 1.4 says it breaks. Starts its own daemon on the simulator with
 an admin password set through POST /auth.
 
-usage: home_assistant.py --binary build/apps/iotawatt
+usage: home_assistant.py --binary build/iotawatt
 """
 import argparse
 import base64

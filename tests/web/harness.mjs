@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const SOURCE_DIR = resolve(process.env.IOTAWATT_SOURCE_DIR || new URL('../..', import.meta.url).pathname);
-export const BINARY = process.env.IOTAWATT_BINARY || join(SOURCE_DIR, 'build/apps/iotawatt');
+export const BINARY = process.env.IOTAWATT_BINARY || join(SOURCE_DIR, 'build/iotawatt');
 
 const require = createRequire(join(SOURCE_DIR, 'web/package.json'));
 

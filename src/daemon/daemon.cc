@@ -1,0 +1,546 @@
+#include "daemon/daemon.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/assembly.h"
+#include "app/calibration_service.h"
+#include "app/config_change.h"
+#include "app/config_load.h"
+#include "app/datalog_service.h"
+#include "app/integrators.h"
+#include "app/logging.h"
+#include "app/mqtt_service.h"
+#include "app/private_files.h"
+#include "app/sampler.h"
+#include "app/source_guard.h"
+#include "app/upload_service.h"
+#include "app/version.h"
+#include "app/wiring.h"
+#include "calc/calculator.h"
+#include "config/config_file.h"
+#include "config/config_parser.h"
+#include "config/config_writer.h"
+#include "config/http_config.h"
+#include "config/mqtt_config.h"
+#include "query/output_series.h"
+#include "query/series.h"
+#include "query/time_zone.h"
+#include "server/host_allow_list.h"
+#include "server/http_server.h"
+#include "server/password_change.h"
+#include "server/password_store.h"
+#include "server/static_files.h"
+#include "views/api_routes.h"
+#include "views/metrics_model.h"
+#include "views/script_preview.h"
+#include "views/status_model.h"
+#include "views/web_routes.h"
+
+namespace iw::daemon {
+namespace {
+
+int64_t unix_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One configuration's running parts. Replaced whole when the configuration changes; readers
+// hold a shared_ptr, so a request in flight finishes on the pipeline it started with.
+struct Pipeline {
+  config::Config config;
+  std::string config_text;  // what GET /config shows
+  std::shared_ptr<const calc::Calculator> calculator;
+  measure::EngineSetup setup;
+  datalog::Layout layout;
+  std::unique_ptr<app::Sampler> sampler;
+  std::unique_ptr<views::StatusContext> status;
+  std::unique_ptr<query::TimeZone> zone;
+  std::unique_ptr<app::IntegratorSet> integrators;      // set by switch_to, before the sampler starts
+  std::unique_ptr<query::SeriesCatalog> catalog;   // likewise: outputs read the integrators' logs
+  bool simulated_time = false;  // the source's clock, not the wall clock, says what "now" is
+  std::optional<config::MqttConfig> mqtt_config;
+  std::unique_ptr<app::MqttService> mqtt;  // declared after the sampler it reads: stops first
+};
+
+datalog::Layout layout_of(const measure::EngineSetup& setup) {
+  datalog::Layout layout;
+  for (const auto& ch : setup.channels) layout.push_back(ch.kind);
+  return layout;
+}
+
+app::DatalogSettings datalog_settings(const std::string& data_dir, const config::Config& config) {
+  app::DatalogSettings s;
+  s.data_dir = data_dir;
+  const config::DatalogConfig& dl = config.datalog;
+  if (auto days = dl.current_days ? dl.current_days : config.logdays) {
+    s.current.max_age_s = int64_t{*days} * 86400;
+  }
+  if (dl.history_days) s.history.max_age_s = int64_t{*dl.history_days} * 86400;
+  if (dl.max_mb) {
+    s.current.max_total_bytes = *dl.max_mb * 1024 * 1024;
+    s.history.max_total_bytes = *dl.max_mb * 1024 * 1024;
+  }
+  if (dl.sync_seconds) s.sync_interval_s = *dl.sync_seconds;
+  return s;
+}
+
+class Daemon final : public views::ApiBackend {
+ public:
+  explicit Daemon(app::RunOptions options)
+      : options_(std::move(options)), start_time_ns_(unix_now_ns()), hosts_(options_.allowed_hosts) {}
+
+  int run(const sigset_t& signals);
+
+  server::StatusModel status() const override;
+  std::string config_text() const override { return current()->config_text; }
+  server::ConfigWriteResult replace_config(const std::string& text,
+                                           const server::ConfigConfirmations& confirmed) override;
+  Status restart() override;
+  Result<views::Waveform> waveform(int channel) override;
+  views::QueryScope query_scope() const override;
+  server::HttpResponse change_passwords(const std::string& body) override;
+  server::HttpResponse preview_script(const std::string& body) const override {
+    std::shared_ptr<Pipeline> p = current();
+    return views::script_preview(body, p->config, *p->calculator, p->sampler->snapshot().values);
+  }
+  server::HttpResponse test_uploader(const std::string& body) override {
+    return server::HttpResponse::json(app::test_uploader_json(body, current()->config));
+  }
+  server::HttpResponse calibrate(const std::string& body) override;
+  std::string metrics() const override;
+
+ private:
+  // The config at start-up: --config or <data>/config.txt when present, else none (simulator);
+  // a damaged file is set aside (config_load.h).
+  Result<app::StartupConfig> load_initial() const {
+    return app::load_startup_config(app::config_path_of(options_), options_.config_path.empty());
+  }
+  Result<std::shared_ptr<Pipeline>> build(std::optional<config::Config> config, std::string text,
+                                          int64_t start_ns) const;
+  // Stops the running pipeline and starts `next` continuing its counters.
+  void switch_to(std::shared_ptr<Pipeline> next);
+  // After a config that could not start or be saved: the previous configuration runs again
+  // (the config change has already stopped its sampler). Logged when even that fails.
+  void roll_back_to(const Pipeline& previous, int64_t start_ns);
+  // The stop sequence, readers before what they read: uploaders and MQTT, then the sampler,
+  // then the datalog writers (which flush and sync the last records).
+  void stop_measuring();
+  // Starts the pipeline's MQTT publisher when its config has an "mqtt" section.
+  void start_mqtt(Pipeline& p) const;
+  // `confirmed`: what an HTTP write confirmed (config_change.h); nullopt for a re-read of the
+  // config file, which answers to the datalog's source mark alone, as at start-up.
+  server::ConfigWriteResult apply(const std::string& text, bool save,
+                                  const std::optional<server::ConfigConfirmations>& confirmed);
+  std::shared_ptr<Pipeline> current() const {
+    std::lock_guard lock(mu_);
+    return pipeline_;
+  }
+  std::shared_ptr<server::StaticFiles> static_files() const;
+  Status start_listeners(server::HttpServer& http);
+
+  const app::RunOptions options_;
+  const int64_t start_time_ns_;
+  server::HostAllowList hosts_;  // --allow-host, plus the running config's http.hosts (switch_to)
+  std::unique_ptr<app::DatalogService> datalog_;
+  std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
+  app::IntegratorLogCache integrator_logs_;                // switch_to only (under change_mu_ or at start)
+  std::unique_ptr<app::UploadService> uploads_;           // reads records_
+  std::unique_ptr<server::PasswordStore> passwords_;
+  std::unique_ptr<server::DigestAuth> auth_;
+  std::mutex passwords_mu_;  // one password change at a time
+  mutable std::mutex mu_;
+  std::shared_ptr<Pipeline> pipeline_;  // guarded by mu_
+  std::mutex change_mu_;                // one configuration change at a time
+  std::atomic<const server::HttpServer*> http_{nullptr};  // while serving: its counters for /metrics
+  std::atomic<int> https_port_{0};      // set once the HTTPS listener is bound
+  std::string tls_fingerprint_;         // set before any listener serves, then read only
+};
+
+Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> config, std::string text,
+                                                int64_t start_ns) const {
+  auto a = app::assemble(options_, std::move(config), start_ns);
+  if (!a) return a.status();
+  auto p = std::make_shared<Pipeline>();
+  p->config = std::move(a->config);
+  auto zone = query::zone_of(p->config);
+  if (!zone) return zone.status();
+  p->zone = std::move(zone.value());
+  auto calc = calc::Calculator::Compile(p->config);
+  if (!calc) return calc.status();
+  p->calculator = std::make_shared<const calc::Calculator>(std::move(calc.value()));
+  auto mqtt = config::mqtt_config(p->config);
+  if (!mqtt) return mqtt.status();
+  p->mqtt_config = std::move(mqtt.value());
+  p->simulated_time = a->paced;
+  p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
+  p->setup = app::engine_setup(p->config, a->scaling);
+  p->layout = layout_of(p->setup);
+  const std::string description = a->source->describe();
+  app::SamplerOptions sampler_options;
+  sampler_options.speed = options_.speed;
+  sampler_options.paced = a->paced;
+  p->sampler = std::make_unique<app::Sampler>(std::move(a->source), p->setup, sampler_options);
+  p->status = std::make_unique<views::StatusContext>(p->config, *p->calculator, *p->zone, description,
+                                              source::to_string(p->config.sampling.mode),
+                                              start_time_ns_ / 1'000'000'000);
+  return p;
+}
+
+void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
+  std::shared_ptr<Pipeline> previous = current();
+  if (previous && previous->mqtt) previous->mqtt->stop();
+  if (previous) previous->sampler->stop();
+  const app::DatalogSettings settings = datalog_settings(options_.data_dir, next->config);
+  datalog_->reconfigure(next->layout, settings);
+  if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next->layout.size()) {
+    next->sampler->restore(resume->channels);
+  }
+  next->integrators = app::IntegratorSet::Start(options_.data_dir, next->calculator, datalog_->current(),
+                                           integrator_logs_, settings.sync_interval_s);
+  datalog_->set_side_logs(next->integrators->logs());
+  next->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(next->config));
+  auto integrator_logs = std::make_shared<const query::IntegratorLogs>(next->calculator, next->integrators->by_index());
+  query::add_outputs(*next->catalog, next->calculator, integrator_logs);
+  next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
+    datalog_->offer(cp, integrators->on_checkpoint(cp));
+  });
+  start_mqtt(*next);  // before it is published: readers never see `mqtt` change
+  if (auto http = config::http_config(next->config)) hosts_.set_configured(http->hosts);
+  {
+    std::lock_guard lock(mu_);
+    pipeline_ = next;
+  }
+  next->sampler->start();
+  uploads_->apply(next->config, {next->calculator, integrator_logs});
+}
+
+void Daemon::roll_back_to(const Pipeline& previous, int64_t start_ns) {
+  auto again = build(previous.config, previous.config_text, start_ns);
+  if (!again) {
+    spdlog::error("config: cannot restart the previous configuration either: {}", again.error());
+    return;
+  }
+  switch_to(again.value());
+}
+
+void Daemon::stop_measuring() {
+  uploads_->stop();
+  std::shared_ptr<Pipeline> p = current();
+  if (p->mqtt) p->mqtt->stop();
+  p->sampler->stop();
+  datalog_->stop();
+}
+
+void Daemon::start_mqtt(Pipeline& p) const {
+  if (!p.mqtt_config) return;
+  auto mqtt = app::MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_);
+  if (!mqtt) {
+    spdlog::error("{} (MQTT stays off until the config changes)", mqtt.error());
+    return;
+  }
+  p.mqtt = std::move(mqtt.value());
+}
+
+std::string Daemon::metrics() const {
+  std::shared_ptr<Pipeline> p = current();
+  std::optional<app::MqttStatus> mqtt;
+  if (p->mqtt) mqtt = p->mqtt->status();
+  server::MetricsModel model = views::metrics_model(p->config, p->sampler->snapshot(), datalog_->status(),
+                                             start_time_ns_ / 1'000'000'000, mqtt);
+  if (const server::HttpServer* http = http_.load()) model.http = http->counters();
+  return server::render_metrics(model);
+}
+
+server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
+                                        const std::optional<server::ConfigConfirmations>& confirmed) {
+  std::lock_guard change(change_mu_);
+  std::vector<std::string> notes;
+  auto cfg = app::parse_and_check(text, &notes);
+  if (!cfg) return {Status::Error(cfg.error()), ""};
+  std::shared_ptr<Pipeline> previous = current();
+  const datalog::DataSource source = app::source_of(options_, cfg.value());
+  if (confirmed) {
+    auto refused = app::check_confirmed({previous->config, app::source_of(options_, previous->config)}, {cfg.value(), source},
+                                   *confirmed);
+    if (!refused.confirm.empty()) return refused;
+  }
+  const bool source_confirmed = options_.confirm_source || (confirmed && confirmed->source);
+  if (Status st = app::check_source(options_.data_dir, source, source_confirmed); !st) return {st, ""};
+  const int64_t start_ns = std::max(unix_now_ns(), previous->sampler->snapshot().time_ns);
+  // The new source may need what the old one holds (an SPI device), so the old one stops first
+  // and comes back when the new one cannot start.
+  previous->sampler->stop();
+  auto next = build(std::move(cfg.value()), text, start_ns);
+  if (!next) {
+    roll_back_to(*previous, start_ns);
+    return {Status::Error("cannot start with the new config: " + next.error()), ""};
+  }
+  if (save) {
+    if (Status st = app::save_config_text(app::config_path_of(options_), text); !st) {
+      roll_back_to(*previous, start_ns);
+      return {st, ""};
+    }
+  }
+  app::record_source(options_.data_dir, source);
+  switch_to(next.value());
+  spdlog::info("config: applied a new configuration ({} bytes)", text.size());
+  return {};
+}
+
+server::ConfigWriteResult Daemon::replace_config(const std::string& text,
+                                                 const server::ConfigConfirmations& confirmed) {
+  return apply(text, true, confirmed);
+}
+
+Status Daemon::restart() {
+  auto loaded = load_initial();
+  if (!loaded) return loaded.status();
+  if (!loaded->config) return apply(current()->config_text, false, std::nullopt).status;
+  return apply(loaded->text, false, std::nullopt).status;
+}
+
+Result<views::Waveform> Daemon::waveform(int channel) {
+  std::shared_ptr<Pipeline> p = current();
+  // Three cycles at 50 Hz; a real-time source delivers them in 60 ms.
+  const auto blocks = p->sampler->capture(0.06, std::chrono::milliseconds(2000));
+  return views::extract_waveform(blocks, p->setup, channel);
+}
+
+views::QueryScope Daemon::query_scope() const {
+  std::shared_ptr<Pipeline> p = current();
+  int64_t now = unix_now_ns() / 1'000'000'000;
+  if (p->simulated_time) now = std::max(now, p->sampler->snapshot().time_ns / 1'000'000'000);
+  return views::QueryScope{p, {p->catalog.get(), p->zone.get(), records_.get(), now}};
+}
+
+server::StatusModel Daemon::status() const {
+  std::shared_ptr<Pipeline> p = current();
+  server::StatusModel m = p->status->build(p->sampler->snapshot(), datalog_->status());
+  const server::Credentials creds = auth_->credentials();
+  m.admin_password = creds.has_admin();
+  m.user_password = creds.has_user();
+  m.local_access = creds.local_access;
+  m.https_port = https_port_;
+  m.tls_fingerprint = tls_fingerprint_;
+  m.uploaders = uploads_->status();
+  if (p->mqtt) m.uploaders.push_back(app::mqtt_uploader_entry(p->mqtt->status()));
+  return m;
+}
+
+server::HttpResponse Daemon::calibrate(const std::string& body) {
+  auto refuse = [](int status, const std::string& why) {
+    return server::HttpResponse::json(
+        nlohmann::json{{"error", why}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), status);
+  };
+  std::shared_ptr<Pipeline> p = current();
+  auto request = app::parse_calibration_request(body, p->config);
+  if (!request) return refuse(400, request.error());
+  config::Reading reading;
+  double measured_wh = 0;
+  if (request->from_datalog()) {
+    auto wh = app::energy_between(*records_, request->channels, request->begin, request->end);
+    if (!wh) return refuse(422, wh.error());
+    measured_wh = wh.value();
+  } else {
+    const double wall_s = options_.speed > 0 ? request->seconds / std::min(options_.speed, 1.0) : request->seconds;
+    auto r = app::measure_reading(*p->sampler, static_cast<size_t>(request->measured_channel()), request->seconds,
+                             std::chrono::milliseconds(static_cast<int64_t>((wall_s + 5) * 1000)));
+    if (!r) return refuse(422, r.error());
+    if (current() != p) return refuse(409, "the configuration changed while measuring: measure again");
+    reading = r.value();
+  }
+  auto answer = app::propose_calibration(p->config, request.value(), reading, measured_wh);
+  if (!answer) return refuse(422, answer.error());
+  nlohmann::json out = std::move(answer->body);
+  out["applied"] = false;
+  if (request->apply) {
+    const std::string text = app::config_json_with(p->config, answer->inputs).dump(2) + "\n";
+    server::ConfigWriteResult applied = apply(text, true, server::ConfigConfirmations{});
+    if (!applied.status) return refuse(400, "not applied: " + applied.status.message());
+    out["applied"] = true;
+    spdlog::info("calibrate: {} of {} applied", request->step, out["name"].get<std::string>());
+  }
+  return server::HttpResponse::json(out.dump());
+}
+
+server::HttpResponse Daemon::change_passwords(const std::string& body) {
+  std::lock_guard lock(passwords_mu_);
+  const server::AuthReply reply = server::change_passwords(
+      body, auth_->credentials(), current()->config.device.name, [this](const server::Credentials& creds) {
+        if (Status st = passwords_->save(creds); !st) {
+          spdlog::error("auth: {}", st.message());
+          return st;
+        }
+        auth_->set_credentials(creds);
+        spdlog::info("auth: passwords changed (admin {}, user {})", creds.has_admin() ? "set" : "none",
+                     creds.has_user() ? "set" : "none");
+        return Status::Ok();
+      });
+  return server::HttpResponse::text(reply.status, reply.body);
+}
+
+std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
+  auto files = std::make_shared<server::StaticFiles>();
+  files->mount("/", options_.web_dir);
+  views::mount_web_vendor(*files, options_.web_dir);
+  for (const char* dir : {"graphs", "user"}) {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.data_dir + "/" + dir, ec);
+    files->mount(std::string("/") + dir + "/", options_.data_dir + "/" + dir);
+  }
+  files->mount("/iotawatt/", app::message_log_dir(options_.data_dir));
+  return files;
+}
+
+// The TLS identity of --https: the admin's files, or one made and kept in <data>/tls/.
+Result<server::TlsIdentity> tls_identity(const app::RunOptions& options) {
+  if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+      return Status::Error("--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
+    }
+    return server::load_tls_identity(options.tls_cert, options.tls_key);
+  }
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  const std::string name = host[0] ? host : "iotawatt";
+  return server::self_signed_tls_identity(options.data_dir + "/tls", {name, name + ".local", "localhost"});
+}
+
+// HTTPS first: once the plain port answers (what clients and tests wait for), /status already
+// names the HTTPS port and fingerprint.
+Status Daemon::start_listeners(server::HttpServer& http) {
+  if (!options_.https.empty()) {
+    auto identity = tls_identity(options_);
+    if (!identity) return Status::Error("--https: " + identity.error());
+    tls_fingerprint_ = identity.value().fingerprint;
+    if (Status st = http.start_tls(options_.https, identity.value()); !st) return st;
+    https_port_ = http.tls_port();
+    spdlog::info("https: certificate {} SHA-256 fingerprint {}", identity.value().source, tls_fingerprint_);
+  }
+  return http.start(options_.http);
+}
+
+int Daemon::run(const sigset_t& signals) {
+  auto loaded = load_initial();
+  if (!loaded) {
+    spdlog::error("refusing to start: {}", loaded.error());
+    return 2;
+  }
+  auto first = build(std::move(loaded->config), std::move(loaded->text), unix_now_ns());
+  if (!first) {
+    spdlog::error("refusing to start: {}", first.error());
+    return 2;
+  }
+  // Before anything is logged: simulated data never follows an ADC board's unconfirmed.
+  const datalog::DataSource source = app::source_of(options_, first.value()->config);
+  if (Status st = app::check_source(options_.data_dir, source, options_.confirm_source); !st) {
+    spdlog::error("refusing to start: {}", st.message());
+    return 2;
+  }
+  app::record_source(options_.data_dir, source);
+  auto logs = app::DatalogService::Open(datalog_settings(options_.data_dir, first.value()->config),
+                                   first.value()->layout);
+  if (!logs) {
+    spdlog::error("refusing to start: --data {}: {}", options_.data_dir, logs.error());
+    return 2;
+  }
+  datalog_ = std::move(logs.value());
+  records_ = std::make_unique<query::LogRecordSource>(&datalog_->current(), &datalog_->history());
+  uploads_ = std::make_unique<app::UploadService>(options_.data_dir, *records_, *datalog_);
+  if (auto resume = datalog_->resume_point()) {
+    spdlog::info("datalog: continuing the counters of the record at {}", resume->time);
+    // Simulated time (--speed) may have run ahead of the wall clock before a restart: it
+    // continues after the last record instead of waiting for the wall clock to catch up.
+    const int64_t after_ns = (resume->time + 1) * 1'000'000'000;
+    if (first.value()->simulated_time && after_ns > unix_now_ns()) {
+      auto again = build(first.value()->config, first.value()->config_text, after_ns);
+      if (!again) {
+        spdlog::error("refusing to start: {}", again.error());
+        return 2;
+      }
+      first = std::move(again);
+    }
+  }
+  passwords_ = std::make_unique<server::PasswordStore>(options_.data_dir);
+  auto creds = passwords_->load(first.value()->config.device.name);
+  if (!creds) {
+    spdlog::error("refusing to start: {} (remove it to clear the passwords)", creds.error());
+    return 2;
+  }
+  auth_ = std::make_unique<server::DigestAuth>(creds.value());
+  server::Routes routes = views::api_routes(*this, static_files());
+  views::add_web_routes(routes, options_.data_dir + "/graphs");
+  // Measuring starts before serving: every request finds a pipeline, and a new integrator's
+  // catch-up (switch_to) is done before the first query.
+  datalog_->start();
+  switch_to(first.value());
+  server::HttpServer http(std::move(routes), views::api_authorizer(*auth_, hosts_));
+  http_ = &http;
+  if (Status st = start_listeners(http); !st) {
+    http_ = nullptr;
+    spdlog::error("refusing to start: {}", st.message());
+    stop_measuring();
+    return 2;
+  }
+  spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}{}", app::kVersion,
+               first.value()->sampler->source_description(), first.value()->status->mode(), options_.http,
+               options_.https.empty() ? "" : " and https://" + options_.https);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  http.stop();
+  http_ = nullptr;
+  stop_measuring();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+
+// The HTTP edge admits up to EdgeLimits::connections_total connections besides the logs and
+// uploaders: the soft limit of open files (often 1024) is raised to the hard one.
+namespace {
+
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("cannot raise the open file limit: {}", strerror(errno));
+}
+
+}  // namespace
+
+int run_daemon(const app::RunOptions& options) {
+  app::create_data_dir(options.data_dir);
+  app::setup_logging(options.data_dir);
+  app::restrict_private_files(options);
+  // Signals are taken by sigwait(); every thread started from here inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A file-size limit must fail the write (EFBIG, reported by the datalog) rather than kill
+  // the daemon.
+  signal(SIGXFSZ, SIG_IGN);
+  raise_open_file_limit();
+  Daemon daemon(options);
+  return daemon.run(signals);
+}
+
+}  // namespace iw::daemon

@@ -1,0 +1,63 @@
+#include "views/metrics_model.h"
+
+#include <cctype>
+
+#include "app/version.h"
+
+namespace iw::views {
+namespace {
+
+server::ChannelMetrics channel_metrics(const config::Input& in, size_t ch, const app::SamplerSnapshot& snap) {
+  server::ChannelMetrics c;
+  c.channel = static_cast<int>(ch);
+  c.name = in.name;
+  c.voltage = in.is_vt();
+  if (ch < snap.values.size()) {
+    const app::LiveValue& v = snap.values[ch];
+    c.volts = v.volts;
+    c.hz = v.hz;
+    c.watts = v.watts;
+    c.va = v.va;
+    c.amps = v.amps;
+    c.pf = app::power_factor(v);
+  }
+  if (ch < snap.counters.size()) {
+    c.imported_wh = snap.counters[ch].wh_import.value();
+    c.exported_wh = snap.counters[ch].wh_export.value();
+  }
+  return c;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+server::MetricsModel metrics_model(const config::Config& config, const app::SamplerSnapshot& snap,
+                                   const std::vector<app::DatalogStatus>& datalogs, int64_t start_time,
+                                   const std::optional<app::MqttStatus>& mqtt) {
+  server::MetricsModel m;
+  m.device_name = config.device.name;
+  m.version = app::kVersion;
+  m.start_time = start_time;
+  for (size_t ch = 0; ch < config.inputs.size(); ++ch) {
+    if (const config::Input* in = config.input(static_cast<int>(ch))) m.channels.push_back(channel_metrics(*in, ch, snap));
+  }
+  m.conversions_per_second = snap.conversions_per_second;
+  m.channel_cycles_per_second = snap.channel_cycles_per_second;
+  m.samples_per_cycle = snap.stats.samples_per_cycle;
+  m.dropped_cycles = snap.stats.dropped_cycles;
+  m.sampling_restarts = snap.stats.restarts;
+  m.sampler_cpu_percent = snap.sampler_cpu_percent;
+  m.process_cpu_percent = snap.process_cpu_percent;
+  m.lag_ms = snap.lag_ms;
+  for (const app::DatalogStatus& d : datalogs) {
+    m.datalogs.push_back({lower(d.id), d.interval, d.last_key.value_or(0), d.size, d.appended, d.dropped});
+  }
+  if (mqtt) m.mqtt = server::MqttMetrics{mqtt->connected, mqtt->sessions, mqtt->published};
+  return m;
+}
+
+}  // namespace iw::views
