@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "server/credentials.h"
-#include "server/digest_auth.h"
-#include "server/digest_header.h"
+#include "server/auth/credentials.h"
+#include "server/auth/digest_auth.h"
+#include "server/auth/digest_header.h"
 
 namespace {
 

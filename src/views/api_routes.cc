@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "query/feed.h"
-#include "server/access_level.h"
+#include "server/auth/access_level.h"
 #include "server/config_endpoint.h"
 #include "server/metrics.h"
 #include "server/page_headers.h"

@@ -7,8 +7,8 @@
 
 #include "base/status.h"
 #include "query/query.h"
+#include "server/auth/digest_auth.h"
 #include "server/config_endpoint.h"
-#include "server/digest_auth.h"
 #include "server/host_allow_list.h"
 #include "server/http.h"
 #include "server/http_server.h"

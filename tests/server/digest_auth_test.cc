@@ -1,11 +1,11 @@
-#include "server/digest_auth.h"
+#include "server/auth/digest_auth.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 namespace iw::server {
 namespace {

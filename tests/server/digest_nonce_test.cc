@@ -1,4 +1,4 @@
-#include "server/digest_nonce.h"
+#include "server/auth/digest_nonce.h"
 
 #include <gtest/gtest.h>
 

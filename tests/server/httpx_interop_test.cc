@@ -10,8 +10,8 @@
 #include <string>
 #include <thread>
 
-#include "server/access_level.h"
-#include "server/digest_auth.h"
+#include "server/auth/access_level.h"
+#include "server/auth/digest_auth.h"
 #include "server/background_listen.h"
 
 namespace iw::server {

@@ -1,11 +1,11 @@
-#include "server/password_change.h"
+#include "server/auth/password_change.h"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
 #include <vector>
 
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 namespace iw::server {
 namespace {

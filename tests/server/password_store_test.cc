@@ -1,4 +1,4 @@
-#include "server/password_store.h"
+#include "server/auth/password_store.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 namespace iw::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/login_backoff.h"
+#include "server/auth/login_backoff.h"
 
 #include <algorithm>
 

@@ -24,7 +24,7 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "server/credentials.h"
+#include "server/auth/credentials.h"
 
 namespace iw::server {
 

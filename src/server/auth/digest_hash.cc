@@ -1,4 +1,4 @@
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -23,7 +23,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "server/credentials.h"
+#include "server/auth/credentials.h"
 
 namespace iw::server {
 

@@ -1,12 +1,12 @@
-#include "server/digest_auth.h"
+#include "server/auth/digest_auth.h"
 
 #include <algorithm>
 #include <cctype>
 #include <optional>
 
-#include "server/digest_hash.h"
-#include "server/digest_header.h"
-#include "server/lan_access.h"
+#include "server/auth/digest_hash.h"
+#include "server/auth/digest_header.h"
+#include "server/auth/lan_access.h"
 #include "server/request_target.h"
 
 namespace iw::server {

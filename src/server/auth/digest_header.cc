@@ -1,4 +1,4 @@
-#include "server/digest_header.h"
+#include "server/auth/digest_header.h"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "server/password_store.h"
+#include "server/auth/password_store.h"
 
 #include <filesystem>
 #include <optional>
@@ -7,7 +7,7 @@
 
 #include "base/files.h"
 #include "base/json_read.h"
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 namespace iw::server {
 namespace {

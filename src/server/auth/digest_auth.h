@@ -47,10 +47,10 @@
 #include <utility>
 #include <vector>
 
-#include "server/credentials.h"
-#include "server/digest_nonce.h"
-#include "server/logged_in_nonces.h"
-#include "server/login_backoff.h"
+#include "server/auth/credentials.h"
+#include "server/auth/digest_nonce.h"
+#include "server/auth/logged_in_nonces.h"
+#include "server/auth/login_backoff.h"
 
 namespace iw::server {
 

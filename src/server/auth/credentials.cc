@@ -1,6 +1,6 @@
-#include "server/credentials.h"
+#include "server/auth/credentials.h"
 
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 namespace iw::server {
 

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "server/digest_auth.h"
+#include "server/auth/digest_auth.h"
 #include "server/http.h"
 
 namespace iw::server {

@@ -1,4 +1,4 @@
-#include "server/logged_in_nonces.h"
+#include "server/auth/logged_in_nonces.h"
 
 #include <algorithm>
 

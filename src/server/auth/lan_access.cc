@@ -1,4 +1,4 @@
-#include "server/lan_access.h"
+#include "server/auth/lan_access.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>

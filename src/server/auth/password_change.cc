@@ -1,9 +1,9 @@
-#include "server/password_change.h"
+#include "server/auth/password_change.h"
 
 #include <nlohmann/json.hpp>
 
 #include "base/json_read.h"
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 namespace iw::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/access_level.h"
+#include "server/auth/access_level.h"
 
 #include <array>
 

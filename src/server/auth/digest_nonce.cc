@@ -1,8 +1,8 @@
-#include "server/digest_nonce.h"
+#include "server/auth/digest_nonce.h"
 
 #include <cstdio>
 
-#include "server/digest_hash.h"
+#include "server/auth/digest_hash.h"
 
 namespace iw::server {
 namespace {
