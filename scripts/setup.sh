@@ -12,6 +12,7 @@ PACKAGES=(
   curl python3 tzdata
   python3-httpx              # tests/clients/home_assistant.py: Home Assistant's own HTTP client
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer) and the sanitizers
+  clang-format clang-tidy    # scripts/lint.sh: layout and names, in CI
   influxdb wrk               # bench/query_vs_influxdb.sh, bench/http_load.sh, bench/upload_backfill.sh,
                              # tests/app/influx_upload_e2e.py
   openssl ca-certificates    # tests make throwaway CAs (TLS transport, MQTT); libcurl's CA store

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the release build (including the
-# full accuracy suite), the ASan+UBSan build, and each libFuzzer target for 30 s (clang build,
-# scripts/fuzz.sh). Exits non-zero when any test fails; the last line sums all three runs as
-# "tests: N passed, N failed", each fuzz target counting as one test.
+# full accuracy suite), the lint (scripts/lint.sh, one test), the ASan+UBSan build, and each
+# libFuzzer target for 30 s (clang build, scripts/fuzz.sh). Exits non-zero when any test fails;
+# the last line sums them all as "tests: N passed, N failed", each fuzz target and the lint
+# counting as one test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -38,6 +39,13 @@ if bash scripts/build.sh release; then
   run_ctest build --timeout 1800 -j 2
 else
   echo "test.sh: release build FAILED"; status=1; failed=$((failed + 1))
+fi
+
+echo "== lint (clang-format, clang-tidy names)"
+if bash scripts/lint.sh build; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: lint FAILED"; status=1; failed=$((failed + 1))
 fi
 
 echo "== ASan+UBSan build"

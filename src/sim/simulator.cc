@@ -195,15 +195,15 @@ void Simulator::Impl::fill_block(measure::SampleBlock& block) {
   const double d = block.conversion_ns;
   const double frame_ns = d * static_cast<double>(m);
   const double last_slot = d * static_cast<double>(m - 1);
-  const int64_t S = block.start_ns;
-  ensure_covers(S, frame_ns * static_cast<double>(frames) + 1);
+  const int64_t start = block.start_ns;
+  ensure_covers(start, frame_ns * static_cast<double>(frames) + 1);
   const bool real = adc.model().mode == AdcMode::kReal;
 
-  size_t ci = cycle_at(0, S);
+  size_t ci = cycle_at(0, start);
   size_t f = 0;
   while (f < frames) {
     const Cycle& c = cycles[ci].cycle;
-    const double a = c.start.since(S);
+    const double a = c.start.since(start);
     const double b = a + c.period_ns;
     const double tf = static_cast<double>(f) * frame_ns;
     if (tf >= b) {
@@ -234,7 +234,7 @@ void Simulator::Impl::fill_block(measure::SampleBlock& block) {
         const double t = t0 + d * static_cast<double>(s);
         const size_t k = t < b ? ci : ci + 1;
         const Cycle& cs = cycles[k].cycle;
-        const double theta = 2 * std::numbers::pi * cs.hz * 1e-9 * (t - cs.start.since(S));
+        const double theta = 2 * std::numbers::pi * cs.hz * 1e-9 * (t - cs.start.since(start));
         const uint8_t input = block.scan[s];
         const int idx = channel_of_input[input];
         double v = 0;

@@ -31,7 +31,7 @@ namespace {
 // that measures the real ADC full scale. Input 0 is the VT (its divider is 13); the CT
 // inputs have 20 ohm burden resistors on the board. On the Linux build the chips sit on
 // CE0/CE1 of SPI0 with a 3.3 V reference. 2 MHz is the clock the original runs them at.
-Board IotaWattV5() {
+Board iotawatt_v5() {
   Board b;
   b.name = "iotawatt-v5";
   b.description = "IoTaWatt v5 analog front end: 2 x MCP3208, 15 inputs, 2.5 V reference";
@@ -61,7 +61,7 @@ Board IotaWattV5() {
 //    100 A rms -> 70.7 mA peak -> 1.56 V peak, inside the swing. Voltage-output CTs
 //    (built-in burden) are configured with burden 0 per channel.
 //  - 1.35 MHz SPI: the MCP3008's rated clock at 2.7 V (75 ksps), safe at 3.3 V.
-Board PiMcp3008OneVtSixCt() {
+Board pi_mcp3008_one_vt_six_ct() {
   Board b;
   b.name = "pi-mcp3008-1vt6ct";
   b.description = "Raspberry Pi hat: 1 x MCP3008 on CE0, input 0 = VT, inputs 1-6 = CTs";
@@ -77,7 +77,7 @@ Board PiMcp3008OneVtSixCt() {
   return b;
 }
 
-std::vector<Board> BuiltInBoards() { return {IotaWattV5(), PiMcp3008OneVtSixCt()}; }
+std::vector<Board> built_in_boards() { return {iotawatt_v5(), pi_mcp3008_one_vt_six_ct()}; }
 
 }  // namespace
 
@@ -120,7 +120,7 @@ Status validate_board(const Board& board) {
 }
 
 Result<Board> find_board(std::string_view name) {
-  for (Board& b : BuiltInBoards()) {
+  for (Board& b : built_in_boards()) {
     if (b.name == name) return std::move(b);
   }
   std::string known;
@@ -130,7 +130,7 @@ Result<Board> find_board(std::string_view name) {
 
 std::vector<std::string> board_names() {
   std::vector<std::string> names;
-  for (const Board& b : BuiltInBoards()) names.push_back(b.name);
+  for (const Board& b : built_in_boards()) names.push_back(b.name);
   return names;
 }
 

@@ -17,13 +17,13 @@ namespace {
 
 constexpr size_t kFrame = kMcp3x08FrameBytes;
 
-std::string PinText(const Board& board, uint8_t chip, uint8_t pin) {
+std::string pin_text(const Board& board, uint8_t chip, uint8_t pin) {
   return "chip " + std::to_string(chip) + " pin " + std::to_string(pin) + " on " +
          board.spi_devices[chip];
 }
 
-// Median of `v` (reordered). REQUIRES: !v.empty().
-double Median(std::vector<double>& v) {
+// median of `v` (reordered). REQUIRES: !v.empty().
+double median(std::vector<double>& v) {
   const size_t half = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(half), v.end());
   const double upper = v[half];
@@ -33,7 +33,7 @@ double Median(std::vector<double>& v) {
 
 // Mean of the middle half of `v` (reordered): as efficient as the mean on well-behaved data,
 // as robust as the median to a few wild values. REQUIRES: !v.empty().
-double InterquartileMean(std::vector<double>& v) {
+double interquartile_mean(std::vector<double>& v) {
   std::sort(v.begin(), v.end());
   const size_t lo = v.size() / 4, hi = v.size() - v.size() / 4;
   double sum = 0;
@@ -184,7 +184,7 @@ Status Mcp3x08Source::run_calls(const ScanInfo& scan, measure::SampleBlock& bloc
                           &block.codes[k])) {
         const uint8_t input = scan.inputs[k % slots];
         return Status::Error("input " + std::to_string(input) + " (" +
-                             PinText(board_, call.chip, board_.inputs[input].pin) + "): no " +
+                             pin_text(board_, call.chip, board_.inputs[input].pin) + "): no " +
                              to_string(board_.chip) + " answered (null bit high); check the chip select "
                              "and MISO wiring");
       }
@@ -255,7 +255,7 @@ void Mcp3x08Source::fill_slot_offsets(size_t slots, size_t frames, double per_co
   scratch_.resize(frames);
   for (size_t s = 1; s < slots; ++s) {
     for (size_t f = 0; f < frames; ++f) scratch_[f] = instants_[f * slots + s] - instants_[f * slots];
-    block.slot_offset_ns[s] = anchor + InterquartileMean(scratch_);
+    block.slot_offset_ns[s] = anchor + interquartile_mean(scratch_);
   }
 }
 
@@ -307,14 +307,14 @@ Status Mcp3x08Source::read(measure::SampleBlock& block) {
   double per_conversion = min_call_ns_per_conversion_;
   if (!fits_.empty()) {
     scratch_.assign(fits_.begin(), fits_.end());
-    const double fit = Median(scratch_);
+    const double fit = median(scratch_);
     per_conversion = per_conversion > 0 ? std::min(per_conversion, fit) : fit;
     scratch_.resize(calls_.size());
     for (size_t c = 0; c < calls_.size(); ++c) {
       scratch_[c] = static_cast<double>(call_end_ns_[c] - call_start_ns_[c]) -
                     static_cast<double>(calls_[c].count) * per_conversion;
     }
-    timing_.call_overhead_ns = Median(scratch_);
+    timing_.call_overhead_ns = median(scratch_);
   }
   if (!scan.single_chip) {  // single chip: whole frames per call, back to back, uniform is exact
     timing_.per_conversion_ns = per_conversion;
@@ -345,12 +345,12 @@ Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
     Status s = port.transfer(std::span<const uint8_t>(tx_.data(), bytes), std::span<uint8_t>(rx_.data(), bytes),
                              kFrame);
     const int64_t call_end = options_.clock();
-    if (!s) return Status::Error("reference (" + PinText(board_, ref.chip, ref.pin) + "): " + s.message());
+    if (!s) return Status::Error("reference (" + pin_text(board_, ref.chip, ref.pin) + "): " + s.message());
     note_call_bound(call_end - call_start, n);  // a long single-chip call: a tight bound on p
     for (size_t i = 0; i < n; ++i) {
       uint16_t code = 0;
       if (!mcp3x08_decode(board_.chip, std::span<const uint8_t, kFrame>(rx_.data() + i * kFrame, kFrame), &code)) {
-        return Status::Error("reference (" + PinText(board_, ref.chip, ref.pin) + "): no " +
+        return Status::Error("reference (" + pin_text(board_, ref.chip, ref.pin) + "): no " +
                              to_string(board_.chip) + " answered (null bit high)");
       }
       sum += code;
@@ -362,7 +362,7 @@ Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
   r.mean_code = sum / static_cast<double>(conversions);
   const double max_code = adc_max_code(board_.chip);
   if (r.mean_code < 0.5 || r.mean_code > max_code - 0.5) {
-    return Status::Error("reference (" + PinText(board_, ref.chip, ref.pin) + ") reads " +
+    return Status::Error("reference (" + pin_text(board_, ref.chip, ref.pin) + ") reads " +
                          std::to_string(std::lround(r.mean_code)) +
                          ": no ADC answering, or the reference is not fitted");
   }

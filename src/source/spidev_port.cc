@@ -31,7 +31,7 @@ constexpr size_t kMaxDescriptors = ((size_t{1} << _IOC_SIZEBITS) - 1) / sizeof(s
 
 std::string ErrnoText(int error) { return std::error_code(error, std::generic_category()).message(); }
 
-std::string OpenHint(int error) {
+std::string open_hint(int error) {
   switch (error) {
     case ENOENT:
     case ENODEV:
@@ -47,17 +47,17 @@ std::string OpenHint(int error) {
   }
 }
 
-size_t ReadBufsiz(const std::string& path) {
+size_t read_bufsiz(const std::string& path) {
   std::ifstream in(path);
   size_t value = 0;
   if (in >> value && value > 0) return value;
   return kDefaultBufsiz;
 }
 
-size_t RoundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
+size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 // The SPI_IOC_MESSAGE(n) request number, computed at run time (the macro wants a constant).
-unsigned long MessageRequest(size_t count) {
+unsigned long message_request(size_t count) {
   return _IOC(_IOC_WRITE, SPI_IOC_MAGIC, 0, count * sizeof(spi_ioc_transfer));
 }
 
@@ -74,7 +74,7 @@ Result<std::unique_ptr<SpidevPort>> SpidevPort::Open(const std::string& path, co
   const int fd = sys.open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
-    return Status::Error("cannot open " + path + ": " + ErrnoText(error) + OpenHint(error));
+    return Status::Error("cannot open " + path + ": " + ErrnoText(error) + open_hint(error));
   }
   auto fail = [&](const std::string& what) -> Status {
     const int error = errno;
@@ -90,7 +90,7 @@ Result<std::unique_ptr<SpidevPort>> SpidevPort::Open(const std::string& path, co
   if (sys.ioctl(fd, SPI_IOC_WR_MAX_SPEED_HZ, &speed) < 0) {
     return fail("set the SPI clock to " + std::to_string(options.speed_hz) + " Hz");
   }
-  const size_t bufsiz = options.bufsiz ? options.bufsiz : ReadBufsiz(options.bufsiz_path);
+  const size_t bufsiz = options.bufsiz ? options.bufsiz : read_bufsiz(options.bufsiz_path);
   return std::unique_ptr<SpidevPort>(new SpidevPort(path, fd, options, bufsiz));
 }
 
@@ -107,7 +107,7 @@ SpidevPort::~SpidevPort() { sys_->close(fd_); }
 
 size_t SpidevPort::max_transfers(size_t bytes_per_transfer) const {
   if (bytes_per_transfer == 0) return 1;
-  const size_t by_buffer = bufsiz_ / RoundUp(bytes_per_transfer, alignment_);
+  const size_t by_buffer = bufsiz_ / round_up(bytes_per_transfer, alignment_);
   return std::max<size_t>(1, std::min(kMaxDescriptors, by_buffer));
 }
 
@@ -157,7 +157,7 @@ Status SpidevPort::message(const uint8_t* tx, uint8_t* rx, size_t count, size_t 
     // cs_change would mean "keep CS asserted after the message", which we never want.
     d.cs_change = k + 1 < count ? 1 : 0;
   }
-  const int ret = sys_->ioctl(fd_, MessageRequest(count), descriptors_.data());
+  const int ret = sys_->ioctl(fd_, message_request(count), descriptors_.data());
   if (ret < 0) {
     *error = errno;
     std::string text = path_ + ": SPI transfer of " + std::to_string(count) + " x " +
