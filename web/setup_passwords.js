@@ -1,7 +1,7 @@
 // Setup ▸ Passwords: POST /auth as the original's app sends it (base64 of
 // {"oldadmin","newadmin","newuser","localAccess"}). Empty new passwords remove them. Each new
 // password is typed twice, and needs MIN_LENGTH characters (the daemon refuses shorter ones:
-// src/server/password_change.h).
+// src/server/auth/password_change.h).
 import { el, getJSON, notice, send } from './api.js';
 import { field } from './form.js';
 
