@@ -8,7 +8,7 @@ PACKAGES=(
   libboost-dev               # the HTTP edge: Boost.Beast on Asio (header-only), TLS through OpenSSL
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libspdlog-dev libfmt-dev
-  libcctz-dev libssl-dev libcurl4-openssl-dev libmosquitto-dev
+  libcctz-dev libssl-dev libcurl4-openssl-dev libmosquitto-dev zlib1g-dev
   curl python3 tzdata
   python3-httpx              # tests/clients/home_assistant.py: Home Assistant's own HTTP client
   clang libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer) and the sanitizers

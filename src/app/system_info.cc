@@ -14,6 +14,8 @@
 #include <sstream>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace iw::app {
 namespace {
 
@@ -62,9 +64,7 @@ NetworkIdentity network_identity() {
     if (name == "lo") continue;
     std::string mac = read_line(std::filesystem::path("/sys/class/net") / name / "address");
     if (mac.size() != 17 || mac == "00:00:00:00:00:00") continue;
-    std::transform(mac.begin(), mac.end(), mac.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    id.mac = mac;
+    id.mac = upper(mac);
     id.ip = first_ipv4(name);
     break;
   }

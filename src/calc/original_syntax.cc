@@ -10,7 +10,6 @@
 namespace iw::calc {
 namespace {
 
-using detail::is_digit;
 using detail::is_name_char;
 
 std::optional<Op> binary_op(char c) {

@@ -11,7 +11,6 @@
 namespace iw::calc {
 namespace {
 
-using detail::is_digit;
 using detail::is_name_char;
 using detail::is_name_start;
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }

@@ -6,12 +6,12 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "base/strings.h"
 #include "calc/names.h"
 #include "calc/script.h"
 
 namespace iw::calc::detail {
 
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 inline bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
 

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <system_error>
 
+#include "base/strings.h"
+
 namespace iw::calc {
 namespace {
 
@@ -36,14 +38,6 @@ const UnitInfo& info(Unit unit) {
     if (u.unit == unit) return u;
   }
   return kUnits[0];  // unreachable: every enumerator is in the table
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 }  // namespace

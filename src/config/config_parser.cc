@@ -11,6 +11,7 @@
 #include <map>
 #include <utility>
 
+#include "base/strings.h"
 #include "config/json_reader.h"
 #include "config/measurement_keys.h"
 #include "config/script_defs.h"
@@ -48,7 +49,6 @@ bool one_of(std::string_view s, const std::array<std::string_view, N>& list) {
 }
 
 bool is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // [A-Za-z][A-Za-z0-9_]*: the UI's rule for input names, which scripts and queries rely on.
 bool valid_input_name(std::string_view s) {
@@ -125,10 +125,9 @@ Result<Config> Parser::run(const json& doc) {
   if (auto v = r.integer("format")) cfg_.format = static_cast<int>(*v);
   if (const json* v = r.get("timezone")) parse_timezone(*v);
   if (auto v = r.string("update")) {
-    std::string upper = *v;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (one_of(upper, kUpdateClasses)) {
-      cfg_.update = upper;
+    const std::string update = upper(*v);
+    if (one_of(update, kUpdateClasses)) {
+      cfg_.update = update;
     } else {
       problems_.add("update", fmt::format("\"{}\" is not one of NONE, MAJOR, MINOR, BETA, ALPHA, TEST", *v));
     }
@@ -720,14 +719,17 @@ void Parser::parse_datalog(const json& v) {
 
 }  // namespace
 
-bool known_time_zone(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return false;
+std::optional<cctz::time_zone> load_known_time_zone(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return std::nullopt;
   for (char c : name) {
-    if (!is_letter(c) && !is_digit(c) && c != '/' && c != '_' && c != '-' && c != '+') return false;
+    if (!is_letter(c) && !is_digit(c) && c != '/' && c != '_' && c != '-' && c != '+') return std::nullopt;
   }
   cctz::time_zone zone;
-  return cctz::load_time_zone(name, &zone);
+  if (!cctz::load_time_zone(name, &zone)) return std::nullopt;
+  return zone;
 }
+
+bool known_time_zone(const std::string& name) { return load_known_time_zone(name).has_value(); }
 
 Result<Config> parse_config(const std::string& json_text, const ModelCatalog& catalog,
                             std::vector<std::string>* notes) {

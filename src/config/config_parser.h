@@ -11,7 +11,9 @@
 //   inputs[3].vchan: channel 5 is not a VT
 #pragma once
 
+#include <cctz/time_zone.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,5 +40,7 @@ Result<Config> parse_config(const char* json_text, const ModelCatalog& catalog,
 // names are looked up (letters, digits, '/', '_', '-', '+'; no "..", no leading '/'), so a
 // config value can never make us read a file outside the tz database.
 bool known_time_zone(const std::string& name);
+// The zone `name`, loaded once, when known_time_zone(name); nullopt otherwise.
+std::optional<cctz::time_zone> load_known_time_zone(const std::string& name);
 
 }  // namespace iw::config

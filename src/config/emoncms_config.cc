@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/strings.h"
 #include "config/json_reader.h"
 
 namespace iw::config {
@@ -13,20 +14,10 @@ namespace {
 
 using detail::ObjectReader;
 using detail::Problems;
-using detail::lower;
 using nlohmann::json;
 
 constexpr std::string_view kSection = "emoncms";
 constexpr int kMaxInputKey = 29;
-
-bool is_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
-bool is_digits(std::string_view s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
 
 // Emoncms keeps letters, digits, '_', ' ', '-' and '.' of a node name; anything else would
 // also need escaping inside the JSON frames, which the original never did.

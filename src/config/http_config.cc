@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "base/strings.h"
 #include "config/json_reader.h"
 
 namespace iw::config {
@@ -20,10 +21,9 @@ constexpr size_t kMaxHostLength = 254;  // 253 and a trailing dot
 // only keeps out what is surely not a name: a scheme, a port, a path, spaces.
 bool host_like(std::string_view s) {
   if (s.empty() || s.size() > kMaxHostLength) return false;
-  const auto in = [](std::string_view allowed) { return [allowed](char c) { return allowed.find(c) != allowed.npos; }; };
   if (s.front() == '[') {
     return s.size() > 2 && s.back() == ']' &&
-           std::all_of(s.begin() + 1, s.end() - 1, in("0123456789abcdefABCDEF:."));
+           std::all_of(s.begin() + 1, s.end() - 1, [](char c) { return is_hex_digit(c) || c == ':' || c == '.'; });
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "base/json_read.h"
+#include "base/strings.h"
 #include "measure/phase_curve.h"
 
 namespace iw::config::detail {
@@ -71,12 +72,6 @@ std::string key_path(std::string_view base, std::string_view key) {
 std::string index_path(std::string_view base, size_t index) { return fmt::format("{}[{}]", base, index); }
 
 std::string num(double v) { return fmt::format("{}", v); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 json number_value(double v) {
   if (v == std::trunc(v) && std::fabs(v) < 9.0e15) return static_cast<int64_t>(v);

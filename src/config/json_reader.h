@@ -50,8 +50,6 @@ json number_values(const std::vector<double>& v);
 
 // Shortest decimal form of a number ("20", "0.25", "-5").
 std::string num(double v);
-// `s` with ASCII letters in lower case, for comparisons that ignore case.
-std::string lower(std::string_view s);
 
 // Parses JSON text (base/json_read.h: at most 64 levels deep); comments are allowed, as
 // ArduinoJson allowed them. On error records one problem and returns nullopt:

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "base/strings.h"
 #include "config/json_reader.h"
 
 namespace iw::config::detail {

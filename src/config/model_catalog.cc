@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "base/strings.h"
 #include "config/json_reader.h"
 
 namespace iw::config {
@@ -200,10 +201,10 @@ const ModelEntry* ModelCatalog::find_vt(std::string_view model) const { return f
 const ModelEntry* ModelCatalog::find_ct(std::string_view model) const { return find_in(ct_, model); }
 
 std::vector<std::string> ModelCatalog::close_matches(std::string_view model, bool ct, size_t limit) const {
-  const std::string want = detail::lower(model);
+  const std::string want = lower(model);
   std::vector<std::pair<size_t, std::string>> scored;
   for (const auto& e : ct ? ct_ : vt_) {
-    const std::string have = detail::lower(e.model);
+    const std::string have = lower(e.model);
     size_t score = edit_distance(want, have);
     const bool contains =
         want.size() >= 3 && (have.find(want) != std::string::npos || want.find(have) != std::string::npos);

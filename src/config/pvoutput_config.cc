@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "config/json_reader.h"
 
 namespace iw::config {
@@ -16,11 +17,6 @@ using nlohmann::json;
 
 constexpr std::string_view kSection = "pvoutput";
 constexpr std::string_view kExtendedPrefix = "extended_";
-
-bool all_of_class(std::string_view s, int (*pred)(int)) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
-}
 
 // "generation", "consumption", "voltage", "extended_<1..6>..." (only the digit after
 // "extended_" matters: the UI writes "extended_1(v7)").
@@ -76,7 +72,7 @@ void read_identity(ObjectReader& r, PvoutputSettings& s, Problems& problems) {
   if (!r.get("apikey")) {
     problems.add(r.path_of("apikey"), "missing (the 40 hex digit API key of the PVOutput account)");
   } else if (auto v = r.string("apikey")) {
-    if (v->size() == 40 && all_of_class(*v, ::isxdigit)) {
+    if (v->size() == 40 && is_hex(*v)) {
       s.apikey = *v;
     } else {  // never echo the key, only its shape
       problems.add(r.path_of("apikey"), fmt::format("is {} characters; expected 40 hex digits", v->size()));
@@ -87,7 +83,7 @@ void read_identity(ObjectReader& r, PvoutputSettings& s, Problems& problems) {
     problems.add(r.path_of("systemid"), "missing (the PVOutput system id, digits)");
   } else if (id->is_number_unsigned()) {
     s.systemid = std::to_string(id->get<uint64_t>());
-  } else if (id->is_string() && all_of_class(id->get<std::string>(), ::isdigit)) {
+  } else if (id->is_string() && is_digits(id->get<std::string>())) {
     s.systemid = id->get<std::string>();
   } else {
     problems.add(r.path_of("systemid"), fmt::format("{} is not a system id (digits)", detail::describe(*id)));

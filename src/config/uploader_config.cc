@@ -106,14 +106,20 @@ void parse_template(ObjectReader& r, InfluxPointTemplate& t, Problems& p) {
   }
 }
 
+// The string at `key`, which must be present and not empty.
+std::string required_string(ObjectReader& r, std::string_view key, Problems& p) {
+  std::string value = r.string(key).value_or("");
+  if (value.empty()) p.add(r.path_of(key), "missing or empty");
+  return value;
+}
+
 }  // namespace
 
 Result<Influx1Config> influx1_config(const UploaderConfig& c) {
   Problems p;
   ObjectReader r(c.extra, c.key, p);
   Influx1Config out;
-  out.database = r.string("database").value_or("");
-  if (out.database.empty()) p.add(r.path_of("database"), "missing or empty");
+  out.database = required_string(r, "database", p);
   out.retention_policy = r.string("retp").value_or("");
   out.user = r.string("user").value_or("");
   out.password = r.string("pwd").value_or("");
@@ -127,12 +133,9 @@ Result<Influx2Config> influx2_config(const UploaderConfig& c) {
   Problems p;
   ObjectReader r(c.extra, c.key, p);
   Influx2Config out;
-  out.bucket = r.string("bucket").value_or("");
-  if (out.bucket.empty()) p.add(r.path_of("bucket"), "missing or empty");
-  out.orgid = r.string("orgid").value_or("");
-  if (out.orgid.empty()) p.add(r.path_of("orgid"), "missing or empty");
-  out.token = r.string("authtoken").value_or("");
-  if (out.token.empty()) p.add(r.path_of("authtoken"), "missing or empty");
+  out.bucket = required_string(r, "bucket", p);
+  out.orgid = required_string(r, "orgid", p);
+  out.token = required_string(r, "authtoken", p);
   parse_template(r, out.point, p);
   r.ignore("heap");
   r.ignore("token");  // the UI's unused default key

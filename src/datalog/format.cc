@@ -141,6 +141,14 @@ Result<SegmentHeader> DecodeHeader(const uint8_t* data, size_t size, int64_t spa
   }
   if (h.interval_s == 0 || h.slot_count == 0) return Status::Error("zero interval or slot count");
   if (h.start < 0 || h.start % h.interval_s != 0) return Status::Error("start not on the interval");
+  // end() (start + slot_count * interval) must fit in an int64: the span check below, the log's
+  // time range and every reader compute it, and a header from disk may hold any start and count.
+  int64_t length_s = 0;
+  int64_t end = 0;
+  if (__builtin_mul_overflow(int64_t{h.slot_count}, int64_t{h.interval_s}, &length_s) ||
+      __builtin_add_overflow(h.start, length_s, &end)) {
+    return Status::Error("segment ends beyond the int64 time range");
+  }
   if (h.record_size != RecordSize(h.layout)) return Status::Error("record size does not match layout");
   if (span_slots > 0) {
     const int64_t span_s = span_slots * h.interval_s;

@@ -414,10 +414,15 @@ class Converter {
       switch (source_[c]) {
         case ChannelKind::kCurrent: {
           const int64_t net = Micros(r.accum1[c]);
-          const int64_t delta = started_ ? net - net_[c] : net;
-          // Saturating: the values are bounded, but a file could swing between the bounds.
-          int64_t& sum = delta >= 0 ? import_[c] : export_[c];
-          if (__builtin_add_overflow(sum, delta >= 0 ? delta : -delta, &sum)) sum = INT64_MAX;
+          const int64_t prev = started_ ? net_[c] : 0;
+          // |net| and |prev| are at most 9e18 micro-units (kMaxAccum), so a file that swings
+          // from one bound to the other has a change beyond int64 (found by
+          // fuzz/iotawatt_import_fuzz): its size is taken in uint64, and the sums saturate.
+          const bool up = net >= prev;
+          const uint64_t step = up ? static_cast<uint64_t>(net) - static_cast<uint64_t>(prev)
+                                   : static_cast<uint64_t>(prev) - static_cast<uint64_t>(net);
+          int64_t& sum = up ? import_[c] : export_[c];  // never negative
+          sum = step > static_cast<uint64_t>(INT64_MAX - sum) ? INT64_MAX : sum + static_cast<int64_t>(step);
           net_[c] = net;
           cc.wh_import.set(import_[c]);
           cc.wh_export.set(export_[c]);

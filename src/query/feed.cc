@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/strings.h"
 #include "query/output_series.h"
 #include "query/units.h"
 
@@ -30,7 +31,7 @@ std::optional<int64_t> parse_time(const std::string& text) {
   if (digits.empty()) return std::nullopt;
   int64_t v = 0;
   for (char c : digits) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    if (!is_digit(c)) return std::nullopt;
     v = v * 10 + (c - '0');
   }
   return v;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/strings.h"
 #include "query/feed.h"
 #include "query/grouping.h"
 #include "query/time_spec.h"
@@ -78,23 +79,6 @@ QueryAnswer answer_feed(const QueryArgs& args, const QueryEnvironment& env) {
 }
 
 QueryArgs parse_query_string(std::string_view text) {
-  auto decode = [](std::string_view s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-      const auto hex = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      };
-      if (s[i] == '+') {
-        out += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-        out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-        i += 2;
-      } else {
-        out += s[i];
-      }
-    }
-    return out;
-  };
   QueryArgs args;
   while (!text.empty()) {
     const size_t amp = text.find('&');
@@ -102,8 +86,8 @@ QueryArgs parse_query_string(std::string_view text) {
     text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
-    args.emplace_back(decode(pair.substr(0, eq)),
-                      eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1)));
+    args.emplace_back(form_decode(pair.substr(0, eq)),
+                      eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1)));
   }
   return args;
 }

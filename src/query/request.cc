@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace iw::query {
 namespace {
 
@@ -13,13 +15,6 @@ const std::string* arg(const QueryArgs& args, std::string_view name) {
     if (key == name) return &value;
   }
   return nullptr;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -52,7 +47,7 @@ Status apply_time_method(const std::string& method, TimeColumn* column) {
 // `method` is ".dN" with one digit N.
 std::optional<int> decimals_method(const std::string& method) {
   if (method.size() == 2 && method[0] == 'd' &&
-      std::isdigit(static_cast<unsigned char>(method[1]))) {
+      is_digit(method[1])) {
     return method[1] - '0';
   }
   return std::nullopt;
@@ -123,7 +118,7 @@ Result<std::optional<int64_t>> parse_limit(const std::string& text) {
   if (text.empty() || text.size() > 12) return invalid;
   int64_t n = 0;
   for (char c : text) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return invalid;
+    if (!is_digit(c)) return invalid;
     n = n * 10 + (c - '0');
   }
   if (n == 0) return invalid;

@@ -5,6 +5,8 @@
 #include <array>
 #include <optional>
 
+#include "base/strings.h"
+
 namespace iw::query {
 namespace {
 
@@ -16,8 +18,6 @@ constexpr std::string_view kAccepted =
 constexpr int64_t kLastYear = 9999;
 // Longest modifier amount: keeps every sum of fields far inside int64.
 constexpr size_t kMaxAmountDigits = 9;
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 Status bad(std::string_view spec, std::string_view what) {
   const std::string shown = spec.size() > 40 ? std::string(spec.substr(0, 37)) + "..." : std::string(spec);

@@ -160,11 +160,11 @@ class RuleZone final : public TimeZone {
 }  // namespace
 
 Result<std::unique_ptr<TimeZone>> load_iana_zone(const std::string& name) {
-  cctz::time_zone zone;
-  if (!config::known_time_zone(name) || !cctz::load_time_zone(name, &zone)) {
+  const std::optional<cctz::time_zone> zone = config::load_known_time_zone(name);
+  if (!zone) {
     return Status::Error(fmt::format("unknown time zone \"{}\" (use an IANA name such as \"Europe/Berlin\")", name));
   }
-  return std::unique_ptr<TimeZone>(std::make_unique<IanaZone>(zone, name));
+  return std::unique_ptr<TimeZone>(std::make_unique<IanaZone>(*zone, name));
 }
 
 std::unique_ptr<TimeZone> rule_zone(double hours, const std::optional<config::DstRule>& rule) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "base/base64.h"
+
 namespace iw::server {
 namespace {
 
@@ -33,28 +35,13 @@ Result<ConfigConfirmations> confirmations(const HttpRequest& request) {
   return c;
 }
 
-std::string base64url(const unsigned char* data, size_t size) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  for (size_t i = 0; i < size; i += 3) {
-    const uint32_t n = (uint32_t{data[i]} << 16) | (i + 1 < size ? uint32_t{data[i + 1]} << 8 : 0) |
-                       (i + 2 < size ? uint32_t{data[i + 2]} : 0);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < size ? kAlphabet[(n >> 6) & 63] : '=';
-    out += i + 2 < size ? kAlphabet[n & 63] : '=';
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string config_sha256(std::string_view text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest.data(), &size, EVP_sha256(), nullptr);
-  return base64url(digest.data(), size);
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), size));
 }
 
 HttpResponse ConfigEndpoint::get(const HttpRequest&) const {

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "base/strings.h"
+
 namespace iw::server {
 namespace {
 
@@ -31,7 +33,7 @@ std::optional<std::string> normalize_ipv6(std::string_view bracketed) {
 std::optional<int> parse_port(std::string_view digits) {
   int port = 0;
   if (digits.empty() || digits.size() > 5) return std::nullopt;
-  if (digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;  // from_chars takes "-1"
+  if (!is_digits(digits)) return std::nullopt;  // from_chars takes "-1"
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (ec != std::errc() || end != digits.data() + digits.size() || port > 65535) return std::nullopt;
   return port;

@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "base/strings.h"
 #include "server/connection_table.h"
 #include "server/request_target.h"
 #include "server/response_pipe.h"
@@ -26,7 +27,7 @@ bool split_host_port(const std::string& address, std::string* host, int* port) {
   std::string h = address.substr(0, colon);
   if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   const std::string p = address.substr(colon + 1);
-  if (p.find_first_not_of("0123456789") != std::string::npos || p.size() > 5) return false;
+  if (!is_digits(p) || p.size() > 5) return false;
   const int value = std::stoi(p);
   if (value > 65535) return false;
   *host = h.empty() ? "0.0.0.0" : h;
@@ -64,7 +65,7 @@ HttpRequest request_from_head(const http::request<http::empty_body>& head, std::
 }
 
 bool is_form(const HttpRequest& r) {
-  return r.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
+  return r.header("Content-Type").starts_with("application/x-www-form-urlencoded");
 }
 
 http::response<http::string_body> to_beast(HttpResponse&& r, bool head_only, unsigned version, bool keep_alive) {

@@ -1,14 +1,9 @@
 #include "server/request_target.h"
 
+#include "base/strings.h"
+
 namespace iw::server {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // "a=1&b&c=%20" -> {a,1} {b,""} {c," "}; empty pieces ("a=1&&b") are skipped.
 void append_params(std::string_view text, Params* params) {
@@ -19,33 +14,14 @@ void append_params(std::string_view text, Params* params) {
     if (piece.empty()) continue;
     const size_t eq = piece.find('=');
     if (eq == std::string_view::npos) {
-      params->emplace_back(url_decode(piece, true), std::string());
+      params->emplace_back(form_decode(piece), std::string());
     } else {
-      params->emplace_back(url_decode(piece.substr(0, eq), true), url_decode(piece.substr(eq + 1), true));
+      params->emplace_back(form_decode(piece.substr(0, eq)), form_decode(piece.substr(eq + 1)));
     }
   }
 }
 
 }  // namespace
-
-std::string url_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out.push_back(static_cast<char>(high * 16 + low));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(plus_is_space && c == '+' ? ' ' : c);
-  }
-  return out;
-}
 
 void split_target(std::string_view target, std::string* path, Params* params) {
   // absolute-form: drop "scheme://authority".
@@ -57,7 +33,7 @@ void split_target(std::string_view target, std::string* path, Params* params) {
   if (hash != std::string_view::npos) target = target.substr(0, hash);
   const size_t question = target.find('?');
   const std::string_view raw_path = target.substr(0, question);
-  *path = raw_path.empty() ? std::string(1, '/') : url_decode(raw_path, false);
+  *path = raw_path.empty() ? std::string(1, '/') : percent_decode(raw_path);
   if (question != std::string_view::npos) append_params(target.substr(question + 1), params);
 }
 

@@ -11,9 +11,6 @@
 
 namespace iw::server {
 
-// %XX decoded; a malformed '%' is kept as is. `plus_is_space` for query and form text.
-std::string url_decode(std::string_view text, bool plus_is_space);
-
 // Splits `target` into the decoded path and the decoded query arguments, in order. An
 // argument without '=' has an empty value ("?restart" -> {"restart", ""}).
 void split_target(std::string_view target, std::string* path, Params* params);

@@ -34,10 +34,6 @@ bool inside(const fs::path& root, const fs::path& file) {
   return true;
 }
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -76,7 +72,7 @@ std::string content_type_for(const std::string& path) {
       {".xml", "text/xml"},          {".pdf", "application/pdf"}, {".zip", "application/zip"},
       {".woff2", "font/woff2"},      {".webmanifest", "application/manifest+json"}};
   for (const auto& [ext, type] : kTypes) {
-    if (ends_with(path, ext)) return type;
+    if (path.ends_with(ext)) return type;
   }
   return "text/plain";
 }
@@ -111,7 +107,7 @@ std::optional<std::string> StaticFiles::resolve(const std::string& url_path) con
 HttpResponse StaticFiles::serve(const HttpRequest& request) const {
   std::string url = request.path;
   bool as_source = false;
-  if (ends_with(url, ".src")) {
+  if (url.ends_with(".src")) {
     url.resize(url.size() - 4);
     as_source = true;
   }

@@ -6,6 +6,18 @@
 #include <utility>
 
 namespace iw::sim {
+namespace {
+
+// What every load shape sets; each shape then fills in its own fields.
+Load base_load(std::string name, Line line, LoadKind kind) {
+  Load l;
+  l.name = std::move(name);
+  l.line = line;
+  l.kind = kind;
+  return l;
+}
+
+}  // namespace
 
 Spectrum Load::current(const Spectrum& voltage, double nominal_volts, double light) const {
   if (kind == LoadKind::kImpedance) {
@@ -35,19 +47,13 @@ Spectrum Load::current(const Spectrum& voltage, double nominal_volts, double lig
 }
 
 Load resistive(std::string name, double watts, Line line) {
-  Load l;
-  l.name = std::move(name);
-  l.line = line;
-  l.kind = LoadKind::kImpedance;
+  Load l = base_load(std::move(name), line, LoadKind::kImpedance);
   l.watts = watts;
   return l;
 }
 
 Load motor(std::string name, double watts, double pf, Line line) {
-  Load l;
-  l.name = std::move(name);
-  l.line = line;
-  l.kind = LoadKind::kCurrent;
+  Load l = base_load(std::move(name), line, LoadKind::kCurrent);
   l.watts = watts;
   l.pf = pf;
   return l;
@@ -67,10 +73,7 @@ Load nonlinear(std::string name, double watts, std::vector<CurrentHarmonic> harm
 }
 
 Load solar(std::string name, double peak_watts, double sunrise_h, double sunset_h, Line line) {
-  Load l;
-  l.name = std::move(name);
-  l.line = line;
-  l.kind = LoadKind::kSolar;
+  Load l = base_load(std::move(name), line, LoadKind::kSolar);
   l.watts = peak_watts;
   l.sunrise_h = sunrise_h;
   l.sunset_h = sunset_h;
@@ -79,10 +82,7 @@ Load solar(std::string name, double peak_watts, double sunrise_h, double sunset_
 
 Load current_load(std::string name, double amps, double pf, bool leading,
                   std::vector<CurrentHarmonic> harmonics, Line line) {
-  Load l;
-  l.name = std::move(name);
-  l.line = line;
-  l.kind = LoadKind::kCurrent;
+  Load l = base_load(std::move(name), line, LoadKind::kCurrent);
   l.amps = amps;
   l.pf = pf;
   l.leading = leading;

@@ -50,6 +50,16 @@ Status validate_load(const Load& l, const Mains& mains) {
   return Status::Ok();
 }
 
+// What add_vt and add_ct both set; each then fills in its own fields.
+Channel base_channel(int input, std::string name, ChannelType type, Line line) {
+  Channel ch;
+  ch.input = input;
+  ch.name = std::move(name);
+  ch.type = type;
+  ch.line = line;
+  return ch;
+}
+
 }  // namespace
 
 int Panel::add_load(Load load) {
@@ -58,11 +68,7 @@ int Panel::add_load(Load load) {
 }
 
 Channel& Panel::add_vt(int input, std::string name, VtModel vt, Line line) {
-  Channel ch;
-  ch.input = input;
-  ch.name = std::move(name);
-  ch.type = ChannelType::kVT;
-  ch.line = line;
+  Channel ch = base_channel(input, std::move(name), ChannelType::kVT, line);
   ch.vt = std::move(vt);
   ch.m.vchan = input;
   channels.push_back(std::move(ch));
@@ -71,11 +77,7 @@ Channel& Panel::add_vt(int input, std::string name, VtModel vt, Line line) {
 
 Channel& Panel::add_ct(int input, std::string name, CtModel ct, std::vector<int> load_ids,
                        Line conductor) {
-  Channel ch;
-  ch.input = input;
-  ch.name = std::move(name);
-  ch.type = ChannelType::kCT;
-  ch.line = conductor;
+  Channel ch = base_channel(input, std::move(name), ChannelType::kCT, conductor);
   ch.ct = std::move(ct);
   ch.loads = std::move(load_ids);
   for (const Channel& other : channels) {

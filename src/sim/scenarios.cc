@@ -1,6 +1,7 @@
 #include "sim/scenarios.h"
 
 #include <functional>
+#include <initializer_list>
 #include <numbers>
 #include <utility>
 
@@ -16,17 +17,25 @@ std::vector<CurrentHarmonic> smps_harmonics() {
   return {{3, 0.70, 180}, {5, 0.45, 0}, {7, 0.25, 180}, {9, 0.10, 0}};
 }
 
-Panel household() {
+// A panel sampled by the real ADC model. `utc_offset_s` places the interval model's days.
+Panel real_adc_panel(std::string scenario, double utc_offset_s, Mains mains) {
   Panel p;
-  p.scenario = "household-230v-50hz";
-  p.utc_offset_s = 3600;
-  p.mains.wiring = Wiring::kSinglePhase;
-  p.mains.volts = 230;
-  p.mains.hz = 50;
-  p.mains.drift_hz = 0.05;
-  p.mains.drift_period_s = 600;
-  p.mains.harmonics = {{3, 0.015, 0}, {5, 0.025, 180}};
+  p.scenario = std::move(scenario);
+  p.utc_offset_s = utc_offset_s;
+  p.mains = std::move(mains);
   p.adc.mode = AdcMode::kReal;
+  return p;
+}
+
+// Daily and seasonal patterns for the interval model (demo history); no effect on cycles.
+void set_usage(Panel& p, std::initializer_list<int> load_ids, Usage usage) {
+  for (int id : load_ids) p.loads[static_cast<size_t>(id)].usage = usage;
+}
+
+Panel household() {
+  Panel p = real_adc_panel("household-230v-50hz", 3600,
+                           {.wiring = Wiring::kSinglePhase, .volts = 230, .hz = 50, .drift_hz = 0.05,
+                            .drift_period_s = 600, .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
 
   const int solar_id = p.add_load(solar("solar", 5000, 6.5, 20.5));
   const int oven = p.add_load(switched(resistive("oven", 2400), {20, 60, 20, 90}));
@@ -44,13 +53,12 @@ Panel household() {
   const int lights = p.add_load(resistive("lights", 200));
   const int sockets = p.add_load(capacitive("sockets", 250, 0.8));
 
-  // Daily and seasonal patterns for the interval model (demo history); no effect on cycles.
-  for (int id : {oven, kettle, hob}) p.loads[static_cast<size_t>(id)].usage = Usage::kCooking;
-  for (int id : {led, lights}) p.loads[static_cast<size_t>(id)].usage = Usage::kLighting;
-  for (int id : {washer, dryer}) p.loads[static_cast<size_t>(id)].usage = Usage::kLaundry;
-  p.loads[static_cast<size_t>(heat_pump)].usage = Usage::kHeating;
-  p.loads[static_cast<size_t>(computers)].usage = Usage::kComputing;
-  p.loads[static_cast<size_t>(ev)].usage = Usage::kEvCharging;
+  set_usage(p, {oven, kettle, hob}, Usage::kCooking);
+  set_usage(p, {led, lights}, Usage::kLighting);
+  set_usage(p, {washer, dryer}, Usage::kLaundry);
+  set_usage(p, {heat_pump}, Usage::kHeating);
+  set_usage(p, {computers}, Usage::kComputing);
+  set_usage(p, {ev}, Usage::kEvCharging);
 
   p.add_vt(0, "Voltage", vt("Ideal 77DE-06-09(EU)"));
   p.add_mains_ct(1, "Mains", ct("SCT013-000"));
@@ -71,16 +79,9 @@ Panel household() {
 }
 
 Panel split_phase() {
-  Panel p;
-  p.scenario = "split-phase-120v-60hz";
-  p.utc_offset_s = -5 * 3600;
-  p.mains.wiring = Wiring::kSplitPhase;
-  p.mains.volts = 120;
-  p.mains.hz = 60;
-  p.mains.drift_hz = 0.02;
-  p.mains.drift_period_s = 900;
-  p.mains.harmonics = {{3, 0.01, 0}, {5, 0.02, 180}};
-  p.adc.mode = AdcMode::kReal;
+  Panel p = real_adc_panel("split-phase-120v-60hz", -5 * 3600,
+                           {.wiring = Wiring::kSplitPhase, .volts = 120, .hz = 60, .drift_hz = 0.02,
+                            .drift_period_s = 900, .harmonics = {{3, 0.01, 0}, {5, 0.02, 180}}});
 
   const int dryer = p.add_load(switched(resistive("dryer", 5000, Line::kAB), {60, 300, 30, 120}));
   const int ac = p.add_load(motor("air conditioner", 3500, 0.85, Line::kAB));
@@ -93,12 +94,12 @@ Panel split_phase() {
   const int computers = p.add_load(nonlinear("computers", 250, smps_harmonics(), 0.98, Line::kA));
   p.loads.back().leading = true;
 
-  p.loads[static_cast<size_t>(dryer)].usage = Usage::kLaundry;
-  p.loads[static_cast<size_t>(ac)].usage = Usage::kCooling;
-  p.loads[static_cast<size_t>(ev)].usage = Usage::kEvCharging;
-  p.loads[static_cast<size_t>(kitchen)].usage = Usage::kCooking;
-  p.loads[static_cast<size_t>(lights)].usage = Usage::kLighting;
-  p.loads[static_cast<size_t>(computers)].usage = Usage::kComputing;
+  set_usage(p, {dryer}, Usage::kLaundry);
+  set_usage(p, {ac}, Usage::kCooling);
+  set_usage(p, {ev}, Usage::kEvCharging);
+  set_usage(p, {kitchen}, Usage::kCooking);
+  set_usage(p, {lights}, Usage::kLighting);
+  set_usage(p, {computers}, Usage::kComputing);
 
   auto l240 = [&p](int input, const std::string& name, const std::string& model, int load) -> Channel& {
     Channel& ch = p.add_ct(input, name, ct(model), {load}, Line::kA);
@@ -126,16 +127,9 @@ Panel split_phase() {
 }
 
 Panel three_phase() {
-  Panel p;
-  p.scenario = "three-phase-400v";
-  p.utc_offset_s = 3600;
-  p.mains.wiring = Wiring::kThreePhase;
-  p.mains.volts = 230;
-  p.mains.hz = 50;
-  p.mains.drift_hz = 0.03;
-  p.mains.drift_period_s = 600;
-  p.mains.harmonics = {{5, 0.02, 180}, {7, 0.01, 0}};
-  p.adc.mode = AdcMode::kReal;
+  Panel p = real_adc_panel("three-phase-400v", 3600,
+                           {.wiring = Wiring::kThreePhase, .volts = 230, .hz = 50, .drift_hz = 0.03,
+                            .drift_period_s = 600, .harmonics = {{5, 0.02, 180}, {7, 0.01, 0}}});
 
   // Line-to-line loads carry a pure fundamental current: the derived sqrt(3)/-30 degree
   // reference matches the true A-B voltage in the fundamental only.
@@ -150,10 +144,10 @@ Panel three_phase() {
   const int solar_id = p.add_load(solar("solar", 4000, 6.5, 20.5, Line::kA));
   const int kettle = p.add_load(switched(resistive("kettle", 2200, Line::kA), {120, 180, 600, 1200}));
 
-  p.loads[static_cast<size_t>(heat_pump)].usage = Usage::kHeating;
-  for (int id : {oven, kettle}) p.loads[static_cast<size_t>(id)].usage = Usage::kCooking;
-  p.loads[static_cast<size_t>(lights)].usage = Usage::kLighting;
-  p.loads[static_cast<size_t>(computers)].usage = Usage::kComputing;
+  set_usage(p, {heat_pump}, Usage::kHeating);
+  set_usage(p, {oven, kettle}, Usage::kCooking);
+  set_usage(p, {lights}, Usage::kLighting);
+  set_usage(p, {computers}, Usage::kComputing);
 
   auto on = [&p](int input, const std::string& name, const std::string& model, int load, Line line) -> Channel& {
     Channel& ch = p.add_ct(input, name, ct(model), {load}, line);
@@ -183,16 +177,11 @@ Panel three_phase() {
 // most, and the mains CT over all three. The VT and two CTs have static leads (no level
 // tables), so a config's phase is the whole story; the heater's CT has level tables.
 Panel calibration_bench() {
-  Panel p;
-  p.scenario = "calibration-bench-230v-50hz";
+  Panel p = real_adc_panel("calibration-bench-230v-50hz", 3600,
+                           {.wiring = Wiring::kSinglePhase, .volts = 230, .hz = 50,
+                            .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
   p.device_name = "Bench";
   p.device_channels = 5;
-  p.utc_offset_s = 3600;
-  p.mains.wiring = Wiring::kSinglePhase;
-  p.mains.volts = 230;
-  p.mains.hz = 50;
-  p.mains.harmonics = {{3, 0.015, 0}, {5, 0.025, 180}};
-  p.adc.mode = AdcMode::kReal;
 
   const int kettle = p.add_load(resistive("kettle", 2000));
   const int heater = p.add_load(resistive("heater", 2000));

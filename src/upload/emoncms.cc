@@ -6,8 +6,10 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "base/json_read.h"
 #include "query/units.h"
+#include "upload/url.h"
 
 namespace iw::upload {
 namespace {
@@ -21,13 +23,6 @@ std::string excerpt(std::string_view body) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
   return body.size() > 80 ? out + "..." : out;
-}
-
-// Node names hold only [A-Za-z0-9_ .-] (config checks it); only the space needs escaping.
-std::string query_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) out += c == ' ' ? std::string("%20") : std::string(1, c);
-  return out;
 }
 
 // `{"success": false, "message": "..."}`: the message, else nullopt.
@@ -93,7 +88,7 @@ EmoncmsProtocol::EmoncmsProtocol(config::EmoncmsSettings settings, std::vector<i
 std::optional<HttpRequest> EmoncmsProtocol::last_point_request() const {
   HttpRequest r;
   r.method = "GET";
-  r.url = fmt::format("{}/input/get?node={}", settings_.url, query_escape(settings_.node));
+  r.url = fmt::format("{}/input/get?node={}", settings_.url, url_encode(settings_.node));
   // Always Bearer, in encrypted mode too: Emoncms decrypts only input/post and input/bulk.
   r.headers = {{"Authorization", "Bearer " + settings_.apikey}};
   return r;
@@ -167,7 +162,7 @@ HttpRequest EmoncmsProtocol::post_request(std::span<const IntervalValues> interv
   const std::string iv_bytes(reinterpret_cast<const char*>(iv.data()), iv.size());
   r.headers = {{"Content-Type", "aes128cbc"},
                {"Authorization", settings_.userid + ":" + emoncms::hmac_sha256_hex(key_, text)}};
-  r.body = emoncms::base64url(iv_bytes + emoncms::aes128_cbc_encrypt(key_, iv, text));
+  r.body = base64url_encode(iv_bytes + emoncms::aes128_cbc_encrypt(key_, iv, text));
   std::lock_guard lock(mutex_);
   expected_answer_ = expected_answer(text);
   return r;

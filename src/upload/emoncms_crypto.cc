@@ -9,15 +9,11 @@
 #include <memory>
 #include <stdexcept>
 
+#include "base/base64.h"
+#include "base/strings.h"
+
 namespace iw::upload::emoncms {
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
@@ -27,8 +23,8 @@ Result<Block> decode_write_key(std::string_view hex) {
   if (hex.size() != 32) return Status::Error("the Emoncms API key is not 32 hex digits");
   Block key{};
   for (size_t i = 0; i < key.size(); ++i) {
-    const int hi = hex_digit(hex[2 * i]);
-    const int lo = hex_digit(hex[2 * i + 1]);
+    const int hi = hex_value(hex[2 * i]);
+    const int lo = hex_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return Status::Error("the Emoncms API key holds a character that is not a hex digit");
     key[i] = static_cast<uint8_t>(hi * 16 + lo);
   }
@@ -58,36 +54,13 @@ std::string hmac_sha256_hex(const Block& key, std::string_view message) {
       nullptr) {
     throw std::runtime_error("OpenSSL HMAC-SHA256 failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 15];
-  }
-  return out;
-}
-
-std::string base64url(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    const size_t n = std::min<size_t>(3, bytes.size() - i);
-    uint32_t group = 0;
-    for (size_t k = 0; k < 3; ++k) {
-      group = (group << 8) | (k < n ? static_cast<uint8_t>(bytes[i + k]) : 0u);
-    }
-    for (size_t k = 0; k < 4; ++k) {
-      out += k <= n ? kAlphabet[(group >> (18 - 6 * k)) & 63] : '=';
-    }
-  }
-  return out;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 std::string sha256_base64url(std::string_view plaintext) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(bytes_of(plaintext), plaintext.size(), digest);
-  return base64url(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 Block random_iv() {

@@ -24,9 +24,6 @@ std::string aes128_cbc_encrypt(const Block& key, const Block& iv, std::string_vi
 // Lower-case hex of HMAC-SHA256(key, message): the `Authorization: <userid>:<hmac>` part.
 std::string hmac_sha256_hex(const Block& key, std::string_view message);
 
-// Base64 in the URL-safe alphabet (A-Z a-z 0-9 - _) with '=' padding.
-std::string base64url(std::string_view bytes);
-
 // What Emoncms answers to an accepted encrypted post: base64url(SHA-256(plaintext)), 44 chars.
 std::string sha256_base64url(std::string_view plaintext);
 

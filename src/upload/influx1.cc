@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "base/json_read.h"
 
 namespace iw::upload {
@@ -71,7 +72,7 @@ Influx1Protocol::Influx1Protocol(BaseUrl url, config::Influx1Config config, cons
 
 void Influx1Protocol::add_auth(HttpRequest& r) const {
   if (!config_.user.empty() && !config_.password.empty()) {
-    r.headers.emplace_back("Authorization", "Basic " + base64(config_.user + ":" + config_.password));
+    r.headers.emplace_back("Authorization", "Basic " + base64_encode(config_.user + ":" + config_.password));
   }
 }
 

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/strings.h"
+
 namespace iw::upload {
 namespace {
 
@@ -101,9 +103,7 @@ PostVerdict bad_request_verdict(const HttpResponse& r) {
 
 std::optional<std::string> find_header(const HttpResponse& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
+    if (equals_ignore_case(k, name)) {
       return v;
     }
   }

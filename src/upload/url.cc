@@ -1,8 +1,13 @@
 #include "upload/url.h"
 
-#include <cctype>
+#include <curl/curl.h>
+
 #include <charconv>
 #include <cstdint>
+#include <memory>
+#include <new>
+
+#include "base/strings.h"
 
 namespace iw::upload {
 
@@ -17,8 +22,7 @@ Result<BaseUrl> parse_base_url(std::string_view url, int default_port) {
   BaseUrl u;
   std::string_view rest = url;
   if (const size_t p = rest.find("://"); p != std::string_view::npos) {
-    u.scheme = std::string(rest.substr(0, p));
-    for (char& c : u.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    u.scheme = lower(rest.substr(0, p));
     rest.remove_prefix(p + 3);
   } else {
     u.scheme = "http";
@@ -60,40 +64,12 @@ Result<BaseUrl> parse_base_url(std::string_view url, int default_port) {
 }
 
 std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k])); };
-  for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
-  }
-  if (const size_t left = bytes.size() - i; left > 0) {
-    const uint32_t v = byte(i) << 16 | (left == 2 ? byte(i + 1) << 8 : 0);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += left == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
+  // curl_easy_escape keeps exactly the RFC 3986 unreserved characters and writes upper-case
+  // hex; since curl 7.82 it ignores its handle argument.
+  std::unique_ptr<char, decltype(&curl_free)> escaped(curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())),
+                                                       curl_free);
+  if (!escaped) throw std::bad_alloc();  // its only failure
+  return std::string(escaped.get());
 }
 
 }  // namespace iw::upload

@@ -28,7 +28,4 @@ Result<BaseUrl> parse_base_url(std::string_view url, int default_port = 0);
 // Percent-encoding of a query parameter value or form field (RFC 3986 unreserved kept).
 std::string url_encode(std::string_view s);
 
-// Standard base64 (RFC 4648 alphabet with '+' and '/', '=' padded).
-std::string base64(std::string_view bytes);
-
 }  // namespace iw::upload

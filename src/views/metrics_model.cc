@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "app/version.h"
+#include "base/strings.h"
 
 namespace iw::views {
 namespace {
@@ -26,11 +27,6 @@ server::ChannelMetrics channel_metrics(const config::Input& in, size_t ch, const
     c.exported_wh = snap.counters[ch].wh_export.value();
   }
   return c;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace

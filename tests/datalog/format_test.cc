@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -56,6 +57,27 @@ TEST(Format, HeaderRoundTripAndDamage) {
   auto crossing = format::MakeHeader(1700006400 + 5, 5, 17280, TestLayout());
   format::EncodeHeader(crossing, bytes.data());
   EXPECT_FALSE(format::DecodeHeader(bytes.data(), bytes.size(), 17280).ok());
+}
+
+// Found by fuzz/datalog_record_fuzz: a well-sealed header whose end (start + slot_count *
+// interval) is beyond int64 overflowed in the span check. It is a bad header, with or without
+// a span.
+TEST(Format, HeaderEndingBeyondInt64IsBad) {
+  const int64_t last_start = INT64_MAX / 5 * 5;
+  for (const int64_t span : {int64_t{0}, int64_t{17280}}) {
+    auto h = format::MakeHeader(last_start, 5, 0xFFFFFFFFu, TestLayout());
+    std::vector<uint8_t> bytes(h.header_size);
+    format::EncodeHeader(h, bytes.data());
+    EXPECT_FALSE(format::DecodeHeader(bytes.data(), bytes.size(), span).ok()) << span;
+    h = format::MakeHeader(0, 0xFFFFFFFFu, 0xFFFFFFFFu, TestLayout());  // the product alone overflows
+    format::EncodeHeader(h, bytes.data());
+    EXPECT_FALSE(format::DecodeHeader(bytes.data(), bytes.size(), span).ok()) << span;
+  }
+  // The last segment that fits is fine.
+  auto h = format::MakeHeader(last_start - 5, 5, 1, TestLayout());
+  std::vector<uint8_t> bytes(h.header_size);
+  format::EncodeHeader(h, bytes.data());
+  EXPECT_TRUE(format::DecodeHeader(bytes.data(), bytes.size(), 0).ok());
 }
 
 TEST(Format, RecordRoundTripAndClassification) {

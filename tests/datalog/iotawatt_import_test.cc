@@ -237,6 +237,37 @@ TEST(IotaWattImport, ImportsEveryRecordWithExactTotals) {
   EXPECT_NE(r.summary().find("imported 300"), std::string::npos);
 }
 
+// Found by fuzz/iotawatt_import_fuzz: a CT whose Wh swings from near the top of the accepted
+// range to near the bottom changes by more than an int64 holds; the export saturates.
+TEST(IotaWattImport, SwingBetweenTheBoundsSaturates) {
+  TempDir dir;
+  Orig a;
+  a.time = kT0;
+  a.serial = 1;
+  a.hours = 1;
+  a.a1[1] = 8.9e12;
+  a.a2[1] = 8.9e12;
+  Orig b = a;
+  b.time += 5;
+  b.serial = 2;
+  b.a1[1] = -8.9e12;
+  b.a2[1] = 8.95e12;
+  const std::string path = Write(dir, "iotalog.log", FileOf({a, b}));
+  Layout layout(kCh, ChannelKind::kUnused);
+  layout[1] = ChannelKind::kCurrent;
+  auto log = OpenTarget(dir, layout);
+  ASSERT_TRUE(log);
+  ImportOptions options;
+  options.layout = layout;
+  auto report = ImportIotaWattLog(path, *log, options);
+  ASSERT_TRUE(report.ok()) << report.error();
+  EXPECT_EQ(report->imported, 2);
+  const auto last = log->read(b.time);
+  ASSERT_TRUE(last.ok() && last.value().has_value());
+  EXPECT_EQ(last.value()->channels[1].wh_import.micros(), Micros(8.9e12));
+  EXPECT_EQ(last.value()->channels[1].wh_export.micros(), std::numeric_limits<int64_t>::max());
+}
+
 TEST(IotaWattImport, ImportTwiceSkipsEverythingWithAReason) {
   TempDir dir;
   const auto recs = History(120);

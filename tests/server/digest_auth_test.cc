@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "base/strings.h"
 #include "server/auth/digest_hash.h"
 
 namespace iw::server {

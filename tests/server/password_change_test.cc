@@ -150,13 +150,5 @@ TEST(PasswordChange, NewPasswordsNeedEightCharacters) {
             "Passwords reset.");
 }
 
-TEST(Base64, BothAlphabetsPaddingOptional) {
-  EXPECT_EQ(decode_base64("P+/-_w==").value(), decode_base64("P+/-_w").value());
-  EXPECT_EQ(decode_base64("aGk=").value(), "hi");
-  EXPECT_EQ(decode_base64("aG\nk=").value(), "hi");
-  EXPECT_FALSE(decode_base64("a").ok());
-  EXPECT_FALSE(decode_base64("aG=k").ok());
-}
-
 }  // namespace
 }  // namespace iw::server

@@ -164,14 +164,6 @@ TEST(EmoncmsCrypto, AesCbcMatchesNistSp800_38aAndPadsAFullBlock) {
   EXPECT_EQ(hex, "7649abac8119b246cee98e9b12e9197d8964e0b149c10b7b682e6e39aaeb731c");
 }
 
-TEST(EmoncmsCrypto, Base64UrlUsesDashUnderscoreAndPadding) {
-  EXPECT_EQ(emoncms::base64url(""), "");
-  EXPECT_EQ(emoncms::base64url("f"), "Zg==");
-  EXPECT_EQ(emoncms::base64url("fo"), "Zm8=");
-  EXPECT_EQ(emoncms::base64url("foo"), "Zm9v");
-  EXPECT_EQ(emoncms::base64url("\xfb\xff\xbf"), "-_-_");
-}
-
 TEST(EmoncmsCrypto, KeyDecodingAcceptsBothCasesAndRejectsOthers) {
   EXPECT_EQ(emoncms::decode_write_key("ABCDEF0123456789abcdef0123456789").value()[0], 0xab);
   EXPECT_FALSE(emoncms::decode_write_key("abc").ok());

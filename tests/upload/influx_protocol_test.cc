@@ -2,6 +2,7 @@
 // last-point answers including garbage.
 #include <gtest/gtest.h>
 
+#include "base/base64.h"
 #include "upload/influx1.h"
 #include "upload/influx2.h"
 #include "upload/line_protocol.h"
@@ -79,9 +80,9 @@ TEST(Influx1, WriteRequestIsPercentEncodedWithStandardBase64Auth) {
   ASSERT_EQ(r.headers.size(), 2u);
   EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Content-Type", "text/plain; charset=utf-8"}));
   EXPECT_EQ(r.headers[1].second, "Basic dXNlcjpwYXNzPj8=");
-  EXPECT_EQ(base64("\xfb\xff"), "+/8=");
-  EXPECT_EQ(base64("ab"), "YWI=");
-  EXPECT_EQ(base64("abc"), "YWJj");
+  EXPECT_EQ(base64_encode("\xfb\xff"), "+/8=");
+  EXPECT_EQ(base64_encode("ab"), "YWI=");
+  EXPECT_EQ(base64_encode("abc"), "YWJj");
   EXPECT_EQ(r.body,
             "Main,ct=Main,it's=Iota value=2944.6 1523810190\n"
             "Solar,ct=Solar,it's=Iota value=100.25 1523810190\n"

@@ -50,8 +50,6 @@ constexpr std::array kAppFileTypes = {std::string_view(".html"), std::string_vie
                                       std::string_view(".gif"),  std::string_view(".jpg"),
                                       std::string_view(".woff2"), std::string_view(".webmanifest")};
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
 bool app_file(std::string_view path) {
   if (path == "/") return true;
   for (std::string_view type : kAppFileTypes) {
@@ -67,15 +65,15 @@ bool suspicious(std::string_view path) {
 }
 
 // The user role's data directories: every file in them is for reading.
-bool user_data(std::string_view path) { return starts_with(path, "/user/") || starts_with(path, "/graphs/"); }
+bool user_data(std::string_view path) { return path.starts_with("/user/") || path.starts_with("/graphs/"); }
 
 Access static_file_access(std::string_view path) {
   if (path.empty() || path.front() != '/' || suspicious(path)) return Access::kAdmin;
-  if (starts_with(path, "/config")) return Access::kAdmin;
+  if (path.starts_with("/config")) return Access::kAdmin;
   if (user_data(path)) return Access::kUser;
   // The app lives in the root directory; /vendor/ holds its browser libraries (uPlot).
   const bool in_root = path.find('/', 1) == std::string_view::npos;
-  const bool app_place = in_root || starts_with(path, "/vendor/");
+  const bool app_place = in_root || path.starts_with("/vendor/");
   return app_place && app_file(path) ? Access::kUser : Access::kAdmin;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "base/strings.h"
 #include "server/auth/digest_hash.h"
 #include "server/auth/digest_header.h"
 #include "server/auth/lan_access.h"
@@ -11,11 +12,6 @@
 
 namespace iw::server {
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string quote(const std::string& value) {
   std::string out = "\"";
@@ -136,8 +132,6 @@ AuthDecision too_many_failures(std::chrono::seconds wait) {
 }
 
 }  // namespace
-
-std::string percent_decode(const std::string& text) { return url_decode(text, false); }
 
 DigestAuth::DigestAuth(Credentials credentials, DigestAuthOptions options)
     : options_(with_defaults(std::move(options))),

@@ -130,7 +130,4 @@ class DigestAuth {
   LoginBackoff backoff_;          // GUARDED_BY(mu_)
 };
 
-// Percent-decodes %XX sequences (a malformed '%' is kept as is; '+' stays '+').
-std::string percent_decode(const std::string& text);
-
 }  // namespace iw::server

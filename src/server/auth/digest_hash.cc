@@ -7,18 +7,13 @@
 
 #include <vector>
 
+#include "base/strings.h"
+
 namespace iw::server {
 namespace {
 
 std::string to_hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0x0f]);
-  }
-  return out;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
 }  // namespace
@@ -70,15 +65,6 @@ std::string random_hex(size_t bytes) {
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-bool is_hex(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    const bool digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (!digit) return false;
-  }
-  return true;
 }
 
 }  // namespace iw::server

@@ -33,7 +33,4 @@ std::string random_hex(size_t bytes);
 // Compares in time independent of where the strings differ (lengths are not secret).
 bool constant_time_equal(std::string_view a, std::string_view b);
 
-// True when `s` is non-empty and consists of lowercase or uppercase hex digits only.
-bool is_hex(std::string_view s);
-
 }  // namespace iw::server

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace iw::server {
 namespace {
 
@@ -48,11 +50,6 @@ class Scanner {
   std::string_view text_;
   size_t pos_ = 0;
 };
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 Status parse_one(Scanner& in, DigestParams* params) {
   const std::string name = lower(in.token());

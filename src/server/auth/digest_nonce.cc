@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/strings.h"
 #include "server/auth/digest_hash.h"
 
 namespace iw::server {
@@ -11,13 +12,6 @@ constexpr size_t kIssuedSize = 8;   // hex of a uint32_t
 constexpr size_t kSaltSize = 16;    // hex of 8 random bytes
 constexpr size_t kMacSize = 32;     // hex of the first 16 bytes of HMAC-SHA256
 static_assert(kIssuedSize + kSaltSize + kMacSize == kNonceSize);
-
-bool is_lower_hex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -44,7 +38,7 @@ std::optional<uint32_t> NonceIssuer::open(std::string_view nonce) const {
   if (!constant_time_equal(mac(body), nonce.substr(kIssuedSize + kSaltSize))) return std::nullopt;
   uint32_t issued = 0;
   for (char c : nonce.substr(0, kIssuedSize)) {
-    issued = issued * 16 + static_cast<uint32_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+    issued = issued * 16 + static_cast<uint32_t>(hex_value(c));
   }
   return issued;
 }

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/strings.h"
+
 namespace iw::server {
 namespace {
 
@@ -71,10 +73,7 @@ bool parse_subnet(const std::string& cidr, Subnet* out) {
   if (slash == std::string::npos) return false;
   if (!parse_address(cidr.substr(0, slash), &out->ipv6, &out->address)) return false;
   const std::string bits_text = cidr.substr(slash + 1);
-  if (bits_text.empty() || bits_text.size() > 3 ||
-      bits_text.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
+  if (!is_digits(bits_text) || bits_text.size() > 3) return false;
   const int bits = std::stoi(bits_text);
   if (bits > (out->ipv6 ? 128 : 32)) return false;
   out->netmask.fill(0);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "base/json_read.h"
 #include "server/auth/digest_hash.h"
 
@@ -9,15 +10,6 @@ namespace iw::server {
 namespace {
 
 constexpr size_t kMaxPasswordBytes = 64;
-
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
 
 bool valid_password(const nlohmann::json& value) {
   if (!value.is_string()) return false;
@@ -57,33 +49,9 @@ std::string string_or_empty(const nlohmann::json& doc, const char* key) {
 
 }  // namespace
 
-Result<std::string> decode_base64(std::string_view text) {
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  bool padding = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
-      padding = true;
-      continue;
-    }
-    const int v = base64_value(c);
-    if (v < 0 || padding) return Status::Error("not base64");
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  if (bits >= 6) return Status::Error("truncated base64");  // one stray character
-  return out;
-}
-
 AuthReply change_passwords(std::string_view body, const Credentials& current, const std::string& device_name,
                            const std::function<Status(const Credentials&)>& save) {
-  const Result<std::string> json_text = decode_base64(body);
+  const Result<std::string> json_text = base64_decode(body);
   if (!json_text.ok()) return {400, "Json parse failed."};
   const JsonRead read = read_json(json_text.value());
   // The original's answer; a document too deep to read also says where.

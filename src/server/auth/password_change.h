@@ -41,7 +41,4 @@ struct AuthReply {
 AuthReply change_passwords(std::string_view body, const Credentials& current, const std::string& device_name,
                            const std::function<Status(const Credentials&)>& save);
 
-// Base64 with either alphabet (+/ or -_), padding optional, whitespace ignored.
-Result<std::string> decode_base64(std::string_view text);
-
 }  // namespace iw::server

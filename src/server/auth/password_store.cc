@@ -7,6 +7,7 @@
 
 #include "base/files.h"
 #include "base/json_read.h"
+#include "base/strings.h"
 #include "server/auth/digest_hash.h"
 
 namespace iw::server {
@@ -15,13 +16,7 @@ namespace {
 constexpr const char* kFormat = "iotawatt-auth";
 constexpr int kVersion = 1;
 
-bool is_lower_hex(const std::string& s, size_t size) {
-  if (s.size() != size || !is_hex(s)) return false;
-  for (char c : s) {
-    if (c >= 'A' && c <= 'F') return false;
-  }
-  return true;
-}
+bool is_lower_hex(const std::string& s, size_t size) { return s.size() == size && iw::is_lower_hex(s); }
 
 std::string lowercase(std::string s) {
   for (char& c : s) {
