@@ -247,7 +247,7 @@ server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
   std::lock_guard change(change_mu_);
   std::vector<std::string> notes;
   auto cfg = parse_and_check(text, &notes);
-  if (!cfg) return {Status::Error(cfg.error()), ""};
+  if (!cfg) return {Status::InvalidArgument(cfg.error()), ""};
   std::shared_ptr<Pipeline> previous = current();
   const datalog::DataSource source = source_of(options_, cfg.value());
   if (confirmed) {
@@ -265,7 +265,7 @@ server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
   if (!next) {
     auto again = build(previous->config, previous->config_text, start_ns);
     if (again) switch_to(again.value());
-    return {Status::Error("cannot start with the new config: " + next.error()), ""};
+    return {Status::InvalidArgument("cannot start with the new config: " + next.error()), ""};
   }
   if (save) {
     if (Status st = save_config_text(config_path_of(options_), text); !st) {
@@ -389,7 +389,7 @@ std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
 Result<server::TlsIdentity> tls_identity(const RunOptions& options) {
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     if (options.tls_cert.empty() || options.tls_key.empty()) {
-      return Status::Error("--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
+      return Status::InvalidArgument("--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
     }
     return server::load_tls_identity(options.tls_cert, options.tls_key);
   }
@@ -404,7 +404,7 @@ Result<server::TlsIdentity> tls_identity(const RunOptions& options) {
 Status Daemon::start_listeners(server::HttpServer& http) {
   if (!options_.https.empty()) {
     auto identity = tls_identity(options_);
-    if (!identity) return Status::Error("--https: " + identity.error());
+    if (!identity) return Status::InvalidArgument("--https: " + identity.error());
     tls_fingerprint_ = identity.value().fingerprint;
     if (Status st = http.start_tls(options_.https, identity.value()); !st) return st;
     https_port_ = http.tls_port();

@@ -69,7 +69,7 @@ Result<std::string> decode_base64(std::string_view text) {
       continue;
     }
     const int v = base64_value(c);
-    if (v < 0 || padding) return Status::Error("not base64");
+    if (v < 0 || padding) return Status::InvalidArgument("not base64");
     buffer = (buffer << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
@@ -77,7 +77,7 @@ Result<std::string> decode_base64(std::string_view text) {
       out.push_back(static_cast<char>((buffer >> bits) & 0xff));
     }
   }
-  if (bits >= 6) return Status::Error("truncated base64");  // one stray character
+  if (bits >= 6) return Status::InvalidArgument("truncated base64");  // one stray character
   return out;
 }
 
