@@ -188,7 +188,7 @@ void BM_BytesPerDay(benchmark::State& state) {
       for (int64_t k = 1; k <= kDay; ++k) {
         if (!log.value()->append(MakeRecord(IotaWatt(), kT0 + 5 * k)).ok()) std::abort();
       }
-      (void)log.value()->sync();
+      if (!log.value()->sync().ok()) std::abort();
       state.counters["appended_bytes"] = static_cast<double>(log.value()->bytes_written());
       state.counters["dirtied_bytes"] = static_cast<double>(ProcWriteBytes() - before);
       state.counters["syncs"] = static_cast<double>(log.value()->syncs());
@@ -218,7 +218,7 @@ struct YearLog {
       }
       if (!log.value()->append_batch(batch).ok()) std::abort();
     }
-    (void)log.value()->sync();
+    if (!log.value()->sync().ok()) std::abort();
     generate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(stderr, "generated %lld days of 5 s data (%lld records) in %.1f s\n",
                  static_cast<long long>(days), static_cast<long long>(days * kDay), generate_s);
@@ -244,7 +244,7 @@ void BM_CheckYear(benchmark::State& state) {
   const std::string& dir = Year().dir;
   int64_t records = 0;
   for (auto _ : state) {
-    auto report = iw::datalog::Check(dir);
+    auto report = iw::datalog::check(dir);
     if (!report.ok() || report->damage_found()) state.SkipWithError("check failed");
     records = report->records;
   }

@@ -103,9 +103,9 @@ int64_t YearSeconds() {
 struct Logs {
   std::string dir = MakeTempDir("query_bench");
   std::unique_ptr<Log> history =
-      WriteLog(dir + "/history", iw::datalog::HistoryLogOptions(IotaWatt()), 60, YearSeconds());
+      WriteLog(dir + "/history", iw::datalog::history_log_options(IotaWatt()), 60, YearSeconds());
   std::unique_ptr<Log> current = WriteLog(dir + "/current",
-                                          iw::datalog::CurrentLogOptions(IotaWatt()), 5, 86400);
+                                          iw::datalog::current_log_options(IotaWatt()), 5, 86400);
   ~Logs() {
     history.reset();
     current.reset();

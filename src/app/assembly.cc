@@ -20,7 +20,7 @@ constexpr double kDefaultNominalHz = 50;  // round-robin captures of 1.6 cycles 
 Status apply_mode(const std::string& mode, config::Config& config) {
   if (mode.empty()) return Status::Ok();
   if (!source::parse_sampling_mode(mode, &config.sampling.mode)) {
-    return Status::Error("--mode: '" + mode + "' is not continuous or roundrobin");
+    return Status::InvalidArgument("--mode: '" + mode + "' is not continuous or roundrobin");
   }
   return Status::Ok();
 }
@@ -50,7 +50,7 @@ void overdrive(sim::Panel& panel, const std::map<int, double>& gains) {
 
 Result<config::Config> panel_config(const sim::Panel& panel) {
   auto parsed = config::parse_config(panel.iotawatt_config(), config::ModelCatalog::builtin());
-  if (!parsed) return Status::Error("the simulator's config for " + panel.scenario + " is invalid:\n" + parsed.error());
+  if (!parsed) return Status::InvalidArgument("the simulator's config for " + panel.scenario + " is invalid:\n" + parsed.error());
   return parsed;
 }
 
@@ -72,7 +72,7 @@ Result<Assembly> assemble_sim(const RunOptions& options, std::optional<config::C
   const source::SamplingPlan plan = sampling_plan(a.config, 200000, panel->mains.hz);
   const uint64_t seed = a.config.sim && a.config.sim->seed ? *a.config.sim->seed : 1;
   auto simulator = sim::Simulator::create(std::move(panel.value()), plan, start_ns, seed);
-  if (!simulator) return Status::Error("simulator: " + simulator.error());
+  if (!simulator) return Status::InvalidArgument("simulator: " + simulator.error());
   a.source = std::move(simulator.value());
   a.paced = true;
   return a;
@@ -84,7 +84,7 @@ Result<Assembly> assemble_hardware(const RunOptions& options, config::Config cfg
   if (Status st = apply_mode(options.mode, a.config); !st) return st;
   const config::AdcConfig& adc = *a.config.adc;
   auto board = source::find_board(adc.board);
-  if (!board) return Status::Error("adc.board: " + board.error());
+  if (!board) return Status::InvalidArgument("adc.board: " + board.error());
   if (!adc.spidev.empty()) board->spi_devices = adc.spidev;
   if (adc.spi_hz) board->spi_hz = static_cast<uint32_t>(*adc.spi_hz);
   if (a.config.device.refvolts) board->reference_volts = *a.config.device.refvolts;

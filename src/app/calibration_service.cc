@@ -25,17 +25,17 @@ std::optional<double> number_member(const json& doc, const char* key) {
 
 Status read_channel(const json& doc, const char* key, int* out) {
   const auto it = doc.find(key);
-  if (it == doc.end()) return Status::Error(fmt::format("{}: missing; the input's channel number", key));
-  if (!it->is_number_integer()) return Status::Error(fmt::format("{}: {} is not a channel number", key, it->dump()));
+  if (it == doc.end()) return Status::InvalidArgument(fmt::format("{}: missing; the input's channel number", key));
+  if (!it->is_number_integer()) return Status::InvalidArgument(fmt::format("{}: {} is not a channel number", key, it->dump()));
   *out = it->get<int>();
   return Status::Ok();
 }
 
 Status check_input(const config::Config& config, int channel, const char* key, config::InputType type) {
   const config::Input* in = config.input(channel);
-  if (in == nullptr) return Status::Error(fmt::format("{}: channel {} has no input", key, channel));
+  if (in == nullptr) return Status::InvalidArgument(fmt::format("{}: channel {} has no input", key, channel));
   if (in->type != type) {
-    return Status::Error(fmt::format("{}: {} (channel {}) is a {}, this step needs a {}", key, in->name, channel,
+    return Status::InvalidArgument(fmt::format("{}: {} (channel {}) is a {}, this step needs a {}", key, in->name, channel,
                                      config::to_string(in->type), config::to_string(type)));
   }
   return Status::Ok();
@@ -47,22 +47,22 @@ Status read_reference(const json& ref, CalibrationRequest& r) {
   r.kwh_start = number_member(ref, "kwh_start");
   r.kwh_end = number_member(ref, "kwh_end");
   if (r.step == "vt_ratio" && !r.volts) {
-    return Status::Error("reference: give the voltmeter's reading, {\"volts\": 231.4}");
+    return Status::InvalidArgument("reference: give the voltmeter's reading, {\"volts\": 231.4}");
   }
   if (r.step != "ct_ratio") return Status::Ok();
   if (r.amps) return Status::Ok();
   const auto begin = number_member(ref, "begin");
   const auto end = number_member(ref, "end");
   if (!r.kwh_start || !r.kwh_end || !begin || !end) {
-    return Status::Error(
+    return Status::InvalidArgument(
         "reference: give the clamp meter's {\"amps\": 9.87}, or the utility meter's {\"kwh_start\": ..., "
         "\"kwh_end\": ..., \"begin\": <unix time of the first reading>, \"end\": <unix time of the second>}");
   }
   r.begin = static_cast<int64_t>(*begin);
   r.end = static_cast<int64_t>(*end);
   if (r.end - r.begin < 600) {
-    return Status::Error("reference: begin and end must be at least 10 minutes apart (a day or more gives "
-                         "the meter's resolution room)");
+    return Status::InvalidArgument("reference: begin and end must be at least 10 minutes apart (a day or more gives "
+                                   "the meter's resolution room)");
   }
   return Status::Ok();
 }
@@ -71,10 +71,10 @@ Status read_channels(const json& doc, const config::Config& config, CalibrationR
   r.channels = {r.channel};
   const auto it = doc.find("channels");
   if (it == doc.end()) return Status::Ok();
-  if (!it->is_array() || it->empty()) return Status::Error("channels: not a list of channel numbers");
+  if (!it->is_array() || it->empty()) return Status::InvalidArgument("channels: not a list of channel numbers");
   r.channels.clear();
   for (const json& c : *it) {
-    if (!c.is_number_integer()) return Status::Error(fmt::format("channels: {} is not a channel number", c.dump()));
+    if (!c.is_number_integer()) return Status::InvalidArgument(fmt::format("channels: {} is not a channel number", c.dump()));
     if (Status st = check_input(config, c.get<int>(), "channels", config::InputType::kCT); !st) return st;
     r.channels.push_back(c.get<int>());
   }
@@ -104,14 +104,14 @@ json side(const config::Input& in, double error, const std::string& unit, bool p
 
 Result<CalibrationRequest> parse_calibration_request(const std::string& body, const config::Config& config) {
   const JsonRead read = read_json(body);
-  if (!read.ok()) return Status::Error("the body is not JSON: " + read.error->message());
+  if (!read.ok()) return Status::InvalidArgument("the body is not JSON: " + read.error->message());
   const json& doc = read.value;
-  if (!doc.is_object()) return Status::Error("the body is not a JSON object like {\"step\": \"ct_phase\", \"channel\": 2}");
+  if (!doc.is_object()) return Status::InvalidArgument("the body is not a JSON object like {\"step\": \"ct_phase\", \"channel\": 2}");
   CalibrationRequest r;
   const auto step = doc.find("step");
   if (step != doc.end() && step->is_string()) r.step = step->get<std::string>();
   if (r.step != "vt_ratio" && r.step != "ct_phase" && r.step != "vt_phase" && r.step != "ct_ratio") {
-    return Status::Error("step: give one of \"vt_ratio\", \"vt_phase\", \"ct_phase\", \"ct_ratio\"");
+    return Status::InvalidArgument("step: give one of \"vt_ratio\", \"vt_phase\", \"ct_phase\", \"ct_ratio\"");
   }
   if (Status st = read_channel(doc, "channel", &r.channel); !st) return st;
   const bool vt_step = r.step == "vt_ratio" || r.step == "vt_phase";
@@ -119,22 +119,22 @@ Result<CalibrationRequest> parse_calibration_request(const std::string& body, co
       !st)
     return st;
   if (r.step == "vt_phase") {
-    if (Status st = read_channel(doc, "ct", &r.ct); !st) return Status::Error(st.message() + " of the trusted CT");
+    if (Status st = read_channel(doc, "ct", &r.ct); !st) return Status::InvalidArgument(st.message() + " of the trusted CT");
     if (Status st = check_input(config, r.ct, "ct", config::InputType::kCT); !st) return st;
     const config::Input& ct = *config.input(r.ct);
     if (ct.vchan != r.channel) {
-      return Status::Error(fmt::format("ct: {} is referenced to channel {}, not to this VT", ct.name, ct.vchan));
+      return Status::InvalidArgument(fmt::format("ct: {} is referenced to channel {}, not to this VT", ct.name, ct.vchan));
     }
     if (config::ModelCatalog::builtin().find_ct(ct.model) == nullptr) {
-      return Status::Error(fmt::format(
+      return Status::InvalidArgument(fmt::format(
           "ct: {} is a \"{}\" CT, whose lead is not known; use a circuit whose CT is a catalog model", ct.name,
           ct.model));
     }
   }
   if (auto s = number_member(doc, "seconds")) r.seconds = *s;
-  if (!(r.seconds >= 1 && r.seconds <= 60)) return Status::Error("seconds: 1 to 60");
+  if (!(r.seconds >= 1 && r.seconds <= 60)) return Status::InvalidArgument("seconds: 1 to 60");
   if (const auto a = doc.find("apply"); a != doc.end()) {
-    if (!a->is_boolean()) return Status::Error("apply: true or false");
+    if (!a->is_boolean()) return Status::InvalidArgument("apply: true or false");
     r.apply = a->get<bool>();
   }
   const auto ref = doc.find("reference");
@@ -182,7 +182,7 @@ Result<config::Reading> measure_reading(const Sampler& sampler, size_t channel, 
     SamplerSnapshot now = sampler.snapshot();
     if (!first.counters.empty() && now.time_ns >= wanted) return reading_between(first, now, channel);
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status::Error(fmt::format("no measurement within {} s: the sample source is not running ({})",
+      return Status::Unavailable(fmt::format("no measurement within {} s: the sample source is not running ({})",
                                        timeout.count() / 1000, now.error.empty() ? "no error reported" : now.error));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -197,13 +197,13 @@ Result<double> energy_between(const query::RecordSource& records, const std::vec
     auto rec = records.at_or_before(at[k]);
     if (!rec) return rec.status();
     if (!rec.value() || std::llabs(rec.value()->time - at[k]) > kMaxRecordDistanceS) {
-      return Status::Error(fmt::format("the datalog has no record within a minute of {} (unix time {}): the "
+      return Status::NotFound(fmt::format("the datalog has no record within a minute of {} (unix time {}): the "
                                        "daemon was not measuring then",
                                        k == 0 ? "begin" : "end", at[k]));
     }
     for (int ch : channels) {
       const auto c = static_cast<size_t>(ch);
-      if (c >= rec.value()->channels.size()) return Status::Error(fmt::format("channel {} is not in the datalog", ch));
+      if (c >= rec.value()->channels.size()) return Status::InvalidArgument(fmt::format("channel {} is not in the datalog", ch));
       const measure::ChannelCounters& counters = rec.value()->channels[c];
       wh[k] += counters.wh_import.value() - counters.wh_export.value();
     }
@@ -215,7 +215,7 @@ Result<CalibrationAnswer> propose_calibration(const config::Config& config, cons
                                               const config::Reading& reading, double measured_wh) {
   const config::Input& target = *config.input(request.channel);
   CalibrationAnswer answer;
-  Result<config::Proposal> first = Status::Error("unknown step");
+  Result<config::Proposal> first = Status::InvalidArgument("unknown step");
   json measured = {{"seconds", number(reading.seconds, 2)}, {"volts", number(reading.volts, 3)},
                    {"amps", number(reading.amps, 4)},       {"watts", number(reading.watts, 2)},
                    {"vars", number(reading.vars, 3)},

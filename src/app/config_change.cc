@@ -40,7 +40,7 @@ server::ConfigWriteResult check_confirmed(const RunningSetup& running, const Run
   }
   if (words.empty()) return {};
   const std::string confirm = fmt::format("{}", fmt::join(words, ","));
-  return {Status::Error(fmt::format("{}.\nTo apply it anyway, send it again to POST /config?confirm={}",
+  return {Status::InvalidArgument(fmt::format("{}.\nTo apply it anyway, send it again to POST /config?confirm={}",
                                     fmt::join(what, ";\n"), confirm)),
           confirm};
 }

@@ -30,7 +30,7 @@ bool readable_json(const std::string& text) {
 // config), as opposed to one that cannot be opened or is JSON with invalid values.
 Result<StartupConfig> read_config(const std::string& path, bool* damaged) {
   *damaged = false;
-  if (::access(path.c_str(), R_OK) != 0) return Status::Error(path + ": cannot open: " + std::strerror(errno));
+  if (::access(path.c_str(), R_OK) != 0) return Status::IOError(path + ": cannot open: " + std::strerror(errno));
   auto text = config::read_text_file(path);
   if (!text) {
     *damaged = true;
@@ -40,7 +40,7 @@ Result<StartupConfig> read_config(const std::string& path, bool* damaged) {
   auto cfg = parse_and_check(text.value(), &notes);
   if (!cfg) {
     *damaged = !readable_json(text.value());
-    return Status::Error(path + ": " + cfg.error());
+    return Status::InvalidArgument(path + ": " + cfg.error());
   }
   for (const std::string& note : notes) spdlog::info("config: {}", note);
   return StartupConfig{std::move(cfg.value()), std::move(text.value())};
@@ -100,7 +100,7 @@ Result<StartupConfig> load_startup_config(const std::string& path, bool optional
   if (loaded || !damaged) return loaded;
   spdlog::error("config: {}", loaded.error());
   Result<std::string> aside = set_aside(path);
-  if (!aside) return Status::Error(loaded.error() + "\n(and it cannot be set aside: " + aside.error() + ")");
+  if (!aside) return Status::InvalidArgument(loaded.error() + "\n(and it cannot be set aside: " + aside.error() + ")");
   spdlog::error("config: {} is damaged or not a usable config; set aside as {}", path, aside.value());
   return fall_back(path);
 }

@@ -25,11 +25,11 @@ Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_di
   const std::string dir = current ? current_log_dir(data_dir) : history_log_dir(data_dir);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Error("cannot create " + dir + ": " + ec.message());
-  datalog::LogOptions options = current ? datalog::CurrentLogOptions(layout) : datalog::HistoryLogOptions(layout);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  datalog::LogOptions options = current ? datalog::current_log_options(layout) : datalog::history_log_options(layout);
   options.sync_interval_s = sync_interval_s;
   auto log = datalog::Log::Open(dir, options);
-  if (!log) return Status::Error(std::string(current ? "current" : "history") + " log: " + log.error());
+  if (!log) return Status::InvalidArgument(std::string(current ? "current" : "history") + " log: " + log.error());
   return log;
 }
 

@@ -13,7 +13,7 @@ constexpr int64_t kCurrentInterval = 5;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 datalog::LogOptions integrator_log_options(int64_t sync_interval_s) {
-  datalog::LogOptions options = datalog::CurrentLogOptions({measure::ChannelKind::kCurrent});
+  datalog::LogOptions options = datalog::current_log_options({measure::ChannelKind::kCurrent});
   options.sync_interval_s = sync_interval_s;
   return options;
 }
@@ -24,9 +24,9 @@ Result<std::shared_ptr<datalog::Log>> open_log(const std::string& data_dir, cons
   const std::string dir = integrator_log_dir(data_dir, name);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Error("cannot create " + dir + ": " + ec.message());
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
   auto log = datalog::Log::Open(dir, integrator_log_options(sync_interval_s));
-  if (!log) return Status::Error("integrator " + name + ": " + log.error());
+  if (!log) return Status::InvalidArgument("integrator " + name + ": " + log.error());
   std::shared_ptr<datalog::Log> shared = std::move(log.value());
   cache[name] = shared;
   return shared;

@@ -67,7 +67,7 @@ void Sampler::run() {
   while (!stop_) {
     Status st = source_->read(block);
     if (!st.ok()) {
-      if (source_->is_end()) {
+      if (st.IsEnd()) {
         spdlog::info("sampler: source finished: {}", st.message());
         break;
       }

@@ -17,14 +17,14 @@ std::string datalog_dir(const std::string& data_dir) { return data_dir + "/datal
 Status check_source(const std::string& data_dir, DataSource source, bool confirmed) {
   const std::string dir = datalog_dir(data_dir);
   auto mark = datalog::read_source_mark(dir);
-  if (!mark) return Status::Error(mark.error() + " (write adc, simulator or replay into it)");
+  if (!mark) return Status::InvalidArgument(mark.error() + " (write adc, simulator or replay into it)");
   if (!mark.value() || *mark.value() != DataSource::kAdc || source == DataSource::kAdc) return Status::Ok();
   if (confirmed) {
     spdlog::warn("datalog: {} holds measurements from an ADC board; {} data follows them, as confirmed",
                  dir, datalog::to_string(source));
     return Status::Ok();
   }
-  return Status::Error(fmt::format(
+  return Status::InvalidArgument(fmt::format(
       "--data {}: its datalog holds measurements from an ADC board ({} says adc), and this config runs {}, "
       "whose data would be logged (and uploaded) among them. Start with the config that has the board's "
       "\"adc\" section, or pass --confirm-source to log {} data there anyway",

@@ -135,10 +135,14 @@ std::string test_uploader_json(const std::string& body, const config::Config& co
     answer["message"] = uc.error();
     return answer.dump();
   }
-  const upload::ConnectionTest t = upload::test_connection(uc.value(), config);
-  answer["ok"] = t.ok;
-  answer["message"] = t.message;
-  if (t.last_point) answer["last_point"] = *t.last_point;
+  const auto t = upload::test_connection(uc.value(), config);
+  if (!t) {
+    answer["message"] = t.error();
+    return answer.dump();
+  }
+  answer["ok"] = true;
+  answer["message"] = t->message;
+  if (t->last_point) answer["last_point"] = *t->last_point;
   return answer.dump();
 }
 

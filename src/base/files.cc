@@ -15,7 +15,7 @@ namespace {
 
 // "<path>: <what>: <the errno's text>".
 Status errno_error(const std::string& path, const std::string& what) {
-  return Status::Error(path + ": " + what + ": " + std::strerror(errno));
+  return Status::IOError(path + ": " + what + ": " + std::strerror(errno));
 }
 
 Status write_all(int fd, std::string_view data, const std::string& path) {
@@ -57,7 +57,7 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
     // Checked as it grows, so a huge (or endless: a device) file costs max_bytes at most.
     if (text.size() > max_bytes) {
       ::close(fd);
-      return Status::Error(path + ": larger than " + std::to_string(max_bytes) + " bytes");
+      return Status::InvalidArgument(path + ": larger than " + std::to_string(max_bytes) + " bytes");
     }
   }
   ::close(fd);

@@ -1,32 +1,80 @@
-// Errors as values. A Status is ok or carries a message that names what is wrong and,
-// where it helps, what to do about it. Result<T> is a value or a Status.
+// Errors as values. A Status is ok or carries a kind and a message that names what is wrong
+// and, where it helps, what to do about it. Result<T> is a value or a Status.
+//
+// The kind is for code that decides what to do next (skip a bad segment, stop at the end of a
+// replay, retry an unreachable server); the message is for people and is never parsed. Both
+// types are [[nodiscard]]: an error dropped on the floor is data lost without a trace. Where
+// ignoring one is right, the call site says why.
 #pragma once
 
-#include <optional>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace iw {
 
-class Status {
+class [[nodiscard]] Status {
  public:
-  Status() = default;
-  static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message)); }
+  enum class Code : uint8_t {
+    kOk = 0,
+    kNotFound,         // a named thing (file, key, user, series) does not exist
+    kEnd,              // a finite stream or source is exhausted; not an error of its content
+    kCorruption,       // stored bytes are damaged or not what their format says
+    kIOError,          // the operating system refused a read, write, sync or rename
+    kInvalidArgument,  // input from a user, a config, a request or a caller is not acceptable
+    kUnavailable,      // a device, server or resource cannot be reached or is busy; may pass
+  };
 
-  bool ok() const { return !message_.has_value(); }
+  Status() = default;  // ok
+  static Status Ok() { return Status(); }
+  static Status NotFound(std::string message) { return {Code::kNotFound, std::move(message)}; }
+  static Status End(std::string message) { return {Code::kEnd, std::move(message)}; }
+  static Status Corruption(std::string message) { return {Code::kCorruption, std::move(message)}; }
+  static Status IOError(std::string message) { return {Code::kIOError, std::move(message)}; }
+  static Status InvalidArgument(std::string message) {
+    return {Code::kInvalidArgument, std::move(message)};
+  }
+  static Status Unavailable(std::string message) {
+    return {Code::kUnavailable, std::move(message)};
+  }
+
+  bool ok() const { return code_ == Code::kOk; }
   explicit operator bool() const { return ok(); }
-  // REQUIRES: !ok().
-  const std::string& message() const { return *message_; }
+  Code code() const { return code_; }
+  bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsEnd() const { return code_ == Code::kEnd; }
+  bool IsCorruption() const { return code_ == Code::kCorruption; }
+  bool IsIOError() const { return code_ == Code::kIOError; }
+  bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
+  bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+
+  // REQUIRES: !ok(). The message as written where the error arose (no kind prefix: messages
+  // are shown to users and compared by tests as they are).
+  const std::string& message() const { return message_; }
+  // "OK", or the kind's name and the message ("Corruption: <message>"), for logs and tests.
+  std::string ToString() const {
+    switch (code_) {
+      case Code::kOk: return "OK";
+      case Code::kNotFound: return "NotFound: " + message_;
+      case Code::kEnd: return "End: " + message_;
+      case Code::kCorruption: return "Corruption: " + message_;
+      case Code::kIOError: return "IOError: " + message_;
+      case Code::kInvalidArgument: return "InvalidArgument: " + message_;
+      case Code::kUnavailable: return "Unavailable: " + message_;
+    }
+    return message_;
+  }
 
  private:
-  explicit Status(std::string message) : message_(std::move(message)) {}
-  std::optional<std::string> message_;
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  Code code_ = Code::kOk;
+  std::string message_;  // empty when ok
 };
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
   Result(Status error) : v_(std::move(error)) {}      // NOLINT: REQUIRES: !error.ok()

@@ -17,7 +17,7 @@ std::string key_of(const config::ScriptDef& def) {
 
 Result<Script> parse(std::string_view text, config::ScriptSyntax syntax, const NameScope& names) {
   if (text.size() > kMaxScriptLength) {
-    return Status::Error(fmt::format("the script is {} characters long; at most {} are accepted", text.size(),
+    return Status::InvalidArgument(fmt::format("the script is {} characters long; at most {} are accepted", text.size(),
                                      kMaxScriptLength));
   }
   return syntax == config::ScriptSyntax::kOriginal ? parse_original(text, names) : parse_readable(text, names);
@@ -69,9 +69,9 @@ class Compiler final : public NameScope {
   Result<const Script*> output_script(size_t i, std::string_view name) const {
     switch (states_[i]) {
       case State::kDone: return &scripts_[i];
-      case State::kFailed: return Status::Error(fmt::format("output \"{}\" has an error of its own", name));
+      case State::kFailed: return Status::InvalidArgument(fmt::format("output \"{}\" has an error of its own", name));
       case State::kCompiling:
-        return Status::Error(fmt::format("output \"{}\" uses itself (outputs may not refer to each other in a cycle)",
+        return Status::InvalidArgument(fmt::format("output \"{}\" uses itself (outputs may not refer to each other in a cycle)",
                                          name));
       case State::kNew: break;
     }
@@ -81,7 +81,7 @@ class Compiler final : public NameScope {
     if (!script) {
       states_[i] = State::kFailed;
       problems_.push_back(fmt::format("outputs[{}].{}: {}", i, key_of(def), script.error()));
-      return Status::Error(fmt::format("output \"{}\" has an error of its own", name));
+      return Status::InvalidArgument(fmt::format("output \"{}\" has an error of its own", name));
     }
     scripts_[i] = std::move(script.value());
     states_[i] = State::kDone;
@@ -99,7 +99,7 @@ class Compiler final : public NameScope {
     }
     integrators_allowed_ = false;
     for (size_t i = 0; i < config_.integrators.size(); ++i) compile_integrator(i, calc);
-    if (!problems_.empty()) return Status::Error(fmt::format("{}", fmt::join(problems_, "\n")));
+    if (!problems_.empty()) return Status::InvalidArgument(fmt::format("{}", fmt::join(problems_, "\n")));
     return calc;
   }
 

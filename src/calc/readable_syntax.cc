@@ -27,7 +27,7 @@ class Parser : detail::ScriptReader {
 
   Result<Script> run() {
     skip_space();
-    if (pos_ == text_.size()) return Status::Error("position 1: the script is empty");
+    if (pos_ == text_.size()) return Status::InvalidArgument("position 1: the script is empty");
     const int root = expr(0);
     if (root >= 0 && (skip_space(), pos_ < text_.size())) leftover(pos_);
     return finish(root);

@@ -7,7 +7,7 @@
 namespace iw::calc::detail {
 
 Result<Script> ScriptReader::finish(int root) {
-  if (!error_.empty()) return Status::Error(error_);
+  if (!error_.empty()) return Status::InvalidArgument(error_);
   script_.set_root(root);
   return std::move(script_);
 }

@@ -211,7 +211,7 @@ Result<std::string> config_for(const Job& job, const sim::Panel& panel, const Pa
   calibration.settle_ns = kSecondNs;
   calibration.checkpoint_step_ns = kSecondNs;
   auto calibrated = calibrate_like_a_user(kettle.value(), text, calibration);
-  if (!calibrated) return Status::Error("calibration: " + calibrated.error());
+  if (!calibrated) return Status::InvalidArgument("calibration: " + calibrated.error());
   return calibrated;
 }
 
@@ -360,14 +360,14 @@ Status check_accuracy_options(const AccuracyOptions& options) {
   const std::vector<std::string> names = accuracy_point_names();
   for (const std::string& name : options.points) {
     if (std::find(names.begin(), names.end(), name) == names.end()) {
-      return Status::Error(fmt::format("no test point \"{}\"; the points are: {}", name, fmt::join(names, ", ")));
+      return Status::InvalidArgument(fmt::format("no test point \"{}\"; the points are: {}", name, fmt::join(names, ", ")));
     }
   }
-  if (options.seeds < 1) return Status::Error("--seeds must be at least 1");
-  if (options.columns.empty()) return Status::Error("no column selected (check --adc, --mode, --sensors, --calibration)");
+  if (options.seeds < 1) return Status::InvalidArgument("--seeds must be at least 1");
+  if (options.columns.empty()) return Status::InvalidArgument("no column selected (check --adc, --mode, --sensors, --calibration)");
   const size_t runs = jobs_for(options, points()).size() * static_cast<size_t>(options.seeds);
   if (!options.record_dir.empty() && runs != 1) {
-    return Status::Error(fmt::format(
+    return Status::InvalidArgument(fmt::format(
         "--record records one run, and {} are selected: name one --point, --mode, --adc, --sensors, --calibration "
         "and --seeds 1",
         runs));
@@ -388,7 +388,7 @@ std::vector<AccuracyResult> run_accuracy(const AccuracyOptions& options) {
     return (jobs[a.first].point->kind == Kind::kCreep) > (jobs[b.first].point->kind == Kind::kCreep);
   });
   std::vector<std::vector<Result<SeedResult>>> runs(jobs.size());
-  for (auto& r : runs) r.resize(seeds, Status::Error("not run"));
+  for (auto& r : runs) r.resize(seeds, Status::InvalidArgument("not run"));
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   std::mutex print_mu;

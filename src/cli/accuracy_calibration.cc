@@ -28,10 +28,10 @@ Status calibrate_phases(config::Config& cfg, const PathRun& run) {
     if (!slot) continue;
     config::Input& in = *slot;
     const ChannelReading* r = run.find(in.channel);
-    if (r == nullptr) return Status::Error(in.name + ": not measured");
+    if (r == nullptr) return Status::InvalidArgument(in.name + ": not measured");
     auto step = in.is_vt() ? config::calibrate_vt_ratio(in, reading_of(*r), r->truth_vrms)
                            : config::calibrate_ct_phase(in, reading_of(*r));
-    if (!step) return Status::Error(in.name + ": " + step.error());
+    if (!step) return Status::InvalidArgument(in.name + ": " + step.error());
     in = step->input;
   }
   return Status::Ok();
@@ -43,9 +43,9 @@ Status calibrate_ratios(config::Config& cfg, const PathRun& run) {
     if (!slot || !slot->is_ct()) continue;
     config::Input& in = *slot;
     const ChannelReading* r = run.find(in.channel);
-    if (r == nullptr) return Status::Error(in.name + ": not measured");
+    if (r == nullptr) return Status::InvalidArgument(in.name + ": not measured");
     auto step = config::calibrate_ct_ratio(in, cfg.device.burden_ohms(in.channel), r->net_wh(), r->truth_wh, "Wh");
-    if (!step) return Status::Error(in.name + ": " + step.error());
+    if (!step) return Status::InvalidArgument(in.name + ": " + step.error());
     in = step->input;
   }
   return Status::Ok();

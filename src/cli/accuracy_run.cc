@@ -84,14 +84,14 @@ Result<PathRun> measure_through_config(sim::Panel panel, const std::string& conf
                                        const PathRunOptions& options) {
   std::vector<std::string> notes;
   auto parsed = app::parse_and_check(config_text, &notes);
-  if (!parsed) return Status::Error("the panel's config does not load: " + parsed.error());
+  if (!parsed) return Status::InvalidArgument("the panel's config does not load: " + parsed.error());
   config::Config cfg = std::move(parsed.value());
   if (Status st = app::apply_mode(source::to_string(options.mode), cfg); !st) return st;
   const double hz = panel.mains.hz;
   measure::Engine engine(app::engine_setup(cfg, app::AdcScaling{}));
   auto simulator = sim::Simulator::create(std::move(panel), app::sampling_plan(cfg, options.conversions_per_second, hz),
                                           options.start_ns, options.seed);
-  if (!simulator) return Status::Error("simulator: " + simulator.error());
+  if (!simulator) return Status::InvalidArgument("simulator: " + simulator.error());
   sim::Simulator& sim = *simulator.value();
   std::unique_ptr<source::ReplayWriter> recording;
   if (!options.record_path.empty()) {
@@ -107,7 +107,7 @@ Result<PathRun> measure_through_config(sim::Panel panel, const std::string& conf
     if (cp.time_ns < options.start_ns + options.settle_ns || cp.time_ns % options.checkpoint_step_ns != 0) return;
     auto truth = sim.truth_until(cp.time_ns, sim::Accrual::kCycleMean);
     if (!truth) {
-      failed = Status::Error("truth: " + truth.error());
+      failed = Status::InvalidArgument("truth: " + truth.error());
       return;
     }
     last = snapshot(cp, truth.value(), cfg);
@@ -127,7 +127,7 @@ Result<PathRun> measure_through_config(sim::Panel panel, const std::string& conf
     if (Status st = recording->close(); !st) return st;
   }
   if (!first || last.time_ns <= first->time_ns) {
-    return Status::Error("the run is too short for two checkpoints after settling");
+    return Status::InvalidArgument("the run is too short for two checkpoints after settling");
   }
   PathRun run;
   run.config_text = config_text;

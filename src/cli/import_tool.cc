@@ -45,7 +45,7 @@ int copy_minutes_to_history(const std::string& data_dir, const datalog::Log& cur
 }
 
 int import_one(const std::string& data_dir, const std::string& file) {
-  auto layout = datalog::DetectIotaWattLayout(file);
+  auto layout = datalog::detect_iotawatt_layout(file);
   if (!layout) {
     std::fprintf(stderr, "import: %s\n", layout.error().c_str());
     return 1;
@@ -63,7 +63,7 @@ int import_one(const std::string& data_dir, const std::string& file) {
                  static_cast<long long>(total));
     std::fflush(stderr);
   };
-  auto report = datalog::ImportIotaWattLog(file, *log.value(), import_options);
+  auto report = datalog::import_iotawatt_log(file, *log.value(), import_options);
   std::fprintf(stderr, "\n");
   if (!report) {
     std::fprintf(stderr, "import: %s\n", report.error().c_str());

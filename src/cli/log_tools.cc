@@ -59,13 +59,13 @@ int run_log_tool(const std::string& action, const std::string& data_dir) {
       rc = std::max(rc, info(name, dir));
       continue;
     }
-    auto report = action == "repair" ? datalog::Repair(dir) : datalog::Check(dir);
+    auto report = action == "repair" ? datalog::repair(dir) : datalog::check(dir);
     if (!report) {
       std::printf("%s log: %s\n", name.c_str(), report.error().c_str());
       rc = std::max(rc, 2);
       continue;
     }
-    std::printf("== %s log\n%s\n", name.c_str(), datalog::FormatReport(report.value()).c_str());
+    std::printf("== %s log\n%s\n", name.c_str(), datalog::format_report(report.value()).c_str());
     if (action == "check" && report->damage_found()) rc = std::max(rc, 1);
   }
   return rc;

@@ -38,21 +38,21 @@ Input shifted(const Input& in, double deg, bool round) {
 // The checks every phase step makes on the reading of a CT under the resistive load.
 Status check_resistive_load(const Input& ct, const Reading& r) {
   if (!(r.watts > 0)) {
-    return Status::Error(fmt::format(
+    return Status::InvalidArgument(fmt::format(
         "no power on {} ({:.1f} W): switch on a resistive load on this circuit (a kettle, heater or "
         "incandescent lamp) and keep it on during the measurement",
         ct.name, r.watts));
   }
   const double range = ct.cal * kInputRangeVrms;
   if (r.amps < kMinPhaseLoadShare * range) {
-    return Status::Error(fmt::format(
+    return Status::InvalidArgument(fmt::format(
         "the load on {} draws {:.2f} A, less than {:.0f} % of this input's range ({:.0f} A): use a larger "
         "resistive load (a 2 kW kettle draws 9 A at 230 V), or pass the wire through the CT several times",
         ct.name, r.amps, kMinPhaseLoadShare * 100, range));
   }
   const double angle = phase_error_deg(r.watts, r.vars);
   if (std::fabs(angle) > kMaxResidualDeg) {
-    return Status::Error(fmt::format(
+    return Status::InvalidArgument(fmt::format(
         "the load on {} is not resistive enough (power factor {:.3f}, {:.1f} degrees): switch off motors, "
         "fans, LED lights and electronics on this circuit and use a kettle or heater alone; check that the CT "
         "is referenced to the VT of its own phase",
@@ -63,7 +63,7 @@ Status check_resistive_load(const Input& ct, const Reading& r) {
 
 Status check_factor(double factor, const std::string& what) {
   if (!(factor > 0) || factor > kMaxRatioFactor || factor < 1 / kMaxRatioFactor) {
-    return Status::Error(fmt::format(
+    return Status::InvalidArgument(fmt::format(
         "{} would change the ratio by a factor of {:.3f} (more than {:g} either way): check the reference "
         "reading, its unit and the channel",
         what, factor, kMaxRatioFactor));
@@ -99,11 +99,11 @@ Input scale_ratio(const Input& in, double factor, double burden_ohms) {
 }
 
 Result<Proposal> calibrate_vt_ratio(const Input& vt, const Reading& r, double meter_volts) {
-  if (!vt.is_vt()) return Status::Error(fmt::format("{} is not a VT", vt.name));
+  if (!vt.is_vt()) return Status::InvalidArgument(fmt::format("{} is not a VT", vt.name));
   if (!(r.volts > 1)) {
-    return Status::Error(fmt::format("{} measures no voltage ({:.1f} V): is the VT plugged in?", vt.name, r.volts));
+    return Status::InvalidArgument(fmt::format("{} measures no voltage ({:.1f} V): is the VT plugged in?", vt.name, r.volts));
   }
-  if (!(meter_volts > 0)) return Status::Error("reference: give the voltmeter's reading in volts, e.g. 231.4");
+  if (!(meter_volts > 0)) return Status::InvalidArgument("reference: give the voltmeter's reading in volts, e.g. 231.4");
   Proposal p;
   p.unit = "%";
   p.factor = meter_volts / r.volts;
@@ -116,7 +116,7 @@ Result<Proposal> calibrate_vt_ratio(const Input& vt, const Reading& r, double me
 }
 
 Result<Proposal> calibrate_ct_phase(const Input& ct, const Reading& r) {
-  if (!ct.is_ct()) return Status::Error(fmt::format("{} is not a CT", ct.name));
+  if (!ct.is_ct()) return Status::InvalidArgument(fmt::format("{} is not a CT", ct.name));
   if (Status st = check_resistive_load(ct, r); !st) return st;
   Proposal p;
   p.unit = "deg";
@@ -128,9 +128,9 @@ Result<Proposal> calibrate_ct_phase(const Input& ct, const Reading& r) {
 }
 
 Result<Proposal> calibrate_vt_phase(const Input& vt, const Input& trusted_ct, const Reading& r) {
-  if (!vt.is_vt()) return Status::Error(fmt::format("{} is not a VT", vt.name));
+  if (!vt.is_vt()) return Status::InvalidArgument(fmt::format("{} is not a VT", vt.name));
   if (!trusted_ct.is_ct() || trusted_ct.vchan != vt.channel) {
-    return Status::Error(fmt::format("{} is not a CT on the VT {}", trusted_ct.name, vt.name));
+    return Status::InvalidArgument(fmt::format("{} is not a CT on the VT {}", trusted_ct.name, vt.name));
   }
   if (Status st = check_resistive_load(trusted_ct, r); !st) return st;
   Proposal p;
@@ -144,10 +144,10 @@ Result<Proposal> calibrate_vt_phase(const Input& vt, const Input& trusted_ct, co
 
 Result<Proposal> calibrate_ct_ratio(const Input& ct, double burden_ohms, double measured, double reference,
                                     const std::string& what) {
-  if (!ct.is_ct()) return Status::Error(fmt::format("{} is not a CT", ct.name));
-  if (!(reference > 0)) return Status::Error(fmt::format("reference: the {} must be positive", what));
+  if (!ct.is_ct()) return Status::InvalidArgument(fmt::format("{} is not a CT", ct.name));
+  if (!(reference > 0)) return Status::InvalidArgument(fmt::format("reference: the {} must be positive", what));
   if (!(measured > 0)) {
-    return Status::Error(fmt::format(
+    return Status::InvalidArgument(fmt::format(
         "{} measured no {} ({:g}): switch on a load on this circuit; if it reads negative, the CT is reversed",
         ct.name, what, measured));
   }

@@ -17,7 +17,7 @@ Result<Config> load_config_file(const std::string& path, const ModelCatalog& cat
   Result<std::string> text = read_text_file(path);
   if (!text.ok()) return text.status();
   Result<Config> config = parse_config(text.value(), catalog, notes);
-  if (!config.ok()) return Status::Error(fmt::format("{}:\n{}", path, config.error()));
+  if (!config.ok()) return Status::InvalidArgument(fmt::format("{}:\n{}", path, config.error()));
   return config;
 }
 
@@ -25,7 +25,7 @@ Result<ModelCatalog> load_catalog_file(const std::string& path) {
   Result<std::string> text = read_text_file(path);
   if (!text.ok()) return text.status();
   Result<ModelCatalog> catalog = ModelCatalog::parse(text.value());
-  if (!catalog.ok()) return Status::Error(fmt::format("{}:\n{}", path, catalog.error()));
+  if (!catalog.ok()) return Status::InvalidArgument(fmt::format("{}:\n{}", path, catalog.error()));
   return catalog;
 }
 

@@ -119,7 +119,7 @@ class Parser {
 
 Result<Config> Parser::run(const json& doc) {
   if (!doc.is_object())
-    return Status::Error(fmt::format("config: {} is not a JSON object", detail::describe(doc)));
+    return Status::InvalidArgument(fmt::format("config: {} is not a JSON object", detail::describe(doc)));
   ObjectReader r(doc, "", problems_);
 
   if (auto v = r.integer("format")) cfg_.format = static_cast<int>(*v);
@@ -158,7 +158,7 @@ Result<Config> Parser::run(const json& doc) {
   const json rest = r.unknown();
   for (const auto& [key, value] : rest.items()) keep_section(key, value);
 
-  if (!problems_.empty()) return Status::Error(problems_.joined());
+  if (!problems_.empty()) return Status::InvalidArgument(problems_.joined());
   return std::move(cfg_);
 }
 
@@ -750,7 +750,7 @@ Result<Config> parse_config(std::string_view json_text, const ModelCatalog& cata
                             std::vector<std::string>* notes) {
   Problems problems;
   std::optional<nlohmann::json> doc = detail::parse_text(json_text, "config", problems);
-  if (!doc) return Status::Error(problems.joined());
+  if (!doc) return Status::InvalidArgument(problems.joined());
   return parse_config(*doc, catalog, notes);
 }
 

@@ -176,7 +176,7 @@ std::optional<std::string> read_base_url(const std::string& text, std::string_vi
 
 Result<EmoncmsSettings> parse_emoncms_settings(const json& section) {
   if (!section.is_object()) {
-    return Status::Error(fmt::format("{}: {} is not an object", kSection, detail::describe(section)));
+    return Status::InvalidArgument(fmt::format("{}: {} is not an object", kSection, detail::describe(section)));
   }
   Problems problems;
   ObjectReader r(section, std::string(kSection), problems);
@@ -206,7 +206,7 @@ Result<EmoncmsSettings> parse_emoncms_settings(const json& section) {
   read_outputs(r, s, problems);
   // Other keys (the UI's unused `user` and `pwd`, future UI fields) are ignored, as the
   // original ignores them: a config the original accepts must not be refused here.
-  if (!problems.empty()) return Status::Error(problems.joined());
+  if (!problems.empty()) return Status::InvalidArgument(problems.joined());
   return s;
 }
 

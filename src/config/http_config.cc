@@ -55,12 +55,12 @@ Result<HttpConfig> http_config(const Config& config) {
   const json* section = config.section(kSection);
   if (section == nullptr) return HttpConfig{};
   Problems problems;
-  if (!section->is_object()) return Status::Error("http: must be an object, not " + detail::describe(*section));
+  if (!section->is_object()) return Status::InvalidArgument("http: must be an object, not " + detail::describe(*section));
   ObjectReader r(*section, std::string(kSection), problems);
   HttpConfig http;
   if (const json* hosts = r.get("hosts")) http.hosts = read_hosts(*hosts, r.path_of("hosts"), problems);
   r.report_unknown(kKnownKeys);
-  if (!problems.empty()) return Status::Error(problems.joined());
+  if (!problems.empty()) return Status::InvalidArgument(problems.joined());
   return http;
 }
 

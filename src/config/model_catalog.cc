@@ -165,13 +165,13 @@ const char* to_string(ModelType type) {
 Result<ModelCatalog> ModelCatalog::parse(std::string_view tables_txt) {
   Problems problems;
   std::optional<json> doc = detail::parse_text(tables_txt, "tables", problems);
-  if (!doc) return Status::Error(problems.joined());
+  if (!doc) return Status::InvalidArgument(problems.joined());
   return from_json(*doc);
 }
 
 Result<ModelCatalog> ModelCatalog::from_json(const json& doc) {
   if (!doc.is_object())
-    return Status::Error(fmt::format("tables: {} is not an object", detail::describe(doc)));
+    return Status::InvalidArgument(fmt::format("tables: {} is not an object", detail::describe(doc)));
   Problems problems;
   ModelCatalog c;
   if (auto it = doc.find("version"); it != doc.end() && !it->is_null()) {
@@ -179,7 +179,7 @@ Result<ModelCatalog> ModelCatalog::from_json(const json& doc) {
   }
   parse_list(doc, "VT", false, c.vt_, problems);
   parse_list(doc, "CT", true, c.ct_, problems);
-  if (!problems.empty()) return Status::Error(problems.joined());
+  if (!problems.empty()) return Status::InvalidArgument(problems.joined());
   return c;
 }
 

@@ -150,7 +150,7 @@ Result<std::optional<MqttConfig>> mqtt_config(const Config& config) {
   const json* section = config.section(kSection);
   if (section == nullptr) return std::optional<MqttConfig>{};
   Problems problems;
-  if (!section->is_object()) return Status::Error("mqtt: must be an object, not " + detail::describe(*section));
+  if (!section->is_object()) return Status::InvalidArgument("mqtt: must be an object, not " + detail::describe(*section));
   ObjectReader r(*section, std::string(kSection), problems);
   if (!r.boolean("enabled").value_or(true)) return std::optional<MqttConfig>{};
 
@@ -173,7 +173,7 @@ Result<std::optional<MqttConfig>> mqtt_config(const Config& config) {
   if (const json* v = r.get("outputs")) m.outputs = read_names(*v, r.path_of("outputs"), problems);
   r.report_unknown(kKnownKeys);
   check_input_names(m, config, problems);
-  if (!problems.empty()) return Status::Error(problems.joined());
+  if (!problems.empty()) return Status::InvalidArgument(problems.joined());
   apply_defaults(m, config, port_given);
   return std::optional<MqttConfig>(std::move(m));
 }

@@ -112,7 +112,7 @@ void read_schedule(ObjectReader& r, PvoutputSettings& s, Problems& problems) {
 
 Result<PvoutputSettings> parse_pvoutput_settings(const json& section) {
   if (!section.is_object()) {
-    return Status::Error(fmt::format("{}: {} is not an object", kSection, detail::describe(section)));
+    return Status::InvalidArgument(fmt::format("{}: {} is not an object", kSection, detail::describe(section)));
   }
   Problems problems;
   ObjectReader r(section, std::string(kSection), problems);
@@ -127,7 +127,7 @@ Result<PvoutputSettings> parse_pvoutput_settings(const json& section) {
   read_identity(r, s, problems);
   read_schedule(r, s, problems);
   read_outputs(r, s, problems);
-  if (!problems.empty()) return Status::Error(problems.joined());
+  if (!problems.empty()) return Status::InvalidArgument(problems.joined());
   return s;
 }
 

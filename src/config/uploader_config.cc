@@ -47,7 +47,7 @@ void parse_outputs(const json* v, const std::string& path, std::vector<ScriptOut
 
 Result<UploaderConfig> parse_uploader(std::string_view key, const json& v) {
   const std::string path(key);
-  if (!v.is_object()) return Status::Error(fmt::format("{}: {} is not an object", path, detail::describe(v)));
+  if (!v.is_object()) return Status::InvalidArgument(fmt::format("{}: {} is not an object", path, detail::describe(v)));
   Problems p;
   ObjectReader r(v, path, p);
   UploaderConfig c;
@@ -74,7 +74,7 @@ Result<UploaderConfig> parse_uploader(std::string_view key, const json& v) {
   for (std::string_view k : kCommonKeys) r.ignore(k);
   c.extra = r.unknown();
   c.section = v;
-  if (!p.empty()) return Status::Error(p.joined());
+  if (!p.empty()) return Status::InvalidArgument(p.joined());
   return c;
 }
 
@@ -125,7 +125,7 @@ Result<Influx1Config> influx1_config(const UploaderConfig& c) {
   out.password = r.string("pwd").value_or("");
   parse_template(r, out.point, p);
   r.ignore("heap");  // the ESP's free memory: nothing to report here
-  if (!p.empty()) return Status::Error(p.joined());
+  if (!p.empty()) return Status::InvalidArgument(p.joined());
   return out;
 }
 
@@ -139,7 +139,7 @@ Result<Influx2Config> influx2_config(const UploaderConfig& c) {
   parse_template(r, out.point, p);
   r.ignore("heap");
   r.ignore("token");  // the UI's unused default key
-  if (!p.empty()) return Status::Error(p.joined());
+  if (!p.empty()) return Status::InvalidArgument(p.joined());
   return out;
 }
 

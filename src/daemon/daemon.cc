@@ -270,7 +270,7 @@ server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
   std::lock_guard change(change_mu_);
   std::vector<std::string> notes;
   auto cfg = app::parse_and_check(text, &notes);
-  if (!cfg) return {Status::Error(cfg.error()), ""};
+  if (!cfg) return {Status::InvalidArgument(cfg.error()), ""};
   std::shared_ptr<Pipeline> previous = current();
   const datalog::DataSource source = app::source_of(options_, cfg.value());
   if (confirmed) {
@@ -287,7 +287,7 @@ server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
   auto next = build(std::move(cfg.value()), text, start_ns);
   if (!next) {
     roll_back_to(*previous, start_ns);
-    return {Status::Error("cannot start with the new config: " + next.error()), ""};
+    return {Status::InvalidArgument("cannot start with the new config: " + next.error()), ""};
   }
   if (save) {
     if (Status st = app::save_config_text(app::config_path_of(options_), text); !st) {
@@ -410,7 +410,7 @@ std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
 Result<server::TlsIdentity> tls_identity(const app::RunOptions& options) {
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     if (options.tls_cert.empty() || options.tls_key.empty()) {
-      return Status::Error("--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
+      return Status::InvalidArgument("--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
     }
     return server::load_tls_identity(options.tls_cert, options.tls_key);
   }
@@ -425,7 +425,7 @@ Result<server::TlsIdentity> tls_identity(const app::RunOptions& options) {
 Status Daemon::start_listeners(server::HttpServer& http) {
   if (!options_.https.empty()) {
     auto identity = tls_identity(options_);
-    if (!identity) return Status::Error("--https: " + identity.error());
+    if (!identity) return Status::InvalidArgument("--https: " + identity.error());
     tls_fingerprint_ = identity.value().fingerprint;
     if (Status st = http.start_tls(options_.https, identity.value()); !st) return st;
     https_port_ = http.tls_port();

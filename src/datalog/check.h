@@ -65,14 +65,14 @@ struct CheckReport {
 
 // Reads the log in `dir` without changing it; safe while the daemon writes it (its newest
 // record may then be missed).
-Result<CheckReport> Check(const std::string& dir, const CheckOptions& options = {});
+Result<CheckReport> check(const std::string& dir, const CheckOptions& options = {});
 // Checks, then: renames segments with a bad header to .damaged, zeroes damaged slots (a
 // damaged slot at the end of a file is truncated away), truncates bytes after the last slot,
 // removes .tmp files, and syncs. The report is the check before repair, with `actions`.
 // REQUIRES: no writer: takes the log's LOCK and fails if the daemon holds it.
-Result<CheckReport> Repair(const std::string& dir, const CheckOptions& options = {});
+Result<CheckReport> repair(const std::string& dir, const CheckOptions& options = {});
 
 // Human-readable report for the CLI.
-std::string FormatReport(const CheckReport& report);
+std::string format_report(const CheckReport& report);
 
 }  // namespace iw::datalog

@@ -9,7 +9,7 @@ namespace {
 // Slice-by-8 tables: table[k][b] is the CRC of byte b followed by k zero bytes.
 using Tables = std::array<std::array<uint32_t, 256>, 8>;
 
-constexpr Tables MakeTables() {
+constexpr Tables make_tables() {
   Tables t{};
   for (uint32_t i = 0; i < 256; ++i) {
     uint32_t c = i;
@@ -22,7 +22,7 @@ constexpr Tables MakeTables() {
   return t;
 }
 
-constexpr Tables kTables = MakeTables();
+constexpr Tables kTables = make_tables();
 
 }  // namespace
 

@@ -36,38 +36,38 @@ struct SegmentHeader {
 };
 
 // Counter values a channel of this kind stores (0, 2 or 6).
-size_t ValuesPerChannel(measure::ChannelKind kind);
-size_t RecordSize(const Layout& layout);
-size_t HeaderSize(size_t channel_count);
+size_t values_per_channel(measure::ChannelKind kind);
+size_t record_size(const Layout& layout);
+size_t header_size(size_t channel_count);
 
 // Fills header_size and record_size from the layout.
-SegmentHeader MakeHeader(int64_t start, uint32_t interval_s, uint32_t slot_count, Layout layout);
+SegmentHeader make_header(int64_t start, uint32_t interval_s, uint32_t slot_count, Layout layout);
 // REQUIRES: out has header.header_size bytes.
-void EncodeHeader(const SegmentHeader& header, uint8_t* out);
+void encode_header(const SegmentHeader& header, uint8_t* out);
 // Header size announced by the first kFixedHeaderBytes bytes, 0 when they are not a header.
-size_t PeekHeaderSize(const uint8_t* data, size_t size);
+size_t peek_header_size(const uint8_t* data, size_t size);
 // Decodes and validates a whole header (magic, version, ranges, CRC). `span_slots`, when not
 // 0, also checks that the segment does not cross a span boundary.
-Result<SegmentHeader> DecodeHeader(const uint8_t* data, size_t size, int64_t span_slots);
+Result<SegmentHeader> decode_header(const uint8_t* data, size_t size, int64_t span_slots);
 
 enum class SlotState { kEmpty, kGood, kDamaged };
 
-// REQUIRES: record.channels.size() == layout.size(); out has RecordSize(layout) bytes.
-void EncodeRecord(const Layout& layout, const Record& record, uint8_t* out);
+// REQUIRES: record.channels.size() == layout.size(); out has record_size(layout) bytes.
+void encode_record(const Layout& layout, const Record& record, uint8_t* out);
 // Classifies the slot whose time is `slot_time` (FORMAT.md) and, when good and `out` is not
 // null, decodes it.
-SlotState DecodeRecord(const Layout& layout, const uint8_t* data, size_t record_size,
-                       int64_t slot_time, Record* out);
+SlotState decode_record(const Layout& layout, const uint8_t* data, size_t record_size,
+                        int64_t slot_time, Record* out);
 
 // "000001700006400.iwl"
-std::string SegmentName(int64_t start);
+std::string segment_name(int64_t start);
 // Parses a segment file name; false for anything else (.tmp, .damaged, LOCK).
-bool ParseSegmentName(std::string_view name, int64_t* start);
+bool parse_segment_name(std::string_view name, int64_t* start);
 
 // Little-endian helpers.
-void PutU32(uint8_t* p, uint32_t v);
-void PutI64(uint8_t* p, int64_t v);
-uint32_t GetU32(const uint8_t* p);
-int64_t GetI64(const uint8_t* p);
+void put_u32(uint8_t* p, uint32_t v);
+void put_i64(uint8_t* p, int64_t v);
+uint32_t get_u32(const uint8_t* p);
+int64_t get_i64(const uint8_t* p);
 
 }  // namespace iw::datalog::format

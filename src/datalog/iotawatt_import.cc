@@ -26,15 +26,15 @@ constexpr size_t kBatchRecords = 1024;   // records per append_batch
 constexpr double kMaxAccum = 9.0e12;
 constexpr double kMaxLogHours = 1.0e7;  // 1141 years
 
-uint32_t LoadU32(const uint8_t* p) {
+uint32_t load_u32(const uint8_t* p) {
   return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
 }
-uint64_t LoadU64(const uint8_t* p) {
-  return uint64_t{LoadU32(p)} | (uint64_t{LoadU32(p + 4)} << 32);
+uint64_t load_u64(const uint8_t* p) {
+  return uint64_t{load_u32(p)} | (uint64_t{load_u32(p + 4)} << 32);
 }
-double LoadF64(const uint8_t* p) { return std::bit_cast<double>(LoadU64(p)); }
+double load_f64(const uint8_t* p) { return std::bit_cast<double>(load_u64(p)); }
 
-std::string TimeText(int64_t t) {
+std::string time_text(int64_t t) {
   const time_t tt = static_cast<time_t>(t);
   struct tm tm;
   char buf[32];
@@ -44,7 +44,7 @@ std::string TimeText(int64_t t) {
   return std::to_string(t) + " (" + buf + ")";
 }
 
-std::string KindName(ChannelKind k) {
+std::string kind_name(ChannelKind k) {
   switch (k) {
     case ChannelKind::kVoltage: return "VT";
     case ChannelKind::kCurrent: return "CT";
@@ -63,9 +63,9 @@ class IotaFile {
   Status open(const std::string& path, ImportReport* report) {
     path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) return Status::Error(path + ": cannot open: " + std::strerror(errno));
+    if (fd_ < 0) return Status::IOError(path + ": cannot open: " + std::strerror(errno));
     struct stat st;
-    if (::fstat(fd_, &st) != 0) return Status::Error(path + ": cannot stat: " + std::strerror(errno));
+    if (::fstat(fd_, &st) != 0) return Status::IOError(path + ": cannot stat: " + std::strerror(errno));
     report->file = path;
     report->file_bytes = st.st_size;
     int64_t whole = st.st_size / kRecordBytes;
@@ -80,7 +80,7 @@ class IotaFile {
       Status s = pread_records(first, count, &buf);
       if (!s.ok()) return s;
       int64_t k = count;
-      while (k > 0 && static_cast<int32_t>(LoadU32(buf.data() + (k - 1) * kRecordBytes + 4)) == 0) --k;
+      while (k > 0 && static_cast<int32_t>(load_u32(buf.data() + (k - 1) * kRecordBytes + 4)) == 0) --k;
       report->preformatted += count - k;
       whole = first + k;
       if (k > 0) break;
@@ -112,9 +112,9 @@ class IotaFile {
       const ssize_t r = ::pread(fd_, buf->data() + done, buf->size() - done, base + static_cast<off_t>(done));
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0) {
-        return Status::Error(path_ + ": read error at byte offset " +
-                             std::to_string(base + static_cast<off_t>(done)) + ": " +
-                             (r < 0 ? std::strerror(errno) : "unexpected end of file"));
+        return Status::IOError(path_ + ": read error at byte offset " +
+                               std::to_string(base + static_cast<off_t>(done)) + ": " +
+                               (r < 0 ? std::strerror(errno) : "unexpected end of file"));
       }
       done += static_cast<size_t>(r);
     }
@@ -125,7 +125,7 @@ class IotaFile {
     std::vector<uint8_t> buf;
     Status s = pread_records(phys, 1, &buf);
     if (!s.ok()) return s;
-    return DecodeIotaLogRecord(buf.data());
+    return decode_iota_log_record(buf.data());
   }
 
   static bool Sane(const IotaLogRecord& r) {
@@ -198,7 +198,7 @@ class IotaFile {
         Status s = pread_records(first, count, &buf);
         if (!s.ok()) return s;
         for (int64_t k = 0; k < count && wrap < 0; ++k) {
-          const uint32_t t = LoadU32(buf.data() + k * kRecordBytes);
+          const uint32_t t = load_u32(buf.data() + k * kRecordBytes);
           const int64_t i = first + k;
           if (pending_at >= 0) {
             if (t != 0 && t < ra.unix_time) wrap = pending_at;
@@ -250,8 +250,8 @@ class Validator {
     }
     if (have_last_) {
       if (r.unix_time <= last_.unix_time) {
-        return "time " + TimeText(r.unix_time) + " is not after the previous good record's " +
-               TimeText(last_.unix_time);
+        return "time " + time_text(r.unix_time) + " is not after the previous good record's " +
+               time_text(last_.unix_time);
       }
       if (r.log_hours < last_.log_hours) return "logHours goes backwards";
       for (size_t c = 0; c < kIotaChannels; ++c) {
@@ -262,7 +262,7 @@ class Validator {
       // The next record agrees with the last good one but not with this one: this one is off.
       const bool next_time_ok = next->unix_time != 0 && (!have_last_ || next->unix_time > last_.unix_time);
       if (next_time_ok && r.unix_time >= next->unix_time) {
-        return "time " + TimeText(r.unix_time) + " is not before the next record's " + TimeText(next->unix_time);
+        return "time " + time_text(r.unix_time) + " is not before the next record's " + time_text(next->unix_time);
       }
       const bool next_hours_ok = std::isfinite(next->log_hours) && next->log_hours >= 0 &&
                                  (!have_last_ || next->log_hours >= last_.log_hours);
@@ -306,7 +306,7 @@ class Validator {
 // Reads the records in time order and calls visit(record, offset, reason) for each, where
 // reason is empty for a good record.
 template <typename Visit>
-Status ForEachRecord(const IotaFile& file, const Layout* layout, Visit&& visit) {
+Status for_each_record(const IotaFile& file, const Layout* layout, Visit&& visit) {
   Validator validator(layout);
   std::vector<uint8_t> buf;
   const int64_t n = file.size();
@@ -323,7 +323,7 @@ Status ForEachRecord(const IotaFile& file, const Layout* layout, Visit&& visit) 
     Status s = file.read_logical(first, count, &buf);
     if (!s.ok()) return s;
     for (int64_t k = 0; k < count; ++k) {
-      const IotaLogRecord r = DecodeIotaLogRecord(buf.data() + k * kRecordBytes);
+      const IotaLogRecord r = decode_iota_log_record(buf.data() + k * kRecordBytes);
       if (pending) {
         s = handle(*pending, pending_index, &r);
         if (!s.ok()) return s;
@@ -385,7 +385,7 @@ struct DetectState {
 
 Result<Layout> Detect(const IotaFile& file, Progress* progress) {
   DetectState state;
-  Status s = ForEachRecord(file, nullptr, [&](const IotaLogRecord& r, int64_t, const std::string& why) {
+  Status s = for_each_record(file, nullptr, [&](const IotaLogRecord& r, int64_t, const std::string& why) {
     if (why.empty()) state.add(r);
     progress->step();
     return Status::Ok();
@@ -455,18 +455,18 @@ class Converter {
   std::array<measure::ChannelCounters, kIotaChannels> totals_{};
 };
 
-Status CheckLayouts(const std::string& file, const Layout& source, const Log& target) {
+Status check_layouts(const std::string& file, const Layout& source, const Log& target) {
   const Layout& t = target.options().layout;
   for (size_t c = 0; c < source.size(); ++c) {
     if (source[c] == ChannelKind::kUnused) continue;
     if (c >= t.size()) {
-      return Status::Error(file + ": channel " + std::to_string(c) + " is a " + KindName(source[c]) +
+      return Status::InvalidArgument(file + ": channel " + std::to_string(c) + " is a " + kind_name(source[c]) +
                            " but the target log " + target.dir() + " has only " + std::to_string(t.size()) +
                            " channels; open the target with the file's layout");
     }
     if (t[c] != source[c]) {
-      return Status::Error(file + ": channel " + std::to_string(c) + " is a " + KindName(source[c]) +
-                           " in the file but " + KindName(t[c]) + " in the target log " + target.dir() +
+      return Status::InvalidArgument(file + ": channel " + std::to_string(c) + " is a " + kind_name(source[c]) +
+                           " in the file but " + kind_name(t[c]) + " in the target log " + target.dir() +
                            "; open the target with the file's layout (or pass the right layout)");
     }
   }
@@ -475,19 +475,19 @@ Status CheckLayouts(const std::string& file, const Layout& source, const Log& ta
 
 }  // namespace
 
-IotaLogRecord DecodeIotaLogRecord(const uint8_t* in) {
+IotaLogRecord decode_iota_log_record(const uint8_t* in) {
   IotaLogRecord r;
-  r.unix_time = LoadU32(in);
-  r.serial = static_cast<int32_t>(LoadU32(in + 4));
-  r.log_hours = LoadF64(in + 8);
+  r.unix_time = load_u32(in);
+  r.serial = static_cast<int32_t>(load_u32(in + 4));
+  r.log_hours = load_f64(in + 8);
   for (size_t c = 0; c < kIotaChannels; ++c) {
-    r.accum1[c] = LoadF64(in + 16 + 8 * c);
-    r.accum2[c] = LoadF64(in + 136 + 8 * c);
+    r.accum1[c] = load_f64(in + 16 + 8 * c);
+    r.accum2[c] = load_f64(in + 136 + 8 * c);
   }
   return r;
 }
 
-Result<Layout> DetectIotaWattLayout(const std::string& path) {
+Result<Layout> detect_iotawatt_layout(const std::string& path) {
   ImportReport scratch;
   IotaFile file;
   Status s = file.open(path, &scratch);
@@ -497,21 +497,21 @@ Result<Layout> DetectIotaWattLayout(const std::string& path) {
   return Detect(file, &progress);
 }
 
-Result<ImportReport> ImportIotaWattLog(const std::string& path, Log& target, const ImportOptions& options) {
+Result<ImportReport> import_iotawatt_log(const std::string& path, Log& target, const ImportOptions& options) {
   ImportReport report;
   IotaFile file;
   Status s = file.open(path, &report);
   if (!s.ok()) return s;
   if (report.records_read == 0) {
-    return Status::Error(path + ": no records (" + std::to_string(report.file_bytes) +
-                         " bytes); is this an IoTaWatt iotalog.log or histlog.log?");
+    return Status::InvalidArgument(path + ": no records (" + std::to_string(report.file_bytes) +
+                                   " bytes); is this an IoTaWatt iotalog.log or histlog.log?");
   }
 
   Progress progress{options, file.size() * (options.layout ? 1 : 2)};
   if (options.layout) {
     if (options.layout->size() > kIotaChannels) {
-      return Status::Error(path + ": the given layout has " + std::to_string(options.layout->size()) +
-                           " channels; the original has " + std::to_string(kIotaChannels));
+      return Status::InvalidArgument(path + ": the given layout has " + std::to_string(options.layout->size()) +
+                                     " channels; the original has " + std::to_string(kIotaChannels));
     }
     report.layout = *options.layout;
     report.layout.resize(kIotaChannels, ChannelKind::kUnused);
@@ -521,7 +521,7 @@ Result<ImportReport> ImportIotaWattLog(const std::string& path, Log& target, con
     report.layout = std::move(detected.value());
     report.layout_detected = true;
   }
-  s = CheckLayouts(path, report.layout, target);
+  s = check_layouts(path, report.layout, target);
   if (!s.ok()) return s;
 
   const std::optional<int64_t> target_last = target.last_time();
@@ -540,8 +540,8 @@ Result<ImportReport> ImportIotaWattLog(const std::string& path, Log& target, con
       const std::optional<int64_t> after = target.last_time();
       int64_t written = 0;
       for (const Record& r : batch) written += (after && r.time <= *after && (!before || r.time > *before)) ? 1 : 0;
-      return Status::Error("import of " + path + " into " + target.dir() + " stopped after " +
-                           std::to_string(report.imported + written) + " records: " + st.message());
+      return Status::IOError("import of " + path + " into " + target.dir() + " stopped after " +
+                             std::to_string(report.imported + written) + " records: " + st.message());
     }
     report.imported += static_cast<int64_t>(batch.size());
     if (!report.imported_first) report.imported_first = batch.front().time;
@@ -550,7 +550,7 @@ Result<ImportReport> ImportIotaWattLog(const std::string& path, Log& target, con
     return Status::Ok();
   };
 
-  s = ForEachRecord(file, &report.layout, [&](const IotaLogRecord& r, int64_t offset, const std::string& why) -> Status {
+  s = for_each_record(file, &report.layout, [&](const IotaLogRecord& r, int64_t offset, const std::string& why) -> Status {
     progress.step();
     if (!why.empty()) {
       ++report.damaged;
@@ -585,16 +585,16 @@ Result<ImportReport> ImportIotaWattLog(const std::string& path, Log& target, con
 
   if (report.skipped_existing > 0) {
     report.skipped_reasons.push_back(
-        std::to_string(report.skipped_existing) + " records (" + TimeText(*first_existing) + " to " +
-        TimeText(*last_existing) + ") are at or before the last record of " + target.dir() + " (" +
-        TimeText(*target_last) +
+        std::to_string(report.skipped_existing) + " records (" + time_text(*first_existing) + " to " +
+        time_text(*last_existing) + ") are at or before the last record of " + target.dir() + " (" +
+        time_text(*target_last) +
         "): a log only grows forward in time, so they were not imported (already imported, or the daemon "
         "has written newer data: import before the daemon logs, into a log that ends before " +
-        TimeText(*report.first_time) + ")");
+        time_text(*report.first_time) + ")");
   }
   if (report.skipped_off_grid > 0) {
     report.skipped_reasons.push_back(std::to_string(report.skipped_off_grid) + " records (the first at " +
-                                     TimeText(*first_off_grid) + ") are not at a multiple of the target's " +
+                                     time_text(*first_off_grid) + ") are not at a multiple of the target's " +
                                      std::to_string(interval) + " s interval");
   }
 
@@ -616,9 +616,9 @@ std::string ImportReport::summary() const {
   std::string s = file + ": " + std::to_string(file_bytes) + " bytes, " + std::to_string(records_read) + " records";
   if (wrapped) s += " (a ring; oldest record at byte offset " + std::to_string(wrap_offset) + ")";
   s += "\n";
-  if (first_time) s += "  good records from " + TimeText(*first_time) + " to " + TimeText(*last_time) + "\n";
+  if (first_time) s += "  good records from " + time_text(*first_time) + " to " + time_text(*last_time) + "\n";
   s += "  imported " + std::to_string(imported);
-  if (imported_first) s += " (" + TimeText(*imported_first) + " to " + TimeText(*imported_last) + ")";
+  if (imported_first) s += " (" + time_text(*imported_first) + " to " + time_text(*imported_last) + ")";
   s += "\n";
   if (preformatted > 0) s += "  ignored " + std::to_string(preformatted) + " preformatted (zero) records at the end\n";
   if (partial_bytes > 0) {

@@ -32,11 +32,11 @@
 // before the daemon writes newer data: records at or before the target's last record are
 // skipped and counted (importing the same file twice imports nothing the second time).
 //
-//   auto layout = datalog::DetectIotaWattLayout(path);           // or from the config
-//   auto log = datalog::Log::Open(dir, datalog::CurrentLogOptions(layout.value()));
+//   auto layout = datalog::detect_iotawatt_layout(path);           // or from the config
+//   auto log = datalog::Log::Open(dir, datalog::current_log_options(layout.value()));
 //   datalog::ImportOptions opts; opts.layout = layout.value();
 //   opts.progress = [](int64_t done, int64_t total) { ... };
-//   auto report = datalog::ImportIotaWattLog(path, *log.value(), opts);
+//   auto report = datalog::import_iotawatt_log(path, *log.value(), opts);
 #pragma once
 
 #include <array>
@@ -65,7 +65,7 @@ struct IotaLogRecord {
 };
 
 // Decodes 256 little-endian bytes (any host byte order).
-IotaLogRecord DecodeIotaLogRecord(const uint8_t* in);
+IotaLogRecord decode_iota_log_record(const uint8_t* in);
 
 struct ImportOptions {
   // Kinds of the original's inputs, indexed by channel (at most 15; missing ones are unused),
@@ -132,7 +132,7 @@ struct ImportReport {
 
 // The kinds of the file's channels, detected as described above (one pass over the file).
 // Channels 0..14.
-Result<Layout> DetectIotaWattLayout(const std::string& file);
+Result<Layout> detect_iotawatt_layout(const std::string& file);
 
 // Appends the file's good records, in time order, to `target` (opened for writing). The
 // target's layout must hold every used channel of the file with the same kind (channels the
@@ -140,13 +140,7 @@ Result<Layout> DetectIotaWattLayout(const std::string& file);
 // the error says which channel differs. Errors (file unreadable, I/O error of the target) name
 // the file and byte offset; damaged records are never an error. On an I/O error of the target,
 // the records appended before it stay (the error says how many).
-Result<ImportReport> ImportIotaWattLog(const std::string& file, Log& target,
-                                       const ImportOptions& options = {});
-
-// The name the brief uses, kept as an alias for the CLI.
-inline Result<ImportReport> import_iotawatt_log(const std::string& file, Log& target,
-                                                const ImportOptions& options = {}) {
-  return ImportIotaWattLog(file, target, options);
-}
+Result<ImportReport> import_iotawatt_log(const std::string& file, Log& target,
+                                         const ImportOptions& options = {});
 
 }  // namespace iw::datalog

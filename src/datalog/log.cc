@@ -2,7 +2,6 @@
 // reader.cc.
 #include "datalog/log.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -14,23 +13,14 @@
 #include <mutex>
 
 #include "datalog/format.h"
+#include "datalog/scan.h"
 #include "datalog/segment.h"
 
 namespace iw::datalog {
 
 namespace {
 
-Result<std::vector<std::string>> ListDir(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return ErrnoStatus("cannot list", dir, errno);
-  std::vector<std::string> names;
-  while (const dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-Status MakeDirs(const std::string& dir) {
+Status make_dirs(const std::string& dir) {
   std::string path;
   size_t pos = 0;
   while (pos != std::string::npos) {
@@ -38,7 +28,7 @@ Status MakeDirs(const std::string& dir) {
     path = dir.substr(0, pos);
     if (path.empty()) continue;
     if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-      return ErrnoStatus("cannot create directory", path, errno);
+      return errno_status("cannot create directory", path, errno);
     }
   }
   return Status::Ok();
@@ -50,6 +40,9 @@ Log::Log(std::string dir, LogOptions options, bool writable, int lock_fd)
     : dir_(std::move(dir)), options_(std::move(options)), writable_(writable), lock_fd_(lock_fd) {}
 
 Log::~Log() {
+  // A destructor cannot report: a writer that must know its records are durable calls sync()
+  // first. A failure here leaves the records written but unsynced, which loses them only to a
+  // power cut, the loss window the log has anyway (LogOptions::sync_interval_s).
   if (writable_ && current_ && unsynced_) (void)current_.seg->sync();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
@@ -57,23 +50,23 @@ Log::~Log() {
 Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions& options) {
   if (options.interval_s <= 0 || options.span_slots <= 0 || options.sync_interval_s < 0 ||
       options.interval_s > UINT32_MAX || options.span_slots > UINT32_MAX) {
-    return Status::Error("datalog " + dir + ": bad options (interval, span or sync interval)");
+    return Status::InvalidArgument("datalog " + dir + ": bad options (interval, span or sync interval)");
   }
   if (options.layout.size() > format::kMaxChannels) {
-    return Status::Error("datalog " + dir + ": more than 255 channels");
+    return Status::InvalidArgument("datalog " + dir + ": more than 255 channels");
   }
-  Status st = MakeDirs(dir);
+  Status st = make_dirs(dir);
   if (!st.ok()) return st;
   const std::string lock_path = dir + "/LOCK";
   const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd < 0) return ErrnoStatus("cannot open", lock_path, errno);
+  if (lock_fd < 0) return errno_status("cannot open", lock_path, errno);
   if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(lock_fd);
     if (err == EWOULDBLOCK) {
-      return Status::Error("datalog " + dir + " is in use by another writer (LOCK held)");
+      return Status::Unavailable("datalog " + dir + " is in use by another writer (LOCK held)");
     }
-    return ErrnoStatus("cannot lock", lock_path, err);
+    return errno_status("cannot lock", lock_path, err);
   }
   std::unique_ptr<Log> log(new Log(dir, options, true, lock_fd));
   st = log->load_segments();
@@ -86,7 +79,7 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
 
 Result<std::unique_ptr<Log>> Log::OpenReadOnly(const std::string& dir) {
   struct stat st_buf;
-  if (::stat(dir.c_str(), &st_buf) != 0) return ErrnoStatus("cannot open datalog", dir, errno);
+  if (::stat(dir.c_str(), &st_buf) != 0) return errno_status("cannot open datalog", dir, errno);
   LogOptions options;
   options.interval_s = 0;
   options.span_slots = 0;
@@ -99,38 +92,26 @@ Result<std::unique_ptr<Log>> Log::OpenReadOnly(const std::string& dir) {
 }
 
 Status Log::load_segments() {
-  auto names = ListDir(dir_);
-  if (!names.ok()) return names.status();
-  std::map<int64_t, std::shared_ptr<Segment>> segments;
+  auto scanned = scan_dir(dir_, writable_);
+  if (!scanned.ok()) return scanned.status();
+  SegmentMap segments = std::move(scanned.value().segments);
   std::vector<std::string> bad;
-  for (const std::string& name : names.value()) {
-    const std::string path = dir_ + "/" + name;
-    if (name.ends_with(format::kTmpSuffix)) {
-      // A segment whose creation did not finish: it holds a header at most, never a record.
-      if (writable_) ::unlink(path.c_str());
-      continue;
+  for (const auto& [path, why] : scanned.value().bad_headers) {
+    if (writable_) {
+      auto aside = set_aside_segment(path);
+      if (!aside.ok()) return aside.status();
+      bad.push_back(why.message() + " (renamed to " + aside.value() + ")");
+    } else {
+      bad.push_back(why.message() + " (skipped)");
     }
-    int64_t start = 0;
-    if (!format::ParseSegmentName(name, &start)) continue;
-    bool bad_header = false;
-    auto seg = Segment::Open(path, writable_, 0, &bad_header);
-    if (!seg.ok()) {
-      if (!bad_header) return seg.status();
-      if (writable_) {
-        const std::string aside = path + std::string(format::kDamagedSuffix);
-        if (::rename(path.c_str(), aside.c_str()) != 0) {
-          return ErrnoStatus("cannot rename damaged segment to " + aside + ":", path, errno);
-        }
-        bad.push_back(seg.error() + " (renamed to " + aside + ")");
-      } else {
-        bad.push_back(seg.error() + " (skipped)");
-      }
-      continue;
-    }
-    segments.emplace(start, std::move(seg.value()));
+  }
+  if (writable_) {
+    // Segments whose creation did not finish: they hold a header at most, never a record.
+    // Left in place if they cannot be removed; the next open tries again.
+    for (const std::string& path : scanned.value().temp_files) ::unlink(path.c_str());
   }
   if (writable_ && !bad.empty()) {
-    Status st = SyncDir(dir_);
+    Status st = sync_dir(dir_);
     if (!st.ok()) return st;
   }
   // All segments of a log share interval and span.
@@ -138,9 +119,9 @@ Status Log::load_segments() {
     if (options_.interval_s == 0) {
       options_.interval_s = seg->interval();
     } else if (seg->interval() != options_.interval_s) {
-      return Status::Error("datalog " + dir_ + ": segment " + seg->path() + " has interval " +
-                           std::to_string(seg->interval()) + " s, the log " +
-                           std::to_string(options_.interval_s) + " s; open it with its interval");
+      return Status::InvalidArgument("datalog " + dir_ + ": segment " + seg->path() + " has interval " +
+                                     std::to_string(seg->interval()) + " s, the log " +
+                                     std::to_string(options_.interval_s) + " s; open it with its interval");
     }
   }
   if (options_.span_slots == 0) {
@@ -151,9 +132,9 @@ Status Log::load_segments() {
     const int64_t span_s = options_.span_slots * options_.interval_s;
     for (const auto& [start, seg] : segments) {
       if (start / span_s != (seg->end() - 1) / span_s) {
-        return Status::Error("datalog " + dir_ + ": segment " + seg->path() +
-                             " does not fit a span of " + std::to_string(options_.span_slots) +
-                             " slots; open it with the span it was written with");
+        return Status::InvalidArgument("datalog " + dir_ + ": segment " + seg->path() +
+                                       " does not fit a span of " + std::to_string(options_.span_slots) +
+                                       " slots; open it with the span it was written with");
       }
     }
   }
@@ -171,10 +152,7 @@ Status Log::recover_last() {
 }
 
 Log::SegRef Log::ref_of(std::map<int64_t, std::shared_ptr<Segment>>::const_iterator it) const {
-  SegRef ref{it->second, it->second->end()};
-  auto next = std::next(it);
-  if (next != segments_.end()) ref.end = std::min(ref.end, next->first);
-  return ref;
+  return SegRef{it->second, effective_end(segments_, it)};
 }
 
 Log::SegRef Log::segment_at_or_before(int64_t t) const {
@@ -233,7 +211,7 @@ LogInfo Log::info() const {
 }
 
 Result<RetentionReport> Log::retain(const Retention& policy, int64_t now) {
-  if (!writable_) return Status::Error("datalog " + dir_ + ": opened read-only");
+  if (!writable_) return Status::InvalidArgument("datalog " + dir_ + ": opened read-only");
   RetentionReport report;
   std::vector<std::shared_ptr<Segment>> doomed;
   {
@@ -274,12 +252,12 @@ Result<RetentionReport> Log::retain(const Retention& policy, int64_t now) {
   Status first_error;
   for (const auto& seg : doomed) {
     if (::unlink(seg->path().c_str()) != 0 && first_error.ok()) {
-      first_error = ErrnoStatus("cannot delete", seg->path(), errno);
+      first_error = errno_status("cannot delete", seg->path(), errno);
     }
     report.deleted.push_back(seg->path());
   }
   if (!doomed.empty()) {
-    Status st = SyncDir(dir_);
+    Status st = sync_dir(dir_);
     if (first_error.ok()) first_error = st;
   }
   if (!first_error.ok()) return first_error;

@@ -42,14 +42,14 @@ struct LogOptions {
 };
 
 // The two logs of the daemon: 5 s "current" (1-day segments) and 60 s "history" (30-day).
-inline LogOptions CurrentLogOptions(Layout layout) {
+inline LogOptions current_log_options(Layout layout) {
   LogOptions o;
   o.interval_s = 5;
   o.span_slots = 17280;
   o.layout = std::move(layout);
   return o;
 }
-inline LogOptions HistoryLogOptions(Layout layout) {
+inline LogOptions history_log_options(Layout layout) {
   LogOptions o;
   o.interval_s = 60;
   o.span_slots = 43200;

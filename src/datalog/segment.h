@@ -18,11 +18,11 @@ namespace iw::datalog {
 class Segment {
  public:
   // Opens an existing segment file and validates its header against its name and `span_slots`
-  // (0: any). On a bad header the error says why, prefixed by the path, and *bad_header is set
-  // (it stays false for I/O errors such as EACCES or EIO, which say nothing about the content).
+  // (0: any). A bad header is a Corruption whose message says why, prefixed by the path; I/O
+  // errors such as EACCES or EIO, which say nothing about the content, are IOErrors.
   static Result<std::shared_ptr<Segment>> Open(const std::string& path, bool writable,
-                                               int64_t span_slots, bool* bad_header = nullptr);
-  // Creates `<dir>/<SegmentName(header.start)>` durably: header written to a .tmp file,
+                                               int64_t span_slots);
+  // Creates `<dir>/<segment_name(header.start)>` durably: header written to a .tmp file,
   // fsync'ed, renamed, directory fsync'ed. If the file exists with the same header (an earlier
   // Create whose directory sync failed) it is opened instead; with another header it fails.
   static Result<std::shared_ptr<Segment>> Create(const std::string& dir,
@@ -66,8 +66,8 @@ class Segment {
 };
 
 // "<what> <path>: <strerror(err)>"
-Status ErrnoStatus(const std::string& what, const std::string& path, int err);
+Status errno_status(const std::string& what, const std::string& path, int err);
 // fsyncs a directory so that entries created or renamed in it survive a power cut.
-Status SyncDir(const std::string& dir);
+Status sync_dir(const std::string& dir);
 
 }  // namespace iw::datalog

@@ -44,13 +44,13 @@ Result<std::optional<DataSource>> read_source_mark(const std::string& datalog_di
   for (const Named& n : kNames) {
     if (word == n.word) return std::optional<DataSource>(n.source);
   }
-  return Status::Error(path + ": \"" + word.substr(0, 20) + "\" is not adc, simulator or replay");
+  return Status::InvalidArgument(path + ": \"" + word.substr(0, 20) + "\" is not adc, simulator or replay");
 }
 
 Status write_source_mark(const std::string& datalog_dir, DataSource source) {
   std::error_code ec;
   std::filesystem::create_directories(datalog_dir, ec);
-  if (ec) return Status::Error(datalog_dir + ": cannot create: " + ec.message());
+  if (ec) return Status::IOError(datalog_dir + ": cannot create: " + ec.message());
   return write_private_file(source_mark_path(datalog_dir), std::string(to_string(source)) + "\n");
 }
 

@@ -12,7 +12,7 @@ namespace iw::datalog {
 
 namespace {
 
-std::string TimeText(int64_t t) { return std::to_string(t); }
+std::string time_text(int64_t t) { return std::to_string(t); }
 
 }  // namespace
 
@@ -39,7 +39,7 @@ Status Log::switch_segment(int64_t t) {
   int64_t start = span_start;
   if (at && at.seg->end() > span_start) start = t;
   const auto slots = static_cast<uint32_t>((span_start + span_s - start) / options_.interval_s);
-  auto header = format::MakeHeader(start, static_cast<uint32_t>(options_.interval_s), slots,
+  auto header = format::make_header(start, static_cast<uint32_t>(options_.interval_s), slots,
                                    options_.layout);
   auto seg = Segment::Create(dir_, header);
   if (!seg.ok()) return seg.status();
@@ -56,25 +56,25 @@ Status Log::append(const Record& record) { return append_batch(std::span<const R
 Status Log::check_appendable(const Record& record, int64_t last) const {
   const int64_t t = record.time;
   if (t <= 0 || t % options_.interval_s != 0) {
-    return Status::Error("datalog " + dir_ + ": record time " + TimeText(t) +
+    return Status::InvalidArgument("datalog " + dir_ + ": record time " + time_text(t) +
                          " is not a positive multiple of the interval (" +
                          std::to_string(options_.interval_s) + " s)");
   }
   if (last != kNone && t <= last) {
-    return Status::Error("datalog " + dir_ + ": record time " + TimeText(t) +
-                         " is not after the last record (" + TimeText(last) +
+    return Status::InvalidArgument("datalog " + dir_ + ": record time " + time_text(t) +
+                         " is not after the last record (" + time_text(last) +
                          "); the clock stepped back, the record is not written");
   }
   if (record.channels.size() != options_.layout.size()) {
-    return Status::Error("datalog " + dir_ + ": record has " +
-                         std::to_string(record.channels.size()) + " channels, the layout " +
-                         std::to_string(options_.layout.size()));
+    return Status::InvalidArgument("datalog " + dir_ + ": record has " +
+                                   std::to_string(record.channels.size()) + " channels, the layout " +
+                                   std::to_string(options_.layout.size()));
   }
   return Status::Ok();
 }
 
 Status Log::append_batch(std::span<const Record> records) {
-  if (!writable_) return Status::Error("datalog " + dir_ + ": opened read-only");
+  if (!writable_) return Status::InvalidArgument("datalog " + dir_ + ": opened read-only");
   constexpr size_t kMaxRun = 1024;  // records per pwrite
   size_t i = 0;
   while (i < records.size()) {
@@ -104,9 +104,9 @@ Status Log::append_batch(std::span<const Record> records) {
         // Mark the first record after start-up (once per open).
         Record marked = records[k];
         marked.flags |= kFlagStart;
-        format::EncodeRecord(options_.layout, marked, out);
+        format::encode_record(options_.layout, marked, out);
       } else {
-        format::EncodeRecord(options_.layout, records[k], out);
+        format::encode_record(options_.layout, records[k], out);
       }
     }
     st = current_.seg->write_slots(current_.seg->slot_of(t0), static_cast<int64_t>(j - i),
@@ -128,7 +128,7 @@ Status Log::append_batch(std::span<const Record> records) {
       if (!st.ok()) {
         // The record is written (a crash of the process would not lose it); only its
         // durability against a power cut is in doubt. Say so: retrying the append is refused.
-        return Status::Error("record " + TimeText(t) + " written but not synced: " +
+        return Status::IOError("record " + time_text(t) + " written but not synced: " +
                              st.message());
       }
     }
@@ -137,7 +137,7 @@ Status Log::append_batch(std::span<const Record> records) {
 }
 
 Status Log::sync() {
-  if (!writable_) return Status::Error("datalog " + dir_ + ": opened read-only");
+  if (!writable_) return Status::InvalidArgument("datalog " + dir_ + ": opened read-only");
   if (!current_ || !unsynced_) return Status::Ok();
   Status st = current_.seg->sync();
   if (!st.ok()) return st;

@@ -158,7 +158,7 @@ std::string feed_list_json(const SeriesCatalog& catalog) {
 }
 
 Result<FeedRequest> parse_feed_request(const QueryArgs& args) {
-  const Status invalid = Status::Error("Invalid request");
+  const Status invalid = Status::InvalidArgument("Invalid request");
   const std::string* id = arg(args, "id");
   const std::string* start = arg(args, "start");
   const std::string* end = arg(args, "end");
@@ -198,13 +198,13 @@ Status run_feed(const FeedRequest& request, const SeriesCatalog& catalog,
     }
     buffer += "]";
     if (buffer.size() >= kPieceBytes) {
-      if (!sink(buffer)) return Status::Error("the receiver went away");
+      if (!sink(buffer)) return Status::Unavailable("the receiver went away");
       buffer.clear();
     }
     older = std::move(cur.value());
   }
   buffer += "]";
-  if (!sink(buffer)) return Status::Error("the receiver went away");
+  if (!sink(buffer)) return Status::Unavailable("the receiver went away");
   return Status::Ok();
 }
 

@@ -15,7 +15,7 @@ constexpr std::array<int64_t, 16> kAutoSeconds = {5,    10,   15,   20,   30,   
                                                   600,  1200, 1800, 3600, 7200, 14400, 21600, 28800};
 constexpr int64_t kAutoLongest = 86400;
 
-Status invalid() { return Status::Error("Invalid group"); }
+Status invalid() { return Status::InvalidArgument("Invalid group"); }
 
 std::optional<Unit> unit_of(char c) {
   switch (c) {

@@ -27,14 +27,14 @@ int64_t round_down(int64_t t) { return t / kStep * kStep; }
 
 Result<QueryPlan> plan_of(QueryRequest request, const QueryEnvironment& env) {
   auto begin = parse_time_spec(request.begin, env.now, *env.zone);
-  if (!begin) return Status::Error("begin: " + begin.error());
+  if (!begin) return Status::InvalidArgument("begin: " + begin.error());
   auto end = parse_time_spec(request.end, env.now, *env.zone);
-  if (!end) return Status::Error("end: " + end.error());
+  if (!end) return Status::InvalidArgument("end: " + end.error());
   QueryPlan plan;
   plan.begin = round_up(begin.value());
   plan.end = round_down(end.value());
   if (plan.begin <= 0 || plan.end < plan.begin) {
-    return Status::Error("unspecified: end (" + request.end + ") is before begin (" + request.begin + ")");
+    return Status::InvalidArgument("unspecified: end (" + request.end + ") is before begin (" + request.begin + ")");
   }
   auto grouping = parse_grouping(request.group);
   if (!grouping) return grouping.status();

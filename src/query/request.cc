@@ -39,7 +39,7 @@ Status apply_time_method(const std::string& method, TimeColumn* column) {
   } else if (method == "unix") {
     column->unix = true;
   } else {
-    return Status::Error("invalid time method: " + method);
+    return Status::InvalidArgument("invalid time method: " + method);
   }
   return Status::Ok();
 }
@@ -77,7 +77,7 @@ Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog)
     if (column.series != nullptr) first_method = 2;
   }
   if (column.series == nullptr) column.series = catalog.find(name);
-  if (column.series == nullptr) return Status::Error("Invalid series: " + std::string(name));
+  if (column.series == nullptr) return Status::InvalidArgument("Invalid series: " + std::string(name));
   column.unit = column.series->unit();
   column.decimals = default_decimals(column.unit);
   std::optional<int> decimals;
@@ -89,7 +89,7 @@ Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog)
     } else if (auto d = decimals_method(method)) {
       decimals = d;
     } else {
-      return Status::Error("Invalid series method: " + method);
+      return Status::InvalidArgument("Invalid series method: " + method);
     }
   }
   if (decimals) column.decimals = *decimals;
@@ -99,7 +99,7 @@ Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog)
 Result<std::vector<Column>> parse_select(const std::string* select, const SeriesCatalog& catalog) {
   if (select == nullptr || select->size() < 2 || select->front() != '[' ||
       select->back() != ']') {
-    return Status::Error("select not an array []");
+    return Status::InvalidArgument("select not an array []");
   }
   std::vector<Column> columns;
   const std::string_view list = std::string_view(*select).substr(1, select->size() - 2);
@@ -114,7 +114,7 @@ Result<std::vector<Column>> parse_select(const std::string* select, const Series
 // "N" with N >= 1, or "none".
 Result<std::optional<int64_t>> parse_limit(const std::string& text) {
   if (text == "none") return std::optional<int64_t>();
-  const Status invalid = Status::Error("Invalid limit");
+  const Status invalid = Status::InvalidArgument("Invalid limit");
   if (text.empty() || text.size() > 12) return invalid;
   int64_t n = 0;
   for (char c : text) {
@@ -130,14 +130,14 @@ Status parse_options(const QueryArgs& args, QueryRequest* request) {
     if (*v == "high") {
       request->resolution = Resolution::kHigh;
     } else if (*v != "low") {
-      return Status::Error("Invalid resolution");
+      return Status::InvalidArgument("Invalid resolution");
     }
   }
   if (const std::string* v = arg(args, "format")) {
     if (*v == "csv") {
       request->format = Format::kCsv;
     } else if (*v != "json") {
-      return Status::Error("Invalid format");
+      return Status::InvalidArgument("Invalid format");
     }
   }
   if (const std::string* v = arg(args, "limit")) {
@@ -166,9 +166,9 @@ std::string column_label(const Column& column) {
 Result<QueryKind> query_kind(const QueryArgs& args) {
   if (const std::string* show = arg(args, "show")) {
     if (*show == "series") return QueryKind::kShowSeries;
-    return Status::Error("unspecified");
+    return Status::InvalidArgument("unspecified");
   }
-  if (arg(args, "select") == nullptr) return Status::Error("select not an array []");
+  if (arg(args, "select") == nullptr) return Status::InvalidArgument("select not an array []");
   return QueryKind::kSelect;
 }
 
@@ -176,7 +176,7 @@ Result<QueryRequest> parse_query_request(const QueryArgs& args, const SeriesCata
   QueryRequest request;
   const std::string* begin = arg(args, "begin");
   const std::string* end = arg(args, "end");
-  if (begin == nullptr || end == nullptr) return Status::Error("Missing begin, end or group.");
+  if (begin == nullptr || end == nullptr) return Status::InvalidArgument("Missing begin, end or group.");
   request.begin = *begin;
   request.end = *end;
   if (const std::string* group = arg(args, "group")) request.group = *group;

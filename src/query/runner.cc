@@ -175,7 +175,7 @@ Status run_query(const QueryPlan& plan, const RecordSource& source, const QueryS
     if (!(missing && plan.request.missing == Missing::kSkip)) {
       out.row(cells_of(plan, t, interval, out.json()));
       ++rows;
-      if (out.stopped()) return Status::Error("the receiver went away after " + std::to_string(rows) + " rows");
+      if (out.stopped()) return Status::Unavailable("the receiver went away after " + std::to_string(rows) + " rows");
     }
     t = next;
   }

@@ -21,7 +21,7 @@ constexpr size_t kMaxAmountDigits = 9;
 
 Status bad(std::string_view spec, std::string_view what) {
   const std::string shown = spec.size() > 40 ? std::string(spec.substr(0, 37)) + "..." : std::string(spec);
-  return Status::Error(fmt::format("invalid time \"{}\": {}; {}", shown, what, kAccepted));
+  return Status::InvalidArgument(fmt::format("invalid time \"{}\": {}; {}", shown, what, kAccepted));
 }
 
 // Reads exactly `n` digits at `pos`, advancing it.

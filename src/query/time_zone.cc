@@ -162,7 +162,7 @@ class RuleZone final : public TimeZone {
 Result<std::unique_ptr<TimeZone>> load_iana_zone(const std::string& name) {
   const std::optional<cctz::time_zone> zone = config::load_known_time_zone(name);
   if (!zone) {
-    return Status::Error(fmt::format("unknown time zone \"{}\" (use an IANA name such as \"Europe/Berlin\")", name));
+    return Status::InvalidArgument(fmt::format("unknown time zone \"{}\" (use an IANA name such as \"Europe/Berlin\")", name));
   }
   return std::unique_ptr<TimeZone>(std::make_unique<IanaZone>(*zone, name));
 }

@@ -27,7 +27,7 @@ Result<ConfigConfirmations> confirmations(const HttpRequest& request) {
       } else if (word == "source") {
         c.source = true;
       } else if (!word.empty()) {
-        return Status::Error("confirm: \"" + word.substr(0, 40) + "\" is not inputs or source");
+        return Status::InvalidArgument("confirm: \"" + word.substr(0, 40) + "\" is not inputs or source");
       }
       start = comma + 1;
     }

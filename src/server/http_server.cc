@@ -410,12 +410,12 @@ Status HttpServer::Impl::listen(const std::string& address, bool tls, int* bound
   int port = 0;
   const char* flag = tls ? "--https" : "--http";
   if (!split_host_port(address, &host, &port)) {
-    return Status::Error(std::string(flag) + ": '" + address + "' is not HOST:PORT (for example 127.0.0.1:8080)");
+    return Status::InvalidArgument(std::string(flag) + ": '" + address + "' is not HOST:PORT (for example 127.0.0.1:8080)");
   }
   error_code ec;
   tcp::resolver resolver(io);
   const auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
-  if (ec || endpoints.empty()) return Status::Error(std::string(flag) + ": cannot resolve '" + host + "'");
+  if (ec || endpoints.empty()) return Status::Unavailable(std::string(flag) + ": cannot resolve '" + host + "'");
   auto acceptor = std::make_unique<tcp::acceptor>(io);
   const tcp::endpoint endpoint = endpoints.begin()->endpoint();
   acceptor->open(endpoint.protocol(), ec);
@@ -423,7 +423,7 @@ Status HttpServer::Impl::listen(const std::string& address, bool tls, int* bound
   if (!ec) acceptor->bind(endpoint, ec);
   if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::Error("cannot listen on " + address + ": " + ec.message() + " (choose another " + flag + ")");
+    return Status::Unavailable("cannot listen on " + address + ": " + ec.message() + " (choose another " + flag + ")");
   }
   *bound_port = acceptor->local_endpoint().port();
   tcp::acceptor& a = *acceptor;
@@ -518,7 +518,7 @@ Status HttpServer::start_tls(const std::string& address, const TlsIdentity& iden
   error_code ec;
   context->use_certificate_chain(net::buffer(identity.cert_pem), ec);
   if (!ec) context->use_private_key(net::buffer(identity.key_pem), ssl::context::pem, ec);
-  if (ec) return Status::Error("--https: " + identity.source + ": " + ec.message());
+  if (ec) return Status::IOError("--https: " + identity.source + ": " + ec.message());
   impl_->tls_context = std::move(context);
   int port = 0;
   if (Status st = impl_->listen(address, true, &port); !st) return st;

@@ -55,13 +55,13 @@ Result<TlsIdentity> identity_from_pem(std::string cert_pem, std::string key_pem,
                                       const std::string& key_name) {
   Bio cert_bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
   Cert cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
-  if (!cert) return Status::Error(cert_name + ": not a PEM certificate (" + openssl_error() + ")");
+  if (!cert) return Status::InvalidArgument(cert_name + ": not a PEM certificate (" + openssl_error() + ")");
   Bio key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
   Key key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!key) return Status::Error(key_name + ": not a PEM private key without passphrase (" + openssl_error() + ")");
+  if (!key) return Status::InvalidArgument(key_name + ": not a PEM private key without passphrase (" + openssl_error() + ")");
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     ERR_clear_error();
-    return Status::Error(key_name + ": this key does not belong to the certificate in " + cert_name);
+    return Status::InvalidArgument(key_name + ": this key does not belong to the certificate in " + cert_name);
   }
   return TlsIdentity{std::move(cert_pem), std::move(key_pem), fingerprint_of(cert.get()), cert_name};
 }
@@ -106,9 +106,9 @@ Result<Cert> make_certificate(EVP_PKEY* key, const std::vector<std::string>& nam
   if (!add_extension(cert.get(), NID_subject_alt_name, alt_names(names)) ||
       !add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE") ||
       !add_extension(cert.get(), NID_ext_key_usage, "serverAuth")) {
-    return Status::Error("cannot build the certificate: " + openssl_error());
+    return Status::IOError("cannot build the certificate: " + openssl_error());
   }
-  if (X509_sign(cert.get(), key, EVP_sha256()) == 0) return Status::Error("cannot sign the certificate: " + openssl_error());
+  if (X509_sign(cert.get(), key, EVP_sha256()) == 0) return Status::IOError("cannot sign the certificate: " + openssl_error());
   return cert;
 }
 
@@ -123,10 +123,10 @@ std::string to_pem(const std::function<int(BIO*)>& write) {
 Status create_self_signed(const std::string& dir, const std::vector<std::string>& names) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Error(dir + ": " + ec.message());
+  if (ec) return Status::IOError(dir + ": " + ec.message());
   chmod(dir.c_str(), kPrivateDirMode);
   Key key(EVP_EC_gen("P-256"));
-  if (!key) return Status::Error("cannot make a key: " + openssl_error());
+  if (!key) return Status::IOError("cannot make a key: " + openssl_error());
   auto cert = make_certificate(key.get(), names);
   if (!cert) return cert.status();
   const std::string key_pem = to_pem([&](BIO* b) {
@@ -151,7 +151,7 @@ Result<TlsIdentity> self_signed_tls_identity(const std::string& dir, const std::
   const std::string cert_path = dir + "/cert.pem", key_path = dir + "/key.pem";
   const bool has_cert = std::filesystem::exists(cert_path), has_key = std::filesystem::exists(key_path);
   if (has_cert != has_key) {
-    return Status::Error(dir + ": holds only one of cert.pem and key.pem; remove it to make a new pair");
+    return Status::InvalidArgument(dir + ": holds only one of cert.pem and key.pem; remove it to make a new pair");
   }
   if (!has_cert) {
     if (Status st = create_self_signed(dir, names); !st) return st;

@@ -16,20 +16,20 @@ double AdcModel::mid_code() const { return std::ldexp(1.0, effective_bits() - 1)
 
 Status AdcModel::validate() const {
   if (mode == AdcMode::kReal && bits != 12 && bits != 10) {
-    return Status::Error("ADC bits must be 12 or 10, not " + std::to_string(bits));
+    return Status::InvalidArgument("ADC bits must be 12 or 10, not " + std::to_string(bits));
   }
-  if (!(vref > 0)) return Status::Error("ADC vref must be positive");
+  if (!(vref > 0)) return Status::InvalidArgument("ADC vref must be positive");
   if (!(offset_lsb >= 0) || !(noise_lsb >= 0) || !(inl_lsb >= 0) || !(gain_lsb >= 0) ||
       !(input_gain_pct >= 0) || !(reference_pct >= 0) || !(supply_pct >= 0)) {
-    return Status::Error("ADC error bounds (offset, noise, inl, gain, input_gain, reference, supply) must not be negative");
+    return Status::InvalidArgument("ADC error bounds (offset, noise, inl, gain, input_gain, reference, supply) must not be negative");
   }
   // Above 1 LSB a code could have no width (a missing code), which the MCP3208 rules out.
-  if (!(dnl_lsb >= 0 && dnl_lsb <= 1)) return Status::Error("ADC dnl_lsb must be in [0, 1]");
+  if (!(dnl_lsb >= 0 && dnl_lsb <= 1)) return Status::InvalidArgument("ADC dnl_lsb must be in [0, 1]");
   if (input_gain_pct >= 50 || reference_pct >= 50 || supply_pct >= 50) {
-    return Status::Error("ADC input_gain_pct, reference_pct and supply_pct must be below 50");
+    return Status::InvalidArgument("ADC input_gain_pct, reference_pct and supply_pct must be below 50");
   }
   if (reference_corrected && !(reference_volts > 0 && reference_volts < vref)) {
-    return Status::Error("ADC reference_volts must be in (0, vref)");
+    return Status::InvalidArgument("ADC reference_volts must be in (0, vref)");
   }
   return Status::Ok();
 }

@@ -41,16 +41,16 @@ double CtModel::lead_deg(double primary_irms, double hz) const {
 
 Status CtModel::validate() const {
   if (output == CtOutput::kCurrent && !(turns > 0 && burden_ohms > 0)) {
-    return Status::Error("CT " + name + ": turns and burden_ohms must be positive");
+    return Status::InvalidArgument("CT " + name + ": turns and burden_ohms must be positive");
   }
   if (output == CtOutput::kVoltage && !(amps_per_volt > 0)) {
-    return Status::Error("CT " + name + ": amps_per_volt must be positive");
+    return Status::InvalidArgument("CT " + name + ": amps_per_volt must be positive");
   }
   if (!(rating_amps > 0) || !(knee > 0)) {
-    return Status::Error("CT " + name + ": rating_amps and knee must be positive");
+    return Status::InvalidArgument("CT " + name + ": rating_amps and knee must be positive");
   }
   if (!valid_lead_table(p50) || !valid_lead_table(p60)) {
-    return Status::Error("CT " + name + ": p50/p60 must be [phi0, t1, phi1, ...] with increasing thresholds");
+    return Status::InvalidArgument("CT " + name + ": p50/p60 must be [phi0, t1, phi1, ...] with increasing thresholds");
   }
   return Status::Ok();
 }
@@ -63,9 +63,9 @@ double VtModel::lead_deg(double line_vrms, double hz) const {
 }
 
 Status VtModel::validate() const {
-  if (!(ratio > 0)) return Status::Error("VT " + name + ": ratio must be positive");
+  if (!(ratio > 0)) return Status::InvalidArgument("VT " + name + ": ratio must be positive");
   if (!valid_lead_table(p50) || !valid_lead_table(p60)) {
-    return Status::Error("VT " + name + ": p50/p60 must be [phi0, t1, phi1, ...] with increasing thresholds");
+    return Status::InvalidArgument("VT " + name + ": p50/p60 must be [phi0, t1, phi1, ...] with increasing thresholds");
   }
   return Status::Ok();
 }
@@ -145,7 +145,7 @@ Result<CtModel> ct_model(const std::string& name) {
   }
   std::string known;
   for (const std::string& n : ct_model_names()) known += (known.empty() ? "" : ", ") + n;
-  return Status::Error("unknown CT model \"" + name + "\"; known: " + known);
+  return Status::InvalidArgument("unknown CT model \"" + name + "\"; known: " + known);
 }
 
 Result<VtModel> vt_model(const std::string& name) {
@@ -154,7 +154,7 @@ Result<VtModel> vt_model(const std::string& name) {
   }
   std::string known;
   for (const std::string& n : vt_model_names()) known += (known.empty() ? "" : ", ") + n;
-  return Status::Error("unknown VT model \"" + name + "\"; known: " + known);
+  return Status::InvalidArgument("unknown VT model \"" + name + "\"; known: " + known);
 }
 
 std::vector<std::string> ct_model_names() {

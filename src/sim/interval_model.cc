@@ -490,7 +490,7 @@ IntervalModel::IntervalModel(IntervalModel&&) noexcept = default;
 IntervalModel& IntervalModel::operator=(IntervalModel&&) noexcept = default;
 
 Result<IntervalModel> IntervalModel::create(const Panel& panel, uint64_t seed, IntervalOptions options) {
-  if (Status s = panel.validate(); !s) return Status::Error("interval model: " + s.message());
+  if (Status s = panel.validate(); !s) return Status::InvalidArgument("interval model: " + s.message());
   auto impl = std::make_unique<Impl>();
   Impl& m = *impl;
   m.panel = panel;
@@ -566,8 +566,8 @@ Result<IntervalModel> IntervalModel::create(const Panel& panel, uint64_t seed, I
 
 Status IntervalModel::set_counters(Counters counters) {
   if (counters.size() != impl_->counters.size()) {
-    return Status::Error("interval model: expected counters for " + std::to_string(impl_->counters.size()) +
-                         " channels, got " + std::to_string(counters.size()));
+    return Status::InvalidArgument("interval model: expected counters for " + std::to_string(impl_->counters.size()) +
+                                   " channels, got " + std::to_string(counters.size()));
   }
   impl_->counters = std::move(counters);
   return Status::Ok();
@@ -575,11 +575,11 @@ Status IntervalModel::set_counters(Counters counters) {
 
 Status IntervalModel::run(int64_t from_s, int64_t to_s, int interval_s, const Sink& sink) {
   Impl& m = *impl_;
-  if (interval_s <= 0) return Status::Error("interval model: interval_s must be positive");
-  if (to_s < from_s) return Status::Error("interval model: to_s is before from_s");
+  if (interval_s <= 0) return Status::InvalidArgument("interval model: interval_s must be positive");
+  if (to_s < from_s) return Status::InvalidArgument("interval model: to_s is before from_s");
   if (m.started && from_s < m.now_s) {
-    return Status::Error("interval model: run starts at " + std::to_string(from_s) +
-                         ", before the previous run's end " + std::to_string(m.now_s));
+    return Status::InvalidArgument("interval model: run starts at " + std::to_string(from_s) +
+                                   ", before the previous run's end " + std::to_string(m.now_s));
   }
   if (!m.started) {
     m.started = true;

@@ -16,15 +16,15 @@ std::string channel_label(const Channel& ch) {
 }
 
 Status validate_mains(const Mains& m) {
-  if (!(m.volts > 0) || !(m.volts_scale > 0)) return Status::Error("mains: volts and volts_scale must be positive");
+  if (!(m.volts > 0) || !(m.volts_scale > 0)) return Status::InvalidArgument("mains: volts and volts_scale must be positive");
   if (!(m.hz + m.hz_offset - std::fabs(m.drift_hz) > 1)) {
-    return Status::Error("mains: frequency (hz + hz_offset - |drift_hz|) must stay above 1 Hz");
+    return Status::InvalidArgument("mains: frequency (hz + hz_offset - |drift_hz|) must stay above 1 Hz");
   }
   for (const VoltageHarmonic& h : m.harmonics) {
-    if (h.order < 2 || h.order > 200) return Status::Error("mains: harmonic orders must be 2 to 200");
+    if (h.order < 2 || h.order > 200) return Status::InvalidArgument("mains: harmonic orders must be 2 to 200");
   }
   for (double s : m.phase_scale) {
-    if (!(s >= 0)) return Status::Error("mains: phase_scale must not be negative");
+    if (!(s >= 0)) return Status::InvalidArgument("mains: phase_scale must not be negative");
   }
   return Status::Ok();
 }
@@ -32,19 +32,19 @@ Status validate_mains(const Mains& m) {
 Status validate_load(const Load& l, const Mains& mains) {
   const std::string what = "load \"" + l.name + "\"";
   if (!mains.has_line(l.line)) {
-    return Status::Error(what + ": line " + to_string(l.line) + " does not exist in this wiring");
+    return Status::InvalidArgument(what + ": line " + to_string(l.line) + " does not exist in this wiring");
   }
-  if (!(l.pf > 0 && l.pf <= 1)) return Status::Error(what + ": pf must be in (0, 1]");
+  if (!(l.pf > 0 && l.pf <= 1)) return Status::InvalidArgument(what + ": pf must be in (0, 1]");
   for (const CurrentHarmonic& h : l.harmonics) {
-    if (h.order < 2 || h.order > 200) return Status::Error(what + ": harmonic orders must be 2 to 200");
+    if (h.order < 2 || h.order > 200) return Status::InvalidArgument(what + ": harmonic orders must be 2 to 200");
   }
   if (l.kind == LoadKind::kSolar && (!(l.sunrise_h < l.sunset_h) || l.watts < 0)) {
-    return Status::Error(what + ": solar needs sunrise_h < sunset_h and watts >= 0");
+    return Status::InvalidArgument(what + ": solar needs sunrise_h < sunset_h and watts >= 0");
   }
   if (l.switching) {
     const Switching& s = *l.switching;
     if (!(s.on_min_s > 0 && s.off_min_s > 0 && s.on_max_s >= s.on_min_s && s.off_max_s >= s.off_min_s)) {
-      return Status::Error(what + ": switching durations must be positive with max >= min");
+      return Status::InvalidArgument(what + ": switching durations must be positive with max >= min");
     }
   }
   return Status::Ok();
@@ -112,8 +112,8 @@ Channel* Panel::find(int input) {
 }
 
 Status Panel::validate() const {
-  if (device_channels < 1 || device_channels > 256) return Status::Error("device_channels must be 1 to 256");
-  if (!(board_divider > 0)) return Status::Error("board_divider must be positive");
+  if (device_channels < 1 || device_channels > 256) return Status::InvalidArgument("device_channels must be 1 to 256");
+  if (!(board_divider > 0)) return Status::InvalidArgument("board_divider must be positive");
   if (Status s = validate_mains(mains); !s) return s;
   if (Status s = adc.validate(); !s) return s;
   for (const Load& l : loads) {
@@ -124,36 +124,36 @@ Status Panel::validate() const {
   for (const Channel& ch : channels) {
     const std::string what = channel_label(ch);
     if (ch.input < 0 || ch.input >= device_channels) {
-      return Status::Error(what + ": input must be 0 to " + std::to_string(device_channels - 1));
+      return Status::InvalidArgument(what + ": input must be 0 to " + std::to_string(device_channels - 1));
     }
-    if (!inputs.insert(ch.input).second) return Status::Error(what + ": input used twice");
-    if (ch.name.empty() || !names.insert(ch.name).second) return Status::Error(what + ": name empty or used twice");
+    if (!inputs.insert(ch.input).second) return Status::InvalidArgument(what + ": input used twice");
+    if (ch.name.empty() || !names.insert(ch.name).second) return Status::InvalidArgument(what + ": name empty or used twice");
     if (!mains.has_line(ch.line)) {
-      return Status::Error(what + ": line " + std::string(to_string(ch.line)) + " does not exist in this wiring");
+      return Status::InvalidArgument(what + ": line " + std::string(to_string(ch.line)) + " does not exist in this wiring");
     }
     if (ch.type == ChannelType::kVT) {
-      if (Status s = ch.vt.validate(); !s) return Status::Error(what + ": " + s.message());
+      if (Status s = ch.vt.validate(); !s) return Status::InvalidArgument(what + ": " + s.message());
       continue;
     }
-    if (!is_phase(ch.line)) return Status::Error(what + ": a CT clamps a phase conductor (A, B or C)");
-    if (Status s = ch.ct.validate(); !s) return Status::Error(what + ": " + s.message());
-    if (!mains.has_line(ch.truth_voltage_line())) return Status::Error(what + ": truth_line does not exist");
+    if (!is_phase(ch.line)) return Status::InvalidArgument(what + ": a CT clamps a phase conductor (A, B or C)");
+    if (Status s = ch.ct.validate(); !s) return Status::InvalidArgument(what + ": " + s.message());
+    if (!mains.has_line(ch.truth_voltage_line())) return Status::InvalidArgument(what + ": truth_line does not exist");
     for (int id : ch.loads) {
       if (id < 0 || static_cast<size_t>(id) >= loads.size()) {
-        return Status::Error(what + ": load index " + std::to_string(id) + " out of range");
+        return Status::InvalidArgument(what + ": load index " + std::to_string(id) + " out of range");
       }
       if (!ch.mains && conductor_sign(loads[static_cast<size_t>(id)].line, ch.line) == 0) {
-        return Status::Error(what + ": load \"" + loads[static_cast<size_t>(id)].name +
-                             "\" does not flow in conductor " + to_string(ch.line));
+        return Status::InvalidArgument(what + ": load \"" + loads[static_cast<size_t>(id)].name +
+                                       "\" does not flow in conductor " + to_string(ch.line));
       }
     }
     const Channel* ref = find(ch.m.vchan);
     if (ref == nullptr || ref->type != ChannelType::kVT) {
-      return Status::Error(what + ": vchan " + std::to_string(ch.m.vchan) + " is not a VT channel");
+      return Status::InvalidArgument(what + ": vchan " + std::to_string(ch.m.vchan) + " is not a VT channel");
     }
-    if (!(ch.m.vmult > 0)) return Status::Error(what + ": vmult must be positive");
+    if (!(ch.m.vmult > 0)) return Status::InvalidArgument(what + ": vmult must be positive");
     if ((ch.m.p50 && !valid_lead_table(*ch.m.p50)) || (ch.m.p60 && !valid_lead_table(*ch.m.p60))) {
-      return Status::Error(what + ": measurement p50/p60 malformed");
+      return Status::InvalidArgument(what + ": measurement p50/p60 malformed");
     }
   }
   return Status::Ok();

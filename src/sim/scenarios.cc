@@ -218,7 +218,7 @@ Result<Panel> make_scenario(const std::string& name) {
   }
   std::string known;
   for (const std::string& n : scenario_names()) known += (known.empty() ? "" : ", ") + n;
-  return Status::Error("unknown scenario \"" + name + "\"; known scenarios: " + known);
+  return Status::InvalidArgument("unknown scenario \"" + name + "\"; known scenarios: " + known);
 }
 
 Result<Panel> make_test_point(const TestPoint& tp) {

@@ -257,13 +257,13 @@ void Simulator::Impl::prune() {
 
 Result<Truth> Simulator::Impl::truth_until(int64_t ns, Accrual accrual) {
   if (ns < start_ns) {
-    return Status::Error("truth_until(" + std::to_string(ns) + "): before the simulation start " +
-                         std::to_string(start_ns));
+    return Status::InvalidArgument("truth_until(" + std::to_string(ns) + "): before the simulation start " +
+                                   std::to_string(start_ns));
   }
   ensure_covers(ns, 0);
   if (cycles.front().cycle.start.since(ns) > 0) {
-    return Status::Error("truth_until(" + std::to_string(ns) +
-                         "): before the retained window (about 1 s before the next block)");
+    return Status::InvalidArgument("truth_until(" + std::to_string(ns) +
+                                   "): before the retained window (about 1 s before the next block)");
   }
   const size_t k = cycle_at(0, ns);
   const Retained& r = cycles[k];
@@ -292,15 +292,15 @@ Simulator::~Simulator() = default;
 
 Result<std::unique_ptr<Simulator>> Simulator::create(Panel panel, source::SamplingPlan plan,
                                                      int64_t start_ns, uint64_t seed) {
-  if (Status s = panel.validate(); !s) return Status::Error("simulator: " + s.message());
-  if (!(plan.conversions_per_second > 0)) return Status::Error("simulator: conversions_per_second must be positive");
+  if (Status s = panel.validate(); !s) return Status::InvalidArgument("simulator: " + s.message());
+  if (!(plan.conversions_per_second > 0)) return Status::InvalidArgument("simulator: conversions_per_second must be positive");
   if (plan.mode == source::SamplingMode::kContinuous) {
-    if (plan.continuous_scan().empty()) return Status::Error("simulator: the plan converts no inputs");
-    if (plan.frames_per_block == 0) return Status::Error("simulator: frames_per_block must be positive");
+    if (plan.continuous_scan().empty()) return Status::InvalidArgument("simulator: the plan converts no inputs");
+    if (plan.frames_per_block == 0) return Status::InvalidArgument("simulator: frames_per_block must be positive");
   } else {
-    if (plan.round_robin_scans().empty()) return Status::Error("simulator: the plan converts no inputs");
+    if (plan.round_robin_scans().empty()) return Status::InvalidArgument("simulator: the plan converts no inputs");
     if (!(plan.nominal_hz > 0) || !(plan.capture_cycles > 0)) {
-      return Status::Error("simulator: round robin needs positive nominal_hz and capture_cycles");
+      return Status::InvalidArgument("simulator: round robin needs positive nominal_hz and capture_cycles");
     }
   }
   auto impl = std::make_unique<Impl>(std::move(panel), std::move(plan), start_ns, seed);

@@ -83,38 +83,38 @@ std::vector<Board> built_in_boards() { return {iotawatt_v5(), pi_mcp3008_one_vt_
 
 Status validate_board(const Board& board) {
   const std::string who = "board '" + board.name + "': ";
-  if (board.spi_devices.empty()) return Status::Error(who + "no SPI devices (one per ADC chip)");
-  if (board.inputs.empty()) return Status::Error(who + "no inputs");
-  if (board.inputs.size() > 255) return Status::Error(who + "more than 255 inputs");
+  if (board.spi_devices.empty()) return Status::InvalidArgument(who + "no SPI devices (one per ADC chip)");
+  if (board.inputs.empty()) return Status::InvalidArgument(who + "no inputs");
+  if (board.inputs.size() > 255) return Status::InvalidArgument(who + "more than 255 inputs");
   if (board.burden_ohms.size() != board.inputs.size()) {
-    return Status::Error(who + "burden_ohms has " + std::to_string(board.burden_ohms.size()) +
-                         " entries for " + std::to_string(board.inputs.size()) + " inputs");
+    return Status::InvalidArgument(who + "burden_ohms has " + std::to_string(board.burden_ohms.size()) +
+                                   " entries for " + std::to_string(board.inputs.size()) + " inputs");
   }
-  if (!(board.vref_volts > 0)) return Status::Error(who + "vref_volts must be > 0");
-  if (!(board.vt_divider > 0)) return Status::Error(who + "vt_divider must be > 0");
-  if (board.spi_hz == 0) return Status::Error(who + "spi_hz must be > 0");
+  if (!(board.vref_volts > 0)) return Status::InvalidArgument(who + "vref_volts must be > 0");
+  if (!(board.vt_divider > 0)) return Status::InvalidArgument(who + "vt_divider must be > 0");
+  if (board.spi_hz == 0) return Status::InvalidArgument(who + "spi_hz must be > 0");
   std::set<std::pair<int, int>> used;
   auto check = [&](const AdcAddress& a, const std::string& what) -> Status {
     if (a.chip >= board.spi_devices.size()) {
-      return Status::Error(who + what + " is on chip " + std::to_string(a.chip) + " but the board has " +
-                           std::to_string(board.spi_devices.size()) + " SPI device(s)");
+      return Status::InvalidArgument(who + what + " is on chip " + std::to_string(a.chip) + " but the board has " +
+                                     std::to_string(board.spi_devices.size()) + " SPI device(s)");
     }
-    if (a.pin > 7) return Status::Error(who + what + " uses pin " + std::to_string(a.pin) + " (0-7)");
+    if (a.pin > 7) return Status::InvalidArgument(who + what + " uses pin " + std::to_string(a.pin) + " (0-7)");
     if (!used.insert({a.chip, a.pin}).second) {
-      return Status::Error(who + what + " reuses chip " + std::to_string(a.chip) + " pin " +
-                           std::to_string(a.pin));
+      return Status::InvalidArgument(who + what + " reuses chip " + std::to_string(a.chip) + " pin " +
+                                     std::to_string(a.pin));
     }
     return Status::Ok();
   };
   for (size_t i = 0; i < board.inputs.size(); ++i) {
     if (!(board.burden_ohms[i] >= 0)) {
-      return Status::Error(who + "input " + std::to_string(i) + " has a negative burden");
+      return Status::InvalidArgument(who + "input " + std::to_string(i) + " has a negative burden");
     }
     if (Status s = check(board.inputs[i], "input " + std::to_string(i)); !s) return s;
   }
   if (board.reference) {
     if (Status s = check(*board.reference, "the reference"); !s) return s;
-    if (!(board.reference_volts > 0)) return Status::Error(who + "reference_volts must be > 0");
+    if (!(board.reference_volts > 0)) return Status::InvalidArgument(who + "reference_volts must be > 0");
   }
   return Status::Ok();
 }
@@ -125,7 +125,7 @@ Result<Board> find_board(std::string_view name) {
   }
   std::string known;
   for (const std::string& n : board_names()) known += (known.empty() ? "" : ", ") + n;
-  return Status::Error("unknown board '" + std::string(name) + "' (known: " + known + ")");
+  return Status::InvalidArgument("unknown board '" + std::string(name) + "' (known: " + known + ")");
 }
 
 std::vector<std::string> board_names() {

@@ -48,19 +48,19 @@ Result<std::unique_ptr<Mcp3x08Source>> Mcp3x08Source::Create(Board board, Sampli
                                                              Options options) {
   if (Status s = validate_board(board); !s) return s;
   if (ports.size() != board.chip_count()) {
-    return Status::Error("board '" + board.name + "' has " + std::to_string(board.chip_count()) +
-                         " ADC chip(s) but " + std::to_string(ports.size()) + " SPI port(s) were given");
+    return Status::InvalidArgument("board '" + board.name + "' has " + std::to_string(board.chip_count()) +
+                                   " ADC chip(s) but " + std::to_string(ports.size()) + " SPI port(s) were given");
   }
   for (size_t c = 0; c < ports.size(); ++c) {
-    if (!ports[c]) return Status::Error("no SPI port for chip " + std::to_string(c) + " (" + board.spi_devices[c] + ")");
+    if (!ports[c]) return Status::InvalidArgument("no SPI port for chip " + std::to_string(c) + " (" + board.spi_devices[c] + ")");
   }
   if (plan.voltage_inputs.empty() && plan.current_inputs.empty()) {
-    return Status::Error("the sampling plan has no inputs");
+    return Status::InvalidArgument("the sampling plan has no inputs");
   }
   auto check_input = [&](uint8_t input) -> Status {
     if (input >= board.input_count()) {
-      return Status::Error("input " + std::to_string(input) + " does not exist on board '" + board.name +
-                           "' (inputs 0-" + std::to_string(board.input_count() - 1) + ")");
+      return Status::InvalidArgument("input " + std::to_string(input) + " does not exist on board '" + board.name +
+                                     "' (inputs 0-" + std::to_string(board.input_count() - 1) + ")");
     }
     return Status::Ok();
   };
@@ -71,12 +71,12 @@ Result<std::unique_ptr<Mcp3x08Source>> Mcp3x08Source::Create(Board board, Sampli
     if (Status s = check_input(ct.input); !s) return s;
     if (Status s = check_input(ct.vt); !s) return s;
   }
-  if (!(plan.conversions_per_second > 0)) return Status::Error("conversions_per_second must be > 0");
+  if (!(plan.conversions_per_second > 0)) return Status::InvalidArgument("conversions_per_second must be > 0");
   if (plan.mode == SamplingMode::kContinuous && plan.frames_per_block == 0) {
-    return Status::Error("frames_per_block must be > 0");
+    return Status::InvalidArgument("frames_per_block must be > 0");
   }
   if (plan.mode == SamplingMode::kRoundRobin && !(plan.nominal_hz > 0 && plan.capture_cycles > 0)) {
-    return Status::Error("round robin needs nominal_hz > 0 and capture_cycles > 0");
+    return Status::InvalidArgument("round robin needs nominal_hz > 0 and capture_cycles > 0");
   }
   if (!options.clock) options.clock = monotonic_now_ns;
   return std::unique_ptr<Mcp3x08Source>(
@@ -177,13 +177,13 @@ Status Mcp3x08Source::run_calls(const ScanInfo& scan, measure::SampleBlock& bloc
     Status s = port.transfer(std::span<const uint8_t>(tx_.data(), bytes), std::span<uint8_t>(rx_.data(), bytes),
                              kFrame);
     call_end_ns_[c] = options_.clock();
-    if (!s) return Status::Error("ADC chip " + std::to_string(call.chip) + ": " + s.message());
+    if (!s) return Status::IOError("ADC chip " + std::to_string(call.chip) + ": " + s.message());
     for (size_t i = 0; i < call.count; ++i) {
       const size_t k = call.first + i;
       if (!mcp3x08_decode(board_.chip, std::span<const uint8_t, kFrame>(rx_.data() + i * kFrame, kFrame),
                           &block.codes[k])) {
         const uint8_t input = scan.inputs[k % slots];
-        return Status::Error("input " + std::to_string(input) + " (" +
+        return Status::Unavailable("input " + std::to_string(input) + " (" +
                              pin_text(board_, call.chip, board_.inputs[input].pin) + "): no " +
                              to_string(board_.chip) + " answered (null bit high); check the chip select "
                              "and MISO wiring");
@@ -279,8 +279,8 @@ Status Mcp3x08Source::read(measure::SampleBlock& block) {
   const int64_t start = call_start_ns_.front();
   const int64_t duration = call_end_ns_.back() - start;
   if (duration <= 0) {
-    return Status::Error("the clock did not advance over " + std::to_string(total) +
-                         " conversions; cannot time the block");
+    return Status::Unavailable("the clock did not advance over " + std::to_string(total) +
+                               " conversions; cannot time the block");
   }
   block.start_ns = start;
   block.conversion_ns = static_cast<double>(duration) / static_cast<double>(total);
@@ -325,8 +325,8 @@ Status Mcp3x08Source::read(measure::SampleBlock& block) {
 }
 
 Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
-  if (!board_.reference) return Status::Error("board '" + board_.name + "' has no precision reference");
-  if (conversions == 0) return Status::Error("read_reference needs at least one conversion");
+  if (!board_.reference) return Status::InvalidArgument("board '" + board_.name + "' has no precision reference");
+  if (conversions == 0) return Status::InvalidArgument("read_reference needs at least one conversion");
   const AdcAddress ref = *board_.reference;
   uint8_t request[kFrame];
   mcp3x08_encode(board_.chip, ref.pin, std::span<uint8_t, kFrame>(request, kFrame));
@@ -345,12 +345,12 @@ Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
     Status s = port.transfer(std::span<const uint8_t>(tx_.data(), bytes), std::span<uint8_t>(rx_.data(), bytes),
                              kFrame);
     const int64_t call_end = options_.clock();
-    if (!s) return Status::Error("reference (" + pin_text(board_, ref.chip, ref.pin) + "): " + s.message());
+    if (!s) return Status::IOError("reference (" + pin_text(board_, ref.chip, ref.pin) + "): " + s.message());
     note_call_bound(call_end - call_start, n);  // a long single-chip call: a tight bound on p
     for (size_t i = 0; i < n; ++i) {
       uint16_t code = 0;
       if (!mcp3x08_decode(board_.chip, std::span<const uint8_t, kFrame>(rx_.data() + i * kFrame, kFrame), &code)) {
-        return Status::Error("reference (" + pin_text(board_, ref.chip, ref.pin) + "): no " +
+        return Status::Unavailable("reference (" + pin_text(board_, ref.chip, ref.pin) + "): no " +
                              to_string(board_.chip) + " answered (null bit high)");
       }
       sum += code;
@@ -362,7 +362,7 @@ Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
   r.mean_code = sum / static_cast<double>(conversions);
   const double max_code = adc_max_code(board_.chip);
   if (r.mean_code < 0.5 || r.mean_code > max_code - 0.5) {
-    return Status::Error("reference (" + pin_text(board_, ref.chip, ref.pin) + ") reads " +
+    return Status::Unavailable("reference (" + pin_text(board_, ref.chip, ref.pin) + ") reads " +
                          std::to_string(std::lround(r.mean_code)) +
                          ": no ADC answering, or the reference is not fitted");
   }

@@ -15,11 +15,10 @@ class RecordingSource final : public SampleSource {
   // REQUIRES: inner and writer non-null; the writer's adc_bits match the inner source's.
   RecordingSource(std::unique_ptr<SampleSource> inner, std::unique_ptr<ReplayWriter> writer);
 
-  // Reads from the inner source, then appends the block. An inner error is returned as is
+  // Reads from the inner source, then appends the block. An inner error (End too) is returned as is
   // (nothing recorded); a write error is returned naming the file (the block was read but is
   // not in the file, so the recording and the caller stay in step only if the caller stops).
   Status read(measure::SampleBlock& block) override;
-  bool is_end() const override { return inner_->is_end(); }
   std::string describe() const override;
 
   SampleSource& inner() { return *inner_; }

@@ -19,12 +19,12 @@ std::string ErrnoText(int error) { return std::error_code(error, std::generic_ca
 
 Result<std::unique_ptr<ReplaySource>> ReplaySource::Open(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rbe");
-  if (!f) return Status::Error("cannot open replay file " + path + ": " + ErrnoText(errno));
+  if (!f) return Status::IOError("cannot open replay file " + path + ": " + ErrnoText(errno));
   uint8_t header[replay::kHeaderSize];
   const size_t got = std::fread(header, 1, sizeof header, f);
   auto fail = [&](const std::string& why) {
     std::fclose(f);
-    return Status::Error("replay file " + path + ": " + why);
+    return Status::Corruption("replay file " + path + ": " + why);
   };
   if (got == 0) return fail(std::ferror(f) ? "read error" : "empty file, no header");
   if (got < sizeof header) {
@@ -57,13 +57,18 @@ std::string ReplaySource::describe() const {
 }
 
 Status ReplaySource::damaged(const std::string& what) {
-  stop_ = Status::Error("replay file " + path_ + ": " + what);
+  stop_ = Status::Corruption("replay file " + path_ + ": " + what);
+  return stop_;
+}
+
+Status ReplaySource::read_error(const std::string& at) {
+  stop_ = Status::IOError("replay file " + path_ + ": read error" + at);
   return stop_;
 }
 
 Status ReplaySource::read(measure::SampleBlock& block) {
   if (!stop_.ok()) return stop_;
-  if (at_end_) return Status::Error("replay file " + path_ + ": end of replay after " + std::to_string(blocks_) + " blocks");
+  if (at_end_) return Status::End("replay file " + path_ + ": end of replay after " + std::to_string(blocks_) + " blocks");
   return next(block);
 }
 
@@ -71,10 +76,10 @@ Status ReplaySource::next(measure::SampleBlock& block) {
   const std::string at = " at offset " + std::to_string(offset_);
   uint8_t length_bytes[replay::kLengthSize];
   const size_t got = std::fread(length_bytes, 1, sizeof length_bytes, file_);
-  if (std::ferror(file_)) return damaged("read error" + at);
+  if (std::ferror(file_)) return read_error(at);
   if (got == 0) {
     at_end_ = true;
-    return Status::Error("replay file " + path_ + ": end of replay after " + std::to_string(blocks_) + " blocks");
+    return Status::End("replay file " + path_ + ": end of replay after " + std::to_string(blocks_) + " blocks");
   }
   if (got < sizeof length_bytes) {
     return damaged("torn block" + at + ": file ends after " + std::to_string(got) + " bytes of the length field");
@@ -87,7 +92,7 @@ Status ReplaySource::next(measure::SampleBlock& block) {
   buffer_.resize(replay::kLengthSize + want);
   std::memcpy(buffer_.data(), length_bytes, replay::kLengthSize);
   const size_t body = std::fread(buffer_.data() + replay::kLengthSize, 1, want, file_);
-  if (std::ferror(file_)) return damaged("read error" + at);
+  if (std::ferror(file_)) return read_error(at);
   if (body < want) {
     return damaged("torn block" + at + ": file ends after " + std::to_string(replay::kLengthSize + body) + " of " +
                    std::to_string(replay::kLengthSize + want) + " bytes");

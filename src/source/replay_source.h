@@ -1,7 +1,7 @@
 // Reads a replay file (REPLAY_FORMAT.md) back as a SampleSource, as fast as the caller reads.
 //
 // Damage never crashes the reader: a torn last block, a CRC mismatch or an inconsistent block
-// stops it at that block with an error naming the file and the block's offset, and every
+// stops it at that block with a Corruption naming the file and the block's offset, and every
 // later read() returns the same error. valid_bytes() is the length of the good prefix.
 #pragma once
 
@@ -25,10 +25,9 @@ class ReplaySource final : public SampleSource {
   ReplaySource(const ReplaySource&) = delete;
   ReplaySource& operator=(const ReplaySource&) = delete;
 
-  // The next block, exactly as it was written. At the clean end of the file: an error and
-  // is_end() == true. At damage: an error with the offset, is_end() stays false.
+  // The next block, exactly as it was written. At the clean end of the file: an End status.
+  // At damage: a Corruption with the offset; a failed read: an IOError.
   Status read(measure::SampleBlock& block) override;
-  bool is_end() const override { return at_end_; }
   std::string describe() const override;
 
   int adc_bits() const { return adc_bits_; }
@@ -43,7 +42,8 @@ class ReplaySource final : public SampleSource {
  private:
   ReplaySource(std::string path, std::FILE* file, uint32_t version, int adc_bits);
   Status next(measure::SampleBlock& block);
-  Status damaged(const std::string& what);
+  Status damaged(const std::string& what);     // stops the reader with a Corruption
+  Status read_error(const std::string& at);    // stops the reader with an IOError
 
   std::string path_;
   std::FILE* file_;

@@ -20,10 +20,10 @@ std::string ErrnoText(int error) { return std::error_code(error, std::generic_ca
 
 Result<std::unique_ptr<ReplayWriter>> ReplayWriter::Create(const std::string& path, int adc_bits) {
   if (adc_bits < 1 || adc_bits > 16) {
-    return Status::Error("replay file " + path + ": adc_bits " + std::to_string(adc_bits) + " is not in 1..16");
+    return Status::InvalidArgument("replay file " + path + ": adc_bits " + std::to_string(adc_bits) + " is not in 1..16");
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error("cannot create replay file " + path + ": " + ErrnoText(errno));
+  if (fd < 0) return Status::IOError("cannot create replay file " + path + ": " + ErrnoText(errno));
   std::unique_ptr<ReplayWriter> writer(new ReplayWriter(path, fd, adc_bits));
   uint8_t header[replay::kHeaderSize] = {};
   std::memcpy(header, replay::kMagic, sizeof replay::kMagic);
@@ -43,13 +43,13 @@ ReplayWriter::~ReplayWriter() {
 }
 
 Status ReplayWriter::write_all(const uint8_t* data, size_t size) {
-  if (fd_ < 0) return Status::Error("replay file " + path_ + " is closed");
+  if (fd_ < 0) return Status::InvalidArgument("replay file " + path_ + " is closed");
   size_t done = 0;
   while (done < size) {
     const ssize_t n = ::write(fd_, data + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::Error("cannot write replay file " + path_ + ": " + ErrnoText(errno));
+      return Status::IOError("cannot write replay file " + path_ + ": " + ErrnoText(errno));
     }
     done += static_cast<size_t>(n);
   }
@@ -58,7 +58,7 @@ Status ReplayWriter::write_all(const uint8_t* data, size_t size) {
 }
 
 Status ReplayWriter::append(const measure::SampleBlock& block) {
-  auto refuse = [&](const std::string& why) { return Status::Error("replay file " + path_ + ": block refused: " + why); };
+  auto refuse = [&](const std::string& why) { return Status::InvalidArgument("replay file " + path_ + ": block refused: " + why); };
   const size_t slots = block.slots();
   if (block.adc_bits != adc_bits_) {
     return refuse("adc_bits " + std::to_string(block.adc_bits) + ", file has " + std::to_string(adc_bits_));
@@ -112,15 +112,15 @@ Status ReplayWriter::append(const measure::SampleBlock& block) {
 }
 
 Status ReplayWriter::sync() {
-  if (fd_ < 0) return Status::Error("replay file " + path_ + " is closed");
-  if (::fdatasync(fd_) != 0) return Status::Error("cannot sync replay file " + path_ + ": " + ErrnoText(errno));
+  if (fd_ < 0) return Status::InvalidArgument("replay file " + path_ + " is closed");
+  if (::fdatasync(fd_) != 0) return Status::IOError("cannot sync replay file " + path_ + ": " + ErrnoText(errno));
   return Status::Ok();
 }
 
 Status ReplayWriter::close() {
   if (fd_ < 0) return Status::Ok();
   Status s = sync();
-  if (::close(fd_) != 0 && s) s = Status::Error("cannot close replay file " + path_ + ": " + ErrnoText(errno));
+  if (::close(fd_) != 0 && s) s = Status::IOError("cannot close replay file " + path_ + ": " + ErrnoText(errno));
   fd_ = -1;
   return s;
 }

@@ -15,10 +15,10 @@ class SampleSource {
   virtual ~SampleSource() = default;
 
   // Fills `block` with the next conversions, reusing its storage. Returns an error when the
-  // source failed or, for finite sources, when it is exhausted (is_end() then says so).
-  // May block until the conversions exist (real ADC, paced simulator).
+  // source failed or, for finite sources, an End status when it is exhausted (every later
+  // read() then says End again). May block until the conversions exist (real ADC, paced
+  // simulator).
   virtual Status read(measure::SampleBlock& block) = 0;
-  virtual bool is_end() const { return false; }
   // One line for logs and /status: what this source is.
   virtual std::string describe() const = 0;
 };

@@ -70,17 +70,17 @@ const SpidevSyscalls& real_spidev_syscalls() {
 
 Result<std::unique_ptr<SpidevPort>> SpidevPort::Open(const std::string& path, const Options& options) {
   const SpidevSyscalls& sys = options.syscalls ? *options.syscalls : real_spidev_syscalls();
-  if (options.speed_hz == 0) return Status::Error("SPI clock for " + path + " must be > 0 Hz");
+  if (options.speed_hz == 0) return Status::InvalidArgument("SPI clock for " + path + " must be > 0 Hz");
   const int fd = sys.open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
-    return Status::Error("cannot open " + path + ": " + ErrnoText(error) + open_hint(error));
+    return Status::IOError("cannot open " + path + ": " + ErrnoText(error) + open_hint(error));
   }
   auto fail = [&](const std::string& what) -> Status {
     const int error = errno;
     sys.close(fd);
-    return Status::Error("cannot " + what + " on " + path + ": " + ErrnoText(error) +
-                         (error == ENOTTY || error == EINVAL ? " (is it a spidev device?)" : ""));
+    return Status::IOError("cannot " + what + " on " + path + ": " + ErrnoText(error) +
+                           (error == ENOTTY || error == EINVAL ? " (is it a spidev device?)" : ""));
   };
   uint8_t mode = SPI_MODE_0;
   if (sys.ioctl(fd, SPI_IOC_WR_MODE, &mode) < 0) return fail("set SPI mode 0");
@@ -114,14 +114,14 @@ size_t SpidevPort::max_transfers(size_t bytes_per_transfer) const {
 Status SpidevPort::transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx,
                             size_t bytes_per_transfer) {
   if (bytes_per_transfer == 0 || tx.size() != rx.size() || tx.size() % bytes_per_transfer != 0) {
-    return Status::Error(path_ + ": malformed SPI batch (" + std::to_string(tx.size()) + " tx bytes, " +
-                         std::to_string(rx.size()) + " rx bytes, " + std::to_string(bytes_per_transfer) +
-                         " per transfer)");
+    return Status::InvalidArgument(path_ + ": malformed SPI batch (" + std::to_string(tx.size()) + " tx bytes, " +
+                                   std::to_string(rx.size()) + " rx bytes, " + std::to_string(bytes_per_transfer) +
+                                   " per transfer)");
   }
   const size_t total = tx.size() / bytes_per_transfer;
   if (total > max_transfers(bytes_per_transfer)) {
-    return Status::Error(path_ + ": batch of " + std::to_string(total) + " transfers exceeds the limit of " +
-                         std::to_string(max_transfers(bytes_per_transfer)));
+    return Status::InvalidArgument(path_ + ": batch of " + std::to_string(total) + " transfers exceeds the limit of " +
+                                   std::to_string(max_transfers(bytes_per_transfer)));
   }
   size_t done = 0;
   while (done < total) {
@@ -163,12 +163,12 @@ Status SpidevPort::message(const uint8_t* tx, uint8_t* rx, size_t count, size_t 
     std::string text = path_ + ": SPI transfer of " + std::to_string(count) + " x " +
                        std::to_string(bytes) + " bytes failed: " + ErrnoText(*error);
     if (*error == EMSGSIZE) text += " (spidev.bufsiz is " + std::to_string(bufsiz_) + ")";
-    return Status::Error(std::move(text));
+    return Status::IOError(std::move(text));
   }
   if (static_cast<size_t>(ret) != count * bytes) {
     *error = EIO;
-    return Status::Error(path_ + ": SPI transfer moved " + std::to_string(ret) + " of " +
-                         std::to_string(count * bytes) + " bytes");
+    return Status::IOError(path_ + ": SPI transfer moved " + std::to_string(ret) + " of " +
+                           std::to_string(count * bytes) + " bytes");
   }
   return Status::Ok();
 }

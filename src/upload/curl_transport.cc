@@ -96,7 +96,7 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   CURL* c = static_cast<CURL*>(curl_);
   const std::string host = host_of(request.url);
   last_failure_ = TransportFailure::kOther;
-  if (!c) return Status::Error(host + ": cannot start libcurl");
+  if (!c) return Status::IOError(host + ": cannot start libcurl");
   curl_easy_reset(c);
   HttpResponse response;
   char error[CURL_ERROR_SIZE] = {0};
@@ -135,7 +135,7 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   last_failure_ = failure_kind(rc);
   if (rc != CURLE_OK) {
     const std::string reason = error[0] ? error : curl_easy_strerror(rc);
-    return Status::Error(host + ": " + reason);
+    return Status::Unavailable(host + ": " + reason);
   }
   long status = 0;  // NOLINT(runtime/int): libcurl's type
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -15,11 +15,11 @@ Result<std::optional<Cursor>> load_cursor(const std::string& path) {
   auto text = read_file(path, kMaxCursorBytes);
   if (!text) return text.status();
   const JsonRead read = read_json(text.value());
-  if (!read.ok()) return Status::Error(path + ": not an uploader cursor: " + read.error->message());
+  if (!read.ok()) return Status::Corruption(path + ": not an uploader cursor: " + read.error->message());
   const nlohmann::json& doc = read.value;
   if (!doc.is_object() || !doc.contains("next") || !doc["next"].is_number_integer() ||
       doc.value("version", 0) != 1) {
-    return Status::Error(path + ": not an uploader cursor (version 1 with an integer \"next\")");
+    return Status::Corruption(path + ": not an uploader cursor (version 1 with an integer \"next\")");
   }
   Cursor c;
   c.next = doc["next"].get<int64_t>();

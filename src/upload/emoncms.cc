@@ -64,12 +64,12 @@ std::optional<std::string> encryption_refusal(std::string_view body) {
 Result<std::unique_ptr<EmoncmsProtocol>> EmoncmsProtocol::create(const config::EmoncmsSettings& settings,
                                                                  IvSource iv_source) {
   auto key = emoncms::decode_write_key(settings.apikey);
-  if (!key.ok()) return Status::Error("emoncms.apikey: " + key.error());
+  if (!key.ok()) return Status::InvalidArgument("emoncms.apikey: " + key.error());
   std::vector<int> decimals;
   for (size_t i = 0; i < settings.outputs.size(); ++i) {
     const auto unit = query::parse_unit_name(settings.outputs[i].output.units);
     if (!unit) {
-      return Status::Error(
+      return Status::InvalidArgument(
           fmt::format("emoncms.outputs[{}].units: \"{}\" is not a unit (Watts, Volts, Amps, VA, VAh, "
                       "Hz, Wh, kWh, PF, VAR, VARh)",
                       i, settings.outputs[i].output.units));
@@ -96,30 +96,30 @@ std::optional<HttpRequest> EmoncmsProtocol::last_point_request() const {
 
 Result<std::optional<int64_t>> EmoncmsProtocol::parse_last_point(const HttpResponse& response) const {
   if (response.status == 401) {
-    return Status::Error(
+    return Status::Unavailable(
         fmt::format("Emoncms refused the API key for input/get (HTTP 401: {})", excerpt(response.body)));
   }
   if (response.status != 200) {
-    return Status::Error(
+    return Status::Unavailable(
         fmt::format("Emoncms answered HTTP {} to input/get: {}", response.status, excerpt(response.body)));
   }
   const json doc = read_json(response.body).value;
   if (doc.is_string() && doc.get<std::string>() == "Node does not exist") return std::optional<int64_t>();
-  if (auto failure = api_failure(response.body)) return Status::Error("Emoncms refused input/get: " + *failure);
+  if (auto failure = api_failure(response.body)) return Status::Unavailable("Emoncms refused input/get: " + *failure);
   if (!doc.is_object()) {
-    return Status::Error(
+    return Status::Unavailable(
         fmt::format("the answer to input/get is not a JSON object of inputs: {}", excerpt(response.body)));
   }
   std::optional<int64_t> newest;
   for (const auto& [name, input] : doc.items()) {
     if (!input.is_object()) {
-      return Status::Error(fmt::format("input/get: input \"{}\" is not an object: {}", name, excerpt(response.body)));
+      return Status::Unavailable(fmt::format("input/get: input \"{}\" is not an object: {}", name, excerpt(response.body)));
     }
     const auto t = input.find("time");
     if (t == input.end() || t->is_null()) continue;  // never updated
     const double v = t->is_number() ? t->get<double>() : -1;
     if (!(v >= 0 && v < 1e11) || v != std::floor(v)) {
-      return Status::Error(fmt::format("input/get: input \"{}\" has time {}, not UNIX seconds", name, t->dump()));
+      return Status::Unavailable(fmt::format("input/get: input \"{}\" has time {}, not UNIX seconds", name, t->dump()));
     }
     newest = std::max(newest.value_or(0), static_cast<int64_t>(v));
   }

@@ -37,8 +37,8 @@ Result<std::vector<MeasurementSpec>> specs_in_units(const std::string& key,
   for (size_t i = 0; i < outputs.size(); ++i) {
     const auto unit = query::parse_unit_name(outputs[i].units);
     if (!unit) {
-      return Status::Error(key + ".outputs[" + std::to_string(i) + "].units: \"" + outputs[i].units +
-                           "\" is not a unit");
+      return Status::InvalidArgument(key + ".outputs[" + std::to_string(i) + "].units: \"" + outputs[i].units +
+                                     "\" is not a unit");
     }
     out.push_back({i, outputs[i], *unit, nullptr});
   }
@@ -63,7 +63,7 @@ Result<BuiltProtocol> influx_protocol(const config::UploaderConfig& uc, const st
                                       Result<InfluxConfig> ic, Describe describe) {
   if (!ic) return ic.status();
   auto url = parse_base_url(uc.url, 8086);
-  if (!url) return Status::Error(uc.key + "." + url.error());
+  if (!url) return Status::InvalidArgument(uc.key + "." + url.error());
   BuiltProtocol b;
   if (Status s = take_common(uc, b); !s) return s;
   b.target = describe(url->str(), ic.value());
@@ -111,7 +111,7 @@ Result<BuiltProtocol> pvoutput_protocol(const config::UploaderConfig& uc, const 
   auto settings = config::parse_pvoutput_settings(uc.section);
   if (!settings) return settings.status();
   auto zone = query::zone_of(config);
-  if (!zone) return Status::Error("timezone: " + zone.error() + " (PVOutput statuses are in local time)");
+  if (!zone) return Status::InvalidArgument("timezone: " + zone.error() + " (PVOutput statuses are in local time)");
   std::shared_ptr<const query::TimeZone> shared_zone = std::move(zone.value());
   auto protocol = PvoutputProtocol::create(settings.value(), shared_zone);
   if (!protocol) return protocol.status();
@@ -140,7 +140,7 @@ Result<std::vector<LogIntervalSource::Measurement>> measurements_of(const BuiltP
   std::vector<LogIntervalSource::Measurement> out;
   for (const MeasurementSpec& m : built.measurements) {
     auto series = measurement_series(config, context, m.output.name, m.output.script);
-    if (!series) return Status::Error(uc.key + ".outputs[" + std::to_string(m.index) + "]: " + series.error());
+    if (!series) return Status::InvalidArgument(uc.key + ".outputs[" + std::to_string(m.index) + "]: " + series.error());
     out.push_back({std::move(series.value()), m.unit, m.span_start});
   }
   return out;
@@ -160,8 +160,8 @@ Result<BuiltProtocol> make_protocol(const config::UploaderConfig& uc, const conf
   if (uc.type == "influxdb2") return influx2_protocol(uc, device);
   if (uc.type == "emoncms") return emoncms_protocol(uc);
   if (uc.type == "pvoutput") return pvoutput_protocol(uc, config, std::move(unix_clock));
-  return Status::Error(uc.key + ".type: \"" + uc.type +
-                       "\" is not an uploader this build has (influxdb, influxdb2, emoncms, pvoutput)");
+  return Status::InvalidArgument(uc.key + ".type: \"" + uc.type +
+                                 "\" is not an uploader this build has (influxdb, influxdb2, emoncms, pvoutput)");
 }
 
 Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::UploaderConfig& uc,
@@ -190,19 +190,11 @@ Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::Uploader
                                         std::move(source), std::move(built->policy), abort);
 }
 
-ConnectionTest test_connection(const config::UploaderConfig& uc, const config::Config& config) {
-  ConnectionTest out;
+Result<ConnectionTest> test_connection(const config::UploaderConfig& uc, const config::Config& config) {
   auto built = make_protocol(uc, config);
-  if (!built) {
-    out.message = built.error();
-    return out;
-  }
+  if (!built) return built.status();
   auto request = built->protocol->last_point_request();
-  if (!request) {
-    out.message = uc.type + " has no last-point question; the configuration is valid";
-    out.ok = true;
-    return out;
-  }
+  if (!request) return ConnectionTest{uc.type + " has no last-point question; the configuration is valid", {}};
   TransportOptions t;
   t.cafile = uc.cafile;
   t.total_timeout_ms = 10000;
@@ -212,16 +204,14 @@ ConnectionTest test_connection(const config::UploaderConfig& uc, const config::C
   const std::string host = base ? base->authority() : "the server";
   if (!response) {
     spdlog::info("upload test ({}): {}", uc.type, response.error());
-    out.message = transport_failure_report(host, transport.last_failure());
-    return out;
+    return Status::Unavailable(transport_failure_report(host, transport.last_failure()));
   }
   auto last = built->protocol->parse_last_point(response.value());
   if (!last) {
     spdlog::info("upload test ({}): {}", uc.type, last.error());
-    out.message = http_answer_report(host, response->status, uc.type);
-    return out;
+    return Status::Unavailable(http_answer_report(host, response->status, uc.type));
   }
-  out.ok = true;
+  ConnectionTest out;
   out.last_point = last.value();
   out.message = last.value() ? "connected; newest point at " + std::to_string(*last.value())
                              : "connected; the server holds no points of these measurements yet";

@@ -57,13 +57,13 @@ Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::Uploader
                                                           const UploadEnvironment& env);
 
 // POST /upload/test: asks the server of `uc` for its last point, with the transport the
-// uploader would use. A failure's message is test_report.h's: the status code and our hint,
+// uploader would use. A config error is an InvalidArgument; a server that cannot be reached or
+// answers wrong is Unavailable, with test_report.h's message: the status code and our hint,
 // never the server's body; the full reason goes to the message log.
 struct ConnectionTest {
-  bool ok = false;
-  std::string message;
+  std::string message;               // what the test found, for people
   std::optional<int64_t> last_point;
 };
-ConnectionTest test_connection(const config::UploaderConfig& uc, const config::Config& config);
+Result<ConnectionTest> test_connection(const config::UploaderConfig& uc, const config::Config& config);
 
 }  // namespace iw::upload

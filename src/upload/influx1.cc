@@ -18,30 +18,30 @@ std::string quote_literal(std::string_view s) { return quoted(s, '\''); }
 
 // The "time" of the first row of the first series of one statement's result.
 Result<std::optional<int64_t>> time_of(const json& result) {
-  if (!result.is_object()) return Status::Error("a result is not an object");
+  if (!result.is_object()) return Status::Unavailable("a result is not an object");
   if (auto e = result.find("error"); e != result.end()) {
-    return Status::Error("InfluxDB: " + (e->is_string() ? e->get<std::string>() : e->dump()));
+    return Status::Unavailable("InfluxDB: " + (e->is_string() ? e->get<std::string>() : e->dump()));
   }
   const auto series = result.find("series");
   if (series == result.end()) return std::optional<int64_t>{};
   if (!series->is_array() || series->empty() || !(*series)[0].is_object()) {
-    return Status::Error("\"series\" is not an array of objects");
+    return Status::Unavailable("\"series\" is not an array of objects");
   }
   const json& s = (*series)[0];
   const auto columns = s.find("columns");
   const auto values = s.find("values");
   if (columns == s.end() || values == s.end() || !columns->is_array() || !values->is_array()) {
-    return Status::Error("a series has no \"columns\" or \"values\"");
+    return Status::Unavailable("a series has no \"columns\" or \"values\"");
   }
   size_t col = columns->size();
   for (size_t i = 0; i < columns->size(); ++i) {
     if ((*columns)[i] == "time") col = i;
   }
-  if (col == columns->size()) return Status::Error("no \"time\" column");
+  if (col == columns->size()) return Status::Unavailable("no \"time\" column");
   if (values->empty()) return std::optional<int64_t>{};
   const json& row = (*values)[0];
   if (!row.is_array() || row.size() <= col || !row[col].is_number_integer()) {
-    return Status::Error("the time is not an integer (was epoch=s ignored?)");
+    return Status::Unavailable("the time is not an integer (was epoch=s ignored?)");
   }
   return std::optional<int64_t>(row[col].get<int64_t>());
 }
@@ -106,20 +106,20 @@ std::optional<HttpRequest> Influx1Protocol::last_point_request() const {
 
 Result<std::optional<int64_t>> Influx1Protocol::parse_last_point(const HttpResponse& response) const {
   if (response.status == 401 || response.status == 403) {
-    return Status::Error("authentication failed (HTTP " + std::to_string(response.status) + ")");
+    return Status::Unavailable("authentication failed (HTTP " + std::to_string(response.status) + ")");
   }
   if (response.status != 200) {
-    return Status::Error("query failed, HTTP " + std::to_string(response.status) + ": " + body_excerpt(response.body));
+    return Status::Unavailable("query failed, HTTP " + std::to_string(response.status) + ": " + body_excerpt(response.body));
   }
   const json doc = read_json(response.body).value;  // null when it is not JSON
   const auto results = doc.is_object() ? doc.find("results") : doc.end();
   if (!doc.is_object() || results == doc.end() || !results->is_array()) {
-    return Status::Error("query answer is not InfluxDB's {\"results\":[...]}: " + body_excerpt(response.body));
+    return Status::Unavailable("query answer is not InfluxDB's {\"results\":[...]}: " + body_excerpt(response.body));
   }
   std::optional<int64_t> newest;
   for (const json& result : *results) {
     auto t = time_of(result);
-    if (!t) return Status::Error("query answer: " + t.error());
+    if (!t) return Status::Unavailable("query answer: " + t.error());
     if (t.value() && (!newest || *t.value() > *newest)) newest = t.value();
   }
   return newest;

@@ -46,15 +46,15 @@ Result<std::optional<int64_t>> newest_time_in_flux_csv(const std::string& csv) {
       for (size_t i = 0; i < cells.size(); ++i) {
         if (cells[i] == "_time") time_col = i;
       }
-      if (time_col == kNoHeader) return Status::Error("Flux answer has no _time column: " + body_excerpt(std::string(line)));
+      if (time_col == kNoHeader) return Status::Unavailable("Flux answer has no _time column: " + body_excerpt(std::string(line)));
       continue;
     }
-    if (time_col >= cells.size()) return Status::Error("Flux answer row is short: " + body_excerpt(std::string(line)));
+    if (time_col >= cells.size()) return Status::Unavailable("Flux answer row is short: " + body_excerpt(std::string(line)));
     const std::string_view cell = cells[time_col];
     int64_t t = 0;
     const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), t);
     if (ec != std::errc() || end != cell.data() + cell.size()) {
-      return Status::Error("Flux answer _time \"" + std::string(cell) + "\" is not integer seconds");
+      return Status::Unavailable("Flux answer _time \"" + std::string(cell) + "\" is not integer seconds");
     }
     if (!newest || t > *newest) newest = t;
   }
@@ -100,11 +100,11 @@ std::optional<HttpRequest> Influx2Protocol::last_point_request() const {
 
 Result<std::optional<int64_t>> Influx2Protocol::parse_last_point(const HttpResponse& response) const {
   if (response.status == 401 || response.status == 403) {
-    return Status::Error("authentication failed (HTTP " + std::to_string(response.status) + ")");
+    return Status::Unavailable("authentication failed (HTTP " + std::to_string(response.status) + ")");
   }
   if (response.status != 200) {
-    return Status::Error("last point query failed, HTTP " + std::to_string(response.status) + ": " +
-                         body_excerpt(response.body));
+    return Status::Unavailable("last point query failed, HTTP " + std::to_string(response.status) + ": " +
+                               body_excerpt(response.body));
   }
   return newest_time_in_flux_csv(response.body);
 }

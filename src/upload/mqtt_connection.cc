@@ -37,7 +37,7 @@ void init_library() {
 Result<std::unique_ptr<MqttConnection>> MqttConnection::Create(const config::MqttConfig& config, MqttMessage will) {
   init_library();
   mosquitto* mosq = mosquitto_new(config.client_id.c_str(), true, nullptr);
-  if (mosq == nullptr) return Status::Error(std::string("mqtt: cannot create a client: ") + std::strerror(errno));
+  if (mosq == nullptr) return Status::IOError(std::string("mqtt: cannot create a client: ") + std::strerror(errno));
   std::unique_ptr<MqttConnection> c(new MqttConnection(config, mosq));
   if (Status st = c->configure(will); !st) return st;
   return c;
@@ -56,7 +56,7 @@ MqttConnection::~MqttConnection() { mosquitto_destroy(mosq_); }
 Status MqttConnection::configure(const MqttMessage& will) {
   auto check = [](int rc, const std::string& what) {
     if (rc == MOSQ_ERR_SUCCESS) return Status::Ok();
-    return Status::Error("mqtt: " + what + ": " + mosquitto_strerror(rc));
+    return Status::Unavailable("mqtt: " + what + ": " + mosquitto_strerror(rc));
   };
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   Status st = check(mosquitto_will_set(mosq_, will.topic.c_str(), static_cast<int>(will.payload.size()),
@@ -139,19 +139,22 @@ bool MqttConnection::poll(milliseconds timeout) {
 Status MqttConnection::publish(const MqttMessage& m, int qos) {
   const int rc = mosquitto_publish(mosq_, nullptr, m.topic.c_str(), static_cast<int>(m.payload.size()),
                                    m.payload.data(), qos, m.retain);
-  if (rc != MOSQ_ERR_SUCCESS) return Status::Error("mqtt: publish " + m.topic + ": " + mosquitto_strerror(rc));
+  if (rc != MOSQ_ERR_SUCCESS) return Status::Unavailable("mqtt: publish " + m.topic + ": " + mosquitto_strerror(rc));
   ++published_;
   return Status::Ok();
 }
 
 Status MqttConnection::subscribe(const std::string& topic, int qos) {
   const int rc = mosquitto_subscribe(mosq_, nullptr, topic.c_str(), qos);
-  if (rc != MOSQ_ERR_SUCCESS) return Status::Error("mqtt: subscribe " + topic + ": " + mosquitto_strerror(rc));
+  if (rc != MOSQ_ERR_SUCCESS) return Status::Unavailable("mqtt: subscribe " + topic + ": " + mosquitto_strerror(rc));
   return Status::Ok();
 }
 
 void MqttConnection::close(const MqttMessage& last, milliseconds timeout) {
   if (state_ != State::kConnected) return;
+  // Best effort: if the last message cannot be queued, the broker still learns that we are
+  // gone, from the will (configure()) when the connection drops, so nothing is lost by
+  // going on to disconnect.
   (void)publish(last, 1);
   const auto deadline = Clock::now() + timeout;
   // Let the last message out before the DISCONNECT (which also discards the will).

@@ -121,7 +121,7 @@ std::optional<int64_t> rate_limit_reset(const HttpResponse& r) {
 
 Result<std::unique_ptr<PvoutputProtocol>> PvoutputProtocol::create(const config::PvoutputSettings& settings,
                                                                    std::shared_ptr<const query::TimeZone> zone) {
-  if (!zone) return Status::Error("pvoutput: no time zone given (PVOutput statuses are in local time)");
+  if (!zone) return Status::InvalidArgument("pvoutput: no time zone given (PVOutput statuses are in local time)");
   std::vector<PvoutputColumn> columns;
   for (size_t i = 0; i < settings.outputs.size(); ++i) {
     const config::PvoutputOutput& o = settings.outputs[i];
@@ -139,7 +139,7 @@ Result<std::unique_ptr<PvoutputProtocol>> PvoutputProtocol::create(const config:
       case PvoutputField::kExtended: {
         const auto unit = query::parse_unit_name(o.output.units);
         if (!unit) {
-          return Status::Error(
+          return Status::InvalidArgument(
               fmt::format("pvoutput.outputs[{}].units: \"{}\" is not a unit (Watts, Volts, Amps, VA, "
                           "VAh, Hz, Wh, kWh, PF, VAR, VARh)",
                           i, o.output.units));
@@ -174,13 +174,13 @@ std::optional<HttpRequest> PvoutputProtocol::last_point_request() const { return
 Result<std::optional<int64_t>> PvoutputProtocol::parse_last_point(const HttpResponse& response) const {
   if (response.status == 400 && contains(response.body, "No status")) return std::optional<int64_t>();
   if (response.status != 200) {
-    return Status::Error(
+    return Status::Unavailable(
         fmt::format("PVOutput answered HTTP {} to getstatus.jsp: {}", response.status, excerpt(response.body)));
   }
   const auto items = split(split(response.body, ';').front(), ',');
   const auto stamp = items.size() >= 2 ? local_stamp(items[0], items[1]) : std::nullopt;
   if (!stamp) {
-    return Status::Error(
+    return Status::Unavailable(
         fmt::format("getstatus.jsp: the answer does not start with yyyymmdd,hh:mm: {}", excerpt(response.body)));
   }
   return std::optional<int64_t>(zone_->to_utc(*stamp));
@@ -250,14 +250,14 @@ HttpRequest PvoutputProtocol::system_request() const { return request("getsystem
 
 Result<PvoutputSystem> PvoutputProtocol::parse_system(const HttpResponse& response) const {
   if (response.status != 200) {
-    return Status::Error(
+    return Status::Unavailable(
         fmt::format("PVOutput answered HTTP {} to getsystem.jsp: {}", response.status, excerpt(response.body)));
   }
   const auto sections = split(response.body, ';');
   const auto items = split(sections.front(), ',');
   const auto minutes = items.size() > 15 ? whole_number(items[15], 2) : std::nullopt;
   if (!minutes || *minutes == 0 || 60 % *minutes != 0) {
-    return Status::Error(
+    return Status::Unavailable(
         fmt::format("getsystem.jsp: item 15 (status interval, minutes) is missing or not a divisor of "
                     "an hour: {}",
                     excerpt(response.body)));

@@ -28,19 +28,19 @@ Result<BaseUrl> parse_base_url(std::string_view url, int default_port) {
     u.scheme = "http";
   }
   if (u.scheme != "http" && u.scheme != "https") {
-    return Status::Error("url \"" + std::string(url) + "\": scheme must be http or https");
+    return Status::InvalidArgument("url \"" + std::string(url) + "\": scheme must be http or https");
   }
   if (const size_t q = rest.find_first_of("?#"); q != std::string_view::npos) rest = rest.substr(0, q);
   const size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
   if (authority.find('@') != std::string_view::npos) {
-    return Status::Error("url: put user names and passwords in their own keys, not in the url");
+    return Status::InvalidArgument("url: put user names and passwords in their own keys, not in the url");
   }
   std::string_view port_text;
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Status::Error("url \"" + std::string(url) + "\": unclosed [");
+    if (close == std::string_view::npos) return Status::InvalidArgument("url \"" + std::string(url) + "\": unclosed [");
     u.host = std::string(authority.substr(1, close - 1));
     if (close + 1 < authority.size() && authority[close + 1] == ':') port_text = authority.substr(close + 2);
   } else if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
@@ -49,11 +49,11 @@ Result<BaseUrl> parse_base_url(std::string_view url, int default_port) {
   } else {
     u.host = std::string(authority);
   }
-  if (u.host.empty()) return Status::Error("url \"" + std::string(url) + "\": no host");
+  if (u.host.empty()) return Status::InvalidArgument("url \"" + std::string(url) + "\": no host");
   if (!port_text.empty()) {
     const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), u.port);
     if (ec != std::errc() || end != port_text.data() + port_text.size() || u.port < 1 || u.port > 65535) {
-      return Status::Error("url \"" + std::string(url) + "\": bad port \"" + std::string(port_text) + "\"");
+      return Status::InvalidArgument("url \"" + std::string(url) + "\": bad port \"" + std::string(port_text) + "\"");
     }
   } else {
     u.port = default_port ? default_port : (u.scheme == "https" ? 443 : 80);

@@ -71,7 +71,7 @@ Result<Waveform> extract_waveform(const std::vector<measure::SampleBlock>& block
                                   const measure::EngineSetup& setup, int channel) {
   if (channel < 0 || static_cast<size_t>(channel) >= setup.channels.size() ||
       setup.channels[static_cast<size_t>(channel)].kind == measure::ChannelKind::kUnused) {
-    return Status::Error("Sample Channel " + std::to_string(channel) + ": no input is configured on it");
+    return Status::InvalidArgument("Sample Channel " + std::to_string(channel) + ": no input is configured on it");
   }
   const measure::ChannelSetup& ch = setup.channels[static_cast<size_t>(channel)];
   Waveform w;
@@ -82,8 +82,8 @@ Result<Waveform> extract_waveform(const std::vector<measure::SampleBlock>& block
   const Trace v = trace_of(blocks, w.vchannel, vt.reverse);
   const Trace i = w.is_voltage ? v : trace_of(blocks, channel, ch.reverse);
   if (v.t_ns.size() < 2 || i.t_ns.empty()) {
-    return Status::Error("Sample Channel " + std::to_string(channel) +
-                         ": no samples of it and its voltage reference arrived (is sampling running?)");
+    return Status::InvalidArgument("Sample Channel " + std::to_string(channel) +
+                                   ": no samples of it and its voltage reference arrived (is sampling running?)");
   }
   w.hz = frequency(v);
   for (size_t k = 0; k < i.t_ns.size(); ++k) {

@@ -18,7 +18,7 @@ void check_document(const json& doc, const std::string& what) {
       return parse_config(doc, ModelCatalog::builtin());
     } catch (const std::exception& e) {
       ADD_FAILURE() << what << ": exception " << e.what();
-      return Result<Config>(Status::Error("exception"));
+      return Result<Config>(Status::InvalidArgument("exception"));
     }
   }();
   if (!r.ok()) {

@@ -126,11 +126,11 @@ TEST(Crash, KillNineNeverLosesAnAppendedRecord) {
   }).ok());
   EXPECT_GE(count, static_cast<int64_t>(reported.size()));
   log.value().reset();
-  auto report = Check(dir.path());
+  auto report = check(dir.path());
   ASSERT_TRUE(report.ok());
   // A kill leaves the page cache intact; at most a record being written when the process
   // died is torn, and the next start writes over it.
-  EXPECT_FALSE(report->damage_found()) << FormatReport(report.value());
+  EXPECT_FALSE(report->damage_found()) << format_report(report.value());
   EXPECT_EQ(report->records, count);
   std::cout << "kill iterations: " << iterations << ", records reported: " << reported.size()
             << ", in log: " << count << "\n";
@@ -148,7 +148,7 @@ TEST(Crash, KillNineNeverLosesAnAppendedRecord) {
 
 TEST(Crash, FileSizeLimitIsAClearErrorAndAppendsResume) {
   TempDir dir;
-  const int64_t rs = static_cast<int64_t>(format::RecordSize(TestLayout()));
+  const int64_t rs = static_cast<int64_t>(format::record_size(TestLayout()));
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   const pid_t pid = ::fork();
@@ -164,7 +164,7 @@ TEST(Crash, FileSizeLimitIsAClearErrorAndAppendsResume) {
     Log& log = *opened.value();
     for (int64_t k = 1; k <= 10; ++k) CHILD_CHECK(log.append(MakeRecord(TestLayout(), kT0 + 5 * k)).ok(), "append");
     // Room for 2.5 more records: the third is cut short.
-    const std::string seg = dir.path() + "/" + format::SegmentName(kT0);
+    const std::string seg = dir.path() + "/" + format::segment_name(kT0);
     struct stat st;
     ::stat(seg.c_str(), &st);
     rlimit small = original;
@@ -181,7 +181,7 @@ TEST(Crash, FileSizeLimitIsAClearErrorAndAppendsResume) {
     CHILD_CHECK(log.append_errors() == 2, "errors counted");
     // The failed slot is empty, not a torn record.
     {
-      auto report = Check(dir.path());
+      auto report = check(dir.path());
       CHILD_CHECK(report.ok() && !report->damage_found(), "no damage while full");
     }
     // Space returns.
@@ -208,9 +208,9 @@ TEST(Crash, FileSizeLimitIsAClearErrorAndAppendsResume) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
   std::cout << out;
-  auto report = Check(dir.path());
+  auto report = check(dir.path());
   ASSERT_TRUE(report.ok());
-  EXPECT_FALSE(report->damage_found()) << FormatReport(report.value());
+  EXPECT_FALSE(report->damage_found()) << format_report(report.value());
   EXPECT_EQ(report->records, 12 + 1 + (600 - 80) / 5 + 1);
   EXPECT_TRUE(report->temp_files.empty());
   EXPECT_EQ(report->gap_count, 2);  // the two refused records and the one refused at rollover

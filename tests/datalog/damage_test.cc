@@ -23,8 +23,8 @@ using testing::TestLayout;
 
 constexpr int64_t kT0 = 1700006400;
 constexpr int64_t kSpan = 120;  // 600 s segments
-const int64_t kRs = static_cast<int64_t>(format::RecordSize(TestLayout()));
-const int64_t kHs = static_cast<int64_t>(format::HeaderSize(TestLayout().size()));
+const int64_t kRs = static_cast<int64_t>(format::record_size(TestLayout()));
+const int64_t kHs = static_cast<int64_t>(format::header_size(TestLayout().size()));
 
 LogOptions Options() {
   LogOptions o;
@@ -43,7 +43,7 @@ void Fill(const std::string& dir, int64_t n) {
 }
 
 std::string SegPath(const std::string& dir, int64_t start) {
-  return dir + "/" + format::SegmentName(start);
+  return dir + "/" + format::segment_name(start);
 }
 int64_t Offset(int64_t t) {  // offset of t's slot in its 600 s segment
   return kHs + ((t - kT0) % 600) / 5 * kRs;
@@ -84,7 +84,7 @@ std::set<int64_t> GoodTimes(const std::string& dir) {
 }
 
 CheckReport CheckOrDie(const std::string& dir) {
-  auto r = Check(dir);
+  auto r = check(dir);
   EXPECT_TRUE(r.ok()) << r.error();
   return r.ok() ? r.value() : CheckReport{};
 }
@@ -93,7 +93,7 @@ TEST(Damage, CleanLogChecksClean) {
   TempDir dir;
   Fill(dir.path(), 300);
   CheckReport r = CheckOrDie(dir.path());
-  EXPECT_FALSE(r.damage_found()) << FormatReport(r);
+  EXPECT_FALSE(r.damage_found()) << format_report(r);
   EXPECT_EQ(r.records, 300);
   EXPECT_EQ(r.segments.size(), 3u);
   EXPECT_EQ(r.gap_count, 0);
@@ -125,13 +125,13 @@ TEST(Damage, FlippedByteIsDetectedSkippedAndRepaired) {
     EXPECT_EQ(log.value()->at_or_before(t).value()->time, t - 5);
   }
   const auto before = GoodTimes(dir.path());
-  auto rep = Repair(dir.path());
+  auto rep = repair(dir.path());
   ASSERT_TRUE(rep.ok()) << rep.error();
   EXPECT_EQ(rep->damaged_count, 1);
   EXPECT_FALSE(rep->actions.empty());
   EXPECT_EQ(GoodTimes(dir.path()), before);
   r = CheckOrDie(dir.path());
-  EXPECT_FALSE(r.damage_found()) << FormatReport(r);
+  EXPECT_FALSE(r.damage_found()) << format_report(r);
   EXPECT_EQ(r.records, 299);
   EXPECT_EQ(r.gap_slots, 1);
 }
@@ -154,7 +154,7 @@ TEST(Damage, TruncatedTailIsTornRecordAndAppendsContinue) {
     ASSERT_TRUE(log.value()->append(MakeRecord(TestLayout(), kT0 + 505)).ok());
   }
   r = CheckOrDie(dir.path());
-  EXPECT_FALSE(r.damage_found()) << FormatReport(r);
+  EXPECT_FALSE(r.damage_found()) << format_report(r);
   EXPECT_EQ(r.records, 101);
 }
 
@@ -191,7 +191,7 @@ TEST(Damage, ZeroFilledRecordsAreGapsPartialZeroFillIsDamage) {
   EXPECT_EQ(r.gap_slots, 4);
   const auto before = GoodTimes(dir.path());
   EXPECT_EQ(before.size(), 96u);
-  ASSERT_TRUE(Repair(dir.path()).ok());
+  ASSERT_TRUE(repair(dir.path()).ok());
   EXPECT_EQ(GoodTimes(dir.path()), before);
   EXPECT_FALSE(CheckOrDie(dir.path()).damage_found());
 }
@@ -223,9 +223,9 @@ TEST(Damage, AppendedGarbageIsDamageThenOverwritten) {
     ASSERT_TRUE(log.ok());
     EXPECT_EQ(log.value()->last_time(), kT0 + 260);  // found across the garbage at the end
   }
-  ASSERT_TRUE(Repair(dir.path()).ok());
+  ASSERT_TRUE(repair(dir.path()).ok());
   r = CheckOrDie(dir.path());
-  EXPECT_FALSE(r.damage_found()) << FormatReport(r);
+  EXPECT_FALSE(r.damage_found()) << format_report(r);
   EXPECT_EQ(r.records, 52);
   EXPECT_EQ(FileSize(path), Offset(kT0 + 265));  // the damaged tail was truncated away
 }
@@ -240,7 +240,7 @@ TEST(Damage, BytesAfterTheLastSlotAreTrailingGarbage) {
   EXPECT_EQ(r.trailing_bytes, 100);
   EXPECT_EQ(r.damaged_count, 0);
   EXPECT_TRUE(r.damage_found());
-  ASSERT_TRUE(Repair(dir.path()).ok());
+  ASSERT_TRUE(repair(dir.path()).ok());
   EXPECT_EQ(FileSize(path), end);
   EXPECT_FALSE(CheckOrDie(dir.path()).damage_found());
   EXPECT_EQ(GoodTimes(dir.path()).size(), 200u);
@@ -255,12 +255,12 @@ TEST(Damage, BadHeaderIsRenamedAsideByRepair) {
   ASSERT_EQ(r.bad_headers.size(), 1u);
   EXPECT_EQ(r.records, 300 - 120);
   EXPECT_EQ(r.gap_count, 1);
-  auto rep = Repair(dir.path());
+  auto rep = repair(dir.path());
   ASSERT_TRUE(rep.ok()) << rep.error();
   EXPECT_EQ(FileSize(middle), -1);
   EXPECT_GT(FileSize(middle + ".damaged"), 0);
   r = CheckOrDie(dir.path());
-  EXPECT_FALSE(r.damage_found()) << FormatReport(r);
+  EXPECT_FALSE(r.damage_found()) << format_report(r);
   EXPECT_EQ(r.set_aside.size(), 1u);
   EXPECT_EQ(r.records, 180);
 }
@@ -303,10 +303,10 @@ TEST(Damage, RepairRefusesWhileAWriterHoldsTheLog) {
   Fill(dir.path(), 10);
   auto log = Log::Open(dir.path(), Options());
   ASSERT_TRUE(log.ok());
-  auto rep = Repair(dir.path());
+  auto rep = repair(dir.path());
   ASSERT_FALSE(rep.ok());
   EXPECT_NE(rep.error().find("in use"), std::string::npos);
-  EXPECT_TRUE(Check(dir.path()).ok());  // check is fine
+  EXPECT_TRUE(check(dir.path()).ok());  // check is fine
 }
 
 TEST(Damage, RandomDamageNeverCostsAGoodRecord) {
@@ -337,11 +337,11 @@ TEST(Damage, RandomDamageNeverCostsAGoodRecord) {
     const auto before = GoodTimes(dir.path());
     CheckReport r = CheckOrDie(dir.path());
     EXPECT_EQ(r.records, static_cast<int64_t>(before.size()));
-    auto rep = Repair(dir.path());
+    auto rep = repair(dir.path());
     ASSERT_TRUE(rep.ok()) << rep.error();
     EXPECT_EQ(GoodTimes(dir.path()), before) << "round " << round;
     r = CheckOrDie(dir.path());
-    EXPECT_FALSE(r.damage_found()) << FormatReport(r);
+    EXPECT_FALSE(r.damage_found()) << format_report(r);
     // And the log opens and takes new records.
     auto log = Log::Open(dir.path(), Options());
     ASSERT_TRUE(log.ok()) << log.error();

@@ -31,16 +31,16 @@ TEST(Crc32c, KnownValues) {
 }
 
 TEST(Format, SizesOfTheIotaWattLayout) {
-  EXPECT_EQ(format::RecordSize(testing::IotaWattLayout()), 712u);
-  EXPECT_EQ(format::HeaderSize(15), 64u);
-  EXPECT_EQ(format::RecordSize(TestLayout()), 24u + 8u * (2 + 6 + 6 + 6));
+  EXPECT_EQ(format::record_size(testing::IotaWattLayout()), 712u);
+  EXPECT_EQ(format::header_size(15), 64u);
+  EXPECT_EQ(format::record_size(TestLayout()), 24u + 8u * (2 + 6 + 6 + 6));
 }
 
 TEST(Format, HeaderRoundTripAndDamage) {
-  auto h = format::MakeHeader(1700006400, 5, 17280, TestLayout());
+  auto h = format::make_header(1700006400, 5, 17280, TestLayout());
   std::vector<uint8_t> bytes(h.header_size);
-  format::EncodeHeader(h, bytes.data());
-  auto back = format::DecodeHeader(bytes.data(), bytes.size(), 17280);
+  format::encode_header(h, bytes.data());
+  auto back = format::decode_header(bytes.data(), bytes.size(), 17280);
   ASSERT_TRUE(back.ok()) << back.error();
   EXPECT_EQ(back->start, h.start);
   EXPECT_EQ(back->interval_s, 5u);
@@ -50,13 +50,13 @@ TEST(Format, HeaderRoundTripAndDamage) {
   for (size_t i = 0; i < bytes.size(); ++i) {
     auto bad = bytes;
     bad[i] ^= 0x10;
-    EXPECT_FALSE(format::DecodeHeader(bad.data(), bad.size(), 17280).ok()) << "byte " << i;
+    EXPECT_FALSE(format::decode_header(bad.data(), bad.size(), 17280).ok()) << "byte " << i;
   }
-  EXPECT_FALSE(format::DecodeHeader(bytes.data(), 30, 0).ok());
+  EXPECT_FALSE(format::decode_header(bytes.data(), 30, 0).ok());
   // A segment may not cross its span boundary.
-  auto crossing = format::MakeHeader(1700006400 + 5, 5, 17280, TestLayout());
-  format::EncodeHeader(crossing, bytes.data());
-  EXPECT_FALSE(format::DecodeHeader(bytes.data(), bytes.size(), 17280).ok());
+  auto crossing = format::make_header(1700006400 + 5, 5, 17280, TestLayout());
+  format::encode_header(crossing, bytes.data());
+  EXPECT_FALSE(format::decode_header(bytes.data(), bytes.size(), 17280).ok());
 }
 
 // Found by fuzz/datalog_record_fuzz: a well-sealed header whose end (start + slot_count *
@@ -82,43 +82,43 @@ TEST(Format, HeaderEndingBeyondInt64IsBad) {
 
 TEST(Format, RecordRoundTripAndClassification) {
   const Layout layout = TestLayout();
-  const size_t size = format::RecordSize(layout);
+  const size_t size = format::record_size(layout);
   std::vector<uint8_t> bytes(size);
   Record r = MakeRecord(layout, 1700006405);
   r.flags = kFlagStart;
-  format::EncodeRecord(layout, r, bytes.data());
+  format::encode_record(layout, r, bytes.data());
   Record back;
-  ASSERT_EQ(format::DecodeRecord(layout, bytes.data(), size, r.time, &back),
+  ASSERT_EQ(format::decode_record(layout, bytes.data(), size, r.time, &back),
             format::SlotState::kGood);
   EXPECT_TRUE(testing::Matches(layout, back));
   EXPECT_EQ(back.flags, kFlagStart);
   EXPECT_DOUBLE_EQ(back.channels[1].seconds.value(), static_cast<double>(r.monitored_us) / 1e6);
   // In another slot it does not validate.
-  EXPECT_EQ(format::DecodeRecord(layout, bytes.data(), size, r.time + 5, nullptr),
+  EXPECT_EQ(format::decode_record(layout, bytes.data(), size, r.time + 5, nullptr),
             format::SlotState::kDamaged);
   // Any flipped bit is damage.
   for (size_t i = 0; i < size; ++i) {
     auto bad = bytes;
     bad[i] ^= 0x01;
-    EXPECT_EQ(format::DecodeRecord(layout, bad.data(), size, r.time, nullptr),
+    EXPECT_EQ(format::decode_record(layout, bad.data(), size, r.time, nullptr),
               format::SlotState::kDamaged)
         << "byte " << i;
   }
   std::vector<uint8_t> zeros(size, 0);
-  EXPECT_EQ(format::DecodeRecord(layout, zeros.data(), size, 0, nullptr), format::SlotState::kEmpty);
+  EXPECT_EQ(format::decode_record(layout, zeros.data(), size, 0, nullptr), format::SlotState::kEmpty);
   // A zero record with a correct CRC field is still not a record at time 0... it is empty.
   EXPECT_NE(crc_mask(crc32c(zeros.data(), size - 4)), 0u);
 }
 
 TEST(Format, SegmentNames) {
-  EXPECT_EQ(format::SegmentName(1700006400), "000001700006400.iwl");
+  EXPECT_EQ(format::segment_name(1700006400), "000001700006400.iwl");
   int64_t start = 0;
-  EXPECT_TRUE(format::ParseSegmentName("000001700006400.iwl", &start));
+  EXPECT_TRUE(format::parse_segment_name("000001700006400.iwl", &start));
   EXPECT_EQ(start, 1700006400);
-  EXPECT_FALSE(format::ParseSegmentName("000001700006400.iwl.damaged", &start));
-  EXPECT_FALSE(format::ParseSegmentName("000001700006400.iwl.tmp", &start));
-  EXPECT_FALSE(format::ParseSegmentName("LOCK", &start));
-  EXPECT_FALSE(format::ParseSegmentName("00000170000640x.iwl", &start));
+  EXPECT_FALSE(format::parse_segment_name("000001700006400.iwl.damaged", &start));
+  EXPECT_FALSE(format::parse_segment_name("000001700006400.iwl.tmp", &start));
+  EXPECT_FALSE(format::parse_segment_name("LOCK", &start));
+  EXPECT_FALSE(format::parse_segment_name("00000170000640x.iwl", &start));
 }
 
 }  // namespace

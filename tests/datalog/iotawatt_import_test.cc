@@ -113,7 +113,7 @@ std::string Write(const TempDir& dir, const std::string& name, const std::vector
 }
 
 std::unique_ptr<Log> OpenTarget(const TempDir& dir, const Layout& layout, int64_t interval = 5) {
-  LogOptions o = interval == 5 ? CurrentLogOptions(layout) : HistoryLogOptions(layout);
+  LogOptions o = interval == 5 ? current_log_options(layout) : history_log_options(layout);
   o.sync_interval_s = 1 << 30;  // no fsyncs in unit tests
   auto log = Log::Open(dir.sub("log"), o);
   EXPECT_TRUE(log.ok()) << log.error();
@@ -181,7 +181,7 @@ TEST(IotaWattImport, ImportsEveryRecordWithExactTotals) {
   bytes.insert(bytes.end(), torn.begin(), torn.begin() + 100);      // a torn last record
   const std::string path = Write(dir, "iotalog.log", bytes);
 
-  auto layout = DetectIotaWattLayout(path);
+  auto layout = detect_iotawatt_layout(path);
   ASSERT_TRUE(layout.ok()) << layout.error();
   EXPECT_EQ(layout.value(), ExpectedLayout());
   auto log = OpenTarget(dir, layout.value());
@@ -191,7 +191,7 @@ TEST(IotaWattImport, ImportsEveryRecordWithExactTotals) {
   ImportOptions options;
   options.progress = [&](int64_t done, int64_t total) { progress.emplace_back(done, total); };
   options.progress_every = 100;
-  auto report = ImportIotaWattLog(path, *log, options);
+  auto report = import_iotawatt_log(path, *log, options);
   ASSERT_TRUE(report.ok()) << report.error();
   const ImportReport& r = report.value();
   EXPECT_TRUE(r.layout_detected);
@@ -276,12 +276,12 @@ TEST(IotaWattImport, ImportTwiceSkipsEverythingWithAReason) {
   options.layout = ExpectedLayout();
   auto log = OpenTarget(dir, ExpectedLayout());
   ASSERT_TRUE(log);
-  auto first = ImportIotaWattLog(path, *log, options);
+  auto first = import_iotawatt_log(path, *log, options);
   ASSERT_TRUE(first.ok()) << first.error();
   EXPECT_EQ(first.value().imported, 120);
   EXPECT_FALSE(first.value().layout_detected);
 
-  auto again = ImportIotaWattLog(path, *log, options);
+  auto again = import_iotawatt_log(path, *log, options);
   ASSERT_TRUE(again.ok()) << again.error();
   const ImportReport& r = again.value();
   EXPECT_EQ(r.imported, 0);
@@ -308,7 +308,7 @@ TEST(IotaWattImport, TargetWithNewerRecordsGetsOnlyTheRest) {
   existing.time = recs[149].time;
   existing.channels.resize(kCh);
   ASSERT_TRUE(log->append(existing).ok());
-  auto report = ImportIotaWattLog(path, *log);
+  auto report = import_iotawatt_log(path, *log);
   ASSERT_TRUE(report.ok()) << report.error();
   EXPECT_EQ(report.value().skipped_existing, 150);
   EXPECT_EQ(report.value().imported, 50);
@@ -317,7 +317,7 @@ TEST(IotaWattImport, TargetWithNewerRecordsGetsOnlyTheRest) {
 
   TempDir whole_dir;
   auto whole = OpenTarget(whole_dir, ExpectedLayout());
-  ASSERT_TRUE(whole && ImportIotaWattLog(path, *whole).ok());
+  ASSERT_TRUE(whole && import_iotawatt_log(path, *whole).ok());
   for (size_t k = 150; k < recs.size(); ++k) {
     auto a = log->read(recs[k].time);
     auto b = whole->read(recs[k].time);
@@ -340,7 +340,7 @@ TEST(IotaWattImport, WrappedRingIsReadInTimeOrder) {
     TempDir target_dir;
     auto log = OpenTarget(target_dir, ExpectedLayout());
     ASSERT_TRUE(log);
-    auto report = ImportIotaWattLog(path, *log);
+    auto report = import_iotawatt_log(path, *log);
     ASSERT_TRUE(report.ok()) << report.error();
     const ImportReport& r = report.value();
     EXPECT_TRUE(r.wrapped);
@@ -368,7 +368,7 @@ TEST(IotaWattImport, WrappedRingWithDamagedProbes) {
   const std::string path = Write(dir, "iotalog.log", FileOf(ring));
   auto log = OpenTarget(dir, ExpectedLayout());
   ASSERT_TRUE(log);
-  auto report = ImportIotaWattLog(path, *log);
+  auto report = import_iotawatt_log(path, *log);
   ASSERT_TRUE(report.ok()) << report.error();
   EXPECT_EQ(report.value().wrap_offset, static_cast<int64_t>(wrap * 256));
   EXPECT_EQ(report.value().damaged, static_cast<int64_t>(bad.size() + 1));
@@ -389,7 +389,7 @@ TEST(IotaWattImport, WrappedRingWithInconsistentSerialsFallsBackToAScan) {
   const std::string path = Write(dir, "iotalog.log", FileOf(ring));
   auto log = OpenTarget(dir, ExpectedLayout());
   ASSERT_TRUE(log);
-  auto report = ImportIotaWattLog(path, *log);
+  auto report = import_iotawatt_log(path, *log);
   ASSERT_TRUE(report.ok()) << report.error();
   EXPECT_EQ(report.value().wrap_offset, static_cast<int64_t>(wrap * 256));
   EXPECT_EQ(report.value().damaged, 1);
@@ -407,7 +407,7 @@ TEST(IotaWattImport, DamagedLastTimeIsNotAWrap) {
   const std::string path = Write(dir, "iotalog.log", bytes);
   auto log = OpenTarget(dir, ExpectedLayout());
   ASSERT_TRUE(log);
-  auto report = ImportIotaWattLog(path, *log);
+  auto report = import_iotawatt_log(path, *log);
   ASSERT_TRUE(report.ok()) << report.error();
   EXPECT_FALSE(report.value().wrapped);
   EXPECT_EQ(report.value().damaged, 1);
@@ -441,7 +441,7 @@ TEST(IotaWattImport, DamagedRecordsAreSkippedAndCountedNotFatal) {
 
   auto log = OpenTarget(dir, ExpectedLayout());
   ASSERT_TRUE(log);
-  auto report = ImportIotaWattLog(path, *log);
+  auto report = import_iotawatt_log(path, *log);
   ASSERT_TRUE(report.ok()) << report.error();
   const ImportReport& r = report.value();
   EXPECT_EQ(r.layout, ExpectedLayout());
@@ -485,7 +485,7 @@ TEST(IotaWattImport, DetectsChannelKinds) {
     r.a2[4] = 100 * r.hours;
   }
   const std::string path = Write(dir, "iotalog.log", FileOf(recs));
-  auto layout = DetectIotaWattLayout(path);
+  auto layout = detect_iotawatt_layout(path);
   ASSERT_TRUE(layout.ok()) << layout.error();
   Layout want = ExpectedLayout();
   want[3] = ChannelKind::kVoltage;
@@ -502,7 +502,7 @@ TEST(IotaWattImport, HistoryLogAndIntervalMismatch) {
     TempDir tdir;
     auto log = OpenTarget(tdir, ExpectedLayout(), 60);
     ASSERT_TRUE(log);
-    auto report = ImportIotaWattLog(hpath, *log);
+    auto report = import_iotawatt_log(hpath, *log);
     ASSERT_TRUE(report.ok()) << report.error();
     EXPECT_EQ(report.value().imported, 90);
     ExpectTotals(report.value(), hist.back());
@@ -514,7 +514,7 @@ TEST(IotaWattImport, HistoryLogAndIntervalMismatch) {
   TempDir tdir;
   auto log = OpenTarget(tdir, ExpectedLayout(), 60);
   ASSERT_TRUE(log);
-  auto report = ImportIotaWattLog(cpath, *log);
+  auto report = import_iotawatt_log(cpath, *log);
   ASSERT_TRUE(report.ok()) << report.error();
   int64_t on_minute = 0;
   for (const auto& o : cur) on_minute += o.time % 60 == 0 ? 1 : 0;
@@ -531,7 +531,7 @@ TEST(IotaWattImport, LayoutMismatchAndBadFilesAreClearErrors) {
   wrong[2] = ChannelKind::kVoltage;
   auto log = OpenTarget(dir, wrong);
   ASSERT_TRUE(log);
-  auto report = ImportIotaWattLog(path, *log);
+  auto report = import_iotawatt_log(path, *log);
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.error().find("channel 2 is a CT in the file but VT in the target"), std::string::npos)
       << report.error();
@@ -545,16 +545,16 @@ TEST(IotaWattImport, LayoutMismatchAndBadFilesAreClearErrors) {
   TempDir tdir;
   auto target = OpenTarget(tdir, ExpectedLayout());  // the target may have more channels in use
   ASSERT_TRUE(target);
-  auto ok = ImportIotaWattLog(path, *target, options);
+  auto ok = import_iotawatt_log(path, *target, options);
   ASSERT_TRUE(ok.ok()) << ok.error();
   EXPECT_EQ(ok.value().imported, 30);
   EXPECT_EQ(target->last().value()->channels[7].vah.micros(), 0);
 
-  auto missing = ImportIotaWattLog(dir.sub("nope.log"), *target);
+  auto missing = import_iotawatt_log(dir.sub("nope.log"), *target);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().find("nope.log"), std::string::npos);
   const std::string zeros = Write(dir, "zeros.log", std::vector<uint8_t>(48 * 256, 0));
-  auto empty = ImportIotaWattLog(zeros, *target);
+  auto empty = import_iotawatt_log(zeros, *target);
   ASSERT_FALSE(empty.ok());
   EXPECT_NE(empty.error().find("no records"), std::string::npos);
 }

@@ -70,16 +70,16 @@ TEST(Log, PositionIsComputedFromTime) {
   TempDir dir;
   auto log = OpenOrDie(dir.path(), Options());
   for (int64_t k : {1, 2, 3, 1000, 17279}) ASSERT_TRUE(log->append(MakeRecord(TestLayout(), kT0 + 5 * k)).ok());
-  const std::string path = dir.path() + "/" + format::SegmentName(kT0);
+  const std::string path = dir.path() + "/" + format::segment_name(kT0);
   const int fd = ::open(path.c_str(), O_RDONLY);
   ASSERT_GE(fd, 0);
-  const size_t rs = format::RecordSize(TestLayout());
+  const size_t rs = format::record_size(TestLayout());
   std::vector<uint8_t> buf(rs);
-  const off_t offset = static_cast<off_t>(format::HeaderSize(TestLayout().size()) + 1000 * rs);
+  const off_t offset = static_cast<off_t>(format::header_size(TestLayout().size()) + 1000 * rs);
   ASSERT_EQ(::pread(fd, buf.data(), rs, offset), static_cast<ssize_t>(rs));
   ::close(fd);
   Record r;
-  EXPECT_EQ(format::DecodeRecord(TestLayout(), buf.data(), rs, kT0 + 5000, &r),
+  EXPECT_EQ(format::decode_record(TestLayout(), buf.data(), rs, kT0 + 5000, &r),
             format::SlotState::kGood);
   EXPECT_TRUE(Matches(TestLayout(), r));
 }

@@ -47,9 +47,9 @@ class LogQueryTest : public ::testing::Test {
       if (r.time >= kCurrentFrom) current.push_back(r);
       if (r.time % 60 == 0) history.push_back(r);
     }
-    current_ = Write(dir_.sub("current"), datalog::CurrentLogOptions(testing::TestLayout()),
+    current_ = Write(dir_.sub("current"), datalog::current_log_options(testing::TestLayout()),
                      current);
-    history_ = Write(dir_.sub("history"), datalog::HistoryLogOptions(testing::TestLayout()),
+    history_ = Write(dir_.sub("history"), datalog::history_log_options(testing::TestLayout()),
                      history);
     ASSERT_TRUE(current_ && history_);
   }
@@ -118,14 +118,14 @@ TEST_F(LogQueryTest, OneLogOnly) {
 }
 
 TEST_F(LogQueryTest, EmptyCurrentLogFallsBackToHistory) {
-  auto empty = Write(dir_.sub("empty"), datalog::CurrentLogOptions(testing::TestLayout()), {});
+  auto empty = Write(dir_.sub("empty"), datalog::current_log_options(testing::TestLayout()), {});
   source_ = LogRecordSource(empty.get(), history_.get());
   EXPECT_EQ(At(source_, kNow - 5)->time, kNow - 60);
   EXPECT_EQ(source_.first_time().value(), kLocalMidnight);
 }
 
 TEST_F(LogQueryTest, AGapLongerThanTheSearchBoundReadsTheRecordAfterIt) {
-  auto options = datalog::CurrentLogOptions(testing::TestLayout());
+  auto options = datalog::current_log_options(testing::TestLayout());
   options.max_scan_slots = 10;  // 50 s
   const auto day = Day();
   std::vector<Record> records;

@@ -229,9 +229,9 @@ TEST_F(RunnerTest, ReadErrorsAreReturned) {
   class Failing final : public RecordSource {
    public:
     Result<std::optional<datalog::Record>> at_or_before(int64_t) const override {
-      return Status::Error("disk on fire");
+      return Status::IOError("disk on fire");
     }
-    Result<std::optional<int64_t>> first_time() const override { return Status::Error("x"); }
+    Result<std::optional<int64_t>> first_time() const override { return Status::IOError("x"); }
   } failing;
   QueryPlan plan;
   plan.request.columns = {SeriesColumn{catalog_.find("Main"), Unit::kWatts, 1}};

@@ -22,7 +22,7 @@ struct Saver {
   bool fail = false;
   std::function<Status(const Credentials&)> fn() {
     return [this](const Credentials& c) {
-      if (fail) return Status::Error("disk full");
+      if (fail) return Status::IOError("disk full");
       saved.push_back(c);
       return Status::Ok();
     };

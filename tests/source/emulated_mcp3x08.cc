@@ -27,18 +27,18 @@ size_t EmulatedMcp3x08::max_transfers(size_t bytes_per_transfer) const {
 
 Status EmulatedMcp3x08::transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx, size_t bytes_per_transfer) {
   if (bytes_per_transfer == 0 || tx.size() != rx.size() || tx.size() % bytes_per_transfer != 0) {
-    return Status::Error(options_.name + ": malformed batch");
+    return Status::IOError(options_.name + ": malformed batch");
   }
   const size_t count = tx.size() / bytes_per_transfer;
   if (fail_at_ && calls_ == *fail_at_) {
     fail_at_.reset();
-    return Status::Error(options_.name + ": SPI transfer of " + std::to_string(count) + " x " +
-                         std::to_string(bytes_per_transfer) + " bytes failed: " + fail_text_);
+    return Status::IOError(options_.name + ": SPI transfer of " + std::to_string(count) + " x " +
+                           std::to_string(bytes_per_transfer) + " bytes failed: " + fail_text_);
   }
   if (count > max_transfers(bytes_per_transfer)) {
-    return Status::Error(options_.name + ": Message too long (" + std::to_string(count) +
-                         " transfers exceed the buffer limit of " +
-                         std::to_string(max_transfers(bytes_per_transfer)) + ")");
+    return Status::IOError(options_.name + ": Message too long (" + std::to_string(count) +
+                           " transfers exceed the buffer limit of " +
+                           std::to_string(max_transfers(bytes_per_transfer)) + ")");
   }
   ++calls_;
   largest_call_ = std::max(largest_call_, count);
@@ -69,20 +69,20 @@ Status EmulatedMcp3x08::convert(const uint8_t* tx, uint8_t* rx, size_t len, int6
   const int bits = adc_bits(options_.chip);
   size_t start = 0;
   while (start < clocks && !din(start)) ++start;
-  if (start == clocks) return Status::Error(options_.name + ": emulated chip saw no start bit");
-  if (start + 4 >= clocks) return Status::Error(options_.name + ": request ends inside the command bits");
-  if (!din(start + 1)) return Status::Error(options_.name + ": differential conversion requested (SGL/DIFF = 0)");
+  if (start == clocks) return Status::IOError(options_.name + ": emulated chip saw no start bit");
+  if (start + 4 >= clocks) return Status::IOError(options_.name + ": request ends inside the command bits");
+  if (!din(start + 1)) return Status::IOError(options_.name + ": differential conversion requested (SGL/DIFF = 0)");
   const int pin = din(start + 2) << 2 | din(start + 3) << 1 | din(start + 4);
   const size_t null_bit = start + 6;  // one sample clock after D0, then the null bit
   const size_t lsb = null_bit + static_cast<size_t>(bits);
   if (lsb >= clocks) {
-    return Status::Error(options_.name + ": conversion not finished within the transfer (start bit at clock " +
-                         std::to_string(start + 1) + ")");
+    return Status::IOError(options_.name + ": conversion not finished within the transfer (start bit at clock " +
+                           std::to_string(start + 1) + ")");
   }
   if (options_.strict && lsb != clocks - 1) {
-    return Status::Error(options_.name + ": start bit at clock " + std::to_string(start + 1) + ", expected " +
-                         std::to_string(clocks - 1 - static_cast<size_t>(bits) - 6 + 1) + " for a " +
-                         std::to_string(bits) + "-bit result in " + std::to_string(len) + " bytes");
+    return Status::IOError(options_.name + ": start bit at clock " + std::to_string(start + 1) + ", expected " +
+                           std::to_string(clocks - 1 - static_cast<size_t>(bits) - 6 + 1) + " for a " +
+                           std::to_string(bits) + "-bit result in " + std::to_string(len) + " bytes");
   }
   const uint16_t code = quantize(options_.chip, options_.vref, analog_(pin, t_ns));
   for (size_t i = 0; i < null_bit; ++i) set_dout(i, 1);  // high impedance, reads as 1

@@ -147,10 +147,9 @@ TEST_F(ReplayTest, RoundTripsBlocksExactly) {
     ASSERT_TRUE(r.value()->read(got));
     ExpectSameBlock(got, b);
   }
-  EXPECT_FALSE(r.value()->is_end());
   const Status end = r.value()->read(got);
   EXPECT_FALSE(end);
-  EXPECT_TRUE(r.value()->is_end());
+  EXPECT_TRUE(end.IsEnd()) << end.message();
   EXPECT_TRUE(r.value()->stopped());
   EXPECT_EQ(r.value()->valid_bytes(), std::filesystem::file_size(path));
   EXPECT_FALSE(r.value()->read(got));
@@ -189,8 +188,7 @@ TEST_F(ReplayTest, RoundTripsSlotOffsetsAndUniformBlocks) {
               std::signbit(want.slot_offset_ns.empty() ? 0.0 : want.slot_offset_ns[0]));
     for (size_t s = 0; s < want.slots(); ++s) EXPECT_EQ(got.instant_ns(1, s), want.instant_ns(1, s));
   }
-  EXPECT_FALSE(r->read(got));
-  EXPECT_TRUE(r->is_end());
+  EXPECT_TRUE(r->read(got).IsEnd());
   std::remove(path.c_str());
 }
 
@@ -212,8 +210,7 @@ TEST_F(ReplayTest, ReadsVersion1Files) {
     ASSERT_TRUE(r.value()->read(got)) << r.value()->stopped().message();
     ExpectSameBlock(got, want);
   }
-  EXPECT_FALSE(r.value()->read(got));
-  EXPECT_TRUE(r.value()->is_end());
+  EXPECT_TRUE(r.value()->read(got).IsEnd());
   EXPECT_EQ(r.value()->valid_bytes(), bytes.size());
 
   // A version 2 block (one byte longer) in a version 1 file is damage, not a block.
@@ -229,7 +226,7 @@ TEST_F(ReplayTest, ReadsVersion1Files) {
   for (size_t i = 0; i < blocks.size(); ++i) ASSERT_TRUE(r.value()->read(got));
   const Status s = r.value()->read(got);
   ASSERT_FALSE(s);
-  EXPECT_FALSE(r.value()->is_end());
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_NE(s.message().find("corrupt block at offset " + std::to_string(v2_at)), std::string::npos) << s.message();
   EXPECT_EQ(r.value()->valid_bytes(), v2_at);
   std::remove(path.c_str());
@@ -254,7 +251,7 @@ TEST_F(ReplayTest, DamagedSlotOffsetsAreDetected) {
     auto r = ReplaySource::Open(path).value();
     SampleBlock b;
     const Status s = r->read(b);
-    EXPECT_FALSE(r->is_end());
+    EXPECT_FALSE(s.IsEnd());
     EXPECT_EQ(r->valid_bytes(), at);
     return s.ok() ? std::string("read") : s.message();
   };
@@ -289,8 +286,7 @@ TEST_F(ReplayTest, HeaderOnlyFileIsAnEmptyReplay) {
   ASSERT_TRUE(ReplayWriter::Create(path, 12).value()->close());
   auto r = ReplaySource::Open(path).value();
   SampleBlock b;
-  EXPECT_FALSE(r->read(b));
-  EXPECT_TRUE(r->is_end());
+  EXPECT_TRUE(r->read(b).IsEnd());
   EXPECT_EQ(r->blocks_read(), 0u);
   std::remove(path.c_str());
 }
@@ -360,10 +356,10 @@ TEST_F(ReplayTest, TruncationAnywhereReportsTheTornBlock) {
     const Status s = r->read(b);
     ASSERT_FALSE(s);
     if (cut == offsets[whole]) {  // cut exactly between blocks: a clean, shorter replay
-      EXPECT_TRUE(r->is_end()) << "cut " << cut;
+      EXPECT_TRUE(s.IsEnd()) << "cut " << cut;
       continue;
     }
-    EXPECT_FALSE(r->is_end());
+    EXPECT_TRUE(s.IsCorruption()) << s.ToString();
     EXPECT_NE(s.message().find("torn block at offset " + std::to_string(offsets[whole])), std::string::npos)
         << "cut " << cut << ": " << s.message();
     EXPECT_EQ(r->valid_bytes(), offsets[whole]);
@@ -392,7 +388,7 @@ TEST_F(ReplayTest, FlippedByteAnywhereStopsAtThatBlock) {
     }
     const Status s = r->read(b);
     ASSERT_FALSE(s) << "pos " << pos;
-    EXPECT_FALSE(r->is_end());
+    EXPECT_TRUE(s.IsCorruption()) << s.ToString();
     EXPECT_NE(s.message().find("offset " + std::to_string(offsets[damaged])), std::string::npos)
         << "pos " << pos << ": " << s.message();
     if (pos >= offsets[damaged] + replay::kLengthSize) {
@@ -414,7 +410,7 @@ TEST_F(ReplayTest, ZeroFilledTailIsDamageNotBlocks) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(r->read(b));
   const Status s = r->read(b);
   ASSERT_FALSE(s);
-  EXPECT_FALSE(r->is_end());
+  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
   EXPECT_NE(s.message().find("offset " + std::to_string(good_size)), std::string::npos) << s.message();
   EXPECT_EQ(r->valid_bytes(), good_size);
   std::remove(path.c_str());
@@ -456,11 +452,10 @@ class CannedSource final : public SampleSource {
  public:
   explicit CannedSource(std::vector<SampleBlock> blocks) : blocks_(std::move(blocks)) {}
   Status read(SampleBlock& block) override {
-    if (next_ == blocks_.size()) return Status::Error("canned: end");
+    if (next_ == blocks_.size()) return Status::End("canned: end");
     block = blocks_[next_++];
     return Status::Ok();
   }
-  bool is_end() const override { return next_ == blocks_.size(); }
   std::string describe() const override { return "canned"; }
 
  private:
@@ -480,8 +475,7 @@ TEST_F(ReplayTest, RecordingSourcePassesBlocksThroughAndRecordsThem) {
       ASSERT_TRUE(rec.read(b));
       ExpectSameBlock(b, want);
     }
-    EXPECT_TRUE(rec.is_end());
-    EXPECT_FALSE(rec.read(b));
+    EXPECT_TRUE(rec.read(b).IsEnd());
     ASSERT_TRUE(rec.writer().close());
   }
   auto r = ReplaySource::Open(path).value();
@@ -490,8 +484,7 @@ TEST_F(ReplayTest, RecordingSourcePassesBlocksThroughAndRecordsThem) {
     ASSERT_TRUE(r->read(b));
     ExpectSameBlock(b, want);
   }
-  EXPECT_FALSE(r->read(b));
-  EXPECT_TRUE(r->is_end());
+  EXPECT_TRUE(r->read(b).IsEnd());
   std::remove(path.c_str());
 }
 

@@ -121,7 +121,7 @@ TEST(EmoncmsRobustness, InputGetAnswersNeverThrowAndOnlyA200GivesATime) {
                 {},
                 i % 4 ? R"({"1":{"time":1795525150,"value":230.2,"processList":""},"2":{"time":null}})"
                       : R"("Node does not exist")"});
-    Result<std::optional<int64_t>> t = Status::Error("not run");
+    Result<std::optional<int64_t>> t = Status::InvalidArgument("not run");
     ASSERT_NO_THROW(t = p->parse_last_point(r));
     if (t.ok()) {
       EXPECT_EQ(r.status, 200) << r.body;
@@ -175,7 +175,7 @@ TEST(PvoutputRobustness, GetStatusAnswersGiveOnlyTheTimeTheyStartWith) {
   for (int i = 0; i < kMutations; ++i) {
     const HttpResponse r = mutate(i % 4 ? HttpResponse{200, {}, "20260601,10:55,1234,2501,NaN,NaN,NaN,241.3,0.411"}
                                         : HttpResponse{400, {}, "Bad request 400: No status found"});
-    Result<std::optional<int64_t>> t = Status::Error("not run");
+    Result<std::optional<int64_t>> t = Status::InvalidArgument("not run");
     ASSERT_NO_THROW(t = p->parse_last_point(r));
     if (!t.ok() || !t.value()) continue;
     ++times;
@@ -195,7 +195,7 @@ TEST(PvoutputRobustness, GetSystemAnswersGiveOnlyRealIntervals) {
   int ok = 0;
   for (int i = 0; i < kMutations; ++i) {
     const HttpResponse r = mutate({200, {}, "Sys,3000,2000,10,300,B,1,3000,I,N,20.0,No,20200101,52.5,13.4,5;x;1"});
-    Result<PvoutputSystem> s = Status::Error("not run");
+    Result<PvoutputSystem> s = Status::InvalidArgument("not run");
     ASSERT_NO_THROW(s = p->parse_system(r));
     if (!s.ok()) continue;
     ++ok;

@@ -65,7 +65,7 @@ class FakeInflux final : public Transport {
   Result<HttpResponse> send(const HttpRequest& request) override {
     ++requests;
     const bool is_query = request.url.find("/query") != std::string::npos;
-    if (mode == ServerMode::kDown) return Status::Error("127.0.0.1:8086: Connection refused");
+    if (mode == ServerMode::kDown) return Status::Unavailable("127.0.0.1:8086: Connection refused");
     if (mode == ServerMode::kGarbage) return HttpResponse{200, {}, "<html>proxy error</html>"};
     if (mode == ServerMode::kError500) return HttpResponse{500, {}, "{\"error\":\"engine busy\"}"};
     if (mode == ServerMode::kTooMany) {
@@ -93,7 +93,7 @@ class FakeInflux final : public Transport {
       lines[t] += line + "\n";
     }
     for (int64_t t : stamps) deliveries[t] += 1;
-    if (mode == ServerMode::kLoseAnswer) return Status::Error("127.0.0.1:8086: Operation timed out");
+    if (mode == ServerMode::kLoseAnswer) return Status::Unavailable("127.0.0.1:8086: Operation timed out");
     return HttpResponse{204, {}, ""};
   }
 };

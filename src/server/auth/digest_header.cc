@@ -53,34 +53,34 @@ class Scanner {
 
 Status parse_one(Scanner& in, DigestParams* params) {
   const std::string name = lower(in.token());
-  if (name.empty()) return Status::Error("expected a parameter name");
+  if (name.empty()) return Status::InvalidArgument("expected a parameter name");
   in.skip_space();
-  if (in.done() || in.peek() != '=') return Status::Error("parameter '" + name + "' has no '='");
+  if (in.done() || in.peek() != '=') return Status::InvalidArgument("parameter '" + name + "' has no '='");
   in.advance();
   in.skip_space();
   std::string value;
   if (!in.done() && in.peek() == '"') {
-    if (!in.quoted(&value)) return Status::Error("unterminated quoted value of '" + name + "'");
+    if (!in.quoted(&value)) return Status::InvalidArgument("unterminated quoted value of '" + name + "'");
   } else {
     value = in.token();
-    if (value.empty()) return Status::Error("parameter '" + name + "' has no value");
+    if (value.empty()) return Status::InvalidArgument("parameter '" + name + "' has no value");
   }
   if (!params->emplace(name, std::move(value)).second) {
-    return Status::Error("parameter '" + name + "' appears twice");
+    return Status::InvalidArgument("parameter '" + name + "' appears twice");
   }
   in.skip_space();
-  if (!in.done() && in.peek() != ',') return Status::Error("unexpected text after '" + name + "'");
+  if (!in.done() && in.peek() != ',') return Status::InvalidArgument("unexpected text after '" + name + "'");
   return Status::Ok();
 }
 
 }  // namespace
 
 Result<DigestParams> parse_digest_authorization(std::string_view header) {
-  if (header.size() > kMaxAuthorizationSize) return Status::Error("Authorization header too long");
+  if (header.size() > kMaxAuthorizationSize) return Status::InvalidArgument("Authorization header too long");
   Scanner in(header);
   in.skip_space();
-  if (lower(in.token()) != "digest") return Status::Error("not the Digest scheme");
-  if (in.done() || !is_space(in.peek())) return Status::Error("no parameters after 'Digest'");
+  if (lower(in.token()) != "digest") return Status::InvalidArgument("not the Digest scheme");
+  if (in.done() || !is_space(in.peek())) return Status::InvalidArgument("no parameters after 'Digest'");
   DigestParams params;
   while (true) {
     in.skip_space();
@@ -89,11 +89,11 @@ Result<DigestParams> parse_digest_authorization(std::string_view header) {
     Status s = parse_one(in, &params);
     if (!s.ok()) return s;
   }
-  if (params.empty()) return Status::Error("no parameters after 'Digest'");
+  if (params.empty()) return Status::InvalidArgument("no parameters after 'Digest'");
   const auto uri = params.find("uri");
   const size_t uri_size = uri == params.end() ? 0 : uri->second.size();
-  if (uri_size > kMaxDigestUriSize) return Status::Error("Digest uri too long");
-  if (header.size() - uri_size > kMaxDigestParamsSize) return Status::Error("Authorization header too long");
+  if (uri_size > kMaxDigestUriSize) return Status::InvalidArgument("Digest uri too long");
+  if (header.size() - uri_size > kMaxDigestParamsSize) return Status::InvalidArgument("Authorization header too long");
   return params;
 }
 

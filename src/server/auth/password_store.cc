@@ -29,21 +29,21 @@ std::string lowercase(std::string s) {
 Status read_account(const nlohmann::json& doc, const char* name, std::string* md5, std::string* sha256) {
   if (!doc.contains(name)) return Status::Ok();
   const nlohmann::json& a = doc[name];
-  if (!a.is_object()) return Status::Error(std::string("'") + name + "' is not an object");
+  if (!a.is_object()) return Status::Corruption(std::string("'") + name + "' is not an object");
   if (a.contains("md5")) {
     if (!a["md5"].is_string() || !is_lower_hex(a["md5"].get<std::string>(), 32)) {
-      return Status::Error(std::string("'") + name + ".md5' is not 32 lowercase hex digits");
+      return Status::Corruption(std::string("'") + name + ".md5' is not 32 lowercase hex digits");
     }
     *md5 = a["md5"].get<std::string>();
   }
   if (a.contains("sha256")) {
     if (!a["sha256"].is_string() || !is_lower_hex(a["sha256"].get<std::string>(), 64)) {
-      return Status::Error(std::string("'") + name + ".sha256' is not 64 lowercase hex digits");
+      return Status::Corruption(std::string("'") + name + ".sha256' is not 64 lowercase hex digits");
     }
     *sha256 = a["sha256"].get<std::string>();
   }
   if (md5->empty() && sha256->empty()) {
-    return Status::Error(std::string("'") + name + "' has no digest");
+    return Status::Corruption(std::string("'") + name + "' has no digest");
   }
   return Status::Ok();
 }
@@ -70,22 +70,22 @@ std::string PasswordStore::legacy_path() const { return dir_ + "/auth.txt"; }
 
 Result<Credentials> parse_auth_json(const std::string& text) {
   const JsonRead read = read_json(text);
-  if (!read.ok()) return Status::Error("not JSON: " + read.error->message());
+  if (!read.ok()) return Status::Corruption("not JSON: " + read.error->message());
   const nlohmann::json& doc = read.value;
-  if (!doc.is_object()) return Status::Error("not a JSON object");
+  if (!doc.is_object()) return Status::Corruption("not a JSON object");
   if (!doc.contains("format") || doc["format"] != kFormat) {
-    return Status::Error(std::string("'format' is not \"") + kFormat + "\"");
+    return Status::Corruption(std::string("'format' is not \"") + kFormat + "\"");
   }
   if (!doc.contains("version") || doc["version"] != kVersion) {
-    return Status::Error("unsupported 'version' (this build reads version 1)");
+    return Status::Corruption("unsupported 'version' (this build reads version 1)");
   }
   Credentials c;
-  if (!doc.contains("realm") || !doc["realm"].is_string()) return Status::Error("no 'realm'");
+  if (!doc.contains("realm") || !doc["realm"].is_string()) return Status::Corruption("no 'realm'");
   c.realm = doc["realm"].get<std::string>();
   if (Status s = read_account(doc, "admin", &c.admin_md5, &c.admin_sha256); !s.ok()) return s;
   if (Status s = read_account(doc, "user", &c.user_md5, &c.user_sha256); !s.ok()) return s;
   if (doc.contains("localAccess")) {
-    if (!doc["localAccess"].is_boolean()) return Status::Error("'localAccess' is not true/false");
+    if (!doc["localAccess"].is_boolean()) return Status::Corruption("'localAccess' is not true/false");
     c.local_access = doc["localAccess"].get<bool>();
   }
   return c;
@@ -116,9 +116,9 @@ Result<Credentials> parse_legacy_auth_txt(const std::string& bytes, const std::s
     data.pop_back();
   }
   if (data.size() != 32 && data.size() != 64) {
-    return Status::Error("expected 32 or 64 hex digits, then an optional 0x01 byte");
+    return Status::Corruption("expected 32 or 64 hex digits, then an optional 0x01 byte");
   }
-  if (!is_hex(data)) return Status::Error("the digests are not hex");
+  if (!is_hex(data)) return Status::Corruption("the digests are not hex");
   c.admin_md5 = lowercase(data.substr(0, 32));
   if (data.size() == 64) c.user_md5 = lowercase(data.substr(32));
   return c;
@@ -129,7 +129,7 @@ Result<Credentials> PasswordStore::load(const std::string& device_name) const {
   if (!text.ok()) return text.status();
   if (text.value()) {
     Result<Credentials> c = parse_auth_json(*text.value());
-    if (!c.ok()) return Status::Error(path() + ": " + c.error() + " (delete it to remove all passwords)");
+    if (!c.ok()) return Status::Corruption(path() + ": " + c.error() + " (delete it to remove all passwords)");
     return c;
   }
   text = read_if_present(legacy_path());
@@ -137,7 +137,7 @@ Result<Credentials> PasswordStore::load(const std::string& device_name) const {
   if (text.value()) {
     Result<Credentials> c = parse_legacy_auth_txt(*text.value(), device_name);
     if (!c.ok()) {
-      return Status::Error(legacy_path() + ": " + c.error() + " (delete it to remove all passwords)");
+      return Status::Corruption(legacy_path() + ": " + c.error() + " (delete it to remove all passwords)");
     }
     return c;
   }
