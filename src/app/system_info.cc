@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

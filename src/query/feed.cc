@@ -1,6 +1,5 @@
 #include "query/feed.h"
 
-#include <cctype>
 #include <optional>
 #include <string_view>
 

@@ -1,7 +1,6 @@
 #include "query/request.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 
 #include "base/strings.h"

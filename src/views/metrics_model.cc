@@ -1,7 +1,5 @@
 #include "views/metrics_model.h"
 
-#include <cctype>
-
 #include "app/version.h"
 #include "base/strings.h"
 

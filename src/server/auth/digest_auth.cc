@@ -1,7 +1,6 @@
 #include "server/auth/digest_auth.h"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 
 #include "base/strings.h"
