@@ -2,9 +2,9 @@
 // taken from the input. The decoders read what a disk gave back (a torn write, a flipped byte,
 // a file that is not ours), so they must never crash, hang or trip a sanitizer, and what they
 // accept must be exactly what the encoders write:
-//   DecodeHeader ok   -> the header re-encoded decodes to the same fields, within `size` bytes
-//   DecodeRecord good -> EncodeRecord of the decoded record gives back the same bytes
-//   DecodeRecord empty -> the bytes are all zero
+//   decode_header ok   -> the header re-encoded decodes to the same fields, within `size` bytes
+//   decode_record good -> encode_record of the decoded record gives back the same bytes
+//   decode_record empty -> the bytes are all zero
 // A random CRC almost never matches, so the first input byte can ask for the CRC to be
 // re-sealed over the bytes (as LevelDB's log_test FixChecksum does): the fuzzer then reaches
 // the checks after the CRC.
@@ -48,30 +48,30 @@ bool same_header(const format::SegmentHeader& a, const format::SegmentHeader& b)
 
 void check_header(std::vector<uint8_t> bytes, bool seal, int64_t span_slots) {
   if (seal) {
-    const size_t want = format::PeekHeaderSize(bytes.data(), bytes.size());
+    const size_t want = format::peek_header_size(bytes.data(), bytes.size());
     if (want != 0 && want <= bytes.size()) reseal(bytes.data(), want);
   }
-  const auto h = format::DecodeHeader(bytes.data(), bytes.size(), span_slots);
+  const auto h = format::decode_header(bytes.data(), bytes.size(), span_slots);
   if (!h.ok()) return;
   if (h->header_size > bytes.size()) fail("a header longer than its bytes was accepted");
   if (h->layout.size() > format::kMaxChannels) fail("too many channels accepted");
-  if (h->header_size != format::HeaderSize(h->layout.size())) fail("header size does not match its channels");
-  if (h->record_size != format::RecordSize(h->layout)) fail("record size does not match the layout");
+  if (h->header_size != format::header_size(h->layout.size())) fail("header size does not match its channels");
+  if (h->record_size != format::record_size(h->layout)) fail("record size does not match the layout");
   if (h->interval_s == 0 || h->slot_count == 0 || h->start < 0) fail("an empty or negative segment accepted");
   std::vector<uint8_t> again(h->header_size);
-  format::EncodeHeader(h.value(), again.data());
-  const auto h2 = format::DecodeHeader(again.data(), again.size(), span_slots);
+  format::encode_header(h.value(), again.data());
+  const auto h2 = format::decode_header(again.data(), again.size(), span_slots);
   if (!h2.ok() || !same_header(h.value(), h2.value())) fail("an accepted header does not round-trip");
 }
 
 void check_record(const Layout& layout, std::vector<uint8_t> bytes, bool seal, bool own_time) {
-  const size_t size = format::RecordSize(layout);
+  const size_t size = format::record_size(layout);
   if (bytes.size() < size) return;
   bytes.resize(size);
   if (seal) reseal(bytes.data(), size);
   const int64_t slot_time = own_time ? format::GetI64(bytes.data()) : 1700006400;
   iw::datalog::Record record;
-  switch (format::DecodeRecord(layout, bytes.data(), size, slot_time, &record)) {
+  switch (format::decode_record(layout, bytes.data(), size, slot_time, &record)) {
     case format::SlotState::kEmpty:
       for (uint8_t b : bytes) {
         if (b != 0) fail("a record with data read as empty");
@@ -80,7 +80,7 @@ void check_record(const Layout& layout, std::vector<uint8_t> bytes, bool seal, b
     case format::SlotState::kGood: {
       if (record.time != slot_time || record.channels.size() != layout.size()) fail("a good record of another shape");
       std::vector<uint8_t> again(size);
-      format::EncodeRecord(layout, record, again.data());
+      format::encode_record(layout, record, again.data());
       if (again != bytes) fail("a good record does not re-encode to its bytes");
       break;
     }

@@ -7,7 +7,7 @@
 //   partial_bytes   == the torn tail, less than one record
 //   imported + damaged + skipped_* <= records_read, damage listed up to max_listed
 //   imported > 0    -> the datalog's last record is the report's imported_last
-// Every whole 256-byte record also goes through DecodeIotaLogRecord on its own.
+// Every whole 256-byte record also goes through decode_iota_log_record on its own.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -77,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Records before the trailing preformatted ones (serial 0), which are not part of the log.
   size_t records = 0;
   for (size_t i = 0; i < size / datalog::kIotaRecordBytes; ++i) {
-    if (datalog::DecodeIotaLogRecord(data + i * datalog::kIotaRecordBytes).serial != 0) records = i + 1;
+    if (datalog::decode_iota_log_record(data + i * datalog::kIotaRecordBytes).serial != 0) records = i + 1;
   }
 
   const std::string file = work_dir() + "/iotalog.log";
@@ -87,17 +87,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     if (!out) fail("cannot write the input file");
   }
-  const auto layout = datalog::DetectIotaWattLayout(file);
+  const auto layout = datalog::detect_iotawatt_layout(file);
   if (!layout.ok()) fail("a readable file refused", layout.error());
   if (layout->size() != datalog::kIotaChannels) fail("a detected layout not of 15 channels");
 
   std::filesystem::remove_all(dir);
-  auto log = datalog::Log::Open(dir, datalog::CurrentLogOptions(layout.value()));
+  auto log = datalog::Log::Open(dir, datalog::current_log_options(layout.value()));
   if (!log.ok()) fail("cannot open the target datalog", log.error());
   datalog::ImportOptions options;
   options.max_listed = 4;
   if (size % 2 == 0) options.layout = layout.value();  // half the inputs also detect inside the import
-  const auto report = datalog::ImportIotaWattLog(file, *log.value(), options);
+  const auto report = datalog::import_iotawatt_log(file, *log.value(), options);
   if (records == 0) {
     if (report.ok()) fail("a file without records imported");
     return 0;

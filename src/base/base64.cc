@@ -33,16 +33,16 @@ Result<std::string> base64_decode(std::string_view text) {
       padding = true;
       continue;
     }
-    if (padding) return Status::Error("not base64");  // a character after the padding
+    if (padding) return Status::InvalidArgument("not base64");  // a character after the padding
     groups += c == '-' ? '+' : c == '_' ? '/' : c;
   }
-  if (groups.size() % 4 == 1) return Status::Error("truncated base64");  // one stray character
+  if (groups.size() % 4 == 1) return Status::InvalidArgument("truncated base64");  // one stray character
   const size_t pad = (4 - groups.size() % 4) % 4;
   groups.append(pad, '=');
   std::string out(groups.size() / 4 * 3, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(groups.data()), static_cast<int>(groups.size()));
-  if (n < 0) return Status::Error("not base64");
+  if (n < 0) return Status::InvalidArgument("not base64");
   // EVP_DecodeBlock counts the bytes the padding stands for (zeros); they are not data.
   out.resize(static_cast<size_t>(n) - pad);
   return out;

@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <system_error>
 #include <utility>
 
 #include "source/crc32.h"
@@ -11,15 +10,9 @@
 
 namespace iw::source {
 
-namespace {
-
-std::string ErrnoText(int error) { return std::error_code(error, std::generic_category()).message(); }
-
-}  // namespace
-
 Result<std::unique_ptr<ReplaySource>> ReplaySource::Open(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rbe");
-  if (!f) return Status::IOError("cannot open replay file " + path + ": " + ErrnoText(errno));
+  if (!f) return Status::IOError("cannot open replay file " + path + ": " + std::strerror(errno));
   uint8_t header[replay::kHeaderSize];
   const size_t got = std::fread(header, 1, sizeof header, f);
   auto fail = [&](const std::string& why) {

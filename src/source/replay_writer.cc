@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <system_error>
 #include <utility>
 
 #include "source/crc32.h"
@@ -14,16 +13,12 @@
 
 namespace iw::source {
 
-namespace {
-std::string ErrnoText(int error) { return std::error_code(error, std::generic_category()).message(); }
-}  // namespace
-
 Result<std::unique_ptr<ReplayWriter>> ReplayWriter::Create(const std::string& path, int adc_bits) {
   if (adc_bits < 1 || adc_bits > 16) {
     return Status::InvalidArgument("replay file " + path + ": adc_bits " + std::to_string(adc_bits) + " is not in 1..16");
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IOError("cannot create replay file " + path + ": " + ErrnoText(errno));
+  if (fd < 0) return Status::IOError("cannot create replay file " + path + ": " + std::strerror(errno));
   std::unique_ptr<ReplayWriter> writer(new ReplayWriter(path, fd, adc_bits));
   uint8_t header[replay::kHeaderSize] = {};
   std::memcpy(header, replay::kMagic, sizeof replay::kMagic);
@@ -49,7 +44,7 @@ Status ReplayWriter::write_all(const uint8_t* data, size_t size) {
     const ssize_t n = ::write(fd_, data + done, size - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::IOError("cannot write replay file " + path_ + ": " + ErrnoText(errno));
+      return Status::IOError("cannot write replay file " + path_ + ": " + std::strerror(errno));
     }
     done += static_cast<size_t>(n);
   }
@@ -113,14 +108,14 @@ Status ReplayWriter::append(const measure::SampleBlock& block) {
 
 Status ReplayWriter::sync() {
   if (fd_ < 0) return Status::InvalidArgument("replay file " + path_ + " is closed");
-  if (::fdatasync(fd_) != 0) return Status::IOError("cannot sync replay file " + path_ + ": " + ErrnoText(errno));
+  if (::fdatasync(fd_) != 0) return Status::IOError("cannot sync replay file " + path_ + ": " + std::strerror(errno));
   return Status::Ok();
 }
 
 Status ReplayWriter::close() {
   if (fd_ < 0) return Status::Ok();
   Status s = sync();
-  if (::close(fd_) != 0 && s) s = Status::IOError("cannot close replay file " + path_ + ": " + ErrnoText(errno));
+  if (::close(fd_) != 0 && s) s = Status::IOError("cannot close replay file " + path_ + ": " + std::strerror(errno));
   fd_ = -1;
   return s;
 }

@@ -1,5 +1,6 @@
 #include "source/spidev_port.h"
 
+#include <cstring>
 #include <fcntl.h>
 #include <linux/spi/spidev.h>
 #include <sys/ioctl.h>
@@ -8,7 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
-#include <system_error>
 #include <utility>
 
 namespace iw::source {
@@ -29,7 +29,6 @@ constexpr size_t kMaxAlignment = 4096;
 // The descriptor array travels in the ioctl number's size field.
 constexpr size_t kMaxDescriptors = ((size_t{1} << _IOC_SIZEBITS) - 1) / sizeof(spi_ioc_transfer);
 
-std::string ErrnoText(int error) { return std::error_code(error, std::generic_category()).message(); }
 
 std::string open_hint(int error) {
   switch (error) {
@@ -74,12 +73,12 @@ Result<std::unique_ptr<SpidevPort>> SpidevPort::Open(const std::string& path, co
   const int fd = sys.open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
-    return Status::IOError("cannot open " + path + ": " + ErrnoText(error) + open_hint(error));
+    return Status::IOError("cannot open " + path + ": " + std::strerror(error) + open_hint(error));
   }
   auto fail = [&](const std::string& what) -> Status {
     const int error = errno;
     sys.close(fd);
-    return Status::IOError("cannot " + what + " on " + path + ": " + ErrnoText(error) +
+    return Status::IOError("cannot " + what + " on " + path + ": " + std::strerror(error) +
                            (error == ENOTTY || error == EINVAL ? " (is it a spidev device?)" : ""));
   };
   uint8_t mode = SPI_MODE_0;
@@ -161,7 +160,7 @@ Status SpidevPort::message(const uint8_t* tx, uint8_t* rx, size_t count, size_t 
   if (ret < 0) {
     *error = errno;
     std::string text = path_ + ": SPI transfer of " + std::to_string(count) + " x " +
-                       std::to_string(bytes) + " bytes failed: " + ErrnoText(*error);
+                       std::to_string(bytes) + " bytes failed: " + std::strerror(*error);
     if (*error == EMSGSIZE) text += " (spidev.bufsiz is " + std::to_string(bufsiz_) + ")";
     return Status::IOError(std::move(text));
   }

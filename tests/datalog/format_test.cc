@@ -65,19 +65,19 @@ TEST(Format, HeaderRoundTripAndDamage) {
 TEST(Format, HeaderEndingBeyondInt64IsBad) {
   const int64_t last_start = INT64_MAX / 5 * 5;
   for (const int64_t span : {int64_t{0}, int64_t{17280}}) {
-    auto h = format::MakeHeader(last_start, 5, 0xFFFFFFFFu, TestLayout());
+    auto h = format::make_header(last_start, 5, 0xFFFFFFFFu, TestLayout());
     std::vector<uint8_t> bytes(h.header_size);
-    format::EncodeHeader(h, bytes.data());
-    EXPECT_FALSE(format::DecodeHeader(bytes.data(), bytes.size(), span).ok()) << span;
-    h = format::MakeHeader(0, 0xFFFFFFFFu, 0xFFFFFFFFu, TestLayout());  // the product alone overflows
-    format::EncodeHeader(h, bytes.data());
-    EXPECT_FALSE(format::DecodeHeader(bytes.data(), bytes.size(), span).ok()) << span;
+    format::encode_header(h, bytes.data());
+    EXPECT_FALSE(format::decode_header(bytes.data(), bytes.size(), span).ok()) << span;
+    h = format::make_header(0, 0xFFFFFFFFu, 0xFFFFFFFFu, TestLayout());  // the product alone overflows
+    format::encode_header(h, bytes.data());
+    EXPECT_FALSE(format::decode_header(bytes.data(), bytes.size(), span).ok()) << span;
   }
   // The last segment that fits is fine.
-  auto h = format::MakeHeader(last_start - 5, 5, 1, TestLayout());
+  auto h = format::make_header(last_start - 5, 5, 1, TestLayout());
   std::vector<uint8_t> bytes(h.header_size);
-  format::EncodeHeader(h, bytes.data());
-  EXPECT_TRUE(format::DecodeHeader(bytes.data(), bytes.size(), 0).ok());
+  format::encode_header(h, bytes.data());
+  EXPECT_TRUE(format::decode_header(bytes.data(), bytes.size(), 0).ok());
 }
 
 TEST(Format, RecordRoundTripAndClassification) {

@@ -259,7 +259,7 @@ TEST(IotaWattImport, SwingBetweenTheBoundsSaturates) {
   ASSERT_TRUE(log);
   ImportOptions options;
   options.layout = layout;
-  auto report = ImportIotaWattLog(path, *log, options);
+  auto report = import_iotawatt_log(path, *log, options);
   ASSERT_TRUE(report.ok()) << report.error();
   EXPECT_EQ(report->imported, 2);
   const auto last = log->read(b.time);
