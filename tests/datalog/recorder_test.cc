@@ -105,7 +105,8 @@ TEST_F(RecorderTest, CurrentEveryFiveSecondsHistoryEveryMinute) {
     EXPECT_EQ(h.value()->channels[ch].wh_import.micros(), c.value()->channels[ch].wh_import.micros());
     EXPECT_EQ(h.value()->channels[ch].vh.micros(), c.value()->channels[ch].vh.micros());
   }
-  EXPECT_EQ(h.value()->channels[1].wh_import.micros(), MakeRecord(TestLayout(), kT0 + 120).channels[1].wh_import.micros());
+  const Record want = MakeRecord(TestLayout(), kT0 + 120);
+  EXPECT_EQ(h.value()->channels[1].wh_import.micros(), want.channels[1].wh_import.micros());
 }
 
 TEST_F(RecorderTest, AGapIsLeftAndNotFilled) {
