@@ -1,17 +1,16 @@
-// The daemon's datalogs: records of every channel's cumulative counters, every 5 s in the
-// "current" log and every 60 s in the "history" log, under <data dir>/datalog/.
+// The daemon's datalogs under <data dir>/datalog/, written by a thread of their own. What
+// goes into which log and when retention runs is the recorder's (datalog/recorder.h); this
+// service only carries checkpoints from the sampling thread to it.
 //
-// The sampling thread hands checkpoints over with offer(), which only queues them; a writer
-// thread of its own appends, syncs and applies retention, so a slow or full disk never
-// delays sampling. A record that cannot be written (disk full) is dropped and reported;
-// because records hold cumulative counters, the next record that is written still carries
-// every watt-hour, and logging resumes by itself when space returns.
+// The sampling thread hands checkpoints over with offer(), which only queues them; the writer
+// thread feeds them to the recorder, so a slow or full disk never delays sampling. When the
+// queue is full a checkpoint is dropped and counted; the next one written still carries every
+// watt-hour (records hold cumulative counters).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,46 +20,29 @@
 
 #include "base/status.h"
 #include "datalog/log.h"
+#include "datalog/recorder.h"
 #include "measure/engine.h"
 
 namespace iw::app {
 
-struct DatalogSettings {
-  std::string data_dir;
-  int64_t sync_interval_s = 60;        // loss window on a power cut; a crash loses nothing
-  datalog::Retention current{2 * 366 * 86400, 0};  // 5 s data: two years (config `logdays`)
-  datalog::Retention history{0, 0};                // 60 s data: forever
-};
-
-// A log written next to the current log, record for record (a logged integrator's).
-struct NamedLog {
-  std::string name;
-  std::shared_ptr<datalog::Log> log;
-};
-
-struct DatalogStatus {
-  std::string id;  // "Current", "History", or a logged integrator's name
-  int64_t interval = 0;
-  std::optional<int64_t> first_key, last_key;
-  int64_t size = 0;
-  uint64_t appended = 0;
-  uint64_t dropped = 0;
-  std::string error;  // last write error, empty when healthy
+struct DatalogStatus : datalog::LogStatus {
+  uint64_t dropped = 0;  // checkpoints the queue dropped (the same for every log)
 };
 
 class DatalogService {
  public:
-  static Result<std::unique_ptr<DatalogService>> Open(const DatalogSettings& settings,
+  static Result<std::unique_ptr<DatalogService>> Open(const std::string& data_dir,
+                                                      const datalog::RecorderSettings& settings,
                                                       const datalog::Layout& layout);
   ~DatalogService();
   DatalogService(const DatalogService&) = delete;
   DatalogService& operator=(const DatalogService&) = delete;
 
   // The newest record (current log, else history): the counters to continue from.
-  std::optional<datalog::Record> resume_point() const;
+  std::optional<datalog::Record> resume_point() const { return recorder_.resume_point(); }
 
-  // Sampling thread. Queues checkpoints that fall on a 5 s boundary, with the records of the
-  // side logs (side_logs() order) of the same time. Never waits for I/O.
+  // Sampling thread. Queues the checkpoints the recorder makes a record of, with the records
+  // of the side logs (set_side_logs() order) of the same time. Never waits for I/O.
   void offer(const measure::Checkpoint& checkpoint, std::vector<datalog::Record> side_records = {});
 
   void start();
@@ -69,45 +51,37 @@ class DatalogService {
   // Waits until everything queued so far is written (after the sampler stopped, before a
   // new configuration takes over), then records with `layout` and applies `settings`'
   // retention from now on. The data directory cannot change.
-  void reconfigure(const datalog::Layout& layout, const DatalogSettings& settings);
+  void reconfigure(const datalog::Layout& layout, const datalog::RecorderSettings& settings);
   // Waits as reconfigure() does, then writes `logs` next to the current log from now on
   // (their records come with offer()); the current log's retention applies to them.
-  void set_side_logs(std::vector<NamedLog> logs);
+  void set_side_logs(std::vector<datalog::SideLog> logs);
 
   std::vector<DatalogStatus> status() const;
-  const datalog::Log& current() const { return *current_; }
-  const datalog::Log& history() const { return *history_; }
+  const datalog::Log& current() const { return recorder_.current(); }
+  const datalog::Log& history() const { return recorder_.history(); }
 
  private:
-  DatalogService(DatalogSettings settings, std::unique_ptr<datalog::Log> current,
-                 std::unique_ptr<datalog::Log> history);
+  DatalogService(std::unique_ptr<datalog::Log> current, std::unique_ptr<datalog::Log> history,
+                 const datalog::RecorderSettings& settings)
+      : recorder_(std::move(current), std::move(history), settings) {}
   struct Pending {
     datalog::Record record;
     std::vector<datalog::Record> side;
   };
 
   void run();
-  void write(const Pending& pending);
   void wait_idle(std::unique_lock<std::mutex>& lock);
-  void apply_retention(int64_t now);
 
-  DatalogSettings settings_;
-  std::unique_ptr<datalog::Log> current_;
-  std::unique_ptr<datalog::Log> history_;
+  datalog::Recorder recorder_;  // written by the writer thread, or while it is idle under mu_
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;          // guarded by mu_
-  std::vector<NamedLog> side_logs_;    // changed only while the writer is idle, under mu_
-  std::map<std::string, std::string> side_errors_;  // guarded by mu_
   bool stopping_ = false;              // guarded by mu_
   bool writing_ = false;               // guarded by mu_: a record is out of the queue, not yet written
   std::condition_variable idle_;       // queue empty and nothing being written
-  std::string current_error_, history_error_;  // guarded by mu_
   std::thread writer_;
   std::atomic<uint64_t> dropped_{0};
-  int64_t last_retention_ = 0;  // writer thread only
-  uint64_t stale_ = 0;          // writer thread only: records older than the newest
 };
 
 // <data dir>/datalog/current and .../history.
@@ -121,9 +95,5 @@ enum class DaemonLog { kCurrent, kHistory };
 Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_dir, DaemonLog which,
                                                       const datalog::Layout& layout,
                                                       int64_t sync_interval_s = 60);
-
-// The record of a checkpoint at `time_s`: every channel's counters, and as monitored time the
-// longest any channel was measured.
-datalog::Record record_of(int64_t time_s, const std::vector<measure::ChannelCounters>& counters);
 
 }  // namespace iw::app

@@ -5,15 +5,15 @@
 #include <spdlog/spdlog.h>
 
 #include "calc/interval_operands.h"
+#include "query/integrator_logs.h"
 
 namespace iw::app {
 namespace {
 
-constexpr int64_t kCurrentInterval = 5;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 datalog::LogOptions integrator_log_options(int64_t sync_interval_s) {
-  datalog::LogOptions options = datalog::current_log_options({measure::ChannelKind::kCurrent});
+  datalog::LogOptions options = datalog::current_log_options(query::integrator_layout());
   options.sync_interval_s = sync_interval_s;
   return options;
 }
@@ -74,22 +74,11 @@ double IntegratorSet::interval_wh(size_t index, const std::vector<measure::Chann
   return calculator_->integrators()[index].script.evaluate(operands, calc::Quantity::kWh);
 }
 
-datalog::Record IntegratorSet::record_of_totals(const Logged& logged, int64_t time, int64_t monitored_us) const {
-  datalog::Record r;
-  r.time = time;
-  r.monitored_us = monitored_us;
-  r.channels.resize(1);
-  r.channels[0].wh_import = logged.totals.pos();
-  r.channels[0].wh_export = logged.totals.neg_magnitude();
-  return r;
-}
-
 Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog::Log& current) {
   auto mine = log.last();
   if (!mine.ok()) return mine.status();
   if (mine.value()) {
-    const auto& c = mine.value()->channels;
-    if (!c.empty()) logged.totals.restore(c[0].wh_import.micros(), c[0].wh_export.micros());
+    if (auto totals = query::decode_integrator_record(*mine.value())) logged.totals = *totals;
   }
   const std::optional<int64_t> end = current.last_time();
   if (!end) return Status::Ok();
@@ -103,7 +92,9 @@ Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog:
   std::optional<datalog::Record> previous = std::move(base.value());
   std::vector<datalog::Record> batch;
   // A new integrator's log starts with zero totals at its first time, so it counts from there.
-  if (!mine.value() && previous) batch.push_back(record_of_totals(logged, previous->time, previous->monitored_us));
+  if (!mine.value() && previous) {
+    batch.push_back(query::encode_integrator_record(logged.totals, previous->time, previous->monitored_us));
+  }
   uint64_t written = 0;
   auto flush = [&]() -> Status {
     Status st = log.append_batch(batch);
@@ -117,7 +108,7 @@ Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog:
       const double hours = static_cast<double>(r.monitored_us - previous->monitored_us) / 3.6e9;
       if (hours > 0) logged.totals.add(interval_wh(logged.index, previous->channels, r.channels, hours));
     }
-    batch.push_back(record_of_totals(logged, r.time, r.monitored_us));
+    batch.push_back(query::encode_integrator_record(logged.totals, r.time, r.monitored_us));
     previous = r;
     if (batch.size() >= 4096 && !flush().ok()) return false;
     return true;
@@ -131,7 +122,7 @@ Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog:
 std::vector<datalog::Record> IntegratorSet::on_checkpoint(const measure::Checkpoint& cp) {
   std::vector<datalog::Record> out;
   if (logged_.empty()) return out;
-  const datalog::Record now = record_of(cp.time_ns / kNanosPerSecond, cp.counters);
+  const datalog::Record now = datalog::record_of(cp.time_ns / kNanosPerSecond, cp.counters);
   if (previous_monitored_us_ >= 0) {
     const double hours = static_cast<double>(now.monitored_us - previous_monitored_us_) / 3.6e9;
     if (hours > 0) {
@@ -140,9 +131,11 @@ std::vector<datalog::Record> IntegratorSet::on_checkpoint(const measure::Checkpo
   }
   previous_ = cp.counters;
   previous_monitored_us_ = now.monitored_us;
-  if (cp.time_ns % (kCurrentInterval * kNanosPerSecond) != 0) return out;
+  if (!datalog::Recorder::makes_record(cp.time_ns)) return out;
   out.reserve(logged_.size());
-  for (const Logged& l : logged_) out.push_back(record_of_totals(l, now.time, now.monitored_us));
+  for (const Logged& l : logged_) {
+    out.push_back(query::encode_integrator_record(l.totals, now.time, now.monitored_us));
+  }
   return out;
 }
 

@@ -1,12 +1,13 @@
 // The daemon's logged integrators (calc/integrator.h): their running totals, advanced at every
 // one-second checkpoint on the sampling thread, and their logs under
-// <data dir>/datalog/integrators/<name>/ (one record per 5 s, layout in query/integrator_logs.h).
+// <data dir>/datalog/integrators/<name>/ (one record per current record; the record's encoding
+// is in query/integrator_logs.h, the cadence in datalog/recorder.h).
 //
 // Lifecycle: Start() runs before the sampler starts (at start-up and after every configuration
 // change). It opens each logged integrator's log, continues the totals of its last record and
 // catches it up with the current log's 5 s records up to the newest one, so the integrator log
 // always ends where the current log ends. From then on on_checkpoint() keeps it in step; the
-// records it returns at 5 s boundaries are written by the datalog's writer thread next to the
+// records it returns at the current log's times are written by the datalog's writer thread next to the
 // current log's record of the same time. A new integrator starts kBackfillDays before the
 // newest record (the original: 1 day). A removed integrator's log is kept: adding it back later
 // resumes it, and the catch-up fills the time it was away from the current log.
@@ -18,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "app/datalog_service.h"
 #include "base/status.h"
 #include "calc/calculator.h"
 #include "datalog/log.h"
+#include "datalog/recorder.h"
 #include "measure/engine.h"
 
 namespace iw::app {
@@ -44,12 +45,13 @@ class IntegratorSet {
                                                       const datalog::Log& current, IntegratorLogCache& cache,
                                                       int64_t sync_interval_s);
 
-  // Sampling thread. Adds the second since the previous checkpoint; at a 5 s boundary returns
-  // one record per logged integrator (in logs() order), else nothing. Never blocks.
+  // Sampling thread. Adds the second since the previous checkpoint; at a checkpoint that makes
+  // a record of the current log (datalog::Recorder::makes_record) returns one record per
+  // logged integrator (in logs() order), else nothing. Never blocks.
   std::vector<datalog::Record> on_checkpoint(const measure::Checkpoint& checkpoint);
 
   // The logs in the order on_checkpoint() returns their records.
-  const std::vector<NamedLog>& logs() const { return logs_; }
+  const std::vector<datalog::SideLog>& logs() const { return logs_; }
   // Per integrator of the calculator: its log, null for exact integrators.
   std::vector<std::shared_ptr<const datalog::Log>> by_index() const;
 
@@ -61,13 +63,12 @@ class IntegratorSet {
 
   IntegratorSet(std::shared_ptr<const calc::Calculator> calculator) : calculator_(std::move(calculator)) {}
   Status catch_up(Logged& logged, datalog::Log& log, const datalog::Log& current);
-  datalog::Record record_of_totals(const Logged& logged, int64_t time, int64_t monitored_us) const;
   double interval_wh(size_t index, const std::vector<measure::ChannelCounters>& older,
                      const std::vector<measure::ChannelCounters>& newer, double hours) const;
 
   std::shared_ptr<const calc::Calculator> calculator_;
   std::vector<Logged> logged_;
-  std::vector<NamedLog> logs_;
+  std::vector<datalog::SideLog> logs_;
   // The counters at the previous checkpoint (sampling thread only after Start).
   std::vector<measure::ChannelCounters> previous_;
   int64_t previous_monitored_us_ = -1;  // < 0: no baseline yet

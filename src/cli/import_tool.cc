@@ -29,7 +29,7 @@ int copy_minutes_to_history(const std::string& data_dir, const datalog::Log& cur
   int64_t copied = 0;
   Status failure;
   Status st = current.scan(first, last, [&](const datalog::Record& r) {
-    if (r.time % 60 != 0 || r.time <= after) return true;
+    if (r.time % datalog::kHistoryIntervalS != 0 || r.time <= after) return true;
     failure = history.value()->append(r);
     copied += failure.ok() ? 1 : 0;
     return failure.ok();

@@ -12,6 +12,7 @@
 #include "app/wiring.h"
 #include "config/config_file.h"
 #include "datalog/log.h"
+#include "datalog/recorder.h"
 #include "datalog/source_mark.h"
 #include "sim/interval_model.h"
 #include "sim/scenarios.h"
@@ -19,7 +20,7 @@
 namespace iw::cli {
 namespace {
 
-constexpr int64_t kInterval = 5;
+constexpr int64_t kInterval = datalog::kCurrentIntervalS;
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "seed: %s\n", message.c_str());
@@ -89,12 +90,12 @@ int run_seed(const SeedOptions& options) {
   Status failure;
   auto sink = [&](int64_t t, const sim::IntervalModel::Counters& counters) {
     if (!failure.ok()) return;
-    const datalog::Record record = app::record_of(t, counters);
+    const datalog::Record record = datalog::record_of(t, counters);
     if (t >= current_begin) {
       failure = current.value()->append(record);
       ++in_current;
     }
-    if (failure.ok() && t % 60 == 0) failure = history.value()->append(record);
+    if (failure.ok() && t % datalog::kHistoryIntervalS == 0) failure = history.value()->append(record);
     ++done;
     const int percent = static_cast<int>(done * 100 / std::max<int64_t>(1, total));
     if (options.progress && percent % 5 == 0 && percent != last_percent) {
@@ -117,7 +118,8 @@ int run_seed(const SeedOptions& options) {
   if (Status st = write_scenario_config(options); !st) return fail(st.message());
   std::printf("seeded %s: %.1f days of %s, %lld records at 5 s and %lld at 60 s, in %.1f s\n",
               options.data_dir.c_str(), options.days, options.scenario.c_str(),
-              static_cast<long long>(in_current), static_cast<long long>(done / 12), seconds);
+              static_cast<long long>(in_current),
+              static_cast<long long>(done / (datalog::kHistoryIntervalS / kInterval)), seconds);
   return 0;
 }
 

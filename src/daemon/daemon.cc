@@ -35,6 +35,7 @@
 #include "config/config_writer.h"
 #include "config/http_config.h"
 #include "config/mqtt_config.h"
+#include "datalog/settings.h"
 #include "query/output_series.h"
 #include "query/series.h"
 #include "query/time_zone.h"
@@ -80,22 +81,6 @@ datalog::Layout layout_of(const measure::EngineSetup& setup) {
   datalog::Layout layout;
   for (const auto& ch : setup.channels) layout.push_back(ch.kind);
   return layout;
-}
-
-app::DatalogSettings datalog_settings(const std::string& data_dir, const config::Config& config) {
-  app::DatalogSettings s;
-  s.data_dir = data_dir;
-  const config::DatalogConfig& dl = config.datalog;
-  if (auto days = dl.current_days ? dl.current_days : config.logdays) {
-    s.current.max_age_s = int64_t{*days} * 86400;
-  }
-  if (dl.history_days) s.history.max_age_s = int64_t{*dl.history_days} * 86400;
-  if (dl.max_mb) {
-    s.current.max_total_bytes = *dl.max_mb * 1024 * 1024;
-    s.history.max_total_bytes = *dl.max_mb * 1024 * 1024;
-  }
-  if (dl.sync_seconds) s.sync_interval_s = *dl.sync_seconds;
-  return s;
 }
 
 class Daemon final : public views::ApiBackend {
@@ -204,7 +189,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   std::shared_ptr<Pipeline> previous = current();
   if (previous && previous->mqtt) previous->mqtt->stop();
   if (previous) previous->sampler->stop();
-  const app::DatalogSettings settings = datalog_settings(options_.data_dir, next->config);
+  const datalog::RecorderSettings settings = datalog::settings_of(next->config);
   datalog_->reconfigure(next->layout, settings);
   if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next->layout.size()) {
     next->sampler->restore(resume->channels);
@@ -452,8 +437,8 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   app::record_source(options_.data_dir, source);
-  auto logs = app::DatalogService::Open(datalog_settings(options_.data_dir, first.value()->config),
-                                   first.value()->layout);
+  auto logs = app::DatalogService::Open(options_.data_dir, datalog::settings_of(first.value()->config),
+                                        first.value()->layout);
   if (!logs) {
     spdlog::error("refusing to start: --data {}: {}", options_.data_dir, logs.error());
     return 2;

@@ -26,8 +26,16 @@ namespace iw::datalog {
 
 class Segment;
 
+// The daemon's cadence (DESIGN.md): a record every 5 s in the "current" log and every 60 s in
+// the "history" log. Every other place that needs these numbers names them.
+inline constexpr int64_t kCurrentIntervalS = 5;
+inline constexpr int64_t kHistoryIntervalS = 60;
+// Every history record is also a current record (the recorder copies them; queries fall back
+// from one log to the other on the same grid).
+static_assert(kHistoryIntervalS % kCurrentIntervalS == 0);
+
 struct LogOptions {
-  int64_t interval_s = 5;
+  int64_t interval_s = kCurrentIntervalS;
   // Slots per segment; segments are aligned to interval_s * span_slots. Must be the same for
   // the life of the log (it is checked against existing segments).
   int64_t span_slots = 17280;  // 1 day at 5 s. History log: 43200 (30 days at 60 s)
@@ -44,14 +52,14 @@ struct LogOptions {
 // The two logs of the daemon: 5 s "current" (1-day segments) and 60 s "history" (30-day).
 inline LogOptions current_log_options(Layout layout) {
   LogOptions o;
-  o.interval_s = 5;
+  o.interval_s = kCurrentIntervalS;
   o.span_slots = 17280;
   o.layout = std::move(layout);
   return o;
 }
 inline LogOptions history_log_options(Layout layout) {
   LogOptions o;
-  o.interval_s = 60;
+  o.interval_s = kHistoryIntervalS;
   o.span_slots = 43200;
   o.layout = std::move(layout);
   o.max_scan_slots = 43200;

@@ -8,11 +8,11 @@ namespace {
 
 // The integrator's totals at time t: its record at or before t, else its first record (so an
 // interval before the log starts counts nothing), else none.
-std::optional<measure::ChannelCounters> totals_at(const datalog::Log& log, int64_t t) {
+std::optional<calc::IntegratorTotals> totals_at(const datalog::Log& log, int64_t t) {
   const LogRecordSource source(&log, nullptr);
   auto r = source.at_or_before(t);
-  if (!r.ok() || !r.value() || r.value()->channels.empty()) return std::nullopt;
-  return r.value()->channels[0];
+  if (!r.ok() || !r.value()) return std::nullopt;
+  return decode_integrator_record(*r.value());
 }
 
 const measure::ChannelCounters* channel_of(const datalog::Record& r, int channel) {
@@ -21,6 +21,25 @@ const measure::ChannelCounters* channel_of(const datalog::Record& r, int channel
 }
 
 }  // namespace
+
+datalog::Layout integrator_layout() { return {measure::ChannelKind::kCurrent}; }
+
+datalog::Record encode_integrator_record(const calc::IntegratorTotals& totals, int64_t time, int64_t monitored_us) {
+  datalog::Record r;
+  r.time = time;
+  r.monitored_us = monitored_us;
+  r.channels.resize(1);
+  r.channels[0].wh_import = totals.pos();
+  r.channels[0].wh_export = totals.neg_magnitude();
+  return r;
+}
+
+std::optional<calc::IntegratorTotals> decode_integrator_record(const datalog::Record& record) {
+  if (record.channels.empty()) return std::nullopt;
+  calc::IntegratorTotals totals;
+  totals.restore(record.channels[0].wh_import.micros(), record.channels[0].wh_export.micros());
+  return totals;
+}
 
 IntegratorLogs::IntegratorLogs(std::shared_ptr<const calc::Calculator> calculator,
                                std::vector<std::shared_ptr<const datalog::Log>> logs)
@@ -40,7 +59,8 @@ calc::IntegratorDelta IntegratorLogs::delta(size_t index, const datalog::Record&
   const auto o = totals_at(*logs_[index], older.time);
   const auto n = totals_at(*logs_[index], newer.time);
   if (!o || !n) return {};
-  return {calc::counter_delta(n->wh_import, o->wh_import), calc::negative(calc::counter_delta(n->wh_export, o->wh_export))};
+  return {calc::counter_delta(n->pos(), o->pos()),
+          calc::negative(calc::counter_delta(n->neg_magnitude(), o->neg_magnitude()))};
 }
 
 }  // namespace iw::query

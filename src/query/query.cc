@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/strings.h"
+#include "datalog/log.h"
 #include "query/feed.h"
 #include "query/grouping.h"
 #include "query/time_spec.h"
@@ -10,7 +11,7 @@
 namespace iw::query {
 namespace {
 
-constexpr int64_t kStep = 5;  // the datalog's finest interval
+constexpr int64_t kStep = datalog::kCurrentIntervalS;  // the datalog's finest interval
 
 QueryAnswer invalid_query(const std::string& reason) {
   QueryAnswer a;
