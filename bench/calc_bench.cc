@@ -20,6 +20,7 @@ namespace {
 
 namespace calc = iw::calc;
 namespace config = iw::config;
+namespace measure = iw::measure;
 
 config::Config household() {
   config::Config c;
