@@ -20,6 +20,7 @@ namespace {
 
 namespace calc = iw::calc;
 namespace config = iw::config;
+namespace measure = iw::measure;
 
 config::Config household() {
   config::Config c;
@@ -80,7 +81,7 @@ void BM_LiveScript(benchmark::State& state) {
   const config::Config cfg = household();
   auto calculator = calc::Calculator::Compile(cfg);
   auto script = calc::Calculator::CompileOne(cfg, "@1+@2-(@3>#0)", config::ScriptSyntax::kOriginal);
-  std::vector<calc::LiveInput> live(15, calc::LiveInput{1000, 1200, 300, 230, 5, 50});
+  std::vector<measure::ChannelValues> live(15, measure::ChannelValues{1000, 1200, 300, 230, 5, 50});
   const calc::LiveOperands ops(calculator.value(), live);
   for (auto _ : state) benchmark::DoNotOptimize(calc::value_of(script.value(), calc::Unit::kWatts, ops));
   state.counters["evaluations/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);

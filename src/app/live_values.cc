@@ -13,8 +13,8 @@ double damp(double shown, double fresh) {
 
 }  // namespace
 
-LiveValue average(const measure::ChannelCounters& before, const measure::ChannelCounters& now) {
-  LiveValue v;
+measure::ChannelValues average(const measure::ChannelCounters& before, const measure::ChannelCounters& now) {
+  measure::ChannelValues v;
   const double seconds = now.seconds.value() - before.seconds.value();
   if (seconds <= 0) return v;
   const double per_hour = 3600.0 / seconds;
@@ -32,8 +32,8 @@ LiveValue average(const measure::ChannelCounters& before, const measure::Channel
 void LiveValues::update(const std::vector<measure::ChannelCounters>& counters) {
   if (primed_) {
     for (size_t ch = 0; ch < counters.size() && ch < shown_.size(); ++ch) {
-      const LiveValue fresh = average(previous_[ch], counters[ch]);
-      LiveValue& shown = shown_[ch];
+      const measure::ChannelValues fresh = average(previous_[ch], counters[ch]);
+      measure::ChannelValues& shown = shown_[ch];
       if (!have_[ch]) {
         shown = fresh;
         have_[ch] = true;

@@ -38,17 +38,6 @@ std::vector<MqttChannel> output_channels(const calc::Calculator& calculator) {
   return out;
 }
 
-upload::LiveReading reading_of(const LiveValue& v) {
-  upload::LiveReading r;
-  r.volts = v.volts;
-  r.hz = v.hz;
-  r.watts = v.watts;
-  r.va = v.va;
-  r.amps = v.amps;
-  r.pf = power_factor(v);
-  return r;
-}
-
 // Live values as long as 3 publishing intervals are missed stay shown; after that Home
 // Assistant marks them unavailable even if the last will never came (a hung daemon).
 int expire_after_s(const config::MqttConfig& mqtt) { return std::max(15, 3 * mqtt.live_interval_s); }
@@ -178,17 +167,17 @@ void MqttService::publish_live() {
   if (snap.values.empty()) return;  // no checkpoint yet
   const calc::LiveOperands operands(*calculator_, snap.values);
   for (const MqttChannel& ch : channels_) {
-    upload::LiveReading reading;
+    std::string payload;
     if (ch.kind == ChannelKind::kOutput) {
       const calc::Output* out = calculator_->output(ch.name);
       if (out == nullptr) continue;
-      reading.value = calc::value_of(out->script, out->unit, operands);
+      payload = upload::output_live_payload(calc::value_of(out->script, out->unit, operands));
     } else if (static_cast<size_t>(ch.channel) < snap.values.size()) {
-      reading = reading_of(snap.values[static_cast<size_t>(ch.channel)]);
+      payload = upload::input_live_payload(ch, snap.values[static_cast<size_t>(ch.channel)]);
     } else {
       continue;
     }
-    publish({topics_.live(ch), upload::live_payload(ch, reading), mqtt_.retain}, mqtt_.qos);
+    publish({topics_.live(ch), std::move(payload), mqtt_.retain}, mqtt_.qos);
   }
 }
 

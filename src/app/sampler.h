@@ -30,7 +30,7 @@ struct SamplerSnapshot {
   int64_t time_ns = 0;  // source clock instant of the checkpoint
   std::vector<measure::ChannelCounters> counters;
   std::vector<measure::ChannelLive> last_cycle;
-  std::vector<LiveValue> values;  // damped one-second averages
+  std::vector<measure::ChannelValues> values;  // damped one-second averages (live_values.h)
   std::vector<uint64_t> clipped;  // per channel: samples at an ADC rail since the last checkpoint
   measure::EngineStats stats;
   double conversions_per_second = 0;        // source-clock rate over the last second

@@ -6,7 +6,7 @@
 namespace iw::calc {
 namespace {
 
-double nonactive(const LiveInput& v) {
+double nonactive(const measure::ChannelValues& v) {
   const double squared = v.va * v.va - v.watts * v.watts;
   return squared > 0 ? std::sqrt(squared) : 0;
 }
@@ -20,7 +20,7 @@ double LiveOperands::input(int channel, Quantity quantity) const {
   }
   const InputInfo& info = infos[static_cast<size_t>(channel)];
   if (!info.active) return 0;
-  const LiveInput& v = live_[static_cast<size_t>(channel)];
+  const measure::ChannelValues& v = live_[static_cast<size_t>(channel)];
   if (quantity == Quantity::kHz) {
     const auto ref = static_cast<size_t>(info.reference);
     return ref < live_.size() ? live_[ref].hz : 0;

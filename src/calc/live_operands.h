@@ -9,22 +9,14 @@
 
 #include "calc/calculator.h"
 #include "calc/operands.h"
+#include "measure/channel_values.h"
 
 namespace iw::calc {
-
-struct LiveInput {
-  double watts = 0;
-  double va = 0;
-  double var = 0;
-  double volts = 0;
-  double amps = 0;
-  double hz = 0;
-};
 
 class LiveOperands final : public Operands {
  public:
   // `live` is indexed by channel. Both must outlive this object.
-  LiveOperands(const Calculator& calculator, const std::vector<LiveInput>& live)
+  LiveOperands(const Calculator& calculator, const std::vector<measure::ChannelValues>& live)
       : calculator_(calculator), live_(live) {}
 
   double input(int channel, Quantity quantity) const override;
@@ -32,7 +24,7 @@ class LiveOperands final : public Operands {
 
  private:
   const Calculator& calculator_;
-  const std::vector<LiveInput>& live_;
+  const std::vector<measure::ChannelValues>& live_;
 };
 
 }  // namespace iw::calc

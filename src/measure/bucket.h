@@ -8,19 +8,10 @@
 
 #include <cstdint>
 
+#include "measure/channel_values.h"
 #include "measure/counter.h"
 
 namespace iw::measure {
-
-// What one measurement says about a channel, constant over the span it is credited for.
-struct ChannelValues {
-  double watts = 0;  // signed: > 0 import, < 0 export
-  double va = 0;
-  double var = 0;
-  double volts = 0;  // VT: its voltage; CT: reference voltage times vmult
-  double amps = 0;
-  double hz = 0;
-};
 
 // Running totals since the engine started (or since they were restored from the log).
 struct ChannelCounters {

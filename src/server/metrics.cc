@@ -31,18 +31,18 @@ void channel_metrics(Exposition& e, const MetricsModel& m) {
   auto vt = [](const ChannelMetrics& c) { return c.voltage; };
   auto power = [](const ChannelMetrics& c) { return !c.voltage; };
   channel_family(e, m, "iotawatt_voltage_volts", "gauge", "RMS voltage of a voltage input, averaged over the last second.",
-                 vt, [](const ChannelMetrics& c) { return c.volts; });
+                 vt, [](const ChannelMetrics& c) { return c.live.volts; });
   channel_family(e, m, "iotawatt_frequency_hertz", "gauge", "Mains frequency measured on a voltage input.", vt,
-                 [](const ChannelMetrics& c) { return c.hz; });
+                 [](const ChannelMetrics& c) { return c.live.hz; });
   channel_family(e, m, "iotawatt_power_watts", "gauge",
                  "Real power, averaged over the last second; negative is export on signed inputs.", power,
-                 [](const ChannelMetrics& c) { return c.watts; });
+                 [](const ChannelMetrics& c) { return c.live.watts; });
   channel_family(e, m, "iotawatt_current_amperes", "gauge", "RMS current, averaged over the last second.", power,
-                 [](const ChannelMetrics& c) { return c.amps; });
+                 [](const ChannelMetrics& c) { return c.live.amps; });
   channel_family(e, m, "iotawatt_apparent_power_voltamperes", "gauge", "Apparent power, averaged over the last second.",
-                 power, [](const ChannelMetrics& c) { return c.va; });
+                 power, [](const ChannelMetrics& c) { return c.live.va; });
   channel_family(e, m, "iotawatt_power_factor_ratio", "gauge", "Power factor (real / apparent power), -1 to 1.", power,
-                 [](const ChannelMetrics& c) { return c.pf; });
+                 [](const ChannelMetrics& c) { return measure::power_factor(c.live); });
   channel_family(e, m, "iotawatt_energy_imported_joules_total", "counter",
                  "Energy drawn since the datalog began (Wh x 3600); never resets.", power,
                  [](const ChannelMetrics& c) { return c.imported_wh * kJoulesPerWh; });

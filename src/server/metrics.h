@@ -4,7 +4,8 @@
 // (`iotawatt_energy_imported_joules_total` = Wh x 3600, never reset), labels
 // channel/name/type on every channel series. No timestamps: the values are live.
 //
-// Like status.h this renders plain values; app/ fills them in.
+// Like status.h this renders plain values (a channel's live values as measured, in
+// measure::ChannelValues); views/metrics_model.cc fills them in.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "measure/channel_values.h"
 #include "server/http_server.h"
 
 namespace iw::server {
@@ -25,8 +27,7 @@ struct ChannelMetrics {
   std::string name;
   std::string type = "input"; // "input" or "output"
   bool voltage = false;       // a VT: volts and hertz; otherwise power values and energy
-  double volts = 0, hz = 0;
-  double watts = 0, va = 0, amps = 0, pf = 0;
+  measure::ChannelValues live;  // the power factor is derived from it
   double imported_wh = 0, exported_wh = 0;  // lifetime counters
 };
 

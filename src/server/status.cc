@@ -23,18 +23,18 @@ std::string watts_string(double watts) {
 json input_json(const InputStatus& in) {
   json j{{"channel", in.channel}};
   if (in.is_voltage) {
-    j["Vrms"] = round_to(in.volts, 3);
-    j["Hz"] = round_to(in.hz, 3);
+    j["Vrms"] = round_to(in.live.volts, 3);
+    j["Hz"] = round_to(in.live.hz, 3);
     j["phase"] = round_to(in.phase, 2);
   } else {
-    j["Watts"] = watts_string(in.watts);
-    j["Pf"] = round_to(in.pf, 4);
+    j["Watts"] = watts_string(in.live.watts);
+    j["Pf"] = round_to(measure::power_factor(in.live), 4);
     if (in.reversed) j["reversed"] = true;
     j["phase"] = round_to(in.phase, 2);
     j["lastphase"] = round_to(in.last_phase, 2);
     // Our additions: the same values as numbers, for clients that want them.
-    j["Amps"] = round_to(in.amps, 3);
-    j["VA"] = round_to(in.va, 1);
+    j["Amps"] = round_to(in.live.amps, 3);
+    j["VA"] = round_to(in.live.va, 1);
   }
   // Ours: samples at 0 or full scale in the last second (an overdriven CT or VT reads low).
   j["clipped"] = in.clipped;

@@ -11,19 +11,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/channel_values.h"
+
 namespace iw::server {
 
 struct InputStatus {
   int channel = 0;
   std::string name;
   bool is_voltage = false;
-  double volts = 0;  // VT: Vrms; CT: reference volts x vmult
-  double hz = 0;
+  measure::ChannelValues live;  // VT: volts, hz; CT: watts, va, amps and their power factor
   double phase = 0;      // effective sensor lead now, degrees
-  double watts = 0;      // CT
-  double va = 0;
-  double amps = 0;
-  double pf = 0;
   double last_phase = 0; // CT lead minus VT lead
   bool reversed = false;
   uint64_t clipped = 0;  // samples at an ADC rail in the last second: the sensor is overdriven

@@ -135,13 +135,14 @@ std::vector<MqttMessage> discovery_cleanup(const MqttTopics& topics, const MqttD
   return out;
 }
 
-std::string live_payload(const MqttChannel& ch, const LiveReading& r) {
-  if (ch.kind == ChannelKind::kOutput) return json{{"value", rounded(r.value, 3)}}.dump();
-  if (ch.voltage) return json{{"volts", rounded(r.volts, 2)}, {"hz", rounded(r.hz, 3)}}.dump();
-  return json{{"watts", rounded(r.watts, 1)}, {"amps", rounded(r.amps, 3)}, {"pf", rounded(r.pf, 4)},
-              {"va", rounded(r.va, 1)}}
+std::string input_live_payload(const MqttChannel& ch, const measure::ChannelValues& v) {
+  if (ch.voltage) return json{{"volts", rounded(v.volts, 2)}, {"hz", rounded(v.hz, 3)}}.dump();
+  return json{{"watts", rounded(v.watts, 1)}, {"amps", rounded(v.amps, 3)},
+              {"pf", rounded(measure::power_factor(v), 4)}, {"va", rounded(v.va, 1)}}
       .dump();
 }
+
+std::string output_live_payload(double value) { return json{{"value", rounded(value, 3)}}.dump(); }
 
 std::string energy_payload(const EnergyReading& r) {
   // The datalog keeps whole micro-watt-hours, so 6 decimals carry the record exactly.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "measure/channel_values.h"
+
 namespace iw::upload {
 
 // One MQTT message as the publisher hands it to the connection.
@@ -39,17 +41,6 @@ struct MqttChannel {
   bool voltage = false;    // a VT: volts and Hz; otherwise power values
   bool has_export = false; // signed CT: export energy is published too
   std::string units;       // outputs only: "Watts", "Volts" ... as the script declares
-};
-
-// Live values of one channel, averaged over the last second (what /status shows).
-struct LiveReading {
-  double volts = 0;
-  double hz = 0;
-  double watts = 0;
-  double va = 0;
-  double amps = 0;
-  double pf = 0;
-  double value = 0;  // outputs: the script's result in its units
 };
 
 // Cumulative energy of one channel at a datalog record: never goes backwards, survives
@@ -96,9 +87,12 @@ std::vector<MqttMessage> discovery_messages(const MqttTopics& topics, const Mqtt
 std::vector<MqttMessage> discovery_cleanup(const MqttTopics& topics, const MqttDevice& device, int max_channels,
                                            const std::vector<MqttMessage>& keep);
 
-// {"watts":123.4,"amps":0.54,"pf":0.98,"va":125.9} for power channels,
-// {"volts":230.12,"hz":50.002} for VTs, {"value":12.5} for outputs. Values rounded to what the sensors resolve.
-std::string live_payload(const MqttChannel& ch, const LiveReading& reading);
+// The live values of an input (averaged over the last second, what /status shows):
+// {"watts":123.4,"amps":0.54,"pf":0.98,"va":125.9} for power channels, {"volts":230.12,"hz":50.002}
+// for VTs. Values rounded to what the sensors resolve. REQUIRES: `ch` is an input.
+std::string input_live_payload(const MqttChannel& ch, const measure::ChannelValues& live);
+// An output's script evaluated live, in its units: {"value":12.5}.
+std::string output_live_payload(double value);
 // {"time":1700000000,"import_wh":1234.567,"export_wh":0.0}. Exact to 1 mWh.
 std::string energy_payload(const EnergyReading& reading);
 

@@ -11,15 +11,7 @@ server::ChannelMetrics channel_metrics(const config::Input& in, size_t ch, const
   c.channel = static_cast<int>(ch);
   c.name = in.name;
   c.voltage = in.is_vt();
-  if (ch < snap.values.size()) {
-    const app::LiveValue& v = snap.values[ch];
-    c.volts = v.volts;
-    c.hz = v.hz;
-    c.watts = v.watts;
-    c.va = v.va;
-    c.amps = v.amps;
-    c.pf = app::power_factor(v);
-  }
+  if (ch < snap.values.size()) c.live = snap.values[ch];
   if (ch < snap.counters.size()) {
     c.imported_wh = snap.counters[ch].wh_import.value();
     c.exported_wh = snap.counters[ch].wh_export.value();

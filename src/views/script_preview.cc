@@ -23,7 +23,7 @@ const std::string* string_member(const json& doc, const char* key) {
 }  // namespace
 
 server::HttpResponse script_preview(const std::string& body, const config::Config& config,
-                                    const calc::Calculator& calculator, const std::vector<app::LiveValue>& live) {
+                                    const calc::Calculator& calculator, const std::vector<measure::ChannelValues>& live) {
   const JsonRead read = read_json(body);
   if (!read.ok()) return refuse("the body is not JSON: " + read.error->message());
   const json& doc = read.value;

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "app/live_values.h"
 #include "calc/calculator.h"
 #include "config/config.h"
+#include "measure/channel_values.h"
 #include "server/http.h"
 
 namespace iw::views {
 
 server::HttpResponse script_preview(const std::string& body, const config::Config& config,
-                                    const calc::Calculator& calculator, const std::vector<app::LiveValue>& live);
+                                    const calc::Calculator& calculator, const std::vector<measure::ChannelValues>& live);
 
 }  // namespace iw::views

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "app/version.h"
+#include "calc/live_operands.h"
 #include "calc/value.h"
 
 namespace iw::views {
@@ -68,19 +69,13 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
     is.name = in->name;
     is.is_voltage = in->is_vt();
     if (ch < snap.values.size()) {
-      const app::LiveValue& v = snap.values[ch];
       const measure::ChannelLive& last = snap.last_cycle[ch];
-      is.volts = v.volts;
-      is.hz = v.hz;
-      is.watts = v.watts;
-      is.va = v.va;
-      is.amps = v.amps;
-      is.pf = app::power_factor(v);
+      is.live = snap.values[ch];
       is.phase = last.lead_deg;
       is.last_phase = last.last_phase_deg;
       is.reversed = last.reversed;
       if (ch < snap.clipped.size()) is.clipped = snap.clipped[ch];
-      if (in->is_vt() && m.frequency == 0) m.frequency = v.hz;
+      if (in->is_vt() && m.frequency == 0) m.frequency = is.live.hz;
     }
     m.inputs.push_back(is);
   }

@@ -28,15 +28,14 @@ MetricsModel model() {
   vt.channel = 0;
   vt.name = "Voltage";
   vt.voltage = true;
-  vt.volts = 230.5;
-  vt.hz = 50.01;
+  vt.live.volts = 230.5;
+  vt.live.hz = 50.01;
   ChannelMetrics ct;
   ct.channel = 1;
   ct.name = "Mains";
-  ct.watts = -1234.5;
-  ct.amps = 5.4;
-  ct.va = 1250;
-  ct.pf = -0.9876;
+  ct.live.watts = -1234.5;
+  ct.live.amps = 5.4;
+  ct.live.va = 1250;  // power factor -0.9876
   ct.imported_wh = 1000.5;
   ct.exported_wh = 2;
   m.channels = {vt, ct};

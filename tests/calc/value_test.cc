@@ -95,7 +95,7 @@ TEST(Value, LiveEnergyUnitsShowPower) {
   config.integrators = {testing::Def("grid", "@1+@2", "Wh")};
   auto calc = Calculator::Compile(config);
   ASSERT_TRUE(calc.ok()) << calc.error();
-  std::vector<LiveInput> live(6);
+  std::vector<measure::ChannelValues> live(6);
   live[0] = {.volts = 230, .hz = 50};
   live[1] = {.watts = 1000, .va = 1250, .var = 750, .volts = 230, .amps = 5.43};
   live[2] = {.watts = -1400, .va = 1400, .var = 0, .volts = 230, .amps = 6.1};

@@ -17,17 +17,17 @@ StatusModel Model() {
   InputStatus vt;
   vt.channel = 0;
   vt.is_voltage = true;
-  vt.volts = 121.43;
-  vt.hz = 59.98;
+  vt.live.volts = 121.43;
+  vt.live.hz = 59.98;
   InputStatus ct;
   ct.channel = 3;
-  ct.watts = 1432.4;
-  ct.pf = 0.962;
+  ct.live.watts = 1432.4;
+  ct.live.va = 1489;  // Pf 0.962
   ct.reversed = true;
   ct.clipped = 812;
   InputStatus idle;
   idle.channel = 4;
-  idle.watts = -1.5;
+  idle.live.watts = -1.5;
   m.inputs = {vt, ct, idle};
   return m;
 }
@@ -47,6 +47,13 @@ TEST(Status, WattsIsAStringClampedNearZero) {
   EXPECT_FALSE(j["inputs"][2].contains("reversed"));
   EXPECT_DOUBLE_EQ(j["inputs"][0]["Vrms"].get<double>(), 121.43);
   EXPECT_FALSE(j["inputs"][0].contains("Watts"));
+}
+
+TEST(Status, PfIsRealOverApparentPower) {
+  const auto j = render_status(Model(), {"inputs"});
+  EXPECT_DOUBLE_EQ(j["inputs"][1]["Pf"].get<double>(), 0.962);
+  EXPECT_DOUBLE_EQ(j["inputs"][1]["VA"].get<double>(), 1489);
+  EXPECT_EQ(j["inputs"][2]["Pf"].get<double>(), 0) << "no apparent power: no power factor";
 }
 
 TEST(Status, InputsCarryClippedSamplesNextToTheOriginalsFields) {

@@ -131,19 +131,19 @@ TEST(MqttDiscovery, CleanupEmptiesEveryConfigNotAnnounced) {
 }
 
 TEST(MqttPayloads, LiveValuesAreRoundedJson) {
-  LiveReading r;
-  r.watts = 1234.5678;
-  r.amps = 5.43219;
-  r.pf = 0.987654;
-  r.va = 1250.04;
-  r.volts = 230.1234;
-  r.hz = 50.00123;
-  EXPECT_EQ(live_payload(ct(1, "Mains", true), r), R"({"amps":5.432,"pf":0.9877,"va":1250.0,"watts":1234.6})");
-  EXPECT_EQ(live_payload(vt(0, "Voltage"), r), R"({"hz":50.001,"volts":230.12})");
-  r.watts = -0.01;
-  EXPECT_EQ(json::parse(live_payload(ct(1, "Mains", true), r))["watts"].dump(), "0.0");  // no "-0.0"
-  r.value = 12.3456;
-  EXPECT_EQ(live_payload({ChannelKind::kOutput, -1, "House", false, false, "Watts"}, r), R"({"value":12.346})");
+  measure::ChannelValues v;
+  v.watts = 1234.5678;
+  v.amps = 5.43219;
+  v.va = 1250;  // power factor 0.98765
+  v.volts = 230.1234;
+  v.hz = 50.00123;
+  EXPECT_EQ(input_live_payload(ct(1, "Mains", true), v), R"({"amps":5.432,"pf":0.9877,"va":1250.0,"watts":1234.6})");
+  EXPECT_EQ(input_live_payload(vt(0, "Voltage"), v), R"({"hz":50.001,"volts":230.12})");
+  v.watts = -0.01;
+  EXPECT_EQ(json::parse(input_live_payload(ct(1, "Mains", true), v))["watts"].dump(), "0.0");  // no "-0.0"
+  v.va = 0;
+  EXPECT_EQ(json::parse(input_live_payload(ct(1, "Mains", true), v))["pf"].dump(), "0.0") << "no VA: no power factor";
+  EXPECT_EQ(output_live_payload(12.3456), R"({"value":12.346})");
 }
 
 TEST(MqttPayloads, EnergyCarriesTheRecordTimeAndExactMicroWattHours) {
