@@ -28,7 +28,11 @@ config::Config household() {
   for (int ch = 0; ch < config::kMaxChannels; ++ch) {
     config::Input in;
     in.channel = ch;
-    in.name = ch == 0 ? "Voltage" : ch == 1 ? "Mains_A" : ch == 2 ? "Main_B" : ch == 3 ? "Solar" : "ct" + std::to_string(ch);
+    in.name = ch == 0   ? "Voltage"
+              : ch == 1 ? "Mains_A"
+              : ch == 2 ? "Main_B"
+              : ch == 3 ? "Solar"
+                        : "ct" + std::to_string(ch);
     in.type = ch == 0 ? config::InputType::kVT : config::InputType::kCT;
     c.inputs[static_cast<size_t>(ch)] = in;
   }
@@ -63,10 +67,13 @@ void run(benchmark::State& state, const std::string& text, config::ScriptSyntax 
     const calc::IntervalOperands ops(calculator->inputs(), iv.older, iv.newer, 1.0);
     benchmark::DoNotOptimize(calc::value_of(script.value(), unit, ops));
   }
-  state.counters["evaluations/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["evaluations/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void BM_OriginalScript(benchmark::State& s) { run(s, "@1+@2-(@3>#0)", config::ScriptSyntax::kOriginal, calc::Unit::kWatts); }
+void BM_OriginalScript(benchmark::State& s) {
+  run(s, "@1+@2-(@3>#0)", config::ScriptSyntax::kOriginal, calc::Unit::kWatts);
+}
 void BM_ReadableScript(benchmark::State& s) {
   run(s, "Mains_A + Main_B - max(Solar, 0)", config::ScriptSyntax::kReadable, calc::Unit::kWatts);
 }
@@ -84,7 +91,8 @@ void BM_LiveScript(benchmark::State& state) {
   std::vector<measure::ChannelValues> live(15, measure::ChannelValues{1000, 1200, 300, 230, 5, 50});
   const calc::LiveOperands ops(calculator.value(), live);
   for (auto _ : state) benchmark::DoNotOptimize(calc::value_of(script.value(), calc::Unit::kWatts, ops));
-  state.counters["evaluations/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["evaluations/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_OriginalScript);

@@ -10,10 +10,10 @@
 // $TMPDIR; IW_BENCH_YEAR_DAYS overrides its length. It is deleted at exit.
 #include <benchmark/benchmark.h>
 
-#include <filesystem>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <filesystem>
 
 #include <chrono>
 #include <cstdio>
@@ -220,8 +220,8 @@ struct YearLog {
     }
     if (!log.value()->sync().ok()) std::abort();
     generate_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "generated %lld days of 5 s data (%lld records) in %.1f s\n",
-                 static_cast<long long>(days), static_cast<long long>(days * kDay), generate_s);
+    std::fprintf(stderr, "generated %lld days of 5 s data (%lld records) in %.1f s\n", static_cast<long long>(days),
+                 static_cast<long long>(days * kDay), generate_s);
   }
   ~YearLog() { RemoveTree(dir); }
 };

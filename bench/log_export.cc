@@ -11,8 +11,8 @@
 // monitored hours, at second precision. A point is stamped with the interval's START, as an
 // iotawatt query row is, so Influx's GROUP BY time() buckets and iotawatt's groups hold the
 // same intervals. Intervals with a gap or no monitored time are left out (missing in both).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -62,8 +62,8 @@ double delta(const iw::measure::Counter& a, const iw::measure::Counter& b) {
 }
 
 // Appends the point for the interval [prev.time, cur.time] to `out`.
-void append_point(const iw::datalog::Record& prev, const iw::datalog::Record& cur,
-                  const std::vector<CtColumn>& cols, fmt::memory_buffer& out) {
+void append_point(const iw::datalog::Record& prev, const iw::datalog::Record& cur, const std::vector<CtColumn>& cols,
+                  fmt::memory_buffer& out) {
   const double hours = static_cast<double>(cur.monitored_us - prev.monitored_us) / 3.6e9;
   fmt::format_to(std::back_inserter(out), "iotawatt ");
   for (size_t i = 0; i < cols.size(); ++i) {
@@ -75,8 +75,7 @@ void append_point(const iw::datalog::Record& prev, const iw::datalog::Record& cu
   fmt::format_to(std::back_inserter(out), " {}\n", prev.time);
 }
 
-int export_lines(const iw::datalog::Log& log, const std::vector<CtColumn>& cols, int64_t begin,
-                 int64_t end) {
+int export_lines(const iw::datalog::Log& log, const std::vector<CtColumn>& cols, int64_t begin, int64_t end) {
   std::optional<iw::datalog::Record> prev;
   fmt::memory_buffer out;
   size_t width_error_channel = 0;

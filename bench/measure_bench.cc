@@ -81,10 +81,9 @@ void Run(benchmark::State& state, bool round_robin) {
     }
     shift += span_ns;
   }
-  state.counters["conversions/s"] =
-      benchmark::Counter(static_cast<double>(conversions), benchmark::Counter::kIsRate);
-  state.counters["x_adc_limit"] = benchmark::Counter(
-      static_cast<double>(conversions) / kRate, benchmark::Counter::kIsRate);
+  state.counters["conversions/s"] = benchmark::Counter(static_cast<double>(conversions), benchmark::Counter::kIsRate);
+  state.counters["x_adc_limit"] =
+      benchmark::Counter(static_cast<double>(conversions) / kRate, benchmark::Counter::kIsRate);
   state.counters["cycles"] = static_cast<double>(engine.stats().channel_cycles);
 }
 

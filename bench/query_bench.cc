@@ -8,8 +8,8 @@
 // deleted at exit; IW_BENCH_YEAR_DAYS overrides the year's length.
 #include <benchmark/benchmark.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include <cstdlib>
 #include <string>
@@ -78,8 +78,8 @@ std::string MakeTempDir(const char* tag) {
   return tmpl;
 }
 
-std::unique_ptr<Log> WriteLog(const std::string& dir, iw::datalog::LogOptions options,
-                              int64_t interval, int64_t seconds) {
+std::unique_ptr<Log> WriteLog(const std::string& dir, iw::datalog::LogOptions options, int64_t interval,
+                              int64_t seconds) {
   options.sync_interval_s = 1 << 30;
   auto log = Log::Open(dir, options);
   if (!log.ok()) std::abort();
@@ -104,8 +104,7 @@ struct Logs {
   std::string dir = MakeTempDir("query_bench");
   std::unique_ptr<Log> history =
       WriteLog(dir + "/history", iw::datalog::history_log_options(IotaWatt()), 60, YearSeconds());
-  std::unique_ptr<Log> current = WriteLog(dir + "/current",
-                                          iw::datalog::current_log_options(IotaWatt()), 5, 86400);
+  std::unique_ptr<Log> current = WriteLog(dir + "/current", iw::datalog::current_log_options(IotaWatt()), 5, 86400);
   ~Logs() {
     history.reset();
     current.reset();
@@ -119,21 +118,21 @@ Logs& SharedLogs() {
 }
 
 // Runs select=[time.utc.unix, every input] over [begin, end) in groups of `group_s`.
-void RunQuery(benchmark::State& state, const Log* current, const Log* history, int64_t begin,
-              int64_t end, int64_t group_s) {
+void RunQuery(benchmark::State& state, const Log* current, const Log* history, int64_t begin, int64_t end,
+              int64_t group_s) {
   const iw::config::Config config = IotaWattConfig();
   const auto catalog = query::SeriesCatalog::FromConfig(config);
   std::string select = "[time.utc.unix";
   for (const auto& s : catalog.all()) select += "," + s->name();
   select += "]";
-  auto request = query::parse_query_request(
-      {{"select", select}, {"begin", "-"}, {"end", "-"}, {"limit", "none"}}, catalog);
+  auto request =
+      query::parse_query_request({{"select", select}, {"begin", "-"}, {"end", "-"}, {"limit", "none"}}, catalog);
   if (!request.ok()) {
     state.SkipWithError(request.error().c_str());
     return;
   }
-  const query::QueryPlan plan{request.value(), begin, end,
-                              [group_s](int64_t t) { return t + group_s - t % group_s; }, nullptr};
+  const query::QueryPlan plan{request.value(), begin, end, [group_s](int64_t t) { return t + group_s - t % group_s; },
+                              nullptr};
   const query::LogRecordSource source(current, history);
   int64_t rows = 0, bytes = 0;
   for (auto _ : state) {
@@ -145,10 +144,8 @@ void RunQuery(benchmark::State& state, const Log* current, const Log* history, i
     if (!st.ok()) state.SkipWithError(st.message().c_str());
     rows += (end - begin + group_s - 1) / group_s;  // begin is on a group boundary
   }
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(rows),
-                                                benchmark::Counter::kIsRate);
-  state.counters["bytes/query"] = benchmark::Counter(
-      static_cast<double>(bytes), benchmark::Counter::kAvgIterations);
+  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsRate);
+  state.counters["bytes/query"] = benchmark::Counter(static_cast<double>(bytes), benchmark::Counter::kAvgIterations);
 }
 
 void BM_YearHourly(benchmark::State& state) {

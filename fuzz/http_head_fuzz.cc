@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.method = std::string(head.method_string());
   request.target = std::string(head.target());
   iw::server::split_target(request.target, &request.path, &request.params);
-  for (const auto& field : head) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  for (const auto& field : head)
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   if (request.path.size() > request.target.size() + 1) {
     std::fprintf(stderr, "http_head_fuzz: path '%s' longer than target '%s'\n", request.path.c_str(),
                  request.target.c_str());

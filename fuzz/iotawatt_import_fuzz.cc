@@ -48,7 +48,8 @@ const std::string& work_dir() {
 void check_report(const datalog::ImportReport& r, size_t size, const datalog::Log& log) {
   const auto whole = static_cast<int64_t>(size / datalog::kIotaRecordBytes);
   if (r.file_bytes != static_cast<int64_t>(size)) fail("file_bytes is not the file's size", r.summary());
-  if (r.partial_bytes != static_cast<int64_t>(size % datalog::kIotaRecordBytes)) fail("wrong partial_bytes", r.summary());
+  if (r.partial_bytes != static_cast<int64_t>(size % datalog::kIotaRecordBytes))
+    fail("wrong partial_bytes", r.summary());
   if (r.records_read + r.preformatted != whole || r.records_read < 0 || r.preformatted < 0) {
     fail("records_read and preformatted do not add up to the file", r.summary());
   }

@@ -52,14 +52,15 @@ class Operands final : public iw::calc::Operands {
   }
 };
 
-constexpr iw::calc::Unit kUnits[] = {
-    iw::calc::Unit::kWatts, iw::calc::Unit::kVolts, iw::calc::Unit::kAmps, iw::calc::Unit::kVA,
-    iw::calc::Unit::kVAh,   iw::calc::Unit::kHz,    iw::calc::Unit::kWh,   iw::calc::Unit::kKWh,
-    iw::calc::Unit::kPF,    iw::calc::Unit::kVAR,   iw::calc::Unit::kVARh};
+constexpr iw::calc::Unit kUnits[] = {iw::calc::Unit::kWatts, iw::calc::Unit::kVolts, iw::calc::Unit::kAmps,
+                                     iw::calc::Unit::kVA,    iw::calc::Unit::kVAh,   iw::calc::Unit::kHz,
+                                     iw::calc::Unit::kWh,    iw::calc::Unit::kKWh,   iw::calc::Unit::kPF,
+                                     iw::calc::Unit::kVAR,   iw::calc::Unit::kVARh};
 
 void check_error(const std::string& message, size_t text_size) {
   unsigned long position = 0;
-  if (std::sscanf(message.c_str(), "position %lu:", &position) != 1 && message.find("characters long") == std::string::npos) {
+  if (std::sscanf(message.c_str(), "position %lu:", &position) != 1 &&
+      message.find("characters long") == std::string::npos) {
     fail("an error without a position", message);
   }
   if (position > text_size + 1) fail("an error position past the end", message);

@@ -101,9 +101,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"none", "user", "all"}));
   acc->add_flag("--json", json, "print one JSON object instead of a table");
   acc->add_option("--point", accuracy.points, "run only these test points (repeatable; default: all)");
-  acc->add_option("--seeds", accuracy.seeds, "runs per point, each with its own random draws")
+  acc->add_option("--seeds", accuracy.seeds, "runs per point, each with its own random draws")->capture_default_str();
+  acc->add_option("--creep-hours", accuracy.creep_hours, "simulated hours of the creep test, shared among the seeds")
       ->capture_default_str();
-  acc->add_option("--creep-hours", accuracy.creep_hours, "simulated hours of the creep test, shared among the seeds")->capture_default_str();
   acc->add_option("--seconds", accuracy.seconds, "simulated seconds per steady point")->capture_default_str();
   acc->add_option("--switching-seconds", accuracy.switching_seconds, "simulated seconds of the switching-load test")
       ->capture_default_str();
@@ -137,8 +137,8 @@ int main(int argc, char** argv) {
 
   std::string import_data;
   std::vector<std::string> import_files;
-  auto* import_cmd = app.add_subcommand(
-      "import", "Import the original IoTaWatt's iotalog.log / histlog.log into the datalogs");
+  auto* import_cmd =
+      app.add_subcommand("import", "Import the original IoTaWatt's iotalog.log / histlog.log into the datalogs");
   import_cmd->add_option("--data", import_data, "data directory")->required();
   import_cmd->add_option("files", import_files, "original log files")->required()->check(CLI::ExistingFile);
 
@@ -148,7 +148,8 @@ int main(int argc, char** argv) {
   query_cmd->add_option("--data", query.data_dir, "data directory")->required();
   query_cmd->add_option("--config", query.config_path, "config file (default: <data>/config.txt)");
   query_cmd->add_option("--sim", query.scenario, "scenario whose config to use when there is no config file");
-  query_cmd->add_option("query", query.query, "query string, e.g. 'select=[time.iso,Mains.watts]&begin=d&end=s&group=h'")
+  query_cmd
+      ->add_option("query", query.query, "query string, e.g. 'select=[time.iso,Mains.watts]&begin=d&end=s&group=h'")
       ->required();
 
   CLI11_PARSE(app, argc, argv);

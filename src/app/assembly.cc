@@ -50,12 +50,12 @@ void overdrive(sim::Panel& panel, const std::map<int, double>& gains) {
 
 Result<config::Config> panel_config(const sim::Panel& panel) {
   auto parsed = config::parse_config(panel.iotawatt_config(), config::ModelCatalog::builtin());
-  if (!parsed) return Status::InvalidArgument("the simulator's config for " + panel.scenario + " is invalid:\n" + parsed.error());
+  if (!parsed)
+    return Status::InvalidArgument("the simulator's config for " + panel.scenario + " is invalid:\n" + parsed.error());
   return parsed;
 }
 
-Result<Assembly> assemble_sim(const RunOptions& options, std::optional<config::Config> loaded,
-                              int64_t start_ns) {
+Result<Assembly> assemble_sim(const RunOptions& options, std::optional<config::Config> loaded, int64_t start_ns) {
   auto panel = scenario_panel(options, loaded ? &*loaded : nullptr);
   if (!panel) return panel.status();
   if (loaded && loaded->sim) overdrive(panel.value(), loaded->sim->overdrive);
@@ -99,8 +99,7 @@ Result<Assembly> assemble_hardware(const RunOptions& options, config::Config cfg
   if (board->reference) {
     if (auto ref = src.value()->read_reference(); ref) {
       a.scaling.vref_volts = ref->full_scale_volts;
-      spdlog::info("adc: reference reads {:.1f}, full scale {:.4f} V", ref->mean_code,
-                   ref->full_scale_volts);
+      spdlog::info("adc: reference reads {:.1f}, full scale {:.4f} V", ref->mean_code, ref->full_scale_volts);
     } else {
       spdlog::warn("adc: {} (using the nominal {:.3f} V full scale)", ref.error(), board->vref_volts);
     }
@@ -132,8 +131,7 @@ Result<Assembly> assemble_replay(const RunOptions& options, std::optional<config
 
 }  // namespace
 
-Result<Assembly> assemble(const RunOptions& options, std::optional<config::Config> config,
-                          int64_t start_ns) {
+Result<Assembly> assemble(const RunOptions& options, std::optional<config::Config> config, int64_t start_ns) {
   if (!options.replay_path.empty()) return assemble_replay(options, std::move(config));
   if (config && config->adc) return assemble_hardware(options, std::move(*config));
   return assemble_sim(options, std::move(config), start_ns);

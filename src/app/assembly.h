@@ -25,8 +25,7 @@ struct Assembly {
 
 // `config`: the configuration to run, or nullopt for the simulator's own config of its
 // scenario. `start_ns`: UNIX ns where simulated time begins (continuing a run with --speed).
-Result<Assembly> assemble(const RunOptions& options, std::optional<config::Config> config,
-                          int64_t start_ns);
+Result<Assembly> assemble(const RunOptions& options, std::optional<config::Config> config, int64_t start_ns);
 
 // The config file the daemon reads and the API writes: --config, else <data>/config.txt.
 std::string config_path_of(const RunOptions& options);

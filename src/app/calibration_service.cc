@@ -26,7 +26,8 @@ std::optional<double> number_member(const json& doc, const char* key) {
 Status read_channel(const json& doc, const char* key, int* out) {
   const auto it = doc.find(key);
   if (it == doc.end()) return Status::InvalidArgument(fmt::format("{}: missing; the input's channel number", key));
-  if (!it->is_number_integer()) return Status::InvalidArgument(fmt::format("{}: {} is not a channel number", key, it->dump()));
+  if (!it->is_number_integer())
+    return Status::InvalidArgument(fmt::format("{}: {} is not a channel number", key, it->dump()));
   *out = it->get<int>();
   return Status::Ok();
 }
@@ -35,8 +36,8 @@ Status check_input(const config::Config& config, int channel, const char* key, c
   const config::Input* in = config.input(channel);
   if (in == nullptr) return Status::InvalidArgument(fmt::format("{}: channel {} has no input", key, channel));
   if (in->type != type) {
-    return Status::InvalidArgument(fmt::format("{}: {} (channel {}) is a {}, this step needs a {}", key, in->name, channel,
-                                     config::to_string(in->type), config::to_string(type)));
+    return Status::InvalidArgument(fmt::format("{}: {} (channel {}) is a {}, this step needs a {}", key, in->name,
+                                               channel, config::to_string(in->type), config::to_string(type)));
   }
   return Status::Ok();
 }
@@ -61,8 +62,9 @@ Status read_reference(const json& ref, CalibrationRequest& r) {
   r.begin = static_cast<int64_t>(*begin);
   r.end = static_cast<int64_t>(*end);
   if (r.end - r.begin < 600) {
-    return Status::InvalidArgument("reference: begin and end must be at least 10 minutes apart (a day or more gives "
-                                   "the meter's resolution room)");
+    return Status::InvalidArgument(
+        "reference: begin and end must be at least 10 minutes apart (a day or more gives "
+        "the meter's resolution room)");
   }
   return Status::Ok();
 }
@@ -74,7 +76,8 @@ Status read_channels(const json& doc, const config::Config& config, CalibrationR
   if (!it->is_array() || it->empty()) return Status::InvalidArgument("channels: not a list of channel numbers");
   r.channels.clear();
   for (const json& c : *it) {
-    if (!c.is_number_integer()) return Status::InvalidArgument(fmt::format("channels: {} is not a channel number", c.dump()));
+    if (!c.is_number_integer())
+      return Status::InvalidArgument(fmt::format("channels: {} is not a channel number", c.dump()));
     if (Status st = check_input(config, c.get<int>(), "channels", config::InputType::kCT); !st) return st;
     r.channels.push_back(c.get<int>());
   }
@@ -106,7 +109,8 @@ Result<CalibrationRequest> parse_calibration_request(const std::string& body, co
   const JsonRead read = read_json(body);
   if (!read.ok()) return Status::InvalidArgument("the body is not JSON: " + read.error->message());
   const json& doc = read.value;
-  if (!doc.is_object()) return Status::InvalidArgument("the body is not a JSON object like {\"step\": \"ct_phase\", \"channel\": 2}");
+  if (!doc.is_object())
+    return Status::InvalidArgument("the body is not a JSON object like {\"step\": \"ct_phase\", \"channel\": 2}");
   CalibrationRequest r;
   const auto step = doc.find("step");
   if (step != doc.end() && step->is_string()) r.step = step->get<std::string>();
@@ -119,16 +123,18 @@ Result<CalibrationRequest> parse_calibration_request(const std::string& body, co
       !st)
     return st;
   if (r.step == "vt_phase") {
-    if (Status st = read_channel(doc, "ct", &r.ct); !st) return Status::InvalidArgument(st.message() + " of the trusted CT");
+    if (Status st = read_channel(doc, "ct", &r.ct); !st)
+      return Status::InvalidArgument(st.message() + " of the trusted CT");
     if (Status st = check_input(config, r.ct, "ct", config::InputType::kCT); !st) return st;
     const config::Input& ct = *config.input(r.ct);
     if (ct.vchan != r.channel) {
-      return Status::InvalidArgument(fmt::format("ct: {} is referenced to channel {}, not to this VT", ct.name, ct.vchan));
+      return Status::InvalidArgument(
+          fmt::format("ct: {} is referenced to channel {}, not to this VT", ct.name, ct.vchan));
     }
     if (config::ModelCatalog::builtin().find_ct(ct.model) == nullptr) {
-      return Status::InvalidArgument(fmt::format(
-          "ct: {} is a \"{}\" CT, whose lead is not known; use a circuit whose CT is a catalog model", ct.name,
-          ct.model));
+      return Status::InvalidArgument(
+          fmt::format("ct: {} is a \"{}\" CT, whose lead is not known; use a circuit whose CT is a catalog model",
+                      ct.name, ct.model));
     }
   }
   if (auto s = number_member(doc, "seconds")) r.seconds = *s;
@@ -183,7 +189,8 @@ Result<config::Reading> measure_reading(const Sampler& sampler, size_t channel, 
     if (!first.counters.empty() && now.time_ns >= wanted) return reading_between(first, now, channel);
     if (std::chrono::steady_clock::now() >= deadline) {
       return Status::Unavailable(fmt::format("no measurement within {} s: the sample source is not running ({})",
-                                       timeout.count() / 1000, now.error.empty() ? "no error reported" : now.error));
+                                             timeout.count() / 1000,
+                                             now.error.empty() ? "no error reported" : now.error));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -197,13 +204,15 @@ Result<double> energy_between(const query::RecordSource& records, const std::vec
     auto rec = records.at_or_before(at[k]);
     if (!rec) return rec.status();
     if (!rec.value() || std::llabs(rec.value()->time - at[k]) > kMaxRecordDistanceS) {
-      return Status::NotFound(fmt::format("the datalog has no record within a minute of {} (unix time {}): the "
-                                       "daemon was not measuring then",
-                                       k == 0 ? "begin" : "end", at[k]));
+      return Status::NotFound(
+          fmt::format("the datalog has no record within a minute of {} (unix time {}): the "
+                      "daemon was not measuring then",
+                      k == 0 ? "begin" : "end", at[k]));
     }
     for (int ch : channels) {
       const auto c = static_cast<size_t>(ch);
-      if (c >= rec.value()->channels.size()) return Status::InvalidArgument(fmt::format("channel {} is not in the datalog", ch));
+      if (c >= rec.value()->channels.size())
+        return Status::InvalidArgument(fmt::format("channel {} is not in the datalog", ch));
       const measure::ChannelCounters& counters = rec.value()->channels[c];
       wh[k] += counters.wh_import.value() - counters.wh_export.value();
     }
@@ -216,8 +225,10 @@ Result<CalibrationAnswer> propose_calibration(const config::Config& config, cons
   const config::Input& target = *config.input(request.channel);
   CalibrationAnswer answer;
   Result<config::Proposal> first = Status::InvalidArgument("unknown step");
-  json measured = {{"seconds", number(reading.seconds, 2)}, {"volts", number(reading.volts, 3)},
-                   {"amps", number(reading.amps, 4)},       {"watts", number(reading.watts, 2)},
+  json measured = {{"seconds", number(reading.seconds, 2)},
+                   {"volts", number(reading.volts, 3)},
+                   {"amps", number(reading.amps, 4)},
+                   {"watts", number(reading.watts, 2)},
                    {"vars", number(reading.vars, 3)},
                    {"angle_deg", number(config::phase_error_deg(reading.watts, reading.vars), 4)}};
   json reference = json::object();
@@ -230,13 +241,13 @@ Result<CalibrationAnswer> propose_calibration(const config::Config& config, cons
     first = config::calibrate_vt_phase(target, *config.input(request.ct), reading);
     measured["channel"] = request.ct;
   } else if (request.amps) {
-    first = config::calibrate_ct_ratio(target, config.device.burden_ohms(target.channel), reading.amps,
-                                       *request.amps, "amps");
+    first = config::calibrate_ct_ratio(target, config.device.burden_ohms(target.channel), reading.amps, *request.amps,
+                                       "amps");
     reference["amps"] = *request.amps;
   } else {
     const double reference_wh = (*request.kwh_end - *request.kwh_start) * 1000;
-    measured = {{"wh", number(measured_wh, 2)}, {"begin", request.begin}, {"end", request.end},
-                {"channels", request.channels}};
+    measured = {
+        {"wh", number(measured_wh, 2)}, {"begin", request.begin}, {"end", request.end}, {"channels", request.channels}};
     reference = {{"kwh_start", *request.kwh_start}, {"kwh_end", *request.kwh_end}, {"wh", reference_wh}};
     for (int ch : request.channels) {
       const config::Input& in = *config.input(ch);
@@ -245,8 +256,9 @@ Result<CalibrationAnswer> propose_calibration(const config::Config& config, cons
       if (ch == request.channel) first = p;
       answer.inputs.push_back(p->input);
     }
-    if (!first) first = config::calibrate_ct_ratio(target, config.device.burden_ohms(target.channel), measured_wh,
-                                                   reference_wh, "Wh");
+    if (!first)
+      first = config::calibrate_ct_ratio(target, config.device.burden_ohms(target.channel), measured_wh, reference_wh,
+                                         "Wh");
   }
   if (!first) return first.status();
   const config::Proposal& p = first.value();

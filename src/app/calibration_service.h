@@ -64,8 +64,8 @@ Result<config::Reading> measure_reading(const Sampler& sampler, size_t channel, 
 
 // Net Wh (import minus export) of `channels` together between the datalog records at `begin`
 // and `end`; each record must be within a minute of its instant.
-Result<double> energy_between(const query::RecordSource& records, const std::vector<int>& channels,
-                              int64_t begin, int64_t end);
+Result<double> energy_between(const query::RecordSource& records, const std::vector<int>& channels, int64_t begin,
+                              int64_t end);
 
 struct CalibrationAnswer {
   nlohmann::json body;                // the answer above, without "applied"

@@ -6,8 +6,8 @@
 //     a config without "adc" would log and upload simulated data as measurements.
 #pragma once
 
-#include "datalog/source_mark.h"
 #include "config/config.h"
+#include "datalog/source_mark.h"
 #include "server/config_endpoint.h"
 
 namespace iw::app {

@@ -62,8 +62,10 @@ StartupConfig fall_back(const std::string& path) {
     }
     spdlog::error("config: {} is not usable either: {}", previous, loaded.error());
   }
-  spdlog::error("config: NO USABLE CONFIG: running the simulator's demo config, NOT measuring any hardware; "
-                "fix the file set aside and put it back as {}, or set the inputs up again", path);
+  spdlog::error(
+      "config: NO USABLE CONFIG: running the simulator's demo config, NOT measuring any hardware; "
+      "fix the file set aside and put it back as {}, or set the inputs up again",
+      path);
   return StartupConfig{};
 }
 

@@ -15,8 +15,7 @@ std::string current_log_dir(const std::string& data_dir) { return data_dir + "/d
 std::string history_log_dir(const std::string& data_dir) { return data_dir + "/datalog/history"; }
 
 Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_dir, DaemonLog which,
-                                                      const datalog::Layout& layout,
-                                                      int64_t sync_interval_s) {
+                                                      const datalog::Layout& layout, int64_t sync_interval_s) {
   const bool current = which == DaemonLog::kCurrent;
   const std::string dir = current ? current_log_dir(data_dir) : history_log_dir(data_dir);
   std::error_code ec;

@@ -76,10 +76,10 @@ class DatalogService {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Pending> queue_;          // guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
-  bool writing_ = false;               // guarded by mu_: a record is out of the queue, not yet written
-  std::condition_variable idle_;       // queue empty and nothing being written
+  std::deque<Pending> queue_;     // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
+  bool writing_ = false;          // guarded by mu_: a record is out of the queue, not yet written
+  std::condition_variable idle_;  // queue empty and nothing being written
   std::thread writer_;
   std::atomic<uint64_t> dropped_{0};
 };
@@ -93,7 +93,6 @@ enum class DaemonLog { kCurrent, kHistory };
 // Opens (creating its directory if needed) one of the daemon's logs for writing, with the
 // 5 s / 60 s options, `layout` and `sync_interval_s`. Errors name the log.
 Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_dir, DaemonLog which,
-                                                      const datalog::Layout& layout,
-                                                      int64_t sync_interval_s = 60);
+                                                      const datalog::Layout& layout, int64_t sync_interval_s = 60);
 
 }  // namespace iw::app

@@ -39,9 +39,9 @@ std::string integrator_log_dir(const std::string& data_dir, const std::string& n
 }
 
 std::unique_ptr<IntegratorSet> IntegratorSet::Start(const std::string& data_dir,
-                                                             std::shared_ptr<const calc::Calculator> calculator,
-                                                             const datalog::Log& current, IntegratorLogCache& cache,
-                                                             int64_t sync_interval_s) {
+                                                    std::shared_ptr<const calc::Calculator> calculator,
+                                                    const datalog::Log& current, IntegratorLogCache& cache,
+                                                    int64_t sync_interval_s) {
   std::unique_ptr<IntegratorSet> set(new IntegratorSet(calculator));
   const auto& integrators = calculator->integrators();
   for (size_t k = 0; k < integrators.size(); ++k) {

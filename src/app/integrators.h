@@ -41,9 +41,9 @@ class IntegratorSet {
   // An integrator whose log cannot be opened or caught up is reported in the message log and
   // left out (it reads 0); measuring goes on.
   static std::unique_ptr<IntegratorSet> Start(const std::string& data_dir,
-                                                      std::shared_ptr<const calc::Calculator> calculator,
-                                                      const datalog::Log& current, IntegratorLogCache& cache,
-                                                      int64_t sync_interval_s);
+                                              std::shared_ptr<const calc::Calculator> calculator,
+                                              const datalog::Log& current, IntegratorLogCache& cache,
+                                              int64_t sync_interval_s);
 
   // Sampling thread. Adds the second since the previous checkpoint; at a checkpoint that makes
   // a record of the current log (datalog::Recorder::makes_record) returns one record per

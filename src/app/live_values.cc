@@ -18,8 +18,8 @@ measure::ChannelValues average(const measure::ChannelCounters& before, const mea
   const double seconds = now.seconds.value() - before.seconds.value();
   if (seconds <= 0) return v;
   const double per_hour = 3600.0 / seconds;
-  const double wh = (now.wh_import.value() - before.wh_import.value()) -
-                    (now.wh_export.value() - before.wh_export.value());
+  const double wh =
+      (now.wh_import.value() - before.wh_import.value()) - (now.wh_export.value() - before.wh_export.value());
   v.watts = wh * per_hour;
   v.va = (now.vah.value() - before.vah.value()) * per_hour;
   v.var = (now.varh.value() - before.varh.value()) * per_hour;

@@ -80,8 +80,8 @@ Result<std::unique_ptr<MqttService>> MqttService::Start(const config::Config& co
   const upload::MqttTopics topics(mqtt.base_topic, mqtt.discovery_prefix);
   auto connection = upload::MqttConnection::Create(mqtt, {topics.availability(), upload::kOffline, true});
   if (!connection) return connection.status();
-  std::unique_ptr<MqttService> s(new MqttService(config, mqtt, std::move(calculator), sampler, datalog,
-                                                  std::move(connection.value())));
+  std::unique_ptr<MqttService> s(
+      new MqttService(config, mqtt, std::move(calculator), sampler, datalog, std::move(connection.value())));
   s->thread_ = std::thread([p = s.get()] { p->run(); });
   spdlog::info("mqtt: publishing {} channels to {}:{} under {}", s->channels_.size(), mqtt.host, mqtt.port,
                mqtt.base_topic);

@@ -32,10 +32,10 @@ namespace iw::app {
 // For /metrics and /status?uploaders.
 struct MqttStatus {
   bool connected = false;
-  uint64_t sessions = 0;   // successful connects since the service started
-  uint64_t published = 0;  // messages handed to the broker
-  int64_t last_energy = 0; // UNIX time of the newest record whose energy was published; 0: none
-  std::string last_error;  // empty when the last attempt worked
+  uint64_t sessions = 0;    // successful connects since the service started
+  uint64_t published = 0;   // messages handed to the broker
+  int64_t last_energy = 0;  // UNIX time of the newest record whose energy was published; 0: none
+  std::string last_error;   // empty when the last attempt worked
 };
 
 // The publisher as /status lists uploaders: "live" while connected, "retrying" after a failed
@@ -65,8 +65,8 @@ class MqttService {
 
  private:
   MqttService(const config::Config& config, const config::MqttConfig& mqtt,
-              std::shared_ptr<const calc::Calculator> calculator, const Sampler& sampler,
-              const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection);
+              std::shared_ptr<const calc::Calculator> calculator, const Sampler& sampler, const DatalogService& datalog,
+              std::unique_ptr<upload::MqttConnection> connection);
   void run();
   void announce();
   void publish_discovery();

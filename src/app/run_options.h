@@ -18,10 +18,10 @@ struct RunOptions {
   // certificate is made on first start in <data>/tls/ and kept.
   std::string https;
   std::string tls_cert, tls_key;  // PEM files: the admin's own certificate chain and key
-  std::string sim_scenario;  // empty: config's sim.scenario, else household-230v-50hz
-  std::string replay_path;   // replay a recorded sample file instead of sampling
-  std::string mode;          // continuous | roundrobin; empty: the config's
-  double speed = 1;          // simulator/replay only: simulated seconds per second; 0 unpaced
+  std::string sim_scenario;       // empty: config's sim.scenario, else household-230v-50hz
+  std::string replay_path;        // replay a recorded sample file instead of sampling
+  std::string mode;               // continuous | roundrobin; empty: the config's
+  double speed = 1;               // simulator/replay only: simulated seconds per second; 0 unpaced
   // Run the simulator (or a replay) on a data directory whose datalog holds an ADC board's
   // measurements (source_guard.h); without it the daemon refuses to start there.
   bool confirm_source = false;

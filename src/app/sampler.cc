@@ -14,12 +14,8 @@
 
 namespace iw::app {
 
-Sampler::Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSetup setup,
-                 SamplerOptions options)
-    : source_(std::move(source)),
-      engine_(std::move(setup)),
-      options_(options),
-      live_(engine_.channel_count()) {
+Sampler::Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSetup setup, SamplerOptions options)
+    : source_(std::move(source)), engine_(std::move(setup)), options_(options), live_(engine_.channel_count()) {
   engine_.set_checkpoints(1'000'000'000, [this](const measure::Checkpoint& cp) { on_checkpoint(cp); });
 }
 
@@ -54,8 +50,7 @@ namespace {
 void raise_priority() {
   constexpr int kNice = -10;
   if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice) != 0) {
-    spdlog::info("sampler: runs at normal priority ({}; grant CAP_SYS_NICE to raise it)",
-                 std::strerror(errno));
+    spdlog::info("sampler: runs at normal priority ({}; grant CAP_SYS_NICE to raise it)", std::strerror(errno));
   }
 }
 
@@ -115,10 +110,10 @@ void Sampler::note_lag(const measure::SampleBlock& block) {
   double lag_ns = 0;
   if (options_.paced && options_.speed > 0 && anchored_) {
     const double due_ns = (block.end_ns() - static_cast<double>(source0_ns_)) / options_.speed;
-    lag_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::steady_clock::now() - wall0_)
-                                     .count()) -
-             due_ns;
+    lag_ns =
+        static_cast<double>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - wall0_).count()) -
+        due_ns;
   } else if (!options_.paced) {
     lag_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
@@ -138,12 +133,10 @@ void Sampler::pace(const measure::SampleBlock& block) {
     return;
   }
   const double source_s = (block.end_ns() - static_cast<double>(source0_ns_)) * 1e-9;
-  const auto target = wall0_ + std::chrono::nanoseconds(
-                                   static_cast<int64_t>(source_s / options_.speed * 1e9));
+  const auto target = wall0_ + std::chrono::nanoseconds(static_cast<int64_t>(source_s / options_.speed * 1e9));
   // Sleep in short steps so stop() is never delayed by a slow speed.
   while (!stop_ && std::chrono::steady_clock::now() < target) {
-    std::this_thread::sleep_until(std::min(target, std::chrono::steady_clock::now() +
-                                                       std::chrono::milliseconds(100)));
+    std::this_thread::sleep_until(std::min(target, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
   }
 }
 
@@ -176,8 +169,7 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
     const double dt = static_cast<double>(cp.time_ns - last_cp_ns_) * 1e-9;
     const double wall_dt = std::chrono::duration<double>(wall - last_cp_wall_).count();
     snap.conversions_per_second = static_cast<double>(stats.conversions - last_conversions_) / dt;
-    snap.channel_cycles_per_second =
-        static_cast<double>(stats.channel_cycles - last_channel_cycles_) / dt;
+    snap.channel_cycles_per_second = static_cast<double>(stats.channel_cycles - last_channel_cycles_) / dt;
     if (wall_dt > 0) {
       snap.sampler_cpu_percent = 100.0 * (cpu - last_cpu_s_) / wall_dt;
       snap.process_cpu_percent = 100.0 * (process_cpu - last_process_cpu_s_) / wall_dt;

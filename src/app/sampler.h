@@ -31,18 +31,18 @@ struct SamplerSnapshot {
   std::vector<measure::ChannelCounters> counters;
   std::vector<measure::ChannelLive> last_cycle;
   std::vector<measure::ChannelValues> values;  // damped one-second averages (live_values.h)
-  std::vector<uint64_t> clipped;  // per channel: samples at an ADC rail since the last checkpoint
+  std::vector<uint64_t> clipped;               // per channel: samples at an ADC rail since the last checkpoint
   measure::EngineStats stats;
-  double conversions_per_second = 0;        // source-clock rate over the last second
-  double channel_cycles_per_second = 0;     // all channels
-  double sampler_cpu_percent = 0;           // sampling thread, wall-clock based
-  double process_cpu_percent = 0;           // whole daemon, wall-clock based
+  double conversions_per_second = 0;     // source-clock rate over the last second
+  double channel_cycles_per_second = 0;  // all channels
+  double sampler_cpu_percent = 0;        // sampling thread, wall-clock based
+  double process_cpu_percent = 0;        // whole daemon, wall-clock based
   // How late the sampling thread finished a block, against the source's clock (paced: the
   // schedule; a real ADC: the wall clock). The largest over the last second, and since start.
   // A thread that never waits on anyone else stays within a block's length.
   double lag_ms = 0;
   double lag_peak_ms = 0;
-  std::string error;                        // last source error, empty when healthy
+  std::string error;  // last source error, empty when healthy
 };
 
 class Sampler {
@@ -51,8 +51,7 @@ class Sampler {
   // published. Must not block (the datalog hands records to its own thread).
   using CheckpointListener = std::function<void(const measure::Checkpoint&)>;
 
-  Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSetup setup,
-          SamplerOptions options);
+  Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSetup setup, SamplerOptions options);
   ~Sampler();
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
@@ -111,13 +110,13 @@ class Sampler {
   mutable std::mutex mu_;
   SamplerSnapshot published_;  // guarded by mu_
 
-  std::mutex capture_request_mu_;             // one capture at a time
-  std::atomic<bool> capture_wanted_{false};   // the sampling thread checks this per block
+  std::mutex capture_request_mu_;            // one capture at a time
+  std::atomic<bool> capture_wanted_{false};  // the sampling thread checks this per block
   std::mutex capture_mu_;
   std::condition_variable capture_done_;
-  double capture_seconds_ = 0;                      // guarded by capture_mu_
-  std::vector<measure::SampleBlock> captured_;      // guarded by capture_mu_
-  std::string error_;          // sampling thread only; copied into snapshots
+  double capture_seconds_ = 0;                  // guarded by capture_mu_
+  std::vector<measure::SampleBlock> captured_;  // guarded by capture_mu_
+  std::string error_;                           // sampling thread only; copied into snapshots
 };
 
 }  // namespace iw::app

@@ -20,15 +20,15 @@ Status check_source(const std::string& data_dir, DataSource source, bool confirm
   if (!mark) return Status::InvalidArgument(mark.error() + " (write adc, simulator or replay into it)");
   if (!mark.value() || *mark.value() != DataSource::kAdc || source == DataSource::kAdc) return Status::Ok();
   if (confirmed) {
-    spdlog::warn("datalog: {} holds measurements from an ADC board; {} data follows them, as confirmed",
-                 dir, datalog::to_string(source));
+    spdlog::warn("datalog: {} holds measurements from an ADC board; {} data follows them, as confirmed", dir,
+                 datalog::to_string(source));
     return Status::Ok();
   }
-  return Status::InvalidArgument(fmt::format(
-      "--data {}: its datalog holds measurements from an ADC board ({} says adc), and this config runs {}, "
-      "whose data would be logged (and uploaded) among them. Start with the config that has the board's "
-      "\"adc\" section, or pass --confirm-source to log {} data there anyway",
-      data_dir, datalog::source_mark_path(dir), datalog::describe(source), datalog::to_string(source)));
+  return Status::InvalidArgument(
+      fmt::format("--data {}: its datalog holds measurements from an ADC board ({} says adc), and this config runs {}, "
+                  "whose data would be logged (and uploaded) among them. Start with the config that has the board's "
+                  "\"adc\" section, or pass --confirm-source to log {} data there anyway",
+                  data_dir, datalog::source_mark_path(dir), datalog::describe(source), datalog::to_string(source)));
 }
 
 void record_source(const std::string& data_dir, DataSource source) {

@@ -66,8 +66,10 @@ void UploadService::apply(const config::Config& config, const upload::Measuremen
                                     },
                                     data_dir_, measurements};
       auto runner = upload::start_http_uploader(uc.value(), config, env);
-      if (runner) slot.runner = std::move(runner.value());
-      else slot.error = runner.error();
+      if (runner)
+        slot.runner = std::move(runner.value());
+      else
+        slot.error = runner.error();
     } else {
       slot.error = uc.error();
     }

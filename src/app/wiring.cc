@@ -30,8 +30,7 @@ measure::EngineSetup engine_setup(const config::Config& config, const AdcScaling
   return setup;
 }
 
-source::SamplingPlan sampling_plan(const config::Config& config, double conversions_per_second,
-                                   double nominal_hz) {
+source::SamplingPlan sampling_plan(const config::Config& config, double conversions_per_second, double nominal_hz) {
   source::SamplingPlan plan;
   plan.mode = config.sampling.mode;
   plan.conversions_per_second = config.sampling.conversions_per_second.value_or(conversions_per_second);

@@ -24,7 +24,6 @@ double units_per_count(const config::Input& input, const AdcScaling& scaling);
 measure::EngineSetup engine_setup(const config::Config& config, const AdcScaling& scaling);
 
 // The inputs to sample and how. `conversions_per_second` is the source's throughput.
-source::SamplingPlan sampling_plan(const config::Config& config, double conversions_per_second,
-                                   double nominal_hz);
+source::SamplingPlan sampling_plan(const config::Config& config, double conversions_per_second, double nominal_hz);
 
 }  // namespace iw::app

@@ -4,11 +4,11 @@
 // their owner only.
 #pragma once
 
+#include <sys/types.h>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include "base/status.h"
 

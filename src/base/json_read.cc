@@ -137,8 +137,8 @@ JsonRead read_json(std::string_view text, const JsonLimits& limits) {
   size_t taken = 0;
   const CountingIterator first(text.data(), &taken);
   const CountingIterator last(text.data() + text.size(), &taken);
-  const bool parsed = json::sax_parse(first, last, &builder, json::input_format_t::json, /*strict=*/true,
-                                      limits.allow_comments);
+  const bool parsed =
+      json::sax_parse(first, last, &builder, json::input_format_t::json, /*strict=*/true, limits.allow_comments);
   if (parsed) return JsonRead{builder.take(), std::nullopt};
   if (builder.too_deep()) {
     // The parser stopped right after the bracket that opened the container too many.

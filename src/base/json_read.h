@@ -23,7 +23,7 @@ inline constexpr size_t kMaxJsonDepth = 64;
 
 struct JsonLimits {
   size_t max_depth = kMaxJsonDepth;  // `1` and `[]` are depth 0 and 1, `{"a":[]}` is 2
-  bool allow_comments = false;      // `//` and `/* */`, as ArduinoJson allowed in config.txt
+  bool allow_comments = false;       // `//` and `/* */`, as ArduinoJson allowed in config.txt
 };
 
 // Why a text was refused, and where.
@@ -43,7 +43,7 @@ struct JsonError {
 
 // The value of a text, or why it was refused.
 struct JsonRead {
-  nlohmann::json value;             // null when refused
+  nlohmann::json value;            // null when refused
   std::optional<JsonError> error;  // set when refused
   bool ok() const { return !error; }
 };

@@ -32,12 +32,8 @@ class [[nodiscard]] Status {
   static Status End(std::string message) { return {Code::kEnd, std::move(message)}; }
   static Status Corruption(std::string message) { return {Code::kCorruption, std::move(message)}; }
   static Status IOError(std::string message) { return {Code::kIOError, std::move(message)}; }
-  static Status InvalidArgument(std::string message) {
-    return {Code::kInvalidArgument, std::move(message)};
-  }
-  static Status Unavailable(std::string message) {
-    return {Code::kUnavailable, std::move(message)};
-  }
+  static Status InvalidArgument(std::string message) { return {Code::kInvalidArgument, std::move(message)}; }
+  static Status Unavailable(std::string message) { return {Code::kUnavailable, std::move(message)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   explicit operator bool() const { return ok(); }
@@ -55,13 +51,20 @@ class [[nodiscard]] Status {
   // "OK", or the kind's name and the message ("Corruption: <message>"), for logs and tests.
   std::string ToString() const {
     switch (code_) {
-      case Code::kOk: return "OK";
-      case Code::kNotFound: return "NotFound: " + message_;
-      case Code::kEnd: return "End: " + message_;
-      case Code::kCorruption: return "Corruption: " + message_;
-      case Code::kIOError: return "IOError: " + message_;
-      case Code::kInvalidArgument: return "InvalidArgument: " + message_;
-      case Code::kUnavailable: return "Unavailable: " + message_;
+      case Code::kOk:
+        return "OK";
+      case Code::kNotFound:
+        return "NotFound: " + message_;
+      case Code::kEnd:
+        return "End: " + message_;
+      case Code::kCorruption:
+        return "Corruption: " + message_;
+      case Code::kIOError:
+        return "IOError: " + message_;
+      case Code::kInvalidArgument:
+        return "InvalidArgument: " + message_;
+      case Code::kUnavailable:
+        return "Unavailable: " + message_;
     }
     return message_;
   }
@@ -76,8 +79,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Status error) : v_(std::move(error)) {}      // NOLINT: REQUIRES: !error.ok()
+  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
+  Result(Status error) : v_(std::move(error)) {}  // NOLINT: REQUIRES: !error.ok()
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }

@@ -17,8 +17,8 @@ std::string key_of(const config::ScriptDef& def) {
 
 Result<Script> parse(std::string_view text, config::ScriptSyntax syntax, const NameScope& names) {
   if (text.size() > kMaxScriptLength) {
-    return Status::InvalidArgument(fmt::format("the script is {} characters long; at most {} are accepted", text.size(),
-                                     kMaxScriptLength));
+    return Status::InvalidArgument(
+        fmt::format("the script is {} characters long; at most {} are accepted", text.size(), kMaxScriptLength));
   }
   return syntax == config::ScriptSyntax::kOriginal ? parse_original(text, names) : parse_readable(text, names);
 }
@@ -40,7 +40,8 @@ std::vector<InputInfo> input_infos(const config::Config& config) {
 class Compiler final : public NameScope {
  public:
   explicit Compiler(const config::Config& config) : config_(config) {
-    for (size_t i = 0; i < config.integrators.size(); ++i) integrator_index_[config.integrators[i].name] = static_cast<int>(i);
+    for (size_t i = 0; i < config.integrators.size(); ++i)
+      integrator_index_[config.integrators[i].name] = static_cast<int>(i);
     for (size_t i = 0; i < config.outputs.size(); ++i) output_index_[config.outputs[i].name] = i;
     states_.resize(config.outputs.size());
     scripts_.resize(config.outputs.size());
@@ -68,12 +69,15 @@ class Compiler final : public NameScope {
   // Compiles output `i` (memoised). Its own error is recorded once under its key path.
   Result<const Script*> output_script(size_t i, std::string_view name) const {
     switch (states_[i]) {
-      case State::kDone: return &scripts_[i];
-      case State::kFailed: return Status::InvalidArgument(fmt::format("output \"{}\" has an error of its own", name));
+      case State::kDone:
+        return &scripts_[i];
+      case State::kFailed:
+        return Status::InvalidArgument(fmt::format("output \"{}\" has an error of its own", name));
       case State::kCompiling:
-        return Status::InvalidArgument(fmt::format("output \"{}\" uses itself (outputs may not refer to each other in a cycle)",
-                                         name));
-      case State::kNew: break;
+        return Status::InvalidArgument(
+            fmt::format("output \"{}\" uses itself (outputs may not refer to each other in a cycle)", name));
+      case State::kNew:
+        break;
     }
     states_[i] = State::kCompiling;
     const config::ScriptDef& def = config_.outputs[i];
@@ -109,7 +113,8 @@ class Compiler final : public NameScope {
   Unit unit_of(const config::ScriptDef& def, size_t i, std::vector<std::string>* notes) const {
     if (def.units.empty()) return Unit::kWatts;
     if (auto u = parse_unit_name(def.units)) return *u;
-    if (notes) notes->push_back(fmt::format("outputs[{}].units: \"{}\" is not a known unit; Watts is used", i, def.units));
+    if (notes)
+      notes->push_back(fmt::format("outputs[{}].units: \"{}\" is not a known unit; Watts is used", i, def.units));
     return Unit::kWatts;
   }
 
@@ -123,9 +128,10 @@ class Compiler final : public NameScope {
     }
     // Outputs reached through names were compiled with integrators allowed.
     if (!script->integrators().empty()) {
-      problems_.push_back(fmt::format("{}: it uses an output that reads integrators; an integrator cannot read "
-                                      "integrators",
-                                      path));
+      problems_.push_back(
+          fmt::format("{}: it uses an output that reads integrators; an integrator cannot read "
+                      "integrators",
+                      path));
       return;
     }
     Integrator integrator{def.name, std::move(script.value()), std::nullopt};

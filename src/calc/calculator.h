@@ -26,7 +26,7 @@ struct Output {
 
 struct Integrator {
   std::string name;
-  Script script;                  // evaluated in Wh; reads no integrator
+  Script script;                   // evaluated in Wh; reads no integrator
   std::optional<ExactForm> exact;  // set: read from the engine's import/export counters
 };
 
@@ -39,11 +39,9 @@ class Calculator {
   // Compiles every output and integrator of `config`. Errors list every problem, one per
   // line, by key path: `outputs[2].expr: position 7: unknown name "foo" ...`. `notes`, when
   // given, receives things accepted but worth logging (unknown units read as Watts).
-  static Result<Calculator> Compile(const config::Config& config,
-                                    std::vector<std::string>* notes = nullptr);
+  static Result<Calculator> Compile(const config::Config& config, std::vector<std::string>* notes = nullptr);
   // Compiles one script against `config`'s names, as the web app's preview asks.
-  static Result<Script> CompileOne(const config::Config& config, std::string_view text,
-                                   config::ScriptSyntax syntax);
+  static Result<Script> CompileOne(const config::Config& config, std::string_view text, config::ScriptSyntax syntax);
 
   const std::vector<InputInfo>& inputs() const { return inputs_; }
   const std::vector<Output>& outputs() const { return outputs_; }

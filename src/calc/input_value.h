@@ -32,7 +32,6 @@ double counter_delta(const measure::Counter& newer, const measure::Counter& olde
 // inactive or missing from either snapshot.
 double input_quantity(const std::vector<InputInfo>& inputs, int channel,
                       const std::vector<measure::ChannelCounters>& older,
-                      const std::vector<measure::ChannelCounters>& newer, double hours,
-                      Quantity quantity);
+                      const std::vector<measure::ChannelCounters>& newer, double hours, Quantity quantity);
 
 }  // namespace iw::calc

@@ -38,10 +38,14 @@ std::optional<Linear> linear(const Script& s, int id) {
   }
   const Node& n = s.nodes()[static_cast<size_t>(id)];
   switch (n.op) {
-    case Op::kInput: return Linear{n.index, 1};
-    case Op::kNeg: return scaled(s, n.lhs, -1);
-    case Op::kAdd: return sum(s, n.lhs, n.rhs, 1);
-    case Op::kSub: return sum(s, n.lhs, n.rhs, -1);
+    case Op::kInput:
+      return Linear{n.index, 1};
+    case Op::kNeg:
+      return scaled(s, n.lhs, -1);
+    case Op::kAdd:
+      return sum(s, n.lhs, n.rhs, 1);
+    case Op::kSub:
+      return sum(s, n.lhs, n.rhs, -1);
     case Op::kMul:
       if (auto k = s.constant_value(n.lhs)) return scaled(s, n.rhs, *k);
       if (auto k = s.constant_value(n.rhs)) return scaled(s, n.lhs, *k);
@@ -49,7 +53,8 @@ std::optional<Linear> linear(const Script& s, int id) {
     case Op::kDiv:
       if (auto k = s.constant_value(n.rhs); k && *k != 0) return scaled(s, n.lhs, 1 / *k);
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -4,9 +4,12 @@ namespace iw::calc {
 
 double part_of(const IntegratorDelta& delta, IntegratorPart part) {
   switch (part) {
-    case IntegratorPart::kPos: return delta.pos;
-    case IntegratorPart::kNeg: return delta.neg;
-    case IntegratorPart::kNet: return delta.pos + delta.neg;
+    case IntegratorPart::kPos:
+      return delta.pos;
+    case IntegratorPart::kNeg:
+      return delta.neg;
+    case IntegratorPart::kNet:
+      return delta.pos + delta.neg;
   }
   return 0;
 }
@@ -20,12 +23,15 @@ double IntervalOperands::integrator(int index, IntegratorPart part, Quantity qua
   const double wh = part_of(integrators_[static_cast<size_t>(index)], part);
   switch (quantity) {
     case Quantity::kWh:
-    case Quantity::kVAh: return wh;
+    case Quantity::kVAh:
+      return wh;
     case Quantity::kVAR:
     case Quantity::kVARh:
     case Quantity::kNonactive:
-    case Quantity::kNonactiveh: return 0;
-    default: return wh / hours_;
+    case Quantity::kNonactiveh:
+      return 0;
+    default:
+      return wh / hours_;
   }
 }
 

@@ -31,16 +31,23 @@ double LiveOperands::input(int channel, Quantity quantity) const {
   }
   switch (quantity) {
     case Quantity::kWatts:
-    case Quantity::kWh: return v.watts;
-    case Quantity::kVolts: return v.volts;
-    case Quantity::kAmps: return v.amps;
+    case Quantity::kWh:
+      return v.watts;
+    case Quantity::kVolts:
+      return v.volts;
+    case Quantity::kAmps:
+      return v.amps;
     case Quantity::kVA:
-    case Quantity::kVAh: return v.va;
+    case Quantity::kVAh:
+      return v.va;
     case Quantity::kVAR:
-    case Quantity::kVARh: return v.var;
+    case Quantity::kVARh:
+      return v.var;
     case Quantity::kNonactive:
-    case Quantity::kNonactiveh: return nonactive(v);
-    case Quantity::kHz: return 0;
+    case Quantity::kNonactiveh:
+      return nonactive(v);
+    case Quantity::kHz:
+      return 0;
   }
   return 0;
 }
@@ -52,14 +59,19 @@ double LiveOperands::integrator(int index, IntegratorPart part, Quantity quantit
     case Quantity::kVAR:
     case Quantity::kVARh:
     case Quantity::kNonactive:
-    case Quantity::kNonactiveh: return 0;
-    default: break;
+    case Quantity::kNonactiveh:
+      return 0;
+    default:
+      break;
   }
   const double watts = list[static_cast<size_t>(index)].script.evaluate(*this, Quantity::kWatts);
   switch (part) {
-    case IntegratorPart::kPos: return std::max(0.0, watts);
-    case IntegratorPart::kNeg: return std::min(0.0, watts);
-    case IntegratorPart::kNet: return watts;
+    case IntegratorPart::kPos:
+      return std::max(0.0, watts);
+    case IntegratorPart::kNeg:
+      return std::min(0.0, watts);
+    case IntegratorPart::kNet:
+      return watts;
   }
   return 0;
 }

@@ -11,12 +11,12 @@ namespace iw::calc {
 // the interval; energy-like ones are its totals.
 enum class Quantity : uint8_t {
   kWatts,
-  kVolts,      // a CT: its reference voltage times vmult
+  kVolts,  // a CT: its reference voltage times vmult
   kAmps,
   kVA,
-  kHz,         // a CT: its reference VT's frequency
-  kVAR,        // reactive power (signed)
-  kWh,         // net energy: import minus export
+  kHz,   // a CT: its reference VT's frequency
+  kVAR,  // reactive power (signed)
+  kWh,   // net energy: import minus export
   kVAh,
   kVARh,
   // Non-active power sqrt(VA^2 - W^2), and its energy: what the original calls VAR, from

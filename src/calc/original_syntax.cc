@@ -14,13 +14,20 @@ using detail::is_name_char;
 
 std::optional<Op> binary_op(char c) {
   switch (c) {
-    case '+': return Op::kAdd;
-    case '-': return Op::kSub;
-    case '*': return Op::kMul;
-    case '/': return Op::kDiv;
-    case '<': return Op::kMin;
-    case '>': return Op::kMax;
-    default: return std::nullopt;
+    case '+':
+      return Op::kAdd;
+    case '-':
+      return Op::kSub;
+    case '*':
+      return Op::kMul;
+    case '/':
+      return Op::kDiv;
+    case '<':
+      return Op::kMin;
+    case '>':
+      return Op::kMax;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -101,18 +108,22 @@ class Parser : detail::ScriptReader {
   int operand_at(size_t at, bool* zero_constant) {
     *zero_constant = false;
     switch (text_[at]) {
-      case '@': return channel(at);
-      case '#': return number(at, zero_constant);
-      case '!': return integrator(at);
+      case '@':
+        return channel(at);
+      case '#':
+        return number(at, zero_constant);
+      case '!':
+        return integrator(at);
       case '~':
-        return fail(at, "'~' (the original's simulated solar input) is not supported; run the panel "
-                           "simulator (iotawatt run --sim) instead");
+        return fail(at,
+                    "'~' (the original's simulated solar input) is not supported; run the panel "
+                    "simulator (iotawatt run --sim) instead");
       default: {
         const char c = text_[at];
         if (is_name_char(c) || c == ' ' || c == '.') {
           return fail(at, fmt::format("unexpected '{}': the original's script syntax has no names or "
-                                         "spaces (readable scripts go in \"expr\")",
-                                         c));
+                                      "spaces (readable scripts go in \"expr\")",
+                                      c));
         }
         return fail(at, unexpected_char(c));
       }
@@ -159,8 +170,6 @@ class Parser : detail::ScriptReader {
 
 }  // namespace
 
-Result<Script> parse_original(std::string_view text, const NameScope& names) {
-  return Parser(text, names).run();
-}
+Result<Script> parse_original(std::string_view text, const NameScope& names) { return Parser(text, names).run(); }
 
 }  // namespace iw::calc

@@ -220,8 +220,6 @@ class Parser : detail::ScriptReader {
 
 }  // namespace
 
-Result<Script> parse_readable(std::string_view text, const NameScope& names) {
-  return Parser(text, names).run();
-}
+Result<Script> parse_readable(std::string_view text, const NameScope& names) { return Parser(text, names).run(); }
 
 }  // namespace iw::calc

@@ -11,15 +11,24 @@ double clean(double v) { return std::isnan(v) ? 0 : v; }
 
 double apply(Op op, double a, double b) {
   switch (op) {
-    case Op::kAdd: return a + b;
-    case Op::kSub: return a - b;
-    case Op::kMul: return a * b;
-    case Op::kDiv: return b == 0 ? 0 : a / b;
-    case Op::kMin: return std::min(a, b);
-    case Op::kMax: return std::max(a, b);
-    case Op::kAbs: return std::abs(a);
-    case Op::kNeg: return -a;
-    default: return 0;
+    case Op::kAdd:
+      return a + b;
+    case Op::kSub:
+      return a - b;
+    case Op::kMul:
+      return a * b;
+    case Op::kDiv:
+      return b == 0 ? 0 : a / b;
+    case Op::kMin:
+      return std::min(a, b);
+    case Op::kMax:
+      return std::max(a, b);
+    case Op::kAbs:
+      return std::abs(a);
+    case Op::kNeg:
+      return -a;
+    default:
+      return 0;
   }
 }
 
@@ -74,12 +83,17 @@ double Script::evaluate(const Operands& operands, Quantity quantity) const {
     const Node& n = nodes_[k];
     double v = 0;
     switch (n.op) {
-      case Op::kConstant: v = n.value; break;
-      case Op::kInput: v = operands.input(n.index, quantity); break;
-      case Op::kIntegrator: v = operands.integrator(n.index, n.part, quantity); break;
+      case Op::kConstant:
+        v = n.value;
+        break;
+      case Op::kInput:
+        v = operands.input(n.index, quantity);
+        break;
+      case Op::kIntegrator:
+        v = operands.integrator(n.index, n.part, quantity);
+        break;
       default:
-        v = is_unary(n.op) ? apply(n.op, values[n.lhs], 0)
-                           : apply(n.op, values[n.lhs], values[n.rhs]);
+        v = is_unary(n.op) ? apply(n.op, values[n.lhs], 0) : apply(n.op, values[n.lhs], values[n.rhs]);
     }
     values[k] = clean(v);
   }
@@ -89,10 +103,13 @@ double Script::evaluate(const Operands& operands, Quantity quantity) const {
 std::optional<double> Script::constant_value(int id) const {
   const Node& n = nodes_[static_cast<size_t>(id)];
   switch (n.op) {
-    case Op::kConstant: return n.value;
+    case Op::kConstant:
+      return n.value;
     case Op::kInput:
-    case Op::kIntegrator: return std::nullopt;
-    default: break;
+    case Op::kIntegrator:
+      return std::nullopt;
+    default:
+      break;
   }
   const auto a = constant_value(n.lhs);
   if (!a) return std::nullopt;

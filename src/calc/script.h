@@ -18,19 +18,23 @@ enum class Op : uint8_t {
   kConstant,    // value
   kInput,       // input channel `index`
   kIntegrator,  // integrator `index`, `part`
-  kAdd, kSub, kMul, kDiv,
-  kMin, kMax,   // the original's '<' and '>' operators
-  kAbs,         // the original's postfix '|'
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMin,
+  kMax,  // the original's '<' and '>' operators
+  kAbs,  // the original's postfix '|'
   kNeg,
 };
 
 struct Node {
   Op op = Op::kConstant;
   IntegratorPart part = IntegratorPart::kNet;
-  int index = 0;      // channel (kInput) or integrator number (kIntegrator)
-  double value = 0;   // kConstant
-  int lhs = -1;       // operand of unary ops; left operand of binary ops
-  int rhs = -1;       // right operand of binary ops
+  int index = 0;     // channel (kInput) or integrator number (kIntegrator)
+  double value = 0;  // kConstant
+  int lhs = -1;      // operand of unary ops; left operand of binary ops
+  int rhs = -1;      // right operand of binary ops
 };
 
 class Script {

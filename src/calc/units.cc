@@ -66,8 +66,7 @@ std::string format_value(double v, int decimals) {
   // to_chars rounds exactly as printf("%.*f") does (correctly, ties to even on exact binary
   // ties) and is several times faster; a query renders a value per column per row.
   char buf[400];  // DBL_MAX has 309 integer digits
-  const auto [end, ec] =
-      std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
   if (ec != std::errc()) return {};
   std::string_view s(buf, static_cast<size_t>(end - buf));
   // With 0 decimals there is no point, and the integer's zeros must stay. (printf's '#' flag

@@ -87,9 +87,15 @@ Point sixty_hz(std::string name, double offset) {
 
 std::vector<Point> points() {
   std::vector<Point> all{
-      at("I 5% PF1", 0.05),          at("I 10% PF1", 0.10),        at("I 20% PF1", 0.20),
-      at("I 100% PF1", 1.00),        at("I 120% PF1", 1.20),       at("I 10% PF0.5i", 0.10, 0.5),
-      at("I 20% PF0.5i", 0.20, 0.5), at("I 100% PF0.5i", 1.0, 0.5), at("I 10% PF0.8c", 0.10, 0.8, true),
+      at("I 5% PF1", 0.05),
+      at("I 10% PF1", 0.10),
+      at("I 20% PF1", 0.20),
+      at("I 100% PF1", 1.00),
+      at("I 120% PF1", 1.20),
+      at("I 10% PF0.5i", 0.10, 0.5),
+      at("I 20% PF0.5i", 0.20, 0.5),
+      at("I 100% PF0.5i", 1.0, 0.5),
+      at("I 10% PF0.8c", 0.10, 0.8, true),
       at("I 100% PF0.8c", 1.0, 0.8, true),
   };
   Point h = at("I harmonics 3/5/7", 1.0);
@@ -223,7 +229,7 @@ PathRunOptions path_options(const Job& job, const AccuracyOptions& options) {
   o.seed = job.seed;
   const bool creep = p.kind == Kind::kCreep;
   o.conversions_per_second = creep ? kCreepConversionsPerSecond : kConversionsPerSecond;
-  o.seconds = creep ? options.creep_hours * 3600 / std::max(1, options.seeds)
+  o.seconds = creep                        ? options.creep_hours * 3600 / std::max(1, options.seeds)
               : p.kind == Kind::kSwitching ? options.switching_seconds
                                            : options.seconds;
   if (!options.record_dir.empty()) {
@@ -316,12 +322,11 @@ AccuracyResult summarize(const Job& job, std::vector<Result<SeedResult>>& runs) 
   return r;
 }
 
-std::string label(const Column& c) {
-  return std::string(to_string(c.sensors)) + (c.calibrated ? ", calibrated" : "");
-}
+std::string label(const Column& c) { return std::string(to_string(c.sensors)) + (c.calibrated ? ", calibrated" : ""); }
 
 bool selected(const AccuracyOptions& options, const Point& p) {
-  return options.points.empty() || std::find(options.points.begin(), options.points.end(), p.name) != options.points.end();
+  return options.points.empty() ||
+         std::find(options.points.begin(), options.points.end(), p.name) != options.points.end();
 }
 
 std::vector<Job> jobs_for(const AccuracyOptions& options, const std::vector<Point>& all) {
@@ -360,11 +365,13 @@ Status check_accuracy_options(const AccuracyOptions& options) {
   const std::vector<std::string> names = accuracy_point_names();
   for (const std::string& name : options.points) {
     if (std::find(names.begin(), names.end(), name) == names.end()) {
-      return Status::InvalidArgument(fmt::format("no test point \"{}\"; the points are: {}", name, fmt::join(names, ", ")));
+      return Status::InvalidArgument(
+          fmt::format("no test point \"{}\"; the points are: {}", name, fmt::join(names, ", ")));
     }
   }
   if (options.seeds < 1) return Status::InvalidArgument("--seeds must be at least 1");
-  if (options.columns.empty()) return Status::InvalidArgument("no column selected (check --adc, --mode, --sensors, --calibration)");
+  if (options.columns.empty())
+    return Status::InvalidArgument("no column selected (check --adc, --mode, --sensors, --calibration)");
   const size_t runs = jobs_for(options, points()).size() * static_cast<size_t>(options.seeds);
   if (!options.record_dir.empty() && runs != 1) {
     return Status::InvalidArgument(fmt::format(
@@ -409,8 +416,8 @@ std::vector<AccuracyResult> run_accuracy(const AccuracyOptions& options) {
       }
     }
   };
-  const int threads = options.threads > 0 ? options.threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   for (auto& t : pool) t.join();
@@ -420,14 +427,17 @@ std::vector<AccuracyResult> run_accuracy(const AccuracyOptions& options) {
 }
 
 std::string accuracy_table(const std::vector<AccuracyResult>& results) {
-  std::string out = fmt::format(
-      "| {:<20} | {:<10} | {:<5} | {:<18} | {:>5} | {:>9} | {:>9} | {:>8} | {:>7} | {:<4} |\n", "point", "mode",
-      "adc", "sensors", "seeds", "mean %", "worst %", "sd %", "limit %", "pass");
-  out += "|----------------------|------------|-------|--------------------|-------|-----------|-----------|----------|---------|------|\n";
+  std::string out =
+      fmt::format("| {:<20} | {:<10} | {:<5} | {:<18} | {:>5} | {:>9} | {:>9} | {:>8} | {:>7} | {:<4} |\n", "point",
+                  "mode", "adc", "sensors", "seeds", "mean %", "worst %", "sd %", "limit %", "pass");
+  out +=
+      "|----------------------|------------|-------|--------------------|-------|-----------|-----------|----------|---"
+      "------|------|\n";
   for (const AccuracyResult& r : results) {
-    out += fmt::format("| {:<20} | {:<10} | {:<5} | {:<18} | {:>5} | {:>+9.4f} | {:>+9.4f} | {:>8.4f} | {:>7} | {:<4} |\n",
-                       r.name, r.mode, r.adc, r.sensors + (r.calibrated ? ", calibrated" : ""), r.seeds.size(), r.mean_pct, r.error_pct, r.spread_pct,
-                       r.limit_pct ? fmt::format("{:.2f}", *r.limit_pct) : "report", r.pass ? "yes" : "NO");
+    out += fmt::format(
+        "| {:<20} | {:<10} | {:<5} | {:<18} | {:>5} | {:>+9.4f} | {:>+9.4f} | {:>8.4f} | {:>7} | {:<4} |\n", r.name,
+        r.mode, r.adc, r.sensors + (r.calibrated ? ", calibrated" : ""), r.seeds.size(), r.mean_pct, r.error_pct,
+        r.spread_pct, r.limit_pct ? fmt::format("{:.2f}", *r.limit_pct) : "report", r.pass ? "yes" : "NO");
     if (!r.failure.empty()) out += "  failed: " + r.failure + "\n";
   }
   return out;

@@ -50,11 +50,11 @@ struct AccuracyOptions {
   std::vector<Column> columns = default_columns();
   std::vector<std::string> points;  // names to run; empty: all
   int seeds = 10;                   // runs per point, seeds 1..seeds
-  double seconds = 20;        // simulated seconds per steady point (1000 cycles at 50 Hz)
-  double creep_hours = 24;    // simulated hours of the creep test, shared among the seeds
+  double seconds = 20;              // simulated seconds per steady point (1000 cycles at 50 Hz)
+  double creep_hours = 24;          // simulated hours of the creep test, shared among the seeds
   double switching_seconds = 600;
-  int threads = 0;            // 0: one per core
-  bool progress = false;      // print a line per finished point to stderr
+  int threads = 0;        // 0: one per core
+  bool progress = false;  // print a line per finished point to stderr
   // Non-empty: record the one selected run (one point, mode, ADC and seed) to
   // <record_dir>/samples.replay with the config it was measured with in <record_dir>/config.txt,
   // and count energy between 5-second checkpoints, as the datalog records them.
@@ -80,18 +80,18 @@ struct SeedResult {
 
 struct AccuracyResult {
   std::string name;
-  std::string mode;   // continuous | roundrobin
-  std::string adc;    // ideal | 12bit
+  std::string mode;     // continuous | roundrobin
+  std::string adc;      // ideal | 12bit
   std::string sensors;  // catalog | real
   bool calibrated = false;
-  double expected_wh = 0;              // of the worst channel's seed
+  double expected_wh = 0;  // of the worst channel's seed
   double measured_wh = 0;
-  double error_pct = 0;                // worst channel over all seeds, signed
-  double mean_pct = 0;                 // over every channel of every seed
-  double spread_pct = 0;               // standard deviation of those
-  std::optional<double> limit_pct;     // none: reported, not judged
+  double error_pct = 0;             // worst channel over all seeds, signed
+  double mean_pct = 0;              // over every channel of every seed
+  double spread_pct = 0;            // standard deviation of those
+  std::optional<double> limit_pct;  // none: reported, not judged
   bool pass = true;
-  std::string failure;                 // why a run could not be made
+  std::string failure;  // why a run could not be made
   std::vector<SeedResult> seeds;
 };
 

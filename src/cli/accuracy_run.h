@@ -21,12 +21,12 @@ namespace iw::cli {
 struct PathRunOptions {
   source::SamplingMode mode = source::SamplingMode::kContinuous;
   double conversions_per_second = 200000;
-  int64_t start_ns = 0;        // source clock of the first block
-  uint64_t seed = 1;           // the simulator's: start phase, ADC draws, noise
-  double seconds = 20;         // simulated seconds
-  int64_t settle_ns = 1'000'000'000;  // energy counts from the first checkpoint after this
+  int64_t start_ns = 0;                        // source clock of the first block
+  uint64_t seed = 1;                           // the simulator's: start phase, ADC draws, noise
+  double seconds = 20;                         // simulated seconds
+  int64_t settle_ns = 1'000'000'000;           // energy counts from the first checkpoint after this
   int64_t checkpoint_step_ns = 1'000'000'000;  // energy counts between multiples of this
-  std::string record_path;     // non-empty: every block is also written to this replay file
+  std::string record_path;                     // non-empty: every block is also written to this replay file
 };
 
 // What one channel registered between the first and the last whole-second checkpoint, with
@@ -38,8 +38,8 @@ struct ChannelReading {
   int64_t net_uwh = 0;  // import - export
   int64_t abs_uwh = 0;  // import + export
   double varh = 0;
-  double volts = 0;     // mean Vrms (VT channels; CTs: their reference's)
-  double amps = 0;      // mean Irms (CTs)
+  double volts = 0;  // mean Vrms (VT channels; CTs: their reference's)
+  double amps = 0;   // mean Irms (CTs)
   // CT: seconds of measured cycles, and W·s and signed var·s over them (ChannelLive): the
   // angle atan2(Q, P) a calibration step reads.
   double measured_s = 0;
@@ -52,7 +52,7 @@ struct ChannelReading {
 };
 
 struct PathRun {
-  std::string config_text;        // what the engine was configured from
+  std::string config_text;  // what the engine was configured from
   int64_t first_checkpoint_ns = 0;
   int64_t last_checkpoint_ns = 0;
   std::vector<ChannelReading> channels;  // every configured input, by input number
@@ -61,7 +61,6 @@ struct PathRun {
 };
 
 // Measures `panel` with the config text `config_text` (normally panel.iotawatt_config()).
-Result<PathRun> measure_through_config(sim::Panel panel, const std::string& config_text,
-                                       const PathRunOptions& options);
+Result<PathRun> measure_through_config(sim::Panel panel, const std::string& config_text, const PathRunOptions& options);
 
 }  // namespace iw::cli

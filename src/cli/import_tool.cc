@@ -18,8 +18,8 @@ bool is_history_file(const std::string& file) {
 
 // The history log holds the current log's whole-minute records (as on the original), so long
 // queries see imported 5 s data too. Records the history already covers are left alone.
-int copy_minutes_to_history(const std::string& data_dir, const datalog::Log& current,
-                            const datalog::Layout& layout, int64_t first, int64_t last) {
+int copy_minutes_to_history(const std::string& data_dir, const datalog::Log& current, const datalog::Layout& layout,
+                            int64_t first, int64_t last) {
   auto history = app::open_daemon_log(data_dir, app::DaemonLog::kHistory, layout);
   if (!history) {
     std::fprintf(stderr, "import: %s\n", history.error().c_str());
@@ -51,7 +51,8 @@ int import_one(const std::string& data_dir, const std::string& file) {
     return 1;
   }
   const bool history = is_history_file(file);
-  auto log = app::open_daemon_log(data_dir, history ? app::DaemonLog::kHistory : app::DaemonLog::kCurrent, layout.value());
+  auto log =
+      app::open_daemon_log(data_dir, history ? app::DaemonLog::kHistory : app::DaemonLog::kCurrent, layout.value());
   if (!log) {
     std::fprintf(stderr, "import: %s\n", log.error().c_str());
     return 1;

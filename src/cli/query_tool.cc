@@ -26,8 +26,8 @@ Result<config::Config> config_for(const QueryToolOptions& options) {
     path = options.data_dir + "/config.txt";
   }
   if (!path.empty()) return config::load_config_file(path, config::ModelCatalog::builtin());
-  std::fprintf(stderr, "query: %s has no config.txt; using the simulator's config of %s\n",
-               options.data_dir.c_str(), options.scenario.empty() ? "its default scenario" : options.scenario.c_str());
+  std::fprintf(stderr, "query: %s has no config.txt; using the simulator's config of %s\n", options.data_dir.c_str(),
+               options.scenario.empty() ? "its default scenario" : options.scenario.c_str());
   return app::scenario_config(options.scenario);
 }
 
@@ -40,7 +40,7 @@ Result<std::unique_ptr<datalog::Log>> open_if_present(const std::string& dir) {
 // Per integrator of `calc`: its log opened for reading; null for exact ones and for logged
 // ones that have no log yet (they read 0, as in the daemon before it caught them up).
 Result<std::vector<std::shared_ptr<const datalog::Log>>> open_integrator_logs(const std::string& data_dir,
-                                                                               const calc::Calculator& calc) {
+                                                                              const calc::Calculator& calc) {
   std::vector<std::shared_ptr<const datalog::Log>> logs(calc.integrators().size());
   for (size_t k = 0; k < logs.size(); ++k) {
     if (calc.integrators()[k].exact) continue;
@@ -62,7 +62,8 @@ int run_query_tool(const QueryToolOptions& options) {
   if (!current) return fail(current.error());
   auto history = open_if_present(app::history_log_dir(options.data_dir));
   if (!history) return fail(history.error());
-  if (!current.value() && !history.value()) return fail(options.data_dir + " has no datalog (datalog/current or datalog/history)");
+  if (!current.value() && !history.value())
+    return fail(options.data_dir + " has no datalog (datalog/current or datalog/history)");
 
   auto calculator = calc::Calculator::Compile(config.value());
   if (!calculator) return fail(calculator.error());
@@ -76,7 +77,8 @@ int run_query_tool(const QueryToolOptions& options) {
   env.catalog = &catalog;
   env.zone = zone.value().get();
   env.records = &records;
-  env.now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  env.now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string_view text = options.query;
   if (!text.empty() && text.front() == '?') text.remove_prefix(1);
   const query::QueryAnswer answer = query::answer_query(query::parse_query_string(text), env);
@@ -86,7 +88,10 @@ int run_query_tool(const QueryToolOptions& options) {
   }
   if (!answer.stream) {
     std::fwrite(answer.body.data(), 1, answer.body.size(), stdout);
-  } else if (Status st = answer.stream([](std::string_view piece) { return std::fwrite(piece.data(), 1, piece.size(), stdout) == piece.size(); }); !st) {
+  } else if (Status st = answer.stream([](std::string_view piece) {
+               return std::fwrite(piece.data(), 1, piece.size(), stdout) == piece.size();
+             });
+             !st) {
     std::fflush(stdout);
     return fail(st.message());
   }

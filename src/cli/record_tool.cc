@@ -28,9 +28,8 @@ int record_samples(const RecordOptions& options) {
     return 2;
   }
   const source::SamplingPlan plan = app::sampling_plan(cfg.value(), 200000, panel->mains.hz);
-  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto simulator = sim::Simulator::create(std::move(panel.value()), plan, now_ns, 1);
   if (!simulator) {
     spdlog::error("simulator: {}", simulator.error());
@@ -58,8 +57,8 @@ int record_samples(const RecordOptions& options) {
     spdlog::error("{}", st.message());
     return 2;
   }
-  spdlog::info("recorded {:.1f} s ({} blocks, {} conversions) of {} to {}", options.seconds, blocks,
-               sim.conversions(), options.sim_scenario, options.out);
+  spdlog::info("recorded {:.1f} s ({} blocks, {} conversions) of {} to {}", options.seconds, blocks, sim.conversions(),
+               options.sim_scenario, options.out);
   return 0;
 }
 

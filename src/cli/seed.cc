@@ -1,8 +1,8 @@
 #include "cli/seed.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 
@@ -67,11 +67,11 @@ int run_seed(const SeedOptions& options) {
   auto history = app::open_daemon_log(options.data_dir, app::DaemonLog::kHistory, layout, kNoSync);
   if (!history) return fail(history.error());
 
-  const int64_t now = options.end_s > 0
-                          ? options.end_s
-                          : std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+  const int64_t now =
+      options.end_s > 0
+          ? options.end_s
+          : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
   const int64_t end = now / kInterval * kInterval;
   const int64_t begin = end - static_cast<int64_t>(options.days * 86400) / kInterval * kInterval;
   const int64_t current_begin =
@@ -101,8 +101,8 @@ int run_seed(const SeedOptions& options) {
     if (options.progress && percent % 5 == 0 && percent != last_percent) {
       last_percent = percent;
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      std::fprintf(stderr, "\rseed: %3d %% (%lld of %lld records, %.1f s)", percent,
-                   static_cast<long long>(done), static_cast<long long>(total), seconds);
+      std::fprintf(stderr, "\rseed: %3d %% (%lld of %lld records, %.1f s)", percent, static_cast<long long>(done),
+                   static_cast<long long>(total), seconds);
       std::fflush(stderr);
     }
   };
@@ -116,9 +116,8 @@ int run_seed(const SeedOptions& options) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // The data directory describes itself: `run` and `query` on it use the scenario's inputs.
   if (Status st = write_scenario_config(options); !st) return fail(st.message());
-  std::printf("seeded %s: %.1f days of %s, %lld records at 5 s and %lld at 60 s, in %.1f s\n",
-              options.data_dir.c_str(), options.days, options.scenario.c_str(),
-              static_cast<long long>(in_current),
+  std::printf("seeded %s: %.1f days of %s, %lld records at 5 s and %lld at 60 s, in %.1f s\n", options.data_dir.c_str(),
+              options.days, options.scenario.c_str(), static_cast<long long>(in_current),
               static_cast<long long>(done / (datalog::kHistoryIntervalS / kInterval)), seconds);
   return 0;
 }

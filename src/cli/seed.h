@@ -14,8 +14,8 @@ struct SeedOptions {
   double current_days = 0;  // 5 s records only for the last N days (the rest: 60 s only); 0: all
   std::string data_dir;
   uint64_t seed = 1;
-  int64_t end_s = 0;      // UNIX seconds; 0: now
-  bool progress = true;   // a line on stderr every few percent
+  int64_t end_s = 0;     // UNIX seconds; 0: now
+  bool progress = true;  // a line on stderr every few percent
 };
 
 // Returns the exit code: 0, or 2 with a message on stderr.

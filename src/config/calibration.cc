@@ -38,17 +38,17 @@ Input shifted(const Input& in, double deg, bool round) {
 // The checks every phase step makes on the reading of a CT under the resistive load.
 Status check_resistive_load(const Input& ct, const Reading& r) {
   if (!(r.watts > 0)) {
-    return Status::InvalidArgument(fmt::format(
-        "no power on {} ({:.1f} W): switch on a resistive load on this circuit (a kettle, heater or "
-        "incandescent lamp) and keep it on during the measurement",
-        ct.name, r.watts));
+    return Status::InvalidArgument(
+        fmt::format("no power on {} ({:.1f} W): switch on a resistive load on this circuit (a kettle, heater or "
+                    "incandescent lamp) and keep it on during the measurement",
+                    ct.name, r.watts));
   }
   const double range = ct.cal * kInputRangeVrms;
   if (r.amps < kMinPhaseLoadShare * range) {
-    return Status::InvalidArgument(fmt::format(
-        "the load on {} draws {:.2f} A, less than {:.0f} % of this input's range ({:.0f} A): use a larger "
-        "resistive load (a 2 kW kettle draws 9 A at 230 V), or pass the wire through the CT several times",
-        ct.name, r.amps, kMinPhaseLoadShare * 100, range));
+    return Status::InvalidArgument(
+        fmt::format("the load on {} draws {:.2f} A, less than {:.0f} % of this input's range ({:.0f} A): use a larger "
+                    "resistive load (a 2 kW kettle draws 9 A at 230 V), or pass the wire through the CT several times",
+                    ct.name, r.amps, kMinPhaseLoadShare * 100, range));
   }
   const double angle = phase_error_deg(r.watts, r.vars);
   if (std::fabs(angle) > kMaxResidualDeg) {
@@ -63,10 +63,10 @@ Status check_resistive_load(const Input& ct, const Reading& r) {
 
 Status check_factor(double factor, const std::string& what) {
   if (!(factor > 0) || factor > kMaxRatioFactor || factor < 1 / kMaxRatioFactor) {
-    return Status::InvalidArgument(fmt::format(
-        "{} would change the ratio by a factor of {:.3f} (more than {:g} either way): check the reference "
-        "reading, its unit and the channel",
-        what, factor, kMaxRatioFactor));
+    return Status::InvalidArgument(
+        fmt::format("{} would change the ratio by a factor of {:.3f} (more than {:g} either way): check the reference "
+                    "reading, its unit and the channel",
+                    what, factor, kMaxRatioFactor));
   }
   return Status::Ok();
 }
@@ -101,9 +101,11 @@ Input scale_ratio(const Input& in, double factor, double burden_ohms) {
 Result<Proposal> calibrate_vt_ratio(const Input& vt, const Reading& r, double meter_volts) {
   if (!vt.is_vt()) return Status::InvalidArgument(fmt::format("{} is not a VT", vt.name));
   if (!(r.volts > 1)) {
-    return Status::InvalidArgument(fmt::format("{} measures no voltage ({:.1f} V): is the VT plugged in?", vt.name, r.volts));
+    return Status::InvalidArgument(
+        fmt::format("{} measures no voltage ({:.1f} V): is the VT plugged in?", vt.name, r.volts));
   }
-  if (!(meter_volts > 0)) return Status::InvalidArgument("reference: give the voltmeter's reading in volts, e.g. 231.4");
+  if (!(meter_volts > 0))
+    return Status::InvalidArgument("reference: give the voltmeter's reading in volts, e.g. 231.4");
   Proposal p;
   p.unit = "%";
   p.factor = meter_volts / r.volts;
@@ -148,8 +150,8 @@ Result<Proposal> calibrate_ct_ratio(const Input& ct, double burden_ohms, double 
   if (!(reference > 0)) return Status::InvalidArgument(fmt::format("reference: the {} must be positive", what));
   if (!(measured > 0)) {
     return Status::InvalidArgument(fmt::format(
-        "{} measured no {} ({:g}): switch on a load on this circuit; if it reads negative, the CT is reversed",
-        ct.name, what, measured));
+        "{} measured no {} ({:g}): switch on a load on this circuit; if it reads negative, the CT is reversed", ct.name,
+        what, measured));
   }
   Proposal p;
   p.unit = "%";

@@ -42,7 +42,7 @@ struct Reading {
   double volts = 0;  // VT: its voltage. CT: its reference voltage (times vmult)
   double amps = 0;
   double watts = 0;
-  double vars = 0;   // signed, > 0: the current lags
+  double vars = 0;  // signed, > 0: the current lags
 };
 
 // The residual lead error under a PF-1 load, degrees: the configured lead minus the true one

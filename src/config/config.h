@@ -57,8 +57,8 @@ struct Input {
   // VT: line volts per volt at the input. CT: amps per volt at the input. Effective value:
   // turns/burden for a CT with turns on a channel with a burden.
   double cal = 0;
-  std::optional<double> turns;                      // CT turns ratio, when known
-  double phase = 0;                                 // static lead in degrees (config, else catalog, else 0)
+  std::optional<double> turns;  // CT turns ratio, when known
+  double phase = 0;             // static lead in degrees (config, else catalog, else 0)
   // Level-dependent leads [phi0, t1, phi1, ...] (measure/phase_curve.h), each the config's
   // own (a generic or calibrated sensor), else its catalog model's; may be empty.
   std::vector<double> p50, p60;
@@ -125,10 +125,10 @@ struct SimConfig {
 // Our addition: datalog retention and durability. Absent fields: the daemon's defaults
 // (5 s data two years or `logdays`, 60 s data forever, no size cap, sync every 60 s).
 struct DatalogConfig {
-  std::optional<int> current_days;   // keep 5 s records this many days (wins over logdays)
-  std::optional<int> history_days;   // keep 60 s records this many days (0: forever)
-  std::optional<int64_t> max_mb;     // cap of each log's size on disk, MiB (0: none)
-  std::optional<int> sync_seconds;   // loss window on a power cut (0: sync every record)
+  std::optional<int> current_days;  // keep 5 s records this many days (wins over logdays)
+  std::optional<int> history_days;  // keep 60 s records this many days (0: forever)
+  std::optional<int64_t> max_mb;    // cap of each log's size on disk, MiB (0: none)
+  std::optional<int> sync_seconds;  // loss window on a power cut (0: sync every record)
   bool operator==(const DatalogConfig&) const = default;
 };
 
@@ -148,8 +148,8 @@ struct ScriptDef {
 };
 
 struct Config {
-  std::optional<int> format;      // script syntax generation (UI only)
-  double timezone = 0;            // standard-time UTC offset, hours (unused when timezone_name is set)
+  std::optional<int> format;  // script syntax generation (UI only)
+  double timezone = 0;        // standard-time UTC offset, hours (unused when timezone_name is set)
   // Our form of "timezone": an IANA zone name ("Europe/Berlin"), checked against the tz database.
   // Empty: the original form, `timezone` hours plus `dst`.
   std::string timezone_name;
@@ -184,6 +184,6 @@ struct Config {
   bool operator==(const Config&) const = default;
 };
 
-const char* to_string(InputType type);     // "VT" / "CT"
+const char* to_string(InputType type);  // "VT" / "CT"
 
 }  // namespace iw::config

@@ -8,12 +8,9 @@
 
 namespace iw::config {
 
-Result<std::string> read_text_file(const std::string& path, size_t max_bytes) {
-  return read_file(path, max_bytes);
-}
+Result<std::string> read_text_file(const std::string& path, size_t max_bytes) { return read_file(path, max_bytes); }
 
-Result<Config> load_config_file(const std::string& path, const ModelCatalog& catalog,
-                                std::vector<std::string>* notes) {
+Result<Config> load_config_file(const std::string& path, const ModelCatalog& catalog, std::vector<std::string>* notes) {
   Result<std::string> text = read_text_file(path);
   if (!text.ok()) return text.status();
   Result<Config> config = parse_config(text.value(), catalog, notes);
@@ -33,8 +30,6 @@ Status save_config_file(const std::string& path, const Config& config) {
   return save_text_file(path, serialize_text(config));
 }
 
-Status save_text_file(const std::string& path, const std::string& text) {
-  return write_private_file(path, text);
-}
+Status save_text_file(const std::string& path, const std::string& text) { return write_private_file(path, text); }
 
 }  // namespace iw::config

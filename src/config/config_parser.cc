@@ -32,8 +32,7 @@ constexpr size_t kMaxNameLength = 32;
 constexpr std::string_view kLegacyTdc = "TDC DA-10-09(USA)";
 constexpr std::string_view kLegacyTdcNew = "TDC DA-10-09";
 
-constexpr std::array<std::string_view, 6> kUpdateClasses = {"NONE", "MAJOR", "MINOR",
-                                                            "BETA", "ALPHA", "TEST"};
+constexpr std::array<std::string_view, 6> kUpdateClasses = {"NONE", "MAJOR", "MINOR", "BETA", "ALPHA", "TEST"};
 // Top-level sections owned by later work: only their JSON type is checked here.
 constexpr std::array<std::string_view, 1> kArraySections = {"integrations"};
 constexpr std::array<std::string_view, 8> kObjectSections = {"emoncms", "influxdb", "influxdb2", "pvoutput",
@@ -234,8 +233,8 @@ void Parser::parse_device(const json* v) {
       d.name = *name;
     }
   }
-  if (auto ch = r.integer("channels"); ch && detail::check_range(static_cast<double>(*ch), 1, kMaxChannels,
-                                                                 r.path_of("channels"), problems_)) {
+  if (auto ch = r.integer("channels");
+      ch && detail::check_range(static_cast<double>(*ch), 1, kMaxChannels, r.path_of("channels"), problems_)) {
     d.channels = static_cast<int>(*ch);
   }
   if (auto rv = r.number("refvolts");
@@ -245,8 +244,7 @@ void Parser::parse_device(const json* v) {
   if (const json* b = r.get("burden")) {
     if (auto list = detail::read_number_array(*b, r.path_of("burden"), problems_)) {
       for (size_t i = 0; i < list->size(); ++i) {
-        detail::check_range((*list)[i], 0, 1e5, detail::index_path(r.path_of("burden"), i), problems_,
-                            "ohms");
+        detail::check_range((*list)[i], 0, 1e5, detail::index_path(r.path_of("burden"), i), problems_, "ohms");
       }
       // Kept even when a value is out of range (already reported), so that the CTs on the
       // other channels still resolve and report only their own problems.
@@ -300,15 +298,13 @@ std::optional<DstPoint> Parser::parse_dst_point(const json* v, const std::string
       if (!r.get(key)) problems_.add(r.path_of(key), "missing");
       return;
     }
-    if (detail::check_range(static_cast<double>(*x), lo, hi, r.path_of(key), problems_))
-      out = static_cast<int>(*x);
+    if (detail::check_range(static_cast<double>(*x), lo, hi, r.path_of(key), problems_)) out = static_cast<int>(*x);
   };
   field("month", 1, 12, p.month);
   field("weekday", 1, 7, p.weekday);
   field("instance", -5, 5, p.instance);
   field("time", 0, 1439, p.time);
-  if (p.instance == 0)
-    problems_.add(r.path_of("instance"), "0 is neither n-th (1..5) nor n-th from last (-1..-5)");
+  if (p.instance == 0) problems_.add(r.path_of("instance"), "0 is neither n-th (1..5) nor n-th from last (-1..-5)");
   if (problems_.size() != before) return std::nullopt;
   return p;
 }
@@ -349,9 +345,9 @@ void Parser::parse_inputs(const json* v) {
     const json& entry = (*v)[i];
     if (i >= static_cast<size_t>(channels)) {
       if (entry.is_object()) {
-        problems_.add(detail::index_path("inputs", i),
-                      fmt::format("channel {} is beyond device.channels ({} channels: 0 to {})", i, channels,
-                                  channels - 1));
+        problems_.add(
+            detail::index_path("inputs", i),
+            fmt::format("channel {} is beyond device.channels ({} channels: 0 to {})", i, channels, channels - 1));
       }
       continue;
     }
@@ -383,9 +379,8 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
   }
   if (auto name = r.string("name")) {
     if (!valid_input_name(*name)) {
-      problems_.add(
-          r.path_of("name"),
-          fmt::format("{} must start with a letter and hold only letters, digits and _", json(*name).dump()));
+      problems_.add(r.path_of("name"),
+                    fmt::format("{} must start with a letter and hold only letters, digits and _", json(*name).dump()));
     } else if (name->size() > kMaxNameLength) {
       problems_.add(r.path_of("name"),
                     fmt::format("{} is longer than {} characters", json(*name).dump(), kMaxNameLength));
@@ -418,8 +413,7 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
     if (!entry && in.model != "generic") {
       const char* kind = in.is_ct() ? "CT" : "VT";
       std::string msg = fmt::format("{} is not a known {} model", json(in.model).dump(), kind);
-      const bool other =
-          in.is_ct() ? catalog_.find_vt(in.model) != nullptr : catalog_.find_ct(in.model) != nullptr;
+      const bool other = in.is_ct() ? catalog_.find_vt(in.model) != nullptr : catalog_.find_ct(in.model) != nullptr;
       if (other) {
         msg += fmt::format(" (it is a {} model)", in.is_ct() ? "VT" : "CT");
       } else if (auto close = catalog_.close_matches(in.model, in.is_ct()); !close.empty()) {
@@ -433,8 +427,7 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
 
   resolve_lead(in, r, entry);
   if (auto vphase = r.number("vphase")) {
-    if (detail::check_range(*vphase, -360, 360, r.path_of("vphase"), problems_, "degrees"))
-      in.vphase = *vphase;
+    if (detail::check_range(*vphase, -360, 360, r.path_of("vphase"), problems_, "degrees")) in.vphase = *vphase;
   }
   std::optional<double> vmult = r.number("vmult");
   if (vmult && !(*vmult > 0 && *vmult <= 10)) {
@@ -525,8 +518,7 @@ void Parser::resolve_ct(Input& in, ObjectReader& r, const ModelEntry* entry, std
   // The catalog fills in only what the entry leaves out entirely, so an entry with its own
   // cal keeps it, as in the original (which reads only the config's turns and cal).
   const std::optional<double> table_turns =
-      entry && entry->type == ModelType::kCurrent && !turns_present && !cal_present ? entry->turns
-                                                                                    : std::nullopt;
+      entry && entry->type == ModelType::kCurrent && !turns_present && !cal_present ? entry->turns : std::nullopt;
   if (turns && burden > 0) {
     // Reference §2.4: with turns and a burden the firmware computes cal and ignores "cal".
     in.cal = *turns / burden;
@@ -550,8 +542,7 @@ void Parser::resolve_ct(Input& in, ObjectReader& r, const ModelEntry* entry, std
                                           "(device.burden[{}] is {}), or give cal (amps per volt)",
                                           detail::num(*t), in.channel, in.channel, detail::num(burden)));
     } else {
-      problems_.add(cal_path,
-                    "missing; give cal (amps per volt), or turns with a burden resistor on this channel");
+      problems_.add(cal_path, "missing; give cal (amps per volt), or turns with a burden resistor on this channel");
     }
     return;
   }
@@ -579,8 +570,7 @@ void Parser::check_inputs() {
     if (vchan < 0 || vchan >= channels) {
       continue;  // reported by resolve_ct()
     } else if (!cfg_.inputs[static_cast<size_t>(vchan)]) {
-      problems_.add(vpath,
-                    fmt::format("channel {} is not active; a CT needs an active VT as its reference", vchan));
+      problems_.add(vpath, fmt::format("channel {} is not active; a CT needs an active VT as its reference", vchan));
     } else if (type_ok_[static_cast<size_t>(vchan)] && !cfg_.inputs[static_cast<size_t>(vchan)]->is_vt()) {
       problems_.add(vpath, fmt::format("channel {} is not a VT", vchan));
     }
@@ -610,8 +600,7 @@ void Parser::parse_adc(const json& v) {
         const std::string p = detail::index_path(path, i);
         if (auto dev = detail::read_string((*s)[i], p, problems_)) {
           if (dev->empty() || (*dev)[0] != '/') {
-            problems_.add(
-                p, fmt::format("{} is not an absolute path such as \"/dev/spidev0.0\"", json(*dev).dump()));
+            problems_.add(p, fmt::format("{} is not an absolute path such as \"/dev/spidev0.0\"", json(*dev).dump()));
           }
           adc.spidev.push_back(*dev);
         }
@@ -634,16 +623,14 @@ void Parser::parse_sampling(const json& v) {
   ObjectReader r(v, "sampling", problems_);
   SamplingConfig& s = cfg_.sampling;
   if (auto mode = r.string("mode"); mode && !source::parse_sampling_mode(*mode, &s.mode)) {
-    problems_.add(r.path_of("mode"),
-                  fmt::format("{} is not \"continuous\" or \"roundrobin\"", json(*mode).dump()));
+    problems_.add(r.path_of("mode"), fmt::format("{} is not \"continuous\" or \"roundrobin\"", json(*mode).dump()));
   }
   if (auto cps = r.number("conversions_per_second")) {
     if (detail::check_range(*cps, 1000, 10e6, r.path_of("conversions_per_second"), problems_))
       s.conversions_per_second = *cps;
   }
   if (auto nf = r.number("noise_floor_lsb")) {
-    if (detail::check_range(*nf, 0, 64, r.path_of("noise_floor_lsb"), problems_, "ADC codes"))
-      s.noise_floor_lsb = *nf;
+    if (detail::check_range(*nf, 0, 64, r.path_of("noise_floor_lsb"), problems_, "ADC codes")) s.noise_floor_lsb = *nf;
   }
   r.report_unknown("mode, conversions_per_second, noise_floor_lsb");
 }
@@ -719,7 +706,8 @@ void Parser::parse_datalog(const json& v) {
 }  // namespace
 
 std::optional<cctz::time_zone> load_known_time_zone(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos) return std::nullopt;
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string::npos)
+    return std::nullopt;
   for (char c : name) {
     if (!is_letter(c) && !is_digit(c) && c != '/' && c != '_' && c != '-' && c != '+') return std::nullopt;
   }
@@ -735,18 +723,15 @@ Result<Config> parse_config(const std::string& json_text, const ModelCatalog& ca
   return parse_config(std::string_view(json_text), catalog, notes);
 }
 
-Result<Config> parse_config(const char* json_text, const ModelCatalog& catalog,
-                            std::vector<std::string>* notes) {
+Result<Config> parse_config(const char* json_text, const ModelCatalog& catalog, std::vector<std::string>* notes) {
   return parse_config(std::string_view(json_text), catalog, notes);
 }
 
-Result<Config> parse_config(const nlohmann::json& doc, const ModelCatalog& catalog,
-                            std::vector<std::string>* notes) {
+Result<Config> parse_config(const nlohmann::json& doc, const ModelCatalog& catalog, std::vector<std::string>* notes) {
   return Parser(catalog, notes).run(doc);
 }
 
-Result<Config> parse_config(std::string_view json_text, const ModelCatalog& catalog,
-                            std::vector<std::string>* notes) {
+Result<Config> parse_config(std::string_view json_text, const ModelCatalog& catalog, std::vector<std::string>* notes) {
   Problems problems;
   std::optional<nlohmann::json> doc = detail::parse_text(json_text, "config", problems);
   if (!doc) return Status::InvalidArgument(problems.joined());

@@ -20,7 +20,6 @@ namespace iw::config {
 
 nlohmann::json serialize(const Config& config, const ModelCatalog& catalog = ModelCatalog::builtin());
 // serialize() as text, indented by `indent` spaces, with a final newline.
-std::string serialize_text(const Config& config, int indent = 2,
-                           const ModelCatalog& catalog = ModelCatalog::builtin());
+std::string serialize_text(const Config& config, int indent = 2, const ModelCatalog& catalog = ModelCatalog::builtin());
 
 }  // namespace iw::config

@@ -21,7 +21,6 @@
 
 namespace iw::config {
 
-
 struct EmoncmsOutput {
   int input_key = 0;  // the Emoncms input name: the output's `name`, an integer 1..29
   ScriptOutput output;

@@ -26,7 +26,8 @@ bool host_like(std::string_view s) {
            std::all_of(s.begin() + 1, s.end() - 1, [](char c) { return is_hex_digit(c) || c == ':' || c == '.'; });
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+           c == '_';
   });
 }
 
@@ -55,7 +56,8 @@ Result<HttpConfig> http_config(const Config& config) {
   const json* section = config.section(kSection);
   if (section == nullptr) return HttpConfig{};
   Problems problems;
-  if (!section->is_object()) return Status::InvalidArgument("http: must be an object, not " + detail::describe(*section));
+  if (!section->is_object())
+    return Status::InvalidArgument("http: must be an object, not " + detail::describe(*section));
   ObjectReader r(*section, std::string(kSection), problems);
   HttpConfig http;
   if (const json* hosts = r.get("hosts")) http.hosts = read_hosts(*hosts, r.path_of("hosts"), problems);

@@ -189,8 +189,7 @@ std::optional<std::string> read_string(const json& v, std::string_view path, Pro
   return std::nullopt;
 }
 
-std::optional<std::vector<double>> read_number_array(const json& v, std::string_view path,
-                                                     Problems& problems) {
+std::optional<std::vector<double>> read_number_array(const json& v, std::string_view path, Problems& problems) {
   if (!v.is_array()) {
     problems.add(path, fmt::format("{} is not an array of numbers", describe(v)));
     return std::nullopt;
@@ -209,8 +208,7 @@ std::optional<std::vector<double>> read_number_array(const json& v, std::string_
   return out;
 }
 
-bool check_range(double v, double lo, double hi, std::string_view path, Problems& problems,
-                 std::string_view why) {
+bool check_range(double v, double lo, double hi, std::string_view path, Problems& problems, std::string_view why) {
   const std::string tail = why.empty() ? std::string() : fmt::format(" ({})", why);
   if (v < lo) {
     problems.add(path, fmt::format("{} is less than {}{}", num(v), num(lo), tail));
@@ -275,8 +273,7 @@ json ObjectReader::unknown() const {
 
 void ObjectReader::report_unknown(std::string_view known_list) {
   for (const auto& [key, value] : obj_.items()) {
-    if (!known_.contains(key))
-      problems_.add(path_of(key), fmt::format("unknown key (known: {})", known_list));
+    if (!known_.contains(key)) problems_.add(path_of(key), fmt::format("unknown key (known: {})", known_list));
   }
 }
 

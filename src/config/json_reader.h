@@ -63,13 +63,11 @@ std::optional<int64_t> read_integer(const json& v, std::string_view path, Proble
 std::optional<bool> read_bool(const json& v, std::string_view path, Problems& problems);
 std::optional<std::string> read_string(const json& v, std::string_view path, Problems& problems);
 // An array of numbers (each element lenient as above). A problem names the element.
-std::optional<std::vector<double>> read_number_array(const json& v, std::string_view path,
-                                                     Problems& problems);
+std::optional<std::vector<double>> read_number_array(const json& v, std::string_view path, Problems& problems);
 
 // Records "<path>: <v> is less than <lo>" / "is more than <hi>" (with `why` appended when
 // not empty) and returns false when v is outside [lo, hi].
-bool check_range(double v, double lo, double hi, std::string_view path, Problems& problems,
-                 std::string_view why = {});
+bool check_range(double v, double lo, double hi, std::string_view path, Problems& problems, std::string_view why = {});
 
 // Reads the keys of one JSON object and remembers which ones were asked for, so the keys
 // nobody asked for can be kept verbatim or reported.

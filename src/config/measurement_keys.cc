@@ -109,9 +109,10 @@ std::optional<std::string> measurement_key_problem(std::string_view key, KeyPlac
   if (!m) return std::nullopt;
   constexpr std::string_view kLooks = "looks like a measurement setting but is not read";
   if (!m->setting) {
-    return fmt::format("{}; there is no such setting (each cycle's DC offset is removed by the measurement): "
-                       "delete the key",
-                       kLooks);
+    return fmt::format(
+        "{}; there is no such setting (each cycle's DC offset is removed by the measurement): "
+        "delete the key",
+        kLooks);
   }
   const Setting& s = *m->setting;
   if (!s.measures && s.place != place) return std::nullopt;  // "name" at the top: not ours to judge

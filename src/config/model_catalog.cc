@@ -53,8 +53,7 @@ std::optional<ModelEntry> parse_entry(const json& v, const std::string& path, bo
 
   if (e.turns && !(*e.turns > 0))
     problems.add(r.path_of("turns"), fmt::format("{} is not positive", detail::num(*e.turns)));
-  if (e.cal && !(*e.cal > 0))
-    problems.add(r.path_of("cal"), fmt::format("{} is not positive", detail::num(*e.cal)));
+  if (e.cal && !(*e.cal > 0)) problems.add(r.path_of("cal"), fmt::format("{} is not positive", detail::num(*e.cal)));
   if (e.phase) detail::check_range(*e.phase, -45, 45, r.path_of("phase"), problems, "degrees");
   if (ct) {
     if (e.type == ModelType::kNone) {
@@ -212,8 +211,7 @@ std::vector<std::string> ModelCatalog::close_matches(std::string_view model, boo
     if (contains) score = std::min<size_t>(score, 1);
     if (score <= allowed) scored.emplace_back(score, e.model);
   }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
   for (size_t i = 0; i < scored.size() && i < limit; ++i) out.push_back(scored[i].second);
   return out;

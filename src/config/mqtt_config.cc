@@ -150,7 +150,8 @@ Result<std::optional<MqttConfig>> mqtt_config(const Config& config) {
   const json* section = config.section(kSection);
   if (section == nullptr) return std::optional<MqttConfig>{};
   Problems problems;
-  if (!section->is_object()) return Status::InvalidArgument("mqtt: must be an object, not " + detail::describe(*section));
+  if (!section->is_object())
+    return Status::InvalidArgument("mqtt: must be an object, not " + detail::describe(*section));
   ObjectReader r(*section, std::string(kSection), problems);
   if (!r.boolean("enabled").value_or(true)) return std::optional<MqttConfig>{};
 

@@ -32,18 +32,18 @@ struct MqttConfig {
   std::string host;
   int port = 1883;  // 8883 when TLS is on and no port is given
   MqttTls tls;
-  std::string username;  // empty: anonymous
-  std::string password;  // secret: never shown to the user role
-  std::string client_id;            // default "iotawatt-<device name>"
-  std::string base_topic;           // default "iotawatt/<device name>"
-  std::string node_id;              // Home Assistant node id and unique_id prefix, default "iotawatt_<device name>"
-  bool discovery = true;            // Home Assistant discovery messages
+  std::string username;    // empty: anonymous
+  std::string password;    // secret: never shown to the user role
+  std::string client_id;   // default "iotawatt-<device name>"
+  std::string base_topic;  // default "iotawatt/<device name>"
+  std::string node_id;     // Home Assistant node id and unique_id prefix, default "iotawatt_<device name>"
+  bool discovery = true;   // Home Assistant discovery messages
   std::string discovery_prefix = "homeassistant";
-  int live_interval_s = 5;          // live values every this many seconds, 1-3600
+  int live_interval_s = 5;  // live values every this many seconds, 1-3600
   int keepalive_s = 30;
-  int reconnect_max_s = 60;         // backoff ceiling after the broker went away
-  int qos = 1;                      // for state messages; 0-2
-  bool retain = false;              // retain live values (energy and discovery are always retained)
+  int reconnect_max_s = 60;                         // backoff ceiling after the broker went away
+  int qos = 1;                                      // for state messages; 0-2
+  bool retain = false;                              // retain live values (energy and discovery are always retained)
   std::optional<std::vector<std::string>> inputs;   // names to publish; nullopt = all
   std::optional<std::vector<std::string>> outputs;  // names to publish; nullopt = all
 

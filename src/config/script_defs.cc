@@ -55,7 +55,8 @@ std::optional<ScriptDef> read_one(const json& v, const std::string& path, Script
   }
   if (auto units = r.string("units")) def.units = *units;
   if (list == ScriptList::kIntegrators && !def.units.empty() && !is_wh(def.units)) {
-    problems.add(r.path_of("units"), fmt::format("{} is not Wh: integrators integrate watt-hours", json(def.units).dump()));
+    problems.add(r.path_of("units"),
+                 fmt::format("{} is not Wh: integrators integrate watt-hours", json(def.units).dump()));
   }
   auto script = r.string("script");
   auto expr = r.string("expr");
@@ -74,8 +75,7 @@ std::optional<ScriptDef> read_one(const json& v, const std::string& path, Script
 
 }  // namespace
 
-std::vector<ScriptDef> read_script_defs(const json& v, ScriptList list,
-                                        const std::vector<std::optional<Input>>& inputs,
+std::vector<ScriptDef> read_script_defs(const json& v, ScriptList list, const std::vector<std::optional<Input>>& inputs,
                                         Problems& problems) {
   const char* key = list == ScriptList::kOutputs ? "outputs" : "integrators";
   std::vector<ScriptDef> defs;
@@ -89,7 +89,8 @@ std::vector<ScriptDef> read_script_defs(const json& v, ScriptList list,
     auto def = read_one(v[i], path, list, problems);
     if (!def) continue;
     if (auto [it, fresh] = names.emplace(def->name, i); !fresh) {
-      problems.add(key_path(path, "name"), fmt::format("{} is already used by {}[{}]", json(def->name).dump(), key, it->second));
+      problems.add(key_path(path, "name"),
+                   fmt::format("{} is already used by {}[{}]", json(def->name).dump(), key, it->second));
       continue;
     }
     if (list == ScriptList::kOutputs) {

@@ -18,8 +18,7 @@ enum class ScriptList { kOutputs, kIntegrators };
 // "name", optional "units", and exactly one of "script" (original syntax) or "expr"
 // (readable syntax). Names must be unique in the list, and output names must differ from
 // every input name (a query or a script could not tell them apart). Problems name the key path.
-std::vector<ScriptDef> read_script_defs(const json& v, ScriptList list,
-                                        const std::vector<std::optional<Input>>& inputs,
+std::vector<ScriptDef> read_script_defs(const json& v, ScriptList list, const std::vector<std::optional<Input>>& inputs,
                                         Problems& problems);
 
 json script_defs_json(const std::vector<ScriptDef>& defs);

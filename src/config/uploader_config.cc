@@ -13,8 +13,8 @@ using detail::ObjectReader;
 using detail::Problems;
 using nlohmann::json;
 
-constexpr std::string_view kCommonKeys[] = {"type", "revision", "url", "postInterval", "bulksend",
-                                            "stop", "begdate", "outputs", "cafile"};
+constexpr std::string_view kCommonKeys[] = {"type", "revision", "url",     "postInterval", "bulksend",
+                                            "stop", "begdate",  "outputs", "cafile"};
 
 void parse_outputs(const json* v, const std::string& path, std::vector<ScriptOutput>& out, Problems& p) {
   if (!v) {
@@ -66,8 +66,10 @@ Result<UploaderConfig> parse_uploader(std::string_view key, const json& v) {
   if (auto n = r.integer("bulksend")) c.bulksend = static_cast<int>(std::clamp<int64_t>(*n, 1, 60));
   c.stop = r.boolean("stop").value_or(false);
   if (auto n = r.integer("begdate")) {
-    if (*n < 0) p.add(r.path_of("begdate"), fmt::format("{} is before 1970", *n));
-    else c.begdate = *n;
+    if (*n < 0)
+      p.add(r.path_of("begdate"), fmt::format("{} is before 1970", *n));
+    else
+      c.begdate = *n;
   }
   parse_outputs(r.get("outputs"), r.path_of("outputs"), c.outputs, p);
   if (auto ca = r.string("cafile")) c.cafile = *ca;

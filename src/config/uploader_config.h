@@ -34,17 +34,17 @@ struct UploaderConfig {
   std::string key;   // the config section: "influxdb", "influxdb2", "emoncms", "pvoutput"
   std::string type;  // "type" as written, else the key
   std::optional<int64_t> revision;
-  std::string url;               // as written (may hold no scheme: http:// is assumed); required
-                                 // but for "pvoutput", whose url has a default
-  int post_interval = 10;        // seconds per point, a multiple of 5, 5..3600
-  int bulksend = 1;              // intervals per request when live, 1..60
-  bool stop = false;             // paused
-  int64_t begdate = 0;           // UTC: upload history from (0: none)
+  std::string url;         // as written (may hold no scheme: http:// is assumed); required
+                           // but for "pvoutput", whose url has a default
+  int post_interval = 10;  // seconds per point, a multiple of 5, 5..3600
+  int bulksend = 1;        // intervals per request when live, 1..60
+  bool stop = false;       // paused
+  int64_t begdate = 0;     // UTC: upload history from (0: none)
   std::vector<ScriptOutput> outputs;
-  std::string cafile;            // ours: CA bundle for https (empty: system store)
+  std::string cafile;                               // ours: CA bundle for https (empty: system store)
   nlohmann::json extra = nlohmann::json::object();  // protocol keys, verbatim
-  nlohmann::json section;        // the whole section as written, for the protocols that type it
-                                 // themselves (parse_emoncms_settings, parse_pvoutput_settings)
+  nlohmann::json section;                           // the whole section as written, for the protocols that type it
+                                                    // themselves (parse_emoncms_settings, parse_pvoutput_settings)
   bool operator==(const UploaderConfig&) const = default;
 };
 

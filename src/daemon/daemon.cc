@@ -54,8 +54,7 @@ namespace iw::daemon {
 namespace {
 
 int64_t unix_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -70,9 +69,9 @@ struct Pipeline {
   std::unique_ptr<app::Sampler> sampler;
   std::unique_ptr<views::StatusContext> status;
   std::unique_ptr<query::TimeZone> zone;
-  std::unique_ptr<app::IntegratorSet> integrators;      // set by switch_to, before the sampler starts
-  std::unique_ptr<query::SeriesCatalog> catalog;   // likewise: outputs read the integrators' logs
-  bool simulated_time = false;  // the source's clock, not the wall clock, says what "now" is
+  std::unique_ptr<app::IntegratorSet> integrators;  // set by switch_to, before the sampler starts
+  std::unique_ptr<query::SeriesCatalog> catalog;    // likewise: outputs read the integrators' logs
+  bool simulated_time = false;                      // the source's clock, not the wall clock, says what "now" is
   std::optional<config::MqttConfig> mqtt_config;
   std::unique_ptr<app::MqttService> mqtt;  // declared after the sampler it reads: stops first
 };
@@ -142,17 +141,17 @@ class Daemon final : public views::ApiBackend {
   server::HostAllowList hosts_;  // --allow-host, plus the running config's http.hosts (switch_to)
   std::unique_ptr<app::DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
-  app::IntegratorLogCache integrator_logs_;                // switch_to only (under change_mu_ or at start)
-  std::unique_ptr<app::UploadService> uploads_;           // reads records_
+  app::IntegratorLogCache integrator_logs_;          // switch_to only (under change_mu_ or at start)
+  std::unique_ptr<app::UploadService> uploads_;      // reads records_
   std::unique_ptr<server::PasswordStore> passwords_;
   std::unique_ptr<server::DigestAuth> auth_;
   std::mutex passwords_mu_;  // one password change at a time
   mutable std::mutex mu_;
-  std::shared_ptr<Pipeline> pipeline_;  // guarded by mu_
-  std::mutex change_mu_;                // one configuration change at a time
+  std::shared_ptr<Pipeline> pipeline_;                    // guarded by mu_
+  std::mutex change_mu_;                                  // one configuration change at a time
   std::atomic<const server::HttpServer*> http_{nullptr};  // while serving: its counters for /metrics
-  std::atomic<int> https_port_{0};      // set once the HTTPS listener is bound
-  std::string tls_fingerprint_;         // set before any listener serves, then read only
+  std::atomic<int> https_port_{0};                        // set once the HTTPS listener is bound
+  std::string tls_fingerprint_;                           // set before any listener serves, then read only
 };
 
 Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> config, std::string text,
@@ -180,8 +179,8 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   sampler_options.paced = a->paced;
   p->sampler = std::make_unique<app::Sampler>(std::move(a->source), p->setup, sampler_options);
   p->status = std::make_unique<views::StatusContext>(p->config, *p->calculator, *p->zone, description,
-                                              source::to_string(p->config.sampling.mode),
-                                              start_time_ns_ / 1'000'000'000);
+                                                     source::to_string(p->config.sampling.mode),
+                                                     start_time_ns_ / 1'000'000'000);
   return p;
 }
 
@@ -195,7 +194,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     next->sampler->restore(resume->channels);
   }
   next->integrators = app::IntegratorSet::Start(options_.data_dir, next->calculator, datalog_->current(),
-                                           integrator_logs_, settings.sync_interval_s);
+                                                integrator_logs_, settings.sync_interval_s);
   datalog_->set_side_logs(next->integrators->logs());
   next->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(next->config));
   auto integrator_logs = std::make_shared<const query::IntegratorLogs>(next->calculator, next->integrators->by_index());
@@ -244,8 +243,8 @@ std::string Daemon::metrics() const {
   std::shared_ptr<Pipeline> p = current();
   std::optional<app::MqttStatus> mqtt;
   if (p->mqtt) mqtt = p->mqtt->status();
-  server::MetricsModel model = views::metrics_model(p->config, p->sampler->snapshot(), datalog_->status(),
-                                             start_time_ns_ / 1'000'000'000, mqtt);
+  server::MetricsModel model =
+      views::metrics_model(p->config, p->sampler->snapshot(), datalog_->status(), start_time_ns_ / 1'000'000'000, mqtt);
   if (const server::HttpServer* http = http_.load()) model.http = http->counters();
   return server::render_metrics(model);
 }
@@ -259,8 +258,8 @@ server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
   std::shared_ptr<Pipeline> previous = current();
   const datalog::DataSource source = app::source_of(options_, cfg.value());
   if (confirmed) {
-    auto refused = app::check_confirmed({previous->config, app::source_of(options_, previous->config)}, {cfg.value(), source},
-                                   *confirmed);
+    auto refused = app::check_confirmed({previous->config, app::source_of(options_, previous->config)},
+                                        {cfg.value(), source}, *confirmed);
     if (!refused.confirm.empty()) return refused;
   }
   const bool source_confirmed = options_.confirm_source || (confirmed && confirmed->source);
@@ -343,7 +342,7 @@ server::HttpResponse Daemon::calibrate(const std::string& body) {
   } else {
     const double wall_s = options_.speed > 0 ? request->seconds / std::min(options_.speed, 1.0) : request->seconds;
     auto r = app::measure_reading(*p->sampler, static_cast<size_t>(request->measured_channel()), request->seconds,
-                             std::chrono::milliseconds(static_cast<int64_t>((wall_s + 5) * 1000)));
+                                  std::chrono::milliseconds(static_cast<int64_t>((wall_s + 5) * 1000)));
     if (!r) return refuse(422, r.error());
     if (current() != p) return refuse(409, "the configuration changed while measuring: measure again");
     reading = r.value();
@@ -395,7 +394,8 @@ std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
 Result<server::TlsIdentity> tls_identity(const app::RunOptions& options) {
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     if (options.tls_cert.empty() || options.tls_key.empty()) {
-      return Status::InvalidArgument("--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
+      return Status::InvalidArgument(
+          "--tls-cert and --tls-key go together (or give neither for a self-signed certificate)");
     }
     return server::load_tls_identity(options.tls_cert, options.tls_key);
   }
@@ -437,8 +437,8 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   app::record_source(options_.data_dir, source);
-  auto logs = app::DatalogService::Open(options_.data_dir, datalog::settings_of(first.value()->config),
-                                        first.value()->layout);
+  auto logs =
+      app::DatalogService::Open(options_.data_dir, datalog::settings_of(first.value()->config), first.value()->layout);
   if (!logs) {
     spdlog::error("refusing to start: --data {}: {}", options_.data_dir, logs.error());
     return 2;

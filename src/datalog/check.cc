@@ -88,8 +88,8 @@ Result<Scan> run_check(const std::string& dir, const CheckOptions& options, bool
     if (r.interval_s == 0) r.interval_s = seg.interval();
     if (seg.interval() != r.interval_s) {
       return Status::Corruption("datalog " + dir + ": segment " + seg.path() + " has interval " +
-                                std::to_string(seg.interval()) + " s, the others " +
-                                std::to_string(r.interval_s) + " s");
+                                std::to_string(seg.interval()) + " s, the others " + std::to_string(r.interval_s) +
+                                " s");
     }
     const int64_t end = effective_end(segments, it);
     const int64_t slots = (end - seg.start()) / seg.interval();
@@ -178,8 +178,7 @@ Result<CheckReport> repair(const std::string& dir, const CheckOptions& options) 
       if (size.value() > keep) {
         Status st = seg->truncate(keep);
         if (!st.ok()) return st;
-        r.actions.push_back("truncated " + std::to_string(size.value() - keep) +
-                            " trailing byte(s) of " + s.file);
+        r.actions.push_back("truncated " + std::to_string(size.value() - keep) + " trailing byte(s) of " + s.file);
       }
     }
     if (zeroed > 0 || s.trailing_bytes > 0) {
@@ -198,16 +197,15 @@ Result<CheckReport> repair(const std::string& dir, const CheckOptions& options) 
 
 std::string format_report(const CheckReport& r) {
   std::ostringstream out;
-  out << "datalog " << r.dir << ": " << r.segments.size() << " segment(s), interval "
-      << r.interval_s << " s\n";
+  out << "datalog " << r.dir << ": " << r.segments.size() << " segment(s), interval " << r.interval_s << " s\n";
   if (r.first_time) {
-    out << "  range " << *r.first_time << " .. " << *r.last_time << " ("
-        << span_text(*r.last_time - *r.first_time) << "), " << r.records << " record(s)\n";
+    out << "  range " << *r.first_time << " .. " << *r.last_time << " (" << span_text(*r.last_time - *r.first_time)
+        << "), " << r.records << " record(s)\n";
   } else {
     out << "  no records\n";
   }
-  out << "  gaps: " << r.gap_count << " (" << r.gap_slots << " slot(s), "
-      << span_text(r.gap_slots * r.interval_s) << ")\n";
+  out << "  gaps: " << r.gap_count << " (" << r.gap_slots << " slot(s), " << span_text(r.gap_slots * r.interval_s)
+      << ")\n";
   for (const auto& g : r.gaps) {
     out << "    " << g.from << " .. " << g.to << " (" << span_text(g.to - g.from) << ")\n";
   }

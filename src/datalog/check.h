@@ -53,14 +53,12 @@ struct CheckReport {
   int64_t gap_slots = 0;
   std::vector<Gap> gaps;  // the first max_listed
   int64_t damaged_count = 0;
-  std::vector<Damaged> damaged;  // the first max_listed
-  int64_t trailing_bytes = 0;    // bytes after the last slot of segments
+  std::vector<Damaged> damaged;      // the first max_listed
+  int64_t trailing_bytes = 0;        // bytes after the last slot of segments
   std::vector<std::string> actions;  // what repair did
 
   // Damage that check exits non-zero for. Gaps are not damage (outages happen).
-  bool damage_found() const {
-    return damaged_count > 0 || !bad_headers.empty() || trailing_bytes > 0;
-  }
+  bool damage_found() const { return damaged_count > 0 || !bad_headers.empty() || trailing_bytes > 0; }
 };
 
 // Reads the log in `dir` without changing it; safe while the daemon writes it (its newest

@@ -30,11 +30,10 @@ uint32_t crc32c_extend(uint32_t crc, const uint8_t* data, size_t size) {
   uint32_t c = ~crc;
   while (size >= 8) {
     // Bytes are combined explicitly (not loaded as a word) so the result is endian-independent.
-    const uint32_t lo = c ^ (uint32_t{data[0]} | uint32_t{data[1]} << 8 | uint32_t{data[2]} << 16 |
-                             uint32_t{data[3]} << 24);
-    c = kTables[7][lo & 0xFF] ^ kTables[6][(lo >> 8) & 0xFF] ^ kTables[5][(lo >> 16) & 0xFF] ^
-        kTables[4][lo >> 24] ^ kTables[3][data[4]] ^ kTables[2][data[5]] ^ kTables[1][data[6]] ^
-        kTables[0][data[7]];
+    const uint32_t lo =
+        c ^ (uint32_t{data[0]} | uint32_t{data[1]} << 8 | uint32_t{data[2]} << 16 | uint32_t{data[3]} << 24);
+    c = kTables[7][lo & 0xFF] ^ kTables[6][(lo >> 8) & 0xFF] ^ kTables[5][(lo >> 16) & 0xFF] ^ kTables[4][lo >> 24] ^
+        kTables[3][data[4]] ^ kTables[2][data[5]] ^ kTables[1][data[6]] ^ kTables[0][data[7]];
     data += 8;
     size -= 8;
   }

@@ -10,19 +10,29 @@ namespace {
 
 uint8_t KindByte(measure::ChannelKind kind) {
   switch (kind) {
-    case measure::ChannelKind::kVoltage: return 1;
-    case measure::ChannelKind::kCurrent: return 2;
-    case measure::ChannelKind::kUnused: break;
+    case measure::ChannelKind::kVoltage:
+      return 1;
+    case measure::ChannelKind::kCurrent:
+      return 2;
+    case measure::ChannelKind::kUnused:
+      break;
   }
   return 0;
 }
 
 bool kind_from_byte(uint8_t b, measure::ChannelKind* kind) {
   switch (b) {
-    case 0: *kind = measure::ChannelKind::kUnused; return true;
-    case 1: *kind = measure::ChannelKind::kVoltage; return true;
-    case 2: *kind = measure::ChannelKind::kCurrent; return true;
-    default: return false;
+    case 0:
+      *kind = measure::ChannelKind::kUnused;
+      return true;
+    case 1:
+      *kind = measure::ChannelKind::kVoltage;
+      return true;
+    case 2:
+      *kind = measure::ChannelKind::kCurrent;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -62,9 +72,12 @@ int64_t get_i64(const uint8_t* p) {
 
 size_t values_per_channel(measure::ChannelKind kind) {
   switch (kind) {
-    case measure::ChannelKind::kVoltage: return 2;
-    case measure::ChannelKind::kCurrent: return 6;
-    case measure::ChannelKind::kUnused: break;
+    case measure::ChannelKind::kVoltage:
+      return 2;
+    case measure::ChannelKind::kCurrent:
+      return 6;
+    case measure::ChannelKind::kUnused:
+      break;
   }
   return 0;
 }
@@ -75,9 +88,7 @@ size_t record_size(const Layout& layout) {
   return kRecordOverhead + 8 * values;
 }
 
-size_t header_size(size_t channel_count) {
-  return (kFixedHeaderBytes + channel_count + 4 + 63) / 64 * 64;
-}
+size_t header_size(size_t channel_count) { return (kFixedHeaderBytes + channel_count + 4 + 63) / 64 * 64; }
 
 SegmentHeader make_header(int64_t start, uint32_t interval_s, uint32_t slot_count, Layout layout) {
   SegmentHeader h;
@@ -189,8 +200,7 @@ void encode_record(const Layout& layout, const Record& r, uint8_t* out) {
   put_u32(p + 4, crc_mask(crc32c(out, body)));
 }
 
-SlotState decode_record(const Layout& layout, const uint8_t* data, size_t record_size,
-                       int64_t slot_time, Record* out) {
+SlotState decode_record(const Layout& layout, const uint8_t* data, size_t record_size, int64_t slot_time, Record* out) {
   if (all_zero(data, record_size)) return SlotState::kEmpty;
   const size_t body = record_size - 4;
   if (get_i64(data) != slot_time || crc_mask(crc32c(data, body)) != get_u32(data + body)) {

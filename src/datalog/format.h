@@ -56,8 +56,7 @@ enum class SlotState { kEmpty, kGood, kDamaged };
 void encode_record(const Layout& layout, const Record& record, uint8_t* out);
 // Classifies the slot whose time is `slot_time` (FORMAT.md) and, when good and `out` is not
 // null, decodes it.
-SlotState decode_record(const Layout& layout, const uint8_t* data, size_t record_size,
-                        int64_t slot_time, Record* out);
+SlotState decode_record(const Layout& layout, const uint8_t* data, size_t record_size, int64_t slot_time, Record* out);
 
 // "000001700006400.iwl"
 std::string segment_name(int64_t start);

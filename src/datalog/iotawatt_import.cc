@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <climits>
 #include <ctime>
 #include <utility>
 
@@ -29,9 +29,7 @@ constexpr double kMaxLogHours = 1.0e7;  // 1141 years
 uint32_t load_u32(const uint8_t* p) {
   return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
 }
-uint64_t load_u64(const uint8_t* p) {
-  return uint64_t{load_u32(p)} | (uint64_t{load_u32(p + 4)} << 32);
-}
+uint64_t load_u64(const uint8_t* p) { return uint64_t{load_u32(p)} | (uint64_t{load_u32(p + 4)} << 32); }
 double load_f64(const uint8_t* p) { return std::bit_cast<double>(load_u64(p)); }
 
 std::string time_text(int64_t t) {
@@ -46,9 +44,12 @@ std::string time_text(int64_t t) {
 
 std::string kind_name(ChannelKind k) {
   switch (k) {
-    case ChannelKind::kVoltage: return "VT";
-    case ChannelKind::kCurrent: return "CT";
-    case ChannelKind::kUnused: break;
+    case ChannelKind::kVoltage:
+      return "VT";
+    case ChannelKind::kCurrent:
+      return "CT";
+    case ChannelKind::kUnused:
+      break;
   }
   return "unused";
 }
@@ -99,9 +100,7 @@ class IotaFile {
     return pread_records(physical(first), count, buf);
   }
   // Records readable in one piece from logical index `first`.
-  int64_t run_from(int64_t first, int64_t max) const {
-    return std::min({max, n_ - first, n_ - physical(first)});
-  }
+  int64_t run_from(int64_t first, int64_t max) const { return std::min({max, n_ - first, n_ - physical(first)}); }
 
  private:
   Status pread_records(int64_t phys, int64_t count, std::vector<uint8_t>* buf) const {
@@ -128,15 +127,13 @@ class IotaFile {
     return decode_iota_log_record(buf.data());
   }
 
-  static bool Sane(const IotaLogRecord& r) {
-    return r.unix_time != 0 && std::isfinite(r.log_hours);
-  }
+  static bool Sane(const IotaLogRecord& r) { return r.unix_time != 0 && std::isfinite(r.log_hours); }
 
   // The oldest record's physical index. Not wrapped when the first record's time is not after
   // the last's. Otherwise the file holds a run of newer records (overwritten from its start)
-  // then a run of older ones: a binary search finds where the older run starts. A probe is believed only when its time and its serial agree with one run (the
-  // original's serials are consecutive): a damaged probe is replaced by a neighbour, and when
-  // no probe can be believed a linear scan decides.
+  // then a run of older ones: a binary search finds where the older run starts. A probe is believed only when its time
+  // and its serial agree with one run (the original's serials are consecutive): a damaged probe is replaced by a
+  // neighbour, and when no probe can be believed a linear scan decides.
   Status find_wrap(ImportReport* report) {
     wrap_ = 0;
     if (n_ < 2) return Status::Ok();
@@ -237,7 +234,8 @@ class Validator {
   std::string check(const IotaLogRecord& r, const IotaLogRecord* next) const {
     if (r.unix_time == 0) return "time is 0 (a blank record)";
     if (!std::isfinite(r.log_hours)) return "logHours is not a number";
-    if (r.log_hours < 0 || r.log_hours > kMaxLogHours) return "logHours " + std::to_string(r.log_hours) + " is impossible";
+    if (r.log_hours < 0 || r.log_hours > kMaxLogHours)
+      return "logHours " + std::to_string(r.log_hours) + " is impossible";
     for (size_t c = 0; c < kIotaChannels; ++c) {
       for (const auto* a : {&r.accum1, &r.accum2}) {
         const double v = (*a)[c];
@@ -264,8 +262,8 @@ class Validator {
       if (next_time_ok && r.unix_time >= next->unix_time) {
         return "time " + time_text(r.unix_time) + " is not before the next record's " + time_text(next->unix_time);
       }
-      const bool next_hours_ok = std::isfinite(next->log_hours) && next->log_hours >= 0 &&
-                                 (!have_last_ || next->log_hours >= last_.log_hours);
+      const bool next_hours_ok =
+          std::isfinite(next->log_hours) && next->log_hours >= 0 && (!have_last_ || next->log_hours >= last_.log_hours);
       if (next_time_ok && next_hours_ok && r.log_hours > next->log_hours) {
         return "logHours is above the next record's";
       }
@@ -399,8 +397,7 @@ int64_t Micros(double units) { return std::llround(units * 1e6); }
 // Converts good records to datalog records, keeping the import/export split of CT channels.
 class Converter {
  public:
-  Converter(Layout source, size_t target_channels)
-      : source_(std::move(source)), target_channels_(target_channels) {
+  Converter(Layout source, size_t target_channels) : source_(std::move(source)), target_channels_(target_channels) {
     source_.resize(kIotaChannels, ChannelKind::kUnused);
   }
 
@@ -461,13 +458,13 @@ Status check_layouts(const std::string& file, const Layout& source, const Log& t
     if (source[c] == ChannelKind::kUnused) continue;
     if (c >= t.size()) {
       return Status::InvalidArgument(file + ": channel " + std::to_string(c) + " is a " + kind_name(source[c]) +
-                           " but the target log " + target.dir() + " has only " + std::to_string(t.size()) +
-                           " channels; open the target with the file's layout");
+                                     " but the target log " + target.dir() + " has only " + std::to_string(t.size()) +
+                                     " channels; open the target with the file's layout");
     }
     if (t[c] != source[c]) {
       return Status::InvalidArgument(file + ": channel " + std::to_string(c) + " is a " + kind_name(source[c]) +
-                           " in the file but " + kind_name(t[c]) + " in the target log " + target.dir() +
-                           "; open the target with the file's layout (or pass the right layout)");
+                                     " in the file but " + kind_name(t[c]) + " in the target log " + target.dir() +
+                                     "; open the target with the file's layout (or pass the right layout)");
     }
   }
   return Status::Ok();
@@ -550,35 +547,37 @@ Result<ImportReport> import_iotawatt_log(const std::string& path, Log& target, c
     return Status::Ok();
   };
 
-  s = for_each_record(file, &report.layout, [&](const IotaLogRecord& r, int64_t offset, const std::string& why) -> Status {
-    progress.step();
-    if (!why.empty()) {
-      ++report.damaged;
-      if (report.damage.size() < options.max_listed) {
-        report.damage.push_back({offset, why, path + ": record at byte offset " + std::to_string(offset) + ": " + why});
-      }
-      return Status::Ok();
-    }
-    last_good = r;
-    const int64_t t = r.unix_time;
-    if (!report.first_time) report.first_time = t;
-    report.last_time = t;
-    Record rec = converter.convert(r);  // always, so the CT import/export split stays continuous
-    report.monitored_us = rec.monitored_us;
-    if (target_last && t <= *target_last) {
-      ++report.skipped_existing;
-      if (!first_existing) first_existing = t;
-      last_existing = t;
-      return Status::Ok();
-    }
-    if (t % interval != 0) {
-      ++report.skipped_off_grid;
-      if (!first_off_grid) first_off_grid = t;
-      return Status::Ok();
-    }
-    batch.push_back(std::move(rec));
-    return batch.size() >= kBatchRecords ? flush() : Status::Ok();
-  });
+  s = for_each_record(file, &report.layout,
+                      [&](const IotaLogRecord& r, int64_t offset, const std::string& why) -> Status {
+                        progress.step();
+                        if (!why.empty()) {
+                          ++report.damaged;
+                          if (report.damage.size() < options.max_listed) {
+                            report.damage.push_back(
+                                {offset, why, path + ": record at byte offset " + std::to_string(offset) + ": " + why});
+                          }
+                          return Status::Ok();
+                        }
+                        last_good = r;
+                        const int64_t t = r.unix_time;
+                        if (!report.first_time) report.first_time = t;
+                        report.last_time = t;
+                        Record rec = converter.convert(r);  // always, so the CT import/export split stays continuous
+                        report.monitored_us = rec.monitored_us;
+                        if (target_last && t <= *target_last) {
+                          ++report.skipped_existing;
+                          if (!first_existing) first_existing = t;
+                          last_existing = t;
+                          return Status::Ok();
+                        }
+                        if (t % interval != 0) {
+                          ++report.skipped_off_grid;
+                          if (!first_off_grid) first_off_grid = t;
+                          return Status::Ok();
+                        }
+                        batch.push_back(std::move(rec));
+                        return batch.size() >= kBatchRecords ? flush() : Status::Ok();
+                      });
   if (s.ok()) s = flush();
   if (!s.ok()) return s;
   progress.finish();
@@ -638,8 +637,8 @@ std::string ImportReport::summary() const {
     const auto& ch = channels[c];
     char line[160];
     if (ch.kind == ChannelKind::kCurrent) {
-      std::snprintf(line, sizeof line, "    %2zu CT  %.6f Wh net (%.6f import, %.6f export)  %.6f VAh\n", c,
-                    ch.accum1, ch.counters.wh_import.value(), ch.counters.wh_export.value(), ch.accum2);
+      std::snprintf(line, sizeof line, "    %2zu CT  %.6f Wh net (%.6f import, %.6f export)  %.6f VAh\n", c, ch.accum1,
+                    ch.counters.wh_import.value(), ch.counters.wh_export.value(), ch.accum2);
     } else if (ch.kind == ChannelKind::kVoltage) {
       std::snprintf(line, sizeof line, "    %2zu VT  %.6f V*h  %.6f Hz*h\n", c, ch.accum1, ch.accum2);
     } else {

@@ -104,11 +104,11 @@ struct ImportReport {
   bool wrapped = false;          // the file is a ring; the oldest record is at wrap_offset
   int64_t wrap_offset = 0;
 
-  int64_t records_read = 0;      // whole records of the file, preformatted ones excluded
-  int64_t preformatted = 0;      // trailing all-zero records (serial 0), ignored
-  int64_t partial_bytes = 0;     // a torn last record, ignored
+  int64_t records_read = 0;   // whole records of the file, preformatted ones excluded
+  int64_t preformatted = 0;   // trailing all-zero records (serial 0), ignored
+  int64_t partial_bytes = 0;  // a torn last record, ignored
   int64_t partial_offset = 0;
-  int64_t damaged = 0;           // skipped as damaged (listed in `damage`, up to max_listed)
+  int64_t damaged = 0;  // skipped as damaged (listed in `damage`, up to max_listed)
   std::vector<Damaged> damage;
   int64_t imported = 0;          // appended to the target
   int64_t skipped_existing = 0;  // at or before the target's last record
@@ -122,8 +122,8 @@ struct ImportReport {
   // Records appended to the target.
   std::optional<int64_t> imported_first;
   std::optional<int64_t> imported_last;
-  double log_hours = 0;          // final logHours of the original
-  int64_t monitored_us = 0;      // of the last converted record
+  double log_hours = 0;                // final logHours of the original
+  int64_t monitored_us = 0;            // of the last converted record
   std::vector<ChannelTotal> channels;  // kIotaChannels entries
 
   // A short multi-line summary for the CLI.
@@ -140,7 +140,6 @@ Result<Layout> detect_iotawatt_layout(const std::string& file);
 // the error says which channel differs. Errors (file unreadable, I/O error of the target) name
 // the file and byte offset; damaged records are never an error. On an I/O error of the target,
 // the records appended before it stay (the error says how many).
-Result<ImportReport> import_iotawatt_log(const std::string& file, Log& target,
-                                         const ImportOptions& options = {});
+Result<ImportReport> import_iotawatt_log(const std::string& file, Log& target, const ImportOptions& options = {});
 
 }  // namespace iw::datalog

@@ -132,8 +132,8 @@ Status Log::load_segments() {
     const int64_t span_s = options_.span_slots * options_.interval_s;
     for (const auto& [start, seg] : segments) {
       if (start / span_s != (seg->end() - 1) / span_s) {
-        return Status::InvalidArgument("datalog " + dir_ + ": segment " + seg->path() +
-                                       " does not fit a span of " + std::to_string(options_.span_slots) +
+        return Status::InvalidArgument("datalog " + dir_ + ": segment " + seg->path() + " does not fit a span of " +
+                                       std::to_string(options_.span_slots) +
                                        " slots; open it with the span it was written with");
       }
     }
@@ -220,8 +220,7 @@ Result<RetentionReport> Log::retain(const Retention& policy, int64_t now) {
     // The newest segment and the one holding the last record are kept whatever the policy.
     const int64_t last = last_time_.load();
     auto keep = [&](std::map<int64_t, std::shared_ptr<Segment>>::iterator it) {
-      return std::next(it) == segments_.end() || (last != kNone && it->first <= last &&
-                                                  last < ref_of(it).end);
+      return std::next(it) == segments_.end() || (last != kNone && it->first <= last && last < ref_of(it).end);
     };
     std::vector<std::pair<int64_t, int64_t>> sizes;  // start, bytes
     int64_t total = 0;

@@ -186,8 +186,8 @@ class Log {
   // The first record, found once: it changes only when retention deletes segments (or the
   // first append to an empty log, which is not cached).
   mutable std::mutex first_mu_;
-  mutable std::optional<Record> first_cache_;  // guarded by first_mu_
-  mutable uint64_t first_generation_ = 0;      // guarded by first_mu_; +1 per retention
+  mutable std::optional<Record> first_cache_;             // guarded by first_mu_
+  mutable uint64_t first_generation_ = 0;                 // guarded by first_mu_; +1 per retention
   std::map<int64_t, std::shared_ptr<Segment>> segments_;  // by start
 
   // Published after the record is written; readers never look past it (no torn reads).

@@ -42,8 +42,8 @@ Result<std::optional<Record>> Log::search_back(int64_t t, int64_t max_slots) con
       for (int64_t k = slot; k >= first; --k) {
         Record record;
         const uint8_t* p = buf.data() + (k - first) * seg.record_size();
-        if (format::decode_record(seg.header().layout, p, static_cast<size_t>(seg.record_size()),
-                                 seg.slot_time(k), &record) == format::SlotState::kGood) {
+        if (format::decode_record(seg.header().layout, p, static_cast<size_t>(seg.record_size()), seg.slot_time(k),
+                                  &record) == format::SlotState::kGood) {
           return std::optional<Record>(std::move(record));
         }
       }
@@ -67,8 +67,7 @@ Result<std::optional<Record>> Log::read(int64_t t) const {
   Status st = ref.seg->read_slots(slot, 1, &buf);
   if (!st.ok()) return st;
   Record record;
-  if (format::decode_record(ref.seg->header().layout, buf.data(), buf.size(), t, &record) !=
-      format::SlotState::kGood) {
+  if (format::decode_record(ref.seg->header().layout, buf.data(), buf.size(), t, &record) != format::SlotState::kGood) {
     return std::optional<Record>();
   }
   return std::optional<Record>(std::move(record));
@@ -105,8 +104,7 @@ Result<std::optional<Record>> Log::first() const {
   return found;
 }
 
-Status Log::scan(int64_t begin, int64_t end,
-                 const std::function<bool(const Record&)>& visit) const {
+Status Log::scan(int64_t begin, int64_t end, const std::function<bool(const Record&)>& visit) const {
   const int64_t until = readable_until();
   if (until == kNone || options_.interval_s <= 0) return Status::Ok();
   const int64_t interval = options_.interval_s;
@@ -131,7 +129,7 @@ Status Log::scan(int64_t begin, int64_t end,
       for (int64_t k = 0; k < n; ++k) {
         const uint8_t* p = buf.data() + k * seg.record_size();
         if (format::decode_record(seg.header().layout, p, static_cast<size_t>(seg.record_size()),
-                                 seg.slot_time(slot + k), &record) == format::SlotState::kGood) {
+                                  seg.slot_time(slot + k), &record) == format::SlotState::kGood) {
           if (!visit(record)) return Status::Ok();
         }
       }

@@ -46,9 +46,10 @@ void Recorder::write(const Record& record, std::span<const Record> side) {
   // Never out of order; a stale time is said once (see the file comment for the causes).
   if (const auto last = current_->last_time(); last && record.time <= *last) {
     if (stale_++ == 0) {
-      spdlog::warn("datalog: sample time {} is not after the newest record {}; records are written "
-                   "again once the time passes it",
-                   record.time, *last);
+      spdlog::warn(
+          "datalog: sample time {} is not after the newest record {}; records are written "
+          "again once the time passes it",
+          record.time, *last);
     }
     return;
   }
@@ -79,8 +80,8 @@ void Recorder::apply_retention(int64_t now) {
     if (!report) {
       spdlog::error("datalog: retention of {}: {}", log->dir(), report.error());
     } else if (!report->deleted.empty()) {
-      spdlog::info("datalog: retention deleted {} segment(s) of {}, {} bytes", report->deleted.size(),
-                   log->dir(), report->bytes_freed);
+      spdlog::info("datalog: retention deleted {} segment(s) of {}, {} bytes", report->deleted.size(), log->dir(),
+                   report->bytes_freed);
     }
   }
 }

@@ -104,8 +104,8 @@ class Recorder {
   RecorderSettings settings_;  // writer only
 
   mutable std::mutex mu_;
-  std::vector<SideLog> side_logs_;  // changed under mu_ by the writer; read by the writer without it
-  std::string current_error_, history_error_;        // guarded by mu_
+  std::vector<SideLog> side_logs_;                  // changed under mu_ by the writer; read by the writer without it
+  std::string current_error_, history_error_;       // guarded by mu_
   std::map<std::string, std::string> side_errors_;  // guarded by mu_; std::map: elements stay put
 
   int64_t last_retention_ = 0;  // writer only; 0: not yet

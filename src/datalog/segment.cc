@@ -11,8 +11,7 @@ namespace iw::datalog {
 
 namespace {
 
-Status pread_all(int fd, uint8_t* data, size_t size, int64_t offset, size_t* got,
-                const std::string& path) {
+Status pread_all(int fd, uint8_t* data, size_t size, int64_t offset, size_t* got, const std::string& path) {
   *got = 0;
   while (*got < size) {
     const ssize_t n = ::pread(fd, data + *got, size - *got, static_cast<off_t>(offset) + *got);
@@ -27,8 +26,7 @@ Status pread_all(int fd, uint8_t* data, size_t size, int64_t offset, size_t* got
 }
 
 // Writes everything or reports how much was written before the error.
-Status pwrite_all(int fd, const uint8_t* data, size_t size, int64_t offset, size_t* done,
-                 const std::string& path) {
+Status pwrite_all(int fd, const uint8_t* data, size_t size, int64_t offset, size_t* done, const std::string& path) {
   *done = 0;
   while (*done < size) {
     const ssize_t n = ::pwrite(fd, data + *done, size - *done, static_cast<off_t>(offset) + *done);
@@ -64,8 +62,7 @@ Segment::~Segment() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<std::shared_ptr<Segment>> Segment::Open(const std::string& path, bool writable,
-                                               int64_t span_slots) {
+Result<std::shared_ptr<Segment>> Segment::Open(const std::string& path, bool writable, int64_t span_slots) {
   const int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
   if (fd < 0) return errno_status("cannot open", path, errno);
   std::vector<uint8_t> buf(format::header_size(format::kMaxChannels));
@@ -82,8 +79,7 @@ Result<std::shared_ptr<Segment>> Segment::Open(const std::string& path, bool wri
   }
   const auto slash = path.rfind('/');
   int64_t named_start = -1;
-  if (!format::parse_segment_name(path.substr(slash == std::string::npos ? 0 : slash + 1),
-                                &named_start) ||
+  if (!format::parse_segment_name(path.substr(slash == std::string::npos ? 0 : slash + 1), &named_start) ||
       named_start != header->start) {
     ::close(fd);
     return Status::Corruption(path + ": bad header: start " + std::to_string(header->start) +
@@ -92,8 +88,7 @@ Result<std::shared_ptr<Segment>> Segment::Open(const std::string& path, bool wri
   return std::shared_ptr<Segment>(new Segment(path, fd, std::move(header.value())));
 }
 
-Result<std::shared_ptr<Segment>> Segment::Create(const std::string& dir,
-                                                 const format::SegmentHeader& header) {
+Result<std::shared_ptr<Segment>> Segment::Create(const std::string& dir, const format::SegmentHeader& header) {
   const std::string path = dir + "/" + format::segment_name(header.start);
   const std::string tmp = path + std::string(format::kTmpSuffix);
   struct stat st_buf;

@@ -20,13 +20,11 @@ class Segment {
   // Opens an existing segment file and validates its header against its name and `span_slots`
   // (0: any). A bad header is a Corruption whose message says why, prefixed by the path; I/O
   // errors such as EACCES or EIO, which say nothing about the content, are IOErrors.
-  static Result<std::shared_ptr<Segment>> Open(const std::string& path, bool writable,
-                                               int64_t span_slots);
+  static Result<std::shared_ptr<Segment>> Open(const std::string& path, bool writable, int64_t span_slots);
   // Creates `<dir>/<segment_name(header.start)>` durably: header written to a .tmp file,
   // fsync'ed, renamed, directory fsync'ed. If the file exists with the same header (an earlier
   // Create whose directory sync failed) it is opened instead; with another header it fails.
-  static Result<std::shared_ptr<Segment>> Create(const std::string& dir,
-                                                 const format::SegmentHeader& header);
+  static Result<std::shared_ptr<Segment>> Create(const std::string& dir, const format::SegmentHeader& header);
   ~Segment();
   Segment(const Segment&) = delete;
   Segment& operator=(const Segment&) = delete;

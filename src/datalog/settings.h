@@ -13,9 +13,9 @@ struct Config;
 namespace iw::datalog {
 
 struct RecorderSettings {
-  int64_t sync_interval_s = 60;            // loss window on a power cut; a crash loses nothing
+  int64_t sync_interval_s = 60;           // loss window on a power cut; a crash loses nothing
   Retention current{2 * 366 * 86400, 0};  // 5 s data: two years (config `logdays`)
-  Retention history{0, 0};                 // 60 s data: forever
+  Retention history{0, 0};                // 60 s data: forever
 };
 
 // The settings `config` asks for; absent keys keep the defaults above. `datalog.current_days`

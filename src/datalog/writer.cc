@@ -1,8 +1,8 @@
 // Log::append and sync: one pwrite per record at the slot its time gives.
 #include <cerrno>
 #include <climits>
-#include <span>
 #include <mutex>
+#include <span>
 
 #include "datalog/format.h"
 #include "datalog/log.h"
@@ -39,8 +39,7 @@ Status Log::switch_segment(int64_t t) {
   int64_t start = span_start;
   if (at && at.seg->end() > span_start) start = t;
   const auto slots = static_cast<uint32_t>((span_start + span_s - start) / options_.interval_s);
-  auto header = format::make_header(start, static_cast<uint32_t>(options_.interval_s), slots,
-                                   options_.layout);
+  auto header = format::make_header(start, static_cast<uint32_t>(options_.interval_s), slots, options_.layout);
   auto seg = Segment::Create(dir_, header);
   if (!seg.ok()) return seg.status();
   {
@@ -57,18 +56,17 @@ Status Log::check_appendable(const Record& record, int64_t last) const {
   const int64_t t = record.time;
   if (t <= 0 || t % options_.interval_s != 0) {
     return Status::InvalidArgument("datalog " + dir_ + ": record time " + time_text(t) +
-                         " is not a positive multiple of the interval (" +
-                         std::to_string(options_.interval_s) + " s)");
+                                   " is not a positive multiple of the interval (" +
+                                   std::to_string(options_.interval_s) + " s)");
   }
   if (last != kNone && t <= last) {
     return Status::InvalidArgument("datalog " + dir_ + ": record time " + time_text(t) +
-                         " is not after the last record (" + time_text(last) +
-                         "); the clock stepped back, the record is not written");
+                                   " is not after the last record (" + time_text(last) +
+                                   "); the clock stepped back, the record is not written");
   }
   if (record.channels.size() != options_.layout.size()) {
-    return Status::InvalidArgument("datalog " + dir_ + ": record has " +
-                                   std::to_string(record.channels.size()) + " channels, the layout " +
-                                   std::to_string(options_.layout.size()));
+    return Status::InvalidArgument("datalog " + dir_ + ": record has " + std::to_string(record.channels.size()) +
+                                   " channels, the layout " + std::to_string(options_.layout.size()));
   }
   return Status::Ok();
 }
@@ -90,10 +88,8 @@ Status Log::append_batch(std::span<const Record> records) {
       }
     }
     size_t j = i + 1;
-    while (j < records.size() && j - i < kMaxRun &&
-           records[j].time == records[j - 1].time + options_.interval_s &&
-           records[j].time < current_.end &&
-           records[j].channels.size() == options_.layout.size()) {
+    while (j < records.size() && j - i < kMaxRun && records[j].time == records[j - 1].time + options_.interval_s &&
+           records[j].time < current_.end && records[j].channels.size() == options_.layout.size()) {
       ++j;
     }
     const auto size = static_cast<size_t>(current_.seg->record_size());
@@ -109,8 +105,7 @@ Status Log::append_batch(std::span<const Record> records) {
         format::encode_record(options_.layout, records[k], out);
       }
     }
-    st = current_.seg->write_slots(current_.seg->slot_of(t0), static_cast<int64_t>(j - i),
-                                   encode_buf_.data());
+    st = current_.seg->write_slots(current_.seg->slot_of(t0), static_cast<int64_t>(j - i), encode_buf_.data());
     if (!st.ok()) {
       append_errors_.fetch_add(1);
       return st;
@@ -128,8 +123,7 @@ Status Log::append_batch(std::span<const Record> records) {
       if (!st.ok()) {
         // The record is written (a crash of the process would not lose it); only its
         // durability against a power cut is in doubt. Say so: retrying the append is refused.
-        return Status::IOError("record " + time_text(t) + " written but not synced: " +
-                             st.message());
+        return Status::IOError("record " + time_text(t) + " written but not synced: " + st.message());
       }
     }
   }

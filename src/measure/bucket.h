@@ -19,10 +19,10 @@ struct ChannelCounters {
   Counter wh_export;  // positive number: energy sent to the grid
   Counter vah;
   Counter varh;
-  Counter vh;         // volt-hours: divide by hours for average volts
+  Counter vh;  // volt-hours: divide by hours for average volts
   Counter ah;
   Counter hzh;
-  Counter seconds;    // monitored time
+  Counter seconds;  // monitored time
 };
 
 class Bucket {
@@ -46,7 +46,6 @@ class Bucket {
   double aged_until() const { return aged_s_; }
 
  private:
-
   ChannelCounters counters_;
   ChannelValues held_;
   double aged_s_ = 0;

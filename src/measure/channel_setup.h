@@ -15,10 +15,10 @@ struct ChannelSetup {
   // Line volts (VT) or primary amps (CT) per ADC count of a 12-bit converter. Blocks with
   // other resolutions are rescaled: a count of an N-bit code is 2^(12-N) 12-bit counts.
   double units_per_count = 0;
-  PhaseCurve phase;       // lead of the sensor, degrees
-  int vt = 0;             // CT: channel of its voltage reference
-  double vphase_deg = 0;  // CT: derived reference lags the VT by this many degrees
-  double vmult = 1;       // CT: multiplier of the reference voltage (double, line-to-line)
+  PhaseCurve phase;             // lead of the sensor, degrees
+  int vt = 0;                   // CT: channel of its voltage reference
+  double vphase_deg = 0;        // CT: derived reference lags the VT by this many degrees
+  double vmult = 1;             // CT: multiplier of the reference voltage (double, line-to-line)
   bool allow_negative = false;  // CT "signed": keep negative power (export)
   bool reverse = false;         // negate the samples
 };

@@ -23,9 +23,7 @@ class Counter {
     residual_ -= whole;
   }
 
-  double value() const {
-    return (static_cast<double>(micros_) + residual_) / kMicrosPerUnit;
-  }
+  double value() const { return (static_cast<double>(micros_) + residual_) / kMicrosPerUnit; }
   int64_t micros() const { return micros_; }
   double residual_micros() const { return residual_; }
 

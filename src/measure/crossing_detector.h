@@ -26,8 +26,10 @@ class CrossingDetector {
       side_ = 0;
     }
     if (side_ == 0) {
-      if (v > hysteresis_) side_ = 1;
-      else if (v < -hysteresis_) side_ = -1;
+      if (v > hysteresis_)
+        side_ = 1;
+      else if (v < -hysteresis_)
+        side_ = -1;
     }
     prev_ = v;
     have_prev_ = true;

@@ -46,7 +46,7 @@ void count_clipped(ChannelLive& live, uint32_t clipped) {
 // plus these end corrections (alpha = m0 - a, beta = b - (m1 - 1)), and are divided by L.
 struct CycleWindow {
   int64_t m0 = 0, m1 = 0;
-  double span = 0;    // L, the sum of the weights
+  double span = 0;  // L, the sum of the weights
   int64_t at[4] = {};
   double extra[4] = {};  // weight added at at[k]
 };
@@ -81,13 +81,13 @@ struct Engine::VtLane {
   size_t channel = 0;
   size_t slot = 0;
   double sign = 1;
-  std::vector<double> v;      // offset-corrected samples, ring indexed like the frames
+  std::vector<double> v;  // offset-corrected samples, ring indexed like the frames
   CrossingDetector detector;
-  std::vector<double> crossings;  // positions since the open cycle's start (at most 3 kept)
+  std::vector<double> crossings;                 // positions since the open cycle's start (at most 3 kept)
   std::vector<std::pair<double, double>> ready;  // closed cycles [a, b) awaiting measurement
-  double credited_s = 0;      // every channel of this lane is credited up to here
+  double credited_s = 0;                         // every channel of this lane is credited up to here
   double last_crossing_s = 0;
-  std::vector<size_t> cts;    // indexes into cts_
+  std::vector<size_t> cts;  // indexes into cts_
 };
 
 struct Engine::CtLane {
@@ -344,8 +344,8 @@ void Engine::measure_cycle(VtLane& lane, double a, double b) {
   lane.credited_s = std::max(lane.credited_s, t_b);
 }
 
-void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, double t_a,
-                        double t_b, double hz, double vrms, double vt_lead) {
+void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, double t_a, double t_b, double hz,
+                        double vrms, double vt_lead) {
   const ChannelSetup& cs = setup_.channels[ct.channel];
   const int64_t m0 = static_cast<int64_t>(std::ceil(a));
   const int64_t m1 = static_cast<int64_t>(std::ceil(b));
@@ -374,8 +374,7 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   // Pass 2: pair each current sample with the voltage at its corrected instant.
   const double cycle_frames = b - a;
   const double shift_deg = wrap_shift_deg(ct_lead - vt_lead - cs.vphase_deg);
-  const double d = (slot_s_[ct.slot] - slot_s_[lane.slot]) / frame_s_ +
-                   shift_deg / 360.0 * cycle_frames;
+  const double d = (slot_s_[ct.slot] - slot_s_[lane.slot]) / frame_s_ + shift_deg / 360.0 * cycle_frames;
   // Reactive power from the same pairs: with v = V cos(wt) and i = I cos(wt - phi) (phi > 0
   // lagging), the central difference i[m+1] - i[m-1] = -2 I sin(theta) sin(wt - phi), theta =
   // 2 pi / cycle_frames, so mean(v * (i[m+1] - i[m-1])) / (2 sin theta) = V I sin(phi) / 2 = Q,
@@ -399,8 +398,8 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   const double vt_units = setup_.channels[lane.channel].units_per_count * count_scale_;
   const double gain = interpolation_gain(d - std::floor(d), cycle_frames);
   const double power_codes = (svi / nn - (sv / nn) * mean_i) / gain;
-  const double quadrature_codes = (svdi / nn - (sv / nn) * (sdi / nn)) /
-                                  (2 * std::sin(2 * std::numbers::pi / cycle_frames)) / gain;
+  const double quadrature_codes =
+      (svdi / nn - (sv / nn) * (sdi / nn)) / (2 * std::sin(2 * std::numbers::pi / cycle_frames)) / gain;
   const double to_watts = vt_units * count_scale_ * cs.units_per_count * cs.vmult;
   double watts = power_codes * to_watts;
   double signed_var = quadrature_codes * to_watts;
@@ -460,9 +459,7 @@ void Engine::credit_dead_time(VtLane& lane, double until_s) {
   lane.crossings.clear();  // a new cycle starts at the next crossing
 }
 
-void Engine::credit(size_t ch, double t_a, double t_b, const ChannelValues& v) {
-  buckets_[ch].credit(t_a, t_b, v);
-}
+void Engine::credit(size_t ch, double t_a, double t_b, const ChannelValues& v) { buckets_[ch].credit(t_a, t_b, v); }
 
 void Engine::emit_checkpoints() {
   if (checkpoint_ns_ <= 0 || !sink_) return;

@@ -48,7 +48,7 @@ struct ChannelLive {
   double measured_s = 0;
   double watt_s = 0;
   double var_s = 0;
-  uint64_t cycles = 0;        // cycles measured since start
+  uint64_t cycles = 0;  // cycles measured since start
   // Samples of measured cycles at code 0 or full scale: the sensor overdrives the ADC, so
   // its rms and power read low. Since start, and in the last cycle.
   uint64_t clipped_samples = 0;
@@ -58,16 +58,16 @@ struct ChannelLive {
 struct EngineStats {
   uint64_t blocks = 0;
   uint64_t conversions = 0;
-  uint64_t cycles = 0;          // voltage cycles measured
-  uint64_t channel_cycles = 0;  // channel-cycles measured (VT and CT)
-  uint64_t dropped_cycles = 0;  // implausible cycles (frequency out of 40-70 Hz, too few frames)
-  uint64_t restarts = 0;        // pipeline restarts (gap, new scan)
-  double samples_per_cycle = 0; // frames in the last voltage cycle
+  uint64_t cycles = 0;           // voltage cycles measured
+  uint64_t channel_cycles = 0;   // channel-cycles measured (VT and CT)
+  uint64_t dropped_cycles = 0;   // implausible cycles (frequency out of 40-70 Hz, too few frames)
+  uint64_t restarts = 0;         // pipeline restarts (gap, new scan)
+  double samples_per_cycle = 0;  // frames in the last voltage cycle
 };
 
 struct Checkpoint {
-  int64_t time_ns = 0;                  // source clock; a multiple of the interval
-  std::vector<ChannelCounters> counters; // indexed by channel; unused channels stay zero
+  int64_t time_ns = 0;                    // source clock; a multiple of the interval
+  std::vector<ChannelCounters> counters;  // indexed by channel; unused channels stay zero
   const std::vector<ChannelLive>* live = nullptr;
   const EngineStats* stats = nullptr;
 };
@@ -108,17 +108,15 @@ class Engine {
   void ingest(const SampleBlock& block);
   void measure_ready_cycles(bool flushing);
   void measure_cycle(VtLane& lane, double a, double b);
-  void measure_ct(const VtLane& lane, CtLane& ct, double a, double b, double t_a, double t_b,
-                  double hz, double vrms, double vt_lead);
+  void measure_ct(const VtLane& lane, CtLane& ct, double a, double b, double t_a, double t_b, double hz, double vrms,
+                  double vt_lead);
   void credit_dead_time(VtLane& lane, double until_s);
   void credit(size_t ch, double t_a, double t_b, const ChannelValues& v);
   void emit_checkpoints();
 
-  double frame_time(double position) const;   // seconds since origin, slot 0 instant
+  double frame_time(double position) const;  // seconds since origin, slot 0 instant
   double v_at(const VtLane& lane, double position, double cycle_frames) const;
-  double code(int64_t frame, size_t slot) const {
-    return codes_[static_cast<size_t>(frame & mask_) * slots_ + slot];
-  }
+  double code(int64_t frame, size_t slot) const { return codes_[static_cast<size_t>(frame & mask_) * slots_ + slot]; }
   // Samples of [m0, m1) in `slot` at either rail of the converter.
   uint32_t clipped(int64_t m0, int64_t m1, size_t slot) const;
   double count_scale() const { return count_scale_; }
@@ -126,7 +124,7 @@ class Engine {
   EngineSetup setup_;
   std::vector<Bucket> buckets_;
   std::vector<ChannelLive> live_;
-  std::vector<double> offset_;   // per channel, in codes of the current block resolution
+  std::vector<double> offset_;  // per channel, in codes of the current block resolution
   EngineStats stats_;
 
   // Clock: seconds since origin_ns_ (the first block's start).
@@ -138,15 +136,15 @@ class Engine {
   size_t slots_ = 0;
   int adc_bits_ = 0;
   uint16_t full_scale_code_ = 0;  // 2^adc_bits - 1
-  double count_scale_ = 1;   // 12-bit counts per code
+  double count_scale_ = 1;        // 12-bit counts per code
   double conversion_s_ = 0;
   double frame_s_ = 0;
   std::vector<double> slot_s_;  // offset of each slot from its frame's start, seconds
-  double next_start_s_ = 0;  // where a contiguous block would start
+  double next_start_s_ = 0;     // where a contiguous block would start
   size_t ring_frames_ = 0;
   size_t ring_block_frames_ = 0;  // largest block the ring was sized for
   int64_t mask_ = 0;
-  int64_t frames_ = 0;       // frames ingested since restart
+  int64_t frames_ = 0;  // frames ingested since restart
   std::vector<uint16_t> codes_;
   std::vector<double> frame_times_;
   std::vector<VtLane> vts_;

@@ -30,8 +30,7 @@ bool PhaseCurve::valid_table(const std::vector<double>& a, std::string* why) {
   };
   if (a.empty()) return true;
   if (a.size() % 2 == 0) {
-    return fail("has " + std::to_string(a.size()) +
-                " elements; expected an odd number: [lead, threshold, lead, ...]");
+    return fail("has " + std::to_string(a.size()) + " elements; expected an odd number: [lead, threshold, lead, ...]");
   }
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (!std::isfinite(a[i])) return fail("element " + std::to_string(i) + " is not a finite number");
@@ -41,8 +40,8 @@ bool PhaseCurve::valid_table(const std::vector<double>& a, std::string* why) {
       return fail("threshold " + number(a[i]) + " (element " + std::to_string(i) + ") is negative");
     }
     if (i >= 3 && !(a[i] > a[i - 2])) {
-      return fail("thresholds must increase: " + number(a[i]) + " (element " + std::to_string(i) +
-                  ") follows " + number(a[i - 2]));
+      return fail("thresholds must increase: " + number(a[i]) + " (element " + std::to_string(i) + ") follows " +
+                  number(a[i - 2]));
     }
   }
   return true;

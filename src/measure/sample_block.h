@@ -16,11 +16,11 @@
 namespace iw::measure {
 
 struct SampleBlock {
-  int64_t start_ns = 0;        // instant of conversion 0 (frame 0, slot 0)
-  double conversion_ns = 0;    // time between successive conversions, > 0
-  int adc_bits = 12;           // 12 (MCP3208) or 10 (MCP3008); codes are in [0, 2^bits)
-  std::vector<uint8_t> scan;   // input channel number converted in each slot
-  std::vector<uint16_t> codes; // frame-major: codes[frame*scan.size() + slot]
+  int64_t start_ns = 0;                // instant of conversion 0 (frame 0, slot 0)
+  double conversion_ns = 0;            // time between successive conversions, > 0
+  int adc_bits = 12;                   // 12 (MCP3208) or 10 (MCP3008); codes are in [0, 2^bits)
+  std::vector<uint8_t> scan;           // input channel number converted in each slot
+  std::vector<uint16_t> codes;         // frame-major: codes[frame*scan.size() + slot]
   std::vector<double> slot_offset_ns;  // empty, or one offset per slot from the frame start
 
   size_t slots() const { return scan.size(); }
@@ -33,9 +33,7 @@ struct SampleBlock {
     return static_cast<double>(start_ns) + frame_ns() * static_cast<double>(frame) + slot_ns(slot);
   }
   // Instant one conversion period after the last conversion: where a contiguous block starts.
-  double end_ns() const {
-    return static_cast<double>(start_ns) + conversion_ns * static_cast<double>(codes.size());
-  }
+  double end_ns() const { return static_cast<double>(start_ns) + conversion_ns * static_cast<double>(codes.size()); }
   uint16_t code(size_t frame, size_t slot) const { return codes[frame * scan.size() + slot]; }
 };
 

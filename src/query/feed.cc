@@ -77,19 +77,27 @@ FeedColumn input_column(char kind, const InputSeries* input) {
   // V and P both give the rate of the first counter (Volts of a VT, Watts of a CT).
   switch (kind) {
     case 'V':
-    case 'P': return {input, input->unit(), 1, false};
-    case 'E': return {input, Unit::kKWh, 3, true};
-    default: return {};
+    case 'P':
+      return {input, input->unit(), 1, false};
+    case 'E':
+      return {input, Unit::kKWh, 3, true};
+    default:
+      return {};
   }
 }
 
 FeedColumn output_column(char kind, const OutputSeries* output) {
   switch (kind) {
-    case 'V': return {output, Unit::kVolts, 1, false};
-    case 'P': return {output, Unit::kWatts, 1, false};
-    case 'E': return {output, Unit::kKWh, 3, true};
-    case 'O': return {output, output->unit(), script_precision(output->unit()), false};
-    default: return {};
+    case 'V':
+      return {output, Unit::kVolts, 1, false};
+    case 'P':
+      return {output, Unit::kWatts, 1, false};
+    case 'E':
+      return {output, Unit::kKWh, 3, true};
+    case 'O':
+      return {output, output->unit(), script_precision(output->unit()), false};
+    default:
+      return {};
   }
 }
 
@@ -170,15 +178,15 @@ Result<FeedRequest> parse_feed_request(const QueryArgs& args) {
   r.start = *s;
   r.end = *e;
   r.interval = *interval;
-  if (r.start % 5 != 0 || r.end % 5 != 0 || r.interval % 5 != 0 || r.interval <= 0 ||
-      r.end < r.start || (r.end - r.start) / r.interval > kMaxRows) {
+  if (r.start % 5 != 0 || r.end % 5 != 0 || r.interval % 5 != 0 || r.interval <= 0 || r.end < r.start ||
+      (r.end - r.start) / r.interval > kMaxRows) {
     return invalid;
   }
   return r;
 }
 
-Status run_feed(const FeedRequest& request, const SeriesCatalog& catalog,
-                const RecordSource& source, const QuerySink& sink) {
+Status run_feed(const FeedRequest& request, const SeriesCatalog& catalog, const RecordSource& source,
+                const QuerySink& sink) {
   std::vector<FeedColumn> columns;
   for (const auto& id : request.ids) columns.push_back(column_of(id, catalog));
   std::string buffer = "[";

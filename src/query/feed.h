@@ -40,7 +40,7 @@ Result<FeedRequest> parse_feed_request(const QueryArgs& args);
 // OV and OP the output in Volts and Watts (1 decimal), OE its kWh from the counters' origin
 // (3 decimals), OO its own units with its script precision. null for an unknown id, a step
 // with no monitored time, or a non-finite value. No timestamps: the client rebuilds them.
-Status run_feed(const FeedRequest& request, const SeriesCatalog& catalog,
-                const RecordSource& source, const QuerySink& sink);
+Status run_feed(const FeedRequest& request, const SeriesCatalog& catalog, const RecordSource& source,
+                const QuerySink& sink);
 
 }  // namespace iw::query

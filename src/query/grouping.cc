@@ -11,22 +11,30 @@ using cctz::civil_second;
 using Unit = Grouping::Unit;
 
 constexpr size_t kMaxCountDigits = 9;
-constexpr std::array<int64_t, 16> kAutoSeconds = {5,    10,   15,   20,   30,   60,    120,   300,
-                                                  600,  1200, 1800, 3600, 7200, 14400, 21600, 28800};
+constexpr std::array<int64_t, 16> kAutoSeconds = {5,   10,   15,   20,   30,   60,    120,   300,
+                                                  600, 1200, 1800, 3600, 7200, 14400, 21600, 28800};
 constexpr int64_t kAutoLongest = 86400;
 
 Status invalid() { return Status::InvalidArgument("Invalid group"); }
 
 std::optional<Unit> unit_of(char c) {
   switch (c) {
-    case 's': return Unit::kSeconds;
-    case 'm': return Unit::kMinutes;
-    case 'h': return Unit::kHours;
-    case 'd': return Unit::kDays;
-    case 'w': return Unit::kWeeks;
-    case 'M': return Unit::kMonths;
-    case 'y': return Unit::kYears;
-    default: return std::nullopt;
+    case 's':
+      return Unit::kSeconds;
+    case 'm':
+      return Unit::kMinutes;
+    case 'h':
+      return Unit::kHours;
+    case 'd':
+      return Unit::kDays;
+    case 'w':
+      return Unit::kWeeks;
+    case 'M':
+      return Unit::kMonths;
+    case 'y':
+      return Unit::kYears;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -56,8 +64,10 @@ Result<Grouping> parse_grouping(std::string_view text) {
     n = n * 10 + (text[digits] - '0');
     if (++digits > kMaxCountDigits) return invalid();
   }
-  if (digits == 0 && text.size() == 1) n = 1;  // a bare unit is one of it: group=h (query.rst)
-  else if (digits == 0 || n == 0) return invalid();
+  if (digits == 0 && text.size() == 1)
+    n = 1;  // a bare unit is one of it: group=h (query.rst)
+  else if (digits == 0 || n == 0)
+    return invalid();
   if (digits == text.size()) {
     if (n % 5 != 0) return invalid();
     return Grouping{Unit::kSeconds, n};

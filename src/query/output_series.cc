@@ -24,8 +24,8 @@ std::optional<double> OutputSeries::value(const Interval& interval, Unit unit) c
       deltas[static_cast<size_t>(k)] = integrators_->delta(static_cast<size_t>(k), *interval.older, *interval.newer);
     }
   }
-  const calc::IntervalOperands operands(calculator_->inputs(), interval.older->channels, interval.newer->channels,
-                                        h, deltas);
+  const calc::IntervalOperands operands(calculator_->inputs(), interval.older->channels, interval.newer->channels, h,
+                                        deltas);
   const double v = calc::value_of(output_.script, unit, operands);
   if (!std::isfinite(v)) return std::nullopt;
   return v;

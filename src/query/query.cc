@@ -19,7 +19,7 @@ QueryAnswer invalid_query(const std::string& reason) {
   a.content_type = "text/plain";
   // The reason may quote the request, which need not be UTF-8 (found by fuzz/query_parser_fuzz).
   a.body = nlohmann::json{{"error", "invalid query. " + reason}}.dump(-1, ' ', false,
-                                                                     nlohmann::json::error_handler_t::replace);
+                                                                      nlohmann::json::error_handler_t::replace);
   return a;
 }
 
@@ -39,8 +39,7 @@ Result<QueryPlan> plan_of(QueryRequest request, const QueryEnvironment& env) {
   }
   auto grouping = parse_grouping(request.group);
   if (!grouping) return grouping.status();
-  const Grouping g =
-      resolve_auto(grouping.value(), plan.begin, plan.end, request.resolution == Resolution::kHigh);
+  const Grouping g = resolve_auto(grouping.value(), plan.begin, plan.end, request.resolution == Resolution::kHigh);
   const TimeZone* zone = env.zone;
   plan.next_boundary = [g, zone](int64_t t) { return next_boundary(g, t, *zone); };
   plan.zone = env.zone;

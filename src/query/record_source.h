@@ -34,8 +34,7 @@ class RecordSource {
 // the daemon's writer (datalog::Log's guarantee).
 class LogRecordSource final : public RecordSource {
  public:
-  LogRecordSource(const datalog::Log* current, const datalog::Log* history)
-      : current_(current), history_(history) {}
+  LogRecordSource(const datalog::Log* current, const datalog::Log* history) : current_(current), history_(history) {}
 
   Result<std::optional<datalog::Record>> at_or_before(int64_t t) const override;
   Result<std::optional<int64_t>> first_time() const override;

@@ -45,16 +45,14 @@ Status apply_time_method(const std::string& method, TimeColumn* column) {
 
 // `method` is ".dN" with one digit N.
 std::optional<int> decimals_method(const std::string& method) {
-  if (method.size() == 2 && method[0] == 'd' &&
-      is_digit(method[1])) {
+  if (method.size() == 2 && method[0] == 'd' && is_digit(method[1])) {
     return method[1] - '0';
   }
   return std::nullopt;
 }
 
 int default_decimals(Unit unit) {
-  return unit == Unit::kWatts || unit == Unit::kVolts ? query_default_decimals(unit)
-                                                      : script_precision(unit);
+  return unit == Unit::kWatts || unit == Unit::kVolts ? query_default_decimals(unit) : script_precision(unit);
 }
 
 Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog) {
@@ -96,8 +94,7 @@ Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog)
 }
 
 Result<std::vector<Column>> parse_select(const std::string* select, const SeriesCatalog& catalog) {
-  if (select == nullptr || select->size() < 2 || select->front() != '[' ||
-      select->back() != ']') {
+  if (select == nullptr || select->size() < 2 || select->front() != '[' || select->back() != ']') {
     return Status::InvalidArgument("select not an array []");
   }
   std::vector<Column> columns;

@@ -21,17 +21,15 @@ constexpr size_t kPieceBytes = 1440;  // the original's chunk size
 // "YYYY-MM-DDThh:mm:ss", no zone suffix (clients parse it as the device's local time).
 std::string iso_time(const cctz::civil_second& c) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d",
-                static_cast<long long>(c.year()), c.month(), c.day(), c.hour(), c.minute(),
-                c.second());
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", static_cast<long long>(c.year()), c.month(),
+                c.day(), c.hour(), c.minute(), c.second());
   return buf;
 }
 
 std::string time_cell(const TimeColumn& column, int64_t t, const TimeZone* zone, bool json) {
   if (column.unix) return std::to_string(t);
-  const cctz::civil_second local = !column.utc && zone != nullptr
-                                       ? zone->to_local(t)
-                                       : cctz::civil_second(1970, 1, 1, 0, 0, 0) + t;
+  const cctz::civil_second local =
+      !column.utc && zone != nullptr ? zone->to_local(t) : cctz::civil_second(1970, 1, 1, 0, 0, 0) + t;
   return json ? "\"" + iso_time(local) + "\"" : iso_time(local);
 }
 
@@ -39,10 +37,13 @@ std::string time_cell(const TimeColumn& column, int64_t t, const TimeZone* zone,
 // JSON (`[1,,2]`, found by fuzz/query_parser_fuzz), so JSON gets null there.
 std::string missing_text(Missing missing, bool json) {
   switch (missing) {
-    case Missing::kZero: return "0";
-    case Missing::kEmpty: return json ? "null" : "";
+    case Missing::kZero:
+      return "0";
+    case Missing::kEmpty:
+      return json ? "null" : "";
     case Missing::kNull:
-    case Missing::kSkip: return "null";
+    case Missing::kSkip:
+      return "null";
   }
   return "null";
 }
@@ -125,8 +126,7 @@ bool reads_records(const QueryRequest& request) {
   return false;
 }
 
-std::vector<std::string> cells_of(const QueryPlan& plan, int64_t t, const Interval& interval,
-                                  bool json) {
+std::vector<std::string> cells_of(const QueryPlan& plan, int64_t t, const Interval& interval, bool json) {
   std::vector<std::string> cells;
   for (const auto& c : plan.request.columns) {
     if (const auto* tc = std::get_if<TimeColumn>(&c)) {

@@ -18,11 +18,15 @@ using calc::Quantity;
 // The quantity a unit reads from one input; nullopt for kWh and PF, derived below.
 std::optional<Quantity> input_quantity_of(Unit unit) {
   switch (unit) {
-    case Unit::kVA: return Quantity::kVA;
-    case Unit::kVAh: return Quantity::kVAh;
+    case Unit::kVA:
+      return Quantity::kVA;
+    case Unit::kVAh:
+      return Quantity::kVAh;
     case Unit::kKWh:
-    case Unit::kPF: return std::nullopt;
-    default: return calc::quantity_of(unit);
+    case Unit::kPF:
+      return std::nullopt;
+    default:
+      return calc::quantity_of(unit);
   }
 }
 

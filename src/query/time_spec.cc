@@ -61,11 +61,8 @@ struct IsoField {
   int64_t lo, hi;
   const char* name;
 };
-constexpr std::array<IsoField, 5> kIsoFields = {{{'-', 1, 12, "month"},
-                                                 {'-', 1, 31, "day"},
-                                                 {'T', 0, 24, "hour"},
-                                                 {':', 0, 59, "minute"},
-                                                 {':', 0, 59, "second"}}};
+constexpr std::array<IsoField, 5> kIsoFields = {
+    {{'-', 1, 12, "month"}, {'-', 1, 31, "day"}, {'T', 0, 24, "hour"}, {':', 0, 59, "minute"}, {':', 0, 59, "second"}}};
 
 Result<int64_t> parse_iso(std::string_view spec, const TimeZone& tz) {
   size_t pos = 0;
@@ -77,7 +74,8 @@ Result<int64_t> parse_iso(std::string_view spec, const TimeZone& tz) {
   for (size_t i = 0; i < kIsoFields.size() && pos < spec.size() && spec[pos] == kIsoFields[i].separator; ++i) {
     ++pos;
     const auto v = digits(spec, pos, 2);
-    if (!v) return bad(spec, fmt::format("the {} needs 2 digits after '{}'", kIsoFields[i].name, kIsoFields[i].separator));
+    if (!v)
+      return bad(spec, fmt::format("the {} needs 2 digits after '{}'", kIsoFields[i].name, kIsoFields[i].separator));
     if (*v < kIsoFields[i].lo || *v > kIsoFields[i].hi) {
       return bad(spec, fmt::format("{} {} is not {}-{}", kIsoFields[i].name, *v, kIsoFields[i].lo, kIsoFields[i].hi));
     }
@@ -103,28 +101,51 @@ struct Deltas {
 
 bool add_unit(char unit, int64_t n, Deltas& d) {
   switch (unit) {
-    case 'y': d.years += n; return true;
-    case 'M': d.months += n; return true;
-    case 'w': d.days += 7 * n; return true;
-    case 'd': d.days += n; return true;
-    case 'h': d.hours += n; return true;
-    case 'm': d.minutes += n; return true;
-    case 's': d.seconds += n / 5 * 5; return true;
-    default: return false;
+    case 'y':
+      d.years += n;
+      return true;
+    case 'M':
+      d.months += n;
+      return true;
+    case 'w':
+      d.days += 7 * n;
+      return true;
+    case 'd':
+      d.days += n;
+      return true;
+    case 'h':
+      d.hours += n;
+      return true;
+    case 'm':
+      d.minutes += n;
+      return true;
+    case 's':
+      d.seconds += n / 5 * 5;
+      return true;
+    default:
+      return false;
   }
 }
 
 // The start of the local unit `base` around `now` (local), or nullopt for an unknown letter.
 std::optional<civil_second> base_time(char base, const civil_second& now) {
   switch (base) {
-    case 'y': return civil_second(cctz::civil_year(now));
-    case 'M': return civil_second(cctz::civil_month(now));
-    case 'w': return civil_second(cctz::prev_weekday(cctz::civil_day(now) + 1, cctz::weekday::sunday));
-    case 'd': return civil_second(cctz::civil_day(now));
-    case 'h': return civil_second(cctz::civil_hour(now));
-    case 'm': return civil_second(cctz::civil_minute(now));
-    case 's': return now - now.second() % 5;
-    default: return std::nullopt;
+    case 'y':
+      return civil_second(cctz::civil_year(now));
+    case 'M':
+      return civil_second(cctz::civil_month(now));
+    case 'w':
+      return civil_second(cctz::prev_weekday(cctz::civil_day(now) + 1, cctz::weekday::sunday));
+    case 'd':
+      return civil_second(cctz::civil_day(now));
+    case 'h':
+      return civil_second(cctz::civil_hour(now));
+    case 'm':
+      return civil_second(cctz::civil_minute(now));
+    case 's':
+      return now - now.second() % 5;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -20,9 +20,7 @@ constexpr int64_t kDay = 86400;
 constexpr int64_t kYear = 366 * kDay;
 const civil_second kEpoch(1970, 1, 1, 0, 0, 0);
 
-cctz::time_point<cctz::seconds> instant(int64_t utc) {
-  return cctz::time_point<cctz::seconds>(cctz::seconds(utc));
-}
+cctz::time_point<cctz::seconds> instant(int64_t utc) { return cctz::time_point<cctz::seconds>(cctz::seconds(utc)); }
 int64_t unix_seconds(const cctz::time_point<cctz::seconds>& tp) { return tp.time_since_epoch().count(); }
 
 // ---- IANA zones ------------------------------------------------------------------------------
@@ -75,7 +73,7 @@ class IanaZone final : public TimeZone {
 
 // The rule's weekday numbers count from Sunday = 1.
 cctz::weekday rule_weekday(int weekday) {
-  constexpr cctz::weekday kDays[] = {cctz::weekday::sunday,   cctz::weekday::monday, cctz::weekday::tuesday,
+  constexpr cctz::weekday kDays[] = {cctz::weekday::sunday,    cctz::weekday::monday,   cctz::weekday::tuesday,
                                      cctz::weekday::wednesday, cctz::weekday::thursday, cctz::weekday::friday,
                                      cctz::weekday::saturday};
   return kDays[((weekday - 1) % 7 + 7) % 7];  // the config allows 1..7; stay in bounds regardless
@@ -150,7 +148,7 @@ class RuleZone final : public TimeZone {
     const bool past_end = at_or_after(end_clock, r.end) || at_or_after(begin_clock, r.end);
     const bool past_begin = at_or_after(begin_clock, r.begin);
     if (r.begin.month <= r.end.month) return past_begin && !past_end;  // northern: DST mid-year
-    return !past_end || past_begin;                                      // southern: DST across New Year
+    return !past_end || past_begin;                                    // southern: DST across New Year
   }
 
   int offset_s_;
@@ -162,7 +160,8 @@ class RuleZone final : public TimeZone {
 Result<std::unique_ptr<TimeZone>> load_iana_zone(const std::string& name) {
   const std::optional<cctz::time_zone> zone = config::load_known_time_zone(name);
   if (!zone) {
-    return Status::InvalidArgument(fmt::format("unknown time zone \"{}\" (use an IANA name such as \"Europe/Berlin\")", name));
+    return Status::InvalidArgument(
+        fmt::format("unknown time zone \"{}\" (use an IANA name such as \"Europe/Berlin\")", name));
   }
   return std::unique_ptr<TimeZone>(std::make_unique<IanaZone>(*zone, name));
 }

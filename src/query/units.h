@@ -10,8 +10,8 @@ using calc::format_value;
 using calc::parse_unit_name;
 using calc::query_default_decimals;
 using calc::script_precision;
+using calc::Unit;
 using calc::unit_name;
 using calc::unit_of_method;
-using calc::Unit;
 
 }  // namespace iw::query

@@ -65,8 +65,8 @@ HttpResponse ConfigEndpoint::post(const HttpRequest& request) {
   if (!confirmed) return HttpResponse::text(400, confirmed.error());
   const ConfigWriteResult written = access_.replace(request.body, confirmed.value());
   if (!written.confirm.empty()) {
-    HttpResponse r = HttpResponse::text(409, "config not applied; the running config is unchanged:\n" +
-                                                 written.status.message());
+    HttpResponse r =
+        HttpResponse::text(409, "config not applied; the running config is unchanged:\n" + written.status.message());
     r.headers.emplace_back(kConfirmHeader, written.confirm);
     return r;
   }

@@ -15,13 +15,13 @@ struct EdgeLimits {
   // From the moment the server waits for a request (new or keep-alive connection) until its
   // head is complete; silent or trickling clients are closed when it passes.
   std::chrono::milliseconds head_deadline{10'000};
-  std::chrono::milliseconds body_deadline{30'000};  // the whole body
+  std::chrono::milliseconds body_deadline{30'000};   // the whole body
   std::chrono::milliseconds write_deadline{30'000};  // each write of an answer (or a chunk of one)
   std::chrono::milliseconds tls_handshake_deadline{10'000};
   size_t connections_per_client = 32;  // see ConnectionTable for who gives way
   size_t connections_total = 512;
-  size_t workers = 4;               // threads that run handlers
-  size_t queued_requests = 64;      // complete requests waiting for a worker; more: 503
+  size_t workers = 4;                       // threads that run handlers
+  size_t queued_requests = 64;              // complete requests waiting for a worker; more: 503
   size_t stream_buffer_bytes = 256 * 1024;  // a streamed answer's bytes not yet written
 };
 

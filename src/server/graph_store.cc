@@ -87,8 +87,7 @@ HttpResponse GraphStore::create(const HttpRequest& request) const {
   const JsonRead read = read_json(data);
   if (!read.ok()) return HttpResponse::text(400, "graph: data: " + read.error->message());
   const json& doc = read.value;
-  if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string() ||
-      doc["name"].get<std::string>().empty()) {
+  if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string() || doc["name"].get<std::string>().empty()) {
     return HttpResponse::text(400, "graph: data must be a JSON object with a \"name\" string");
   }
   const std::string id = graph_file_name(doc["name"].get<std::string>());

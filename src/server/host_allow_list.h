@@ -40,8 +40,8 @@ class HostAllowList {
   const NameSource local_;
   const Clock clock_;
   mutable std::mutex mu_;
-  std::set<std::string, std::less<>> configured_;      // guarded by mu_
-  mutable std::set<std::string, std::less<>> local_names_;  // guarded by mu_
+  std::set<std::string, std::less<>> configured_;            // guarded by mu_
+  mutable std::set<std::string, std::less<>> local_names_;   // guarded by mu_
   mutable std::chrono::steady_clock::time_point read_at_{};  // guarded by mu_; when local_names_ was read
   mutable bool read_ = false;                                // guarded by mu_
 };

@@ -15,9 +15,7 @@ namespace {
 
 constexpr size_t kMaxNameLength = 253;  // RFC 1035, without the trailing dot
 
-bool name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-}
+bool name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'; }
 
 // "[...]" -> "[<inet_ntop form>]". A zone ("%eth0") is refused: browsers do not send one.
 std::optional<std::string> normalize_ipv6(std::string_view bracketed) {

@@ -12,7 +12,7 @@
 namespace iw::server {
 
 struct Authority {
-  std::string host;        // normal form
+  std::string host;         // normal form
   std::optional<int> port;  // absent when the text gave none
 };
 

@@ -14,11 +14,11 @@ namespace iw::server {
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
-  std::string method;       // GET, POST, PUT, DELETE ...
-  std::string path;         // percent-decoded, without the query
-  std::string target;       // the request-target exactly as the client sent it
-  Params params;            // query (and form) arguments, percent-decoded, in order
-  Params headers;           // as received
+  std::string method;  // GET, POST, PUT, DELETE ...
+  std::string path;    // percent-decoded, without the query
+  std::string target;  // the request-target exactly as the client sent it
+  Params params;       // query (and form) arguments, percent-decoded, in order
+  Params headers;      // as received
   std::string body;
   std::string remote_addr;  // client IP
 

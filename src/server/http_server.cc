@@ -64,9 +64,7 @@ HttpRequest request_from_head(const http::request<http::empty_body>& head, std::
   return r;
 }
 
-bool is_form(const HttpRequest& r) {
-  return r.header("Content-Type").starts_with("application/x-www-form-urlencoded");
-}
+bool is_form(const HttpRequest& r) { return r.header("Content-Type").starts_with("application/x-www-form-urlencoded"); }
 
 http::response<http::string_body> to_beast(HttpResponse&& r, bool head_only, unsigned version, bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
@@ -114,7 +112,7 @@ struct HttpServer::Impl {
   std::thread io_thread;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // I/O thread once running
   std::unique_ptr<ssl::context> tls_context;
-  ConnectionTable table;                                   // I/O thread
+  ConnectionTable table;                                                         // I/O thread
   std::unordered_map<ConnectionTable::Id, std::weak_ptr<SessionBase>> sessions;  // I/O thread
   std::atomic<size_t> queued{0};
   std::atomic<int> plain_port{0}, secure_port{0};
@@ -135,17 +133,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
  public:
   using Impl = HttpServer::Impl;
   Session(Impl& server, Stream stream, ConnectionTable::Id id, std::string remote)
-      : server_(server), stream_(std::move(stream)), id_(id), remote_(std::move(remote)),
+      : server_(server),
+        stream_(std::move(stream)),
+        id_(id),
+        remote_(std::move(remote)),
         buffer_(server.limits.head_bytes + 4096) {}
 
   void begin() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
       lowest().expires_after(server_.limits.tls_handshake_deadline);
-      stream_.async_handshake(ssl::stream_base::server,
-                              [self = this->shared_from_this()](error_code ec) {
-                                if (ec) return self->fail(ec);
-                                self->read_head();
-                              });
+      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](error_code ec) {
+        if (ec) return self->fail(ec);
+        self->read_head();
+      });
     } else {
       read_head();
     }
@@ -170,7 +170,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec) {
       if (ec == http::error::header_limit) return refuse(431, "the request head is larger than 16 KiB");
       if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) return end();
-      if (ec == beast::error::timeout || ec.category() != http::make_error_code(http::error::header_limit).category()) return fail(ec);
+      if (ec == beast::error::timeout || ec.category() != http::make_error_code(http::error::header_limit).category())
+        return fail(ec);
       server_.count(&EdgeCounters::bad_requests);
       return refuse(400, "not an HTTP/1.1 request: " + ec.message());
     }
@@ -211,9 +212,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     body_.emplace(std::move(*head_));
     body_->body_limit(server_.limits.body_bytes);
     lowest().expires_after(server_.limits.body_deadline);
-    http::async_read(stream_, buffer_, *body_, [self = this->shared_from_this()](error_code ec, size_t) {
-      self->on_body(ec);
-    });
+    http::async_read(stream_, buffer_, *body_,
+                     [self = this->shared_from_this()](error_code ec, size_t) { self->on_body(ec); });
   }
 
   void on_body(error_code ec) {
@@ -237,9 +237,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       busy.headers.emplace_back("Retry-After", "1");
       return respond(std::move(busy));
     }
-    net::post(server_.workers, [self = this->shared_from_this(), request = std::move(request_)] {
-      self->work(request);
-    });
+    net::post(server_.workers,
+              [self = this->shared_from_this(), request = std::move(request_)] { self->work(request); });
   }
 
   // Worker thread.
@@ -252,19 +251,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     if (!response.stream) {
       server_.queued.fetch_sub(1);
-      net::post(server_.io, [self = this->shared_from_this(), r = std::move(response)]() mutable {
-        self->respond(std::move(r));
-      });
+      net::post(server_.io,
+                [self = this->shared_from_this(), r = std::move(response)]() mutable { self->respond(std::move(r)); });
       return;
     }
     auto produce = std::move(response.stream);
     // While the answer streams, no I/O operation may be pending (waiting for the producer),
     // so the pipe's wake keeps the session alive. The cycle session -> pipe -> session ends
     // where the stream ends: pump() after the last chunk, or end().
-    auto pipe = std::make_shared<ResponsePipe>(server_.limits.stream_buffer_bytes,
-                                               [&io = server_.io, self = this->shared_from_this()] {
-                                                 net::post(io, [self] { self->pump(); });
-                                               });
+    auto pipe = std::make_shared<ResponsePipe>(
+        server_.limits.stream_buffer_bytes,
+        [&io = server_.io, self = this->shared_from_this()] { net::post(io, [self] { self->pump(); }); });
     net::post(server_.io, [self = this->shared_from_this(), r = std::move(response), pipe]() mutable {
       self->respond_streamed(std::move(r), pipe);
     });
@@ -293,7 +290,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void respond_streamed(HttpResponse response, std::shared_ptr<ResponsePipe> pipe) {
     if (ended_) return pipe->cancel();
     pipe_ = std::move(pipe);
-    auto header = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(response.status), version_);
+    auto header =
+        std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(response.status), version_);
     header->set(http::field::content_type, response.content_type);
     for (auto& [name, value] : response.headers) header->insert(name, value);
     header->keep_alive(keep_alive_);
@@ -410,7 +408,8 @@ Status HttpServer::Impl::listen(const std::string& address, bool tls, int* bound
   int port = 0;
   const char* flag = tls ? "--https" : "--http";
   if (!split_host_port(address, &host, &port)) {
-    return Status::InvalidArgument(std::string(flag) + ": '" + address + "' is not HOST:PORT (for example 127.0.0.1:8080)");
+    return Status::InvalidArgument(std::string(flag) + ": '" + address +
+                                   "' is not HOST:PORT (for example 127.0.0.1:8080)");
   }
   error_code ec;
   tcp::resolver resolver(io);

@@ -30,8 +30,9 @@ void channel_family(Exposition& e, const MetricsModel& m, std::string_view name,
 void channel_metrics(Exposition& e, const MetricsModel& m) {
   auto vt = [](const ChannelMetrics& c) { return c.voltage; };
   auto power = [](const ChannelMetrics& c) { return !c.voltage; };
-  channel_family(e, m, "iotawatt_voltage_volts", "gauge", "RMS voltage of a voltage input, averaged over the last second.",
-                 vt, [](const ChannelMetrics& c) { return c.live.volts; });
+  channel_family(e, m, "iotawatt_voltage_volts", "gauge",
+                 "RMS voltage of a voltage input, averaged over the last second.", vt,
+                 [](const ChannelMetrics& c) { return c.live.volts; });
   channel_family(e, m, "iotawatt_frequency_hertz", "gauge", "Mains frequency measured on a voltage input.", vt,
                  [](const ChannelMetrics& c) { return c.live.hz; });
   channel_family(e, m, "iotawatt_power_watts", "gauge",
@@ -65,9 +66,9 @@ void edge_metrics(Exposition& e, const EdgeCounters& c) {
   counter(e, "iotawatt_http_connections_total", "HTTP connections admitted.", static_cast<double>(c.connections));
   e.family("iotawatt_http_refused_total", "counter",
            "Connections and requests the HTTP edge refused or cut, by reason (see src/server/edge_limits.h).");
-  const std::pair<const char*, uint64_t> reasons[] = {
-      {"evicted", c.evicted},     {"refused", c.refused},           {"deadline", c.deadlines},
-      {"too_large", c.too_large}, {"bad_request", c.bad_requests}, {"overloaded", c.overloaded}};
+  const std::pair<const char*, uint64_t> reasons[] = {{"evicted", c.evicted},          {"refused", c.refused},
+                                                      {"deadline", c.deadlines},       {"too_large", c.too_large},
+                                                      {"bad_request", c.bad_requests}, {"overloaded", c.overloaded}};
   for (const auto& [reason, n] : reasons) e.sample({{"reason", reason}}, static_cast<double>(n));
 }
 
@@ -86,7 +87,8 @@ void health_metrics(Exposition& e, const MetricsModel& m) {
           static_cast<double>(m.sampling_restarts));
   gauge(e, "iotawatt_sampling_lag_seconds", "How late the sampling thread finished a block, worst of the last second.",
         m.lag_ms / 1000);
-  gauge(e, "iotawatt_sampler_cpu_ratio", "CPU share of the sampling thread (1 = one core).", m.sampler_cpu_percent / 100);
+  gauge(e, "iotawatt_sampler_cpu_ratio", "CPU share of the sampling thread (1 = one core).",
+        m.sampler_cpu_percent / 100);
   gauge(e, "iotawatt_process_cpu_ratio", "CPU share of the whole daemon (1 = one core).", m.process_cpu_percent / 100);
 }
 
@@ -99,7 +101,8 @@ void datalog_family(Exposition& e, const MetricsModel& m, std::string_view name,
 }
 
 void datalog_metrics(Exposition& e, const MetricsModel& m) {
-  datalog_family(e, m, "iotawatt_datalog_records_written_total", "counter", "Records appended since the daemon started.",
+  datalog_family(e, m, "iotawatt_datalog_records_written_total", "counter",
+                 "Records appended since the daemon started.",
                  [](const DatalogMetrics& d) { return static_cast<double>(d.records_written); });
   datalog_family(e, m, "iotawatt_datalog_records_dropped_total", "counter",
                  "Records that could not be written (disk full); the next record still carries their energy.",

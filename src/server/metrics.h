@@ -23,11 +23,11 @@ namespace iw::server {
 inline constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
 struct ChannelMetrics {
-  int channel = -1;           // input number; -1 for outputs
+  int channel = -1;  // input number; -1 for outputs
   std::string name;
-  std::string type = "input"; // "input" or "output"
-  bool voltage = false;       // a VT: volts and hertz; otherwise power values and energy
-  measure::ChannelValues live;  // the power factor is derived from it
+  std::string type = "input";               // "input" or "output"
+  bool voltage = false;                     // a VT: volts and hertz; otherwise power values and energy
+  measure::ChannelValues live;              // the power factor is derived from it
   double imported_wh = 0, exported_wh = 0;  // lifetime counters
 };
 
@@ -61,7 +61,7 @@ struct MetricsModel {
   double process_cpu_percent = 0;
   double lag_ms = 0;
   std::vector<DatalogMetrics> datalogs;
-  std::optional<MqttMetrics> mqtt;  // nullopt when MQTT is not configured
+  std::optional<MqttMetrics> mqtt;   // nullopt when MQTT is not configured
   std::optional<EdgeCounters> http;  // what the HTTP edge admitted, refused and cut
 };
 

@@ -88,7 +88,8 @@ std::optional<HttpResponse> refuse_unknown_host(const HttpRequest& request, cons
   const std::string name = authority->host;
   return refusal(421, "Misdirected Request: this monitor does not answer to the name " + quoted(name) +
                           " (a guard against DNS rebinding). If the name is yours, allow it: add it to the config, "
-                          "\"http\": {\"hosts\": [\"" + name + "\"]}, or start the daemon with --allow-host " + name + ".");
+                          "\"http\": {\"hosts\": [\"" +
+                          name + "\"]}, or start the daemon with --allow-host " + name + ".");
 }
 
 std::optional<HttpResponse> refuse_cross_site_write(const HttpRequest& request) {

@@ -25,7 +25,8 @@ void append_params(std::string_view text, Params* params) {
 
 void split_target(std::string_view target, std::string* path, Params* params) {
   // absolute-form: drop "scheme://authority".
-  if (const size_t scheme = target.find("://"); scheme != std::string_view::npos && !target.empty() && target.front() != '/') {
+  if (const size_t scheme = target.find("://");
+      scheme != std::string_view::npos && !target.empty() && target.front() != '/') {
     const size_t slash = target.find_first_of("/?", scheme + 3);
     target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
   }

@@ -64,28 +64,34 @@ HttpResponse text_from(const std::string& content, const std::string& textpos) {
 }  // namespace
 
 std::string content_type_for(const std::string& path) {
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {".htm", "text/html"},         {".html", "text/html"},  {".css", "text/css"},
-      {".js", "application/javascript"}, {".mjs", "application/javascript"},
-      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".gif", "image/gif"},         {".jpg", "image/jpeg"},  {".ico", "image/x-icon"},
-      {".xml", "text/xml"},          {".pdf", "application/pdf"}, {".zip", "application/zip"},
-      {".woff2", "font/woff2"},      {".webmanifest", "application/manifest+json"}};
+  static const std::pair<const char*, const char*> kTypes[] = {{".htm", "text/html"},
+                                                               {".html", "text/html"},
+                                                               {".css", "text/css"},
+                                                               {".js", "application/javascript"},
+                                                               {".mjs", "application/javascript"},
+                                                               {".json", "application/json"},
+                                                               {".svg", "image/svg+xml"},
+                                                               {".png", "image/png"},
+                                                               {".gif", "image/gif"},
+                                                               {".jpg", "image/jpeg"},
+                                                               {".ico", "image/x-icon"},
+                                                               {".xml", "text/xml"},
+                                                               {".pdf", "application/pdf"},
+                                                               {".zip", "application/zip"},
+                                                               {".woff2", "font/woff2"},
+                                                               {".webmanifest", "application/manifest+json"}};
   for (const auto& [ext, type] : kTypes) {
     if (path.ends_with(ext)) return type;
   }
   return "text/plain";
 }
 
-void StaticFiles::mount(std::string prefix, std::string dir) {
-  mounts_.push_back({std::move(prefix), std::move(dir)});
-}
+void StaticFiles::mount(std::string prefix, std::string dir) { mounts_.push_back({std::move(prefix), std::move(dir)}); }
 
 const StaticFiles::Mount* StaticFiles::mount_for(const std::string& url_path) const {
   const Mount* best = nullptr;
   for (const Mount& m : mounts_) {
-    const bool match = url_path.compare(0, m.prefix.size(), m.prefix) == 0 ||
-                       url_path + "/" == m.prefix;
+    const bool match = url_path.compare(0, m.prefix.size(), m.prefix) == 0 || url_path + "/" == m.prefix;
     if (match && (best == nullptr || m.prefix.size() > best->prefix.size())) best = &m;
   }
   return best;

@@ -81,8 +81,7 @@ std::string uploader_id(const std::string& key) {
 }
 
 json legacy_uploader_json(const UploaderEntry& u) {
-  json j{{"status", u.state == "stopped" || u.state == "invalid" ? "stopped" : "running"},
-         {"lastpost", u.last_post}};
+  json j{{"status", u.state == "stopped" || u.state == "invalid" ? "stopped" : "running"}, {"lastpost", u.last_post}};
   if (!u.last_error.empty()) j["message"] = u.last_error;
   return j;
 }
@@ -106,12 +105,8 @@ json render_status(const StatusModel& m, const Sections& sections) {
   json out = json::object();
   auto wants = [&](const char* name) { return sections.count(name) > 0; };
   if (wants("device")) {
-    out["device"] = {{"name", m.device_name},
-                     {"timediff", m.timediff_minutes},
-                     {"allowdst", m.allow_dst},
-                     {"update", m.update_class},
-                     {"timezone", m.timezone},
-                     {"utc_offset", m.utc_offset_s}};
+    out["device"] = {{"name", m.device_name},    {"timediff", m.timediff_minutes}, {"allowdst", m.allow_dst},
+                     {"update", m.update_class}, {"timezone", m.timezone},         {"utc_offset", m.utc_offset_s}};
     if (m.https_port) out["device"]["https"] = {{"port", m.https_port}, {"fingerprint", m.tls_fingerprint}};
   }
   if (wants("stats")) out["stats"] = stats_json(m);
@@ -130,8 +125,8 @@ json render_status(const StatusModel& m, const Sections& sections) {
   if (wants("datalogs")) {
     json logs = json::array();
     for (const DatalogEntry& d : m.datalogs) {
-      json entry{{"id", d.id}, {"firstkey", d.first_key}, {"lastkey", d.last_key},
-                 {"size", d.size}, {"interval", d.interval}};
+      json entry{
+          {"id", d.id}, {"firstkey", d.first_key}, {"lastkey", d.last_key}, {"size", d.size}, {"interval", d.interval}};
       if (!d.error.empty()) entry["error"] = d.error;
       logs.push_back(std::move(entry));
     }
@@ -150,12 +145,11 @@ json render_status(const StatusModel& m, const Sections& sections) {
     }
   }
   if (wants("wifi")) {
-    out["wifi"] = {{"connecttime", m.connect_time}, {"SSID", "wired"}, {"IP", m.ip},
-                   {"channel", 0}, {"RSSI", 0}, {"mac", m.mac}};
+    out["wifi"] = {
+        {"connecttime", m.connect_time}, {"SSID", "wired"}, {"IP", m.ip}, {"channel", 0}, {"RSSI", 0}, {"mac", m.mac}};
   }
   if (wants("passwords")) {
-    out["passwords"] = {{"admin", m.admin_password}, {"user", m.user_password},
-                        {"localAccess", m.local_access}};
+    out["passwords"] = {{"admin", m.admin_password}, {"user", m.user_password}, {"localAccess", m.local_access}};
   }
   return out;
 }

@@ -20,8 +20,8 @@ struct InputStatus {
   std::string name;
   bool is_voltage = false;
   measure::ChannelValues live;  // VT: volts, hz; CT: watts, va, amps and their power factor
-  double phase = 0;      // effective sensor lead now, degrees
-  double last_phase = 0; // CT lead minus VT lead
+  double phase = 0;             // effective sensor lead now, degrees
+  double last_phase = 0;        // CT lead minus VT lead
   bool reversed = false;
   uint64_t clipped = 0;  // samples at an ADC rail in the last second: the sensor is overdriven
 };
@@ -31,17 +31,17 @@ struct OutputStatus {
   std::string name;
   std::string units;  // "Watts", "kWh", ... as the original spells them
   double value = 0;
-  int decimals = 2;   // rendered with this many decimals at most
+  int decimals = 2;  // rendered with this many decimals at most
 };
 
 struct SamplingStatus {
-  std::string mode;            // continuous | roundrobin
-  std::string source;          // what produces the samples
+  std::string mode;    // continuous | roundrobin
+  std::string source;  // what produces the samples
   double conversions_per_second = 0;
   double channel_cycles_per_second = 0;  // per channel, averaged
-  double cpu_percent = 0;      // whole daemon, over the last seconds
+  double cpu_percent = 0;                // whole daemon, over the last seconds
   double sampler_cpu_percent = 0;
-  uint64_t cycles = 0;          // voltage cycles measured since the sampler started
+  uint64_t cycles = 0;  // voltage cycles measured since the sampler started
   uint64_t dropped_cycles = 0;
   double lag_ms = 0;       // sampling thread's lateness, worst of the last second
   double lag_peak_ms = 0;  // ... and since start
@@ -49,19 +49,19 @@ struct SamplingStatus {
 };
 
 struct DatalogEntry {
-  std::string id;  // "Current", "History", then each logged integrator by name
+  std::string id;         // "Current", "History", then each logged integrator by name
   int64_t first_key = 0;  // UTC of the first and last record; 0 when empty
   int64_t last_key = 0;
-  int64_t size = 0;       // bytes on disk
-  int64_t interval = 0;   // seconds
-  std::string error;      // our addition: last write error, empty when healthy
+  int64_t size = 0;      // bytes on disk
+  int64_t interval = 0;  // seconds
+  std::string error;     // our addition: last write error, empty when healthy
 };
 
 // One configured uploader (ours and the original's shapes are rendered from it).
 struct UploaderEntry {
-  std::string name;   // config key: "influxdb", "influxdb2", "emoncms", "pvoutput"
+  std::string name;  // config key: "influxdb", "influxdb2", "emoncms", "pvoutput"
   std::string type;
-  std::string state;  // starting, bulk, live, retrying, rejected, stopped, invalid
+  std::string state;      // starting, bulk, live, retrying, rejected, stopped, invalid
   int64_t last_post = 0;  // UTC start of the newest interval the server acknowledged; 0: none
   int64_t backlog_s = 0;  // logged but not yet acknowledged
   int64_t backlog_intervals = 0;
@@ -92,7 +92,7 @@ struct StatusModel {
   std::vector<OutputStatus> outputs;
   std::vector<DatalogEntry> datalogs;
   std::vector<UploaderEntry> uploaders;
-  std::string mac;       // XX:XX:XX:XX:XX:XX
+  std::string mac;  // XX:XX:XX:XX:XX:XX
   std::string ip;
   int64_t connect_time = 0;
   bool admin_password = false;

@@ -58,7 +58,8 @@ Result<TlsIdentity> identity_from_pem(std::string cert_pem, std::string key_pem,
   if (!cert) return Status::InvalidArgument(cert_name + ": not a PEM certificate (" + openssl_error() + ")");
   Bio key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
   Key key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!key) return Status::InvalidArgument(key_name + ": not a PEM private key without passphrase (" + openssl_error() + ")");
+  if (!key)
+    return Status::InvalidArgument(key_name + ": not a PEM private key without passphrase (" + openssl_error() + ")");
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     ERR_clear_error();
     return Status::InvalidArgument(key_name + ": this key does not belong to the certificate in " + cert_name);
@@ -101,14 +102,16 @@ Result<Cert> make_certificate(EVP_PKEY* key, const std::vector<std::string>& nam
   X509_set_pubkey(cert.get(), key);
   X509_NAME* subject = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("iotawatt"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                             0);
   X509_set_issuer_name(cert.get(), subject);
   if (!add_extension(cert.get(), NID_subject_alt_name, alt_names(names)) ||
       !add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE") ||
       !add_extension(cert.get(), NID_ext_key_usage, "serverAuth")) {
     return Status::IOError("cannot build the certificate: " + openssl_error());
   }
-  if (X509_sign(cert.get(), key, EVP_sha256()) == 0) return Status::IOError("cannot sign the certificate: " + openssl_error());
+  if (X509_sign(cert.get(), key, EVP_sha256()) == 0)
+    return Status::IOError("cannot sign the certificate: " + openssl_error());
   return cert;
 }
 
@@ -129,9 +132,8 @@ Status create_self_signed(const std::string& dir, const std::vector<std::string>
   if (!key) return Status::IOError("cannot make a key: " + openssl_error());
   auto cert = make_certificate(key.get(), names);
   if (!cert) return cert.status();
-  const std::string key_pem = to_pem([&](BIO* b) {
-    return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  });
+  const std::string key_pem =
+      to_pem([&](BIO* b) { return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
   const std::string cert_pem = to_pem([&](BIO* b) { return PEM_write_bio_X509(b, cert.value().get()); });
   if (Status st = write_private_file(dir + "/key.pem", key_pem); !st) return st;
   return write_private_file(dir + "/cert.pem", cert_pem);

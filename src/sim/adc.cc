@@ -19,9 +19,10 @@ Status AdcModel::validate() const {
     return Status::InvalidArgument("ADC bits must be 12 or 10, not " + std::to_string(bits));
   }
   if (!(vref > 0)) return Status::InvalidArgument("ADC vref must be positive");
-  if (!(offset_lsb >= 0) || !(noise_lsb >= 0) || !(inl_lsb >= 0) || !(gain_lsb >= 0) ||
-      !(input_gain_pct >= 0) || !(reference_pct >= 0) || !(supply_pct >= 0)) {
-    return Status::InvalidArgument("ADC error bounds (offset, noise, inl, gain, input_gain, reference, supply) must not be negative");
+  if (!(offset_lsb >= 0) || !(noise_lsb >= 0) || !(inl_lsb >= 0) || !(gain_lsb >= 0) || !(input_gain_pct >= 0) ||
+      !(reference_pct >= 0) || !(supply_pct >= 0)) {
+    return Status::InvalidArgument(
+        "ADC error bounds (offset, noise, inl, gain, input_gain, reference, supply) must not be negative");
   }
   // Above 1 LSB a code could have no width (a missing code), which the MCP3208 rules out.
   if (!(dnl_lsb >= 0 && dnl_lsb <= 1)) return Status::InvalidArgument("ADC dnl_lsb must be in [0, 1]");

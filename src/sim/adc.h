@@ -32,8 +32,8 @@ const char* to_string(AdcMode mode);  // "ideal" / "12bit" (the --adc names)
 
 struct AdcModel {
   AdcMode mode = AdcMode::kIdeal;
-  int bits = 12;            // kReal: 12 or 10
-  double vref = 3.3;        // nominal full-scale volts (what the daemon is told)
+  int bits = 12;      // kReal: 12 or 10
+  double vref = 3.3;  // nominal full-scale volts (what the daemon is told)
   // kReal, per input: offset bound (datasheet offset error +-3 LSB) and the gain tolerance of
   // the input network (CT burden or VT divider resistors: 1 % parts, an assumption, the
   // board's bill of materials is not in our reference).
@@ -65,9 +65,9 @@ struct AdcModel {
 
 // What a converter does to one input, resolved once (hoisted out of the per-conversion loop).
 struct AdcInput {
-  double level = 0;                         // bias level in LSB from code 0 (mid-scale + offset)
-  double gain = 1;                          // signal gain: input network x full-scale error
-  const AdcTransfer* transfer = nullptr;    // the chip's converter
+  double level = 0;                       // bias level in LSB from code 0 (mid-scale + offset)
+  double gain = 1;                        // signal gain: input network x full-scale error
+  const AdcTransfer* transfer = nullptr;  // the chip's converter
 };
 
 // The converter at run time: per input draws, per chip transfers and the noise stream.
@@ -127,9 +127,9 @@ class Adc {
   double max_ = 0;
   double noise_scale_ = 0;
   double full_scale_gain_ = 1;
-  std::array<AdcTransfer, 4> transfers_;        // per chip (inputs 0-7, 8-15, ...)
-  std::array<double, 256> input_offset_{};      // per input, LSB
-  std::array<double, 256> input_gain_{};        // per input, relative (0.01 = +1 %)
+  std::array<AdcTransfer, 4> transfers_;    // per chip (inputs 0-7, 8-15, ...)
+  std::array<double, 256> input_offset_{};  // per input, LSB
+  std::array<double, 256> input_gain_{};    // per input, relative (0.01 = +1 %)
   std::array<AdcInput, 256> inputs_{};
   std::array<uint64_t, 4> rng_{};
   uint64_t noise_word_ = 0;

@@ -11,7 +11,7 @@ namespace iw::sim {
 
 namespace {
 
-double normal(SplitMix& rng) {  // Box-Muller
+double normal(SplitMix& rng) {         // Box-Muller
   const double u = 1 - rng.uniform();  // (0, 1]
   return std::sqrt(-2 * std::log(u)) * std::cos(2 * std::numbers::pi * rng.uniform());
 }

@@ -14,8 +14,8 @@ double table_lead(const std::vector<double>& table, double level) {
   return lead;
 }
 
-double lead_deg(double static_deg, const std::vector<double>& p50, const std::vector<double>& p60,
-                double level, double hz) {
+double lead_deg(double static_deg, const std::vector<double>& p50, const std::vector<double>& p60, double level,
+                double hz) {
   const std::vector<double>& table = hz < 55 ? p50 : p60;
   return table.empty() ? static_deg : table_lead(table, level);
 }
@@ -79,8 +79,8 @@ double saturate(double x, double knee) {
 
 namespace {
 
-CtModel current_ct(std::string name, double turns, double rating, double phase,
-                   std::vector<double> p50 = {}, std::vector<double> p60 = {}) {
+CtModel current_ct(std::string name, double turns, double rating, double phase, std::vector<double> p50 = {},
+                   std::vector<double> p60 = {}) {
   CtModel m;
   m.name = std::move(name);
   m.output = CtOutput::kCurrent;
@@ -106,11 +106,9 @@ VtModel make_vt(std::string name, double ratio, double phase, std::vector<double
 
 std::vector<CtModel> ct_catalog() {
   std::vector<CtModel> all;
-  all.push_back(current_ct("SCT013-000", 2000, 100, 2.3,
-                           {3.1, 4, 3.0, 8, 2.9, 12, 2.8, 18, 2.7, 26, 2.6, 38, 2.5},
+  all.push_back(current_ct("SCT013-000", 2000, 100, 2.3, {3.1, 4, 3.0, 8, 2.9, 12, 2.8, 18, 2.7, 26, 2.6, 38, 2.5},
                            {2.7, 4, 2.6, 8, 2.5, 12, 2.4, 18, 2.3, 30, 2.2, 44, 2.1}));
-  all.push_back(current_ct("ECS24200", 4000, 200, 0.2, {0.8, 10, 0.7, 20, 0.6, 55, 0.55},
-                           {0.5, 20, 0.45, 55, 0.40}));
+  all.push_back(current_ct("ECS24200", 4000, 200, 0.2, {0.8, 10, 0.7, 20, 0.6, 55, 0.55}, {0.5, 20, 0.45, 55, 0.40}));
   all.push_back(current_ct("ECS1050-L72", 2000, 50, 0.3));
   all.push_back(current_ct("AcuCT-H040-50", 1000, 50, 1.0));
   CtModel v;

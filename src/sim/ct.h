@@ -24,8 +24,8 @@ namespace iw::sim {
 // the sensor model is the ground truth, and sharing the engine's code would hide a lookup bug
 // from the accuracy suite.
 double table_lead(const std::vector<double>& table, double level);
-double lead_deg(double static_deg, const std::vector<double>& p50, const std::vector<double>& p60,
-                double level, double hz);
+double lead_deg(double static_deg, const std::vector<double>& p50, const std::vector<double>& p60, double level,
+                double hz);
 // Empty, or odd length with increasing non-negative thresholds.
 bool valid_lead_table(const std::vector<double>& table);
 
@@ -42,7 +42,7 @@ struct SensorDeviation {
   // (zero at the rating, the current clamped at 1 % of it); VT degrees per 10 % of line
   // voltage away from `reference_level` (zero there).
   double phase_slope_deg = 0;
-  double reference_level = 0;   // VT: the nominal line volts the slope is counted from
+  double reference_level = 0;  // VT: the nominal line volts the slope is counted from
 };
 
 struct CtModel {
@@ -57,7 +57,7 @@ struct CtModel {
   // Linear up to a peak primary current of knee * rating * sqrt(2); beyond, the output
   // bends smoothly towards at most 1.5 times that (core saturation).
   double knee = 2.0;
-  SensorDeviation deviation;     // this unit against the catalog
+  SensorDeviation deviation;  // this unit against the catalog
 
   // Primary amps per volt at the ADC input: turns / burden, or amps_per_volt. This is the
   // `cal` of the original config (catalog value).
@@ -70,7 +70,7 @@ struct CtModel {
 
 struct VtModel {
   std::string name = "generic";
-  double ratio = 20;             // line volts per secondary volt: the original config's `cal`
+  double ratio = 20;  // line volts per secondary volt: the original config's `cal`
   double phase_deg = 0;
   std::vector<double> p50, p60;  // voltage-dependent lead tables (may be empty)
   SensorDeviation deviation;     // this unit against the catalog

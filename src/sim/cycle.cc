@@ -46,8 +46,7 @@ CycleGenerator::CycleGenerator(const Panel& panel, int64_t start_ns, uint64_t se
     const double mean_on = 0.5 * (sw->on_min_s + sw->on_max_s);
     const double mean_off = 0.5 * (sw->off_min_s + sw->off_max_s);
     st.on = st.rng.uniform() < mean_on / (mean_on + mean_off);
-    const double first = st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s)
-                               : draw(st.rng, sw->off_min_s, sw->off_max_s);
+    const double first = st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s) : draw(st.rng, sw->off_min_s, sw->off_max_s);
     st.next_toggle_s = first * st.rng.uniform();  // part of a period already elapsed
   }
 }
@@ -70,8 +69,8 @@ Cycle CycleGenerator::next() {
     if (sw) {
       while (since_s >= st.next_toggle_s) {
         st.on = !st.on;
-        st.next_toggle_s += st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s)
-                                  : draw(st.rng, sw->off_min_s, sw->off_max_s);
+        st.next_toggle_s +=
+            st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s) : draw(st.rng, sw->off_min_s, sw->off_max_s);
       }
     }
     c.load_on[i] = st.on ? 1 : 0;
@@ -114,7 +113,8 @@ Cycle CycleGenerator::next() {
     Spectrum amps;
     for (size_t i = 0; i < p.loads.size(); ++i) {
       if (currents[i].empty()) continue;
-      const bool listed = ch.mains || std::find(ch.loads.begin(), ch.loads.end(), static_cast<int>(i)) != ch.loads.end();
+      const bool listed =
+          ch.mains || std::find(ch.loads.begin(), ch.loads.end(), static_cast<int>(i)) != ch.loads.end();
       if (!listed) continue;
       const int sign = conductor_sign(p.loads[i].line, ch.line);
       if (sign != 0) add_to(amps, currents[i], static_cast<double>(sign));

@@ -35,7 +35,7 @@ struct ChannelCycle {
   // ratio, divider and mounting included; before saturation, offset, INL, noise, rounding.
   Spectrum adc;
   double knee_counts = std::numeric_limits<double>::infinity();  // CT saturation knee
-  double lead_deg = 0;  // sensor lead applied this cycle
+  double lead_deg = 0;                                           // sensor lead applied this cycle
   // Truth: the voltage the channel's power is referred to (VT: the voltage it measures) and,
   // for a CT, its primary current; with their exact cycle values.
   Spectrum volts;
@@ -44,7 +44,7 @@ struct ChannelCycle {
 };
 
 struct Cycle {
-  int64_t index = 0;       // 0 is the cycle containing the simulation start
+  int64_t index = 0;  // 0 is the cycle containing the simulation start
   Instant start;
   double hz = 0;
   double period_ns = 0;

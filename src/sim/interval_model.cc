@@ -55,8 +55,7 @@ struct DayRandom {
 };
 
 DayRandom day_random(uint64_t seed, int64_t day, uint64_t stream) {
-  SplitMix mix(seed ^ (static_cast<uint64_t>(day) * 0x9e3779b97f4a7c15ULL) ^
-               ((stream + 1) * 0xc2b2ae3d27d4eb4fULL));
+  SplitMix mix(seed ^ (static_cast<uint64_t>(day) * 0x9e3779b97f4a7c15ULL) ^ ((stream + 1) * 0xc2b2ae3d27d4eb4fULL));
   mix.next();
   DayRandom r;
   for (double& x : r.u) x = mix.uniform();
@@ -172,9 +171,9 @@ struct LoadModel {
   double day_sunrise_h = 6, day_sunset_h = 20, day_peak = 1;
 
   // This interval.
-  double k = 1;            // current scale: level x voltage factor (impedance) x daylight
-  double activity = 1;     // rate of the off clock
-  double on_time = 0;      // seconds on
+  double k = 1;         // current scale: level x voltage factor (impedance) x daylight
+  double activity = 1;  // rate of the off clock
+  double on_time = 0;   // seconds on
   bool on_at_start = true;
 };
 
@@ -182,12 +181,12 @@ struct ChannelModel {
   int input = 0;
   bool vt = false;
   bool is_signed = false;
-  double volts = 0;          // VT: its line's rms; CT: reference rms x vmult (nominal scale)
-  std::vector<int> loads;    // loads whose current flows through the CT
-  std::vector<double> p;     // power of each at unit scale, against the reference, signs in
-  std::vector<double> gram;  // mean products of the members' (conductor-signed) currents
+  double volts = 0;            // VT: its line's rms; CT: reference rms x vmult (nominal scale)
+  std::vector<int> loads;      // loads whose current flows through the CT
+  std::vector<double> p;       // power of each at unit scale, against the reference, signs in
+  std::vector<double> gram;    // mean products of the members' (conductor-signed) currents
   std::vector<int> member_of;  // per panel load: index in `loads`, or -1
-  double irms = 0;           // single member: its rms current at unit scale
+  double irms = 0;             // single member: its rms current at unit scale
 };
 
 struct Event {
@@ -226,7 +225,7 @@ struct IntervalModel::Impl {
   int drift_count = 0;
 
   std::vector<Event> events;
-  std::vector<double> scale;  // scratch: member current scales
+  std::vector<double> scale;   // scratch: member current scales
   std::vector<uint8_t> state;  // scratch: member on/off
 
   void init_schedules();
@@ -248,8 +247,8 @@ void IntervalModel::Impl::init_schedules() {
     const double mean_on = 0.5 * (m.sw.on_min_s + m.sw.on_max_s);
     const double mean_off = 0.5 * (m.sw.off_min_s + m.sw.off_max_s);
     m.on = m.rng.uniform() < mean_on / (mean_on + mean_off);
-    const double first = m.on ? m.rng.uniform(m.sw.on_min_s, m.sw.on_max_s)
-                              : m.rng.uniform(m.sw.off_min_s, m.sw.off_max_s);
+    const double first =
+        m.on ? m.rng.uniform(m.sw.on_min_s, m.sw.on_max_s) : m.rng.uniform(m.sw.off_min_s, m.sw.off_max_s);
     m.remaining = first * m.rng.uniform();
   }
 }
@@ -267,7 +266,7 @@ void IntervalModel::Impl::build_day(int64_t day) {
       m.day_sunset_h = std::min(24.0, m.sunset_h + shift);
       if (!(m.day_sunrise_h < m.day_sunset_h)) m.day_sunrise_h = m.day_sunset_h = 12;
       const double season = 0.65 + 0.35 * d.sun;
-      const double weather = r.u[0] < 0.45 ? 0.9 + 0.1 * r.u[1]     // clear
+      const double weather = r.u[0] < 0.45  ? 0.9 + 0.1 * r.u[1]    // clear
                              : r.u[0] < 0.8 ? 0.5 + 0.4 * r.u[1]    // some clouds
                                             : 0.1 + 0.25 * r.u[1];  // overcast
       m.day_peak = season * weather;
@@ -537,8 +536,7 @@ Result<IntervalModel> IntervalModel::create(const Panel& panel, uint64_t seed, I
     const double ref_sign = (ref->flipped ? -1 : 1) * (ref->m.reverse ? -1 : 1);
     const double own_sign = (ch.flipped ? -1 : 1) * (ch.m.reverse ? -1 : 1);
     const double vmult = ch.m.vmult * (ch.m.doubled ? 2 : 1);
-    const Spectrum reference =
-        scaled(advanced(volts_of(ref->line), -ch.m.vphase * kPi / 180), ref_sign * vmult);
+    const Spectrum reference = scaled(advanced(volts_of(ref->line), -ch.m.vphase * kPi / 180), ref_sign * vmult);
     cm.volts = rms(reference);
     cm.member_of.assign(p.loads.size(), -1);
     std::vector<Spectrum> members;

@@ -59,8 +59,7 @@ class IntervalModel {
 
   // Fails when the panel is invalid. `seed` drives the switching schedules and the daily
   // randomness (cloudiness, laundry days, EV charging nights, ...).
-  static Result<IntervalModel> create(const Panel& panel, uint64_t seed,
-                                      IntervalOptions options = {});
+  static Result<IntervalModel> create(const Panel& panel, uint64_t seed, IntervalOptions options = {});
   ~IntervalModel();
   IntervalModel(IntervalModel&&) noexcept;
   IntervalModel& operator=(IntervalModel&&) noexcept;

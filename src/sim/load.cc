@@ -40,8 +40,7 @@ Spectrum Load::current(const Spectrum& voltage, double nominal_volts, double lig
   Spectrum i{{1, peak1 * u * std::polar(1.0, displacement)}};
   for (const CurrentHarmonic& h : harmonics) {
     const std::complex<double> lock = std::pow(u, h.order);
-    add_to(i, Spectrum{{h.order, peak1 * h.ratio * lock *
-                                     std::polar(1.0, h.phase_deg * std::numbers::pi / 180)}});
+    add_to(i, Spectrum{{h.order, peak1 * h.ratio * lock * std::polar(1.0, h.phase_deg * std::numbers::pi / 180)}});
   }
   return i;
 }
@@ -65,8 +64,7 @@ Load capacitive(std::string name, double watts, double pf, Line line) {
   return l;
 }
 
-Load nonlinear(std::string name, double watts, std::vector<CurrentHarmonic> harmonics, double pf,
-               Line line) {
+Load nonlinear(std::string name, double watts, std::vector<CurrentHarmonic> harmonics, double pf, Line line) {
   Load l = motor(std::move(name), watts, pf, line);
   l.harmonics = std::move(harmonics);
   return l;
@@ -80,8 +78,8 @@ Load solar(std::string name, double peak_watts, double sunrise_h, double sunset_
   return l;
 }
 
-Load current_load(std::string name, double amps, double pf, bool leading,
-                  std::vector<CurrentHarmonic> harmonics, Line line) {
+Load current_load(std::string name, double amps, double pf, bool leading, std::vector<CurrentHarmonic> harmonics,
+                  Line line) {
   Load l = base_load(std::move(name), line, LoadKind::kCurrent);
   l.amps = amps;
   l.pf = pf;

@@ -45,10 +45,10 @@ enum class Usage : uint8_t {
 };
 
 struct CurrentHarmonic {
-  int order = 3;          // >= 2
-  double ratio = 0;       // rms relative to the fundamental's
-  double phase_deg = 0;   // phase of its sine relative to the voltage fundamental, in the
-                          // harmonic's own degrees (180 for the 3rd of a peaky SMPS current)
+  int order = 3;         // >= 2
+  double ratio = 0;      // rms relative to the fundamental's
+  double phase_deg = 0;  // phase of its sine relative to the voltage fundamental, in the
+                         // harmonic's own degrees (180 for the 3rd of a peaky SMPS current)
 };
 
 // On/off cycling: each on (off) period lasts a duration drawn uniformly from
@@ -64,14 +64,14 @@ struct Load {
   std::string name;
   Line line = Line::kA;
   LoadKind kind = LoadKind::kImpedance;
-  double watts = 0;     // real power at nominal voltage (kSolar: peak export, >= 0)
-  double amps = 0;      // kImpedance/kCurrent: fundamental rms; when non-zero it wins over watts
-  double pf = 1;        // displacement power factor of the fundamental, (0, 1]
-  bool leading = false; // capacitive
+  double watts = 0;                        // real power at nominal voltage (kSolar: peak export, >= 0)
+  double amps = 0;                         // kImpedance/kCurrent: fundamental rms; when non-zero it wins over watts
+  double pf = 1;                           // displacement power factor of the fundamental, (0, 1]
+  bool leading = false;                    // capacitive
   std::vector<CurrentHarmonic> harmonics;  // kCurrent / kSolar only
   std::optional<Switching> switching;
-  double sunrise_h = 6, sunset_h = 20;     // kSolar, local time of day in hours
-  Usage usage = Usage::kSteady;            // interval model only (see Usage)
+  double sunrise_h = 6, sunset_h = 20;  // kSolar, local time of day in hours
+  Usage usage = Usage::kSteady;         // interval model only (see Usage)
 
   // Current drawn when on, given the actual voltage across the load and its nominal rms;
   // `daylight` in [0, 1] scales a solar load. Result in the theta frame, peak amps.
@@ -81,13 +81,12 @@ struct Load {
 Load resistive(std::string name, double watts, Line line = Line::kA);
 Load motor(std::string name, double watts, double pf, Line line = Line::kA);
 Load capacitive(std::string name, double watts, double pf, Line line = Line::kA);
-Load nonlinear(std::string name, double watts, std::vector<CurrentHarmonic> harmonics,
-               double pf = 1, Line line = Line::kA);
-Load solar(std::string name, double peak_watts, double sunrise_h = 6, double sunset_h = 20,
-           Line line = Line::kA);
+Load nonlinear(std::string name, double watts, std::vector<CurrentHarmonic> harmonics, double pf = 1,
+               Line line = Line::kA);
+Load solar(std::string name, double peak_watts, double sunrise_h = 6, double sunset_h = 20, Line line = Line::kA);
 // A current-source load given by its fundamental rms amps (test points).
-Load current_load(std::string name, double amps, double pf, bool leading,
-                  std::vector<CurrentHarmonic> harmonics = {}, Line line = Line::kA);
+Load current_load(std::string name, double amps, double pf, bool leading, std::vector<CurrentHarmonic> harmonics = {},
+                  Line line = Line::kA);
 Load switched(Load load, Switching switching);
 
 // Daylight factor in [0, 1] at `local_hour` (0-24) for a solar load.

@@ -7,31 +7,45 @@ namespace iw::sim {
 
 const char* to_string(Line line) {
   switch (line) {
-    case Line::kA: return "A";
-    case Line::kB: return "B";
-    case Line::kC: return "C";
-    case Line::kAB: return "A-B";
-    case Line::kBC: return "B-C";
-    case Line::kCA: return "C-A";
+    case Line::kA:
+      return "A";
+    case Line::kB:
+      return "B";
+    case Line::kC:
+      return "C";
+    case Line::kAB:
+      return "A-B";
+    case Line::kBC:
+      return "B-C";
+    case Line::kCA:
+      return "C-A";
   }
   return "?";
 }
 
 Line line_from(Line line) {
   switch (line) {
-    case Line::kAB: return Line::kA;
-    case Line::kBC: return Line::kB;
-    case Line::kCA: return Line::kC;
-    default: return line;
+    case Line::kAB:
+      return Line::kA;
+    case Line::kBC:
+      return Line::kB;
+    case Line::kCA:
+      return Line::kC;
+    default:
+      return line;
   }
 }
 
 Line line_to(Line line) {
   switch (line) {
-    case Line::kAB: return Line::kB;
-    case Line::kBC: return Line::kC;
-    case Line::kCA: return Line::kA;
-    default: return line;
+    case Line::kAB:
+      return Line::kB;
+    case Line::kBC:
+      return Line::kC;
+    case Line::kCA:
+      return Line::kA;
+    default:
+      return line;
   }
 }
 
@@ -44,9 +58,12 @@ int conductor_sign(Line load, Line conductor) {
 
 bool Mains::has_line(Line line) const {
   switch (wiring) {
-    case Wiring::kSinglePhase: return line == Line::kA;
-    case Wiring::kSplitPhase: return line == Line::kA || line == Line::kB || line == Line::kAB;
-    case Wiring::kThreePhase: return true;
+    case Wiring::kSinglePhase:
+      return line == Line::kA;
+    case Wiring::kSplitPhase:
+      return line == Line::kA || line == Line::kB || line == Line::kAB;
+    case Wiring::kThreePhase:
+      return true;
   }
   return false;
 }

@@ -32,22 +32,22 @@ Line line_to(Line line);
 int conductor_sign(Line load, Line conductor);
 
 struct VoltageHarmonic {
-  int order = 3;          // >= 2
-  double ratio = 0;       // amplitude relative to the fundamental
-  double phase_deg = 0;   // phase of the harmonic's sine, in the harmonic's own degrees
+  int order = 3;         // >= 2
+  double ratio = 0;      // amplitude relative to the fundamental
+  double phase_deg = 0;  // phase of the harmonic's sine, in the harmonic's own degrees
 };
 
 struct Mains {
   Wiring wiring = Wiring::kSinglePhase;
-  double volts = 230;          // nominal rms of the fundamental, phase (leg) to neutral
-  double hz = 50;              // nominal frequency
-  double hz_offset = 0;        // fixed offset for test points (49/51/59/61 Hz)
-  double volts_scale = 1;      // all voltages x this (0.9 / 1.1 test points)
-  double drift_hz = 0;         // amplitude of the slow sinusoidal frequency drift
-  double drift_period_s = 600; // its period
-  std::vector<VoltageHarmonic> harmonics;  // same shape on every phase
+  double volts = 230;                          // nominal rms of the fundamental, phase (leg) to neutral
+  double hz = 50;                              // nominal frequency
+  double hz_offset = 0;                        // fixed offset for test points (49/51/59/61 Hz)
+  double volts_scale = 1;                      // all voltages x this (0.9 / 1.1 test points)
+  double drift_hz = 0;                         // amplitude of the slow sinusoidal frequency drift
+  double drift_period_s = 600;                 // its period
+  std::vector<VoltageHarmonic> harmonics;      // same shape on every phase
   std::array<double, 3> phase_scale{1, 1, 1};  // per phase A/B/C: unbalance test points
-  bool reverse_rotation = false;  // three-phase: B leads A by 120 degrees instead of lagging
+  bool reverse_rotation = false;               // three-phase: B leads A by 120 degrees instead of lagging
 
   bool has_line(Line line) const;
   // Nominal rms of the fundamental across `line`, before volts_scale and unbalance:

@@ -11,12 +11,11 @@ namespace {
 
 constexpr double kFirmwareDivider = 13;  // the original's Vadj_3: what the daemon assumes
 
-std::string channel_label(const Channel& ch) {
-  return "input " + std::to_string(ch.input) + " (" + ch.name + ")";
-}
+std::string channel_label(const Channel& ch) { return "input " + std::to_string(ch.input) + " (" + ch.name + ")"; }
 
 Status validate_mains(const Mains& m) {
-  if (!(m.volts > 0) || !(m.volts_scale > 0)) return Status::InvalidArgument("mains: volts and volts_scale must be positive");
+  if (!(m.volts > 0) || !(m.volts_scale > 0))
+    return Status::InvalidArgument("mains: volts and volts_scale must be positive");
   if (!(m.hz + m.hz_offset - std::fabs(m.drift_hz) > 1)) {
     return Status::InvalidArgument("mains: frequency (hz + hz_offset - |drift_hz|) must stay above 1 Hz");
   }
@@ -75,8 +74,7 @@ Channel& Panel::add_vt(int input, std::string name, VtModel vt, Line line) {
   return channels.back();
 }
 
-Channel& Panel::add_ct(int input, std::string name, CtModel ct, std::vector<int> load_ids,
-                       Line conductor) {
+Channel& Panel::add_ct(int input, std::string name, CtModel ct, std::vector<int> load_ids, Line conductor) {
   Channel ch = base_channel(input, std::move(name), ChannelType::kCT, conductor);
   ch.ct = std::move(ct);
   ch.loads = std::move(load_ids);
@@ -127,9 +125,11 @@ Status Panel::validate() const {
       return Status::InvalidArgument(what + ": input must be 0 to " + std::to_string(device_channels - 1));
     }
     if (!inputs.insert(ch.input).second) return Status::InvalidArgument(what + ": input used twice");
-    if (ch.name.empty() || !names.insert(ch.name).second) return Status::InvalidArgument(what + ": name empty or used twice");
+    if (ch.name.empty() || !names.insert(ch.name).second)
+      return Status::InvalidArgument(what + ": name empty or used twice");
     if (!mains.has_line(ch.line)) {
-      return Status::InvalidArgument(what + ": line " + std::string(to_string(ch.line)) + " does not exist in this wiring");
+      return Status::InvalidArgument(what + ": line " + std::string(to_string(ch.line)) +
+                                     " does not exist in this wiring");
     }
     if (ch.type == ChannelType::kVT) {
       if (Status s = ch.vt.validate(); !s) return Status::InvalidArgument(what + ": " + s.message());
@@ -188,8 +188,8 @@ namespace {
 template <typename Model>
 bool matches_catalog(const Model& hw, const Result<Model>& catalog, const std::vector<double>& p50,
                      const std::vector<double>& p60) {
-  return catalog.ok() && hw.name != "generic" && catalog.value().p50 == p50 &&
-         catalog.value().p60 == p60 && hw.p50 == p50 && hw.p60 == p60;
+  return catalog.ok() && hw.name != "generic" && catalog.value().p50 == p50 && catalog.value().p60 == p60 &&
+         hw.p50 == p50 && hw.p60 == p60;
 }
 
 }  // namespace

@@ -36,27 +36,27 @@ enum class ChannelType { kVT, kCT };
 // VT ratio scaled by board_divider/13), phase tables from the sensor model.
 struct Measurement {
   std::optional<double> cal;
-  std::optional<double> phase;                 // static lead, degrees
-  std::optional<std::vector<double>> p50, p60; // lead tables; when given, model = "generic"
-  int vchan = 0;          // CT: the reference VT's input
-  double vphase = 0;      // CT: derived reference lags the VT by this many degrees
-  double vmult = 1;       // CT: explicit voltage multiplier (sqrt 3 for line to line)
-  bool doubled = false;   // CT: "double", vmult x 2 (240 V load against a 120 V reference)
-  bool is_signed = false; // CT: keep negative power
-  bool reverse = false;   // negate the samples
+  std::optional<double> phase;                  // static lead, degrees
+  std::optional<std::vector<double>> p50, p60;  // lead tables; when given, model = "generic"
+  int vchan = 0;                                // CT: the reference VT's input
+  double vphase = 0;                            // CT: derived reference lags the VT by this many degrees
+  double vmult = 1;                             // CT: explicit voltage multiplier (sqrt 3 for line to line)
+  bool doubled = false;                         // CT: "double", vmult x 2 (240 V load against a 120 V reference)
+  bool is_signed = false;                       // CT: keep negative power
+  bool reverse = false;                         // negate the samples
 };
 
 struct Channel {
   int input = 0;
   std::string name;
   ChannelType type = ChannelType::kCT;
-  Line line = Line::kA;              // VT: measured voltage. CT: clamped phase conductor
-  bool flipped = false;              // sensor mounted backwards
-  VtModel vt;                        // kVT
-  CtModel ct;                        // kCT
-  std::vector<int> loads;            // kCT: indexes into Panel::loads
-  bool mains = false;                // kCT: every load whose current flows in `line`
-  std::optional<Line> truth_line;    // kCT: voltage of the true power; default `line`
+  Line line = Line::kA;            // VT: measured voltage. CT: clamped phase conductor
+  bool flipped = false;            // sensor mounted backwards
+  VtModel vt;                      // kVT
+  CtModel ct;                      // kCT
+  std::vector<int> loads;          // kCT: indexes into Panel::loads
+  bool mains = false;              // kCT: every load whose current flows in `line`
+  std::optional<Line> truth_line;  // kCT: voltage of the true power; default `line`
   Measurement m;
   // The sensor's signal reaches the ADC this many times stronger than the config's cal
   // assumes (a wrong burden or VT): above about 1.5 a loaded channel hits the ADC rails.
@@ -66,21 +66,20 @@ struct Channel {
 };
 
 struct Panel {
-  std::string scenario = "custom";   // written to the config as sim.scenario
+  std::string scenario = "custom";  // written to the config as sim.scenario
   std::string device_name = "IotaWatt";
   int device_channels = 15;
-  double utc_offset_s = 0;           // local time = UTC + this (solar curve, config timezone)
+  double utc_offset_s = 0;  // local time = UTC + this (solar curve, config timezone)
   Mains mains;
   AdcModel adc;
-  double board_divider = 13;         // VT secondary / ADC input (IoTaWatt v5: 13)
+  double board_divider = 13;  // VT secondary / ADC input (IoTaWatt v5: 13)
   std::vector<Load> loads;
   std::vector<Channel> channels;
 
   // Builders. add_ct fills the measurement defaults: vchan = the first VT added.
   int add_load(Load load);
   Channel& add_vt(int input, std::string name, VtModel vt, Line line = Line::kA);
-  Channel& add_ct(int input, std::string name, CtModel ct, std::vector<int> loads,
-                  Line conductor = Line::kA);
+  Channel& add_ct(int input, std::string name, CtModel ct, std::vector<int> loads, Line conductor = Line::kA);
   Channel& add_mains_ct(int input, std::string name, CtModel ct, Line conductor = Line::kA);
 
   const Channel* find(int input) const;
@@ -103,7 +102,6 @@ struct Panel {
 
 // The sampling plan that converts every channel of `panel`: VTs in input order, then CTs with
 // their measurement vchan; nominal_hz from the mains; other fields at their defaults.
-source::SamplingPlan plan_for(const Panel& panel,
-                              source::SamplingMode mode = source::SamplingMode::kContinuous);
+source::SamplingPlan plan_for(const Panel& panel, source::SamplingMode mode = source::SamplingMode::kContinuous);
 
 }  // namespace iw::sim

@@ -13,9 +13,7 @@ VtModel vt(const std::string& name) { return vt_model(name).value(); }
 
 // Peaky rectifier-input currents: harmonics in phase at the voltage peak.
 std::vector<CurrentHarmonic> led_harmonics() { return {{3, 0.20, 180}, {5, 0.10, 0}, {7, 0.05, 180}}; }
-std::vector<CurrentHarmonic> smps_harmonics() {
-  return {{3, 0.70, 180}, {5, 0.45, 0}, {7, 0.25, 180}, {9, 0.10, 0}};
-}
+std::vector<CurrentHarmonic> smps_harmonics() { return {{3, 0.70, 180}, {5, 0.45, 0}, {7, 0.25, 180}, {9, 0.10, 0}}; }
 
 // A panel sampled by the real ADC model. `utc_offset_s` places the interval model's days.
 Panel real_adc_panel(std::string scenario, double utc_offset_s, Mains mains) {
@@ -34,8 +32,12 @@ void set_usage(Panel& p, std::initializer_list<int> load_ids, Usage usage) {
 
 Panel household() {
   Panel p = real_adc_panel("household-230v-50hz", 3600,
-                           {.wiring = Wiring::kSinglePhase, .volts = 230, .hz = 50, .drift_hz = 0.05,
-                            .drift_period_s = 600, .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
+                           {.wiring = Wiring::kSinglePhase,
+                            .volts = 230,
+                            .hz = 50,
+                            .drift_hz = 0.05,
+                            .drift_period_s = 600,
+                            .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
 
   const int solar_id = p.add_load(solar("solar", 5000, 6.5, 20.5));
   const int oven = p.add_load(switched(resistive("oven", 2400), {20, 60, 20, 90}));
@@ -80,8 +82,12 @@ Panel household() {
 
 Panel split_phase() {
   Panel p = real_adc_panel("split-phase-120v-60hz", -5 * 3600,
-                           {.wiring = Wiring::kSplitPhase, .volts = 120, .hz = 60, .drift_hz = 0.02,
-                            .drift_period_s = 900, .harmonics = {{3, 0.01, 0}, {5, 0.02, 180}}});
+                           {.wiring = Wiring::kSplitPhase,
+                            .volts = 120,
+                            .hz = 60,
+                            .drift_hz = 0.02,
+                            .drift_period_s = 900,
+                            .harmonics = {{3, 0.01, 0}, {5, 0.02, 180}}});
 
   const int dryer = p.add_load(switched(resistive("dryer", 5000, Line::kAB), {60, 300, 30, 120}));
   const int ac = p.add_load(motor("air conditioner", 3500, 0.85, Line::kAB));
@@ -128,8 +134,12 @@ Panel split_phase() {
 
 Panel three_phase() {
   Panel p = real_adc_panel("three-phase-400v", 3600,
-                           {.wiring = Wiring::kThreePhase, .volts = 230, .hz = 50, .drift_hz = 0.03,
-                            .drift_period_s = 600, .harmonics = {{5, 0.02, 180}, {7, 0.01, 0}}});
+                           {.wiring = Wiring::kThreePhase,
+                            .volts = 230,
+                            .hz = 50,
+                            .drift_hz = 0.03,
+                            .drift_period_s = 600,
+                            .harmonics = {{5, 0.02, 180}, {7, 0.01, 0}}});
 
   // Line-to-line loads carry a pure fundamental current: the derived sqrt(3)/-30 degree
   // reference matches the true A-B voltage in the fundamental only.
@@ -177,9 +187,9 @@ Panel three_phase() {
 // most, and the mains CT over all three. The VT and two CTs have static leads (no level
 // tables), so a config's phase is the whole story; the heater's CT has level tables.
 Panel calibration_bench() {
-  Panel p = real_adc_panel("calibration-bench-230v-50hz", 3600,
-                           {.wiring = Wiring::kSinglePhase, .volts = 230, .hz = 50,
-                            .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
+  Panel p = real_adc_panel(
+      "calibration-bench-230v-50hz", 3600,
+      {.wiring = Wiring::kSinglePhase, .volts = 230, .hz = 50, .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
   p.device_name = "Bench";
   p.device_channels = 5;
 
@@ -251,7 +261,8 @@ Result<Panel> make_test_point(const TestPoint& tp) {
     vt_hw = found.value();
   }
 
-  Load load = tp.resistive ? resistive("load", 0) : current_load("load", tp.amps, tp.pf, tp.leading, tp.current_harmonics);
+  Load load =
+      tp.resistive ? resistive("load", 0) : current_load("load", tp.amps, tp.pf, tp.leading, tp.current_harmonics);
   if (tp.resistive) load.amps = tp.amps;
   load.switching = tp.switching;
   const int id = p.add_load(std::move(load));

@@ -34,11 +34,11 @@ Result<Panel> make_scenario(const std::string& name);
 // One voltage, one load: input 0 is the VT ("Voltage"), input 1 the CT ("Load", signed) on a
 // single load. Single-phase mains.
 struct TestPoint {
-  double volts = 230;        // nominal rms
-  double hz = 50;            // nominal
-  double hz_offset = 0;      // e.g. -1 for 49 Hz
-  double volts_scale = 1;    // e.g. 1.1 for +10 %
-  double drift_hz = 0;       // slow sinusoidal drift amplitude (period drift_period_s)
+  double volts = 230;      // nominal rms
+  double hz = 50;          // nominal
+  double hz_offset = 0;    // e.g. -1 for 49 Hz
+  double volts_scale = 1;  // e.g. 1.1 for +10 %
+  double drift_hz = 0;     // slow sinusoidal drift amplitude (period drift_period_s)
   double drift_period_s = 600;
   std::vector<VoltageHarmonic> voltage_harmonics;
   // The load: `amps` fundamental rms at displacement `pf` (lagging unless `leading`), with
@@ -56,7 +56,7 @@ struct TestPoint {
   std::string vt = "Ideal 77DE-06-09(EU)";
   std::optional<CtModel> ct_model;
   std::optional<VtModel> vt_model;
-  AdcModel adc;              // default: ideal
+  AdcModel adc;                     // default: ideal
   std::string name = "test-point";  // the panel's scenario name
 };
 

@@ -276,8 +276,7 @@ Result<Truth> Simulator::Impl::truth_until(int64_t ns, Accrual accrual) {
     const Channel& ch = panel.channels[i];
     TruthSums sums = r.before[i];
     if (accrual == Accrual::kCycleMean) sums += mean_adjust[i];
-    sums.add(r.cycle.channels[i], r.cycle.hz, r.cycle.period_ns, std::min(span, r.cycle.period_ns), 1,
-             accrual);
+    sums.add(r.cycle.channels[i], r.cycle.hz, r.cycle.period_ns, std::min(span, r.cycle.period_ns), 1, accrual);
     ChannelTruth& out = truth.channels[i];
     out.input = ch.input;
     out.name = ch.name;
@@ -290,10 +289,11 @@ Result<Truth> Simulator::Impl::truth_until(int64_t ns, Accrual accrual) {
 Simulator::Simulator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Simulator::~Simulator() = default;
 
-Result<std::unique_ptr<Simulator>> Simulator::create(Panel panel, source::SamplingPlan plan,
-                                                     int64_t start_ns, uint64_t seed) {
+Result<std::unique_ptr<Simulator>> Simulator::create(Panel panel, source::SamplingPlan plan, int64_t start_ns,
+                                                     uint64_t seed) {
   if (Status s = panel.validate(); !s) return Status::InvalidArgument("simulator: " + s.message());
-  if (!(plan.conversions_per_second > 0)) return Status::InvalidArgument("simulator: conversions_per_second must be positive");
+  if (!(plan.conversions_per_second > 0))
+    return Status::InvalidArgument("simulator: conversions_per_second must be positive");
   if (plan.mode == source::SamplingMode::kContinuous) {
     if (plan.continuous_scan().empty()) return Status::InvalidArgument("simulator: the plan converts no inputs");
     if (plan.frames_per_block == 0) return Status::InvalidArgument("simulator: frames_per_block must be positive");
@@ -338,15 +338,13 @@ Status Simulator::read(measure::SampleBlock& block) {
 std::string Simulator::describe() const {
   const Impl& s = *impl_;
   std::ostringstream out;
-  out << "panel simulator: scenario " << s.panel.scenario << ", " << s.panel.channels.size()
-      << " channels, ";
+  out << "panel simulator: scenario " << s.panel.scenario << ", " << s.panel.channels.size() << " channels, ";
   if (s.adc.model().mode == AdcMode::kIdeal) {
     out << "ideal ADC (16-bit codes)";
   } else {
     out << s.adc.model().bits << "-bit ADC model";
   }
-  out << ", " << source::to_string(s.plan.mode) << " at " << s.plan.conversions_per_second
-      << " conversions/s";
+  out << ", " << source::to_string(s.plan.mode) << " at " << s.plan.conversions_per_second << " conversions/s";
   return out.str();
 }
 
@@ -356,9 +354,7 @@ const Adc& Simulator::adc() const { return impl_->adc; }
 int64_t Simulator::start_ns() const { return impl_->start_ns; }
 int64_t Simulator::next_block_ns() const { return impl_->next_ns; }
 uint64_t Simulator::conversions() const { return impl_->conversions; }
-Result<Truth> Simulator::truth_until(int64_t ns, Accrual accrual) {
-  return impl_->truth_until(ns, accrual);
-}
+Result<Truth> Simulator::truth_until(int64_t ns, Accrual accrual) { return impl_->truth_until(ns, accrual); }
 
 Truth Simulator::truth() { return std::move(impl_->truth_until(impl_->next_ns, Accrual::kExact)).value(); }
 

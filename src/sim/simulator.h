@@ -37,8 +37,8 @@ class Simulator final : public source::SampleSource {
   // switching loads and every ADC draw (offsets, input gains, transfers, full-scale error,
   // noise); sensor tolerances come from apply_sensor_tolerances' own seed (tolerances.h).
   // Fails when the panel or plan is invalid.
-  static Result<std::unique_ptr<Simulator>> create(Panel panel, source::SamplingPlan plan,
-                                                   int64_t start_ns, uint64_t seed = 1);
+  static Result<std::unique_ptr<Simulator>> create(Panel panel, source::SamplingPlan plan, int64_t start_ns,
+                                                   uint64_t seed = 1);
   ~Simulator() override;
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;

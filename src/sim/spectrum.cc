@@ -7,8 +7,8 @@ namespace iw::sim {
 
 void add_to(Spectrum& sum, const Spectrum& s, std::complex<double> factor) {
   for (const Term& t : s) {
-    auto it = std::lower_bound(sum.begin(), sum.end(), t.order,
-                               [](const Term& a, int order) { return a.order < order; });
+    auto it =
+        std::lower_bound(sum.begin(), sum.end(), t.order, [](const Term& a, int order) { return a.order < order; });
     if (it != sum.end() && it->order == t.order) {
       it->amp += factor * t.amp;
     } else {

@@ -8,7 +8,8 @@ Status SensorTolerances::validate() const {
   for (double b : {ct_ratio_pct, ct_phase_deg, ct_phase_slope_deg, vt_ratio_pct, vt_phase_deg, vt_phase_slope_deg}) {
     if (!(b >= 0)) return Status::InvalidArgument("sensor tolerances must not be negative");
   }
-  if (ct_ratio_pct >= 50 || vt_ratio_pct >= 50) return Status::InvalidArgument("sensor ratio tolerances must be below 50 %");
+  if (ct_ratio_pct >= 50 || vt_ratio_pct >= 50)
+    return Status::InvalidArgument("sensor ratio tolerances must be below 50 %");
   return Status::Ok();
 }
 

@@ -18,8 +18,7 @@ const ChannelTruth* Truth::find(std::string_view name) const {
   return nullptr;
 }
 
-void TruthSums::add(const ChannelCycle& cc, double hz, double period_ns, double span_ns, int sign,
-                    Accrual accrual) {
+void TruthSums::add(const ChannelCycle& cc, double hz, double period_ns, double span_ns, int sign, Accrual accrual) {
   const double s = span_ns * 1e-9;
   double energy;
   if (span_ns >= period_ns) {

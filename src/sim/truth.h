@@ -34,14 +34,14 @@ struct ChannelTruth {
   int input = 0;
   std::string name;
   bool is_vt = false;
-  double seconds = 0;    // time covered
-  double energy_j = 0;   // net energy (CT)
+  double seconds = 0;   // time covered
+  double energy_j = 0;  // net energy (CT)
   double import_j = 0;
-  double export_j = 0;   // >= 0
-  double va_s = 0;       // integral of Vrms * Irms (CT; Vrms of the truth voltage)
-  double volt_s = 0;     // integral of Vrms
-  double amp_s = 0;      // integral of Irms (CT)
-  double hz_s = 0;       // integral of frequency
+  double export_j = 0;  // >= 0
+  double va_s = 0;      // integral of Vrms * Irms (CT; Vrms of the truth voltage)
+  double volt_s = 0;    // integral of Vrms
+  double amp_s = 0;     // integral of Irms (CT)
+  double hz_s = 0;      // integral of frequency
 
   double wh() const { return energy_j / 3600; }
   double import_wh() const { return import_j / 3600; }
@@ -56,7 +56,7 @@ struct ChannelTruth {
 };
 
 struct Truth {
-  int64_t from_ns = 0;   // the simulation start
+  int64_t from_ns = 0;  // the simulation start
   int64_t until_ns = 0;
   std::vector<ChannelTruth> channels;  // in Panel::channels order
 

@@ -6,9 +6,7 @@
 
 namespace iw::source {
 
-const char* to_string(AdcChip chip) {
-  return chip == AdcChip::kMcp3208 ? "mcp3208" : "mcp3008";
-}
+const char* to_string(AdcChip chip) { return chip == AdcChip::kMcp3208 ? "mcp3208" : "mcp3008"; }
 
 bool parse_adc_chip(std::string_view text, AdcChip* chip) {
   if (text == "mcp3208") {

@@ -18,13 +18,11 @@ namespace iw::source {
 
 enum class AdcChip { kMcp3208, kMcp3008 };
 
-const char* to_string(AdcChip chip);                     // "mcp3208", "mcp3008"
+const char* to_string(AdcChip chip);  // "mcp3208", "mcp3008"
 bool parse_adc_chip(std::string_view text, AdcChip* chip);
-int adc_bits(AdcChip chip);                              // 12 or 10
+int adc_bits(AdcChip chip);  // 12 or 10
 // Largest code the chip returns: 4095 or 1023.
-inline uint16_t adc_max_code(AdcChip chip) {
-  return static_cast<uint16_t>((1u << adc_bits(chip)) - 1);
-}
+inline uint16_t adc_max_code(AdcChip chip) { return static_cast<uint16_t>((1u << adc_bits(chip)) - 1); }
 
 struct AdcAddress {
   uint8_t chip = 0;  // index into Board::spi_devices
@@ -43,10 +41,10 @@ struct Board {
   double vref_volts = 3.3;
   // The VT input's on-board divider: the ADC sees (VT secondary volts) / vt_divider.
   double vt_divider = 13;
-  std::vector<AdcAddress> inputs;        // input channel i -> chip and pin
-  std::vector<double> burden_ohms;       // default burden per input; 0 = voltage input
-  std::optional<AdcAddress> reference;   // precision reference pin, if fitted
-  double reference_volts = 2.5;          // its nominal voltage
+  std::vector<AdcAddress> inputs;       // input channel i -> chip and pin
+  std::vector<double> burden_ohms;      // default burden per input; 0 = voltage input
+  std::optional<AdcAddress> reference;  // precision reference pin, if fitted
+  double reference_volts = 2.5;         // its nominal voltage
 
   size_t input_count() const { return inputs.size(); }
   size_t chip_count() const { return spi_devices.size(); }

@@ -18,8 +18,7 @@ namespace {
 constexpr size_t kFrame = kMcp3x08FrameBytes;
 
 std::string pin_text(const Board& board, uint8_t chip, uint8_t pin) {
-  return "chip " + std::to_string(chip) + " pin " + std::to_string(pin) + " on " +
-         board.spi_devices[chip];
+  return "chip " + std::to_string(chip) + " pin " + std::to_string(pin) + " on " + board.spi_devices[chip];
 }
 
 // median of `v` (reordered). REQUIRES: !v.empty().
@@ -52,7 +51,8 @@ Result<std::unique_ptr<Mcp3x08Source>> Mcp3x08Source::Create(Board board, Sampli
                                    " ADC chip(s) but " + std::to_string(ports.size()) + " SPI port(s) were given");
   }
   for (size_t c = 0; c < ports.size(); ++c) {
-    if (!ports[c]) return Status::InvalidArgument("no SPI port for chip " + std::to_string(c) + " (" + board.spi_devices[c] + ")");
+    if (!ports[c])
+      return Status::InvalidArgument("no SPI port for chip " + std::to_string(c) + " (" + board.spi_devices[c] + ")");
   }
   if (plan.voltage_inputs.empty() && plan.current_inputs.empty()) {
     return Status::InvalidArgument("the sampling plan has no inputs");
@@ -174,8 +174,8 @@ Status Mcp3x08Source::run_calls(const ScanInfo& scan, measure::SampleBlock& bloc
     }
     SpiPort& port = *ports_[call.chip];
     call_start_ns_[c] = options_.clock();
-    Status s = port.transfer(std::span<const uint8_t>(tx_.data(), bytes), std::span<uint8_t>(rx_.data(), bytes),
-                             kFrame);
+    Status s =
+        port.transfer(std::span<const uint8_t>(tx_.data(), bytes), std::span<uint8_t>(rx_.data(), bytes), kFrame);
     call_end_ns_[c] = options_.clock();
     if (!s) return Status::IOError("ADC chip " + std::to_string(call.chip) + ": " + s.message());
     for (size_t i = 0; i < call.count; ++i) {
@@ -184,9 +184,10 @@ Status Mcp3x08Source::run_calls(const ScanInfo& scan, measure::SampleBlock& bloc
                           &block.codes[k])) {
         const uint8_t input = scan.inputs[k % slots];
         return Status::Unavailable("input " + std::to_string(input) + " (" +
-                             pin_text(board_, call.chip, board_.inputs[input].pin) + "): no " +
-                             to_string(board_.chip) + " answered (null bit high); check the chip select "
-                             "and MISO wiring");
+                                   pin_text(board_, call.chip, board_.inputs[input].pin) + "): no " +
+                                   to_string(board_.chip) +
+                                   " answered (null bit high); check the chip select "
+                                   "and MISO wiring");
       }
     }
   }
@@ -342,8 +343,8 @@ Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
     }
     for (size_t i = 0; i < n; ++i) std::copy_n(request, kFrame, tx_.data() + i * kFrame);
     const int64_t call_start = options_.clock();
-    Status s = port.transfer(std::span<const uint8_t>(tx_.data(), bytes), std::span<uint8_t>(rx_.data(), bytes),
-                             kFrame);
+    Status s =
+        port.transfer(std::span<const uint8_t>(tx_.data(), bytes), std::span<uint8_t>(rx_.data(), bytes), kFrame);
     const int64_t call_end = options_.clock();
     if (!s) return Status::IOError("reference (" + pin_text(board_, ref.chip, ref.pin) + "): " + s.message());
     note_call_bound(call_end - call_start, n);  // a long single-chip call: a tight bound on p
@@ -351,7 +352,7 @@ Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
       uint16_t code = 0;
       if (!mcp3x08_decode(board_.chip, std::span<const uint8_t, kFrame>(rx_.data() + i * kFrame, kFrame), &code)) {
         return Status::Unavailable("reference (" + pin_text(board_, ref.chip, ref.pin) + "): no " +
-                             to_string(board_.chip) + " answered (null bit high)");
+                                   to_string(board_.chip) + " answered (null bit high)");
       }
       sum += code;
     }
@@ -363,8 +364,8 @@ Result<ReferenceReading> Mcp3x08Source::read_reference(size_t conversions) {
   const double max_code = adc_max_code(board_.chip);
   if (r.mean_code < 0.5 || r.mean_code > max_code - 0.5) {
     return Status::Unavailable("reference (" + pin_text(board_, ref.chip, ref.pin) + ") reads " +
-                         std::to_string(std::lround(r.mean_code)) +
-                         ": no ADC answering, or the reference is not fitted");
+                               std::to_string(std::lround(r.mean_code)) +
+                               ": no ADC answering, or the reference is not fitted");
   }
   r.full_scale_volts = board_.reference_volts * (max_code + 1) / r.mean_code;
   return r;

@@ -75,8 +75,7 @@ class Mcp3x08Source final : public SampleSource {
   // `ports[c]` talks to chip c of `board` (board.spi_devices[c] names it). Checks the board,
   // that there is one port per chip and that every input of the plan exists on the board.
   static Result<std::unique_ptr<Mcp3x08Source>> Create(Board board, SamplingPlan plan,
-                                                       std::vector<std::unique_ptr<SpiPort>> ports,
-                                                       Options options);
+                                                       std::vector<std::unique_ptr<SpiPort>> ports, Options options);
 
   // Continuous mode: plan.frames_per_block frames of plan.continuous_scan(). Round robin: one
   // capture of the next scan of plan.round_robin_scans(), sized by round_robin_frames() at
@@ -122,7 +121,7 @@ class Mcp3x08Source final : public SampleSource {
   SamplingPlan plan_;
   std::vector<std::unique_ptr<SpiPort>> ports_;
   Options options_;
-  SamplingPlan sizing_;  // the plan's capture sizing without its inputs: no copy per block
+  SamplingPlan sizing_;          // the plan's capture sizing without its inputs: no copy per block
   std::vector<ScanInfo> scans_;  // continuous: one; round robin: plan.round_robin_scans()
   size_t next_scan_ = 0;
   double rate_ = 0;

@@ -12,8 +12,6 @@ Status RecordingSource::read(measure::SampleBlock& block) {
   return writer_->append(block);
 }
 
-std::string RecordingSource::describe() const {
-  return inner_->describe() + ", recording to " + writer_->path();
-}
+std::string RecordingSource::describe() const { return inner_->describe() + ", recording to " + writer_->path(); }
 
 }  // namespace iw::source

@@ -61,7 +61,8 @@ Status ReplaySource::read_error(const std::string& at) {
 
 Status ReplaySource::read(measure::SampleBlock& block) {
   if (!stop_.ok()) return stop_;
-  if (at_end_) return Status::End("replay file " + path_ + ": end of replay after " + std::to_string(blocks_) + " blocks");
+  if (at_end_)
+    return Status::End("replay file " + path_ + ": end of replay after " + std::to_string(blocks_) + " blocks");
   return next(block);
 }
 

@@ -42,8 +42,8 @@ class ReplaySource final : public SampleSource {
  private:
   ReplaySource(std::string path, std::FILE* file, uint32_t version, int adc_bits);
   Status next(measure::SampleBlock& block);
-  Status damaged(const std::string& what);     // stops the reader with a Corruption
-  Status read_error(const std::string& at);    // stops the reader with an IOError
+  Status damaged(const std::string& what);   // stops the reader with a Corruption
+  Status read_error(const std::string& at);  // stops the reader with an IOError
 
   std::string path_;
   std::FILE* file_;

@@ -15,7 +15,8 @@ namespace iw::source {
 
 Result<std::unique_ptr<ReplayWriter>> ReplayWriter::Create(const std::string& path, int adc_bits) {
   if (adc_bits < 1 || adc_bits > 16) {
-    return Status::InvalidArgument("replay file " + path + ": adc_bits " + std::to_string(adc_bits) + " is not in 1..16");
+    return Status::InvalidArgument("replay file " + path + ": adc_bits " + std::to_string(adc_bits) +
+                                   " is not in 1..16");
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError("cannot create replay file " + path + ": " + std::strerror(errno));
@@ -24,8 +25,7 @@ Result<std::unique_ptr<ReplayWriter>> ReplayWriter::Create(const std::string& pa
   std::memcpy(header, replay::kMagic, sizeof replay::kMagic);
   replay::put_u32(header + 8, replay::kVersion);
   header[12] = static_cast<uint8_t>(adc_bits);
-  replay::put_u32(header + replay::kHeaderCrcOffset,
-                  crc32(std::span<const uint8_t>(header, replay::kHeaderCrcOffset)));
+  replay::put_u32(header + replay::kHeaderCrcOffset, crc32(std::span<const uint8_t>(header, replay::kHeaderCrcOffset)));
   if (Status s = writer->write_all(header, sizeof header); !s) return s;
   return writer;
 }
@@ -53,7 +53,9 @@ Status ReplayWriter::write_all(const uint8_t* data, size_t size) {
 }
 
 Status ReplayWriter::append(const measure::SampleBlock& block) {
-  auto refuse = [&](const std::string& why) { return Status::InvalidArgument("replay file " + path_ + ": block refused: " + why); };
+  auto refuse = [&](const std::string& why) {
+    return Status::InvalidArgument("replay file " + path_ + ": block refused: " + why);
+  };
   const size_t slots = block.slots();
   if (block.adc_bits != adc_bits_) {
     return refuse("adc_bits " + std::to_string(block.adc_bits) + ", file has " + std::to_string(adc_bits_));

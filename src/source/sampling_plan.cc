@@ -4,9 +4,7 @@
 
 namespace iw::source {
 
-const char* to_string(SamplingMode mode) {
-  return mode == SamplingMode::kContinuous ? "continuous" : "roundrobin";
-}
+const char* to_string(SamplingMode mode) { return mode == SamplingMode::kContinuous ? "continuous" : "roundrobin"; }
 
 bool parse_sampling_mode(const std::string& text, SamplingMode* mode) {
   if (text == "continuous") {

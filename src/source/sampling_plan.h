@@ -25,11 +25,11 @@ struct CurrentInput {
 
 struct SamplingPlan {
   SamplingMode mode = SamplingMode::kContinuous;
-  std::vector<uint8_t> voltage_inputs;      // VT channels, in channel order
-  std::vector<CurrentInput> current_inputs; // CT channels, in channel order
-  double conversions_per_second = 200000;   // ADC throughput (2 x MCP3208 at full speed)
-  double nominal_hz = 50;                   // sizes round-robin captures
-  size_t frames_per_block = 512;            // continuous mode: frames per block
+  std::vector<uint8_t> voltage_inputs;       // VT channels, in channel order
+  std::vector<CurrentInput> current_inputs;  // CT channels, in channel order
+  double conversions_per_second = 200000;    // ADC throughput (2 x MCP3208 at full speed)
+  double nominal_hz = 50;                    // sizes round-robin captures
+  size_t frames_per_block = 512;             // continuous mode: frames per block
   // Round robin: each capture lasts this many nominal cycles, which always holds one whole
   // cycle between zero crossings of either direction.
   double capture_cycles = 1.6;

@@ -23,8 +23,7 @@ class SpiPort {
   // REQUIRES: rx.size() == tx.size(), bytes_per_transfer > 0 and divides tx.size(), and the
   // transfer count is at most max_transfers(bytes_per_transfer).
   // On error nothing in rx is meaningful; the message names the device.
-  virtual Status transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx,
-                          size_t bytes_per_transfer) = 0;
+  virtual Status transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx, size_t bytes_per_transfer) = 0;
 
   // Most transfers of `bytes_per_transfer` bytes that one transfer() call accepts (>= 1).
   // May shrink after a call when the port learns a tighter limit; never grows.

@@ -1,10 +1,10 @@
 #include "source/spidev_port.h"
 
-#include <cstring>
 #include <fcntl.h>
 #include <linux/spi/spidev.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <cstring>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,9 +18,7 @@ namespace {
 class RealSyscalls final : public SpidevSyscalls {
  public:
   int open(const char* path, int flags) const override { return ::open(path, flags); }
-  int ioctl(int fd, unsigned long request, void* arg) const override {
-    return ::ioctl(fd, request, arg);
-  }
+  int ioctl(int fd, unsigned long request, void* arg) const override { return ::ioctl(fd, request, arg); }
   int close(int fd) const override { return ::close(fd); }
 };
 
@@ -28,7 +26,6 @@ constexpr size_t kDefaultBufsiz = 4096;  // spidev's default bounce buffer
 constexpr size_t kMaxAlignment = 4096;
 // The descriptor array travels in the ioctl number's size field.
 constexpr size_t kMaxDescriptors = ((size_t{1} << _IOC_SIZEBITS) - 1) / sizeof(spi_ioc_transfer);
-
 
 std::string open_hint(int error) {
   switch (error) {
@@ -110,8 +107,7 @@ size_t SpidevPort::max_transfers(size_t bytes_per_transfer) const {
   return std::max<size_t>(1, std::min(kMaxDescriptors, by_buffer));
 }
 
-Status SpidevPort::transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx,
-                            size_t bytes_per_transfer) {
+Status SpidevPort::transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx, size_t bytes_per_transfer) {
   if (bytes_per_transfer == 0 || tx.size() != rx.size() || tx.size() % bytes_per_transfer != 0) {
     return Status::InvalidArgument(path_ + ": malformed SPI batch (" + std::to_string(tx.size()) + " tx bytes, " +
                                    std::to_string(rx.size()) + " rx bytes, " + std::to_string(bytes_per_transfer) +
@@ -126,8 +122,8 @@ Status SpidevPort::transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx,
   while (done < total) {
     const size_t count = std::min(total - done, max_transfers(bytes_per_transfer));
     int error = 0;
-    Status s = message(tx.data() + done * bytes_per_transfer, rx.data() + done * bytes_per_transfer,
-                       count, bytes_per_transfer, &error);
+    Status s = message(tx.data() + done * bytes_per_transfer, rx.data() + done * bytes_per_transfer, count,
+                       bytes_per_transfer, &error);
     if (s) {
       done += count;
       continue;
@@ -159,8 +155,8 @@ Status SpidevPort::message(const uint8_t* tx, uint8_t* rx, size_t count, size_t 
   const int ret = sys_->ioctl(fd_, message_request(count), descriptors_.data());
   if (ret < 0) {
     *error = errno;
-    std::string text = path_ + ": SPI transfer of " + std::to_string(count) + " x " +
-                       std::to_string(bytes) + " bytes failed: " + std::strerror(*error);
+    std::string text = path_ + ": SPI transfer of " + std::to_string(count) + " x " + std::to_string(bytes) +
+                       " bytes failed: " + std::strerror(*error);
     if (*error == EMSGSIZE) text += " (spidev.bufsiz is " + std::to_string(bufsiz_) + ")";
     return Status::IOError(std::move(text));
   }

@@ -58,8 +58,7 @@ class SpidevPort final : public SpiPort {
   // between conversions and is released at the end of the message. Should the kernel reject
   // the message as too large, the limit is lowered and this call alone completes in several
   // messages.
-  Status transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx,
-                  size_t bytes_per_transfer) override;
+  Status transfer(std::span<const uint8_t> tx, std::span<uint8_t> rx, size_t bytes_per_transfer) override;
   size_t max_transfers(size_t bytes_per_transfer) const override;
   std::string name() const override { return path_; }
 

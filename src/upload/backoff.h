@@ -3,8 +3,8 @@
 // same server do not come back in step.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <random>
 
 namespace iw::upload {

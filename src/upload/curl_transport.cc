@@ -28,7 +28,8 @@ size_t append_header(char* data, size_t size, size_t n, void* user) {
   if (colon == std::string_view::npos) return size * n;
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
   headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
   return size * n;
 }

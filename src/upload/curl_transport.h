@@ -12,7 +12,7 @@
 namespace iw::upload {
 
 struct TransportOptions {
-  std::string cafile;             // PEM bundle; empty: the system store
+  std::string cafile;              // PEM bundle; empty: the system store
   long connect_timeout_ms = 5000;  // NOLINT(runtime/int): libcurl's type
   long total_timeout_ms = 30000;   // whole request, answer included
   // When set and true, a request in flight is given up (the daemon is stopping).

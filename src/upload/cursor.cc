@@ -17,8 +17,7 @@ Result<std::optional<Cursor>> load_cursor(const std::string& path) {
   const JsonRead read = read_json(text.value());
   if (!read.ok()) return Status::Corruption(path + ": not an uploader cursor: " + read.error->message());
   const nlohmann::json& doc = read.value;
-  if (!doc.is_object() || !doc.contains("next") || !doc["next"].is_number_integer() ||
-      doc.value("version", 0) != 1) {
+  if (!doc.is_object() || !doc.contains("next") || !doc["next"].is_number_integer() || doc.value("version", 0) != 1) {
     return Status::Corruption(path + ": not an uploader cursor (version 1 with an integer \"next\")");
   }
   Cursor c;

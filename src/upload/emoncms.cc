@@ -113,7 +113,8 @@ Result<std::optional<int64_t>> EmoncmsProtocol::parse_last_point(const HttpRespo
   std::optional<int64_t> newest;
   for (const auto& [name, input] : doc.items()) {
     if (!input.is_object()) {
-      return Status::Unavailable(fmt::format("input/get: input \"{}\" is not an object: {}", name, excerpt(response.body)));
+      return Status::Unavailable(
+          fmt::format("input/get: input \"{}\" is not an object: {}", name, excerpt(response.body)));
     }
     const auto t = input.find("time");
     if (t == input.end() || t->is_null()) continue;  // never updated

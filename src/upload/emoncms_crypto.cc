@@ -25,7 +25,8 @@ Result<Block> decode_write_key(std::string_view hex) {
   for (size_t i = 0; i < key.size(); ++i) {
     const int hi = hex_value(hex[2 * i]);
     const int lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Status::InvalidArgument("the Emoncms API key holds a character that is not a hex digit");
+    if (hi < 0 || lo < 0)
+      return Status::InvalidArgument("the Emoncms API key holds a character that is not a hex digit");
     key[i] = static_cast<uint8_t>(hi * 16 + lo);
   }
   return key;

@@ -72,11 +72,10 @@ Result<BuiltProtocol> influx_protocol(const config::UploaderConfig& uc, const st
 }
 
 Result<BuiltProtocol> influx1_protocol(const config::UploaderConfig& uc, const std::string& device) {
-  return influx_protocol<Influx1Protocol>(uc, device, config::influx1_config(uc),
-                                          [](const std::string& url, const config::Influx1Config& c) {
-                                            return "influxdb " + url + " db=" + c.database + " rp=" +
-                                                   c.retention_policy;
-                                          });
+  return influx_protocol<Influx1Protocol>(
+      uc, device, config::influx1_config(uc), [](const std::string& url, const config::Influx1Config& c) {
+        return "influxdb " + url + " db=" + c.database + " rp=" + c.retention_policy;
+      });
 }
 
 Result<BuiltProtocol> influx2_protocol(const config::UploaderConfig& uc, const std::string& device) {
@@ -140,7 +139,8 @@ Result<std::vector<LogIntervalSource::Measurement>> measurements_of(const BuiltP
   std::vector<LogIntervalSource::Measurement> out;
   for (const MeasurementSpec& m : built.measurements) {
     auto series = measurement_series(config, context, m.output.name, m.output.script);
-    if (!series) return Status::InvalidArgument(uc.key + ".outputs[" + std::to_string(m.index) + "]: " + series.error());
+    if (!series)
+      return Status::InvalidArgument(uc.key + ".outputs[" + std::to_string(m.index) + "]: " + series.error());
     out.push_back({std::move(series.value()), m.unit, m.span_start});
   }
   return out;
@@ -149,8 +149,7 @@ Result<std::vector<LogIntervalSource::Measurement>> measurements_of(const BuiltP
 }  // namespace
 
 int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 Result<BuiltProtocol> make_protocol(const config::UploaderConfig& uc, const config::Config& config,
@@ -165,8 +164,7 @@ Result<BuiltProtocol> make_protocol(const config::UploaderConfig& uc, const conf
 }
 
 Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::UploaderConfig& uc,
-                                                          const config::Config& config,
-                                                          const UploadEnvironment& env) {
+                                                          const config::Config& config, const UploadEnvironment& env) {
   auto built = make_protocol(uc, config);
   if (!built) return built.status();
   auto measurements = measurements_of(built.value(), uc, config, env.measurements);

@@ -28,8 +28,8 @@ struct MeasurementSpec {
 // as the protocol types it (Emoncms "postInterval", PVOutput "interval").
 struct BuiltProtocol {
   std::unique_ptr<Protocol> protocol;
-  std::unique_ptr<UploadPolicy> policy;  // null: DefaultPolicy
-  std::string target;  // server and series, no secrets: what a cursor belongs to
+  std::unique_ptr<UploadPolicy> policy;       // null: DefaultPolicy
+  std::string target;                         // server and series, no secrets: what a cursor belongs to
   std::vector<MeasurementSpec> measurements;  // what IntervalValues::values hold, in order
   int64_t interval_s = 10;
   int64_t bulksend = 1;
@@ -46,22 +46,21 @@ Result<BuiltProtocol> make_protocol(const config::UploaderConfig& uc, const conf
                                     std::function<int64_t()> unix_clock = unix_now);
 
 struct UploadEnvironment {
-  const query::RecordSource* records = nullptr;           // must outlive the uploader
-  std::function<std::optional<int64_t>()> last_time;      // newest record of the logs
-  std::string data_dir;                                   // cursors go to <data_dir>/upload/
-  MeasurementContext measurements;                        // the pipeline's calculator and integrator logs
+  const query::RecordSource* records = nullptr;       // must outlive the uploader
+  std::function<std::optional<int64_t>()> last_time;  // newest record of the logs
+  std::string data_dir;                               // cursors go to <data_dir>/upload/
+  MeasurementContext measurements;                    // the pipeline's calculator and integrator logs
 };
 
 Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::UploaderConfig& uc,
-                                                          const config::Config& config,
-                                                          const UploadEnvironment& env);
+                                                          const config::Config& config, const UploadEnvironment& env);
 
 // POST /upload/test: asks the server of `uc` for its last point, with the transport the
 // uploader would use. A config error is an InvalidArgument; a server that cannot be reached or
 // answers wrong is Unavailable, with test_report.h's message: the status code and our hint,
 // never the server's body; the full reason goes to the message log.
 struct ConnectionTest {
-  std::string message;               // what the test found, for people
+  std::string message;  // what the test found, for people
   std::optional<int64_t> last_point;
 };
 Result<ConnectionTest> test_connection(const config::UploaderConfig& uc, const config::Config& config);

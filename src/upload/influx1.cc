@@ -58,11 +58,15 @@ PostVerdict influx_write_verdict(const HttpResponse& r) {
   if (r.status >= 200 && r.status < 300) return {PostOutcome::kAccepted, ""};
   const std::string what = "HTTP " + std::to_string(r.status) + ": " + body_excerpt(r.body);
   switch (r.status) {
-    case 400: return {PostOutcome::kRejected, "points refused, " + what};
+    case 400:
+      return {PostOutcome::kRejected, "points refused, " + what};
     case 401:
-    case 403: return {PostOutcome::kRejected, "authentication failed, " + what};
-    case 404: return {PostOutcome::kRejected, "not found (database or bucket?), " + what};
-    default: return {PostOutcome::kRetry, "post failed, " + what};
+    case 403:
+      return {PostOutcome::kRejected, "authentication failed, " + what};
+    case 404:
+      return {PostOutcome::kRejected, "not found (database or bucket?), " + what};
+    default:
+      return {PostOutcome::kRetry, "post failed, " + what};
   }
 }
 
@@ -82,7 +86,8 @@ std::string Influx1Protocol::last_point_query() const {
   for (const InfluxSeries& s : lines_.series()) {
     std::string statement = "SELECT LAST(" + quote_identifier(s.field) + ") FROM " + quote_identifier(s.measurement);
     for (size_t i = 0; i < s.tags.size(); ++i) {
-      statement += (i == 0 ? " WHERE " : " AND ") + quote_identifier(s.tags[i].key) + "=" + quote_literal(s.tags[i].value);
+      statement +=
+          (i == 0 ? " WHERE " : " AND ") + quote_identifier(s.tags[i].key) + "=" + quote_literal(s.tags[i].value);
     }
     if (std::find(seen.begin(), seen.end(), statement) != seen.end()) continue;
     seen.push_back(statement);
@@ -109,7 +114,8 @@ Result<std::optional<int64_t>> Influx1Protocol::parse_last_point(const HttpRespo
     return Status::Unavailable("authentication failed (HTTP " + std::to_string(response.status) + ")");
   }
   if (response.status != 200) {
-    return Status::Unavailable("query failed, HTTP " + std::to_string(response.status) + ": " + body_excerpt(response.body));
+    return Status::Unavailable("query failed, HTTP " + std::to_string(response.status) + ": " +
+                               body_excerpt(response.body));
   }
   const json doc = read_json(response.body).value;  // null when it is not JSON
   const auto results = doc.is_object() ? doc.find("results") : doc.end();

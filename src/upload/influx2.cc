@@ -46,10 +46,12 @@ Result<std::optional<int64_t>> newest_time_in_flux_csv(const std::string& csv) {
       for (size_t i = 0; i < cells.size(); ++i) {
         if (cells[i] == "_time") time_col = i;
       }
-      if (time_col == kNoHeader) return Status::Unavailable("Flux answer has no _time column: " + body_excerpt(std::string(line)));
+      if (time_col == kNoHeader)
+        return Status::Unavailable("Flux answer has no _time column: " + body_excerpt(std::string(line)));
       continue;
     }
-    if (time_col >= cells.size()) return Status::Unavailable("Flux answer row is short: " + body_excerpt(std::string(line)));
+    if (time_col >= cells.size())
+      return Status::Unavailable("Flux answer row is short: " + body_excerpt(std::string(line)));
     const std::string_view cell = cells[time_col];
     int64_t t = 0;
     const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), t);
@@ -78,9 +80,12 @@ std::string Influx2Protocol::last_point_flux() const {
     if (!filter.empty()) filter += " or ";
     filter += cond;
   }
-  return "from(bucket: " + flux_string(config_.bucket) + ")\n"
+  return "from(bucket: " + flux_string(config_.bucket) +
+         ")\n"
          "  |> range(start: 0)\n"
-         "  |> filter(fn: (r) => " + filter + ")\n"
+         "  |> filter(fn: (r) => " +
+         filter +
+         ")\n"
          "  |> last()\n"
          "  |> map(fn: (r) => ({_measurement: r._measurement, _time: uint(v: r._time) / uint(v: 1000000000)}))\n"
          "  |> group()\n"

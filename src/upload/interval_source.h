@@ -56,7 +56,7 @@ class LogIntervalSource final : public IntervalSource {
   // The record standing for time `t`, remembered for the next interval of the same span.
   Result<const datalog::Record*> span_record(int64_t t, std::optional<std::pair<int64_t, datalog::Record>>& memo) const;
   Result<std::optional<double>> value_of(const Measurement& m, const query::Interval& span, int64_t begin,
-                                 std::optional<std::pair<int64_t, datalog::Record>>& memo) const;
+                                         std::optional<std::pair<int64_t, datalog::Record>>& memo) const;
 
   const query::RecordSource& records_;
   std::function<std::optional<int64_t>()> last_time_;

@@ -88,9 +88,9 @@ std::string MqttConnection::detail(int rc) const {
 
 void MqttConnection::start_connect() {
   last_log_error_.clear();
-  const int rc = ever_started_ ? mosquitto_reconnect_async(mosq_)
-                               : mosquitto_connect_async(mosq_, config_.host.c_str(), config_.port,
-                                                         config_.keepalive_s);
+  const int rc = ever_started_
+                     ? mosquitto_reconnect_async(mosq_)
+                     : mosquitto_connect_async(mosq_, config_.host.c_str(), config_.port, config_.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
     // A failed first attempt still stored host and port; later attempts reconnect.
     ever_started_ = ever_started_ || rc != MOSQ_ERR_INVAL;
@@ -115,8 +115,9 @@ void MqttConnection::fail(const std::string& reason) {
   next_attempt_ = Clock::now() + wait;
   backoff_ = std::min<milliseconds>(backoff_ * 2, milliseconds(int64_t{config_.reconnect_max_s} * 1000));
   last_error_ = reason;
-  spdlog::warn("mqtt: {} {}:{}: {}; retrying in {:.1f} s", was_connected ? "lost the connection to" : "cannot connect to",
-               config_.host, config_.port, reason, static_cast<double>(wait.count()) / 1000);
+  spdlog::warn("mqtt: {} {}:{}: {}; retrying in {:.1f} s",
+               was_connected ? "lost the connection to" : "cannot connect to", config_.host, config_.port, reason,
+               static_cast<double>(wait.count()) / 1000);
 }
 
 bool MqttConnection::poll(milliseconds timeout) {

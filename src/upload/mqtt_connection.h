@@ -50,7 +50,7 @@ class MqttConnection {
   // to be written.
   void close(const MqttMessage& last, std::chrono::milliseconds timeout);
 
-  uint64_t sessions() const { return sessions_; }     // successful connects so far
+  uint64_t sessions() const { return sessions_; }    // successful connects so far
   uint64_t published() const { return published_; }  // messages handed to the broker
   const std::string& last_error() const { return last_error_; }
 

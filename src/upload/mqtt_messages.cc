@@ -18,8 +18,8 @@ struct Quantity {
   const char* unit;          // nullptr: unitless
   const char* device_class;  // nullptr: none
   const char* state_class;
-  int precision;             // suggested display precision
-  bool energy;               // from the energy topic (retained, never expires)
+  int precision;  // suggested display precision
+  bool energy;    // from the energy topic (retained, never expires)
 };
 
 constexpr Quantity kVoltage{"voltage", "voltage", "volts", "V", "voltage", "measurement", 1, false};
@@ -28,7 +28,8 @@ constexpr Quantity kPower{"power", "power", "watts", "W", "power", "measurement"
 constexpr Quantity kCurrent{"current", "current", "amps", "A", "current", "measurement", 2, false};
 constexpr Quantity kPowerFactor{"power_factor", "power factor", "pf", nullptr, "power_factor", "measurement", 2, false};
 constexpr Quantity kApparent{"apparent_power", "apparent power", "va", "VA", "apparent_power", "measurement", 0, false};
-constexpr Quantity kReactive{"reactive_power", "reactive power", "var", "var", "reactive_power", "measurement", 0, false};
+constexpr Quantity kReactive{"reactive_power", "reactive power", "var", "var",
+                             "reactive_power", "measurement",    0,     false};
 constexpr Quantity kImport{"energy", "energy", "import_wh", "Wh", "energy", "total_increasing", 0, true};
 constexpr Quantity kExport{"energy_export", "energy export", "export_wh", "Wh", "energy", "total_increasing", 0, true};
 
@@ -60,8 +61,8 @@ json device_block(const MqttDevice& d) {
   return dev;
 }
 
-MqttMessage sensor_config(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch,
-                          const Quantity& q, int expire_after_s) {
+MqttMessage sensor_config(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch, const Quantity& q,
+                          int expire_after_s) {
   const std::string object = object_id(ch, q);
   json c = {{"name", ch.name + " " + q.label},
             {"unique_id", device.node_id + "_" + object},
@@ -110,12 +111,10 @@ std::vector<Quantity> quantities_of(const MqttChannel& ch) {
 
 std::string MqttTopics::live(const MqttChannel& ch) const { return base_ + "/" + channel_path(ch) + "/live"; }
 
-std::string MqttTopics::energy(const MqttChannel& ch) const {
-  return base_ + "/" + channel_path(ch) + "/energy";
-}
+std::string MqttTopics::energy(const MqttChannel& ch) const { return base_ + "/" + channel_path(ch) + "/energy"; }
 
-std::vector<MqttMessage> discovery_messages(const MqttTopics& topics, const MqttDevice& device,
-                                            const MqttChannel& ch, int expire_after_s) {
+std::vector<MqttMessage> discovery_messages(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch,
+                                            int expire_after_s) {
   std::vector<MqttMessage> out;
   for (const Quantity& q : quantities_of(ch)) out.push_back(sensor_config(topics, device, ch, q, expire_after_s));
   return out;
@@ -137,8 +136,10 @@ std::vector<MqttMessage> discovery_cleanup(const MqttTopics& topics, const MqttD
 
 std::string input_live_payload(const MqttChannel& ch, const measure::ChannelValues& v) {
   if (ch.voltage) return json{{"volts", rounded(v.volts, 2)}, {"hz", rounded(v.hz, 3)}}.dump();
-  return json{{"watts", rounded(v.watts, 1)}, {"amps", rounded(v.amps, 3)},
-              {"pf", rounded(measure::power_factor(v), 4)}, {"va", rounded(v.va, 1)}}
+  return json{{"watts", rounded(v.watts, 1)},
+              {"amps", rounded(v.amps, 3)},
+              {"pf", rounded(measure::power_factor(v), 4)},
+              {"va", rounded(v.va, 1)}}
       .dump();
 }
 
@@ -146,8 +147,7 @@ std::string output_live_payload(double value) { return json{{"value", rounded(va
 
 std::string energy_payload(const EnergyReading& r) {
   // The datalog keeps whole micro-watt-hours, so 6 decimals carry the record exactly.
-  return json{{"time", r.time}, {"import_wh", rounded(r.import_wh, 6)}, {"export_wh", rounded(r.export_wh, 6)}}
-      .dump();
+  return json{{"time", r.time}, {"import_wh", rounded(r.import_wh, 6)}, {"export_wh", rounded(r.export_wh, 6)}}.dump();
 }
 
 }  // namespace iw::upload

@@ -36,11 +36,11 @@ enum class ChannelKind {
 // A channel we publish.
 struct MqttChannel {
   ChannelKind kind = ChannelKind::kInput;
-  int channel = -1;        // input number; -1 for outputs
-  std::string name;        // [A-Za-z][A-Za-z0-9_]*, unique within its kind (config rule)
-  bool voltage = false;    // a VT: volts and Hz; otherwise power values
-  bool has_export = false; // signed CT: export energy is published too
-  std::string units;       // outputs only: "Watts", "Volts" ... as the script declares
+  int channel = -1;         // input number; -1 for outputs
+  std::string name;         // [A-Za-z][A-Za-z0-9_]*, unique within its kind (config rule)
+  bool voltage = false;     // a VT: volts and Hz; otherwise power values
+  bool has_export = false;  // signed CT: export energy is published too
+  std::string units;        // outputs only: "Watts", "Volts" ... as the script declares
 };
 
 // Cumulative energy of one channel at a datalog record: never goes backwards, survives
@@ -78,8 +78,8 @@ inline constexpr const char* kOffline = "offline";
 // power, current, power factor, apparent power, energy import, and energy export when signed;
 // output: the one value its units name). `expire_after_s` marks live values unavailable when
 // they stop coming (0: never).
-std::vector<MqttMessage> discovery_messages(const MqttTopics& topics, const MqttDevice& device,
-                                            const MqttChannel& ch, int expire_after_s);
+std::vector<MqttMessage> discovery_messages(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch,
+                                            int expire_after_s);
 
 // Empty retained configs for every input sensor that could exist (channels 0 to
 // `max_channels` - 1, every quantity) except those in `keep` (topics just announced): removes

@@ -20,8 +20,8 @@ namespace iw::upload {
 
 // What is known when an uploader starts (all UNIX seconds).
 struct StartInputs {
-  std::optional<int64_t> cursor_next;   // the saved cursor, when it belongs to this target
-  std::optional<int64_t> server_last;   // the server's newest point, when it answered one
+  std::optional<int64_t> cursor_next;  // the saved cursor, when it belongs to this target
+  std::optional<int64_t> server_last;  // the server's newest point, when it answered one
   int64_t interval_s = 10;
   int64_t begdate = 0;                  // 0: none
   std::optional<int64_t> first_record;  // oldest record of the logs

@@ -12,8 +12,7 @@ UploadRunner::UploadRunner(UploaderSettings settings, std::unique_ptr<Protocol> 
       policy_(std::move(policy)),
       clock_(std::move(clock)),
       abort_(std::move(abort)),
-      uploader_(std::make_unique<Uploader>(std::move(settings), *protocol_, *transport_, *source_,
-                                           policy_.get())) {
+      uploader_(std::make_unique<Uploader>(std::move(settings), *protocol_, *transport_, *source_, policy_.get())) {
   thread_ = std::thread([this] { run(); });
 }
 

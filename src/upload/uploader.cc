@@ -32,12 +32,18 @@ std::optional<int64_t> retry_after_s(const HttpResponse& r) {
 
 const char* to_string(UploaderState state) {
   switch (state) {
-    case UploaderState::kStarting: return "starting";
-    case UploaderState::kBulk: return "bulk";
-    case UploaderState::kLive: return "live";
-    case UploaderState::kRetrying: return "retrying";
-    case UploaderState::kRejected: return "rejected";
-    case UploaderState::kStopped: return "stopped";
+    case UploaderState::kStarting:
+      return "starting";
+    case UploaderState::kBulk:
+      return "bulk";
+    case UploaderState::kLive:
+      return "live";
+    case UploaderState::kRetrying:
+      return "retrying";
+    case UploaderState::kRejected:
+      return "rejected";
+    case UploaderState::kStopped:
+      return "stopped";
   }
   return "?";
 }
@@ -121,10 +127,11 @@ int64_t Uploader::start(int64_t now_ms) {
   if (auto request = protocol_.last_point_request()) {
     if (auto hold = policy_.hold_until_ms(now_ms)) return *hold;
     auto response = send(*request, now_ms);
-    Result<std::optional<int64_t>> last = response ? protocol_.parse_last_point(response.value())
-                                                   : Result<std::optional<int64_t>>(response.status());
+    Result<std::optional<int64_t>> last =
+        response ? protocol_.parse_last_point(response.value()) : Result<std::optional<int64_t>>(response.status());
     if (!last) {
-      if (!cursor_next) return fail(now_ms, "last point query: " + last.error(), response ? &response.value() : nullptr);
+      if (!cursor_next)
+        return fail(now_ms, "last point query: " + last.error(), response ? &response.value() : nullptr);
       note = "last point query: " + last.error() + "; continuing from the saved position";
       spdlog::warn("upload {}: {}", settings_.name, note);
     } else {
@@ -136,8 +143,8 @@ int64_t Uploader::start(int64_t now_ms) {
   started_ = true;
   backoff_.reset();
   spdlog::info("upload {}: starting at {} (saved {}, server's last point {}), interval {} s", settings_.name, next_,
-               cursor_next ? std::to_string(*cursor_next) : "none",
-               server_last ? std::to_string(*server_last) : "none", settings_.interval_s);
+               cursor_next ? std::to_string(*cursor_next) : "none", server_last ? std::to_string(*server_last) : "none",
+               settings_.interval_s);
   {
     std::lock_guard lock(mu_);
     status_.next = next_;
@@ -178,7 +185,8 @@ int64_t Uploader::post(int64_t now_ms) {
   if (auto hold = policy_.hold_until_ms(now_ms)) return *hold;
   int64_t count = std::min({complete, settings_.max_intervals_per_request, settings_.max_scan_intervals});
   if (bytes_per_interval_ > 0) {
-    count = std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(budget_bytes_) / bytes_per_interval_), 1, count);
+    count =
+        std::clamp<int64_t>(static_cast<int64_t>(static_cast<double>(budget_bytes_) / bytes_per_interval_), 1, count);
   }
   auto batch = source_.read(next_, interval, count);
   if (!batch) return fail(now_ms, "reading the datalog: " + batch.error(), nullptr);

@@ -36,15 +36,15 @@ struct UploaderSettings {
   int64_t interval_s = 10;  // postInterval
   int64_t bulksend = 1;     // intervals per request when live
   bool stopped = false;
-  int64_t begdate = 0;      // UTC; 0: none
-  size_t max_request_bytes = 1 << 20;    // byte budget of one request while catching up
+  int64_t begdate = 0;                 // UTC; 0: none
+  size_t max_request_bytes = 1 << 20;  // byte budget of one request while catching up
   int64_t max_intervals_per_request = 20000;
-  int64_t max_scan_intervals = 100000;   // intervals looked at per step (long gaps)
+  int64_t max_scan_intervals = 100000;  // intervals looked at per step (long gaps)
   int64_t min_backoff_ms = 1000;
   int64_t max_backoff_ms = 300000;
-  int64_t rejected_retry_ms = 600000;    // a refused post is tried again after this
-  int64_t poll_ms = 250;                 // waiting for the next interval to complete
-  uint64_t seed = 1;                     // jitter
+  int64_t rejected_retry_ms = 600000;  // a refused post is tried again after this
+  int64_t poll_ms = 250;               // waiting for the next interval to complete
+  uint64_t seed = 1;                   // jitter
 };
 
 enum class UploaderState { kStarting, kBulk, kLive, kRetrying, kRejected, kStopped };
@@ -58,8 +58,8 @@ struct UploaderStatus {
   int64_t backlog_s = 0;             // data in the log not yet acknowledged
   int64_t backlog_intervals = 0;
   int64_t interval_s = 0;
-  std::string last_error;            // empty when the last attempt worked
-  uint64_t posts = 0;                // accepted requests
+  std::string last_error;  // empty when the last attempt worked
+  uint64_t posts = 0;      // accepted requests
   uint64_t intervals_sent = 0;
 };
 
@@ -96,9 +96,9 @@ class Uploader {
   UploadPolicy& policy_;
   Backoff backoff_;
   bool started_ = false;
-  int64_t next_ = 0;             // valid once started_
+  int64_t next_ = 0;  // valid once started_
   int64_t wake_ms_ = 0;
-  size_t budget_bytes_;          // at most half a request refused with 413, for this run
+  size_t budget_bytes_;  // at most half a request refused with 413, for this run
   double bytes_per_interval_ = 0;
 
   mutable std::mutex mu_;

@@ -67,7 +67,7 @@ std::string url_encode(std::string_view s) {
   // curl_easy_escape keeps exactly the RFC 3986 unreserved characters and writes upper-case
   // hex; since curl 7.82 it ignores its handle argument.
   std::unique_ptr<char, decltype(&curl_free)> escaped(curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())),
-                                                       curl_free);
+                                                      curl_free);
   if (!escaped) throw std::bad_alloc();  // its only failure
   return std::string(escaped.get());
 }

@@ -82,11 +82,11 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   using server::HttpRequest;
   using server::HttpResponse;
   server::Routes routes;
-  auto config = std::make_shared<server::ConfigEndpoint>(server::ConfigAccess{
-      [&backend] { return backend.config_text(); },
-      [&backend](const std::string& text, const server::ConfigConfirmations& confirmed) {
-        return backend.replace_config(text, confirmed);
-      }});
+  auto config = std::make_shared<server::ConfigEndpoint>(
+      server::ConfigAccess{[&backend] { return backend.config_text(); },
+                           [&backend](const std::string& text, const server::ConfigConfirmations& confirmed) {
+                             return backend.replace_config(text, confirmed);
+                           }});
 
   routes.add("GET", "/status", [&backend](const HttpRequest& r) { return status_response(backend, r); });
   routes.add("GET", "/nullreq", [](const HttpRequest&) { return HttpResponse::text(200, ""); });
@@ -125,8 +125,8 @@ namespace iw::views {
 server::Authorizer api_authorizer(server::DigestAuth& auth, const server::HostAllowList& hosts) {
   return [&auth, &hosts](const server::HttpRequest& r) -> std::optional<server::HttpResponse> {
     if (auto refused = server::guard_request(r, hosts)) return refused;
-    const server::AuthDecision d = auth.check({r.method, r.target, r.header("Authorization"), r.remote_addr},
-                                              server::access_for(r));
+    const server::AuthDecision d =
+        auth.check({r.method, r.target, r.header("Authorization"), r.remote_addr}, server::access_for(r));
     if (d.allowed) return std::nullopt;
     server::HttpResponse refused = server::HttpResponse::text(d.status, d.body, d.content_type);
     refused.headers = d.headers;

@@ -29,7 +29,8 @@ server::MetricsModel metrics_model(const config::Config& config, const app::Samp
   m.version = app::kVersion;
   m.start_time = start_time;
   for (size_t ch = 0; ch < config.inputs.size(); ++ch) {
-    if (const config::Input* in = config.input(static_cast<int>(ch))) m.channels.push_back(channel_metrics(*in, ch, snap));
+    if (const config::Input* in = config.input(static_cast<int>(ch)))
+      m.channels.push_back(channel_metrics(*in, ch, snap));
   }
   m.conversions_per_second = snap.conversions_per_second;
   m.channel_cycles_per_second = snap.channel_cycles_per_second;

@@ -33,8 +33,8 @@ Trace trace_of(const std::vector<measure::SampleBlock>& blocks, int channel, boo
     sorted.counts.push_back(trace.counts[i]);
   }
   if (!sorted.counts.empty()) {
-    const double mean = std::accumulate(sorted.counts.begin(), sorted.counts.end(), 0.0) /
-                        static_cast<double>(sorted.counts.size());
+    const double mean =
+        std::accumulate(sorted.counts.begin(), sorted.counts.end(), 0.0) / static_cast<double>(sorted.counts.size());
     for (double& c : sorted.counts) c -= mean;
   }
   return sorted;
@@ -67,8 +67,8 @@ double round4(double x) { return std::round(x * 1e4) / 1e4; }
 
 }  // namespace
 
-Result<Waveform> extract_waveform(const std::vector<measure::SampleBlock>& blocks,
-                                  const measure::EngineSetup& setup, int channel) {
+Result<Waveform> extract_waveform(const std::vector<measure::SampleBlock>& blocks, const measure::EngineSetup& setup,
+                                  int channel) {
   if (channel < 0 || static_cast<size_t>(channel) >= setup.channels.size() ||
       setup.channels[static_cast<size_t>(channel)].kind == measure::ChannelKind::kUnused) {
     return Status::InvalidArgument("Sample Channel " + std::to_string(channel) + ": no input is configured on it");
@@ -115,8 +115,13 @@ nlohmann::json waveform_json(const Waveform& w) {
     v.push_back(round4(w.volts[k]));
     if (!w.is_voltage) a.push_back(round4(w.amps[k]));
   }
-  return {{"channel", w.channel}, {"vchannel", w.vchannel}, {"hz", round4(w.hz)},
-          {"samples", w.t_ms.size()}, {"t_ms", t}, {"volts", v}, {"amps", a}};
+  return {{"channel", w.channel},
+          {"vchannel", w.vchannel},
+          {"hz", round4(w.hz)},
+          {"samples", w.t_ms.size()},
+          {"t_ms", t},
+          {"volts", v},
+          {"amps", a}};
 }
 
 }  // namespace iw::views

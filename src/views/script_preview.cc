@@ -23,7 +23,8 @@ const std::string* string_member(const json& doc, const char* key) {
 }  // namespace
 
 server::HttpResponse script_preview(const std::string& body, const config::Config& config,
-                                    const calc::Calculator& calculator, const std::vector<measure::ChannelValues>& live) {
+                                    const calc::Calculator& calculator,
+                                    const std::vector<measure::ChannelValues>& live) {
   const JsonRead read = read_json(body);
   if (!read.ok()) return refuse("the body is not JSON: " + read.error->message());
   const json& doc = read.value;
@@ -36,11 +37,12 @@ server::HttpResponse script_preview(const std::string& body, const config::Confi
   calc::Unit unit = calc::Unit::kWatts;
   if (const std::string* units = string_member(doc, "units"); units != nullptr && !units->empty()) {
     const auto parsed = calc::parse_unit_name(*units);
-    if (!parsed) return refuse("units: \"" + *units + "\" is not Watts, Volts, Amps, VA, VAh, Hz, Wh, kWh, PF, VAR or VARh");
+    if (!parsed)
+      return refuse("units: \"" + *units + "\" is not Watts, Volts, Amps, VA, VAh, Hz, Wh, kWh, PF, VAR or VARh");
     unit = *parsed;
   }
-  auto compiled = calc::Calculator::CompileOne(config, expr ? *expr : *script,
-                                               expr ? config::ScriptSyntax::kReadable : config::ScriptSyntax::kOriginal);
+  auto compiled = calc::Calculator::CompileOne(
+      config, expr ? *expr : *script, expr ? config::ScriptSyntax::kReadable : config::ScriptSyntax::kOriginal);
   if (!compiled) return refuse(compiled.error());
   const calc::LiveOperands operands(calculator, live);
   const double value = calc::value_of(compiled.value(), unit, operands);

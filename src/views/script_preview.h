@@ -15,6 +15,7 @@
 namespace iw::views {
 
 server::HttpResponse script_preview(const std::string& body, const config::Config& config,
-                                    const calc::Calculator& calculator, const std::vector<measure::ChannelValues>& live);
+                                    const calc::Calculator& calculator,
+                                    const std::vector<measure::ChannelValues>& live);
 
 }  // namespace iw::views

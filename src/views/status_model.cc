@@ -11,9 +11,7 @@ namespace iw::views {
 namespace {
 
 int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -36,7 +34,8 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
   m.timediff_minutes = zone_.standard_offset_s(m.current_time) / 60;
   m.allow_dst = zone_.has_dst(m.current_time);
   m.timezone = config_.timezone_name;
-  m.utc_offset_s = static_cast<int>(zone_.to_local(m.current_time) - cctz::civil_second(1970, 1, 1, 0, 0, 0) - m.current_time);
+  m.utc_offset_s =
+      static_cast<int>(zone_.to_local(m.current_time) - cctz::civil_second(1970, 1, 1, 0, 0, 0) - m.current_time);
   m.update_class = config_.update;
   m.version = app::kVersion;
   m.start_time = start_time_;
@@ -81,8 +80,8 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
   }
   const calc::LiveOperands operands(calculator_, snap.values);
   for (const calc::Output& out : calculator_.outputs()) {
-    m.outputs.push_back({out.name, std::string(calc::unit_name(out.unit)), calc::value_of(out.script, out.unit, operands),
-                         calc::script_precision(out.unit)});
+    m.outputs.push_back({out.name, std::string(calc::unit_name(out.unit)),
+                         calc::value_of(out.script, out.unit, operands), calc::script_precision(out.unit)});
   }
   for (const app::DatalogStatus& d : datalogs) {
     m.datalogs.push_back({d.id, d.first_key.value_or(0), d.last_key.value_or(0), d.size, d.interval, d.error});

@@ -21,9 +21,8 @@ void add_web_routes(server::Routes& routes, const std::string& graphs_dir) {
   routes.add("GET", "/graph/getallplus", [graphs](const HttpRequest&) { return graphs->get_all_plus(); });
   // The catalog the config is validated against, in the tables.txt shape the original's
   // config app loads at start-up.
-  routes.add("GET", "/tables.txt", [](const HttpRequest&) {
-    return HttpResponse::json(config::ModelCatalog::builtin().to_json().dump());
-  });
+  routes.add("GET", "/tables.txt",
+             [](const HttpRequest&) { return HttpResponse::json(config::ModelCatalog::builtin().to_json().dump()); });
 }
 
 void mount_web_vendor(server::StaticFiles& files, const std::string& web_dir) {

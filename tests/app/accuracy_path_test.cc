@@ -41,8 +41,8 @@ json record_point(const std::string& point, const std::string& sensors, const st
 json query_when_logged(int port, const std::string& select, int64_t begin, int64_t end) {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(1);
-  const std::string target = "/query?select=[" + select + "]&begin=" + std::to_string(begin) +
-                             "&end=" + std::to_string(end) + "&group=5s";
+  const std::string target =
+      "/query?select=[" + select + "]&begin=" + std::to_string(begin) + "&end=" + std::to_string(end) + "&group=5s";
   json rows;
   for (int attempt = 0; attempt < 600; ++attempt) {
     auto res = client.Get(target);

@@ -89,8 +89,8 @@ TEST_F(DaemonApi, ABadConfigIsRefusedNamingTheKeyAndMeasuringGoesOn) {
   EXPECT_FALSE(std::filesystem::exists(data_ + "/config.txt"));
   auto status = client_->Get("/status?inputs");
   ASSERT_TRUE(status && status->status == 200);
-  EXPECT_EQ(json::parse(status->body)["inputs"].size(), cfg["inputs"].size() - std::count(
-      cfg["inputs"].begin(), cfg["inputs"].end(), json(nullptr)));
+  EXPECT_EQ(json::parse(status->body)["inputs"].size(),
+            cfg["inputs"].size() - std::count(cfg["inputs"].begin(), cfg["inputs"].end(), json(nullptr)));
 }
 
 TEST_F(DaemonApi, CommandsMessageLogAndFiles) {

@@ -1,8 +1,8 @@
 // The daemon's datalogs end to end: records every 5 s, counters that continue across a clean
 // restart and across kill -9, and `iotawatt log check` reporting no damage afterwards.
-#include <sys/resource.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <fstream>
@@ -28,8 +28,7 @@ json Datalogs(int port) {
 // Runs the daemon on `data` until its current log has `records` more records than before.
 int64_t RunUntil(const std::string& data, int records, int sig, const std::string& log_name) {
   const int port = testing::free_port();
-  DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--data", data,
-                        "--speed", "10"},
+  DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--data", data, "--speed", "10"},
                        data + "-" + log_name);
   int64_t first = -1, last = -1;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -62,23 +61,26 @@ void ExpectMonotonicCounters(const std::string& data) {
   double previous_wh = -1;
   int64_t previous_monitored = -1;
   int records = 0;
-  ASSERT_TRUE(log.value()->scan(0, INT64_MAX, [&](const datalog::Record& r) {
-    EXPECT_GT(r.time, previous_time);
-    EXPECT_GE(TotalWh(r), previous_wh) << "counters went backwards at " << r.time;
-    EXPECT_GE(r.monitored_us, previous_monitored) << r.time;
-    previous_time = r.time;
-    previous_wh = TotalWh(r);
-    previous_monitored = r.monitored_us;
-    ++records;
-    return true;
-  }).ok());
+  ASSERT_TRUE(log.value()
+                  ->scan(0, INT64_MAX,
+                         [&](const datalog::Record& r) {
+                           EXPECT_GT(r.time, previous_time);
+                           EXPECT_GE(TotalWh(r), previous_wh) << "counters went backwards at " << r.time;
+                           EXPECT_GE(r.monitored_us, previous_monitored) << r.time;
+                           previous_time = r.time;
+                           previous_wh = TotalWh(r);
+                           previous_monitored = r.monitored_us;
+                           ++records;
+                           return true;
+                         })
+                  .ok());
   EXPECT_GT(records, 4);
 }
 
 TEST(DaemonDatalog, CountersContinueAcrossRestartAndKill) {
   const std::string data = testing::temp_path("restart");
   RunUntil(data, 3, SIGTERM, "run1.log");
-  RunUntil(data, 3, SIGKILL, "run2.log");   // no clean shutdown
+  RunUntil(data, 3, SIGKILL, "run2.log");  // no clean shutdown
   RunUntil(data, 3, SIGTERM, "run3.log");
   ExpectMonotonicCounters(data);
 
@@ -117,11 +119,11 @@ TEST(DaemonDatalog, LogCheckExitsNonZeroOnDamage) {
 }
 
 TEST(DaemonDatalog, LogToolsSayWhenTheDirectoryIsNotADataDirectory) {
-  DaemonProcess check({"log", "check", "--data", testing::temp_path("nothing")}, testing::temp_path("nothing") + ".log");
+  DaemonProcess check({"log", "check", "--data", testing::temp_path("nothing")},
+                      testing::temp_path("nothing") + ".log");
   EXPECT_EQ(check.wait(std::chrono::seconds(30)), 2);
   EXPECT_NE(check.log().find("no datalogs in"), std::string::npos) << check.log();
 }
-
 
 TEST(DaemonDatalog, KeepsMeasuringWhenTheDiskIsFullAndResumesLogging) {
   const std::string data = testing::temp_path("full");
@@ -168,11 +170,9 @@ TEST(DaemonDatalog, KeepsMeasuringWhenTheDiskIsFullAndResumesLogging) {
   ExpectMonotonicCounters(data);
 }
 
-
 TEST(Seed, WritesDaysOfRecordsThatTheDaemonContinues) {
   const std::string data = testing::temp_path("seed");
-  DaemonProcess seed({"seed", "--scenario", "household-230v-50hz", "--days", "2", "--data", data},
-                     data + "-seed.log");
+  DaemonProcess seed({"seed", "--scenario", "household-230v-50hz", "--days", "2", "--data", data}, data + "-seed.log");
   ASSERT_EQ(seed.wait(std::chrono::seconds(120)), 0) << seed.log();
   {
     auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data));

@@ -101,10 +101,18 @@ class DaemonEmoncmsPvoutput : public ::testing::Test {
   static bool caught_up(const json& u) { return u["state"] == "live" && u["backlog_intervals"] == 0; }
 
   json emoncms_section(const std::string& url, const std::string& userid, int64_t begdate) const {
-    return {{"type", "emoncms"}, {"revision", 1}, {"url", url}, {"node", "iota"}, {"apikey", kWriteKey},
-            {"userid", userid}, {"postInterval", kInterval}, {"bulksend", 1}, {"begdate", begdate},
-            {"outputs", {{{"name", "1"}, {"units", "Watts"}, {"script", "@1"}},
-                         {{"name", "2"}, {"units", "Wh"}, {"script", "!circuits"}}}}};
+    return {{"type", "emoncms"},
+            {"revision", 1},
+            {"url", url},
+            {"node", "iota"},
+            {"apikey", kWriteKey},
+            {"userid", userid},
+            {"postInterval", kInterval},
+            {"bulksend", 1},
+            {"begdate", begdate},
+            {"outputs",
+             {{{"name", "1"}, {"units", "Watts"}, {"script", "@1"}},
+              {{"name", "2"}, {"units", "Wh"}, {"script", "!circuits"}}}}};
   }
 
   enum class Disruption { kDaemonRestart, kConnectionRefused };
@@ -147,9 +155,10 @@ class DaemonEmoncmsPvoutput : public ::testing::Test {
       slot.first += 1;
       slot.second = p.value;
     }
-    const json rows = get_json("/query?select=[time.utc.unix,up_power.watts.d6,circuits.net.wh.d6]&begin=" +
-                               std::to_string(from) + "&end=" + std::to_string(last + kInterval) + "&group=" +
-                               std::to_string(kInterval) + "s&format=json&limit=none");
+    const json rows =
+        get_json("/query?select=[time.utc.unix,up_power.watts.d6,circuits.net.wh.d6]&begin=" + std::to_string(from) +
+                 "&end=" + std::to_string(last + kInterval) + "&group=" + std::to_string(kInterval) +
+                 "s&format=json&limit=none");
     ASSERT_TRUE(rows.is_array());
     const double tolerance[] = {0.5 * std::pow(10, -calc::script_precision(calc::Unit::kWatts)) + 1e-9,
                                 0.5 * std::pow(10, -calc::script_precision(calc::Unit::kWh)) + 1e-9};
@@ -216,10 +225,15 @@ TEST_F(DaemonEmoncmsPvoutput, PvoutputEveryStatusWithEnergyTodayAndPowerEqualToQ
   std::shared_ptr<const query::TimeZone> berlin = std::move(query::load_iana_zone("Europe/Berlin")).value();
   upload::testing::PvoutputTestServer server(kPvApiKey, "4242", berlin, 5, false);
   server.set_now(unix_now() + 600);
-  config_["pvoutput"] = {{"type", "pvoutput"}, {"revision", 1}, {"url", server.url()}, {"apikey", kPvApiKey},
-                         {"systemid", "4242"}, {"interval", 300},
-                         {"outputs", {{{"name", "generation"}, {"units", "Watts"}, {"script", "@3"}},
-                                      {{"name", "consumption"}, {"units", "Watts"}, {"script", "@4"}}}}};
+  config_["pvoutput"] = {{"type", "pvoutput"},
+                         {"revision", 1},
+                         {"url", server.url()},
+                         {"apikey", kPvApiKey},
+                         {"systemid", "4242"},
+                         {"interval", 300},
+                         {"outputs",
+                          {{{"name", "generation"}, {"units", "Watts"}, {"script", "@3"}},
+                           {{"name", "consumption"}, {"units", "Watts"}, {"script", "@4"}}}}};
   server.fail_next(upload::testing::PvoutputFailure::kServerError, 2);
   start_daemon();
   const json u = uploader(caught_up);
@@ -244,9 +258,10 @@ TEST_F(DaemonEmoncmsPvoutput, PvoutputEveryStatusWithEnergyTodayAndPowerEqualToQ
   // Energy today: the 5-minute energies summed from local midnight (the counters are
   // cumulative, so the sum is the energy between the two records).
   const int64_t midnight = berlin->to_utc(cctz::civil_second(cctz::civil_day(berlin->to_local(first))));
-  const json rows = get_json("/query?select=[time.utc.unix,pv_gen.wh.d6,pv_gen.watts.d6,pv_use.wh.d6,pv_use.watts.d6]"
-                             "&begin=" + std::to_string(midnight) + "&end=" + std::to_string(last + 300) +
-                             "&group=5m&format=json&limit=none");
+  const json rows = get_json(
+      "/query?select=[time.utc.unix,pv_gen.wh.d6,pv_gen.watts.d6,pv_use.wh.d6,pv_use.watts.d6]"
+      "&begin=" +
+      std::to_string(midnight) + "&end=" + std::to_string(last + 300) + "&group=5m&format=json&limit=none");
   ASSERT_TRUE(rows.is_array());
   std::map<int64_t, json> by_time;
   for (const json& row : rows) by_time[row[0].get<int64_t>()] = row;
@@ -265,8 +280,8 @@ TEST_F(DaemonEmoncmsPvoutput, PvoutputEveryStatusWithEnergyTodayAndPowerEqualToQ
     if (t < first) continue;
     const cctz::civil_second local = berlin->to_local(t);
     char key[32];
-    std::snprintf(key, sizeof key, "%04d%02d%02d %02d:%02d", static_cast<int>(local.year()), local.month(),
-                  local.day(), local.hour(), local.minute());
+    std::snprintf(key, sizeof key, "%04d%02d%02d %02d:%02d", static_cast<int>(local.year()), local.month(), local.day(),
+                  local.hour(), local.minute());
     const auto it = statuses.find(key);
     ASSERT_NE(it, statuses.end()) << key;
     const auto& v = it->second.values;
@@ -292,8 +307,12 @@ TEST_F(DaemonEmoncmsPvoutput, PvoutputEveryStatusWithEnergyTodayAndPowerEqualToQ
 TEST_F(DaemonEmoncmsPvoutput, PvoutputBadConfigNamesTheKeyAndTestConnectionAsksGetstatus) {
   std::shared_ptr<const query::TimeZone> berlin = std::move(query::load_iana_zone("Europe/Berlin")).value();
   upload::testing::PvoutputTestServer server(kPvApiKey, "4242", berlin, 5, false);
-  json section = {{"type", "pvoutput"}, {"revision", 1}, {"url", server.url()}, {"apikey", kPvApiKey},
-                  {"systemid", "42x"}, {"interval", 300},
+  json section = {{"type", "pvoutput"},
+                  {"revision", 1},
+                  {"url", server.url()},
+                  {"apikey", kPvApiKey},
+                  {"systemid", "42x"},
+                  {"interval", 300},
                   {"outputs", {{{"name", "generation"}, {"units", "Watts"}, {"script", "@3"}}}}};
   config_["pvoutput"] = section;
   start_daemon();

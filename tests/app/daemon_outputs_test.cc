@@ -27,7 +27,8 @@ constexpr const char* kCircuits = "@2+@3+@4";
 json outputs_and_integrators() {
   return json::parse(std::string(R"({
     "outputs": [
-      {"name": "circuits_net", "units": "Wh", "script": ")") + kCircuits + R"("},
+      {"name": "circuits_net", "units": "Wh", "script": ")") +
+                     kCircuits + R"("},
       {"name": "circuits_import", "units": "Wh", "expr": "circuits.pos"},
       {"name": "circuits_export", "units": "Wh", "expr": "circuits.neg"},
       {"name": "grid_import", "units": "Wh", "expr": "grid.pos"},
@@ -37,7 +38,8 @@ json outputs_and_integrators() {
       {"name": "Mains_V", "units": "Volts", "script": "@0"}
     ],
     "integrators": [
-      {"name": "circuits", "units": "Wh", "script": ")" + kCircuits + R"("},
+      {"name": "circuits", "units": "Wh", "script": ")" +
+                     kCircuits + R"("},
       {"name": "grid", "units": "Wh", "expr": "-Solar"}
     ]})");
 }
@@ -47,8 +49,10 @@ class DaemonOutputs : public ::testing::Test {
   static void SetUpTestSuite() {
     data_ = new std::string(testing::temp_path("outputs-data"));
     int rc = 0;
-    const std::string out = run_command(std::string(IOTAWATT_BINARY) + " seed --scenario household-230v-50hz --days 3 --data " +
-                                            *data_ + " 2>/dev/null", &rc);
+    const std::string out =
+        run_command(std::string(IOTAWATT_BINARY) + " seed --scenario household-230v-50hz --days 3 --data " + *data_ +
+                        " 2>/dev/null",
+                    &rc);
     ASSERT_EQ(rc, 0) << out;
     const std::string path = *data_ + "/config.txt";
     json cfg = json::parse(std::ifstream(path));
@@ -89,9 +93,9 @@ std::string* DaemonOutputs::data_ = nullptr;
 // the same script, for the logged integrator (evaluated per 5 s interval while catching up with
 // the seeded log) and for the exact one (the engine's per-cycle import/export split).
 TEST_F(DaemonOutputs, IntegratorImportMinusExportEqualsNetEveryDay) {
-  const json rows = json::parse(get(
-      "/query?select=[time.iso,circuits_net,circuits_import,circuits_export,Solar.wh.d4,grid_import,grid_export,"
-      "circuits.pos,grid.neg.kwh.d7]&begin=d-2d&end=d&group=d"));
+  const json rows = json::parse(
+      get("/query?select=[time.iso,circuits_net,circuits_import,circuits_export,Solar.wh.d4,grid_import,grid_export,"
+          "circuits.pos,grid.neg.kwh.d7]&begin=d-2d&end=d&group=d"));
   ASSERT_EQ(rows.size(), 2u) << rows.dump();
   for (const json& row : rows) {
     ASSERT_EQ(row.size(), 9u);
@@ -157,8 +161,8 @@ TEST_F(DaemonOutputs, OutputsInSeriesStatusFeedsAndDatalogs) {
 TEST_F(DaemonOutputs, PreviewEvaluatesAScriptLive) {
   json answer;
   for (int i = 0; i < 100; ++i) {  // live values need two one-second checkpoints
-    auto ok = client_->Post("/calc/preview", R"({"expr": "house_kwh * 0 + Voltage", "units": "Volts"})",
-                            "application/json");
+    auto ok =
+        client_->Post("/calc/preview", R"({"expr": "house_kwh * 0 + Voltage", "units": "Volts"})", "application/json");
     ASSERT_TRUE(ok);
     ASSERT_EQ(ok->status, 200) << ok->body;
     answer = json::parse(ok->body);
@@ -212,13 +216,15 @@ TEST_F(DaemonOutputs, IntegratorContinuesAcrossARestartAndOfflineQueryAgrees) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_GT(second_last, first_last) << daemon_->log();
-  const std::string query = "select=[time.iso,circuits_net,circuits_import,circuits_export]&begin=" +
-                            std::to_string(first_last - 600) + "&end=" + std::to_string(second_last) + "&group=all";
+  const std::string query =
+      "select=[time.iso,circuits_net,circuits_import,circuits_export]&begin=" + std::to_string(first_last - 600) +
+      "&end=" + std::to_string(second_last) + "&group=all";
   const json row = json::parse(get("/query?" + query));
   ASSERT_EQ(row.size(), 1u);
   EXPECT_NEAR(row[0][2].get<double>() + row[0][3].get<double>(), row[0][1].get<double>(), 0.002) << row.dump();
   int rc = 0;
-  const std::string cli = run_command(std::string(IOTAWATT_BINARY) + " query --data " + *data_ + " '" + query + "'", &rc);
+  const std::string cli =
+      run_command(std::string(IOTAWATT_BINARY) + " query --data " + *data_ + " '" + query + "'", &rc);
   EXPECT_EQ(rc, 0) << cli;
   EXPECT_EQ(cli, get("/query?" + query) + "\n");
 }

@@ -23,8 +23,7 @@ namespace iw::testing {
 // A fresh path under the temp directory, unique to this test process; anything already
 // there is removed.
 inline std::string temp_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("iotawatt-test-" + std::to_string(getpid()) + "-" + name);
+  const auto path = std::filesystem::temp_directory_path() / ("iotawatt-test-" + std::to_string(getpid()) + "-" + name);
   std::filesystem::remove_all(path);
   return path.string();
 }
@@ -56,8 +55,7 @@ inline int free_port() {
 class DaemonProcess {
  public:
   // Starts `iotawatt <args>` with stdout and stderr going to `log_path`.
-  DaemonProcess(const std::vector<std::string>& args, std::string log_path)
-      : log_path_(std::move(log_path)) {
+  DaemonProcess(const std::vector<std::string>& args, std::string log_path) : log_path_(std::move(log_path)) {
     pid_ = fork();
     if (pid_ == 0) {
       const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

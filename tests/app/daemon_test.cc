@@ -33,8 +33,8 @@ json WaitForStatus(int port, double seconds) {
 
 TEST(Daemon, ServesPlausibleLiveValuesForEveryChannelAndStopsOnSigterm) {
   const int port = testing::free_port();
-  DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--sim",
-                        "household-230v-50hz", "--speed", "4", "--data", testing::temp_path("data")},
+  DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--sim", "household-230v-50hz", "--speed",
+                        "4", "--data", testing::temp_path("data")},
                        testing::temp_path("daemon.log"));
   const json status = WaitForStatus(port, 30);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();
@@ -61,8 +61,8 @@ TEST(Daemon, ServesPlausibleLiveValuesForEveryChannelAndStopsOnSigterm) {
 
 TEST(Daemon, RoundRobinModeMeasuresEveryChannelToo) {
   const int port = testing::free_port();
-  DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--mode", "roundrobin",
-                        "--speed", "4", "--data", testing::temp_path("rr-data")},
+  DaemonProcess daemon({"run", "--http", "127.0.0.1:" + std::to_string(port), "--mode", "roundrobin", "--speed", "4",
+                        "--data", testing::temp_path("rr-data")},
                        testing::temp_path("rr.log"));
   const json status = WaitForStatus(port, 30);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();
@@ -91,15 +91,14 @@ TEST(Daemon, RefusesAnUnknownScenarioListingTheKnownOnes) {
   EXPECT_NE(daemon.log().find("household-230v-50hz"), std::string::npos) << daemon.log();
 }
 
-
 TEST(Daemon, ReplaysARecordedSampleFile) {
   const std::string file = testing::temp_path("household.iwr");
   DaemonProcess recorder({"record", "--sim", "household-230v-50hz", "--seconds", "3", "--out", file},
                          testing::temp_path("record.log"));
   ASSERT_EQ(recorder.wait(std::chrono::seconds(60)), 0) << recorder.log();
   const int port = testing::free_port();
-  DaemonProcess daemon({"run", "--replay", file, "--sim", "household-230v-50hz", "--speed", "1",
-                        "--data", testing::temp_path("replay-data"), "--http", "127.0.0.1:" + std::to_string(port)},
+  DaemonProcess daemon({"run", "--replay", file, "--sim", "household-230v-50hz", "--speed", "1", "--data",
+                        testing::temp_path("replay-data"), "--http", "127.0.0.1:" + std::to_string(port)},
                        testing::temp_path("replay.log"));
   const json status = WaitForStatus(port, 20);
   ASSERT_TRUE(status.contains("inputs")) << daemon.log();

@@ -58,8 +58,13 @@ class DaemonUpload : public ::testing::Test {
   }
   std::string nobody() const { return "127.0.0.1:" + std::to_string(nobody_); }
   json section() const {
-    return {{"type", "influxdb"}, {"revision", 1}, {"url", "http://" + nobody()}, {"database", "iota"},
-            {"user", "iota"}, {"pwd", "hunter2-secret"}, {"postInterval", 5},
+    return {{"type", "influxdb"},
+            {"revision", 1},
+            {"url", "http://" + nobody()},
+            {"database", "iota"},
+            {"user", "iota"},
+            {"pwd", "hunter2-secret"},
+            {"postInterval", 5},
             {"outputs", {{{"name", "Mains"}, {"units", "Watts"}, {"script", "@1"}}}}};
   }
 
@@ -76,7 +81,9 @@ TEST_F(DaemonUpload, AnInvalidSectionIsShownAndTheDaemonRunsOn) {
   configure(bad);
   const json u = uploader([](const json& j) { return j["state"] == "invalid"; });
   EXPECT_EQ(u["state"], "invalid") << u;
-  EXPECT_NE(u["last_error"].get<std::string>().find("\"@1+@99\": position 4: input @99 is not an active input"), std::string::npos) << u;
+  EXPECT_NE(u["last_error"].get<std::string>().find("\"@1+@99\": position 4: input @99 is not an active input"),
+            std::string::npos)
+      << u;
   EXPECT_EQ(u["status"], "stopped");
   auto res = client_->Get("/status?inputs");
   ASSERT_TRUE(res && res->status == 200);

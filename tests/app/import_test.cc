@@ -16,8 +16,8 @@ namespace {
 using testing::DaemonProcess;
 
 // The original's 256-byte record (firmware reference 4.2), little-endian.
-void WriteOriginalRecord(std::ofstream& out, uint32_t time, int32_t serial, double hours,
-                         const double (&a1)[15], const double (&a2)[15]) {
+void WriteOriginalRecord(std::ofstream& out, uint32_t time, int32_t serial, double hours, const double (&a1)[15],
+                         const double (&a2)[15]) {
   char rec[256] = {};
   std::memcpy(rec, &time, 4);
   std::memcpy(rec + 4, &serial, 4);
@@ -35,8 +35,8 @@ TEST(Import, OriginalLogTotalsMatchAndTheDaemonContinues) {
   const std::string data = (root / "data").string();
   // 2000 records at 5 s, ending an hour ago: a 230 V 50 Hz VT, a 1 kW load, a solar channel
   // exporting 500 W (signed: its Wh goes down).
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const uint32_t first = static_cast<uint32_t>((now - 3600) / 5 * 5 - 2000 * 5);
   double a1[15] = {}, a2[15] = {}, hours = 0;
   {
@@ -91,8 +91,7 @@ TEST(Import, OriginalLogTotalsMatchAndTheDaemonContinues) {
                        (root / "run.log").string());
   std::this_thread::sleep_for(std::chrono::seconds(3));
   EXPECT_EQ(daemon.stop(SIGTERM), 0) << daemon.log();
-  EXPECT_NE(daemon.log().find("continuing the counters of the record at " + std::to_string(r.time)),
-            std::string::npos)
+  EXPECT_NE(daemon.log().find("continuing the counters of the record at " + std::to_string(r.time)), std::string::npos)
       << daemon.log();
   std::filesystem::remove_all(root);
 }

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_process.h"
-#include "app/metrics_testing.h"
 #include "app/datalog_service.h"
+#include "app/metrics_testing.h"
 #include "datalog/log.h"
 
 namespace iw {
@@ -17,7 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-
 
 // The value of `name` for input `channel`; NaN when absent.
 double channel_sample(const json& parsed, const std::string& name, int channel) {

@@ -58,7 +58,9 @@ double sample(const json& parsed, const std::string& name, const json& labels = 
 }
 
 TEST(MetricsText, LabelValuesAndHelpAreEscaped) {
-  EXPECT_EQ(escape_label_value(R"(a\b"c)" "\nd"), R"(a\\b\"c\nd)");
+  EXPECT_EQ(escape_label_value(R"(a\b"c)"
+                               "\nd"),
+            R"(a\\b\"c\nd)");
   EXPECT_EQ(escape_help("x\\y\nz\""), "x\\\\y\\nz\"");  // quotes stay in HELP
 }
 
@@ -94,7 +96,8 @@ TEST(MetricsText, ThePrometheusClientParserReadsItAll) {
   EXPECT_EQ(parsed["types"]["iotawatt_power_watts"], "gauge");
   EXPECT_EQ(parsed["types"]["iotawatt_energy_imported_joules"], "counter");
   EXPECT_EQ(parsed["types"]["iotawatt_sampling_dropped_cycles"], "counter");
-  EXPECT_EQ(sample(parsed, "iotawatt_voltage_volts", {{"channel", "0"}, {"name", "Voltage"}, {"type", "input"}}), 230.5);
+  EXPECT_EQ(sample(parsed, "iotawatt_voltage_volts", {{"channel", "0"}, {"name", "Voltage"}, {"type", "input"}}),
+            230.5);
   EXPECT_EQ(sample(parsed, "iotawatt_frequency_hertz", {{"channel", "0"}}), 50.01);
   EXPECT_EQ(sample(parsed, "iotawatt_power_watts", {{"name", "Odd \"name\"\\"}}), -1234.5);
   EXPECT_EQ(sample(parsed, "iotawatt_power_factor_ratio", {{"channel", "1"}}), -0.9876);

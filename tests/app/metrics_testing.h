@@ -17,7 +17,8 @@ namespace iw::testing {
 inline nlohmann::json parse_with_prometheus_client(const std::string& text) {
   const std::string in = temp_path("metrics.txt");
   std::ofstream(in) << text;
-  const std::string cmd = "/usr/bin/python3 " + std::string(IOTAWATT_SOURCE_DIR) + "/tests/app/metrics_parse.py < " + in;
+  const std::string cmd =
+      "/usr/bin/python3 " + std::string(IOTAWATT_SOURCE_DIR) + "/tests/app/metrics_parse.py < " + in;
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];

@@ -38,7 +38,9 @@ std::string write_config(const std::string& path, const json& mqtt, const json& 
   return path;
 }
 
-json mqtt_section(int port) { return {{"host", "127.0.0.1"}, {"port", port}, {"live_interval", 1}, {"reconnect_max", 2}}; }
+json mqtt_section(int port) {
+  return {{"host", "127.0.0.1"}, {"port", port}, {"live_interval", 1}, {"reconnect_max", 2}};
+}
 
 class MqttDaemon : public ::testing::Test {
  protected:
@@ -101,7 +103,8 @@ std::map<std::string, json> discovery_configs(const std::vector<Message>& messag
   const std::string prefix = "homeassistant/sensor/iotawatt_SimHouse/";
   for (const Message& m : messages) {
     if (m.topic.rfind(prefix, 0) != 0 || m.payload.empty()) continue;
-    const std::string object = m.topic.substr(prefix.size(), m.topic.size() - prefix.size() - std::string("/config").size());
+    const std::string object =
+        m.topic.substr(prefix.size(), m.topic.size() - prefix.size() - std::string("/config").size());
     out[object] = json::parse(m.payload);
   }
   return out;
@@ -386,8 +389,9 @@ TEST(MqttDaemonTls, TheRightCaAndPasswordConnectAnotherCaIsRefusedInTheLog) {
     DaemonProcess daemon({"run", "--config", write_config(testing::temp_path("mqtt-tls.json"), mqtt), "--data", data,
                           "--http", "127.0.0.1:" + std::to_string(port)},
                          testing::temp_path("mqtt-tls.log"));
-    const std::string expected = ca == pki.ca_cert ? "mqtt: connected to 127.0.0.1:" + std::to_string(broker.port()) + " (TLS)"
-                                                   : "certificate verify failed";
+    const std::string expected = ca == pki.ca_cert
+                                     ? "mqtt: connected to 127.0.0.1:" + std::to_string(broker.port()) + " (TLS)"
+                                     : "certificate verify failed";
     const auto deadline = std::chrono::steady_clock::now() + 15s;
     while (daemon.log().find(expected) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(100ms);

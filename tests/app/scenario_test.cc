@@ -55,9 +55,7 @@ TEST_P(ScenarioTest, EveryChannelMeasuresItsTrueEnergy) {
   for (const sim::Channel& ch : panel->channels) {
     if (ch.type != sim::ChannelType::kCT) continue;
     const size_t i = static_cast<size_t>(ch.input);
-    const auto net = [](const measure::ChannelCounters& c) {
-      return c.wh_import.value() - c.wh_export.value();
-    };
+    const auto net = [](const measure::ChannelCounters& c) { return c.wh_import.value() - c.wh_export.value(); };
     const double measured = net(last[i]) - net(first[i]);
     double expected = truth_last.find(ch.input)->wh() - truth_first.find(ch.input)->wh();
     // Unsigned channels report the magnitude.

@@ -19,9 +19,8 @@ std::string nested_objects(size_t depth) {
 std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 TEST(ReadJson, BuildsTheSameValueAsNlohmann) {
-  const std::string text =
-      R"({"name":"Main","n":-3,"big":18446744073709551615,"x":0.25,"on":true,"off":null,)"
-      R"("list":[1,[2,{"b":"c"}],[]],"empty":{},"same":1,"same":2})";
+  const std::string text = R"({"name":"Main","n":-3,"big":18446744073709551615,"x":0.25,"on":true,"off":null,)"
+                           R"("list":[1,[2,{"b":"c"}],[]],"empty":{},"same":1,"same":2})";
   const JsonRead r = read_json(text);
   ASSERT_TRUE(r.ok()) << r.error->message();
   EXPECT_EQ(r.value, nlohmann::json::parse(text));
@@ -98,7 +97,7 @@ TEST(ReadJson, ReportsSyntaxErrorsWithTheirByte) {
   EXPECT_EQ(r.error->detail, "syntax error while parsing object key - unexpected '}'; expected string literal");
 
   EXPECT_FALSE(read_json("").ok());
-  EXPECT_FALSE(read_json("{} x").ok());  // trailing bytes
+  EXPECT_FALSE(read_json("{} x").ok());      // trailing bytes
   EXPECT_FALSE(read_json("\"\xff\"").ok());  // not UTF-8
 }
 

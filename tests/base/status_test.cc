@@ -12,8 +12,8 @@ TEST(StatusTest, OkHasNoKindAndNoMessage) {
   EXPECT_TRUE(s.ok());
   EXPECT_TRUE(s);
   EXPECT_EQ(s.code(), Status::Code::kOk);
-  EXPECT_FALSE(s.IsNotFound() || s.IsEnd() || s.IsCorruption() || s.IsIOError() ||
-               s.IsInvalidArgument() || s.IsUnavailable());
+  EXPECT_FALSE(s.IsNotFound() || s.IsEnd() || s.IsCorruption() || s.IsIOError() || s.IsInvalidArgument() ||
+               s.IsUnavailable());
   EXPECT_EQ(s.ToString(), "OK");
   EXPECT_TRUE(Status().ok());
 }

@@ -59,9 +59,7 @@ class TestNames final : public NameScope {
     if (name == "export") return 1;
     return std::nullopt;
   }
-  Result<const Script*> output_named(std::string_view) const override {
-    return static_cast<const Script*>(nullptr);
-  }
+  Result<const Script*> output_named(std::string_view) const override { return static_cast<const Script*>(nullptr); }
 
  private:
   config::Config config_ = TestConfig();
@@ -80,9 +78,12 @@ class FixedOperands final : public Operands {
   double integrator(int index, IntegratorPart part, Quantity) const override {
     if (index != 0) return 0;
     switch (part) {
-      case IntegratorPart::kPos: return grid_pos;
-      case IntegratorPart::kNeg: return grid_neg;
-      case IntegratorPart::kNet: return grid_pos + grid_neg;
+      case IntegratorPart::kPos:
+        return grid_pos;
+      case IntegratorPart::kNeg:
+        return grid_neg;
+      case IntegratorPart::kNet:
+        return grid_pos + grid_neg;
     }
     return 0;
   }

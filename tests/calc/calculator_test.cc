@@ -44,8 +44,11 @@ TEST(Calculator, OutputsMayUseLaterOutputs) {
 
 TEST(Calculator, EveryProblemByKeyPath) {
   auto config = TestConfig();
-  config.outputs = {Def("ok", "@1"), Def("bad1", "@1+nosuch", "Watts", kReadable), Def("bad2", "@1/#0"),
-                    Def("a", "b + 1", "Watts", kReadable), Def("b", "a + 1", "Watts", kReadable),
+  config.outputs = {Def("ok", "@1"),
+                    Def("bad1", "@1+nosuch", "Watts", kReadable),
+                    Def("bad2", "@1/#0"),
+                    Def("a", "b + 1", "Watts", kReadable),
+                    Def("b", "a + 1", "Watts", kReadable),
                     Def("c", "bad1 + 1", "Watts", kReadable)};
   config.integrators = {Def("i1", "grid.pos", "Wh", kReadable), Def("i2", "!i1"), Def("i3", "c", "Wh", kReadable)};
   auto calc = Calculator::Compile(config);

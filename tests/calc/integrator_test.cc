@@ -29,9 +29,9 @@ TEST(Integrator, ExactFormOfOneInputTimesAConstant) {
 
 TEST(Integrator, OtherScriptsAreLogged) {
   EXPECT_FALSE(Exact("@1+@2"));
-  EXPECT_FALSE(Exact("@3-@3"));       // coefficient 0
-  EXPECT_FALSE(Exact("@3+#5"));       // an offset is not one input's import/export
-  EXPECT_FALSE(Exact("@3|"));         // not linear
+  EXPECT_FALSE(Exact("@3-@3"));  // coefficient 0
+  EXPECT_FALSE(Exact("@3+#5"));  // an offset is not one input's import/export
+  EXPECT_FALSE(Exact("@3|"));    // not linear
   EXPECT_FALSE(Exact("@3>#0"));
   EXPECT_FALSE(Exact("@3*@3"));
   EXPECT_FALSE(Exact("#1/@3"));

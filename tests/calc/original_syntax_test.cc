@@ -22,22 +22,22 @@ TEST(OriginalSyntax, StrictLeftToRightWithoutPrecedence) {
   const std::pair<const char*, double> cases[] = {
       {"@1", 100},
       {"@1+@2", 150},
-      {"@1+@2*#3", 450},          // (100 + 50) * 3, not 250
+      {"@1+@2*#3", 450},  // (100 + 50) * 3, not 250
       {"@1+(@2*#3)", 250},
-      {"@1-@2-@3", 80},           // (100 - 50) - (-30)
+      {"@1-@2-@3", 80},  // (100 - 50) - (-30)
       {"@1/@2*#4", 8},
       {"#2*@1", 200},
-      {"-@1", -100},              // a leading '-' subtracts from 0
+      {"-@1", -100},  // a leading '-' subtracts from 0
       {"+@1", 100},
-      {"@3|", 30},                // postfix absolute value
+      {"@3|", 30},  // postfix absolute value
       {"@1+@3|", 130},
       {"(@1+@3)|", 70},
-      {"(@2+@3)>#0", 20},         // max(.., 0): the reference's clip-at-zero example
+      {"(@2+@3)>#0", 20},  // max(.., 0): the reference's clip-at-zero example
       {"(@3)>#0", 0},
-      {"@1<@2", 50},              // min
-      {"@1>@2", 100},             // max
-      {"@1+@2-(@3>#0)", 150},     // grid = main_1 + main_2 - max(solar, 0)
-      {"@1/@5", 0},               // division by zero gives 0
+      {"@1<@2", 50},           // min
+      {"@1>@2", 100},          // max
+      {"@1+@2-(@3>#0)", 150},  // grid = main_1 + main_2 - max(solar, 0)
+      {"@1/@5", 0},            // division by zero gives 0
       {"#-3.5", -3.5},
       {"#240", 240},
       {"#0.", 0},
@@ -75,9 +75,15 @@ TEST(OriginalSyntax, ErrorsNameThePosition) {
       {"@1/#0", "position 4: division by the constant 0"},
       {"@1/#0.0", "position 4: division by the constant 0"},
       {"@1=@2", "position 3: unexpected character '='"},
-      {"~0", "position 1: '~' (the original's simulated solar input) is not supported; run the panel simulator (iotawatt run --sim) instead"},
-      {"@1 + @2", "position 3: unexpected ' ': the original's script syntax has no names or spaces (readable scripts go in \"expr\")"},
-      {"main_1", "position 1: unexpected 'm': the original's script syntax has no names or spaces (readable scripts go in \"expr\")"},
+      {"~0",
+       "position 1: '~' (the original's simulated solar input) is not supported; run the panel simulator (iotawatt run "
+       "--sim) instead"},
+      {"@1 + @2",
+       "position 3: unexpected ' ': the original's script syntax has no names or spaces (readable scripts go in "
+       "\"expr\")"},
+      {"main_1",
+       "position 1: unexpected 'm': the original's script syntax has no names or spaces (readable scripts go in "
+       "\"expr\")"},
       {"@1+\xff", "position 4: unexpected byte 0xff"},
   };
   for (const auto& [text, want] : cases) {

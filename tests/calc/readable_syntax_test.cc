@@ -77,8 +77,12 @@ TEST(ReadableSyntax, ErrorsNameThePosition) {
       {"@9", "position 1: input @9 is not an active input"},
       {"grid.imp", "position 6: \"grid.imp\": an integrator has .net, .pos and .neg"},
       {"main_1.pos", "position 1: no integrator named \"main_1\" can be used here"},
-      {"@1+#3", "position 4: unexpected '#': that is the original's script syntax, which goes in \"script\" (here: min(), max(), abs(), plain numbers)"},
-      {"@3|", "position 3: unexpected '|': that is the original's script syntax, which goes in \"script\" (here: min(), max(), abs(), plain numbers)"},
+      {"@1+#3",
+       "position 4: unexpected '#': that is the original's script syntax, which goes in \"script\" (here: min(), "
+       "max(), abs(), plain numbers)"},
+      {"@3|",
+       "position 3: unexpected '|': that is the original's script syntax, which goes in \"script\" (here: min(), "
+       "max(), abs(), plain numbers)"},
       {"main_1 main_2", "position 8: expected an operator before 'm'"},
       {"1.2.3", "position 1: \"1.2.3\" is not a number"},
       {"main_1 + \x01", "position 10: unexpected byte 0x01"},

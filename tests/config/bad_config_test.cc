@@ -24,8 +24,7 @@ const std::map<std::string, std::string>& expectations() {
       {"channels_not_a_number.json", "device.channels: \"fifteen\" is not a whole number"},
       {"channels_too_many.json", "device.channels: 20 is more than 15"},
       {"ct_cal_negative.json", "inputs[1].cal: -3 is not in (0, 1000000] amps per volt"},
-      {"ct_turns_without_burden.json",
-       "inputs[1].cal: missing; turns 2000 needs a burden resistor on channel 1"},
+      {"ct_turns_without_burden.json", "inputs[1].cal: missing; turns 2000 needs a burden resistor on channel 1"},
       {"device_name.json", "device.name: \"my iota!\" must be"},
       {"dstrule_missing_end.json", "dstrule.end: missing"},
       {"dstrule_month.json", "dstrule.begin.month: 13 is more than 12"},
@@ -46,8 +45,7 @@ const std::map<std::string, std::string>& expectations() {
       {"too_deep.json", "config: nesting deeper than 64 levels at byte 107 (line 3, column 75)"},
       {"timezone_range.json", "timezone: 15 is more than 14 (hours)"},
       {"truncated.json", "config: JSON syntax error at line 2, column 1"},
-      {"unknown_model.json",
-       "inputs[1].model: \"SCT013-00\" is not a known CT model; close matches: \"SCT013-000\""},
+      {"unknown_model.json", "inputs[1].model: \"SCT013-00\" is not a known CT model; close matches: \"SCT013-000\""},
       {"update_class.json", "update: \"SOMETIMES\" is not one of"},
       {"vchan_inactive.json", "inputs[1].vchan: channel 3 is not active"},
       {"vchan_not_vt.json", "inputs[3].vchan: channel 5 is not a VT"},
@@ -55,8 +53,7 @@ const std::map<std::string, std::string>& expectations() {
       {"vmult_zero.json", "inputs[1].vmult: 0 is not in (0, 10]"},
       {"vt_cal_missing.json", "inputs[0].cal: missing"},
       {"vt_cal_range.json", "inputs[0].cal: 400 is more than 300 (a VT cal must be 5 to 300)"},
-      {"vt_model_on_ct.json",
-       "inputs[1].model: \"Jameco/112336\" is not a known CT model (it is a VT model)"},
+      {"vt_model_on_ct.json", "inputs[1].model: \"Jameco/112336\" is not a known CT model (it is a VT model)"},
   };
   return m;
 }

@@ -83,19 +83,19 @@ TEST(ConfigParser, MissingDeviceAndInputsGiveDefaults) {
 
 TEST(ConfigParser, TurnsWithBurdenReplaceCal) {
   std::vector<std::string> notes;
-  const Config c = parse_ok(
-      with_inputs(std::string(kVt) +
-                  R"(,{"channel":1,"name":"A","type":"CT","model":"generic","turns":3000,"cal":80})"),
-      &notes);
+  const Config c =
+      parse_ok(with_inputs(std::string(kVt) +
+                           R"(,{"channel":1,"name":"A","type":"CT","model":"generic","turns":3000,"cal":80})"),
+               &notes);
   EXPECT_DOUBLE_EQ(c.input(1)->cal, 150);
   EXPECT_DOUBLE_EQ(*c.input(1)->turns, 3000);
   EXPECT_TRUE(has_line(notes, "inputs[1].cal: 80 replaced by turns/burden = 3000/20 = 150"));
 }
 
 TEST(ConfigParser, TurnsWithoutBurdenUseCal) {
-  const Config c = parse_ok(
-      with_inputs(std::string(kVt) + R"(,{"channel":1,"name":"A","type":"CT","turns":3000,"cal":80})",
-                  R"({"channels":2,"burden":[0,0]})"));
+  const Config c =
+      parse_ok(with_inputs(std::string(kVt) + R"(,{"channel":1,"name":"A","type":"CT","turns":3000,"cal":80})",
+                           R"({"channels":2,"burden":[0,0]})"));
   EXPECT_DOUBLE_EQ(c.input(1)->cal, 80);
   EXPECT_EQ(c.input(1)->model, "generic");
   EXPECT_EQ(c.input(1)->vchan, 0);  // default reference
@@ -104,9 +104,8 @@ TEST(ConfigParser, TurnsWithoutBurdenUseCal) {
 TEST(ConfigParser, NoBurdenListMeansNoBurden) {
   // Decision: without device.burden the cal written by the UI is trusted (the firmware's
   // code default of 24 ohms is not applied to files that never stated it).
-  const Config c =
-      parse_ok(R"({"device":{"channels":2},"inputs":[)" + std::string(kVt) +
-               R"(,{"channel":1,"name":"A","type":"CT","model":"SCT013-000","turns":2000,"cal":83.3}]})");
+  const Config c = parse_ok(R"({"device":{"channels":2},"inputs":[)" + std::string(kVt) +
+                            R"(,{"channel":1,"name":"A","type":"CT","model":"SCT013-000","turns":2000,"cal":83.3}]})");
   EXPECT_DOUBLE_EQ(c.input(1)->cal, 83.3);
   EXPECT_DOUBLE_EQ(c.device.burden_ohms(1), 0);
 }
@@ -166,12 +165,10 @@ TEST(ConfigParser, VphaseOnAVtIsIgnored) {
 
 TEST(ConfigParser, LegacyModelIsRenamed) {
   std::vector<std::string> notes;
-  const Config c = parse_ok(
-      with_inputs(R"j({"channel":0,"name":"V","type":"VT","model":"TDC DA-10-09(USA)","cal":11.1})j"),
-      &notes);
+  const Config c =
+      parse_ok(with_inputs(R"j({"channel":0,"name":"V","type":"VT","model":"TDC DA-10-09(USA)","cal":11.1})j"), &notes);
   EXPECT_EQ(c.input(0)->model, "TDC DA-10-09");
-  EXPECT_TRUE(
-      has_line(notes, "inputs[0].model: legacy model \"TDC DA-10-09(USA)\" renamed to \"TDC DA-10-09\""));
+  EXPECT_TRUE(has_line(notes, "inputs[0].model: legacy model \"TDC DA-10-09(USA)\" renamed to \"TDC DA-10-09\""));
 }
 
 TEST(ConfigParser, ChannelMayBeOmitted) {
@@ -215,8 +212,7 @@ TEST(ConfigParser, DstRuleIsTypedAndKeptRaw) {
 }
 
 TEST(ConfigParser, OurSections) {
-  const Config c =
-      parse_ok(R"({"adc":{"board":"iotawatt-pi-hat","spidev":["/dev/spidev0.0"],"spi_hz":"2000000"},
+  const Config c = parse_ok(R"({"adc":{"board":"iotawatt-pi-hat","spidev":["/dev/spidev0.0"],"spi_hz":"2000000"},
       "sampling":{"mode":"round-robin","conversions_per_second":77000,"noise_floor_lsb":1.5},
       "sim":{"scenario":"house","seed":"18446744073709"}})");
   ASSERT_TRUE(c.adc.has_value());
@@ -245,9 +241,7 @@ TEST(ConfigParser, SimOverdriveGainsPerInputChannel) {
   EXPECT_NE(e.find("sim.overdrive.5: "), std::string::npos) << e;
 }
 
-TEST(ConfigParser, UpdateClassIsCaseInsensitive) {
-  EXPECT_EQ(parse_ok(R"({"update":"beta"})").update, "BETA");
-}
+TEST(ConfigParser, UpdateClassIsCaseInsensitive) { EXPECT_EQ(parse_ok(R"({"update":"beta"})").update, "BETA"); }
 
 TEST(ConfigParser, CollectsAllProblemsOneLineEach) {
   const std::string e = parse_error(R"({"timezone":20,"update":"X","device":{"channels":3,"burden":[0,20,20]},
@@ -301,8 +295,7 @@ TEST(ConfigParser, UsesTheCatalogItIsGiven) {
   auto user = ModelCatalog::parse(R"({"CT":[{"model":"Shop-CT","type":"C","turns":2500,"phase":0.9}]})");
   ASSERT_TRUE(user.ok()) << user.error();
   const ModelCatalog merged = catalog().merged_with(user.value());
-  const std::string text =
-      with_inputs(std::string(kVt) + R"(,{"channel":1,"name":"A","type":"CT","model":"Shop-CT"})");
+  const std::string text = with_inputs(std::string(kVt) + R"(,{"channel":1,"name":"A","type":"CT","model":"Shop-CT"})");
   Result<Config> r = parse_config(text, merged);
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_DOUBLE_EQ(r->input(1)->cal, 125);

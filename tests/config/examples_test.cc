@@ -83,8 +83,8 @@ TEST(Examples, DerivedThreePhase) {
     double vphase;
     double vmult;
   };
-  for (const Want& w : {Want{1, 0, 1}, Want{2, 120, 1}, Want{3, 240, 1}, Want{4, -30, 1.732},
-                        Want{5, 90, 1.732}, Want{6, -150, 1.732}}) {
+  for (const Want& w : {Want{1, 0, 1}, Want{2, 120, 1}, Want{3, 240, 1}, Want{4, -30, 1.732}, Want{5, 90, 1.732},
+                        Want{6, -150, 1.732}}) {
     const Input* in = c.input(w.channel);
     ASSERT_NE(in, nullptr) << w.channel;
     EXPECT_EQ(in->vchan, 0);
@@ -136,8 +136,8 @@ std::string example_name(const ::testing::TestParamInfo<std::string>& param_info
   return param_info.param.substr(0, param_info.param.find('.'));
 }
 
-INSTANTIATE_TEST_SUITE_P(Config, ExampleFiles,
-                         ::testing::Values("us_120v.json", "eu_230v.json", "derived_3ph.json"), example_name);
+INSTANTIATE_TEST_SUITE_P(Config, ExampleFiles, ::testing::Values("us_120v.json", "eu_230v.json", "derived_3ph.json"),
+                         example_name);
 
 TEST(ConfigFile, SaveThenLoad) {
   const Config c = load("us_120v.json");

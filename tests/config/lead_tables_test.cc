@@ -80,14 +80,14 @@ TEST(LeadTables, BadTablesAreErrorsNamingThePath) {
   EXPECT_NE(parse_error(config_with({{"model", "generic"}, {"cal", 100}, {"p50", "2.1"}}))
                 .find("inputs[1].p50: \"2.1\" is not an array of numbers"),
             std::string::npos);
-  EXPECT_NE(parse_error(config_with({{"model", "generic"}, {"cal", 100}, {"p50", {2.1, "x", 1.9}}}))
-                .find("inputs[1].p50[1]"),
-            std::string::npos);
+  EXPECT_NE(
+      parse_error(config_with({{"model", "generic"}, {"cal", 100}, {"p50", {2.1, "x", 1.9}}})).find("inputs[1].p50[1]"),
+      std::string::npos);
 }
 
 TEST(LeadTables, WriterKeepsOwnTablesAndLeavesCatalogOnesOut) {
-  const Config generic = parse_ok(
-      config_with({{"model", "generic"}, {"cal", 100}, {"p50", kGenericP50}, {"p60", kGenericP60}}));
+  const Config generic =
+      parse_ok(config_with({{"model", "generic"}, {"cal", 100}, {"p50", kGenericP50}, {"p60", kGenericP60}}));
   const json g = serialize(generic).at("inputs").at(1);
   EXPECT_EQ(g.at("p50"), json(kGenericP50));
   EXPECT_EQ(g.at("p60"), json(kGenericP60));
@@ -107,11 +107,10 @@ TEST(LeadTables, WriterKeepsOwnTablesAndLeavesCatalogOnesOut) {
 }
 
 TEST(LeadTables, RoundTripIsExact) {
-  for (const json& ct : {json{{"model", "generic"}, {"cal", 100}, {"p50", kGenericP50}, {"p60", kGenericP60}},
-                         json{{"model", "SCT013-000"}},
-                         json{{"model", "SCT013-000"}, {"p60", kGenericP60}, {"phase", 1}},
-                         json{{"model", "ECS24200"}, {"p50", json::array()}},
-                         json{{"model", "SCT013-000"}, {"p50", kSct013P50}}}) {
+  for (const json& ct :
+       {json{{"model", "generic"}, {"cal", 100}, {"p50", kGenericP50}, {"p60", kGenericP60}},
+        json{{"model", "SCT013-000"}}, json{{"model", "SCT013-000"}, {"p60", kGenericP60}, {"phase", 1}},
+        json{{"model", "ECS24200"}, {"p50", json::array()}}, json{{"model", "SCT013-000"}, {"p50", kSct013P50}}}) {
     const Config c = parse_ok(config_with(ct));
     Result<Config> again = parse_config(serialize_text(c), catalog());
     ASSERT_TRUE(again.ok()) << again.error();

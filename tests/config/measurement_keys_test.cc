@@ -30,25 +30,25 @@ std::string input_error(const std::string& key, const json& value = 1) {
 
 TEST(MeasurementKeys, VariantsOfInputKeysAreErrorsSayingWhatToWrite) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"P50", "p50"},     {"P60", "p60"},         {"p_50", "p50"},   {"Phase", "phase"},
-      {"CAL", "cal"},     {"phase_deg", "phase"}, {"Turns", "turns"}, {"vChan", "vchan"},
-      {"V-Phase", "vphase"}, {"vmult_x", "vmult"}, {"Reverse", "reverse"}, {"reversed", "reverse"},
-      {"Signed", "signed"}, {"DOUBLE", "double"}, {"Model", "model"},  {"cal_factor", "cal"},
+      {"P50", "p50"},        {"P60", "p60"},         {"p_50", "p50"},        {"Phase", "phase"},
+      {"CAL", "cal"},        {"phase_deg", "phase"}, {"Turns", "turns"},     {"vChan", "vchan"},
+      {"V-Phase", "vphase"}, {"vmult_x", "vmult"},   {"Reverse", "reverse"}, {"reversed", "reverse"},
+      {"Signed", "signed"},  {"DOUBLE", "double"},   {"Model", "model"},     {"cal_factor", "cal"},
   };
   for (const auto& [key, meant] : cases) {
     const std::string e = input_error(key, meant == "p50" || meant == "p60" ? json{1.0} : json(1));
-    EXPECT_NE(e.find("inputs[1]." + key + ": looks like a measurement setting but is not read; write \"" + meant +
-                     "\""),
-              std::string::npos)
+    EXPECT_NE(
+        e.find("inputs[1]." + key + ": looks like a measurement setting but is not read; write \"" + meant + "\""),
+        std::string::npos)
         << key << ": " << e;
   }
 }
 
 TEST(MeasurementKeys, MeasurementLikeNamesAreErrors) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"lead", "write \"phase\""},          {"lead_deg", "write \"phase\""},  {"ratio", "write \"turns\""},
-      {"ct_ratio", "write \"turns\""},      {"gain", "write \"cal\""},        {"calibration", "write \"cal\""},
-      {"ct_phase", "write \"phase\""},      {"offset", "delete the key"},     {"dc_offset", "delete the key"},
+      {"lead", "write \"phase\""},     {"lead_deg", "write \"phase\""}, {"ratio", "write \"turns\""},
+      {"ct_ratio", "write \"turns\""}, {"gain", "write \"cal\""},       {"calibration", "write \"cal\""},
+      {"ct_phase", "write \"phase\""}, {"offset", "delete the key"},    {"dc_offset", "delete the key"},
   };
   for (const auto& [key, advice] : cases) {
     const std::string e = input_error(key);

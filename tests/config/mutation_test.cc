@@ -36,8 +36,7 @@ class Mutations : public ::testing::TestWithParam<std::string> {};
 TEST_P(Mutations, EveryLeafReplacedOrRemoved) {
   const json original = json::parse(testing::read_data(GetParam()), nullptr, true, true);
   const json flat = original.flatten();
-  const std::vector<json> replacements = {nullptr, "x",           "7",           -1, 0, 1e300,
-                                          true,    json::array(), json::object()};
+  const std::vector<json> replacements = {nullptr, "x", "7", -1, 0, 1e300, true, json::array(), json::object()};
   for (const auto& [pointer, value] : flat.items()) {
     const json::json_pointer ptr(pointer);
     for (const json& replacement : replacements) {
@@ -69,8 +68,7 @@ std::string mutation_name(const ::testing::TestParamInfo<std::string>& param_inf
   return param_info.param.substr(0, param_info.param.find('.'));
 }
 
-INSTANTIATE_TEST_SUITE_P(Config, Mutations,
-                         ::testing::Values("us_120v.json", "eu_230v.json", "derived_3ph.json"),
+INSTANTIATE_TEST_SUITE_P(Config, Mutations, ::testing::Values("us_120v.json", "eu_230v.json", "derived_3ph.json"),
                          mutation_name);
 
 }  // namespace

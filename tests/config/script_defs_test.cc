@@ -11,7 +11,8 @@ std::string with_scripts(const std::string& outputs, const std::string& integrat
       {"channel":0,"name":"V","type":"VT","model":"generic","cal":11},
       {"channel":1,"name":"main","type":"CT","model":"generic","cal":100},
       {"channel":2,"name":"solar","type":"CT","model":"generic","cal":50,"signed":true}],
-      "outputs":)" + outputs + R"(, "integrators":)" + integrators + "}";
+      "outputs":)" +
+         outputs + R"(, "integrators":)" + integrators + "}";
 }
 
 TEST(ScriptDefs, BothSyntaxesAreTypedAndRoundTrip) {
@@ -28,7 +29,8 @@ TEST(ScriptDefs, BothSyntaxesAreTypedAndRoundTrip) {
   EXPECT_EQ(c->outputs[1].extra, nlohmann::json({{"color", "blue"}}));
   ASSERT_EQ(c->integrators.size(), 1u);
   const nlohmann::json written = serialize(c.value());
-  EXPECT_EQ(written["outputs"][1], nlohmann::json::parse(R"({"name":"house","units":"kWh","expr":"main - solar","color":"blue"})"));
+  EXPECT_EQ(written["outputs"][1],
+            nlohmann::json::parse(R"({"name":"house","units":"kWh","expr":"main - solar","color":"blue"})"));
   auto again = parse_config(written, ModelCatalog::builtin());
   ASSERT_TRUE(again.ok()) << again.error();
   EXPECT_TRUE(again.value() == c.value());

@@ -20,8 +20,8 @@
 namespace iw::datalog {
 namespace {
 
-using testing::Matches;
 using testing::MakeRecord;
+using testing::Matches;
 using testing::TempDir;
 using testing::TestLayout;
 
@@ -60,7 +60,7 @@ std::string ReadAll(int fd) {
 TEST(Crash, KillNineNeverLosesAnAppendedRecord) {
   TempDir dir;
   LogOptions options = Options(120);  // 10-minute segments: kills land in rollovers too
-  options.sync_interval_s = 300;       // kill -9 keeps the page cache: syncs do not matter here
+  options.sync_interval_s = 300;      // kill -9 keeps the page cache: syncs do not matter here
   std::mt19937 rng(1234);
   std::vector<int64_t> reported;  // every time a child said append() returned ok for
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(6);
@@ -115,15 +115,18 @@ TEST(Crash, KillNineNeverLosesAnAppendedRecord) {
   }
   // Counters continuous: strictly increasing, time after time, over the whole log.
   int64_t prev_time = 0, prev_monitored = -1, count = 0;
-  ASSERT_TRUE(log.value()->scan(0, INT64_MAX, [&](const Record& r) {
-    EXPECT_GT(r.time, prev_time);
-    EXPECT_GT(r.monitored_us, prev_monitored);
-    EXPECT_TRUE(Matches(TestLayout(), r));
-    prev_time = r.time;
-    prev_monitored = r.monitored_us;
-    ++count;
-    return true;
-  }).ok());
+  ASSERT_TRUE(log.value()
+                  ->scan(0, INT64_MAX,
+                         [&](const Record& r) {
+                           EXPECT_GT(r.time, prev_time);
+                           EXPECT_GT(r.monitored_us, prev_monitored);
+                           EXPECT_TRUE(Matches(TestLayout(), r));
+                           prev_time = r.time;
+                           prev_monitored = r.monitored_us;
+                           ++count;
+                           return true;
+                         })
+                  .ok());
   EXPECT_GE(count, static_cast<int64_t>(reported.size()));
   log.value().reset();
   auto report = check(dir.path());
@@ -132,18 +135,18 @@ TEST(Crash, KillNineNeverLosesAnAppendedRecord) {
   // died is torn, and the next start writes over it.
   EXPECT_FALSE(report->damage_found()) << format_report(report.value());
   EXPECT_EQ(report->records, count);
-  std::cout << "kill iterations: " << iterations << ", records reported: " << reported.size()
-            << ", in log: " << count << "\n";
+  std::cout << "kill iterations: " << iterations << ", records reported: " << reported.size() << ", in log: " << count
+            << "\n";
 }
 
 // The child's own checks: a failure prints why and exits non-zero.
-#define CHILD_CHECK(cond, msg)                                               \
-  do {                                                                       \
-    if (!(cond)) {                                                           \
-      const std::string text = std::string(msg) + " (" #cond ")\n";          \
-      WriteAll(err_fd, text.data(), text.size());                            \
-      _exit(1);                                                              \
-    }                                                                        \
+#define CHILD_CHECK(cond, msg)                                      \
+  do {                                                              \
+    if (!(cond)) {                                                  \
+      const std::string text = std::string(msg) + " (" #cond ")\n"; \
+      WriteAll(err_fd, text.data(), text.size());                   \
+      _exit(1);                                                     \
+    }                                                               \
   } while (0)
 
 TEST(Crash, FileSizeLimitIsAClearErrorAndAppendsResume) {

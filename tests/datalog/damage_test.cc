@@ -16,8 +16,8 @@
 namespace iw::datalog {
 namespace {
 
-using testing::Matches;
 using testing::MakeRecord;
+using testing::Matches;
 using testing::TempDir;
 using testing::TestLayout;
 
@@ -42,9 +42,7 @@ void Fill(const std::string& dir, int64_t n) {
   for (int64_t k = 1; k <= n; ++k) ASSERT_TRUE(log.value()->append(MakeRecord(TestLayout(), kT0 + 5 * k)).ok());
 }
 
-std::string SegPath(const std::string& dir, int64_t start) {
-  return dir + "/" + format::segment_name(start);
-}
+std::string SegPath(const std::string& dir, int64_t start) { return dir + "/" + format::segment_name(start); }
 int64_t Offset(int64_t t) {  // offset of t's slot in its 600 s segment
   return kHs + ((t - kT0) % 600) / 5 * kRs;
 }
@@ -75,11 +73,14 @@ std::set<int64_t> GoodTimes(const std::string& dir) {
   auto log = Log::OpenReadOnly(dir);
   EXPECT_TRUE(log.ok()) << log.error();
   if (!log.ok()) return times;
-  EXPECT_TRUE(log.value()->scan(0, INT64_MAX, [&](const Record& r) {
-    EXPECT_TRUE(Matches(TestLayout(), r)) << r.time;
-    times.insert(r.time);
-    return true;
-  }).ok());
+  EXPECT_TRUE(log.value()
+                  ->scan(0, INT64_MAX,
+                         [&](const Record& r) {
+                           EXPECT_TRUE(Matches(TestLayout(), r)) << r.time;
+                           times.insert(r.time);
+                           return true;
+                         })
+                  .ok());
   return times;
 }
 
@@ -320,8 +321,12 @@ TEST(Damage, RandomDamageNeverCostsAGoodRecord) {
       const int64_t t = kT0 + 5 * (1 + static_cast<int64_t>(rng() % 400));
       const std::string path = SegPath(dir.path(), SegStart(t));
       switch (rng() % 4) {
-        case 0: FlipByte(path, Offset(t) + static_cast<int64_t>(rng() % kRs)); break;
-        case 1: WriteBytes(path, Offset(t) + 3, std::vector<uint8_t>(rng() % (2 * kRs), 0)); break;
+        case 0:
+          FlipByte(path, Offset(t) + static_cast<int64_t>(rng() % kRs));
+          break;
+        case 1:
+          WriteBytes(path, Offset(t) + 3, std::vector<uint8_t>(rng() % (2 * kRs), 0));
+          break;
         case 2: {
           std::vector<uint8_t> g(rng() % (3 * kRs) + 1);
           for (auto& b : g) b = static_cast<uint8_t>(rng());

@@ -89,9 +89,8 @@ inline bool Matches(const Layout& layout, const Record& r) {
   for (size_t ch = 0; ch < layout.size(); ++ch) {
     const auto& a = r.channels[ch];
     const auto& b = want.channels[ch];
-    if (a.wh_import.micros() != b.wh_import.micros() ||
-        a.wh_export.micros() != b.wh_export.micros() || a.vah.micros() != b.vah.micros() ||
-        a.varh.micros() != b.varh.micros() || a.vh.micros() != b.vh.micros() ||
+    if (a.wh_import.micros() != b.wh_import.micros() || a.wh_export.micros() != b.wh_export.micros() ||
+        a.vah.micros() != b.vah.micros() || a.varh.micros() != b.varh.micros() || a.vh.micros() != b.vh.micros() ||
         a.ah.micros() != b.ah.micros() || a.hzh.micros() != b.hzh.micros()) {
       return false;
     }

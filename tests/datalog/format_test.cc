@@ -25,8 +25,7 @@ TEST(Crc32c, KnownValues) {
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7 + 3);
   const uint32_t whole = crc32c(data.data(), data.size());
   for (size_t split = 0; split <= data.size(); split += 13) {
-    EXPECT_EQ(crc32c_extend(crc32c(data.data(), split), data.data() + split, data.size() - split),
-              whole);
+    EXPECT_EQ(crc32c_extend(crc32c(data.data(), split), data.data() + split, data.size() - split), whole);
   }
 }
 
@@ -88,20 +87,17 @@ TEST(Format, RecordRoundTripAndClassification) {
   r.flags = kFlagStart;
   format::encode_record(layout, r, bytes.data());
   Record back;
-  ASSERT_EQ(format::decode_record(layout, bytes.data(), size, r.time, &back),
-            format::SlotState::kGood);
+  ASSERT_EQ(format::decode_record(layout, bytes.data(), size, r.time, &back), format::SlotState::kGood);
   EXPECT_TRUE(testing::Matches(layout, back));
   EXPECT_EQ(back.flags, kFlagStart);
   EXPECT_DOUBLE_EQ(back.channels[1].seconds.value(), static_cast<double>(r.monitored_us) / 1e6);
   // In another slot it does not validate.
-  EXPECT_EQ(format::decode_record(layout, bytes.data(), size, r.time + 5, nullptr),
-            format::SlotState::kDamaged);
+  EXPECT_EQ(format::decode_record(layout, bytes.data(), size, r.time + 5, nullptr), format::SlotState::kDamaged);
   // Any flipped bit is damage.
   for (size_t i = 0; i < size; ++i) {
     auto bad = bytes;
     bad[i] ^= 0x01;
-    EXPECT_EQ(format::decode_record(layout, bad.data(), size, r.time, nullptr),
-              format::SlotState::kDamaged)
+    EXPECT_EQ(format::decode_record(layout, bad.data(), size, r.time, nullptr), format::SlotState::kDamaged)
         << "byte " << i;
   }
   std::vector<uint8_t> zeros(size, 0);

@@ -176,9 +176,9 @@ TEST(IotaWattImport, ImportsEveryRecordWithExactTotals) {
   TempDir dir;
   const auto recs = History(300);
   auto bytes = FileOf(recs);
-  bytes.resize(bytes.size() + 32 * 256, 0);                        // preformatted tail
+  bytes.resize(bytes.size() + 32 * 256, 0);  // preformatted tail
   const auto torn = Bytes(recs.back());
-  bytes.insert(bytes.end(), torn.begin(), torn.begin() + 100);      // a torn last record
+  bytes.insert(bytes.end(), torn.begin(), torn.begin() + 100);  // a torn last record
   const std::string path = Write(dir, "iotalog.log", bytes);
 
   auto layout = detect_iotawatt_layout(path);
@@ -420,8 +420,8 @@ TEST(IotaWattImport, DamagedRecordsAreSkippedAndCountedNotFatal) {
   const auto recs = History(300);
   auto bytes = FileOf(recs);
   auto flip = [&](size_t record, size_t byte, uint8_t mask) { bytes[record * 256 + byte] ^= mask; };
-  flip(20, 3, 0x02);    // time + 2^25 s: far in the future
-  flip(40, 3, 0x02);    // ... and again (the next good records must not look out of order)
+  flip(20, 3, 0x02);                     // time + 2^25 s: far in the future
+  flip(40, 3, 0x02);                     // ... and again (the next good records must not look out of order)
   const uint32_t early = recs[70].time;  // time earlier than the previous good record
   std::memcpy(&bytes[80 * 256], &early, 4);
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -13,8 +13,8 @@
 namespace iw::datalog {
 namespace {
 
-using testing::Matches;
 using testing::MakeRecord;
+using testing::Matches;
 using testing::TempDir;
 using testing::TestLayout;
 
@@ -79,8 +79,7 @@ TEST(Log, PositionIsComputedFromTime) {
   ASSERT_EQ(::pread(fd, buf.data(), rs, offset), static_cast<ssize_t>(rs));
   ::close(fd);
   Record r;
-  EXPECT_EQ(format::decode_record(TestLayout(), buf.data(), rs, kT0 + 5000, &r),
-            format::SlotState::kGood);
+  EXPECT_EQ(format::decode_record(TestLayout(), buf.data(), rs, kT0 + 5000, &r), format::SlotState::kGood);
   EXPECT_TRUE(Matches(TestLayout(), r));
 }
 
@@ -123,10 +122,12 @@ TEST(Log, ForwardStepLeavesAGap) {
   r = log->at_or_before(kT0);  // before the first
   EXPECT_FALSE(r.value());
   std::vector<int64_t> seen;
-  ASSERT_TRUE(log->scan(kT0, kT0 + 7200, [&](const Record& rec) {
-                   seen.push_back(rec.time);
-                   return true;
-                 }).ok());
+  ASSERT_TRUE(log->scan(kT0, kT0 + 7200,
+                        [&](const Record& rec) {
+                          seen.push_back(rec.time);
+                          return true;
+                        })
+                  .ok());
   EXPECT_EQ(seen, (std::vector<int64_t>{kT0 + 5, kT0 + 10, kT0 + 3600}));
 }
 
@@ -219,7 +220,10 @@ TEST(Log, ConcurrentReadersWhileAppending) {
     readers.emplace_back([&] {
       while (!done.load()) {
         auto last = log->last();
-        if (!last.ok()) { ++bad; continue; }
+        if (!last.ok()) {
+          ++bad;
+          continue;
+        }
         if (!last.value()) continue;
         if (!Matches(TestLayout(), *last.value())) ++bad;
         auto r = log->at_or_before(last.value()->time - 7);

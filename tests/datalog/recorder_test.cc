@@ -69,9 +69,9 @@ TEST(RecorderCadence, OnlyWholeMultiplesOfTheCurrentInterval) {
   EXPECT_TRUE(Recorder::makes_record((kT0 + kCurrentIntervalS) * kNs));
   EXPECT_FALSE(Recorder::makes_record((kT0 + 1) * kNs));
   EXPECT_FALSE(Recorder::makes_record((kT0 + 4) * kNs));
-  EXPECT_FALSE(Recorder::makes_record((kT0 + 5) * kNs + 1));           // a nanosecond late
-  EXPECT_FALSE(Recorder::makes_record((kT0 + 5) * kNs - 1));           // a nanosecond early
-  EXPECT_FALSE(Recorder::makes_record((kT0 + 5) * kNs + kNs / 2));     // 5.5 s
+  EXPECT_FALSE(Recorder::makes_record((kT0 + 5) * kNs + 1));        // a nanosecond late
+  EXPECT_FALSE(Recorder::makes_record((kT0 + 5) * kNs - 1));        // a nanosecond early
+  EXPECT_FALSE(Recorder::makes_record((kT0 + 5) * kNs + kNs / 2));  // 5.5 s
   EXPECT_FALSE(Recorder::checkpoint_record((kT0 + 7) * kNs, {}).has_value());
 }
 

@@ -36,11 +36,12 @@ struct Synth {
     const double mid = std::ldexp(1.0, bits - 1);
     for (size_t f = 0; f < frames; ++f) {
       for (size_t s = 0; s < scan.size(); ++s) {
-        const double t = static_cast<double>(first_conversion + static_cast<int64_t>(f * scan.size() + s)) /
-                         conversions_per_second;
+        const double t =
+            static_cast<double>(first_conversion + static_cast<int64_t>(f * scan.size() + s)) / conversions_per_second;
         const Wave& w = waves[scan[s]];
-        const double x = mid + w.offset_codes +
-                         w.amplitude_codes * std::sin(2 * std::numbers::pi * hz * t + w.phase_deg * std::numbers::pi / 180);
+        const double x =
+            mid + w.offset_codes +
+            w.amplitude_codes * std::sin(2 * std::numbers::pi * hz * t + w.phase_deg * std::numbers::pi / 180);
         // A converter saturates at its rails: an overdriven input reads 0 or full scale.
         const double code = std::clamp(quantise ? std::round(x) : x, 0.0, 2 * mid - 1);
         b.codes[f * scan.size() + s] = static_cast<uint16_t>(code);

@@ -35,7 +35,10 @@ Answer ask(const std::string& query, const TimeZone& zone, const RecordSource& r
   const QueryAnswer a = answer_query(parse_query_string(query), env);
   Answer out{a.status, a.body};
   if (a.stream) {
-    EXPECT_TRUE(a.stream([&](std::string_view piece) { out.body += piece; return true; }).ok());
+    EXPECT_TRUE(a.stream([&](std::string_view piece) {
+                   out.body += piece;
+                   return true;
+                 }).ok());
   }
   return out;
 }
@@ -74,8 +77,9 @@ TEST(Answer, FallBackDayHas25HourlyRowsAndTheRepeatedHourTwice) {
 TEST(Answer, HalfHourZonesGroupOnLocalHours) {
   auto kolkata = testing::zone("Asia/Kolkata");  // +5:30
   const MapSource records(steady_minutes(testing::utc(2026, 6, 1), testing::utc(2026, 6, 2)));
-  const json r = rows(ask("select=[time.iso,time.utc.unix,Main.watts]&begin=2026-06-01T08:00&end=2026-06-01T11:00&group=h",
-                          *kolkata, records));
+  const json r =
+      rows(ask("select=[time.iso,time.utc.unix,Main.watts]&begin=2026-06-01T08:00&end=2026-06-01T11:00&group=h",
+               *kolkata, records));
   ASSERT_EQ(r.size(), 3u) << r.dump();
   EXPECT_EQ(r[0][0], "2026-06-01T08:00:00");
   EXPECT_EQ(r[0][1], testing::utc(2026, 6, 1, 2, 30));  // local 08:00 is 02:30 UTC
@@ -121,13 +125,18 @@ TEST(Answer, MalformedQueriesAreThe400sOfTheOriginal) {
     EXPECT_EQ(a.status, 400) << c.query;
     EXPECT_EQ(a.body, json({{"error", std::string("invalid query. ") + c.reason}}).dump()) << c.query;
   }
-  const Answer backwards = ask("select=[Main]&begin=2026-01-02&end=2026-01-01", *utc, records, testing::utc(2026, 1, 3));
+  const Answer backwards =
+      ask("select=[Main]&begin=2026-01-02&end=2026-01-01", *utc, records, testing::utc(2026, 1, 3));
   EXPECT_EQ(backwards.status, 400);
   EXPECT_NE(backwards.body.find("unspecified"), std::string::npos) << backwards.body;
   // Bytes that are not UTF-8 are quoted as U+FFFD, never thrown at the server.
   const Answer binary = ask("select=[Main.w%FF%FEatts]&begin=d&end=s", *utc, records, testing::utc(2026, 1, 3));
   EXPECT_EQ(binary.status, 400);
-  EXPECT_EQ(json::parse(binary.body)["error"], "invalid query. Invalid series method: w" "\xEF\xBF\xBD" "\xEF\xBF\xBD" "atts");
+  EXPECT_EQ(json::parse(binary.body)["error"],
+            "invalid query. Invalid series method: w"
+            "\xEF\xBF\xBD"
+            "\xEF\xBF\xBD"
+            "atts");
   const Answer bad_time = ask("select=[Main]&begin=yesterday&end=s", *utc, records, testing::utc(2026, 1, 3));
   EXPECT_EQ(bad_time.status, 400);
   EXPECT_NE(bad_time.body.find("begin: "), std::string::npos) << bad_time.body;
@@ -140,7 +149,8 @@ TEST(Answer, AReceiverThatGoesAwayStopsALongQuery) {
   const SeriesCatalog catalog = SeriesCatalog::FromConfig(config);
   const QueryEnvironment env{&catalog, utc.get(), &records, testing::utc(2026, 1, 8)};
   // A week of 5 s rows, 120 960 groups, without a limit.
-  const QueryAnswer a = answer_query(parse_query_string("select=[Main.watts]&begin=2026-01-01&end=2026-01-08&group=5s&limit=none"), env);
+  const QueryAnswer a =
+      answer_query(parse_query_string("select=[Main.watts]&begin=2026-01-01&end=2026-01-08&group=5s&limit=none"), env);
   ASSERT_TRUE(a.stream);
   int pieces = 0;
   const Status st = a.stream([&](std::string_view) { return ++pieces < 3; });

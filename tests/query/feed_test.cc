@@ -41,15 +41,14 @@ TEST(FeedRequest, Parses) {
   EXPECT_EQ(r->start, 1700006400);
   EXPECT_EQ(r->end, 1700010000);
   EXPECT_EQ(r->interval, 600);
-  auto m = parse_feed_request(
-      Args({{"id", "IEMain"}, {"start", "1700006400"}, {"end", "1700092800"}, {"mode", "daily"}}));
+  auto m =
+      parse_feed_request(Args({{"id", "IEMain"}, {"start", "1700006400"}, {"end", "1700092800"}, {"mode", "daily"}}));
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->interval, 86400);
   EXPECT_EQ(m->ids, std::vector<std::string>{"IEMain"});
-  for (auto [mode, s] : {std::pair{"weekly", 7 * 86400}, {"monthly", 30 * 86400},
-                         {"yearly", 365 * 86400}}) {
-    auto p = parse_feed_request(
-        Args({{"id", "IEMain"}, {"start", "1700006400"}, {"end", "1700006400"}, {"mode", mode}}));
+  for (auto [mode, s] : {std::pair{"weekly", 7 * 86400}, {"monthly", 30 * 86400}, {"yearly", 365 * 86400}}) {
+    auto p =
+        parse_feed_request(Args({{"id", "IEMain"}, {"start", "1700006400"}, {"end", "1700006400"}, {"mode", mode}}));
     ASSERT_TRUE(p.ok()) << mode;
     EXPECT_EQ(p->interval, s);
   }
@@ -78,9 +77,9 @@ TEST(FeedRequest, InvalidRequests) {
     EXPECT_EQ(r.error(), "Invalid request") << k;
   }
   // 2000 steps is the most allowed.
-  EXPECT_TRUE(parse_feed_request(Args({{"id", "IPMain"}, {"start", "1700006400"},
-                                       {"end", "1700126400"}, {"interval", "60"}}))
-                  .ok());
+  EXPECT_TRUE(
+      parse_feed_request(Args({{"id", "IPMain"}, {"start", "1700006400"}, {"end", "1700126400"}, {"interval", "60"}}))
+          .ok());
 }
 
 TEST(FeedData, RowsPerStepWithoutTimestamps) {
@@ -93,11 +92,15 @@ TEST(FeedData, RowsPerStepWithoutTimestamps) {
   b.run(kT0 + 10800, r);
   testing::MapSource source(b.records());
   const auto catalog = SeriesCatalog::FromConfig(testing::TestConfig());
-  FeedRequest request{{"IPMain", "IEMain", "IVVoltage", "IPSolar", "OPnope", "IVMain",
-                       "IPNope", "IXMain"},
-                      kT0 + 3600, kT0 + 10800, 3600};
+  FeedRequest request{{"IPMain", "IEMain", "IVVoltage", "IPSolar", "OPnope", "IVMain", "IPNope", "IXMain"},
+                      kT0 + 3600,
+                      kT0 + 10800,
+                      3600};
   std::string body;
-  ASSERT_TRUE(run_feed(request, catalog, source, [&](std::string_view s) { body += s; return true; }).ok());
+  ASSERT_TRUE(run_feed(request, catalog, source, [&](std::string_view s) {
+                body += s;
+                return true;
+              }).ok());
   EXPECT_EQ(body,
             "[[1000,1,240,-500,null,1000,null,null],[null,null,null,null,null,null,null,null],"
             "[500,1.5,240,-500,null,500,null,null]]");

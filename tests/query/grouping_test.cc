@@ -47,8 +47,28 @@ TEST(ParseGrouping, EveryForm) {
 }
 
 TEST(ParseGrouping, AnythingElseIsInvalidGroup) {
-  for (const char* bad : {"", "7", "0", "0s", "00h", "5x", "x", "hh", "1hh", "Auto", "ALL", "-5s", "+5s", "1.5h",
-                          "5 s", " 5s", "5s ", "1234567890s", "99999999999999999999", "1H", "1D", "autox"}) {
+  for (const char* bad : {"",
+                          "7",
+                          "0",
+                          "0s",
+                          "00h",
+                          "5x",
+                          "x",
+                          "hh",
+                          "1hh",
+                          "Auto",
+                          "ALL",
+                          "-5s",
+                          "+5s",
+                          "1.5h",
+                          "5 s",
+                          " 5s",
+                          "5s ",
+                          "1234567890s",
+                          "99999999999999999999",
+                          "1H",
+                          "1D",
+                          "autox"}) {
     const Result<Grouping> g = parse_grouping(bad);
     ASSERT_FALSE(g.ok()) << '"' << bad << '"';
     EXPECT_EQ(g.error(), "Invalid group");
@@ -65,7 +85,7 @@ TEST(ResolveAuto, PicksTheTableEntryForAbout400Or800Rows) {
   EXPECT_EQ(seconds(86400, false), 300);  // 216 s -> 300
   EXPECT_EQ(seconds(86400, true), 120);   // 108 s -> 120
   EXPECT_EQ(seconds(60, false), 5);
-  EXPECT_EQ(seconds(400 * 60, false), 60);    // exactly an entry
+  EXPECT_EQ(seconds(400 * 60, false), 60);        // exactly an entry
   EXPECT_EQ(seconds(400 * 60 + 399, false), 60);  // integer division, as the original
   EXPECT_EQ(seconds(400 * 28800, false), 28800);
   EXPECT_EQ(seconds(400 * 28801, false), 86400);
@@ -129,12 +149,12 @@ TEST(NextBoundary, AdelaideDaysOf25And23HoursAndRepeatedHour) {
 // St. John's: -3:30, DST -2:30; 2024-11-03 02:00 NDT -> 01:00 NST (04:30 UTC).
 TEST(NextBoundary, StJohnsHalfHourZoneWithDst) {
   const auto tz = zone("America/St_Johns");
-  const int64_t nov3 = utc(2024, 11, 3, 2, 30);  // 00:00 NDT
+  const int64_t nov3 = utc(2024, 11, 3, 2, 30);                                    // 00:00 NDT
   EXPECT_EQ(next_boundary({Unit::kDays, 1}, nov3, *tz), utc(2024, 11, 4, 3, 30));  // 25 h
   EXPECT_EQ(walk({Unit::kHours, 1}, utc(2024, 11, 3, 3, 30), 2, *tz),
             (std::vector<int64_t>{utc(2024, 11, 3, 4, 30), utc(2024, 11, 3, 5, 30)}));
   EXPECT_EQ(next_boundary({Unit::kHours, 1}, utc(2024, 7, 1, 12, 0), *tz), utc(2024, 7, 1, 12, 30));
-  const int64_t mar10 = utc(2024, 3, 10, 3, 30);  // 00:00 NST; 02:00 -> 03:00 NDT
+  const int64_t mar10 = utc(2024, 3, 10, 3, 30);                                    // 00:00 NST; 02:00 -> 03:00 NDT
   EXPECT_EQ(next_boundary({Unit::kDays, 1}, mar10, *tz), utc(2024, 3, 11, 2, 30));  // 23 h
 }
 
@@ -166,8 +186,8 @@ TEST(NextBoundary, WeeksMonthsYearsInBerlin) {
 // Walking a year of boundaries: each later than the last and on its local unit, in zones with
 // whole-hour, half-hour, 45-minute and 30-minute-DST offsets.
 TEST(NextBoundary, EveryBoundaryOfAYearIsLocallyAligned) {
-  for (const char* name : {"Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata",
-                           "America/St_Johns", "Australia/Adelaide", "Asia/Kathmandu", "Australia/Lord_Howe"}) {
+  for (const char* name : {"Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "America/St_Johns",
+                           "Australia/Adelaide", "Asia/Kathmandu", "Australia/Lord_Howe"}) {
     const auto tz = zone(name);
     for (Unit unit : {Unit::kMinutes, Unit::kHours, Unit::kDays, Unit::kWeeks, Unit::kMonths}) {
       int64_t t = utc(2024, 1, 1, 3, 17, 41);

@@ -29,8 +29,7 @@ std::vector<Record> Day() {
   return b.records();
 }
 
-std::unique_ptr<Log> Write(const std::string& dir, datalog::LogOptions options,
-                           const std::vector<Record>& records) {
+std::unique_ptr<Log> Write(const std::string& dir, datalog::LogOptions options, const std::vector<Record>& records) {
   options.sync_interval_s = 1 << 30;
   auto log = Log::Open(dir, options);
   EXPECT_TRUE(log.ok()) << log.error();
@@ -47,10 +46,8 @@ class LogQueryTest : public ::testing::Test {
       if (r.time >= kCurrentFrom) current.push_back(r);
       if (r.time % 60 == 0) history.push_back(r);
     }
-    current_ = Write(dir_.sub("current"), datalog::current_log_options(testing::TestLayout()),
-                     current);
-    history_ = Write(dir_.sub("history"), datalog::history_log_options(testing::TestLayout()),
-                     history);
+    current_ = Write(dir_.sub("current"), datalog::current_log_options(testing::TestLayout()), current);
+    history_ = Write(dir_.sub("history"), datalog::history_log_options(testing::TestLayout()), history);
     ASSERT_TRUE(current_ && history_);
   }
 
@@ -62,14 +59,15 @@ class LogQueryTest : public ::testing::Test {
 
   // Runs `select` over [begin, end) with groups of `group_s` seconds (0: all), local UTC+1.
   std::string Query(const std::string& select, int64_t begin, int64_t end, int64_t group_s) {
-    auto request =
-        parse_query_request({{"select", select}, {"begin", "-"}, {"end", "-"}}, catalog_);
+    auto request = parse_query_request({{"select", select}, {"begin", "-"}, {"end", "-"}}, catalog_);
     EXPECT_TRUE(request.ok()) << request.error();
     if (!request.ok()) return "";
-    QueryPlan plan{request.value(), begin, end,
-                   [=](int64_t t) { return group_s == 0 ? end : t + group_s; }, &zone_};
+    QueryPlan plan{request.value(), begin, end, [=](int64_t t) { return group_s == 0 ? end : t + group_s; }, &zone_};
     std::string body;
-    EXPECT_TRUE(run_query(plan, source_, [&](std::string_view s) { body += s; return true; }).ok());
+    EXPECT_TRUE(run_query(plan, source_, [&](std::string_view s) {
+                  body += s;
+                  return true;
+                }).ok());
     return body;
   }
 
@@ -84,9 +82,9 @@ class LogQueryTest : public ::testing::Test {
 
 TEST_F(LogQueryTest, CurrentLogAnswersTheTimesItCovers) {
   UseBoth();
-  EXPECT_EQ(At(source_, kNow - 5)->time, kNow - 5);       // a 5 s slot: from current
+  EXPECT_EQ(At(source_, kNow - 5)->time, kNow - 5);  // a 5 s slot: from current
   EXPECT_EQ(At(source_, kCurrentFrom)->time, kCurrentFrom);
-  EXPECT_EQ(At(source_, kNow + 3600)->time, kNow);        // after the end: the last record
+  EXPECT_EQ(At(source_, kNow + 3600)->time, kNow);  // after the end: the last record
 }
 
 TEST_F(LogQueryTest, OlderTimesComeFromHistory) {
@@ -134,8 +132,8 @@ TEST_F(LogQueryTest, AGapLongerThanTheSearchBoundReadsTheRecordAfterIt) {
   }
   auto log = Write(dir_.sub("gappy"), options, records);
   source_ = LogRecordSource(log.get(), nullptr);
-  EXPECT_EQ(At(source_, kT0 + 30)->time, kT0);  // within the bound: before the hole
-  EXPECT_EQ(At(source_, kT0 + 300)->time, kT0 + 600);      // beyond it: after the hole
+  EXPECT_EQ(At(source_, kT0 + 30)->time, kT0);         // within the bound: before the hole
+  EXPECT_EQ(At(source_, kT0 + 300)->time, kT0 + 600);  // beyond it: after the hole
   // So a group inside the hole is missing rather than averaged over the whole log.
   EXPECT_EQ(Query("[time.unix,Main.wh]", kT0 + 200, kT0 + 500, 100),
             "[[1700006600,null],[1700006700,null],[1700006800,null]]");
@@ -144,15 +142,13 @@ TEST_F(LogQueryTest, AGapLongerThanTheSearchBoundReadsTheRecordAfterIt) {
 // protocols.md 1.3 item 4: the current values, begin=s-30s&end=s&group=30s.
 TEST_F(LogQueryTest, HomeAssistantCurrentValues) {
   UseBoth();
-  EXPECT_EQ(Query("[Voltage.volts,Main.watts,Total.watts,Solar.amps]", kNow - 30, kNow, 30),
-            "[[240,2000,333,2.2]]");
+  EXPECT_EQ(Query("[Voltage.volts,Main.watts,Total.watts,Solar.amps]", kNow - 30, kNow, 30), "[[240,2000,333,2.2]]");
 }
 
 // Item 5: today's energy, begin=d&end=s&group=all. Begin from history, end from current.
 TEST_F(LogQueryTest, HomeAssistantIntegratedToday) {
   UseBoth();
-  EXPECT_EQ(Query("[time.iso,Main.wh,Total.wh]", kLocalMidnight, kNow, 0),
-            "[[\"2023-11-15T00:00:00\",11000,2331]]");
+  EXPECT_EQ(Query("[time.iso,Main.wh,Total.wh]", kLocalMidnight, kNow, 0), "[[\"2023-11-15T00:00:00\",11000,2331]]");
 }
 
 // Item 6: the energy since the last poll, UTC ISO begin and end 30 s apart, 3 decimals.
@@ -166,10 +162,8 @@ TEST_F(LogQueryTest, HomeAssistantIntervalEnergy) {
 // Item 8: lifetime energy from firstkey, or from 2000-01-01 (clamped to the oldest record).
 TEST_F(LogQueryTest, HomeAssistantLifetimeEnergy) {
   UseBoth();
-  EXPECT_EQ(Query("[time.iso,Main.wh.d3,Total.wh.d3]", 1600000000, kNow, 0),
-            "[[\"2020-09-13T13:26:40\",11000,2331]]");
-  EXPECT_EQ(Query("[time.iso,Main.wh.d3,Total.wh.d3]", 946681200, kNow, 0),
-            "[[\"2000-01-01T00:00:00\",11000,2331]]");
+  EXPECT_EQ(Query("[time.iso,Main.wh.d3,Total.wh.d3]", 1600000000, kNow, 0), "[[\"2020-09-13T13:26:40\",11000,2331]]");
+  EXPECT_EQ(Query("[time.iso,Main.wh.d3,Total.wh.d3]", 946681200, kNow, 0), "[[\"2000-01-01T00:00:00\",11000,2331]]");
   EXPECT_EQ(Query("[time.iso,Main.wh.d3,Total.wh.d3]", kLocalMidnight, kNow, 0),
             "[[\"2023-11-15T00:00:00\",11000,2331]]");
 }

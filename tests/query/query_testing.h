@@ -21,9 +21,7 @@ class FixedOffsetZone final : public TimeZone {
  public:
   explicit FixedOffsetZone(int offset_s) : offset_s_(offset_s) {}
   cctz::civil_second to_local(int64_t utc) const override { return kEpoch + (utc + offset_s_); }
-  int64_t to_utc(const cctz::civil_second& local) const override {
-    return (local - kEpoch) - offset_s_;
-  }
+  int64_t to_utc(const cctz::civil_second& local) const override { return (local - kEpoch) - offset_s_; }
   int standard_offset_s(int64_t) const override { return offset_s_; }
   bool has_dst(int64_t) const override { return false; }
   std::string name() const override { return "fixed offset"; }

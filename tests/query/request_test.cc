@@ -27,9 +27,7 @@ QueryArgs Args(std::string_view query) {
 
 class RequestTest : public ::testing::Test {
  protected:
-  Result<QueryRequest> Parse(std::string_view query) {
-    return parse_query_request(Args(query), catalog_);
-  }
+  Result<QueryRequest> Parse(std::string_view query) { return parse_query_request(Args(query), catalog_); }
   SeriesCatalog catalog_ = SeriesCatalog::FromConfig(testing::TestConfig());
 };
 
@@ -56,7 +54,6 @@ TEST_F(RequestTest, Defaults) {
   EXPECT_EQ(column_label(r->columns[0]), "Time");
   EXPECT_EQ(column_label(r->columns[1]), "Main");
 }
-
 
 TEST_F(RequestTest, AllOptions) {
   auto r = Parse(
@@ -111,10 +108,9 @@ TEST_F(RequestTest, SeriesMethods) {
     Unit unit;
     int decimals;
   };
-  const Want want[] = {{Unit::kWh, 0},   {Unit::kWh, 3},    {Unit::kWh, 3},   {Unit::kHz, 2},
-                       {Unit::kPF, 1},   {Unit::kKWh, 3},   {Unit::kVAh, 0},  {Unit::kWatts, 0},
-                       {Unit::kVARh, 0}, {Unit::kVAR, 1},   {Unit::kVA, 1},   {Unit::kAmps, 1},
-                       {Unit::kVolts, 1}, {Unit::kWatts, 9}};
+  const Want want[] = {{Unit::kWh, 0},  {Unit::kWh, 3},   {Unit::kWh, 3},    {Unit::kHz, 2},   {Unit::kPF, 1},
+                       {Unit::kKWh, 3}, {Unit::kVAh, 0},  {Unit::kWatts, 0}, {Unit::kVARh, 0}, {Unit::kVAR, 1},
+                       {Unit::kVA, 1},  {Unit::kAmps, 1}, {Unit::kVolts, 1}, {Unit::kWatts, 9}};
   ASSERT_EQ(r->columns.size(), std::size(want));
   for (size_t k = 0; k < std::size(want); ++k) {
     const auto& s = std::get<SeriesColumn>(r->columns[k]);

@@ -150,8 +150,7 @@ TEST_F(RunnerTest, SkippedRowsDoNotCountTowardsTheLimit) {
 }
 
 TEST_F(RunnerTest, TimeColumns) {
-  EXPECT_EQ(Run("select=[time.utc.unix,time.utc.iso,time.local.iso,time.local.unix]",
-                kT0 + 3600, kT0 + 7200),
+  EXPECT_EQ(Run("select=[time.utc.unix,time.utc.iso,time.local.iso,time.local.unix]", kT0 + 3600, kT0 + 7200),
             "[[1700010000,\"2023-11-15T01:00:00\",\"2023-11-15T02:00:00\",1700010000]]");
   EXPECT_EQ(source_.reads(), 0);  // time columns only: no record is read
   // No zone: local time is UTC.
@@ -160,7 +159,10 @@ TEST_F(RunnerTest, TimeColumns) {
   plan.begin = kT0;
   plan.end = kT0 + 5;
   std::string body;
-  ASSERT_TRUE(run_query(plan, source_, [&](std::string_view s) { body += s; return true; }).ok());
+  ASSERT_TRUE(run_query(plan, source_, [&](std::string_view s) {
+                body += s;
+                return true;
+              }).ok());
   EXPECT_EQ(body, "[[\"2023-11-15T00:00:00\"]]");
 }
 
@@ -183,23 +185,20 @@ TEST_F(RunnerTest, EmptyRange) {
             "{\"range\":[1700006400,1700006400],\"labels\":[\"Time\",\"Main\",\"Solar\","
             "\"Voltage\"],\r\n\"data\":[]}");
   EXPECT_EQ(Run(std::string(kSelect) + "&format=csv", kT0, kT0), "");
-  EXPECT_EQ(Run(std::string(kSelect) + "&format=csv&header=yes", kT0, kT0),
-            "Time, Main, Solar, Voltage\r\n");
+  EXPECT_EQ(Run(std::string(kSelect) + "&format=csv&header=yes", kT0, kT0), "Time, Main, Solar, Voltage\r\n");
 }
 
 TEST_F(RunnerTest, GroupsBeforeTheDataAreMissing) {
   // The source clamps a time before its first record to that record: same record twice.
   EXPECT_EQ(Run("select=[time.unix,Main.wh]", kT0 - 7200, kT0 + 3600),
             "[[1699999200,null],[1700002800,null],[1700006400,1000]]");
-  EXPECT_EQ(Run("select=[time.unix,Main.wh]&missing=skip", kT0 - 7200, kT0 + 3600),
-            "[[1700006400,1000]]");
+  EXPECT_EQ(Run("select=[time.unix,Main.wh]&missing=skip", kT0 - 7200, kT0 + 3600), "[[1700006400,1000]]");
 }
 
 TEST_F(RunnerTest, GroupAllIsOneRow) {
   next_ = [](int64_t) { return INT64_MAX; };  // clipped to end
   // 3400.4 Wh over 3 monitored hours (the outage hour does not count): 1133.47 W.
-  EXPECT_EQ(Run("select=[time.iso,Main.wh,Solar.wh,Main.watts]"),
-            "[[\"2023-11-15T01:00:00\",3400,-750,1133.5]]");
+  EXPECT_EQ(Run("select=[time.iso,Main.wh,Solar.wh,Main.watts]"), "[[\"2023-11-15T01:00:00\",3400,-750,1133.5]]");
   EXPECT_EQ(source_.reads(), 2);
 }
 
@@ -238,7 +237,10 @@ TEST_F(RunnerTest, ReadErrorsAreReturned) {
   plan.begin = kT0;
   plan.end = kT0 + 60;
   int writes = 0;
-  Status st = run_query(plan, failing, [&](std::string_view) { ++writes; return true; });
+  Status st = run_query(plan, failing, [&](std::string_view) {
+    ++writes;
+    return true;
+  });
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.message(), "disk on fire");
   EXPECT_EQ(writes, 0);  // nothing written: the HTTP layer can still answer with an error

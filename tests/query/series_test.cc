@@ -41,9 +41,7 @@ Pair MakePair() {
   p.newer = p.older;
   p.newer.time = testing::kT0 + 3600;  // an outage: wall time 1 h, monitored 0.5 h
   p.newer.monitored_us += 1800 * kMicros;
-  auto add = [](measure::Counter& c, double units) {
-    c.set(c.micros() + static_cast<int64_t>(units * kMicros));
-  };
+  auto add = [](measure::Counter& c, double units) { c.set(c.micros() + static_cast<int64_t>(units * kMicros)); };
   auto& v = p.newer.channels[0];
   add(v.vh, 120);
   add(v.hzh, 25);
@@ -207,8 +205,7 @@ TEST(SeriesCatalog, OtherSeriesKindsFollowTheInputs) {
   catalog.add(std::make_unique<ConstantSeries>());
   EXPECT_NE(catalog.find("Amps1"), nullptr);
   EXPECT_EQ(catalog.inputs().size(), 4u);
-  EXPECT_NE(catalog.show_series_json().find(",{\"name\":\"Amps1\",\"unit\":\"Amps\"}]}"),
-            std::string::npos);
+  EXPECT_NE(catalog.show_series_json().find(",{\"name\":\"Amps1\",\"unit\":\"Amps\"}]}"), std::string::npos);
 }
 
 }  // namespace

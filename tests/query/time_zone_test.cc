@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "query/zone_testing.h"
 #include "query/time_spec.h"
+#include "query/zone_testing.h"
 
 namespace iw::query {
 namespace {
@@ -54,7 +54,7 @@ TEST(IanaZone, NewYorkSpringForwardAndFallBack) {
   const auto ny = zone("America/New_York");
   EXPECT_EQ(ny->to_utc(civil_second(2024, 3, 10, 2, 30, 0)), utc(2024, 3, 10, 7, 30));  // 03:30 EDT
   EXPECT_EQ(ny->to_local(utc(2024, 3, 10, 7)), civil_second(2024, 3, 10, 3, 0, 0));
-  EXPECT_EQ(ny->to_utc(civil_second(2024, 11, 3, 1, 30, 0)), utc(2024, 11, 3, 5, 30));  // first: EDT
+  EXPECT_EQ(ny->to_utc(civil_second(2024, 11, 3, 1, 30, 0)), utc(2024, 11, 3, 5, 30));    // first: EDT
   EXPECT_EQ(ny->to_local(utc(2024, 11, 3, 6, 30)), civil_second(2024, 11, 3, 1, 30, 0));  // second: EST
   EXPECT_EQ(ny->standard_offset_s(utc(2024, 7, 1)), -5 * 3600);
 }
@@ -63,10 +63,10 @@ TEST(IanaZone, NewYorkSpringForwardAndFallBack) {
 // 2024 02:00 AEST -> 03:00 AEDT (Oct 5 16:00 UTC).
 TEST(IanaZone, SydneyFallBackInAprilSpringForwardInOctober) {
   const auto sydney = zone("Australia/Sydney");
-  EXPECT_EQ(sydney->to_utc(civil_second(2024, 4, 7, 2, 30, 0)), utc(2024, 4, 6, 15, 30));  // AEDT
+  EXPECT_EQ(sydney->to_utc(civil_second(2024, 4, 7, 2, 30, 0)), utc(2024, 4, 6, 15, 30));    // AEDT
   EXPECT_EQ(sydney->to_local(utc(2024, 4, 6, 16, 30)), civil_second(2024, 4, 7, 2, 30, 0));  // AEST
   EXPECT_EQ(sydney->to_utc(civil_second(2024, 10, 6, 2, 30, 0)), utc(2024, 10, 5, 16, 30));  // 03:30 AEDT
-  EXPECT_EQ(sydney->standard_offset_s(utc(2024, 1, 15)), 10 * 3600);  // January is DST there
+  EXPECT_EQ(sydney->standard_offset_s(utc(2024, 1, 15)), 10 * 3600);                         // January is DST there
   EXPECT_TRUE(sydney->has_dst(utc(2024, 1, 15)));
 }
 

@@ -84,8 +84,7 @@ TEST_F(Auth, AnswerWithoutQopIsRefused) {
       exchange(port(), "", "GET", "/status", digest_authorization(kAdmin, nonce, "GET", "/status", 1, false));
   EXPECT_EQ(rfc2069.status, 401);
   EXPECT_FALSE(rfc2069.stale());
-  EXPECT_EQ(exchange(port(), "", "GET", "/status", digest_authorization(kAdmin, nonce, "GET", "/status")).status,
-            200);
+  EXPECT_EQ(exchange(port(), "", "GET", "/status", digest_authorization(kAdmin, nonce, "GET", "/status")).status, 200);
 }
 
 TEST_F(Auth, ReplayedRequestIsRefused) {

@@ -69,20 +69,22 @@ TEST_F(CrossSite, JsonInATextPlainFormFromAnotherSiteIsRefused) {
 
 TEST_F(CrossSite, AnotherOriginIsRefusedWhateverItsContentType) {
   for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "application/json"}) {
-    const RawAnswer a = exchange(port(), "POST", "/config",
-                                 {host_header(port()), kEvil, std::string("Content-Type: ") + type}, renamed_config("Pwned"));
+    const RawAnswer a =
+        exchange(port(), "POST", "/config", {host_header(port()), kEvil, std::string("Content-Type: ") + type},
+                 renamed_config("Pwned"));
     EXPECT_EQ(a.status, 403) << type << "\n" << a.body;
     EXPECT_NE(a.body.find("another origin"), std::string::npos) << a.body;
   }
   // Another service on the same machine (other port) and a sandboxed frame are other origins.
   for (const char* origin : {"Origin: http://127.0.0.1:1", "Origin: null"}) {
-    const RawAnswer a = exchange(port(), "POST", "/config", {host_header(port()), origin, "Content-Type: application/json"},
-                                 renamed_config("Pwned"));
+    const RawAnswer a =
+        exchange(port(), "POST", "/config", {host_header(port()), origin, "Content-Type: application/json"},
+                 renamed_config("Pwned"));
     EXPECT_EQ(a.status, 403) << origin;
   }
-  const RawAnswer same_site = exchange(port(), "POST", "/config",
-                                       {host_header(port()), "Sec-Fetch-Site: same-site", "Content-Type: application/json"},
-                                       renamed_config("Pwned"));
+  const RawAnswer same_site = exchange(
+      port(), "POST", "/config", {host_header(port()), "Sec-Fetch-Site: same-site", "Content-Type: application/json"},
+      renamed_config("Pwned"));
   EXPECT_EQ(same_site.status, 403);
   ExpectUnharmed();
 }
@@ -121,7 +123,8 @@ TEST_F(CrossSite, GraphsCannotBeSavedOrDeletedFromAnotherSite) {
 }
 
 TEST_F(CrossSite, RestartByGetIs405AndDoesNotRestart) {
-  const RawAnswer a = exchange(port(), "GET", "/command?restart=yes", {host_header(port()), "Sec-Fetch-Site: cross-site"});
+  const RawAnswer a =
+      exchange(port(), "GET", "/command?restart=yes", {host_header(port()), "Sec-Fetch-Site: cross-site"});
   EXPECT_EQ(a.status, 405);
   EXPECT_EQ(a.header("Allow"), "POST");
   EXPECT_NE(a.body.find("POST /command?restart"), std::string::npos) << a.body;
@@ -153,8 +156,8 @@ TEST_F(CrossSite, ApiClientsAndTheAppsOwnPagesStillWrite) {
   EXPECT_EQ(json::parse(config())["device"]["name"], "ByHeader");
   // The app: same origin as the Host it was loaded from.
   a = exchange(port(), "POST", "/config",
-               {host_header(port()), "Origin: http://127.0.0.1:" + std::to_string(port()), "Sec-Fetch-Site: same-origin",
-                "Content-Type: application/json"},
+               {host_header(port()), "Origin: http://127.0.0.1:" + std::to_string(port()),
+                "Sec-Fetch-Site: same-origin", "Content-Type: application/json"},
                renamed_config("ByApp"));
   EXPECT_EQ(a.status, 200) << a.body;
   EXPECT_EQ(json::parse(config())["device"]["name"], "ByApp");

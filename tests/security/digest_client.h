@@ -83,15 +83,14 @@ inline std::string digest_authorization(const DigestCredentials& who, const std:
   const std::string ha2 = md5_hex(method + ":" + uri);
   const std::string response = qop ? md5_hex(ha1 + ":" + nonce + ":" + nc_text + ":" + cnonce + ":auth:" + ha2)
                                    : md5_hex(ha1 + ":" + nonce + ":" + ha2);
-  std::string h = "Digest username=\"" + who.user + "\", realm=\"" + who.realm + "\", nonce=\"" + nonce +
-                  "\", uri=\"" + uri + "\", response=\"" + response + "\"";
+  std::string h = "Digest username=\"" + who.user + "\", realm=\"" + who.realm + "\", nonce=\"" + nonce + "\", uri=\"" +
+                  uri + "\", response=\"" + response + "\"";
   if (qop) h += std::string(", qop=auth, nc=") + nc_text + ", cnonce=\"" + cnonce + "\"";
   return h;
 }
 
 // The two steps of a login: a challenge, then the answer to it.
-inline Answer digest_get(int port, const std::string& from, const DigestCredentials& who,
-                         const std::string& target) {
+inline Answer digest_get(int port, const std::string& from, const DigestCredentials& who, const std::string& target) {
   const Answer challenge = exchange(port, from, "GET", target);
   if (challenge.status != 401) return challenge;
   return exchange(port, from, "GET", target, digest_authorization(who, challenge.nonce(), "GET", target));

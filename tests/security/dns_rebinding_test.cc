@@ -82,8 +82,9 @@ TEST_F(DnsRebinding, AnAttackersNameGets421AndNothingElse) {
   for (const char* path : {"/status", "/", "/query?show=series", "/feed/list.json"}) {
     EXPECT_EQ(exchange(port(), "GET", path, {"Host: attacker.example"}).status, 421) << path;
   }
-  EXPECT_EQ(exchange(port(), "POST", "/config", {"Host: attacker.example", "Content-Type: application/json"}, "{}").status,
-            421);
+  EXPECT_EQ(
+      exchange(port(), "POST", "/config", {"Host: attacker.example", "Content-Type: application/json"}, "{}").status,
+      421);
   ExpectMeasuring();
 }
 
@@ -100,10 +101,10 @@ TEST_F(DnsRebinding, TheMachinesOwnNamesAreAnswered) {
   std::string name = buffer;
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
   const std::string label = name.substr(0, name.find('.'));
-  for (const std::string& host : {with_port("127.0.0.1"), std::string("127.0.0.1"), with_port("localhost"),
-                                  std::string("LocalHost."), with_port("[::1]"), std::string("[0:0::1]"), name,
-                                  with_port(name), label + ".local", with_port("proxy.example.lan"),
-                                  std::string("PROXY.example.lan")}) {
+  for (const std::string& host :
+       {with_port("127.0.0.1"), std::string("127.0.0.1"), with_port("localhost"), std::string("LocalHost."),
+        with_port("[::1]"), std::string("[0:0::1]"), name, with_port(name), label + ".local",
+        with_port("proxy.example.lan"), std::string("PROXY.example.lan")}) {
     const RawAnswer a = get_config(host);
     EXPECT_EQ(a.status, 200) << host << "\n" << a.body;
   }
@@ -118,8 +119,8 @@ TEST_F(DnsRebinding, Http10WithoutHostIsAnswered) {
 TEST_F(DnsRebinding, NamesAddedInTheConfigAreAnsweredUntilRemoved) {
   EXPECT_EQ(get_config("iotawatt.example.lan").status, 421);
   set_config_hosts({"IoTaWatt.Example.LAN.", "[fd00::7]"});
-  for (const std::string& host : {std::string("iotawatt.example.lan"), with_port("IOTAWATT.example.lan."),
-                                  std::string("[fd00:0::7]:80")}) {
+  for (const std::string& host :
+       {std::string("iotawatt.example.lan"), with_port("IOTAWATT.example.lan."), std::string("[fd00:0::7]:80")}) {
     EXPECT_EQ(get_config(host).status, 200) << host;
   }
   set_config_hosts(json::array());

@@ -9,9 +9,9 @@ namespace iw {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::base64;
 using testing::RawConnection;
 using testing::SecurityDaemon;
-using testing::base64;
 using testing::status_of;
 
 // The target, held by the release build. Under AddressSanitizer the daemon keeps freed
@@ -96,8 +96,9 @@ TEST_F(Edge, FiveHundredSlowClientsNeitherStarveAFreshOneNorStayPastTheHeadDeadl
 TEST_F(Edge, AChunkedFloodWithoutCredentialsIsRefusedAfterTheHeadAndNeverRead) {
   set_admin_password();
   RawConnection c(daemon_.port());
-  ASSERT_TRUE(c.send("POST /config HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /config HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n"));
   const std::string chunk = "100000\r\n" + std::string(0x100000, '{') + "\r\n";  // 1 MiB chunks
   size_t sent = 0;
   while (sent < 200u * 1024 * 1024 && c.send(chunk)) sent += chunk.size();
@@ -107,8 +108,9 @@ TEST_F(Edge, AChunkedFloodWithoutCredentialsIsRefusedAfterTheHeadAndNeverRead) {
 
 TEST_F(Edge, AChunkedBodyOverTheCapIsCutAt1MiBWith413) {
   RawConnection c(daemon_.port());
-  ASSERT_TRUE(c.send("POST /config HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /config HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n"));
   const std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";  // 64 KiB chunks
   for (int i = 0; i < 17; ++i) ASSERT_TRUE(c.send(chunk));
   const std::string answer = c.receive(3000ms);
@@ -164,10 +166,10 @@ TEST_F(Edge, HttpsAnswersWithTheFingerprintShownInStatus) {
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(out, " 200");
   // The certificate curl saw is the one /status names.
-  const std::string seen = testing::run_command(
-      "echo | openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
-          " 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | cut -d= -f2",
-      &rc);
+  const std::string seen =
+      testing::run_command("echo | openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+                               " 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | cut -d= -f2",
+                           &rc);
   EXPECT_EQ(seen.substr(0, 95), fingerprint);
   EXPECT_TRUE(std::filesystem::exists(tls.data() + "/tls/key.pem"));
   EXPECT_EQ(std::filesystem::status(tls.data() + "/tls/key.pem").permissions() & std::filesystem::perms::all,

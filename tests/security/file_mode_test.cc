@@ -9,9 +9,7 @@
 namespace iw::testing {
 namespace {
 
-std::string example_config() {
-  return file_text(std::string(IOTAWATT_SOURCE_DIR) + "/examples/simulator-custom.json");
-}
+std::string example_config() { return file_text(std::string(IOTAWATT_SOURCE_DIR) + "/examples/simulator-custom.json"); }
 
 TEST(FileModes, TheDataDirectoryAndEverySavedConfigArePrivate) {
   SecurityDaemon d("modes-written");

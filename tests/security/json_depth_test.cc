@@ -92,8 +92,10 @@ TEST(JsonDepthOnDisk, AHostileGraphFileIsSetAsideAndTheOthersListed) {
   ASSERT_EQ(aside.size(), 1u);
   EXPECT_EQ(file_text(graphs + "/" + aside[0]).size(), 31 + kDeep.size());
   const std::string log = d.process().log();
-  EXPECT_NE(log.find(graphs + "/deep0001.txt is not a saved graph (nesting deeper than 64 levels at byte 347); "
-                              "set aside as " + graphs + "/" + aside[0]),
+  EXPECT_NE(log.find(graphs +
+                     "/deep0001.txt is not a saved graph (nesting deeper than 64 levels at byte 347); "
+                     "set aside as " +
+                     graphs + "/" + aside[0]),
             std::string::npos)
       << log;
   // The next call does not meet it again.

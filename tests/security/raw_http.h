@@ -36,8 +36,7 @@ struct RawAnswer {
 // Sends `method target` with exactly `headers` (plus Connection: close and Content-Length for
 // a body) as HTTP/1.1, or HTTP/1.0 when `http10`, and reads the answer.
 inline RawAnswer exchange(int port, const std::string& method, const std::string& target,
-                          const std::vector<std::string>& headers, const std::string& body = "",
-                          bool http10 = false) {
+                          const std::vector<std::string>& headers, const std::string& body = "", bool http10 = false) {
   std::string request = method + " " + target + (http10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
   for (const std::string& h : headers) request += h + "\r\n";
   if (!body.empty() || method == "POST") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";

@@ -126,8 +126,7 @@ inline long rss_kib(pid_t pid) {
 // A daemon on the simulator with its own data directory and port.
 class SecurityDaemon {
  public:
-  explicit SecurityDaemon(const std::string& name, std::vector<std::string> extra_args = {})
-      : name_(name) {
+  explicit SecurityDaemon(const std::string& name, std::vector<std::string> extra_args = {}) : name_(name) {
     port_ = free_port();
     data_ = temp_path(name + "-data");
     std::filesystem::create_directories(data_);

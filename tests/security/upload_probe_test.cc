@@ -62,8 +62,11 @@ class UploadProbe : public ::testing::Test {
     ASSERT_TRUE(daemon_.start(&why)) << why;
   }
   static nlohmann::json influx_at(int port) {
-    return {{"type", "influxdb"}, {"revision", 1}, {"url", "http://127.0.0.1:" + std::to_string(port)},
-            {"database", "iota"}, {"postInterval", 5},
+    return {{"type", "influxdb"},
+            {"revision", 1},
+            {"url", "http://127.0.0.1:" + std::to_string(port)},
+            {"database", "iota"},
+            {"postInterval", 5},
             {"outputs", {{{"name", "Mains"}, {"units", "Watts"}, {"script", "@1"}}}}};
   }
   // The answer's message, with the port replaced by "PORT".
@@ -82,8 +85,9 @@ class UploadProbe : public ::testing::Test {
 TEST_F(UploadProbe, ClosedPortAndNonHttpServiceReadTheSame) {
   NotHttpListener ssh;
   const std::string closed = probe(free_port());
-  EXPECT_EQ(closed, "127.0.0.1:PORT: no HTTP answer (nothing listening, a firewall, or not an HTTP server): "
-                    "check the URL and port");
+  EXPECT_EQ(closed,
+            "127.0.0.1:PORT: no HTTP answer (nothing listening, a firewall, or not an HTTP server): "
+            "check the URL and port");
   EXPECT_EQ(probe(ssh.port()), closed);
 }
 

@@ -21,8 +21,7 @@ TEST(AccessLevel, ApiRoutes) {
 }
 
 TEST(AccessLevel, EditNeedsAdminWithEveryMethod) {
-  for (const char* m : {"GET", "POST", "PUT", "DELETE"})
-    EXPECT_EQ(access_for(m, "/edit"), Access::kAdmin) << m;
+  for (const char* m : {"GET", "POST", "PUT", "DELETE"}) EXPECT_EQ(access_for(m, "/edit"), Access::kAdmin) << m;
 }
 
 TEST(AccessLevel, OurNewEndpoints) {
@@ -54,7 +53,8 @@ TEST(AccessLevel, UserReadsOnlyTheAppsOwnFiles) {
                            "/node_modules/uplot/package.json", "/vendor/uplot/README.md"}) {
     EXPECT_EQ(access_for("GET", path), Access::kAdmin) << path;
   }
-  for (const char* path : {"/", "/index.html", "/app.js", "/style.css", "/favicon.ico", "/vendor/uplot/uPlot.min.css"}) {
+  for (const char* path :
+       {"/", "/index.html", "/app.js", "/style.css", "/favicon.ico", "/vendor/uplot/uPlot.min.css"}) {
     EXPECT_EQ(access_for("GET", path), Access::kUser) << path;
   }
 }
@@ -71,8 +71,8 @@ TEST(AccessLevel, ListingNeedsWhatTheDirectoryNeeds) {
   for (const char* dir : {"/graphs", "/graphs/", "graphs", "/user/", "/user/sub"}) {
     EXPECT_EQ(access_for(Get("/list", {{"dir", dir}})), Access::kUser) << dir;
   }
-  for (const char* dir : {"/", "", "/iotawatt", "/iotawatt/", "iotawatt", "/vendor/", "/user/../iotawatt",
-                          "/graphs/..", "/config"}) {
+  for (const char* dir :
+       {"/", "", "/iotawatt", "/iotawatt/", "iotawatt", "/vendor/", "/user/../iotawatt", "/graphs/..", "/config"}) {
     EXPECT_EQ(access_for(Get("/list", {{"dir", dir}})), Access::kAdmin) << dir;
   }
   EXPECT_EQ(access_for(Get("/list")), Access::kAdmin);

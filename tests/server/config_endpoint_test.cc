@@ -21,7 +21,8 @@ struct FakeConfig {
     return {[this] { return text; },
             [this](const std::string& t, const ConfigConfirmations& confirmed) {
               last = confirmed;
-              if (t.find("bad") != std::string::npos) return ConfigWriteResult{Status::InvalidArgument("inputs[1].model: unknown"), ""};
+              if (t.find("bad") != std::string::npos)
+                return ConfigWriteResult{Status::InvalidArgument("inputs[1].model: unknown"), ""};
               if (t.find("empty") != std::string::npos && !confirmed.inputs) {
                 return ConfigWriteResult{Status::InvalidArgument("it has no inputs"), "inputs"};
               }

@@ -24,8 +24,8 @@ struct Fixture {
   std::string from = "192.0.2.7";  // the client's address
   std::unique_ptr<DigestAuth> auth;
 
-  explicit Fixture(Credentials creds = make_credentials(kRealm, kAdminPw, kUserPw, false),
-                   size_t max_logged_in = 1024, bool offer_sha256 = true) {
+  explicit Fixture(Credentials creds = make_credentials(kRealm, kAdminPw, kUserPw, false), size_t max_logged_in = 1024,
+                   bool offer_sha256 = true) {
     DigestAuthOptions o;
     o.max_logged_in_nonces = max_logged_in;
     o.offer_sha256 = offer_sha256;
@@ -67,8 +67,8 @@ std::string HttpxHeader(const std::string& user, const std::string& password, co
   const std::string ha2 = hex_hash(alg, method + ":" + uri);
   const std::string response = hex_hash(alg, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
   return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri +
-         "\", response=\"" + response + "\", algorithm=" + algorithm + ", qop=auth, nc=" + nc +
-         ", cnonce=\"" + cnonce + "\"";
+         "\", response=\"" + response + "\", algorithm=" + algorithm + ", qop=auth, nc=" + nc + ", cnonce=\"" + cnonce +
+         "\"";
 }
 
 TEST(DigestAuth, ChallengeIsTheOriginalHeaderFirst) {
@@ -84,8 +84,7 @@ TEST(DigestAuth, ChallengeIsTheOriginalHeaderFirst) {
   EXPECT_EQ(nonce.find_first_not_of("0123456789abcdef"), std::string::npos);
   EXPECT_EQ(d.headers[0].first, "WWW-Authenticate");
   EXPECT_EQ(d.headers[0].second, "Digest realm=\"IotaWatt\",qop=\"auth\",nonce=\"" + nonce + "\"");
-  EXPECT_EQ(d.headers[1].second,
-            "Digest realm=\"IotaWatt\",qop=\"auth\",nonce=\"" + nonce + "\",algorithm=SHA-256");
+  EXPECT_EQ(d.headers[1].second, "Digest realm=\"IotaWatt\",qop=\"auth\",nonce=\"" + nonce + "\",algorithm=SHA-256");
 }
 
 TEST(DigestAuth, Sha256ChallengeCanBeTurnedOff) {
@@ -108,8 +107,8 @@ TEST(DigestAuth, AccessNoneNeedsNothing) {
 TEST(DigestAuth, HttpxRoundTripMd5) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status?wifi=yes", "", Access::kUser));
-  const AuthDecision d = f.get(
-      "/status?wifi=yes", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status?wifi=yes"), Access::kUser);
+  const AuthDecision d =
+      f.get("/status?wifi=yes", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status?wifi=yes"), Access::kUser);
   EXPECT_TRUE(d.allowed);
   EXPECT_EQ(d.role, "admin");
   EXPECT_EQ(d.status, 200);
@@ -127,8 +126,7 @@ TEST(DigestAuth, MethodInHa2IsTheRealMethod) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/auth", "", Access::kAdmin, "POST"));
   // Computed for GET but sent as POST.
-  const AuthDecision d =
-      f.get("/auth", HttpxHeader("admin", kAdminPw, nonce, "GET", "/auth"), Access::kAdmin, "POST");
+  const AuthDecision d = f.get("/auth", HttpxHeader("admin", kAdminPw, nonce, "GET", "/auth"), Access::kAdmin, "POST");
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.status, 401);
 }
@@ -161,8 +159,7 @@ TEST(DigestAuth, Rfc2069WithoutQopIsRefusedEvenWithTheRightPassword) {
 TEST(DigestAuth, WrongPasswordGetsAFreshChallenge) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
-  const AuthDecision d =
-      f.get("/status", HttpxHeader("admin", "wrong", nonce, "GET", "/status"), Access::kUser);
+  const AuthDecision d = f.get("/status", HttpxHeader("admin", "wrong", nonce, "GET", "/status"), Access::kUser);
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.status, 401);
   EXPECT_NE(NonceOf(d), nonce);
@@ -172,20 +169,17 @@ TEST(DigestAuth, WrongPasswordGetsAFreshChallenge) {
 TEST(DigestAuth, UserAccountAllowedAtUserLevelOnly) {
   Fixture f;
   std::string nonce = NonceOf(f.get("/query", "", Access::kUser));
-  const AuthDecision ok =
-      f.get("/query", HttpxHeader("user", kUserPw, nonce, "GET", "/query"), Access::kUser);
+  const AuthDecision ok = f.get("/query", HttpxHeader("user", kUserPw, nonce, "GET", "/query"), Access::kUser);
   EXPECT_TRUE(ok.allowed);
   EXPECT_EQ(ok.role, "user");
   nonce = NonceOf(f.get("/command", "", Access::kAdmin));
-  EXPECT_EQ(f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin).status,
-            401);
+  EXPECT_EQ(f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin).status, 401);
 }
 
 TEST(DigestAuth, UnknownUserRejected) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
-  EXPECT_FALSE(
-      f.get("/status", HttpxHeader("root", kAdminPw, nonce, "GET", "/status"), Access::kUser).allowed);
+  EXPECT_FALSE(f.get("/status", HttpxHeader("root", kAdminPw, nonce, "GET", "/status"), Access::kUser).allowed);
 }
 
 TEST(DigestAuth, ReplayedNcIsRejected) {
@@ -203,8 +197,7 @@ TEST(DigestAuth, OutOfOrderNcWithinTheWindow) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
   auto send = [&](const char* nc) {
-    return f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", nc), Access::kUser)
-        .allowed;
+    return f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", nc), Access::kUser).allowed;
   };
   EXPECT_TRUE(send("00000001"));
   EXPECT_TRUE(send("00000002"));
@@ -220,8 +213,7 @@ TEST(DigestAuth, UriMustMatchTheRequestTarget) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/query?show=series", "", Access::kUser));
   const AuthDecision d =
-      f.get("/command?restart=yes", HttpxHeader("admin", kAdminPw, nonce, "GET", "/query?show=series"),
-            Access::kUser);
+      f.get("/command?restart=yes", HttpxHeader("admin", kAdminPw, nonce, "GET", "/query?show=series"), Access::kUser);
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.status, 400);
 }
@@ -267,12 +259,10 @@ TEST(DigestAuth, NeverIssuedNonceIsAPlainChallengeWhateverThePassword) {
   DigestAuth other(make_credentials(kRealm, kAdminPw, "", false), other_key);  // another process
   const std::string foreign = NonceOf(other.check({"GET", "/status", "", "192.0.2.1"}, Access::kUser));
   int client = 0;
-  for (const std::string& nonce :
-       {std::string("00112233445566778899aabbccddeeff"), forged_mac, forged_time, foreign}) {
+  for (const std::string& nonce : {std::string("00112233445566778899aabbccddeeff"), forged_mac, forged_time, foreign}) {
     for (const char* password : {kAdminPw, "wrong-password"}) {
       f.from = "198.51.100." + std::to_string(++client);
-      const AuthDecision d =
-          f.get("/status", HttpxHeader("admin", password, nonce, "GET", "/status"), Access::kUser);
+      const AuthDecision d = f.get("/status", HttpxHeader("admin", password, nonce, "GET", "/status"), Access::kUser);
       EXPECT_FALSE(d.allowed) << nonce;
       EXPECT_TRUE(IsPlainChallenge(d)) << nonce << " " << password << ": " << d.headers[0].second;
       EXPECT_NE(NonceOf(d), nonce);
@@ -290,8 +280,7 @@ TEST(DigestAuth, ExpiredIssuedNonceIsStaleOnlyWithTheRightPassword) {
   EXPECT_FALSE(d.allowed);
   EXPECT_TRUE(IsStale(d));
   // The client follows stale=true with the new nonce, without asking its user again.
-  EXPECT_TRUE(
-      f.get("/status", HttpxHeader("admin", kAdminPw, NonceOf(d), "GET", "/status"), Access::kUser).allowed);
+  EXPECT_TRUE(f.get("/status", HttpxHeader("admin", kAdminPw, NonceOf(d), "GET", "/status"), Access::kUser).allowed);
 }
 
 TEST(DigestAuth, NonceLivesItsLifetimeFromTheIssue) {
@@ -313,8 +302,7 @@ TEST(DigestAuth, AnonymousChallengesDoNotEvictALogin) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
   ASSERT_TRUE(
-      f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000001"), Access::kUser)
-          .allowed);
+      f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000001"), Access::kUser).allowed);
   for (int i = 0; i < 10000; ++i) {
     f.now += std::chrono::milliseconds(1);
     f.from = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250);
@@ -324,8 +312,7 @@ TEST(DigestAuth, AnonymousChallengesDoNotEvictALogin) {
   EXPECT_EQ(f.auth->clients_with_failures(), 0u);
   f.from = "192.0.2.7";
   EXPECT_TRUE(
-      f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000002"), Access::kUser)
-          .allowed);
+      f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000002"), Access::kUser).allowed);
 }
 
 TEST(DigestAuth, ReplayStateIsBoundedAndNeverForgetsIntoAReplay) {
@@ -367,20 +354,17 @@ TEST(DigestAuth, LegacyMd5OnlyCredentialsOfferOnlyMd5) {
   Fixture f(legacy);
   const AuthDecision d = f.get("/status", "", Access::kUser);
   ASSERT_EQ(d.headers.size(), 1u);
-  EXPECT_TRUE(
-      f.get("/status", HttpxHeader("admin", kAdminPw, NonceOf(d), "GET", "/status"), Access::kUser).allowed);
+  EXPECT_TRUE(f.get("/status", HttpxHeader("admin", kAdminPw, NonceOf(d), "GET", "/status"), Access::kUser).allowed);
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
-  EXPECT_FALSE(f.get("/status",
-                     HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000001", "SHA-256"),
-                     Access::kUser)
-                   .allowed);
+  EXPECT_FALSE(
+      f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000001", "SHA-256"), Access::kUser)
+          .allowed);
 }
 
 TEST(DigestAuth, RealmMustMatch) {
   Fixture f;
   const std::string nonce = NonceOf(f.get("/status", "", Access::kUser));
-  EXPECT_FALSE(f.get("/status",
-                     HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000001", "MD5", "Other"),
+  EXPECT_FALSE(f.get("/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status", "00000001", "MD5", "Other"),
                      Access::kUser)
                    .allowed);
 }
@@ -500,8 +484,7 @@ TEST(DigestAuth, ConcurrentChecksAreSafe) {
     threads.emplace_back([&] {
       for (int i = 0; i < 200; ++i) {
         const std::string nonce = NonceOf(f.auth->check({"GET", "/status", "", "192.0.2.1"}, Access::kUser));
-        const AuthRequest req{"GET", "/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status"),
-                              "192.0.2.1"};
+        const AuthRequest req{"GET", "/status", HttpxHeader("admin", kAdminPw, nonce, "GET", "/status"), "192.0.2.1"};
         if (f.auth->check(req, Access::kUser).allowed) ++allowed;
       }
     });
@@ -566,12 +549,12 @@ TEST(DigestAuth, WhatIsNotAFailedLogin) {
     // No Authorization: the first step of every Digest exchange.
     const std::string nonce = NonceOf(f.get("/command", "", Access::kAdmin));
     // The user account's right password at an admin page (a user-role browser in Setup).
-    EXPECT_TRUE(IsPlainChallenge(
-        f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin)));
+    EXPECT_TRUE(
+        IsPlainChallenge(f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin)));
     // A stale nonce with the right password.
     f.now += seconds(601);
-    EXPECT_TRUE(IsStale(f.get("/command", HttpxHeader("admin", kAdminPw, nonce, "GET", "/command", "00000002"),
-                              Access::kAdmin)));
+    EXPECT_TRUE(IsStale(
+        f.get("/command", HttpxHeader("admin", kAdminPw, nonce, "GET", "/command", "00000002"), Access::kAdmin)));
   }
   EXPECT_EQ(f.auth->clients_with_failures(), 0u);
   EXPECT_EQ(f.get("/status", "", Access::kUser).status, 401);

@@ -20,19 +20,17 @@ constexpr const char* kRfc7616Nonce = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiT
 constexpr const char* kRfc7616Cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
 
 TEST(DigestHash, Rfc7616Section3_9_1Md5) {
-  const std::string ha1 =
-      digest_ha1(DigestAlgorithm::kMd5, "Mufasa", "http-auth@example.org", "Circle of Life");
-  EXPECT_EQ(digest_response(DigestAlgorithm::kMd5, {ha1, kRfc7616Nonce, "00000001", kRfc7616Cnonce, "auth",
-                                                    "GET", "/dir/index.html"}),
+  const std::string ha1 = digest_ha1(DigestAlgorithm::kMd5, "Mufasa", "http-auth@example.org", "Circle of Life");
+  EXPECT_EQ(digest_response(DigestAlgorithm::kMd5,
+                            {ha1, kRfc7616Nonce, "00000001", kRfc7616Cnonce, "auth", "GET", "/dir/index.html"}),
             "8ca523f5e9506fed4657c9700eebdbec");
 }
 
 TEST(DigestHash, Rfc7616Section3_9_1Sha256) {
-  const std::string ha1 =
-      digest_ha1(DigestAlgorithm::kSha256, "Mufasa", "http-auth@example.org", "Circle of Life");
+  const std::string ha1 = digest_ha1(DigestAlgorithm::kSha256, "Mufasa", "http-auth@example.org", "Circle of Life");
   EXPECT_EQ(ha1.size(), 64u);
-  EXPECT_EQ(digest_response(DigestAlgorithm::kSha256, {ha1, kRfc7616Nonce, "00000001", kRfc7616Cnonce, "auth",
-                                                       "GET", "/dir/index.html"}),
+  EXPECT_EQ(digest_response(DigestAlgorithm::kSha256,
+                            {ha1, kRfc7616Nonce, "00000001", kRfc7616Cnonce, "auth", "GET", "/dir/index.html"}),
             "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
 }
 
@@ -46,8 +44,7 @@ TEST(DigestHash, Rfc2069WithoutQop) {
 
 TEST(DigestHash, KnownMd5AndSha256OfEmptyString) {
   EXPECT_EQ(hex_hash(DigestAlgorithm::kMd5, ""), "d41d8cd98f00b204e9800998ecf8427e");
-  EXPECT_EQ(hex_hash(DigestAlgorithm::kSha256, ""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hex_hash(DigestAlgorithm::kSha256, ""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(DigestHash, RandomHexIsFreshLowercaseHex) {

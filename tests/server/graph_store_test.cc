@@ -104,12 +104,15 @@ TEST_F(GraphStoreTest, SetsAsideASavedFileItCannotRead) {
   EXPECT_EQ(all[0]["name"], "Good");
   ASSERT_EQ(reports_.size(), 3u);
   std::sort(reports_.begin(), reports_.end());
-  EXPECT_NE(reports_[2].find("deep0001.txt is not a saved graph (nesting deeper than 64 levels at byte 347); set aside as "),
-            std::string::npos) << reports_[2];
+  EXPECT_NE(
+      reports_[2].find("deep0001.txt is not a saved graph (nesting deeper than 64 levels at byte 347); set aside as "),
+      std::string::npos)
+      << reports_[2];
   EXPECT_NE(reports_[0].find("array001.txt is not a saved graph (not a JSON object)"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "deep0001.txt"));
   size_t bad = 0;
-  for (const auto& e : fs::directory_iterator(dir_)) bad += e.path().filename().string().find(".txt.bad-") != std::string::npos;
+  for (const auto& e : fs::directory_iterator(dir_))
+    bad += e.path().filename().string().find(".txt.bad-") != std::string::npos;
   EXPECT_EQ(bad, 3u);
   // Once aside, they are not read (nor reported) again.
   EXPECT_EQ(json::parse(store_.get_all_plus().body).size(), 0u);

@@ -16,7 +16,12 @@ struct FakeMachine {
 
   HostAllowList list(const std::vector<std::string>& fixed = {}) {
     return HostAllowList(
-        fixed, [this] { ++reads; return names; }, [this] { return now; });
+        fixed,
+        [this] {
+          ++reads;
+          return names;
+        },
+        [this] { return now; });
   }
 };
 

@@ -23,8 +23,8 @@ TEST(HostNames, NormalizeWritesIpv6AsInetNtopDoes) {
 }
 
 TEST(HostNames, NormalizeRefusesWhatIsNoHost) {
-  for (const char* bad : {"", ".", "a b", "evil/x", "x:80", "::1", "[::1", "[nothex]", "[fe80::1%eth0]",
-                          "caf\xc3\xa9.lan", "a@b"}) {
+  for (const char* bad :
+       {"", ".", "a b", "evil/x", "x:80", "::1", "[::1", "[nothex]", "[fe80::1%eth0]", "caf\xc3\xa9.lan", "a@b"}) {
     EXPECT_FALSE(normalize_host(bad)) << bad;
   }
   EXPECT_FALSE(normalize_host(std::string(254, 'a')));

@@ -29,7 +29,8 @@ EdgeLimits short_limits() {
 }
 
 struct Fixture {
-  explicit Fixture(Authorizer authorize = {}, EdgeLimits limits = short_limits()) : server(routes(), authorize, limits) {
+  explicit Fixture(Authorizer authorize = {}, EdgeLimits limits = short_limits())
+      : server(routes(), authorize, limits) {
     EXPECT_TRUE(server.start("127.0.0.1:0"));
   }
   Routes routes() {

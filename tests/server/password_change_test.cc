@@ -12,8 +12,8 @@ namespace {
 
 std::string Base64(const std::string& text) {
   std::vector<unsigned char> out(4 * ((text.size() + 2) / 3) + 1);
-  const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
+  const int n =
+      EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   return std::string(reinterpret_cast<const char*>(out.data()), static_cast<size_t>(n));
 }
 
@@ -77,8 +77,8 @@ TEST(PasswordChange, NoCurrentPasswordNeedsNoOldOne) {
 
 TEST(PasswordChange, EmptyNewAdminRemovesPasswords) {
   Saver s;
-  const AuthReply r = change_passwords(Base64(R"({"oldadmin":"old-pass","newadmin":"","newuser":""})"), kCurrent,
-                                       "IotaWatt", s.fn());
+  const AuthReply r =
+      change_passwords(Base64(R"({"oldadmin":"old-pass","newadmin":"","newuser":""})"), kCurrent, "IotaWatt", s.fn());
   EXPECT_EQ(r.body, "Passwords reset.");
   ASSERT_EQ(s.saved.size(), 1u);
   EXPECT_FALSE(s.saved[0].has_admin());
@@ -96,8 +96,7 @@ TEST(PasswordChange, OldPasswordCheckedWithTheStoredRealm) {
 
 TEST(PasswordChange, ParseFailures) {
   Saver s;
-  for (const std::string& body :
-       {std::string("not base64 !!"), Base64("{oops"), Base64("[1,2]"), std::string("")}) {
+  for (const std::string& body : {std::string("not base64 !!"), Base64("{oops"), Base64("[1,2]"), std::string("")}) {
     const AuthReply r = change_passwords(body, kCurrent, "IotaWatt", s.fn());
     EXPECT_EQ(r.status, 400) << body;
     EXPECT_EQ(r.body, "Json parse failed.") << body;
@@ -117,10 +116,10 @@ TEST(PasswordChange, SaveFailure) {
 TEST(PasswordChange, InvalidPasswords) {
   Saver s;
   const std::string too_long = R"({"oldadmin":"old-pass","newadmin":")" + std::string(65, 'x') + R"("})";
-  for (const std::string& json : {std::string(R"({"oldadmin":"old-pass","newadmin":"a\nb"})"),
-                                  std::string(R"({"oldadmin":"old-pass","newadmin":5})"),
-                                  std::string(R"({"oldadmin":"old-pass","newadmin":"ok-ok-ok","newuser":"tab\there"})"),
-                                  too_long}) {
+  for (const std::string& json :
+       {std::string(R"({"oldadmin":"old-pass","newadmin":"a\nb"})"),
+        std::string(R"({"oldadmin":"old-pass","newadmin":5})"),
+        std::string(R"({"oldadmin":"old-pass","newadmin":"ok-ok-ok","newuser":"tab\there"})"), too_long}) {
     const AuthReply r = change_passwords(Base64(json), kCurrent, "IotaWatt", s.fn());
     EXPECT_EQ(r.status, 400) << json;
     EXPECT_EQ(r.body, "Invalid password.") << json;

@@ -83,8 +83,7 @@ TEST_F(PasswordStoreTest, OursWinsOverLegacyEvenWithoutPasswords) {
 }
 
 TEST_F(PasswordStoreTest, CorruptFilesAreReportedNotOpened) {
-  Write("auth.json",
-        "{\"format\":\"iotawatt-auth\",\"version\":1,\"realm\":\"x\",\"admin\":{\"md5\":\"12\"}}");
+  Write("auth.json", "{\"format\":\"iotawatt-auth\",\"version\":1,\"realm\":\"x\",\"admin\":{\"md5\":\"12\"}}");
   auto c = PasswordStore(dir_).load("IotaWatt");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().find("auth.json"), std::string::npos);
@@ -112,8 +111,9 @@ TEST_F(PasswordStoreTest, HostileFilesAreRefusedNotOpened) {
   Write("auth.json", deep.substr(0, 5000));
   c = PasswordStore(dir_).load("IotaWatt");
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.error(), dir_ + "/auth.json: not JSON: nesting deeper than 64 levels at byte 321 "
-                              "(delete it to remove all passwords)");
+  EXPECT_EQ(c.error(), dir_ +
+                           "/auth.json: not JSON: nesting deeper than 64 levels at byte 321 "
+                           "(delete it to remove all passwords)");
 
   if (::geteuid() != 0) {  // root reads anything
     Write("auth.json", "{}");
@@ -132,8 +132,7 @@ TEST(PasswordStoreParse, JsonErrorsNameTheKey) {
       parse_auth_json("{\"format\":\"iotawatt-auth\",\"version\":1,\"realm\":\"x\",\"localAccess\":1}");
   ASSERT_FALSE(bad_flag.ok());
   EXPECT_NE(bad_flag.error().find("localAccess"), std::string::npos);
-  EXPECT_FALSE(
-      parse_auth_json("{\"format\":\"iotawatt-auth\",\"version\":1,\"realm\":\"x\",\"user\":{}}").ok());
+  EXPECT_FALSE(parse_auth_json("{\"format\":\"iotawatt-auth\",\"version\":1,\"realm\":\"x\",\"user\":{}}").ok());
 }
 
 TEST(PasswordStoreParse, LegacyVariants) {

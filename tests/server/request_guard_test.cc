@@ -16,7 +16,9 @@ HttpRequest Head(std::string method, Params headers, std::string path = "/config
 
 // The web app's own write: same origin, JSON.
 Params AppWrite() {
-  return {{"Host", "192.168.1.20"}, {"Origin", "http://192.168.1.20"}, {"Sec-Fetch-Site", "same-origin"},
+  return {{"Host", "192.168.1.20"},
+          {"Origin", "http://192.168.1.20"},
+          {"Sec-Fetch-Site", "same-origin"},
           {"Content-Type", "application/json"}};
 }
 
@@ -26,14 +28,18 @@ int Refused(const HttpRequest& r) {
 }
 
 HostAllowList Machine() {
-  return HostAllowList({"iotawatt.example.lan"}, [] { return std::vector<std::string>{"localhost", "127.0.0.1", "[::1]", "192.168.1.20", "[fd00::20]", "iota", "iota.local"}; });
+  return HostAllowList({"iotawatt.example.lan"}, [] {
+    return std::vector<std::string>{"localhost",  "127.0.0.1", "[::1]",     "192.168.1.20",
+                                    "[fd00::20]", "iota",      "iota.local"};
+  });
 }
 
 // ---- cross-site writes ------------------------------------------------------------------
 
 TEST(RequestGuard, ReadsAreNeverRefusedForTheirOrigin) {
   for (const char* m : {"GET", "HEAD"}) {
-    EXPECT_EQ(Refused(Head(m, {{"Host", "a"}, {"Origin", "http://evil.example"}, {"Sec-Fetch-Site", "cross-site"}})), 0) << m;
+    EXPECT_EQ(Refused(Head(m, {{"Host", "a"}, {"Origin", "http://evil.example"}, {"Sec-Fetch-Site", "cross-site"}})), 0)
+        << m;
   }
 }
 
@@ -118,19 +124,22 @@ TEST(RequestGuard, OriginMustNameTheHostAndPort) {
 }
 
 TEST(RequestGuard, CrossSiteIsRefusedEvenWithJsonOrTheHeader) {
-  EXPECT_EQ(Refused(Head("POST", {{"Host", "iota"}, {"Origin", "http://evil.example"},
-                                  {"Content-Type", "application/json"}, {"X-Requested-With", "x"}})),
+  EXPECT_EQ(Refused(Head("POST", {{"Host", "iota"},
+                                  {"Origin", "http://evil.example"},
+                                  {"Content-Type", "application/json"},
+                                  {"X-Requested-With", "x"}})),
             403);
   EXPECT_EQ(Refused(Head("DELETE", {{"Host", "iota"}, {"Sec-Fetch-Site", "cross-site"}, {"X-Requested-With", "x"}})),
             403);
 }
 
 TEST(RequestGuard, PreflightsAreRefusedWithoutCorsHeaders) {
-  const auto refused = refuse_cross_site_write(Head("OPTIONS", {{"Host", "iota"}, {"Origin", "http://evil.example"},
-                                                                 {"Access-Control-Request-Method", "POST"}}));
+  const auto refused = refuse_cross_site_write(Head(
+      "OPTIONS", {{"Host", "iota"}, {"Origin", "http://evil.example"}, {"Access-Control-Request-Method", "POST"}}));
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 403);
-  for (const auto& [name, value] : refused->headers) EXPECT_EQ(name.rfind("Access-Control", 0), std::string::npos) << name;
+  for (const auto& [name, value] : refused->headers)
+    EXPECT_EQ(name.rfind("Access-Control", 0), std::string::npos) << name;
   EXPECT_NE(refused->body.find("no CORS"), std::string::npos);
 }
 

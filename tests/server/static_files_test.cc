@@ -78,8 +78,8 @@ TEST_F(StaticFilesTest, TextPosStartsOnALineFromEitherEnd) {
 }
 
 TEST_F(StaticFilesTest, NothingOutsideAMountIsReachable) {
-  for (const char* path : {"/../secret.txt", "/iotawatt/../../secret.txt", "/sub/../../secret.txt",
-                           "/./app.js", "/iotawatt/..", "/a\\..\\secret.txt"}) {
+  for (const char* path : {"/../secret.txt", "/iotawatt/../../secret.txt", "/sub/../../secret.txt", "/./app.js",
+                           "/iotawatt/..", "/a\\..\\secret.txt"}) {
     const HttpResponse r = files_.serve(get(path));
     EXPECT_TRUE(r.status == 403 || r.status == 404) << path << " " << r.status;
     EXPECT_NE(r.body, "do not serve") << path;

@@ -98,8 +98,8 @@ TEST(IntervalModel, SteadyLoadsMatchSimulatorTruth) {
   for (const std::string& name : scenario_names()) {
     const Panel panel = Steady(make_scenario(name).value());
     const Deviation dev = CompareWithTruth(panel, kNoonS, 60, 7);
-    std::printf("[ consist  ] %s steady, 60 s: worst deviation %.4f %% (%s)\n", name.c_str(),
-                100 * dev.worst, dev.where.c_str());
+    std::printf("[ consist  ] %s steady, 60 s: worst deviation %.4f %% (%s)\n", name.c_str(), 100 * dev.worst,
+                dev.where.c_str());
     EXPECT_LT(dev.worst, 0.005) << dev.where;
   }
 }
@@ -108,8 +108,8 @@ TEST(IntervalModel, SwitchingScheduleFollowsSimulatorWithSameSeed) {
   // With realism off the schedule is the cycle simulator's own (toggles land on instants
   // instead of the next cycle boundary), so even switching channels agree closely.
   const Panel panel = make_scenario("household-230v-50hz").value();
-  const Deviation slow = CompareWithTruth(panel, kNoonS, 120, 3,
-                                          {"Voltage", "Mains", "Oven", "Kettle", "Fridge", "Washer", "Dryer"});
+  const Deviation slow =
+      CompareWithTruth(panel, kNoonS, 120, 3, {"Voltage", "Mains", "Oven", "Kettle", "Fridge", "Washer", "Dryer"});
   const Deviation hob = CompareWithTruth(panel, kNoonS, 120, 3, {"Hob"});
   std::printf("[ consist  ] household switching, 120 s: worst %.4f %% (%s); hob (1-3 s toggles) %.4f %%\n",
               100 * slow.worst, slow.where.c_str(), 100 * hob.worst);
@@ -131,8 +131,8 @@ TEST(IntervalModel, SwitchingLoadsKeepTheirDutyCycle) {
     const double expected = on_watts * duty_cycle(*l.switching);
     const double hours = days * 24.0;
     const double got = c[static_cast<size_t>(ch.input)].wh_import.value() / hours;
-    std::printf("[ duty     ] %-7s %d days: %.1f W, expected %.1f W (duty %.3f): %+.2f %%\n",
-                ch.name.c_str(), days, got, expected, duty_cycle(*l.switching), 100 * (got / expected - 1));
+    std::printf("[ duty     ] %-7s %d days: %.1f W, expected %.1f W (duty %.3f): %+.2f %%\n", ch.name.c_str(), days,
+                got, expected, duty_cycle(*l.switching), 100 * (got / expected - 1));
     EXPECT_NEAR(got / expected, 1, 0.03) << ch.name;
   }
 }
@@ -146,8 +146,8 @@ TEST(IntervalModel, SignsFollowChannelDefinitions) {
   };
   const double p = 2300;
   const Case cases[] = {
-      {false, false, true, false, p, 0, 230},  {true, false, true, false, 0, p, 230},
-      {true, true, true, false, p, 0, 230},    {true, false, false, false, p, 0, 230},
+      {false, false, true, false, p, 0, 230},     {true, false, true, false, 0, p, 230},
+      {true, true, true, false, p, 0, 230},       {true, false, false, false, p, 0, 230},
       {false, false, false, true, 2 * p, 0, 460},
   };
   for (const Case& k : cases) {
@@ -256,8 +256,9 @@ Means MeanOver(IntervalModel& model, int input, int64_t from, int64_t to) {
   const measure::ChannelCounters& after = model.counters()[static_cast<size_t>(input)];
   const double hours = static_cast<double>(to - from) / 3600;
   Means m;
-  m.watts = ((after.wh_import.value() - before.wh_import.value()) -
-             (after.wh_export.value() - before.wh_export.value())) / hours;
+  m.watts =
+      ((after.wh_import.value() - before.wh_import.value()) - (after.wh_export.value() - before.wh_export.value())) /
+      hours;
   m.volts = (after.vh.value() - before.vh.value()) / hours;
   return m;
 }
@@ -280,8 +281,8 @@ TEST(IntervalModel, RealismFollowsTheClockAndTheSeasons) {
   const double heat_summer = MeanWatts(summer, 6, july, july + days * kDay);
   const double solar_winter = MeanWatts(winter, 2, january + days * kDay, january + 2 * days * kDay);
   const double solar_summer = MeanWatts(summer, 2, july + days * kDay, july + 2 * days * kDay);
-  std::printf("[ realism  ] heat pump: January %.0f W, July %.0f W; solar: January %.0f W, July %.0f W\n",
-              heat_winter, heat_summer, solar_winter, solar_summer);
+  std::printf("[ realism  ] heat pump: January %.0f W, July %.0f W; solar: January %.0f W, July %.0f W\n", heat_winter,
+              heat_summer, solar_winter, solar_summer);
   EXPECT_GT(heat_winter, 3 * heat_summer);
   EXPECT_LT(solar_winter, 0);  // signed: export
   EXPECT_GT(-solar_summer, -1.5 * solar_winter);
@@ -346,10 +347,11 @@ TEST(IntervalModel, PrintsYearGenerationRate) {
   EXPECT_NEAR(model.counters()[1].seconds.value(), static_cast<double>(span), 1e-3);
   const double n = static_cast<double>(records);
   const double channels = static_cast<double>(panel.channels.size());
-  std::printf("[ speed    ] interval model: %lld records x %zu channels in %.2f s wall, %.2f s CPU: "
-              "%.2f M intervals/s wall, %.2f M/s CPU (%.1f M channel-intervals/s CPU)\n",
-              static_cast<long long>(records), panel.channels.size(), s, cpu, n / s / 1e6,
-              n / cpu / 1e6, n * channels / cpu / 1e6);
+  std::printf(
+      "[ speed    ] interval model: %lld records x %zu channels in %.2f s wall, %.2f s CPU: "
+      "%.2f M intervals/s wall, %.2f M/s CPU (%.1f M channel-intervals/s CPU)\n",
+      static_cast<long long>(records), panel.channels.size(), s, cpu, n / s / 1e6, n / cpu / 1e6,
+      n * channels / cpu / 1e6);
   const auto& c = model.counters();
   std::printf("[ year     ] mains import %.0f kWh, export %.0f kWh; solar %.0f kWh; heat pump %.0f kWh\n",
               c[1].wh_import.value() / 1000, c[1].wh_export.value() / 1000, c[2].wh_export.value() / 1000,

@@ -110,7 +110,7 @@ TEST(Load, SolarDaylightCurve) {
 TEST(Sensors, LeadTableLookup) {
   const CtModel sct = ct_model("SCT013-000").value();
   EXPECT_DOUBLE_EQ(sct.lead_deg(2, 50), 3.1);
-  EXPECT_DOUBLE_EQ(sct.lead_deg(4, 50), 3.0);   // from t1 on
+  EXPECT_DOUBLE_EQ(sct.lead_deg(4, 50), 3.0);  // from t1 on
   EXPECT_DOUBLE_EQ(sct.lead_deg(50, 50), 2.5);
   EXPECT_DOUBLE_EQ(sct.lead_deg(10, 60), 2.5);
   EXPECT_DOUBLE_EQ(sct.cal(), 100);

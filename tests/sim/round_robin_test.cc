@@ -2,9 +2,9 @@
 // is credited for (measure/README.md "Round robin"): before they did, every cycle read
 // P L / n, and at 60/61 Hz the crossings sat at the same place on the sample grid look after
 // look, so a steady load read -0.020 % / +0.021 % (15 channels, 10 us frames).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -39,7 +39,8 @@ measure::EngineSetup setup_for(const Panel& panel) {
   return setup;
 }
 
-double EnergyErrorPct(double nominal, double offset, const char* vt, source::SamplingMode mode, double seconds, int extra_cts) {
+double EnergyErrorPct(double nominal, double offset, const char* vt, source::SamplingMode mode, double seconds,
+                      int extra_cts) {
   TestPoint tp;
   tp.volts = nominal == 60 ? 120 : 230;
   tp.hz = nominal;
@@ -62,11 +63,18 @@ double EnergyErrorPct(double nominal, double offset, const char* vt, source::Sam
     if (cp.time_ns < sim->start_ns() + 2'000'000'000) return;
     const auto tr = sim->truth_until(cp.time_ns, Accrual::kCycleMean).value();
     const double wh = cp.counters[1].wh_import.value() - cp.counters[1].wh_export.value();
-    if (first_wh < 0) { first_wh = wh; first_t = tr.find(1)->wh(); t0 = cp.time_ns; }
-    last_wh = wh; last_t = tr.find(1)->wh(); t1 = cp.time_ns;
+    if (first_wh < 0) {
+      first_wh = wh;
+      first_t = tr.find(1)->wh();
+      t0 = cp.time_ns;
+    }
+    last_wh = wh;
+    last_t = tr.find(1)->wh();
+    t1 = cp.time_ns;
   });
   uint64_t seen = 0;
-  double sum = 0, sum2 = 0; int n = 0;
+  double sum = 0, sum2 = 0;
+  int n = 0;
   std::vector<double> ws;
   while (sim->next_block_ns() - sim->start_ns() < static_cast<int64_t>(seconds * 1e9)) {
     if (!sim->read(block).ok()) return 100;
@@ -80,7 +88,9 @@ double EnergyErrorPct(double nominal, double offset, const char* vt, source::Sam
   const double p_true = (last_t - first_t) * 3600 / (static_cast<double>(t1 - t0) * 1e-9);
   for (double w : ws) {
     const double e = (w / p_true - 1) * 100;
-    sum += e; sum2 += e * e; ++n;
+    sum += e;
+    sum2 += e * e;
+    ++n;
   }
   const double err = ((last_wh - first_wh) / (last_t - first_t) - 1) * 100;
   std::printf("%4.0f Hz %-10s per-cycle mean %+.5f %% sd %.5f %%, energy %+.5f %%\n", nominal + offset,

@@ -12,7 +12,8 @@
 namespace iw::sim::testing {
 
 // A noon instant (UTC) well inside the 2020s.
-inline constexpr int64_t kNoonNs = 1'750'000'000'000'000'000 - (1'750'000'000'000'000'000 % 86'400'000'000'000) + 12 * 3'600'000'000'000;
+inline constexpr int64_t kNoonNs =
+    1'750'000'000'000'000'000 - (1'750'000'000'000'000'000 % 86'400'000'000'000) + 12 * 3'600'000'000'000;
 inline constexpr int64_t kSecondNs = 1'000'000'000;
 
 // Decoded samples of one scan slot: instant (ns after `origin`) and value in sensor units.

@@ -19,8 +19,8 @@ using testing::kNoonNs;
 using testing::kSecondNs;
 
 std::unique_ptr<Simulator> Make(const Panel& panel, uint64_t seed = 1,
-                                 source::SamplingMode mode = source::SamplingMode::kContinuous,
-                                 int64_t start = kNoonNs) {
+                                source::SamplingMode mode = source::SamplingMode::kContinuous,
+                                int64_t start = kNoonNs) {
   auto sim = Simulator::create(panel, plan_for(panel, mode), start, seed);
   EXPECT_TRUE(sim.ok()) << (sim.ok() ? "" : sim.error());
   return std::move(sim).value();
@@ -136,7 +136,7 @@ TEST(Simulator, TruthFollowsFrequencyDrift) {
   const Truth t = sim->truth_until(kNoonNs + 8 * kSecondNs).value();
   const double omega_min = 2 * std::numbers::pi * 49.5;
   EXPECT_NEAR(t.find(1)->energy_j, 8000, 2 * 1000 / omega_min);  // start and end ripple
-  EXPECT_NEAR(t.find(0)->hz(), 50, 0.01);  // two whole drift periods
+  EXPECT_NEAR(t.find(0)->hz(), 50, 0.01);                        // two whole drift periods
 }
 
 TEST(Simulator, PowerFactorHalfIsHalfOfVa) {
@@ -158,8 +158,8 @@ TEST(Simulator, IdealCodesCarryTheTruePower) {
   tp.voltage_harmonics = {{3, 0.02, 30}};
   const Panel p = Point(tp);
   auto sim = Make(p);
-  const auto tr = testing::capture(*sim, 1.0, {testing::volts_per_count(p, p.channels[0]),
-                                               testing::amps_per_count(p, p.channels[1])});
+  const auto tr = testing::capture(
+      *sim, 1.0, {testing::volts_per_count(p, p.channels[0]), testing::amps_per_count(p, p.channels[1])});
   // Pair each current sample with the voltage interpolated at its instant (5 us later).
   const size_t n = 100000;  // exactly 1 s of frames
   double sum = 0;
@@ -209,8 +209,8 @@ TEST(Simulator, SwitchingChangesOnlyAtCycleBoundaries) {
   tp.switching = Switching{0.05, 0.15, 0.05, 0.15};
   const Panel p = Point(tp);
   auto sim = Make(p, 11);
-  const auto tr = testing::capture(*sim, 2.0, {testing::volts_per_count(p, p.channels[0]),
-                                               testing::amps_per_count(p, p.channels[1])});
+  const auto tr = testing::capture(
+      *sim, 2.0, {testing::volts_per_count(p, p.channels[0]), testing::amps_per_count(p, p.channels[1])});
   const double full = 2300;
   int on = 0, off = 0;
   size_t start = 0;
@@ -385,9 +385,8 @@ TEST(Simulator, PrintsGenerationSpeed) {
     const auto t0 = std::chrono::steady_clock::now();
     while (sim->conversions() < 3'000'000) ASSERT_TRUE(sim->read(block).ok());
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ speed    ] household, %zu slots, %s ADC: %.1f M conversions/s (%.0fx real time)\n",
-                block.slots(), to_string(mode), sim->conversions() / s / 1e6,
-                sim->conversions() / s / 200000);
+    std::printf("[ speed    ] household, %zu slots, %s ADC: %.1f M conversions/s (%.0fx real time)\n", block.slots(),
+                to_string(mode), sim->conversions() / s / 1e6, sim->conversions() / s / 200000);
   }
 }
 

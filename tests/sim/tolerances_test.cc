@@ -121,7 +121,11 @@ TEST(SensorTolerances, OnePointCalibrationReachesTheTarget) {
     ASSERT_TRUE(apply_sensor_tolerances(p, tol, seed).ok());
     for (const Channel& ch : p.channels) {
       if (ch.type != ChannelType::kCT) continue;
-      const CtModel catalog = [&] { CtModel c = ch.ct; c.deviation = {}; return c; }();
+      const CtModel catalog = [&] {
+        CtModel c = ch.ct;
+        c.deviation = {};
+        return c;
+      }();
       const double rating = ch.ct.rating_amps;
       const double cal_amps = 0.35 * rating;  // geometric middle of 10 %-120 %
       const double dev_cal = ch.ct.lead_deg(cal_amps, 50) - catalog.lead_deg(cal_amps, 50);

@@ -7,9 +7,7 @@
 namespace iw::source {
 namespace {
 
-std::span<const uint8_t> Bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 TEST(Crc32, MatchesTheStandardCheckValues) {
   EXPECT_EQ(crc32(Bytes("")), 0u);
@@ -19,9 +17,7 @@ TEST(Crc32, MatchesTheStandardCheckValues) {
   EXPECT_EQ(crc32(zeros), 0x2144DF1Cu);  // a zero-filled length never checks as zero
 }
 
-TEST(Crc32, ExtendsAcrossPieces) {
-  EXPECT_EQ(crc32_extend(crc32(Bytes("12345")), Bytes("6789")), 0xCBF43926u);
-}
+TEST(Crc32, ExtendsAcrossPieces) { EXPECT_EQ(crc32_extend(crc32(Bytes("12345")), Bytes("6789")), 0xCBF43926u); }
 
 }  // namespace
 }  // namespace iw::source

@@ -45,8 +45,8 @@ Status EmulatedMcp3x08::transfer(std::span<const uint8_t> tx, std::span<uint8_t>
   const int64_t start = clock_->now_ns + options_.entry_ns;
   for (size_t k = 0; k < count; ++k) {
     const int64_t t = start + static_cast<int64_t>(k) * options_.transfer_ns;
-    if (Status s = convert(tx.data() + k * bytes_per_transfer, rx.data() + k * bytes_per_transfer,
-                           bytes_per_transfer, t);
+    if (Status s =
+            convert(tx.data() + k * bytes_per_transfer, rx.data() + k * bytes_per_transfer, bytes_per_transfer, t);
         !s) {
       return s;
     }

@@ -63,7 +63,8 @@ std::unique_ptr<Rig> MakeRig(const std::string& board_name, SamplingPlan plan, R
     o.bufsiz = ro.bufsiz;
     o.alignment = ro.alignment;
     const int chip = static_cast<int>(c);
-    auto emu = std::make_unique<EmulatedMcp3x08>(o, &rig->clock, [chip](int pin, int64_t t) { return Wave(chip, pin, t); });
+    auto emu =
+        std::make_unique<EmulatedMcp3x08>(o, &rig->clock, [chip](int pin, int64_t t) { return Wave(chip, pin, t); });
     rig->chips.push_back(emu.get());
     ports.push_back(std::move(emu));
   }
@@ -90,9 +91,7 @@ SamplingPlan Plan(std::vector<uint8_t> vts, std::vector<CurrentInput> cts, size_
   return p;
 }
 
-SamplingPlan PiPlan(size_t frames = 512) {
-  return Plan({0}, {{1, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}, {6, 0}}, frames);
-}
+SamplingPlan PiPlan(size_t frames = 512) { return Plan({0}, {{1, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}, {6, 0}}, frames); }
 
 SamplingPlan V5Plan(size_t frames = 64) {
   std::vector<CurrentInput> cts;
@@ -256,8 +255,8 @@ TEST(Mcp3x08Source, MultiChipSlotOffsetsAreTheTrueConversionInstants) {
     // call returns (+15 us) and the next call's entry (+15 us).
     ASSERT_EQ(block.slot_offset_ns.size(), 15u);
     for (size_t s = 0; s < 15; ++s) {
-      const double want = s < 8 ? 15'000 + 25'000.0 * static_cast<double>(s)
-                                : 245'000 + 25'000.0 * static_cast<double>(s - 8);
+      const double want =
+          s < 8 ? 15'000 + 25'000.0 * static_cast<double>(s) : 245'000 + 25'000.0 * static_cast<double>(s - 8);
       EXPECT_NEAR(block.slot_offset_ns[s], want, 1) << s;
     }
     const double err = MaxTimingError(*rig, block);
@@ -299,8 +298,7 @@ TEST(Mcp3x08Source, PreemptedCallDoesNotSkewTheSlotOffsets) {
   EXPECT_NEAR(*rig->source->last_timing().call_overhead_ns, 30'000, 1);
   ASSERT_EQ(block.slot_offset_ns.size(), 15u);
   for (size_t s = 1; s < 15; ++s) {
-    EXPECT_NEAR(block.slot_offset_ns[s] - block.slot_offset_ns[0], want.slot_offset_ns[s] - want.slot_offset_ns[0],
-                1)
+    EXPECT_NEAR(block.slot_offset_ns[s] - block.slot_offset_ns[0], want.slot_offset_ns[s] - want.slot_offset_ns[0], 1)
         << s;
   }
 }
@@ -500,8 +498,8 @@ TEST(Mcp3x08Source, CreateChecksPortsAndInputs) {
   FakeClock clock;
   auto one_port = [&] {
     std::vector<std::unique_ptr<SpiPort>> ports;
-    ports.push_back(std::make_unique<EmulatedMcp3x08>(EmulatedMcp3x08::Options{}, &clock,
-                                                      [](int, int64_t) { return 1.0; }));
+    ports.push_back(
+        std::make_unique<EmulatedMcp3x08>(EmulatedMcp3x08::Options{}, &clock, [](int, int64_t) { return 1.0; }));
     return ports;
   };
   const Board v5 = find_board("iotawatt-v5").value();

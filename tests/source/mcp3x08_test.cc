@@ -66,7 +66,8 @@ void RoundTripAllPinsAndEdgeCodes(AdcChip chip) {
   const uint16_t max = adc_max_code(chip);
   const double vref = 3.3;
   const double lsb = vref / (max + 1);
-  for (uint16_t want : {uint16_t{0}, uint16_t{1}, static_cast<uint16_t>(max / 2), static_cast<uint16_t>(max - 1), max}) {
+  for (uint16_t want :
+       {uint16_t{0}, uint16_t{1}, static_cast<uint16_t>(max / 2), static_cast<uint16_t>(max - 1), max}) {
     FakeClock clock;
     EmulatedMcp3x08::Options o;
     o.chip = chip;

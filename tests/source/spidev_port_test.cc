@@ -26,8 +26,8 @@ class FakeSpidev final : public SpidevSyscalls {
   mutable int mode = -1, bits = -1;
   mutable uint32_t speed = 0;
   mutable int closes = 0;
-  mutable std::vector<size_t> messages;           // transfers per SPI_IOC_MESSAGE
-  mutable std::vector<spi_ioc_transfer> last;     // descriptors of the last message
+  mutable std::vector<size_t> messages;        // transfers per SPI_IOC_MESSAGE
+  mutable std::vector<spi_ioc_transfer> last;  // descriptors of the last message
 
   int open(const char* path, int) const override {
     if (std::string(path) == "/dev/spidev0.0") return 7;

@@ -14,8 +14,8 @@
 #include <string>
 #include <thread>
 
-#include "upload/protocol.h"
 #include "server/background_listen.h"
+#include "upload/protocol.h"
 
 namespace iw::upload::testing {
 

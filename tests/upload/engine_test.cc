@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "config/uploader_config.h"
+#include "upload/fake_influx.h"
 #include "upload/influx1.h"
 #include "upload/pvoutput_policy.h"
 #include "upload/uploader.h"
-#include "upload/fake_influx.h"
 
 namespace iw::upload {
 namespace {
@@ -379,7 +379,6 @@ TEST(Engine, AStoppedUploaderSendsNothing) {
   EXPECT_EQ(server.requests, 0);
   EXPECT_EQ(u.status().state, UploaderState::kStopped);
 }
-
 
 // A policy that holds every request until `hold_ms`, cuts batches to `batch` intervals and
 // counts what the engine tells it.

@@ -36,7 +36,8 @@ class FakeSource final : public IntervalSource {
       b.scanned_to = t + interval;
       if (t < first || (t >= gap_begin && t < gap_end)) continue;
       IntervalValues iv{t, t + interval, {}};
-      for (size_t m = 0; m < measurements; ++m) iv.values.push_back(static_cast<double>(t) / 10 + static_cast<double>(m));
+      for (size_t m = 0; m < measurements; ++m)
+        iv.values.push_back(static_cast<double>(t) / 10 + static_cast<double>(m));
       b.intervals.push_back(std::move(iv));
     }
     return b;
@@ -56,7 +57,7 @@ class FakeInflux final : public Transport {
  public:
   ServerMode mode = ServerMode::kUp;
   int retry_after_s = 0;
-  size_t max_body = 0;  // a write with a longer body is answered 413 (0: no limit)
+  size_t max_body = 0;                // a write with a longer body is answered 413 (0: no limit)
   std::map<int64_t, int> deliveries;  // interval start -> times a line for it arrived
   std::map<int64_t, std::string> lines;
   int requests = 0, writes = 0, queries = 0;
@@ -78,7 +79,8 @@ class FakeInflux final : public Transport {
       ++queries;
       nlohmann::json result = {{"statement_id", 0}};
       if (!deliveries.empty()) {
-        result["series"] = {{{"name", "m"}, {"columns", {"time", "last"}}, {"values", {{deliveries.rbegin()->first, 1}}}}};
+        result["series"] = {
+            {{"name", "m"}, {"columns", {"time", "last"}}, {"values", {{deliveries.rbegin()->first, 1}}}}};
       }
       return HttpResponse{200, {}, nlohmann::json{{"results", {result}}}.dump()};
     }

@@ -11,11 +11,11 @@
 #include <sstream>
 #include <thread>
 
+#include "server/background_listen.h"
 #include "upload/curl_transport.h"
 #include "upload/fake_influx.h"
 #include "upload/influx2.h"
 #include "upload/uploader.h"
-#include "server/background_listen.h"
 
 namespace iw::upload {
 namespace {
@@ -119,7 +119,8 @@ UploaderSettings settings(const std::string& name) {
   s.name = name;
   s.type = "influxdb2";
   s.target = "test";
-  s.cursor_path = (std::filesystem::temp_directory_path() / ("iw-influx2-" + std::to_string(getpid()) + name + ".json")).string();
+  s.cursor_path =
+      (std::filesystem::temp_directory_path() / ("iw-influx2-" + std::to_string(getpid()) + name + ".json")).string();
   std::filesystem::remove(s.cursor_path);
   s.begdate = kT0;
   s.max_request_bytes = 2000;

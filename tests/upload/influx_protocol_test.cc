@@ -69,7 +69,8 @@ Influx1Protocol influx1(const std::string& user = "", const std::string& pwd = "
   c.user = user;
   c.password = pwd;
   c.point.tagset = {{"ct", "$name"}, {"it's", "$device"}};
-  return Influx1Protocol(parse_base_url("influx.local:8086/").value(), c, "Iota", {{"Main", "Watts", 2}, {"Solar", "Watts", 2}});
+  return Influx1Protocol(parse_base_url("influx.local:8086/").value(), c, "Iota",
+                         {{"Main", "Watts", 2}, {"Solar", "Watts", 2}});
 }
 
 TEST(Influx1, WriteRequestIsPercentEncodedWithStandardBase64Auth) {
@@ -103,8 +104,10 @@ TEST(Influx1, LastPointIsOneSelectLastPerSeriesInOneRequest) {
 TEST(Influx1, LastPointAnswersIncludingGarbage) {
   const auto p = influx1();
   auto parse = [&](int status, const std::string& body) { return p.parse_last_point({status, {}, body}); };
-  auto two = parse(200, R"({"results":[{"statement_id":0,"series":[{"name":"Main","columns":["time","last"],"values":[[1700000000,1.5]]}]},)"
-                        R"({"statement_id":1,"series":[{"name":"Solar","columns":["last","time"],"values":[[2,1700000100]]}]}]})");
+  auto two = parse(
+      200,
+      R"({"results":[{"statement_id":0,"series":[{"name":"Main","columns":["time","last"],"values":[[1700000000,1.5]]}]},)"
+      R"({"statement_id":1,"series":[{"name":"Solar","columns":["last","time"],"values":[[2,1700000100]]}]}]})");
   ASSERT_TRUE(two.ok()) << two.error();
   EXPECT_EQ(two.value(), 1700000100);
   auto none = parse(200, R"({"results":[{"statement_id":0},{"statement_id":1}]})");
@@ -158,12 +161,14 @@ TEST(Influx2, RequestsCarryOrgBucketAndToken) {
 }
 
 TEST(Influx2, FluxCsvAnswers) {
-  auto t = newest_time_in_flux_csv(",result,table,_measurement,_time\r\n,_result,0,Main,1700000000\r\n,_result,0,Solar,1700000100\r\n\r\n");
+  auto t = newest_time_in_flux_csv(
+      ",result,table,_measurement,_time\r\n,_result,0,Main,1700000000\r\n,_result,0,Solar,1700000100\r\n\r\n");
   ASSERT_TRUE(t.ok()) << t.error();
   EXPECT_EQ(t.value(), 1700000100);
-  auto annotated = newest_time_in_flux_csv("#datatype,string,long,string,unsignedLong\n#group,false,false,true,false\n"
-                                           ",result,table,_measurement,_time\n,,0,Main,1700000020\n\n"
-                                           ",result,table,_time,_measurement\n,,1,1700000030,Solar\n");
+  auto annotated = newest_time_in_flux_csv(
+      "#datatype,string,long,string,unsignedLong\n#group,false,false,true,false\n"
+      ",result,table,_measurement,_time\n,,0,Main,1700000020\n\n"
+      ",result,table,_time,_measurement\n,,1,1700000030,Solar\n");
   ASSERT_TRUE(annotated.ok()) << annotated.error();
   EXPECT_EQ(annotated.value(), 1700000030);
   auto empty = newest_time_in_flux_csv("\r\n");

@@ -43,7 +43,8 @@ TEST(LogIntervalSource, ASpanStartReadsFromItsOwnRecordAndTheIntervalFromItsEnds
   m.push_back({std::make_unique<SpanSeconds>(), query::Unit::kWatts, nullptr});
   // "Midnight" every 1000 s.
   m.push_back({std::make_unique<SpanSeconds>(), query::Unit::kWh, [](int64_t t) { return t - t % 1000; }});
-  LogIntervalSource source(records, [&] { return std::optional<int64_t>(records.last); }, std::move(m));
+  LogIntervalSource source(
+      records, [&] { return std::optional<int64_t>(records.last); }, std::move(m));
   auto batch = source.read(1900, 50, 4);  // 1900..2100: crosses "midnight" at 2000
   ASSERT_TRUE(batch.ok()) << batch.error();
   ASSERT_EQ(batch->intervals.size(), 4u);
@@ -62,7 +63,8 @@ TEST(LogIntervalSource, ASpanBeforeTheFirstRecordStartsAtTheFirstRecord) {
   records.first = 1500;
   std::vector<LogIntervalSource::Measurement> m;
   m.push_back({std::make_unique<SpanSeconds>(), query::Unit::kWh, [](int64_t t) { return t - t % 1000; }});
-  LogIntervalSource source(records, [&] { return std::optional<int64_t>(records.last); }, std::move(m));
+  LogIntervalSource source(
+      records, [&] { return std::optional<int64_t>(records.last); }, std::move(m));
   auto batch = source.read(1500, 100, 2);
   ASSERT_TRUE(batch.ok()) << batch.error();
   ASSERT_EQ(batch->intervals.size(), 2u);

@@ -59,15 +59,14 @@ inline TestPki make_test_pki(const std::string& dir) {
   const std::string q = " >/dev/null 2>&1";
   const std::string ext = dir + "/san.ext";
   std::ofstream(ext) << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
-  const bool ok =
-      run_command("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=iotawatt-test-ca -keyout " + dir +
-                  "/ca.key -out " + p.ca_cert + q) &&
-      run_command("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + p.server_key + " -out " + dir +
-                  "/server.csr" + q) &&
-      run_command("openssl x509 -req -days 2 -in " + dir + "/server.csr -CA " + p.ca_cert + " -CAkey " + dir +
-                  "/ca.key -CAcreateserial -extfile " + ext + " -out " + p.server_cert + q) &&
-      run_command("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=someone-else -keyout " + dir +
-                  "/other.key -out " + p.other_ca_cert + q);
+  const bool ok = run_command("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=iotawatt-test-ca -keyout " +
+                              dir + "/ca.key -out " + p.ca_cert + q) &&
+                  run_command("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + p.server_key +
+                              " -out " + dir + "/server.csr" + q) &&
+                  run_command("openssl x509 -req -days 2 -in " + dir + "/server.csr -CA " + p.ca_cert + " -CAkey " +
+                              dir + "/ca.key -CAcreateserial -extfile " + ext + " -out " + p.server_cert + q) &&
+                  run_command("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=someone-else -keyout " +
+                              dir + "/other.key -out " + p.other_ca_cert + q);
   if (!ok) return {};
   std::filesystem::permissions(p.server_key, std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
                                                  std::filesystem::perms::others_read);
@@ -158,12 +157,14 @@ class MqttRecorder {
     if (!username.empty()) mosquitto_username_pw_set(mosq_, username.c_str(), password.c_str());
     mosquitto_connect_callback_set(mosq_, [](mosquitto* m, void* self, int rc) {
       if (rc != 0) return;
-      for (const std::string& t : static_cast<MqttRecorder*>(self)->topics_) mosquitto_subscribe(m, nullptr, t.c_str(), 1);
+      for (const std::string& t : static_cast<MqttRecorder*>(self)->topics_)
+        mosquitto_subscribe(m, nullptr, t.c_str(), 1);
     });
     mosquitto_message_callback_set(mosq_, [](mosquitto*, void* self, const mosquitto_message* m) {
       auto* r = static_cast<MqttRecorder*>(self);
       Message msg{m->topic, std::string(), m->retain};
-      if (m->payload != nullptr) msg.payload.assign(static_cast<const char*>(m->payload), static_cast<size_t>(m->payloadlen));
+      if (m->payload != nullptr)
+        msg.payload.assign(static_cast<const char*>(m->payload), static_cast<size_t>(m->payloadlen));
       std::lock_guard lock(r->mu_);
       r->messages_.push_back(std::move(msg));
       r->cv_.notify_all();

@@ -117,7 +117,8 @@ TEST(MqttConfig, ErrorsNameTheKey) {
   EXPECT_EQ(error_of({{"host", "b"}, {"port", 0}}), "mqtt.port: must be 1-65535");
   EXPECT_EQ(error_of({{"host", "b"}, {"qos", 3}}), "mqtt.qos: must be 0-2");
   EXPECT_EQ(error_of({{"host", "b"}, {"live_interval", 0}}), "mqtt.live_interval: must be 1-3600");
-  EXPECT_EQ(error_of({{"host", "b"}, {"base_topic", "iota/#"}}), "mqtt.base_topic: must not contain the wildcards + or #");
+  EXPECT_EQ(error_of({{"host", "b"}, {"base_topic", "iota/#"}}),
+            "mqtt.base_topic: must not contain the wildcards + or #");
   EXPECT_EQ(error_of({{"host", "b"}, {"base_topic", "iota/"}}),
             "mqtt.base_topic: must not have an empty level (no leading, trailing or double '/')");
   EXPECT_EQ(error_of({{"host", "b"}, {"discovery_prefix", "$SYS"}}),

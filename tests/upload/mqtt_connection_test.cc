@@ -44,10 +44,13 @@ TEST(MqttConnection, PublishesRetainedAndTheLastWillAnnouncesADeadSession) {
   MqttRecorder rec(broker.port(), {"test/#"});
   auto conn = connection(client_config(broker.port()));
   ASSERT_TRUE(conn);
-  EXPECT_EQ(poll_until(*conn, [&] { return conn->connected(); }, 5s), 1);
+  EXPECT_EQ(poll_until(
+                *conn, [&] { return conn->connected(); }, 5s),
+            1);
   ASSERT_TRUE(conn->connected()) << conn->last_error();
   ASSERT_TRUE(conn->publish({"test/status", "online", true}, 1));
-  poll_until(*conn, [&] { return !rec.wait_for_topic("test/status", 0ms).topic.empty(); }, 5s);
+  poll_until(
+      *conn, [&] { return !rec.wait_for_topic("test/status", 0ms).topic.empty(); }, 5s);
   EXPECT_EQ(rec.wait_for_topic("test/status", 0ms).payload, "online");
 
   // A late subscriber gets the retained message.
@@ -68,7 +71,8 @@ TEST(MqttConnection, ACleanCloseSendsTheLastMessageInsteadOfTheWill) {
   ASSERT_TRUE(broker.start());
   MqttRecorder rec(broker.port(), {"test/#"});
   auto conn = connection(client_config(broker.port()));
-  poll_until(*conn, [&] { return conn->connected(); }, 5s);
+  poll_until(
+      *conn, [&] { return conn->connected(); }, 5s);
   ASSERT_TRUE(conn->connected());
   conn->close({"test/status", "bye", true}, 2s);
   EXPECT_EQ(rec.wait_for_topic("test/status", 5s).payload, "bye");
@@ -79,18 +83,24 @@ TEST(MqttConnection, ReconnectsWhenTheBrokerComesBack) {
   MosquittoBroker broker;
   ASSERT_TRUE(broker.start());
   auto conn = connection(client_config(broker.port()));
-  EXPECT_EQ(poll_until(*conn, [&] { return conn->connected(); }, 5s), 1);
+  EXPECT_EQ(poll_until(
+                *conn, [&] { return conn->connected(); }, 5s),
+            1);
   broker.stop();
-  poll_until(*conn, [&] { return !conn->connected(); }, 10s);
+  poll_until(
+      *conn, [&] { return !conn->connected(); }, 10s);
   EXPECT_FALSE(conn->connected());
   EXPECT_FALSE(conn->last_error().empty());
   // While it is down, attempts fail and back off; none of it blocks for long.
   const auto t0 = std::chrono::steady_clock::now();
-  poll_until(*conn, [] { return false; }, 1500ms);
+  poll_until(
+      *conn, [] { return false; }, 1500ms);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
   EXPECT_FALSE(conn->connected());
   ASSERT_TRUE(broker.start());
-  EXPECT_EQ(poll_until(*conn, [&] { return conn->connected(); }, 10s), 1);
+  EXPECT_EQ(poll_until(
+                *conn, [&] { return conn->connected(); }, 10s),
+            1);
   EXPECT_TRUE(conn->connected()) << conn->last_error();
   EXPECT_EQ(conn->sessions(), 2u);
 }
@@ -98,11 +108,13 @@ TEST(MqttConnection, ReconnectsWhenTheBrokerComesBack) {
 TEST(MqttConnection, AStartWithTheBrokerDownKeepsTryingUntilItIsUp) {
   MosquittoBroker broker;
   auto conn = connection(client_config(broker.port()));
-  poll_until(*conn, [] { return false; }, 1s);
+  poll_until(
+      *conn, [] { return false; }, 1s);
   EXPECT_FALSE(conn->connected());
   EXPECT_NE(conn->last_error(), "");
   ASSERT_TRUE(broker.start());
-  poll_until(*conn, [&] { return conn->connected(); }, 10s);
+  poll_until(
+      *conn, [&] { return conn->connected(); }, 10s);
   EXPECT_TRUE(conn->connected()) << conn->last_error();
 }
 
@@ -113,14 +125,16 @@ TEST(MqttConnection, UsernameAndPasswordAreRequiredByTheBroker) {
   c.username = "iota";
   c.password = "wrong";
   auto bad = connection(c);
-  poll_until(*bad, [&] { return !bad->last_error().empty(); }, 5s);
+  poll_until(
+      *bad, [&] { return !bad->last_error().empty(); }, 5s);
   EXPECT_FALSE(bad->connected());
   EXPECT_NE(bad->last_error().find("not authorised"), std::string::npos) << bad->last_error();
 
   c.password = "s3cret-pw";
   c.client_id = "iotawatt-connection-test-2";
   auto good = connection(c);
-  poll_until(*good, [&] { return good->connected(); }, 5s);
+  poll_until(
+      *good, [&] { return good->connected(); }, 5s);
   EXPECT_TRUE(good->connected()) << good->last_error() << broker.log();
 }
 
@@ -129,7 +143,8 @@ class MqttTls : public ::testing::Test {
   void SetUp() override {
     pki_ = testing::make_test_pki(testing::mqtt_temp_dir("pki"));
     ASSERT_FALSE(pki_.ca_cert.empty()) << "openssl could not make the test certificates";
-    broker_ = std::make_unique<MosquittoBroker>(testing::BrokerOptions{"", "", pki_.server_cert, pki_.server_key}, "tls");
+    broker_ =
+        std::make_unique<MosquittoBroker>(testing::BrokerOptions{"", "", pki_.server_cert, pki_.server_key}, "tls");
     ASSERT_TRUE(broker_->start()) << broker_->log();
   }
   config::MqttConfig tls_config(const std::string& ca) const {
@@ -144,20 +159,23 @@ class MqttTls : public ::testing::Test {
 
 TEST_F(MqttTls, TheRightCaConnects) {
   auto conn = connection(tls_config(pki_.ca_cert));
-  poll_until(*conn, [&] { return conn->connected(); }, 5s);
+  poll_until(
+      *conn, [&] { return conn->connected(); }, 5s);
   EXPECT_TRUE(conn->connected()) << conn->last_error() << broker_->log();
 }
 
 TEST_F(MqttTls, AnotherCaIsRefusedWithTheReason) {
   auto conn = connection(tls_config(pki_.other_ca_cert));
-  poll_until(*conn, [&] { return !conn->last_error().empty(); }, 5s);
+  poll_until(
+      *conn, [&] { return !conn->last_error().empty(); }, 5s);
   EXPECT_FALSE(conn->connected());
   EXPECT_NE(conn->last_error().find("certificate verify failed"), std::string::npos) << conn->last_error();
 }
 
 TEST_F(MqttTls, PlainMqttToATlsListenerNeverCountsAsConnected) {
   auto conn = connection(client_config(broker_->port()));
-  poll_until(*conn, [&] { return !conn->last_error().empty(); }, 12s);
+  poll_until(
+      *conn, [&] { return !conn->last_error().empty(); }, 12s);
   EXPECT_FALSE(conn->connected());
   EXPECT_FALSE(conn->last_error().empty());
 }

@@ -25,7 +25,9 @@ MqttDevice device() {
 MqttChannel ct(int channel, std::string name, bool signed_ct) {
   return {ChannelKind::kInput, channel, std::move(name), false, signed_ct, ""};
 }
-MqttChannel vt(int channel, std::string name) { return {ChannelKind::kInput, channel, std::move(name), true, false, ""}; }
+MqttChannel vt(int channel, std::string name) {
+  return {ChannelKind::kInput, channel, std::move(name), true, false, ""};
+}
 
 json config_of(const std::vector<MqttMessage>& msgs, const std::string& object) {
   for (const MqttMessage& m : msgs) {
@@ -38,7 +40,8 @@ TEST(MqttTopics, NamesFollowTheBaseTopicAndTheChannelName) {
   EXPECT_EQ(kTopics.availability(), "iotawatt/Shed/status");
   EXPECT_EQ(kTopics.live(ct(1, "Mains", true)), "iotawatt/Shed/input/Mains/live");
   EXPECT_EQ(kTopics.energy(ct(1, "Mains", true)), "iotawatt/Shed/input/Mains/energy");
-  EXPECT_EQ(kTopics.live({ChannelKind::kOutput, -1, "House", false, false, "Watts"}), "iotawatt/Shed/output/House/live");
+  EXPECT_EQ(kTopics.live({ChannelKind::kOutput, -1, "House", false, false, "Watts"}),
+            "iotawatt/Shed/output/House/live");
   EXPECT_EQ(kTopics.ha_status(), "homeassistant/status");
 }
 
@@ -116,7 +119,8 @@ TEST(MqttDiscovery, OutputsGetOneSensorFromTheirUnits) {
   EXPECT_EQ(c["value_template"], "{{ value_json.value }}");
   EXPECT_EQ(c["unit_of_measurement"], "W");
   EXPECT_EQ(c["state_topic"], "iotawatt/Shed/output/House/live");
-  EXPECT_TRUE(discovery_messages(kTopics, device(), {ChannelKind::kOutput, -1, "X", false, false, "Furlongs"}, 15).empty());
+  EXPECT_TRUE(
+      discovery_messages(kTopics, device(), {ChannelKind::kOutput, -1, "X", false, false, "Furlongs"}, 15).empty());
 }
 
 TEST(MqttDiscovery, CleanupEmptiesEveryConfigNotAnnounced) {

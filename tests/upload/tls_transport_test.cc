@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "app/daemon_process.h"
-#include "upload/curl_transport.h"
 #include "server/background_listen.h"
+#include "upload/curl_transport.h"
 
 namespace iw::upload {
 namespace {
@@ -45,8 +45,11 @@ class TlsTransport : public ::testing::Test {
     make_ca("good-ca");
     make_ca("other-ca");
     const std::string d = dir();
-    ASSERT_EQ(sh("cd " + d + " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1"), 0);
-    ASSERT_EQ(sh("cd " + d + " && printf 'subjectAltName=IP:127.0.0.1' > san.ext && openssl x509 -req -in server.csr "
+    ASSERT_EQ(sh("cd " + d +
+                 " && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1"),
+              0);
+    ASSERT_EQ(sh("cd " + d +
+                 " && printf 'subjectAltName=IP:127.0.0.1' > san.ext && openssl x509 -req -in server.csr "
                  "-CA good-ca.pem -CAkey good-ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext"),
               0);
     server_ = new httplib::SSLServer((d + "/server.pem").c_str(), (d + "/server.key").c_str());

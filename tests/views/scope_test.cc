@@ -34,7 +34,7 @@ measure::EngineSetup setup() {
   s.channels[0].kind = measure::ChannelKind::kVoltage;
   s.channels[0].units_per_count = 0.25;  // 1000 counts = 250 V peak
   s.channels[1].kind = measure::ChannelKind::kCurrent;
-  s.channels[1].units_per_count = 0.1;   // 500 counts = 50 A peak
+  s.channels[1].units_per_count = 0.1;  // 500 counts = 50 A peak
   s.channels[1].vt = 0;
   return s;
 }

@@ -14,41 +14,30 @@ struct Route {
 };
 
 constexpr std::array kRoutes = {
-    Route{"GET", "/status", Access::kUser},
-    Route{"GET", "/vcal", Access::kAdmin},
+    Route{"GET", "/status", Access::kUser}, Route{"GET", "/vcal", Access::kAdmin},
     Route{"GET", "/command", Access::kAdmin},
     Route{"GET", "/list", Access::kAdmin},  // user for its data directories: access_for(request)
-    Route{"DELETE", "/edit", Access::kAdmin},
-    Route{"PUT", "/edit", Access::kAdmin},
-    Route{"POST", "/edit", Access::kAdmin},
-    Route{"GET", "/feed/list.json", Access::kUser},
-    Route{"GET", "/feed/data.json", Access::kUser},
-    Route{"POST", "/graph/create", Access::kAdmin},
-    Route{"POST", "/graph/update", Access::kAdmin},
-    Route{"POST", "/graph/delete", Access::kAdmin},
-    Route{"GET", "/graph/getall", Access::kUser},
-    Route{"GET", "/graph/getallplus", Access::kUser},
-    Route{"POST", "/auth", Access::kAdmin},
-    Route{"GET", "/nullreq", Access::kUser},
-    Route{"GET", "/query", Access::kUser},
-    Route{"GET", "/DSTtest", Access::kUser},
+    Route{"DELETE", "/edit", Access::kAdmin}, Route{"PUT", "/edit", Access::kAdmin},
+    Route{"POST", "/edit", Access::kAdmin}, Route{"GET", "/feed/list.json", Access::kUser},
+    Route{"GET", "/feed/data.json", Access::kUser}, Route{"POST", "/graph/create", Access::kAdmin},
+    Route{"POST", "/graph/update", Access::kAdmin}, Route{"POST", "/graph/delete", Access::kAdmin},
+    Route{"GET", "/graph/getall", Access::kUser}, Route{"GET", "/graph/getallplus", Access::kUser},
+    Route{"POST", "/auth", Access::kAdmin}, Route{"GET", "/nullreq", Access::kUser},
+    Route{"GET", "/query", Access::kUser}, Route{"GET", "/DSTtest", Access::kUser},
     Route{"GET", "/update", Access::kAdmin},
     // Ours, not in the original.
-    Route{"GET", "/config", Access::kAdmin},
-    Route{"POST", "/config", Access::kAdmin},
+    Route{"GET", "/config", Access::kAdmin}, Route{"POST", "/config", Access::kAdmin},
     Route{"GET", "/metrics", Access::kUser},
     Route{"POST", "/calc/preview", Access::kAdmin},  // the config editor's, with the config
     Route{"POST", "/calibrate", Access::kAdmin},     // measures, and may change the config
-    Route{"GET", "/tables.txt", Access::kUser},       // a file in the original, a route here
+    Route{"GET", "/tables.txt", Access::kUser},      // a file in the original, a route here
 };
 
 // What the web app's pages load. Anything else in the web directory is not the app.
-constexpr std::array kAppFileTypes = {std::string_view(".html"), std::string_view(".htm"),
-                                      std::string_view(".js"),   std::string_view(".mjs"),
-                                      std::string_view(".css"),  std::string_view(".svg"),
-                                      std::string_view(".png"),  std::string_view(".ico"),
-                                      std::string_view(".gif"),  std::string_view(".jpg"),
-                                      std::string_view(".woff2"), std::string_view(".webmanifest")};
+constexpr std::array kAppFileTypes = {
+    std::string_view(".html"), std::string_view(".htm"), std::string_view(".js"),    std::string_view(".mjs"),
+    std::string_view(".css"),  std::string_view(".svg"), std::string_view(".png"),   std::string_view(".ico"),
+    std::string_view(".gif"),  std::string_view(".jpg"), std::string_view(".woff2"), std::string_view(".webmanifest")};
 
 bool app_file(std::string_view path) {
   if (path == "/") return true;

@@ -43,7 +43,6 @@ bool uri_matches(const std::string& uri, const std::string& target) {
   return uri == target || percent_decode(uri) == percent_decode(target);
 }
 
-
 const std::string* find(const DigestParams& p, const char* name) {
   const auto it = p.find(name);
   return it == p.end() ? nullptr : &it->second;
@@ -113,9 +112,7 @@ bool right_response(const Claim& c, const std::string& ha1, const AuthRequest& r
   return answers(*c.uri) || (*c.uri != req.target && uri_matches(*c.uri, req.target) && answers(req.target));
 }
 
-bool default_is_lan_client(const std::string& remote_addr) {
-  return in_same_subnet(remote_addr, host_subnets());
-}
+bool default_is_lan_client(const std::string& remote_addr) { return in_same_subnet(remote_addr, host_subnets()); }
 
 DigestAuthOptions with_defaults(DigestAuthOptions o) {
   if (!o.clock) o.clock = [] { return std::chrono::steady_clock::now(); };
@@ -124,8 +121,8 @@ DigestAuthOptions with_defaults(DigestAuthOptions o) {
 }
 
 AuthDecision too_many_failures(std::chrono::seconds wait) {
-  AuthDecision d = refuse(429, "Too many failed logins from this address: try again in " +
-                                   std::to_string(wait.count()) + " s.");
+  AuthDecision d =
+      refuse(429, "Too many failed logins from this address: try again in " + std::to_string(wait.count()) + " s.");
   d.headers.emplace_back("Retry-After", std::to_string(wait.count()));
   return d;
 }
@@ -194,8 +191,7 @@ AuthDecision DigestAuth::check(const AuthRequest& request, Access needed) {
 
 // The checks in an order that leaks nothing: the nonce must be ours and the response right
 // before anything else (level, resource, expiry, replay) is told apart.
-DigestAuth::Login DigestAuth::log_in(const AuthRequest& req, const Credentials& creds, Access needed,
-                                     uint32_t now) {
+DigestAuth::Login DigestAuth::log_in(const AuthRequest& req, const Credentials& creds, Access needed, uint32_t now) {
   const Result<DigestParams> params = parse_digest_authorization(req.authorization);
   Claim claim;
   if (!params.ok() || !read_claim(params.value(), creds, &claim)) return {Outcome::kFailed, ""};

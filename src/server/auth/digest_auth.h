@@ -69,7 +69,7 @@ struct AuthDecision {
   // "admin" or "user"; "admin" also when no password is set or the LAN bypass applies; empty
   // for Access::kNone.
   std::string role;
-  int status = 200;  // when !allowed: 401, 400, 429 or 500 (see above)
+  int status = 200;                                          // when !allowed: 401, 400, 429 or 500 (see above)
   std::vector<std::pair<std::string, std::string>> headers;  // WWW-Authenticate (repeated), Retry-After
   std::string body, content_type;
 };
@@ -123,11 +123,11 @@ class DigestAuth {
 
   const DigestAuthOptions options_;
   const std::chrono::steady_clock::time_point start_;  // nonce issue times count from here
-  const NonceIssuer nonces_;                            // immutable: no lock needed
+  const NonceIssuer nonces_;                           // immutable: no lock needed
   mutable std::mutex mu_;
-  Credentials credentials_;       // GUARDED_BY(mu_)
-  LoggedInNonces logged_in_;      // GUARDED_BY(mu_)
-  LoginBackoff backoff_;          // GUARDED_BY(mu_)
+  Credentials credentials_;   // GUARDED_BY(mu_)
+  LoggedInNonces logged_in_;  // GUARDED_BY(mu_)
+  LoginBackoff backoff_;      // GUARDED_BY(mu_)
 };
 
 }  // namespace iw::server

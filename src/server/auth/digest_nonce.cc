@@ -8,9 +8,9 @@
 namespace iw::server {
 namespace {
 
-constexpr size_t kIssuedSize = 8;   // hex of a uint32_t
-constexpr size_t kSaltSize = 16;    // hex of 8 random bytes
-constexpr size_t kMacSize = 32;     // hex of the first 16 bytes of HMAC-SHA256
+constexpr size_t kIssuedSize = 8;  // hex of a uint32_t
+constexpr size_t kSaltSize = 16;   // hex of 8 random bytes
+constexpr size_t kMacSize = 32;    // hex of the first 16 bytes of HMAC-SHA256
 static_assert(kIssuedSize + kSaltSize + kMacSize == kNonceSize);
 
 }  // namespace

@@ -18,8 +18,7 @@ bool accept_nc(std::vector<uint32_t>& recent, uint32_t nc) {
 
 }  // namespace
 
-LoggedInNonces::Use LoggedInNonces::use(const std::string& nonce, uint32_t issued, uint32_t nc,
-                                        uint32_t oldest_valid) {
+LoggedInNonces::Use LoggedInNonces::use(const std::string& nonce, uint32_t issued, uint32_t nc, uint32_t oldest_valid) {
   if (auto it = nonces_.find(nonce); it != nonces_.end()) {
     return accept_nc(it->second.recent_nc, nc) ? Use::kAccepted : Use::kReplayed;
   }
@@ -35,9 +34,8 @@ void LoggedInNonces::make_room(uint32_t oldest_valid) {
   if (nonces_.size() < capacity_) return;
   std::erase_if(nonces_, [&](const auto& entry) { return entry.second.issued < oldest_valid; });
   while (nonces_.size() >= capacity_) {
-    const auto first = std::min_element(nonces_.begin(), nonces_.end(), [](const auto& a, const auto& b) {
-      return a.second.issued < b.second.issued;
-    });
+    const auto first = std::min_element(nonces_.begin(), nonces_.end(),
+                                        [](const auto& a, const auto& b) { return a.second.issued < b.second.issued; });
     forgotten_through_ = forgot_any_ ? std::max(forgotten_through_, first->second.issued) : first->second.issued;
     forgot_any_ = true;
     nonces_.erase(first);

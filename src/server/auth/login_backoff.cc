@@ -54,9 +54,8 @@ void LoginBackoff::make_room(Clock::time_point now) {
   if (clients_.size() < options_.max_clients) return;
   std::erase_if(clients_, [&](const auto& entry) { return forgotten(entry.second, now); });
   if (clients_.size() < options_.max_clients) return;
-  const auto oldest = std::min_element(clients_.begin(), clients_.end(), [](const auto& a, const auto& b) {
-    return a.second.last < b.second.last;
-  });
+  const auto oldest = std::min_element(clients_.begin(), clients_.end(),
+                                       [](const auto& a, const auto& b) { return a.second.last < b.second.last; });
   clients_.erase(oldest);
 }
 

@@ -18,10 +18,10 @@
 namespace iw::server {
 
 struct LoginBackoffOptions {
-  int free_failures = 5;                    // failures in a row before the first wait
-  std::chrono::seconds first_wait{1};       // after failure free_failures + 1; doubles each time
+  int free_failures = 5;               // failures in a row before the first wait
+  std::chrono::seconds first_wait{1};  // after failure free_failures + 1; doubles each time
   std::chrono::seconds max_wait{60};
-  std::chrono::seconds forget_after{900};   // a client quiet this long starts afresh
+  std::chrono::seconds forget_after{900};  // a client quiet this long starts afresh
   size_t max_clients = 1024;
 };
 
@@ -46,8 +46,8 @@ class LoginBackoff {
  private:
   struct Failures {
     int in_a_row = 0;
-    Clock::time_point last;         // of the latest failure
-    Clock::time_point wait_until;   // no attempt is looked at before this
+    Clock::time_point last;        // of the latest failure
+    Clock::time_point wait_until;  // no attempt is looked at before this
   };
   bool forgotten(const Failures& f, Clock::time_point now) const;
   std::chrono::seconds wait_after(int failures_in_a_row) const;

@@ -39,8 +39,7 @@ bool admin_password_matches(const Credentials& c, const std::string& password) {
   if (!c.admin_md5.empty()) {
     return constant_time_equal(digest_ha1(DigestAlgorithm::kMd5, "admin", c.realm, password), c.admin_md5);
   }
-  return constant_time_equal(digest_ha1(DigestAlgorithm::kSha256, "admin", c.realm, password),
-                             c.admin_sha256);
+  return constant_time_equal(digest_ha1(DigestAlgorithm::kSha256, "admin", c.realm, password), c.admin_sha256);
 }
 
 std::string string_or_empty(const nlohmann::json& doc, const char* key) {
