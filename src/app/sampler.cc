@@ -62,7 +62,7 @@ void Sampler::run() {
   while (!stop_) {
     Status st = source_->read(block);
     if (!st.ok()) {
-      if (st.IsEnd()) {
+      if (st.is_end()) {
         spdlog::info("sampler: source finished: {}", st.message());
         break;
       }

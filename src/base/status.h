@@ -38,18 +38,18 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == Code::kOk; }
   explicit operator bool() const { return ok(); }
   Code code() const { return code_; }
-  bool IsNotFound() const { return code_ == Code::kNotFound; }
-  bool IsEnd() const { return code_ == Code::kEnd; }
-  bool IsCorruption() const { return code_ == Code::kCorruption; }
-  bool IsIOError() const { return code_ == Code::kIOError; }
-  bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
-  bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+  bool is_not_found() const { return code_ == Code::kNotFound; }
+  bool is_end() const { return code_ == Code::kEnd; }
+  bool is_corruption() const { return code_ == Code::kCorruption; }
+  bool is_io_error() const { return code_ == Code::kIOError; }
+  bool is_invalid_argument() const { return code_ == Code::kInvalidArgument; }
+  bool is_unavailable() const { return code_ == Code::kUnavailable; }
 
   // REQUIRES: !ok(). The message as written where the error arose (no kind prefix: messages
   // are shown to users and compared by tests as they are).
   const std::string& message() const { return message_; }
   // "OK", or the kind's name and the message ("Corruption: <message>"), for logs and tests.
-  std::string ToString() const {
+  std::string to_string() const {
     switch (code_) {
       case Code::kOk:
         return "OK";

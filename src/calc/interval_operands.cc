@@ -20,19 +20,9 @@ double IntervalOperands::input(int channel, Quantity quantity) const {
 
 double IntervalOperands::integrator(int index, IntegratorPart part, Quantity quantity) const {
   if (index < 0 || static_cast<size_t>(index) >= integrators_.size() || !(hours_ > 0)) return 0;
+  if (is_reactive(quantity)) return 0;
   const double wh = part_of(integrators_[static_cast<size_t>(index)], part);
-  switch (quantity) {
-    case Quantity::kWh:
-    case Quantity::kVAh:
-      return wh;
-    case Quantity::kVAR:
-    case Quantity::kVARh:
-    case Quantity::kNonactive:
-    case Quantity::kNonactiveh:
-      return 0;
-    default:
-      return wh / hours_;
-  }
+  return quantity == Quantity::kWh || quantity == Quantity::kVAh ? wh : wh / hours_;
 }
 
 }  // namespace iw::calc

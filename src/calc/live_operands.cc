@@ -55,15 +55,7 @@ double LiveOperands::input(int channel, Quantity quantity) const {
 double LiveOperands::integrator(int index, IntegratorPart part, Quantity quantity) const {
   const auto& list = calculator_.integrators();
   if (index < 0 || static_cast<size_t>(index) >= list.size()) return 0;
-  switch (quantity) {
-    case Quantity::kVAR:
-    case Quantity::kVARh:
-    case Quantity::kNonactive:
-    case Quantity::kNonactiveh:
-      return 0;
-    default:
-      break;
-  }
+  if (is_reactive(quantity)) return 0;
   const double watts = list[static_cast<size_t>(index)].script.evaluate(*this, Quantity::kWatts);
   switch (part) {
     case IntegratorPart::kPos:

@@ -32,6 +32,11 @@ enum class IntegratorPart : uint8_t {
   kNeg,  // export: the sum of the negative parts, <= 0
 };
 
+// An integrator sums real power only: reading its reactive or non-active quantities gives 0.
+inline bool is_reactive(Quantity q) {
+  return q == Quantity::kVAR || q == Quantity::kVARh || q == Quantity::kNonactive || q == Quantity::kNonactiveh;
+}
+
 class Operands {
  public:
   virtual ~Operands() = default;

@@ -8,7 +8,7 @@ namespace iw::datalog::format {
 
 namespace {
 
-uint8_t KindByte(measure::ChannelKind kind) {
+uint8_t kind_byte(measure::ChannelKind kind) {
   switch (kind) {
     case measure::ChannelKind::kVoltage:
       return 1;
@@ -111,7 +111,7 @@ void encode_header(const SegmentHeader& h, uint8_t* out) {
   put_u32(out + 28, h.slot_count);
   put_u32(out + 32, h.record_size);
   put_u32(out + 36, static_cast<uint32_t>(h.layout.size()));
-  for (size_t i = 0; i < h.layout.size(); ++i) out[kFixedHeaderBytes + i] = KindByte(h.layout[i]);
+  for (size_t i = 0; i < h.layout.size(); ++i) out[kFixedHeaderBytes + i] = kind_byte(h.layout[i]);
   const size_t body = h.header_size - 4;
   put_u32(out + body, crc_mask(crc32c(out, body)));
 }

@@ -381,7 +381,7 @@ struct DetectState {
   }
 };
 
-Result<Layout> Detect(const IotaFile& file, Progress* progress) {
+Result<Layout> detect(const IotaFile& file, Progress* progress) {
   DetectState state;
   Status s = for_each_record(file, nullptr, [&](const IotaLogRecord& r, int64_t, const std::string& why) {
     if (why.empty()) state.add(r);
@@ -392,7 +392,7 @@ Result<Layout> Detect(const IotaFile& file, Progress* progress) {
   return state.layout();
 }
 
-int64_t Micros(double units) { return std::llround(units * 1e6); }
+int64_t micros(double units) { return std::llround(units * 1e6); }
 
 // Converts good records to datalog records, keeping the import/export split of CT channels.
 class Converter {
@@ -410,7 +410,7 @@ class Converter {
       auto& cc = totals_[c];
       switch (source_[c]) {
         case ChannelKind::kCurrent: {
-          const int64_t net = Micros(r.accum1[c]);
+          const int64_t net = micros(r.accum1[c]);
           const int64_t prev = started_ ? net_[c] : 0;
           // |net| and |prev| are at most 9e18 micro-units (kMaxAccum), so a file that swings
           // from one bound to the other has a change beyond int64 (found by
@@ -423,13 +423,13 @@ class Converter {
           net_[c] = net;
           cc.wh_import.set(import_[c]);
           cc.wh_export.set(export_[c]);
-          cc.vah.set(Micros(r.accum2[c]));
+          cc.vah.set(micros(r.accum2[c]));
           cc.seconds.set(out.monitored_us);
           break;
         }
         case ChannelKind::kVoltage:
-          cc.vh.set(Micros(r.accum1[c]));
-          cc.hzh.set(Micros(r.accum2[c]));
+          cc.vh.set(micros(r.accum1[c]));
+          cc.hzh.set(micros(r.accum2[c]));
           cc.seconds.set(out.monitored_us);
           break;
         case ChannelKind::kUnused:
@@ -491,7 +491,7 @@ Result<Layout> detect_iotawatt_layout(const std::string& path) {
   if (!s.ok()) return s;
   ImportOptions none;
   Progress progress{none, file.size()};
-  return Detect(file, &progress);
+  return detect(file, &progress);
 }
 
 Result<ImportReport> import_iotawatt_log(const std::string& path, Log& target, const ImportOptions& options) {
@@ -513,7 +513,7 @@ Result<ImportReport> import_iotawatt_log(const std::string& path, Log& target, c
     report.layout = *options.layout;
     report.layout.resize(kIotaChannels, ChannelKind::kUnused);
   } else {
-    auto detected = Detect(file, &progress);
+    auto detected = detect(file, &progress);
     if (!detected.ok()) return detected.status();
     report.layout = std::move(detected.value());
     report.layout_detected = true;

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int64_t kBlockSlots = 256;  // slots per pread when scanning
 
-int64_t FloorTo(int64_t t, int64_t interval) {
+int64_t floor_to(int64_t t, int64_t interval) {
   const int64_t r = t % interval;
   return r < 0 ? t - r - interval : t - r;
 }
@@ -23,7 +23,7 @@ int64_t FloorTo(int64_t t, int64_t interval) {
 Result<std::optional<Record>> Log::search_back(int64_t t, int64_t max_slots) const {
   if (options_.interval_s <= 0 || t < 0) return std::optional<Record>();
   const int64_t interval = options_.interval_s;
-  t = FloorTo(t, interval);
+  t = floor_to(t, interval);
   int64_t budget = max_slots;
   std::vector<uint8_t> buf;
   while (budget > 0 && t >= 0) {
@@ -110,7 +110,7 @@ Status Log::scan(int64_t begin, int64_t end, const std::function<bool(const Reco
   const int64_t interval = options_.interval_s;
   end = std::min(end, until);
   int64_t t = std::max<int64_t>(begin, 0);
-  t = FloorTo(t + interval - 1, interval);  // round up
+  t = floor_to(t + interval - 1, interval);  // round up
   std::vector<uint8_t> buf;
   Record record;
   while (t <= end) {

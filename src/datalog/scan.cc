@@ -42,7 +42,7 @@ Result<DirScan> scan_dir(const std::string& dir, bool writable) {
     if (!seg.ok()) {
       // A bad header says the file is not a segment we can read; an I/O error says nothing
       // about its content, so nothing may be concluded (or renamed) from it.
-      if (!seg.status().IsCorruption()) return seg.status();
+      if (!seg.status().is_corruption()) return seg.status();
       scan.bad_headers.push_back({path, seg.status()});
       continue;
     }

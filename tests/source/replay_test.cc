@@ -149,7 +149,7 @@ TEST_F(ReplayTest, RoundTripsBlocksExactly) {
   }
   const Status end = r.value()->read(got);
   EXPECT_FALSE(end);
-  EXPECT_TRUE(end.IsEnd()) << end.message();
+  EXPECT_TRUE(end.is_end()) << end.message();
   EXPECT_TRUE(r.value()->stopped());
   EXPECT_EQ(r.value()->valid_bytes(), std::filesystem::file_size(path));
   EXPECT_FALSE(r.value()->read(got));
@@ -188,7 +188,7 @@ TEST_F(ReplayTest, RoundTripsSlotOffsetsAndUniformBlocks) {
               std::signbit(want.slot_offset_ns.empty() ? 0.0 : want.slot_offset_ns[0]));
     for (size_t s = 0; s < want.slots(); ++s) EXPECT_EQ(got.instant_ns(1, s), want.instant_ns(1, s));
   }
-  EXPECT_TRUE(r->read(got).IsEnd());
+  EXPECT_TRUE(r->read(got).is_end());
   std::remove(path.c_str());
 }
 
@@ -210,7 +210,7 @@ TEST_F(ReplayTest, ReadsVersion1Files) {
     ASSERT_TRUE(r.value()->read(got)) << r.value()->stopped().message();
     ExpectSameBlock(got, want);
   }
-  EXPECT_TRUE(r.value()->read(got).IsEnd());
+  EXPECT_TRUE(r.value()->read(got).is_end());
   EXPECT_EQ(r.value()->valid_bytes(), bytes.size());
 
   // A version 2 block (one byte longer) in a version 1 file is damage, not a block.
@@ -226,7 +226,7 @@ TEST_F(ReplayTest, ReadsVersion1Files) {
   for (size_t i = 0; i < blocks.size(); ++i) ASSERT_TRUE(r.value()->read(got));
   const Status s = r.value()->read(got);
   ASSERT_FALSE(s);
-  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_TRUE(s.is_corruption()) << s.to_string();
   EXPECT_NE(s.message().find("corrupt block at offset " + std::to_string(v2_at)), std::string::npos) << s.message();
   EXPECT_EQ(r.value()->valid_bytes(), v2_at);
   std::remove(path.c_str());
@@ -251,7 +251,7 @@ TEST_F(ReplayTest, DamagedSlotOffsetsAreDetected) {
     auto r = ReplaySource::Open(path).value();
     SampleBlock b;
     const Status s = r->read(b);
-    EXPECT_FALSE(s.IsEnd());
+    EXPECT_FALSE(s.is_end());
     EXPECT_EQ(r->valid_bytes(), at);
     return s.ok() ? std::string("read") : s.message();
   };
@@ -286,7 +286,7 @@ TEST_F(ReplayTest, HeaderOnlyFileIsAnEmptyReplay) {
   ASSERT_TRUE(ReplayWriter::Create(path, 12).value()->close());
   auto r = ReplaySource::Open(path).value();
   SampleBlock b;
-  EXPECT_TRUE(r->read(b).IsEnd());
+  EXPECT_TRUE(r->read(b).is_end());
   EXPECT_EQ(r->blocks_read(), 0u);
   std::remove(path.c_str());
 }
@@ -356,10 +356,10 @@ TEST_F(ReplayTest, TruncationAnywhereReportsTheTornBlock) {
     const Status s = r->read(b);
     ASSERT_FALSE(s);
     if (cut == offsets[whole]) {  // cut exactly between blocks: a clean, shorter replay
-      EXPECT_TRUE(s.IsEnd()) << "cut " << cut;
+      EXPECT_TRUE(s.is_end()) << "cut " << cut;
       continue;
     }
-    EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+    EXPECT_TRUE(s.is_corruption()) << s.to_string();
     EXPECT_NE(s.message().find("torn block at offset " + std::to_string(offsets[whole])), std::string::npos)
         << "cut " << cut << ": " << s.message();
     EXPECT_EQ(r->valid_bytes(), offsets[whole]);
@@ -388,7 +388,7 @@ TEST_F(ReplayTest, FlippedByteAnywhereStopsAtThatBlock) {
     }
     const Status s = r->read(b);
     ASSERT_FALSE(s) << "pos " << pos;
-    EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+    EXPECT_TRUE(s.is_corruption()) << s.to_string();
     EXPECT_NE(s.message().find("offset " + std::to_string(offsets[damaged])), std::string::npos)
         << "pos " << pos << ": " << s.message();
     if (pos >= offsets[damaged] + replay::kLengthSize) {
@@ -410,7 +410,7 @@ TEST_F(ReplayTest, ZeroFilledTailIsDamageNotBlocks) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(r->read(b));
   const Status s = r->read(b);
   ASSERT_FALSE(s);
-  EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+  EXPECT_TRUE(s.is_corruption()) << s.to_string();
   EXPECT_NE(s.message().find("offset " + std::to_string(good_size)), std::string::npos) << s.message();
   EXPECT_EQ(r->valid_bytes(), good_size);
   std::remove(path.c_str());
@@ -475,7 +475,7 @@ TEST_F(ReplayTest, RecordingSourcePassesBlocksThroughAndRecordsThem) {
       ASSERT_TRUE(rec.read(b));
       ExpectSameBlock(b, want);
     }
-    EXPECT_TRUE(rec.read(b).IsEnd());
+    EXPECT_TRUE(rec.read(b).is_end());
     ASSERT_TRUE(rec.writer().close());
   }
   auto r = ReplaySource::Open(path).value();
@@ -484,7 +484,7 @@ TEST_F(ReplayTest, RecordingSourcePassesBlocksThroughAndRecordsThem) {
     ASSERT_TRUE(r->read(b));
     ExpectSameBlock(b, want);
   }
-  EXPECT_TRUE(r->read(b).IsEnd());
+  EXPECT_TRUE(r->read(b).is_end());
   std::remove(path.c_str());
 }
 
