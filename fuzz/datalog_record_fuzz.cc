@@ -37,7 +37,7 @@ using iw::measure::ChannelKind;
 // The CRC of the `size` bytes at `p` written into their last four bytes, as the encoders do.
 void reseal(uint8_t* p, size_t size) {
   const size_t body = size - 4;
-  format::PutU32(p + body, iw::datalog::crc_mask(iw::datalog::crc32c(p, body)));
+  format::put_u32(p + body, iw::datalog::crc_mask(iw::datalog::crc32c(p, body)));
 }
 
 bool same_header(const format::SegmentHeader& a, const format::SegmentHeader& b) {
@@ -69,7 +69,7 @@ void check_record(const Layout& layout, std::vector<uint8_t> bytes, bool seal, b
   if (bytes.size() < size) return;
   bytes.resize(size);
   if (seal) reseal(bytes.data(), size);
-  const int64_t slot_time = own_time ? format::GetI64(bytes.data()) : 1700006400;
+  const int64_t slot_time = own_time ? format::get_i64(bytes.data()) : 1700006400;
   iw::datalog::Record record;
   switch (format::decode_record(layout, bytes.data(), size, slot_time, &record)) {
     case format::SlotState::kEmpty:
