@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-
 namespace iw::app {
 namespace {
 
@@ -11,29 +9,12 @@ constexpr size_t kMaxQueued = 3600 / datalog::kCurrentIntervalS;  // an hour of 
 
 }  // namespace
 
-std::string current_log_dir(const std::string& data_dir) { return data_dir + "/datalog/current"; }
-std::string history_log_dir(const std::string& data_dir) { return data_dir + "/datalog/history"; }
-
-Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_dir, DaemonLog which,
-                                                      const datalog::Layout& layout, int64_t sync_interval_s) {
-  const bool current = which == DaemonLog::kCurrent;
-  const std::string dir = current ? current_log_dir(data_dir) : history_log_dir(data_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
-  datalog::LogOptions options = current ? datalog::current_log_options(layout) : datalog::history_log_options(layout);
-  options.sync_interval_s = sync_interval_s;
-  auto log = datalog::Log::Open(dir, options);
-  if (!log) return Status::InvalidArgument(std::string(current ? "current" : "history") + " log: " + log.error());
-  return log;
-}
-
 Result<std::unique_ptr<DatalogService>> DatalogService::Open(const std::string& data_dir,
                                                              const datalog::RecorderSettings& settings,
                                                              const datalog::Layout& layout) {
-  auto current = open_daemon_log(data_dir, DaemonLog::kCurrent, layout, settings.sync_interval_s);
+  auto current = datalog::open_daemon_log(data_dir, datalog::DaemonLog::kCurrent, layout, settings.sync_interval_s);
   if (!current) return current.status();
-  auto history = open_daemon_log(data_dir, DaemonLog::kHistory, layout, settings.sync_interval_s);
+  auto history = datalog::open_daemon_log(data_dir, datalog::DaemonLog::kHistory, layout, settings.sync_interval_s);
   if (!history) return history.status();
   for (const auto* log : {current.value().get(), history.value().get()}) {
     for (const std::string& aside : log->info().set_aside) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "datalog/data_dir.h"
 #include "datalog/log.h"
 #include "datalog/recorder.h"
 #include "measure/engine.h"
@@ -83,16 +84,5 @@ class DatalogService {
   std::thread writer_;
   std::atomic<uint64_t> dropped_{0};
 };
-
-// <data dir>/datalog/current and .../history.
-std::string current_log_dir(const std::string& data_dir);
-std::string history_log_dir(const std::string& data_dir);
-
-enum class DaemonLog { kCurrent, kHistory };
-
-// Opens (creating its directory if needed) one of the daemon's logs for writing, with the
-// 5 s / 60 s options, `layout` and `sync_interval_s`. Errors name the log.
-Result<std::unique_ptr<datalog::Log>> open_daemon_log(const std::string& data_dir, DaemonLog which,
-                                                      const datalog::Layout& layout, int64_t sync_interval_s = 60);
 
 }  // namespace iw::app

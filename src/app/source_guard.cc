@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "datalog/data_dir.h"
+
 namespace iw::app {
 
 using datalog::DataSource;
@@ -12,10 +14,8 @@ DataSource source_of(const RunOptions& options, const config::Config& config) {
   return config.adc ? DataSource::kAdc : DataSource::kSimulator;
 }
 
-std::string datalog_dir(const std::string& data_dir) { return data_dir + "/datalog"; }
-
 Status check_source(const std::string& data_dir, DataSource source, bool confirmed) {
-  const std::string dir = datalog_dir(data_dir);
+  const std::string dir = datalog::datalog_dir(data_dir);
   auto mark = datalog::read_source_mark(dir);
   if (!mark) return Status::InvalidArgument(mark.error() + " (write adc, simulator or replay into it)");
   if (!mark.value() || *mark.value() != DataSource::kAdc || source == DataSource::kAdc) return Status::Ok();
@@ -32,7 +32,7 @@ Status check_source(const std::string& data_dir, DataSource source, bool confirm
 }
 
 void record_source(const std::string& data_dir, DataSource source) {
-  const std::string dir = datalog_dir(data_dir);
+  const std::string dir = datalog::datalog_dir(data_dir);
   auto mark = datalog::read_source_mark(dir);
   if (mark && mark.value() == source) return;
   if (Status st = datalog::write_source_mark(dir, source); !st) {

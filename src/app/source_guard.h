@@ -21,9 +21,6 @@ namespace iw::app {
 // else the ADC board of the config's "adc" section, else the simulator.
 datalog::DataSource source_of(const RunOptions& options, const config::Config& config);
 
-// <data dir>/datalog, where the mark lives.
-std::string datalog_dir(const std::string& data_dir);
-
 // Ok when `source` may write into the datalog of `data_dir`. `confirmed`: the user said that
 // simulated data may follow an ADC board's. The error says what is in the way and names the
 // flag that allows it.

@@ -48,6 +48,9 @@ class [[nodiscard]] Status {
   // REQUIRES: !ok(). The message as written where the error arose (no kind prefix: messages
   // are shown to users and compared by tests as they are).
   const std::string& message() const { return message_; }
+  // The same kind with "<context>: " before the message (REQUIRES: !ok()), for an error passed
+  // up through a caller that knows what was being done: "current log: <message>".
+  Status with_context(const std::string& context) const { return {code_, context + ": " + message_}; }
   // "OK", or the kind's name and the message ("Corruption: <message>"), for logs and tests.
   std::string to_string() const {
     switch (code_) {

@@ -5,9 +5,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/datalog_service.h"
+#include "datalog/data_dir.h"
 #include "datalog/iotawatt_import.h"
 #include "datalog/log.h"
+#include "datalog/recorder.h"
 
 namespace iw::cli {
 namespace {
@@ -20,7 +21,7 @@ bool is_history_file(const std::string& file) {
 // queries see imported 5 s data too. Records the history already covers are left alone.
 int copy_minutes_to_history(const std::string& data_dir, const datalog::Log& current, const datalog::Layout& layout,
                             int64_t first, int64_t last) {
-  auto history = app::open_daemon_log(data_dir, app::DaemonLog::kHistory, layout);
+  auto history = datalog::open_daemon_log(data_dir, datalog::DaemonLog::kHistory, layout);
   if (!history) {
     std::fprintf(stderr, "import: %s\n", history.error().c_str());
     return 1;
@@ -29,7 +30,7 @@ int copy_minutes_to_history(const std::string& data_dir, const datalog::Log& cur
   int64_t copied = 0;
   Status failure;
   Status st = current.scan(first, last, [&](const datalog::Record& r) {
-    if (r.time % datalog::kHistoryIntervalS != 0 || r.time <= after) return true;
+    if (!datalog::Recorder::goes_to_history(r.time) || r.time <= after) return true;
     failure = history.value()->append(r);
     copied += failure.ok() ? 1 : 0;
     return failure.ok();
@@ -51,8 +52,8 @@ int import_one(const std::string& data_dir, const std::string& file) {
     return 1;
   }
   const bool history = is_history_file(file);
-  auto log =
-      app::open_daemon_log(data_dir, history ? app::DaemonLog::kHistory : app::DaemonLog::kCurrent, layout.value());
+  auto log = datalog::open_daemon_log(data_dir, history ? datalog::DaemonLog::kHistory : datalog::DaemonLog::kCurrent,
+                                      layout.value());
   if (!log) {
     std::fprintf(stderr, "import: %s\n", log.error().c_str());
     return 1;

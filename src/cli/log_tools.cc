@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "app/datalog_service.h"
 #include "datalog/check.h"
+#include "datalog/data_dir.h"
 #include "datalog/log.h"
 
 namespace iw::cli {
@@ -43,8 +43,8 @@ int info(const std::string& name, const std::string& dir) {
 }  // namespace
 
 int run_log_tool(const std::string& action, const std::string& data_dir) {
-  const std::pair<std::string, std::string> logs[] = {{"current", app::current_log_dir(data_dir)},
-                                                      {"history", app::history_log_dir(data_dir)}};
+  const std::pair<std::string, std::string> logs[] = {{"current", datalog::current_log_dir(data_dir)},
+                                                      {"history", datalog::history_log_dir(data_dir)}};
   if (!std::filesystem::exists(logs[0].second) && !std::filesystem::exists(logs[1].second)) {
     std::printf("no datalogs in %s/datalog (is --data the daemon's data directory?)\n", data_dir.c_str());
     return 2;

@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "app/assembly.h"
-#include "app/datalog_service.h"
-#include "app/integrators.h"
 #include "calc/calculator.h"
 #include "config/config_file.h"
+#include "datalog/data_dir.h"
+#include "query/integrator_recorder.h"
 #include "query/output_series.h"
 #include "query/query.h"
 
@@ -44,7 +44,7 @@ Result<std::vector<std::shared_ptr<const datalog::Log>>> open_integrator_logs(co
   std::vector<std::shared_ptr<const datalog::Log>> logs(calc.integrators().size());
   for (size_t k = 0; k < logs.size(); ++k) {
     if (calc.integrators()[k].exact) continue;
-    auto log = open_if_present(app::integrator_log_dir(data_dir, calc.integrators()[k].name));
+    auto log = open_if_present(datalog::integrator_log_dir(data_dir, calc.integrators()[k].name));
     if (!log) return log.status();
     logs[k] = std::move(log.value());
   }
@@ -58,9 +58,9 @@ int run_query_tool(const QueryToolOptions& options) {
   if (!config) return fail(config.error());
   auto zone = query::zone_of(config.value());
   if (!zone) return fail(zone.error());
-  auto current = open_if_present(app::current_log_dir(options.data_dir));
+  auto current = open_if_present(datalog::current_log_dir(options.data_dir));
   if (!current) return fail(current.error());
-  auto history = open_if_present(app::history_log_dir(options.data_dir));
+  auto history = open_if_present(datalog::history_log_dir(options.data_dir));
   if (!history) return fail(history.error());
   if (!current.value() && !history.value())
     return fail(options.data_dir + " has no datalog (datalog/current or datalog/history)");

@@ -7,10 +7,10 @@
 #include <filesystem>
 
 #include "app/assembly.h"
-#include "app/datalog_service.h"
 #include "app/source_guard.h"
 #include "app/wiring.h"
 #include "config/config_file.h"
+#include "datalog/data_dir.h"
 #include "datalog/log.h"
 #include "datalog/recorder.h"
 #include "datalog/source_mark.h"
@@ -53,7 +53,7 @@ int run_seed(const SeedOptions& options) {
   if (!panel) return fail(panel.error());
   const datalog::Layout layout = layout_of(panel.value());
   // Simulated history never goes among an ADC board's measurements (source_guard.h).
-  const std::string datalog = app::datalog_dir(options.data_dir);
+  const std::string datalog = datalog::datalog_dir(options.data_dir);
   if (auto mark = datalog::read_source_mark(datalog); !mark || mark.value() == datalog::DataSource::kAdc) {
     return fail(mark ? options.data_dir + " holds an ADC board's measurements (" + datalog::source_mark_path(datalog) +
                            " says adc); seed into another --data directory"
@@ -62,9 +62,9 @@ int run_seed(const SeedOptions& options) {
 
   // One sync at the end: a seed that is interrupted is simply run again on an empty directory.
   constexpr int64_t kNoSync = INT64_MAX / 4;
-  auto current = app::open_daemon_log(options.data_dir, app::DaemonLog::kCurrent, layout, kNoSync);
+  auto current = datalog::open_daemon_log(options.data_dir, datalog::DaemonLog::kCurrent, layout, kNoSync);
   if (!current) return fail(current.error());
-  auto history = app::open_daemon_log(options.data_dir, app::DaemonLog::kHistory, layout, kNoSync);
+  auto history = datalog::open_daemon_log(options.data_dir, datalog::DaemonLog::kHistory, layout, kNoSync);
   if (!history) return fail(history.error());
 
   const int64_t now =
@@ -95,7 +95,7 @@ int run_seed(const SeedOptions& options) {
       failure = current.value()->append(record);
       ++in_current;
     }
-    if (failure.ok() && t % datalog::kHistoryIntervalS == 0) failure = history.value()->append(record);
+    if (failure.ok() && datalog::Recorder::goes_to_history(t)) failure = history.value()->append(record);
     ++done;
     const int percent = static_cast<int>(done * 100 / std::max<int64_t>(1, total));
     if (options.progress && percent % 5 == 0 && percent != last_percent) {

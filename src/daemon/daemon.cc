@@ -20,7 +20,6 @@
 #include "app/config_change.h"
 #include "app/config_load.h"
 #include "app/datalog_service.h"
-#include "app/integrators.h"
 #include "app/logging.h"
 #include "app/mqtt_service.h"
 #include "app/private_files.h"
@@ -36,6 +35,7 @@
 #include "config/http_config.h"
 #include "config/mqtt_config.h"
 #include "datalog/settings.h"
+#include "query/integrator_recorder.h"
 #include "query/output_series.h"
 #include "query/series.h"
 #include "query/time_zone.h"
@@ -69,9 +69,9 @@ struct Pipeline {
   std::unique_ptr<app::Sampler> sampler;
   std::unique_ptr<views::StatusContext> status;
   std::unique_ptr<query::TimeZone> zone;
-  std::unique_ptr<app::IntegratorSet> integrators;  // set by switch_to, before the sampler starts
-  std::unique_ptr<query::SeriesCatalog> catalog;    // likewise: outputs read the integrators' logs
-  bool simulated_time = false;                      // the source's clock, not the wall clock, says what "now" is
+  std::unique_ptr<query::IntegratorRecorder> integrators;  // set by switch_to, before the sampler starts
+  std::unique_ptr<query::SeriesCatalog> catalog;           // likewise: outputs read the integrators' logs
+  bool simulated_time = false;                             // the source's clock, not the wall clock, says what "now" is
   std::optional<config::MqttConfig> mqtt_config;
   std::unique_ptr<app::MqttService> mqtt;  // declared after the sampler it reads: stops first
 };
@@ -141,7 +141,7 @@ class Daemon final : public views::ApiBackend {
   server::HostAllowList hosts_;  // --allow-host, plus the running config's http.hosts (switch_to)
   std::unique_ptr<app::DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
-  app::IntegratorLogCache integrator_logs_;          // switch_to only (under change_mu_ or at start)
+  query::IntegratorLogCache integrator_logs_;        // switch_to only (under change_mu_ or at start)
   std::unique_ptr<app::UploadService> uploads_;      // reads records_
   std::unique_ptr<server::PasswordStore> passwords_;
   std::unique_ptr<server::DigestAuth> auth_;
@@ -193,8 +193,8 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next->layout.size()) {
     next->sampler->restore(resume->channels);
   }
-  next->integrators = app::IntegratorSet::Start(options_.data_dir, next->calculator, datalog_->current(),
-                                                integrator_logs_, settings.sync_interval_s);
+  next->integrators = query::IntegratorRecorder::Start(options_.data_dir, next->calculator, datalog_->current(),
+                                                       integrator_logs_, settings.sync_interval_s);
   datalog_->set_side_logs(next->integrators->logs());
   next->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(next->config));
   auto integrator_logs = std::make_shared<const query::IntegratorLogs>(next->calculator, next->integrators->by_index());

@@ -54,7 +54,7 @@ void Recorder::write(const Record& record, std::span<const Record> side) {
     return;
   }
   append(*current_, record, current_error_);
-  if (record.time % kHistoryIntervalS == 0) append(*history_, record, history_error_);
+  if (goes_to_history(record.time)) append(*history_, record, history_error_);
   for (size_t k = 0; k < side.size() && k < side_logs_.size(); ++k) {
     Log& log = *side_logs_[k].log;
     // Never out of order in a side log either: it may already hold this time.

@@ -66,6 +66,9 @@ class Recorder {
   // makes a record when it falls on the current log's grid: a whole multiple of
   // kCurrentIntervalS seconds.
   static bool makes_record(int64_t time_ns);
+  // A current record at `time_s` also goes to the history log: it falls on the
+  // kHistoryIntervalS grid. (Also for programs that write the logs themselves: seed, import.)
+  static bool goes_to_history(int64_t time_s) { return time_s % kHistoryIntervalS == 0; }
   // The record of such a checkpoint, else nullopt.
   static std::optional<Record> checkpoint_record(int64_t time_ns,
                                                  const std::vector<measure::ChannelCounters>& counters);

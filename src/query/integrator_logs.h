@@ -1,6 +1,6 @@
 // Where a query reads integrators: exact ones from the main records' import/export counters,
 // logged ones from their own logs (calc/integrator.h says which is which). Also the one
-// encoding of a logged integrator's record, which the daemon writes (app/integrators.h).
+// encoding of a logged integrator's record, which the daemon writes (integrator_recorder.h).
 //
 // A logged integrator's log is a datalog (datalog/FORMAT.md) with the current log's interval
 // and one record per current record, of the same time. Its layout is one CT channel, of which

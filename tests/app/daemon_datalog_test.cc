@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_process.h"
-#include "app/datalog_service.h"
+#include "datalog/data_dir.h"
 #include "datalog/log.h"
 
 namespace iw {
@@ -55,7 +55,7 @@ double TotalWh(const datalog::Record& r) {
 }
 
 void ExpectMonotonicCounters(const std::string& data) {
-  auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data));
+  auto log = datalog::Log::OpenReadOnly(datalog::current_log_dir(data));
   ASSERT_TRUE(log.ok()) << log.error();
   int64_t previous_time = 0;
   double previous_wh = -1;
@@ -97,7 +97,7 @@ TEST(DaemonDatalog, LogCheckExitsNonZeroOnDamage) {
   RunUntil(data, 3, SIGTERM, "run.log");
   // Flip a byte inside the last record of the current log's segment.
   std::filesystem::path segment;
-  for (const auto& e : std::filesystem::directory_iterator(app::current_log_dir(data))) {
+  for (const auto& e : std::filesystem::directory_iterator(datalog::current_log_dir(data))) {
     if (e.path().extension() == ".iwl") segment = e.path();
   }
   ASSERT_FALSE(segment.empty());
@@ -175,7 +175,7 @@ TEST(Seed, WritesDaysOfRecordsThatTheDaemonContinues) {
   DaemonProcess seed({"seed", "--scenario", "household-230v-50hz", "--days", "2", "--data", data}, data + "-seed.log");
   ASSERT_EQ(seed.wait(std::chrono::seconds(120)), 0) << seed.log();
   {
-    auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data));
+    auto log = datalog::Log::OpenReadOnly(datalog::current_log_dir(data));
     ASSERT_TRUE(log.ok()) << log.error();
     const auto info = log.value()->info();
     ASSERT_TRUE(info.first_time && info.last_time);

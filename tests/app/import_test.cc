@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "app/daemon_process.h"
-#include "app/datalog_service.h"
+#include "datalog/data_dir.h"
 #include "datalog/log.h"
 
 namespace iw {
@@ -56,7 +56,7 @@ TEST(Import, OriginalLogTotalsMatchAndTheDaemonContinues) {
   DaemonProcess import({"import", "--data", data, file}, (root / "import.log").string());
   ASSERT_EQ(import.wait(std::chrono::seconds(60)), 0) << import.log();
 
-  auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data));
+  auto log = datalog::Log::OpenReadOnly(datalog::current_log_dir(data));
   ASSERT_TRUE(log.ok()) << log.error();
   auto last = log.value()->last();
   ASSERT_TRUE(last.ok() && last.value());
@@ -73,7 +73,7 @@ TEST(Import, OriginalLogTotalsMatchAndTheDaemonContinues) {
   EXPECT_EQ(check.wait(std::chrono::seconds(30)), 0) << check.log();
   EXPECT_NE(check.log().find("2000 record(s)"), std::string::npos) << check.log();
 
-  auto history = datalog::Log::OpenReadOnly(app::history_log_dir(data));
+  auto history = datalog::Log::OpenReadOnly(datalog::history_log_dir(data));
   ASSERT_TRUE(history.ok()) << history.error();
   auto minute = history.value()->last();
   ASSERT_TRUE(minute.ok() && minute.value());

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_process.h"
-#include "app/datalog_service.h"
 #include "app/metrics_testing.h"
+#include "datalog/data_dir.h"
 #include "datalog/log.h"
 
 namespace iw {
@@ -100,7 +100,7 @@ TEST_F(MetricsDaemon, TheScrapeParsesAndEqualsStatus) {
 }
 
 TEST_F(MetricsDaemon, EnergyCountersOnlyGrowAndStartFromTheDatalog) {
-  auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data_));
+  auto log = datalog::Log::OpenReadOnly(datalog::current_log_dir(data_));
   ASSERT_TRUE(log.ok()) << log.error();
   auto last = log.value()->last();
   ASSERT_TRUE(last.ok() && last.value());

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app/daemon_process.h"
-#include "app/datalog_service.h"
 #include "app/mqtt_service.h"
+#include "datalog/data_dir.h"
 #include "datalog/log.h"
 #include "upload/mqtt_broker.h"
 
@@ -200,7 +200,7 @@ TEST_F(MqttDaemon, LiveValuesEqualStatusAndEnergyEqualsTheDatalog) {
   EXPECT_EQ(daemon_->stop(), 0) << daemon_->log();
   EXPECT_FALSE(rec.wait_for([](const Message& m) { return is(m, kBase + "/status", "offline"); }, 5s).topic.empty());
 
-  auto log = datalog::Log::OpenReadOnly(app::current_log_dir(data_));
+  auto log = datalog::Log::OpenReadOnly(datalog::current_log_dir(data_));
   ASSERT_TRUE(log.ok()) << log.error();
   const std::map<std::string, int> channels = {{"Mains", 1}, {"Solar", 2}, {"Oven", 3}};
   int checked = 0;

@@ -1,19 +1,18 @@
-#include "app/integrators.h"
-
-#include <filesystem>
+#include "query/integrator_recorder.h"
 
 #include <spdlog/spdlog.h>
 
 #include "calc/interval_operands.h"
+#include "datalog/data_dir.h"
 #include "query/integrator_logs.h"
 
-namespace iw::app {
+namespace iw::query {
 namespace {
 
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 datalog::LogOptions integrator_log_options(int64_t sync_interval_s) {
-  datalog::LogOptions options = datalog::current_log_options(query::integrator_layout());
+  datalog::LogOptions options = datalog::current_log_options(integrator_layout());
   options.sync_interval_s = sync_interval_s;
   return options;
 }
@@ -21,12 +20,9 @@ datalog::LogOptions integrator_log_options(int64_t sync_interval_s) {
 Result<std::shared_ptr<datalog::Log>> open_log(const std::string& data_dir, const std::string& name,
                                                IntegratorLogCache& cache, int64_t sync_interval_s) {
   if (auto it = cache.find(name); it != cache.end()) return it->second;
-  const std::string dir = integrator_log_dir(data_dir, name);
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
-  auto log = datalog::Log::Open(dir, integrator_log_options(sync_interval_s));
-  if (!log) return Status::InvalidArgument("integrator " + name + ": " + log.error());
+  auto log = datalog::open_log_dir(datalog::integrator_log_dir(data_dir, name), integrator_log_options(sync_interval_s),
+                                   "integrator " + name);
+  if (!log) return log.status();
   std::shared_ptr<datalog::Log> shared = std::move(log.value());
   cache[name] = shared;
   return shared;
@@ -34,15 +30,11 @@ Result<std::shared_ptr<datalog::Log>> open_log(const std::string& data_dir, cons
 
 }  // namespace
 
-std::string integrator_log_dir(const std::string& data_dir, const std::string& name) {
-  return data_dir + "/datalog/integrators/" + name;
-}
-
-std::unique_ptr<IntegratorSet> IntegratorSet::Start(const std::string& data_dir,
-                                                    std::shared_ptr<const calc::Calculator> calculator,
-                                                    const datalog::Log& current, IntegratorLogCache& cache,
-                                                    int64_t sync_interval_s) {
-  std::unique_ptr<IntegratorSet> set(new IntegratorSet(calculator));
+std::unique_ptr<IntegratorRecorder> IntegratorRecorder::Start(const std::string& data_dir,
+                                                              std::shared_ptr<const calc::Calculator> calculator,
+                                                              const datalog::Log& current, IntegratorLogCache& cache,
+                                                              int64_t sync_interval_s) {
+  std::unique_ptr<IntegratorRecorder> set(new IntegratorRecorder(calculator));
   const auto& integrators = calculator->integrators();
   for (size_t k = 0; k < integrators.size(); ++k) {
     if (integrators[k].exact) continue;
@@ -68,17 +60,17 @@ std::unique_ptr<IntegratorSet> IntegratorSet::Start(const std::string& data_dir,
   return set;
 }
 
-double IntegratorSet::interval_wh(size_t index, const std::vector<measure::ChannelCounters>& older,
-                                  const std::vector<measure::ChannelCounters>& newer, double hours) const {
+double IntegratorRecorder::interval_wh(size_t index, const std::vector<measure::ChannelCounters>& older,
+                                       const std::vector<measure::ChannelCounters>& newer, double hours) const {
   const calc::IntervalOperands operands(calculator_->inputs(), older, newer, hours);
   return calculator_->integrators()[index].script.evaluate(operands, calc::Quantity::kWh);
 }
 
-Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog::Log& current) {
+Status IntegratorRecorder::catch_up(Logged& logged, datalog::Log& log, const datalog::Log& current) {
   auto mine = log.last();
   if (!mine.ok()) return mine.status();
   if (mine.value()) {
-    if (auto totals = query::decode_integrator_record(*mine.value())) logged.totals = *totals;
+    if (auto totals = decode_integrator_record(*mine.value())) logged.totals = *totals;
   }
   const std::optional<int64_t> end = current.last_time();
   if (!end) return Status::Ok();
@@ -93,7 +85,7 @@ Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog:
   std::vector<datalog::Record> batch;
   // A new integrator's log starts with zero totals at its first time, so it counts from there.
   if (!mine.value() && previous) {
-    batch.push_back(query::encode_integrator_record(logged.totals, previous->time, previous->monitored_us));
+    batch.push_back(encode_integrator_record(logged.totals, previous->time, previous->monitored_us));
   }
   uint64_t written = 0;
   auto flush = [&]() -> Status {
@@ -108,7 +100,7 @@ Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog:
       const double hours = static_cast<double>(r.monitored_us - previous->monitored_us) / 3.6e9;
       if (hours > 0) logged.totals.add(interval_wh(logged.index, previous->channels, r.channels, hours));
     }
-    batch.push_back(query::encode_integrator_record(logged.totals, r.time, r.monitored_us));
+    batch.push_back(encode_integrator_record(logged.totals, r.time, r.monitored_us));
     previous = r;
     if (batch.size() >= 4096 && !flush().ok()) return false;
     return true;
@@ -119,7 +111,7 @@ Status IntegratorSet::catch_up(Logged& logged, datalog::Log& log, const datalog:
   return log.sync();
 }
 
-std::vector<datalog::Record> IntegratorSet::on_checkpoint(const measure::Checkpoint& cp) {
+std::vector<datalog::Record> IntegratorRecorder::on_checkpoint(const measure::Checkpoint& cp) {
   std::vector<datalog::Record> out;
   if (logged_.empty()) return out;
   const datalog::Record now = datalog::record_of(cp.time_ns / kNanosPerSecond, cp.counters);
@@ -134,15 +126,15 @@ std::vector<datalog::Record> IntegratorSet::on_checkpoint(const measure::Checkpo
   if (!datalog::Recorder::makes_record(cp.time_ns)) return out;
   out.reserve(logged_.size());
   for (const Logged& l : logged_) {
-    out.push_back(query::encode_integrator_record(l.totals, now.time, now.monitored_us));
+    out.push_back(encode_integrator_record(l.totals, now.time, now.monitored_us));
   }
   return out;
 }
 
-std::vector<std::shared_ptr<const datalog::Log>> IntegratorSet::by_index() const {
+std::vector<std::shared_ptr<const datalog::Log>> IntegratorRecorder::by_index() const {
   std::vector<std::shared_ptr<const datalog::Log>> out(calculator_->integrators().size());
   for (size_t k = 0; k < logged_.size(); ++k) out[logged_[k].index] = logs_[k].log;
   return out;
 }
 
-}  // namespace iw::app
+}  // namespace iw::query

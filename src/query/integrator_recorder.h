@@ -1,7 +1,8 @@
 // The daemon's logged integrators (calc/integrator.h): their running totals, advanced at every
 // one-second checkpoint on the sampling thread, and their logs under
-// <data dir>/datalog/integrators/<name>/ (one record per current record; the record's encoding
-// is in query/integrator_logs.h, the cadence in datalog/recorder.h).
+// datalog::integrator_log_dir() (one record per current record; the record's encoding and
+// reader are in integrator_logs.h, the cadence in datalog/recorder.h). The daemon's datalog
+// thread writes the records this makes (datalog::Recorder's side logs).
 //
 // Lifecycle: Start() runs before the sampler starts (at start-up and after every configuration
 // change). It opens each logged integrator's log, continues the totals of its last record and
@@ -25,7 +26,7 @@
 #include "datalog/recorder.h"
 #include "measure/engine.h"
 
-namespace iw::app {
+namespace iw::query {
 
 inline constexpr int64_t kBackfillDays = 7;
 
@@ -33,17 +34,15 @@ inline constexpr int64_t kBackfillDays = 7;
 // open) and shared by the configurations that use it.
 using IntegratorLogCache = std::map<std::string, std::shared_ptr<datalog::Log>>;
 
-std::string integrator_log_dir(const std::string& data_dir, const std::string& name);
-
-class IntegratorSet {
+class IntegratorRecorder {
  public:
   // REQUIRES: nothing writes `current` meanwhile (the sampler is stopped, the datalog writer idle).
   // An integrator whose log cannot be opened or caught up is reported in the message log and
   // left out (it reads 0); measuring goes on.
-  static std::unique_ptr<IntegratorSet> Start(const std::string& data_dir,
-                                              std::shared_ptr<const calc::Calculator> calculator,
-                                              const datalog::Log& current, IntegratorLogCache& cache,
-                                              int64_t sync_interval_s);
+  static std::unique_ptr<IntegratorRecorder> Start(const std::string& data_dir,
+                                                   std::shared_ptr<const calc::Calculator> calculator,
+                                                   const datalog::Log& current, IntegratorLogCache& cache,
+                                                   int64_t sync_interval_s);
 
   // Sampling thread. Adds the second since the previous checkpoint; at a checkpoint that makes
   // a record of the current log (datalog::Recorder::makes_record) returns one record per
@@ -61,7 +60,8 @@ class IntegratorSet {
     calc::IntegratorTotals totals;
   };
 
-  IntegratorSet(std::shared_ptr<const calc::Calculator> calculator) : calculator_(std::move(calculator)) {}
+  explicit IntegratorRecorder(std::shared_ptr<const calc::Calculator> calculator)
+      : calculator_(std::move(calculator)) {}
   Status catch_up(Logged& logged, datalog::Log& log, const datalog::Log& current);
   double interval_wh(size_t index, const std::vector<measure::ChannelCounters>& older,
                      const std::vector<measure::ChannelCounters>& newer, double hours) const;
@@ -74,4 +74,4 @@ class IntegratorSet {
   int64_t previous_monitored_us_ = -1;  // < 0: no baseline yet
 };
 
-}  // namespace iw::app
+}  // namespace iw::query
