@@ -77,19 +77,19 @@ void health_metrics(Exposition& e, const MetricsModel& m) {
   e.sample({{"version", m.version}, {"device", m.device_name}}, 1);
   gauge(e, "iotawatt_start_time_seconds", "UNIX time the daemon started.", static_cast<double>(m.start_time));
   gauge(e, "iotawatt_sampling_conversions_per_second", "ADC conversions per second over the last second.",
-        m.conversions_per_second);
+        m.sampling.conversions_per_second);
   gauge(e, "iotawatt_sampling_channel_cycles_per_second", "AC cycles measured per second, all channels together.",
-        m.channel_cycles_per_second);
-  gauge(e, "iotawatt_sampling_samples_per_cycle", "Samples per AC cycle per channel.", m.samples_per_cycle);
+        m.sampling.channel_cycles_per_second);
+  gauge(e, "iotawatt_sampling_samples_per_cycle", "Samples per AC cycle per channel.", m.sampling.samples_per_cycle);
   counter(e, "iotawatt_sampling_dropped_cycles_total", "Cycles that could not be measured (bad or missing samples).",
-          static_cast<double>(m.dropped_cycles));
+          static_cast<double>(m.sampling.dropped_cycles));
   counter(e, "iotawatt_sampling_restarts_total", "Times the sample source was restarted after an error.",
-          static_cast<double>(m.sampling_restarts));
+          static_cast<double>(m.sampling.restarts));
   gauge(e, "iotawatt_sampling_lag_seconds", "How late the sampling thread finished a block, worst of the last second.",
-        m.lag_ms / 1000);
+        m.sampling.lag_ms / 1000);
   gauge(e, "iotawatt_sampler_cpu_ratio", "CPU share of the sampling thread (1 = one core).",
-        m.sampler_cpu_percent / 100);
-  gauge(e, "iotawatt_process_cpu_ratio", "CPU share of the whole daemon (1 = one core).", m.process_cpu_percent / 100);
+        m.sampling.sampler_cpu_percent / 100);
+  gauge(e, "iotawatt_process_cpu_ratio", "CPU share of the whole daemon (1 = one core).", m.sampling.cpu_percent / 100);
 }
 
 template <typename Get>

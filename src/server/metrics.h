@@ -17,6 +17,7 @@
 
 #include "measure/channel_values.h"
 #include "server/http_server.h"
+#include "server/status.h"
 
 namespace iw::server {
 
@@ -51,15 +52,7 @@ struct MetricsModel {
   std::string version;
   int64_t start_time = 0;  // UNIX seconds
   std::vector<ChannelMetrics> channels;
-  // Daemon health.
-  double conversions_per_second = 0;
-  double channel_cycles_per_second = 0;  // all channels together
-  double samples_per_cycle = 0;
-  uint64_t dropped_cycles = 0;
-  uint64_t sampling_restarts = 0;
-  double sampler_cpu_percent = 0;
-  double process_cpu_percent = 0;
-  double lag_ms = 0;
+  SamplingStatus sampling;  // the daemon's health
   std::vector<DatalogMetrics> datalogs;
   std::optional<MqttMetrics> mqtt;   // nullopt when MQTT is not configured
   std::optional<EdgeCounters> http;  // what the HTTP edge admitted, refused and cut

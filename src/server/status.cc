@@ -44,8 +44,9 @@ json input_json(const InputStatus& in) {
 
 json stats_json(const StatusModel& m) {
   const SamplingStatus& s = m.sampling;
-  return json{{"cyclerate", round_to(m.cyclerate, 2)},
-              {"chanrate", round_to(m.chanrate, 2)},
+  const double per_channel = m.inputs.empty() ? 0 : s.channel_cycles_per_second / static_cast<double>(m.inputs.size());
+  return json{{"cyclerate", round_to(s.samples_per_cycle, 2)},
+              {"chanrate", round_to(s.channel_cycles_per_second, 2)},
               {"starttime", m.start_time},
               {"currenttime", m.current_time},
               {"runseconds", m.current_time - m.start_time},
@@ -57,7 +58,7 @@ json stats_json(const StatusModel& m) {
                {{"mode", s.mode},
                 {"source", s.source},
                 {"conversions_per_second", std::llround(s.conversions_per_second)},
-                {"channel_cycles_per_second", round_to(s.channel_cycles_per_second, 2)},
+                {"channel_cycles_per_second", round_to(per_channel, 2)},
                 {"cpu_percent", round_to(s.cpu_percent, 2)},
                 {"sampler_cpu_percent", round_to(s.sampler_cpu_percent, 2)},
                 {"cycles", s.cycles},

@@ -34,11 +34,13 @@ struct OutputStatus {
   int decimals = 2;  // rendered with this many decimals at most
 };
 
+// The sampler's health, as /status and /metrics show it (metrics.h renders the same type).
 struct SamplingStatus {
   std::string mode;    // continuous | roundrobin
   std::string source;  // what produces the samples
   double conversions_per_second = 0;
-  double channel_cycles_per_second = 0;  // per channel, averaged
+  double channel_cycles_per_second = 0;  // all channels together (/status also shows it per channel)
+  double samples_per_cycle = 0;          // per channel
   double cpu_percent = 0;                // whole daemon, over the last seconds
   double sampler_cpu_percent = 0;
   uint64_t cycles = 0;  // voltage cycles measured since the sampler started
@@ -81,8 +83,6 @@ struct StatusModel {
   int https_port = 0;
   std::string tls_fingerprint;
   std::string version;
-  double cyclerate = 0;  // samples per cycle
-  double chanrate = 0;   // channel-cycles per second, all channels
   int64_t start_time = 0;
   int64_t current_time = 0;
   double frequency = 0;

@@ -2,6 +2,7 @@
 
 #include "app/version.h"
 #include "base/strings.h"
+#include "views/status_model.h"
 
 namespace iw::views {
 namespace {
@@ -32,14 +33,7 @@ server::MetricsModel metrics_model(const config::Config& config, const app::Samp
     if (const config::Input* in = config.input(static_cast<int>(ch)))
       m.channels.push_back(channel_metrics(*in, ch, snap));
   }
-  m.conversions_per_second = snap.conversions_per_second;
-  m.channel_cycles_per_second = snap.channel_cycles_per_second;
-  m.samples_per_cycle = snap.stats.samples_per_cycle;
-  m.dropped_cycles = snap.stats.dropped_cycles;
-  m.sampling_restarts = snap.stats.restarts;
-  m.sampler_cpu_percent = snap.sampler_cpu_percent;
-  m.process_cpu_percent = snap.process_cpu_percent;
-  m.lag_ms = snap.lag_ms;
+  m.sampling = sampling_status(snap);
   for (const app::DatalogStatus& d : datalogs) {
     m.datalogs.push_back({lower(d.id), d.interval, d.last_key.value_or(0), d.size, d.appended, d.dropped});
   }

@@ -26,6 +26,21 @@ StatusContext::StatusContext(const config::Config& config, const calc::Calculato
       network_(app::network_identity()),
       start_time_(start_time) {}
 
+server::SamplingStatus sampling_status(const app::SamplerSnapshot& snap) {
+  server::SamplingStatus s;
+  s.conversions_per_second = snap.conversions_per_second;
+  s.channel_cycles_per_second = snap.channel_cycles_per_second;
+  s.samples_per_cycle = snap.stats.samples_per_cycle;
+  s.cpu_percent = snap.process_cpu_percent;
+  s.sampler_cpu_percent = snap.sampler_cpu_percent;
+  s.cycles = snap.stats.cycles;
+  s.dropped_cycles = snap.stats.dropped_cycles;
+  s.lag_ms = snap.lag_ms;
+  s.lag_peak_ms = snap.lag_peak_ms;
+  s.restarts = snap.stats.restarts;
+  return s;
+}
+
 server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
                                          const std::vector<app::DatalogStatus>& datalogs) const {
   server::StatusModel m;
@@ -39,30 +54,18 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
   m.update_class = config_.update;
   m.version = app::kVersion;
   m.start_time = start_time_;
-  m.cyclerate = snap.stats.samples_per_cycle;
-  m.chanrate = snap.channel_cycles_per_second;
   m.free_bytes = app::available_memory_bytes();
   m.mac = network_.mac;
   m.ip = network_.ip;
   m.connect_time = start_time_;
 
-  server::SamplingStatus& s = m.sampling;
-  s.mode = mode_;
-  s.source = source_;
-  s.conversions_per_second = snap.conversions_per_second;
-  s.cpu_percent = snap.process_cpu_percent;
-  s.sampler_cpu_percent = snap.sampler_cpu_percent;
-  s.cycles = snap.stats.cycles;
-  s.dropped_cycles = snap.stats.dropped_cycles;
-  s.lag_ms = snap.lag_ms;
-  s.lag_peak_ms = snap.lag_peak_ms;
-  s.restarts = snap.stats.restarts;
+  m.sampling = sampling_status(snap);
+  m.sampling.mode = mode_;
+  m.sampling.source = source_;
 
-  size_t active = 0;
   for (size_t ch = 0; ch < config_.inputs.size(); ++ch) {
     const config::Input* in = config_.input(static_cast<int>(ch));
     if (in == nullptr) continue;
-    ++active;
     server::InputStatus is;
     is.channel = static_cast<int>(ch);
     is.name = in->name;
@@ -86,7 +89,6 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
   for (const app::DatalogStatus& d : datalogs) {
     m.datalogs.push_back({d.id, d.first_key.value_or(0), d.last_key.value_or(0), d.size, d.interval, d.error});
   }
-  if (active > 0) s.channel_cycles_per_second = snap.channel_cycles_per_second / static_cast<double>(active);
   return m;
 }
 

@@ -14,6 +14,9 @@
 
 namespace iw::views {
 
+// The sampler's health in `snapshot`, for /status and /metrics (mode and source left empty).
+server::SamplingStatus sampling_status(const app::SamplerSnapshot& snapshot);
+
 class StatusContext {
  public:
   StatusContext(const config::Config& config, const calc::Calculator& calculator, const query::TimeZone& zone,

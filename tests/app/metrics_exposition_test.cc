@@ -39,9 +39,9 @@ MetricsModel model() {
   ct.imported_wh = 1000.5;
   ct.exported_wh = 2;
   m.channels = {vt, ct};
-  m.conversions_per_second = 199680;
-  m.dropped_cycles = 3;
-  m.lag_ms = 1.5;
+  m.sampling.conversions_per_second = 199680;
+  m.sampling.dropped_cycles = 3;
+  m.sampling.lag_ms = 1.5;
   m.datalogs = {{"current", 5, 1700000100, 4096, 20, 1}, {"history", 60, 1700000040, 512, 2, 0}};
   return m;
 }
