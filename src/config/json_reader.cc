@@ -255,9 +255,9 @@ std::optional<std::vector<double>> ObjectReader::number_array(std::string_view k
 
 std::optional<std::vector<double>> ObjectReader::lead_table(std::string_view key) {
   std::optional<std::vector<double>> table = number_array(key);
-  std::string why;
-  if (table && !measure::PhaseCurve::valid_table(*table, &why)) {
-    problems_.add(path_of(key), why);
+  if (!table) return table;
+  if (Status st = measure::PhaseCurve::check_table(*table); !st) {
+    problems_.add(path_of(key), st.message());
     return std::nullopt;
   }
   return table;

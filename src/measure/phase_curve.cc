@@ -23,12 +23,9 @@ std::string number(double v) {
 
 }  // namespace
 
-bool PhaseCurve::valid_table(const std::vector<double>& a, std::string* why) {
-  auto fail = [why](std::string text) {
-    if (why) *why = std::move(text);
-    return false;
-  };
-  if (a.empty()) return true;
+Status PhaseCurve::check_table(const std::vector<double>& a) {
+  auto fail = [](std::string text) { return Status::InvalidArgument(std::move(text)); };
+  if (a.empty()) return Status::Ok();
   if (a.size() % 2 == 0) {
     return fail("has " + std::to_string(a.size()) + " elements; expected an odd number: [lead, threshold, lead, ...]");
   }
@@ -44,7 +41,7 @@ bool PhaseCurve::valid_table(const std::vector<double>& a, std::string* why) {
                   number(a[i - 2]));
     }
   }
-  return true;
+  return Status::Ok();
 }
 
 double PhaseCurve::lead_deg(double level, double hz) const {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+
 namespace iw::measure {
 
 struct PhaseCurve {
@@ -19,10 +21,10 @@ struct PhaseCurve {
   // True when the lead does not depend on the level (no arrays, or single-value arrays).
   bool is_constant() const { return p50.size() <= 1 && p60.size() <= 1; }
 
-  // True when `table` is empty or of the form [phi0, t1, phi1, ...]: an odd number of finite
-  // elements with strictly increasing, non-negative thresholds. Otherwise false, and `why`
-  // (when given) says what is wrong.
-  static bool valid_table(const std::vector<double>& table, std::string* why = nullptr);
+  // Ok when `table` is empty or of the form [phi0, t1, phi1, ...]: an odd number of finite
+  // elements with strictly increasing, non-negative thresholds; otherwise InvalidArgument,
+  // saying what is wrong.
+  static Status check_table(const std::vector<double>& table);
 
   bool operator==(const PhaseCurve&) const = default;
 };

@@ -34,17 +34,17 @@ TEST(PhaseCurve, ChoosesArrayByFrequencyAndFallsBackToFixed) {
 }
 
 TEST(PhaseCurve, ValidatesArrays) {
-  std::string why;
-  EXPECT_TRUE(PhaseCurve::valid_table({}));
-  EXPECT_TRUE(PhaseCurve::valid_table({0.6}));
-  EXPECT_TRUE(PhaseCurve::valid_table(kSct60));
-  EXPECT_FALSE(PhaseCurve::valid_table({2.7, 4}, &why));
-  EXPECT_NE(why.find("odd number"), std::string::npos) << why;
-  EXPECT_FALSE(PhaseCurve::valid_table({2.7, 8, 2.6, 4, 2.5}, &why));
-  EXPECT_EQ(why, "thresholds must increase: 4 (element 3) follows 8");
-  EXPECT_FALSE(PhaseCurve::valid_table({2.7, 4, 2.6, 4, 2.5}, &why));
-  EXPECT_FALSE(PhaseCurve::valid_table({2.7, -1, 2.6}, &why));
-  EXPECT_NE(why.find("negative"), std::string::npos) << why;
+  EXPECT_TRUE(PhaseCurve::check_table({}).ok());
+  EXPECT_TRUE(PhaseCurve::check_table({0.6}).ok());
+  EXPECT_TRUE(PhaseCurve::check_table(kSct60).ok());
+  Status st = PhaseCurve::check_table({2.7, 4});
+  EXPECT_TRUE(st.is_invalid_argument());
+  EXPECT_NE(st.message().find("odd number"), std::string::npos) << st.to_string();
+  st = PhaseCurve::check_table({2.7, 8, 2.6, 4, 2.5});
+  EXPECT_EQ(st.message(), "thresholds must increase: 4 (element 3) follows 8");
+  EXPECT_FALSE(PhaseCurve::check_table({2.7, 4, 2.6, 4, 2.5}).ok());
+  st = PhaseCurve::check_table({2.7, -1, 2.6});
+  EXPECT_NE(st.message().find("negative"), std::string::npos) << st.to_string();
 }
 
 }  // namespace
