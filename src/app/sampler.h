@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/live_values.h"
+#include "app/realtime.h"
 #include "measure/engine.h"
 #include "source/sample_source.h"
 
@@ -24,6 +25,9 @@ struct SamplerOptions {
   // Simulated sources only: simulated seconds per wall-clock second; 0 runs unpaced.
   double speed = 1;
   bool paced = true;  // false for sources that pace themselves (a real ADC)
+  // The sampling thread's scheduling (realtime.h); off: normal priority, raised by nice -10
+  // where allowed.
+  RealtimePlan realtime;
 };
 
 struct SamplerSnapshot {
@@ -73,6 +77,8 @@ class Sampler {
 
  private:
   void run();
+  // The sampling thread's scheduling, from options_.realtime; logs what it could not get.
+  void apply_scheduling();
   void on_checkpoint(const measure::Checkpoint& cp);
   // Per channel: samples clipped since the previous checkpoint.
   std::vector<uint64_t> clipped_since_last(const std::vector<measure::ChannelLive>& live);
@@ -107,13 +113,15 @@ class Sampler {
 
   void feed_capture(const measure::SampleBlock& block);
 
-  mutable std::mutex mu_;
-  SamplerSnapshot published_;  // guarded by mu_
+  // Readers copy the pointer under the lock, never the snapshot: the sampling thread (maybe
+  // SCHED_FIFO) waits at most for a pointer copy, and the lock lends it its priority (PiMutex).
+  mutable PiMutex mu_;
+  std::shared_ptr<const SamplerSnapshot> published_;  // guarded by mu_
 
   std::mutex capture_request_mu_;            // one capture at a time
   std::atomic<bool> capture_wanted_{false};  // the sampling thread checks this per block
-  std::mutex capture_mu_;
-  std::condition_variable capture_done_;
+  PiMutex capture_mu_;                       // the sampling thread takes it only while a capture is wanted
+  std::condition_variable_any capture_done_;
   double capture_seconds_ = 0;                  // guarded by capture_mu_
   std::vector<measure::SampleBlock> captured_;  // guarded by capture_mu_
   std::string error_;                           // sampling thread only; copied into snapshots
