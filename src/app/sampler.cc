@@ -224,7 +224,10 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
     std::lock_guard lock(mu_);
     published_.swap(next);
   }
-  next.reset();  // the previous snapshot, freed outside the lock
+  // The previous snapshot lives one more second: a reader that took it a moment ago has long
+  // finished its copy (microseconds) by then, so its memory is freed here, in this thread's malloc
+  // arena, never by a reader that would take that arena's (non-inheriting) lock.
+  retired_ = std::move(next);
   if (listener_) listener_(cp);
 }
 

@@ -117,6 +117,7 @@ class Sampler {
   // SCHED_FIFO) waits at most for a pointer copy, and the lock lends it its priority (PiMutex).
   mutable PiMutex mu_;
   std::shared_ptr<const SamplerSnapshot> published_;  // guarded by mu_
+  std::shared_ptr<const SamplerSnapshot> retired_;    // sampling thread only: the one before
 
   std::mutex capture_request_mu_;            // one capture at a time
   std::atomic<bool> capture_wanted_{false};  // the sampling thread checks this per block
