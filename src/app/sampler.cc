@@ -149,10 +149,12 @@ void Sampler::note_lag(const measure::SampleBlock& block) {
             std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - wall0_).count()) -
         due_ns;
   } else if (!options_.paced) {
-    lag_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count()) -
-             block.end_ns();
+    const int64_t now_ns =
+        options_.source_clock
+            ? options_.source_clock()
+            : std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    lag_ns = static_cast<double>(now_ns) - block.end_ns();
   }
   period_lag_ms_ = std::max(period_lag_ms_, lag_ns * 1e-6);
   peak_lag_ms_ = std::max(peak_lag_ms_, period_lag_ms_);

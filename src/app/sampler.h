@@ -17,6 +17,7 @@
 #include "app/live_values.h"
 #include "app/realtime.h"
 #include "measure/engine.h"
+#include "source/clock.h"
 #include "source/sample_source.h"
 
 namespace iw::app {
@@ -25,6 +26,8 @@ struct SamplerOptions {
   // Simulated sources only: simulated seconds per wall-clock second; 0 runs unpaced.
   double speed = 1;
   bool paced = true;  // false for sources that pace themselves (a real ADC)
+  // Unpaced sources: the clock their blocks are stamped with (empty: the Unix clock).
+  source::NanoClock source_clock;
   // The sampling thread's scheduling (realtime.h); off: normal priority, raised by nice -10
   // where allowed.
   RealtimePlan realtime;
@@ -42,8 +45,8 @@ struct SamplerSnapshot {
   double sampler_cpu_percent = 0;        // sampling thread, wall-clock based
   double process_cpu_percent = 0;        // whole daemon, wall-clock based
   // How late the sampling thread finished a block, against the source's clock (paced: the
-  // schedule; a real ADC: the wall clock). The largest over the last second, and since start.
-  // A thread that never waits on anyone else stays within a block's length.
+  // schedule; a real ADC: the clock the source stamps its blocks with). The largest over the last second, and since
+  // start. A thread that never waits on anyone else stays within a block's length.
   double lag_ms = 0;
   double lag_peak_ms = 0;
   std::string error;  // last source error, empty when healthy

@@ -185,6 +185,7 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   app::SamplerOptions sampler_options;
   sampler_options.speed = options_.speed;
   sampler_options.paced = a->paced;
+  sampler_options.source_clock = a->clock;
   // A paced simulator sleeps between blocks unless --speed 0; an ADC source waits in its reads.
   const bool sleeps = !a->paced || options_.speed > 0;
   sampler_options.realtime = app::plan_realtime(options_.realtime, !a->paced, sleeps, cpus_);
