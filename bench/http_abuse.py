@@ -179,13 +179,15 @@ def main():
     ap.add_argument("--flood-mbit", type=float, default=100,
                     help="each flood's rate in Mbit/s, as one LAN device could send (default 100; "
                          "0: unbounded, then the attacker's own CPU use on this machine is measured too)")
+    ap.add_argument("--run-arg", action="append", default=[],
+                    help="one more argument for `iotawatt run` (repeatable; --run-arg=--realtime=on)")
     a = ap.parse_args()
     if not 10 <= a.duration <= 120:
         sys.exit("--duration: 10 to 120")
     data = tempfile.mkdtemp(prefix="iw-abuse.")
     log = open(os.path.join(data, "daemon.out"), "w")
-    daemon = subprocess.Popen([a.binary, "run", "--http", f"127.0.0.1:{a.port}", "--data", data], stdout=log,
-                              stderr=subprocess.STDOUT)
+    daemon = subprocess.Popen([a.binary, "run", "--http", f"127.0.0.1:{a.port}", "--data", data, *a.run_arg],
+                              stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{a.port}"
         for _ in range(200):

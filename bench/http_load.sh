@@ -4,16 +4,18 @@
 # (the sampling counters of /status?stats and the 5 s datalog, before and after).
 #
 #   bench/http_load.sh [--data DIR] [--days N] [--duration S] [--port P] [--build DIR] [--status-only]
+#                      [--run-arg ARG]...
 #     --data DIR     a seeded data directory (the daemon appends to it); default: a temporary
 #                    one seeded with --days N (default 7) and deleted on exit
 #     --duration S   seconds of wrk per endpoint (default 20, at most 300)
 #     --port P       the daemon listens on 127.0.0.1:P (default 18080)
 #     --status-only  skip the query endpoint (before /query exists)
+#     --run-arg ARG  one more argument for `iotawatt run` (repeatable; e.g. --run-arg --realtime=on)
 # Exits 1 when a sampling cycle or a datalog record was lost, or an endpoint answered errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-data="" days=7 duration=20 port=18080 build=build status_only=0
+data="" days=7 duration=20 port=18080 build=build status_only=0 run_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data=$2; shift 2 ;;
@@ -22,7 +24,8 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
     --status-only) status_only=1; shift ;;
-    *) echo "usage: $0 [--data DIR] [--days N] [--duration S] [--port P] [--build DIR] [--status-only]" >&2; exit 2 ;;
+    --run-arg) run_args+=("$2"); shift 2 ;;
+    *) echo "usage: $0 [--data DIR] [--days N] [--duration S] [--port P] [--build DIR] [--status-only] [--run-arg ARG]..." >&2; exit 2 ;;
   esac
 done
 [[ "$duration" =~ ^[0-9]+$ && "$duration" -ge 1 && "$duration" -le 300 ]] || { echo "--duration: 1 to 300" >&2; exit 2; }
@@ -45,8 +48,8 @@ if [ -z "$data" ]; then
   "$iotawatt" seed --scenario "$scenario" --days "$days" --data "$data" >&2
 fi
 
-echo "== iotawatt run --sim $scenario --data $data --http 127.0.0.1:$port" >&2
-"$iotawatt" run --sim "$scenario" --data "$data" --http "127.0.0.1:$port" >"$work/daemon.log" 2>&1 &
+echo "== iotawatt run --sim $scenario --data $data --http 127.0.0.1:$port ${run_args[*]}" >&2
+"$iotawatt" run --sim "$scenario" --data "$data" --http "127.0.0.1:$port" "${run_args[@]}" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 1 150); do
   curl -sf -o /dev/null "$base/status?stats" && break

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/realtime.h"
 #include "app/version.h"
 #include "cli/accuracy.h"
 #include "cli/import_tool.h"
@@ -52,6 +53,16 @@ CLI::Validator host_name_check() {
       "HOST");
 }
 
+// --rt-cpu: what app::parse_realtime_cpu() accepts.
+CLI::Validator realtime_cpu_check() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        auto cpu = iw::app::parse_realtime_cpu(text);
+        return cpu.ok() ? std::string() : cpu.error();
+      },
+      "CPU");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,6 +95,22 @@ int main(int argc, char** argv) {
       ->add_option("--allow-host", run.allowed_hosts,
                    "a host name (or IP address) the HTTP API answers to besides this machine's own; repeatable")
       ->check(host_name_check());
+  std::string realtime_mode = "auto", realtime_cpu = "last";
+  run_cmd
+      ->add_option("--realtime", realtime_mode,
+                   "the sampling thread's real-time policy (SCHED_FIFO, memory locked, pinned to a CPU): on, off, "
+                   "or auto = on for an ADC board, off for the simulator and replay")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "on", "off"}));
+  run_cmd->add_option("--rt-priority", run.realtime.priority, "SCHED_FIFO priority of the sampling thread")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 99));
+  run_cmd
+      ->add_option("--rt-cpu", realtime_cpu,
+                   "CPU the real-time sampling thread is pinned to: last (of those the daemon may use), a number, "
+                   "or none; with 3 or more CPUs the daemon's other threads keep off it")
+      ->capture_default_str()
+      ->check(realtime_cpu_check());
 
   std::string adc = "all", mode = "all", sensors = "all", calibration = "all";
   bool json = false;
@@ -154,7 +181,11 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (*query_cmd) return iw::cli::run_query_tool(query);
-  if (*run_cmd) return iw::daemon::run_daemon(run);
+  if (*run_cmd) {
+    run.realtime.mode = iw::app::parse_realtime_mode(realtime_mode).value();
+    run.realtime.cpu = iw::app::parse_realtime_cpu(realtime_cpu).value();
+    return iw::daemon::run_daemon(run);
+  }
   if (*acc) return run_accuracy_command(accuracy, adc, mode, sensors, calibration, json);
   if (*rec) return iw::cli::record_samples(record);
   if (*import_cmd) return iw::cli::run_import(import_data, import_files);

@@ -94,7 +94,9 @@ Result<Assembly> assemble_hardware(const RunOptions& options, config::Config cfg
   // A conversion takes 24 SPI clocks (3 bytes); the source measures the real rate.
   const double rate = static_cast<double>(board->spi_hz) / 24.0;
   const source::SamplingPlan plan = sampling_plan(a.config, rate, kDefaultNominalHz);
-  auto src = source::Mcp3x08Source::Create(board.value(), plan, std::move(ports.value()), {});
+  // The source stamps its blocks with its default clock, CLOCK_MONOTONIC.
+  a.clock = source::monotonic_now_ns;
+  auto src = source::Mcp3x08Source::Create(board.value(), plan, std::move(ports.value()), {.clock = a.clock});
   if (!src) return src.status();
   if (board->reference) {
     if (auto ref = src.value()->read_reference(); ref) {

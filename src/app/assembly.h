@@ -12,6 +12,7 @@
 #include "app/wiring.h"
 #include "base/status.h"
 #include "config/config.h"
+#include "source/clock.h"
 #include "source/sample_source.h"
 
 namespace iw::app {
@@ -21,6 +22,9 @@ struct Assembly {
   std::unique_ptr<source::SampleSource> source;
   AdcScaling scaling;
   bool paced = false;  // simulated or replayed time: the sampler paces it
+  // A source that paces itself: the clock its blocks' instants are read from, so the sampler
+  // can tell how late it finished a block (empty: the Unix clock).
+  source::NanoClock clock;
 };
 
 // `config`: the configuration to run, or nullopt for the simulator's own config of its

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/realtime.h"
+
 namespace iw::app {
 
 struct RunOptions {
@@ -29,6 +31,8 @@ struct RunOptions {
   // Host names the HTTP API answers to besides the machine's own (--allow-host; the config's
   // http.hosts adds more). Each must pass server::normalize_host().
   std::vector<std::string> allowed_hosts;
+  // The sampling thread's real-time policy (--realtime, --rt-priority, --rt-cpu).
+  RealtimeRequest realtime;
 };
 
 }  // namespace iw::app

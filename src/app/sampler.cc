@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -38,26 +40,58 @@ void Sampler::stop() {
 }
 
 SamplerSnapshot Sampler::snapshot() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return published_;
+  std::shared_ptr<const SamplerSnapshot> published;
+  {
+    std::lock_guard lock(mu_);
+    published = published_;
+  }
+  return published ? *published : SamplerSnapshot{};
 }
 
 namespace {
 
-// The sampling thread goes before HTTP threads and uploads when the CPU is busy: with real
-// ADCs a late read is a gap in the samples. Needs CAP_SYS_NICE (root, or the systemd unit's
-// AmbientCapabilities); without it the thread runs at normal priority and says so once.
-void raise_priority() {
+// Without SCHED_FIFO the sampling thread still goes before HTTP threads and uploads when the
+// CPU is busy, as far as nice -10 takes it (needs CAP_SYS_NICE or RLIMIT_NICE).
+void raise_nice() {
   constexpr int kNice = -10;
   if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kNice) != 0) {
     spdlog::info("sampler: runs at normal priority ({}; grant CAP_SYS_NICE to raise it)", std::strerror(errno));
   }
 }
 
+// Warnings about missing privileges once per process, not at every configuration change.
+std::atomic<bool> warned_fifo{false};
+std::atomic<bool> warned_pin{false};
+
 }  // namespace
 
+void Sampler::apply_scheduling() {
+  pthread_setname_np(pthread_self(), "iw-sampler");
+  const RealtimePlan& plan = options_.realtime;
+  if (plan.cpu >= 0) {
+    if (Status st = pin_to_cpu(plan.cpu); !st.ok() && !warned_pin.exchange(true)) {
+      spdlog::warn("sampler: not pinned to CPU {}: {}", plan.cpu, st.message());
+    }
+  }
+  if (plan.fifo) {
+    if (Status st = set_fifo(plan.priority); !st.ok()) {
+      if (!warned_fifo.exchange(true)) {
+        spdlog::warn("sampler: sampling runs without real-time priority: {}", st.message());
+      }
+      raise_nice();
+    }
+  } else {
+    raise_nice();
+  }
+  // The deepest call chain of a block (source, engine, checkpoint listener) stays well inside
+  // this; touched now, its pages are present (and locked, when memory is) before the first block.
+  constexpr size_t kStackPrefault = 256 * 1024;
+  prefault_stack(kStackPrefault);
+  if (auto s = thread_scheduling(static_cast<pid_t>(gettid()))) spdlog::info("sampler: {}", describe(s.value()));
+}
+
 void Sampler::run() {
-  raise_priority();
+  apply_scheduling();
   measure::SampleBlock block;
   while (!stop_) {
     Status st = source_->read(block);
@@ -115,10 +149,12 @@ void Sampler::note_lag(const measure::SampleBlock& block) {
             std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - wall0_).count()) -
         due_ns;
   } else if (!options_.paced) {
-    lag_ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count()) -
-             block.end_ns();
+    const int64_t now_ns =
+        options_.source_clock
+            ? options_.source_clock()
+            : std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    lag_ns = static_cast<double>(now_ns) - block.end_ns();
   }
   period_lag_ms_ = std::max(period_lag_ms_, lag_ns * 1e-6);
   peak_lag_ms_ = std::max(peak_lag_ms_, period_lag_ms_);
@@ -185,10 +221,15 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
   last_cpu_s_ = cpu;
   last_process_cpu_s_ = process_cpu;
   last_cp_wall_ = wall;
+  auto next = std::make_shared<const SamplerSnapshot>(std::move(snap));
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    published_ = std::move(snap);
+    std::lock_guard lock(mu_);
+    published_.swap(next);
   }
+  // The previous snapshot lives one more second: a reader that took it a moment ago has long
+  // finished its copy (microseconds) by then, so its memory is freed here, in this thread's malloc
+  // arena, never by a reader that would take that arena's (non-inheriting) lock.
+  retired_ = std::move(next);
   if (listener_) listener_(cp);
 }
 

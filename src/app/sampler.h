@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "app/live_values.h"
+#include "app/realtime.h"
 #include "measure/engine.h"
+#include "source/clock.h"
 #include "source/sample_source.h"
 
 namespace iw::app {
@@ -24,6 +26,11 @@ struct SamplerOptions {
   // Simulated sources only: simulated seconds per wall-clock second; 0 runs unpaced.
   double speed = 1;
   bool paced = true;  // false for sources that pace themselves (a real ADC)
+  // Unpaced sources: the clock their blocks are stamped with (empty: the Unix clock).
+  source::NanoClock source_clock;
+  // The sampling thread's scheduling (realtime.h); off: normal priority, raised by nice -10
+  // where allowed.
+  RealtimePlan realtime;
 };
 
 struct SamplerSnapshot {
@@ -38,8 +45,8 @@ struct SamplerSnapshot {
   double sampler_cpu_percent = 0;        // sampling thread, wall-clock based
   double process_cpu_percent = 0;        // whole daemon, wall-clock based
   // How late the sampling thread finished a block, against the source's clock (paced: the
-  // schedule; a real ADC: the wall clock). The largest over the last second, and since start.
-  // A thread that never waits on anyone else stays within a block's length.
+  // schedule; a real ADC: the clock the source stamps its blocks with). The largest over the last second, and since
+  // start. A thread that never waits on anyone else stays within a block's length.
   double lag_ms = 0;
   double lag_peak_ms = 0;
   std::string error;  // last source error, empty when healthy
@@ -73,6 +80,8 @@ class Sampler {
 
  private:
   void run();
+  // The sampling thread's scheduling, from options_.realtime; logs what it could not get.
+  void apply_scheduling();
   void on_checkpoint(const measure::Checkpoint& cp);
   // Per channel: samples clipped since the previous checkpoint.
   std::vector<uint64_t> clipped_since_last(const std::vector<measure::ChannelLive>& live);
@@ -107,13 +116,16 @@ class Sampler {
 
   void feed_capture(const measure::SampleBlock& block);
 
-  mutable std::mutex mu_;
-  SamplerSnapshot published_;  // guarded by mu_
+  // Readers copy the pointer under the lock, never the snapshot: the sampling thread (maybe
+  // SCHED_FIFO) waits at most for a pointer copy, and the lock lends it its priority (PiMutex).
+  mutable PiMutex mu_;
+  std::shared_ptr<const SamplerSnapshot> published_;  // guarded by mu_
+  std::shared_ptr<const SamplerSnapshot> retired_;    // sampling thread only: the one before
 
   std::mutex capture_request_mu_;            // one capture at a time
   std::atomic<bool> capture_wanted_{false};  // the sampling thread checks this per block
-  std::mutex capture_mu_;
-  std::condition_variable capture_done_;
+  PiMutex capture_mu_;                       // the sampling thread takes it only while a capture is wanted
+  std::condition_variable_any capture_done_;
   double capture_seconds_ = 0;                  // guarded by capture_mu_
   std::vector<measure::SampleBlock> captured_;  // guarded by capture_mu_
   std::string error_;                           // sampling thread only; copied into snapshots

@@ -23,6 +23,7 @@
 #include "app/logging.h"
 #include "app/mqtt_service.h"
 #include "app/private_files.h"
+#include "app/realtime.h"
 #include "app/sampler.h"
 #include "app/source_guard.h"
 #include "app/upload_service.h"
@@ -72,6 +73,7 @@ struct Pipeline {
   std::unique_ptr<query::IntegratorRecorder> integrators;  // set by switch_to, before the sampler starts
   std::unique_ptr<query::SeriesCatalog> catalog;           // likewise: outputs read the integrators' logs
   bool simulated_time = false;                             // the source's clock, not the wall clock, says what "now" is
+  app::RealtimePlan realtime;                              // the sampling thread's scheduling
   std::optional<config::MqttConfig> mqtt_config;
   std::unique_ptr<app::MqttService> mqtt;  // declared after the sampler it reads: stops first
 };
@@ -136,8 +138,14 @@ class Daemon final : public views::ApiBackend {
   std::shared_ptr<server::StaticFiles> static_files() const;
   Status start_listeners(server::HttpServer& http);
 
+  // What applies to the whole process when the first pipeline's sampler is real-time: memory
+  // locked, and with 3 or more CPUs the threads started from here on keep off the sampler's.
+  void apply_realtime_process(const app::RealtimePlan& plan) const;
+
   const app::RunOptions options_;
   const int64_t start_time_ns_;
+  // The CPUs the daemon may use, read before the main thread keeps off the sampler's.
+  const std::vector<int> cpus_ = app::allowed_cpus();
   server::HostAllowList hosts_;  // --allow-host, plus the running config's http.hosts (switch_to)
   std::unique_ptr<app::DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
@@ -177,6 +185,11 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   app::SamplerOptions sampler_options;
   sampler_options.speed = options_.speed;
   sampler_options.paced = a->paced;
+  sampler_options.source_clock = a->clock;
+  // A paced simulator sleeps between blocks unless --speed 0; an ADC source waits in its reads.
+  const bool sleeps = !a->paced || options_.speed > 0;
+  sampler_options.realtime = app::plan_realtime(options_.realtime, !a->paced, sleeps, cpus_);
+  p->realtime = sampler_options.realtime;
   p->sampler = std::make_unique<app::Sampler>(std::move(a->source), p->setup, sampler_options);
   p->status = std::make_unique<views::StatusContext>(p->config, *p->calculator, *p->zone, description,
                                                      source::to_string(p->config.sampling.mode),
@@ -227,6 +240,18 @@ void Daemon::stop_measuring() {
   if (p->mqtt) p->mqtt->stop();
   p->sampler->stop();
   datalog_->stop();
+}
+
+void Daemon::apply_realtime_process(const app::RealtimePlan& plan) const {
+  if (!plan.fifo) return;
+  if (Status st = app::lock_memory(); !st.ok()) spdlog::warn("sampler: {}", st.message());
+  if (plan.cpu >= 0 && plan.exclusive_cpu) {
+    if (Status st = app::keep_off_cpu(plan.cpu); !st.ok()) {
+      spdlog::warn("cannot keep the other threads off CPU {}: {}", plan.cpu, st.message());
+    } else {
+      spdlog::info("CPU {} is the sampling thread's; the daemon's other threads keep off it", plan.cpu);
+    }
+  }
 }
 
 void Daemon::start_mqtt(Pipeline& p) const {
@@ -437,6 +462,8 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   app::record_source(options_.data_dir, source);
+  // Before any other thread starts (datalog, uploads, HTTP): they inherit the main thread's CPUs.
+  apply_realtime_process(first.value()->realtime);
   auto logs =
       app::DatalogService::Open(options_.data_dir, datalog::settings_of(first.value()->config), first.value()->layout);
   if (!logs) {
