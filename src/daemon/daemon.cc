@@ -20,6 +20,7 @@
 #include "app/config_change.h"
 #include "app/config_load.h"
 #include "app/datalog_service.h"
+#include "app/install_paths.h"
 #include "app/integrators.h"
 #include "app/logging.h"
 #include "app/mqtt_service.h"
@@ -108,10 +109,15 @@ class Daemon final : public views::ApiBackend {
   std::string metrics() const override;
 
  private:
-  // The config at start-up: --config or <data>/config.txt when present, else none (simulator);
+  // The config at start-up: --config, or <data>/config.txt when present, else the system config
+  // (RunOptions::system_config) when present, else none (simulator);
   // a damaged file is set aside (config_load.h).
   Result<app::StartupConfig> load_initial() const {
-    return app::load_startup_config(app::config_path_of(options_), options_.config_path.empty());
+    if (options_.config_path.empty()) {
+      const std::string path = app::startup_config_path(app::config_path_of(options_), options_.system_config);
+      return app::load_startup_config(path, path == app::config_path_of(options_));
+    }
+    return app::load_startup_config(options_.config_path, false);
   }
   Result<std::shared_ptr<Pipeline>> build(std::optional<config::Config> config, std::string text,
                                           int64_t start_ns) const;
