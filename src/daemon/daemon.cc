@@ -26,6 +26,7 @@
 #include "app/mqtt_service.h"
 #include "app/private_files.h"
 #include "app/sampler.h"
+#include "app/service_notify.h"
 #include "app/source_guard.h"
 #include "app/upload_service.h"
 #include "app/version.h"
@@ -144,7 +145,8 @@ class Daemon final : public views::ApiBackend {
 
   const app::RunOptions options_;
   const int64_t start_time_ns_;
-  server::HostAllowList hosts_;  // --allow-host, plus the running config's http.hosts (switch_to)
+  app::ServiceNotifier notifier_;  // systemd: READY=1, WATCHDOG=1 while the samplers checkpoint
+  server::HostAllowList hosts_;    // --allow-host, plus the running config's http.hosts (switch_to)
   std::unique_ptr<app::DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
   app::IntegratorLogCache integrator_logs_;          // switch_to only (under change_mu_ or at start)
@@ -207,6 +209,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   query::add_outputs(*next->catalog, next->calculator, integrator_logs);
   next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
+    notifier_.on_checkpoint();
   });
   start_mqtt(*next);  // before it is published: readers never see `mqtt` change
   if (auto http = config::http_config(next->config)) hosts_.set_configured(http->hosts);
@@ -490,6 +493,7 @@ int Daemon::run(const sigset_t& signals) {
   spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}{}", app::kVersion,
                first.value()->sampler->source_description(), first.value()->status->mode(), options_.http,
                options_.https.empty() ? "" : " and https://" + options_.https);
+  notifier_.serving();
 
   int received = 0;
   sigwait(&signals, &received);
