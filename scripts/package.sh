@@ -32,7 +32,8 @@ done | xargs -0 cp --parents -t "$src"
 mkdir -p "$src/web/node_modules/uplot"
 cp -r web/node_modules/uplot/dist web/node_modules/uplot/LICENSE "$src/web/node_modules/uplot/"
 
-export DEB_BUILD_OPTIONS="nocheck ${DEB_BUILD_OPTIONS:-}"
+# noautodbgsym: compressing the debug symbols package costs minutes, and nothing installs it.
+export DEB_BUILD_OPTIONS="nocheck noautodbgsym ${DEB_BUILD_OPTIONS:-}"
 if command -v ccache >/dev/null 2>&1; then
   export IOTAWATT_CCACHE=1 CCACHE_BASEDIR="$out" CCACHE_NOHASHDIR=1
 fi
