@@ -19,6 +19,8 @@ PACKAGES=(
   mosquitto mosquitto-clients  # MQTT tests: a real broker on loopback
   python3-prometheus-client  # tests/app/metrics_parse.py: the official /metrics parser
   chromium fonts-dejavu-core # tests/web: the browser the web app's tests drive (playwright-core), a font for its screenshots
+  libsystemd-dev             # sd_notify: READY and the watchdog under the systemd unit (app/service_notify.h)
+  debhelper dpkg-dev fakeroot lintian  # scripts/package.sh (dpkg-buildpackage) and scripts/package_test.sh
 )
 # node and npm: the web app's npm packages (uPlot, playwright-core). A machine that already
 # has a node (e.g. a newer one than Debian's) keeps it; playwright-core needs node >= 20.

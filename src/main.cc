@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/install_paths.h"
 #include "app/realtime.h"
 #include "app/version.h"
 #include "cli/accuracy.h"
@@ -70,9 +71,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(iw::app::kVersion));
   app.require_subcommand(1);
 
+  // Defaults for the installed program (share/iotawatt/web beside bin/) or the build tree.
+  const iw::app::InstallPaths paths = iw::app::install_paths();
   iw::app::RunOptions run;
+  run.web_dir = paths.web_dir;
+  run.data_dir = paths.data_dir;
+  run.system_config = paths.system_config;
   auto* run_cmd = app.add_subcommand("run", "Run the daemon: sample, measure, serve the HTTP API");
-  run_cmd->add_option("--config", run.config_path, "config file (IoTaWatt config.txt schema)");
+  run_cmd->add_option("--config", run.config_path,
+                      paths.system_config.empty()
+                          ? "config file (IoTaWatt config.txt schema; default: <data>/config.txt)"
+                          : "config file (IoTaWatt config.txt schema; default: <data>/config.txt, or " +
+                                paths.system_config + " until the web app saves one)");
   run_cmd->add_option("--data", run.data_dir, "data directory (datalogs)")->capture_default_str();
   run_cmd->add_option("--http", run.http, "listen address HOST:PORT")->capture_default_str();
   run_cmd->add_option("--https", run.https,
@@ -146,7 +156,7 @@ int main(int argc, char** argv) {
   rec->add_option("--mode", record.mode, "sampling mode")->check(CLI::IsMember({"continuous", "roundrobin"}));
   rec->add_option("--out", record.out, "replay file to write")->required();
 
-  std::string log_action, log_data = "/var/lib/iotawatt";
+  std::string log_action, log_data = paths.data_dir;
   auto* log_cmd = app.add_subcommand("log", "Inspect the datalogs: info, check (exit 1 on damage), repair");
   log_cmd->add_option("action", log_action, "info | check | repair")
       ->required()

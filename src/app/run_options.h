@@ -14,6 +14,9 @@ struct RunOptions {
   // Empty: <data>/config.txt when it exists, else the simulator's own config for its scenario.
   // POST /config saves to this file.
   std::string config_path;
+  // With no config_path: read at start-up until <data>/config.txt exists (install_paths.h:
+  // /etc/iotawatt/config.json for an installed program). Never written.
+  std::string system_config;
   std::string data_dir = "/var/lib/iotawatt";
   std::string http = "127.0.0.1:8080";
   // HTTPS listener (HOST:PORT), off when empty. Without tls_cert/tls_key, a self-signed

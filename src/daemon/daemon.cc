@@ -20,11 +20,13 @@
 #include "app/config_change.h"
 #include "app/config_load.h"
 #include "app/datalog_service.h"
+#include "app/install_paths.h"
 #include "app/logging.h"
 #include "app/mqtt_service.h"
 #include "app/private_files.h"
 #include "app/realtime.h"
 #include "app/sampler.h"
+#include "app/service_notify.h"
 #include "app/source_guard.h"
 #include "app/upload_service.h"
 #include "app/version.h"
@@ -110,10 +112,15 @@ class Daemon final : public views::ApiBackend {
   std::string metrics() const override;
 
  private:
-  // The config at start-up: --config or <data>/config.txt when present, else none (simulator);
+  // The config at start-up: --config, or <data>/config.txt when present, else the system config
+  // (RunOptions::system_config) when present, else none (simulator);
   // a damaged file is set aside (config_load.h).
   Result<app::StartupConfig> load_initial() const {
-    return app::load_startup_config(app::config_path_of(options_), options_.config_path.empty());
+    if (options_.config_path.empty()) {
+      const std::string path = app::startup_config_path(app::config_path_of(options_), options_.system_config);
+      return app::load_startup_config(path, path == app::config_path_of(options_));
+    }
+    return app::load_startup_config(options_.config_path, false);
   }
   Result<std::shared_ptr<Pipeline>> build(std::optional<config::Config> config, std::string text,
                                           int64_t start_ns) const;
@@ -146,7 +153,8 @@ class Daemon final : public views::ApiBackend {
   const int64_t start_time_ns_;
   // The CPUs the daemon may use, read before the main thread keeps off the sampler's.
   const std::vector<int> cpus_ = app::allowed_cpus();
-  server::HostAllowList hosts_;  // --allow-host, plus the running config's http.hosts (switch_to)
+  app::ServiceNotifier notifier_;  // systemd: READY=1, WATCHDOG=1 while the samplers checkpoint
+  server::HostAllowList hosts_;    // --allow-host, plus the running config's http.hosts (switch_to)
   std::unique_ptr<app::DatalogService> datalog_;
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
   query::IntegratorLogCache integrator_logs_;        // switch_to only (under change_mu_ or at start)
@@ -214,6 +222,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   query::add_outputs(*next->catalog, next->calculator, integrator_logs);
   next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
+    notifier_.on_checkpoint();
   });
   start_mqtt(*next);  // before it is published: readers never see `mqtt` change
   if (auto http = config::http_config(next->config)) hosts_.set_configured(http->hosts);
@@ -511,6 +520,7 @@ int Daemon::run(const sigset_t& signals) {
   spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}{}", app::kVersion,
                first.value()->sampler->source_description(), first.value()->status->mode(), options_.http,
                options_.https.empty() ? "" : " and https://" + options_.https);
+  notifier_.serving();
 
   int received = 0;
   sigwait(&signals, &received);
