@@ -40,12 +40,10 @@ LIBS=(
 declare -A GNU=([arm64]=aarch64-linux-gnu [armhf]=arm-linux-gnueabihf)
 
 wanted=(qemu-user-static nlohmann-json3-dev libcli11-dev libcctz-dev)
-new_arch=0
 for a in "${arches[@]}"; do
   if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
     echo "setup_cross: dpkg --add-architecture $a"
     $SUDO dpkg --add-architecture "$a"
-    new_arch=1
   fi
   wanted+=("crossbuild-essential-$a" "g++-12-${GNU[$a]}")
   for p in "${LIBS[@]}"; do wanted+=("$p:$a"); done
@@ -60,10 +58,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 echo "setup_cross: installing ${missing[*]}"
-# A source that has no index for the new architectures only warns; a failed update is
+# A source without an index for the new architectures only warns; a failed update is
 # reported, and the install below says whether what we need was found.
-if [ "$new_arch" -eq 1 ] || [ ! -e /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-arm64_Packages.lz4 ] ||
-   [ ! -e /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-armhf_Packages.lz4 ]; then
-  $SUDO "${APT[@]}" update -qq || echo "setup_cross: apt-get update reported errors (continuing)" >&2
-fi
+$SUDO "${APT[@]}" update -qq || echo "setup_cross: apt-get update reported errors (continuing)" >&2
 DEBIAN_FRONTEND=noninteractive $SUDO "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}"

@@ -14,6 +14,9 @@
 #   web   node's tests of the web app (JavaScript, and chromium driving the daemon): the native
 #         run has them; there is no ARM code in the JavaScript, and the browser tests are the
 #         ones issue 15 leaves out of the ARM stage.
+# Left out by name (ctest -E), each an artefact of qemu-user, not of the ARM build:
+#   SpidevPort.NonSpidevNodeIsNamed  qemu-user does not translate spidev's ioctls and answers
+#         ENOSYS where the kernel answers ENOTTY, the errno whose hint this test checks.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-all}" in
@@ -31,6 +34,7 @@ if command -v ccache >/dev/null 2>&1 && [ -z "${CCACHE_DISABLE:-}" ]; then
   flags+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 
+qemu_artefacts='^SpidevPort\.NonSpidevNodeIsNamed$'
 status=0
 passed=0
 failed=0
@@ -51,7 +55,7 @@ for arch in "${arches[@]}"; do
   echo "== $arch: unit tests under qemu-user"
   start=$SECONDS
   log=$(mktemp)
-  (cd "$dir" && ctest --output-on-failure --timeout 1800 -j 2 -LE 'slow|web') 2>&1 | tee "$log"
+  (cd "$dir" && ctest --output-on-failure --timeout 1800 -j 2 -LE 'slow|web' -E "$qemu_artefacts") 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
   rm -f "$log"
