@@ -81,8 +81,9 @@ fi
 echo "== fuzzing (libFuzzer, 30 s per target)"
 run_counted fuzz bash scripts/fuzz.sh 30
 
-echo "== ARM: arm64 and armhf cross builds, unit tests and the engine benchmark under qemu-user"
-run_counted arm bash scripts/test_arm.sh all
+# IOTAWATT_ARM=arm64 or armhf runs one architecture only (default: both).
+echo "== ARM: ${IOTAWATT_ARM:-arm64 and armhf} cross builds, unit tests and the engine benchmark under qemu-user"
+run_counted arm bash scripts/test_arm.sh "${IOTAWATT_ARM:-all}"
 
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
