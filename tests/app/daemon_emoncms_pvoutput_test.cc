@@ -26,6 +26,7 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
+using testing::iotawatt_command;
 
 constexpr const char* kWriteKey = "0123456789abcdef0123456789abcdef";
 constexpr const char* kReadKey = "fedcba9876543210fedcba9876543210";

@@ -18,6 +18,7 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
+using testing::iotawatt_command;
 using testing::run_command;
 
 // Solar (negative while producing) plus the oven and the kettle: a net that crosses zero many

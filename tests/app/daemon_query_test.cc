@@ -15,6 +15,7 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
+using testing::iotawatt_command;
 using testing::run_command;
 
 class DaemonQuery : public ::testing::Test {
