@@ -35,6 +35,7 @@ LIBS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libfmt-dev libboost-dev libcpp-httplib-dev
   libssl-dev libcurl4-openssl-dev libmosquitto-dev zlib1g-dev
+  libsystemd-dev  # sd_notify (main since the packaging merge)
   libcctz2   # not libcctz-dev: see the note on multiarch conflicts above
 )
 declare -A GNU=([arm64]=aarch64-linux-gnu [armhf]=arm-linux-gnueabihf)
