@@ -1,6 +1,8 @@
 #include "base/strings.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 namespace iw {
 
@@ -76,5 +78,19 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 std::string percent_decode(std::string_view s) { return decode(s, false); }
 
 std::string form_decode(std::string_view s) { return decode(s, true); }
+
+std::string utc_text(int64_t unix_seconds, char separator) {
+  using namespace std::chrono;
+  const sys_seconds t{seconds{unix_seconds}};
+  const sys_days day = floor<days>(t);
+  const year_month_day date{day};
+  const hh_mm_ss<seconds> clock{t - day};
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u%c%02d:%02d:%02dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), separator,
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
+  return buf;
+}
 
 }  // namespace iw

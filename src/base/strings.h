@@ -4,6 +4,7 @@
 // std::string_view::starts_with / ends_with (C++20); no helper here repeats them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -39,5 +40,10 @@ std::string percent_decode(std::string_view s);
 // application/x-www-form-urlencoded: percent_decode, and '+' means a space. For query strings
 // and form bodies.
 std::string form_decode(std::string_view s);
+
+// "YYYY-MM-DDTHH:MM:SSZ" for a Unix time in seconds (`separator` between date and time). Any
+// int64 time: std::chrono's civil calendar, not gmtime, whose time_t has 32 bits on 32-bit
+// ARM (Debian 12's armhf) and wraps in January 2038.
+std::string utc_text(int64_t unix_seconds, char separator = 'T');
 
 }  // namespace iw

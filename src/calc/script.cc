@@ -72,7 +72,9 @@ double Script::evaluate(const Operands& operands, Quantity quantity) const {
   // Children precede their parents, so one pass in order evaluates every node once. The
   // buffer is small (a script has tens of nodes) and lives on the stack when it fits.
   constexpr size_t kInline = 64;
-  double inline_values[kInline];
+  // Zeroed: GCC 12 for armhf cannot see that values[root_] is always written by the loop
+  // (root_ < nodes_.size()) and warns -Wmaybe-uninitialized at -O2.
+  double inline_values[kInline]{};
   std::vector<double> heap_values;
   double* values = inline_values;
   if (nodes_.size() > kInline) {

@@ -1,11 +1,11 @@
 #include "cli/log_tools.h"
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "datalog/check.h"
 #include "datalog/data_dir.h"
 #include "datalog/log.h"
@@ -13,14 +13,7 @@
 namespace iw::cli {
 namespace {
 
-std::string utc(int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
-}
+std::string utc(int64_t t) { return utc_text(t, ' '); }
 
 int info(const std::string& name, const std::string& dir) {
   auto log = datalog::Log::OpenReadOnly(dir);

@@ -11,8 +11,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <utility>
+
+#include "base/strings.h"
 
 namespace iw::datalog {
 namespace {
@@ -32,15 +33,7 @@ uint32_t load_u32(const uint8_t* p) {
 uint64_t load_u64(const uint8_t* p) { return uint64_t{load_u32(p)} | (uint64_t{load_u32(p + 4)} << 32); }
 double load_f64(const uint8_t* p) { return std::bit_cast<double>(load_u64(p)); }
 
-std::string time_text(int64_t t) {
-  const time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  char buf[32];
-  if (::gmtime_r(&tt, &tm) == nullptr || std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-    return std::to_string(t);
-  }
-  return std::to_string(t) + " (" + buf + ")";
-}
+std::string time_text(int64_t t) { return std::to_string(t) + " (" + utc_text(t) + ")"; }
 
 std::string kind_name(ChannelKind k) {
   switch (k) {

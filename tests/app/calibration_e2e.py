@@ -7,7 +7,10 @@ degree with that sign; after applying, Q/P on the Kettle is ~0, and the Motor (P
 CT model) given the same correction measures its power within 0.3 % of the simulator's.
 Refusals: a PF 0.5 load is not resistive.
 """
-import argparse, json, math, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
+import argparse, json, math, os, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
+
+# A cross build runs the daemon under qemu-user: ctest names the emulator (tests/CMakeLists.txt).
+EMULATOR = os.environ.get("IOTAWATT_EMULATOR", "").split()
 
 INJECTED = 0.8
 
@@ -44,7 +47,7 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(f"{data}/daemon.out", "w")
-    daemon = subprocess.Popen([args.binary, "run", "--sim", "calibration-bench-230v-50hz", "--data", data,
+    daemon = subprocess.Popen([*EMULATOR, args.binary, "run", "--sim", "calibration-bench-230v-50hz", "--data", data,
                                "--http", f"127.0.0.1:{port}"], stdout=log, stderr=log)
     try:
         for _ in range(300):

@@ -26,6 +26,7 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
+using testing::iotawatt_command;
 
 constexpr const char* kWriteKey = "0123456789abcdef0123456789abcdef";
 constexpr const char* kReadKey = "fedcba9876543210fedcba9876543210";
@@ -42,8 +43,7 @@ class DaemonEmoncmsPvoutput : public ::testing::Test {
     seeded_ = new std::string(testing::temp_path("emon-pvo-seed"));
     int rc = 0;
     const std::string out = testing::run_command(
-        std::string(IOTAWATT_BINARY) + " seed --scenario household-230v-50hz --days 1 --data " + *seeded_ + " 2>&1",
-        &rc);
+        iotawatt_command() + " seed --scenario household-230v-50hz --days 1 --data " + *seeded_ + " 2>&1", &rc);
     ASSERT_EQ(rc, 0) << out;
   }
   static void TearDownTestSuite() {

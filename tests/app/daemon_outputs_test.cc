@@ -18,6 +18,7 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
+using testing::iotawatt_command;
 using testing::run_command;
 
 // Solar (negative while producing) plus the oven and the kettle: a net that crosses zero many
@@ -49,10 +50,8 @@ class DaemonOutputs : public ::testing::Test {
   static void SetUpTestSuite() {
     data_ = new std::string(testing::temp_path("outputs-data"));
     int rc = 0;
-    const std::string out =
-        run_command(std::string(IOTAWATT_BINARY) + " seed --scenario household-230v-50hz --days 3 --data " + *data_ +
-                        " 2>/dev/null",
-                    &rc);
+    const std::string out = run_command(
+        iotawatt_command() + " seed --scenario household-230v-50hz --days 3 --data " + *data_ + " 2>/dev/null", &rc);
     ASSERT_EQ(rc, 0) << out;
     const std::string path = *data_ + "/config.txt";
     json cfg = json::parse(std::ifstream(path));
@@ -223,8 +222,7 @@ TEST_F(DaemonOutputs, IntegratorContinuesAcrossARestartAndOfflineQueryAgrees) {
   ASSERT_EQ(row.size(), 1u);
   EXPECT_NEAR(row[0][2].get<double>() + row[0][3].get<double>(), row[0][1].get<double>(), 0.002) << row.dump();
   int rc = 0;
-  const std::string cli =
-      run_command(std::string(IOTAWATT_BINARY) + " query --data " + *data_ + " '" + query + "'", &rc);
+  const std::string cli = run_command(iotawatt_command() + " query --data " + *data_ + " '" + query + "'", &rc);
   EXPECT_EQ(rc, 0) << cli;
   EXPECT_EQ(cli, get("/query?" + query) + "\n");
 }

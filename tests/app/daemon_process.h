@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,6 +20,27 @@
 #include <vector>
 
 namespace iw::testing {
+
+// The words that start the iotawatt binary: IOTAWATT_BINARY, behind the emulator named by the
+// environment's IOTAWATT_EMULATOR when there is one. A cross build's ctest sets it (e.g.
+// "qemu-aarch64-static -L /usr/aarch64-linux-gnu", tests/CMakeLists.txt) so that the ARM daemon
+// the tests start runs under qemu-user without binfmt_misc.
+inline std::vector<std::string> iotawatt_argv() {
+  std::vector<std::string> words;
+  if (const char* emulator = std::getenv("IOTAWATT_EMULATOR")) {
+    std::istringstream in(emulator);
+    for (std::string w; in >> w;) words.push_back(w);
+  }
+  words.emplace_back(IOTAWATT_BINARY);
+  return words;
+}
+
+// iotawatt_argv() as the start of a shell command (no word has a space or a quote).
+inline std::string iotawatt_command() {
+  std::string command;
+  for (const auto& w : iotawatt_argv()) command += (command.empty() ? "" : " ") + w;
+  return command;
+}
 
 // A fresh path under the temp directory, unique to this test process; anything already
 // there is removed.
@@ -56,18 +78,17 @@ class DaemonProcess {
  public:
   // Starts `iotawatt <args>` with stdout and stderr going to `log_path`.
   DaemonProcess(const std::vector<std::string>& args, std::string log_path) : log_path_(std::move(log_path)) {
+    std::vector<std::string> words = iotawatt_argv();
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
       const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(fd, 1);
       dup2(fd, 2);
-      std::vector<char*> argv;
-      std::string binary = IOTAWATT_BINARY;
-      argv.push_back(binary.data());
-      std::vector<std::string> copy = args;
-      for (auto& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
+      execvp(argv[0], argv.data());
       _exit(127);
     }
   }

@@ -15,6 +15,7 @@ namespace {
 
 using nlohmann::json;
 using testing::DaemonProcess;
+using testing::iotawatt_command;
 using testing::run_command;
 
 class DaemonQuery : public ::testing::Test {
@@ -22,10 +23,8 @@ class DaemonQuery : public ::testing::Test {
   static void SetUpTestSuite() {
     data_ = new std::string(testing::temp_path("query-data"));
     int rc = 0;
-    const std::string out =
-        run_command(std::string(IOTAWATT_BINARY) + " seed --scenario household-230v-50hz --days 2 --data " + *data_ +
-                        " 2>/dev/null",
-                    &rc);
+    const std::string out = run_command(
+        iotawatt_command() + " seed --scenario household-230v-50hz --days 2 --data " + *data_ + " 2>/dev/null", &rc);
     ASSERT_EQ(rc, 0) << out;
   }
   static void TearDownTestSuite() {
@@ -70,18 +69,17 @@ TEST_F(DaemonQuery, OfflineQueryPrintsWhatTheApiAnswers) {
   EXPECT_EQ(parsed["data"].size(), 24u);
   EXPECT_EQ(parsed["labels"], json::parse(R"(["Time","Time","Mains","Voltage","Solar"])"));
   int rc = 0;
-  const std::string cli =
-      run_command(std::string(IOTAWATT_BINARY) + " query --data " + *data_ + " '" + query + "'", &rc);
+  const std::string cli = run_command(iotawatt_command() + " query --data " + *data_ + " '" + query + "'", &rc);
   EXPECT_EQ(rc, 0) << cli;
   EXPECT_EQ(cli, http + "\n");
   for (const std::string format : {"csv", "json"}) {
     const std::string q = "select=[time.iso,Mains.wh]&begin=" + std::to_string(end - 7200) +
                           "&end=" + std::to_string(end) + "&group=5m&format=" + format;
-    EXPECT_EQ(run_command(std::string(IOTAWATT_BINARY) + " query --data " + *data_ + " '" + q + "'", &rc),
+    EXPECT_EQ(run_command(iotawatt_command() + " query --data " + *data_ + " '" + q + "'", &rc),
               get("/query?" + q) + "\n");
   }
-  const std::string bad = run_command(
-      std::string(IOTAWATT_BINARY) + " query --data " + *data_ + " 'select=[Nope]&begin=d&end=s' 2>&1", &rc);
+  const std::string bad =
+      run_command(iotawatt_command() + " query --data " + *data_ + " 'select=[Nope]&begin=d&end=s' 2>&1", &rc);
   EXPECT_EQ(rc, 1);
   EXPECT_EQ(bad, get("/query?select=[Nope]&begin=d&end=s", 400) + "\n");
 }

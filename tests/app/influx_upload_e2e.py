@@ -21,6 +21,9 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "upload"))
 from influxd import Influxd, free_port  # noqa: E402
 
+# A cross build runs the daemon under qemu-user: ctest names the emulator (tests/CMakeLists.txt).
+EMULATOR = os.environ.get("IOTAWATT_EMULATOR", "").split()
+
 INTERVAL = 10
 
 
@@ -40,7 +43,7 @@ class Daemon:
 
     def start(self):
         log = open(self.data + ".log", "ab")
-        self.proc = subprocess.Popen([self.binary, "run", "--data", self.data, "--http", f"127.0.0.1:{self.port}",
+        self.proc = subprocess.Popen([*EMULATOR, self.binary, "run", "--data", self.data, "--http", f"127.0.0.1:{self.port}",
                                       "--speed", str(self.speed)], stdout=log, stderr=log)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -156,7 +159,7 @@ def main():
         # ---- the same intervals from the local datalog
         cols = ",".join(f"{n}.watts.d2" for n in names)
         q = f"select=[time.utc.unix,{cols}]&begin={first}&end={last + INTERVAL}&group={INTERVAL}s&format=json&limit=none"
-        out = subprocess.run([args.binary, "query", "--data", daemon.data, q], capture_output=True, text=True, check=True)
+        out = subprocess.run([*EMULATOR, args.binary, "query", "--data", daemon.data, q], capture_output=True, text=True, check=True)
         rows = json.loads(out.stdout)
         local = {int(r[0]): r[1:] for r in rows}
         mismatches = 0

@@ -62,5 +62,16 @@ TEST(Strings, FormDecodeAlsoTurnsPlusIntoSpace) {
   EXPECT_EQ(form_decode("100%"), "100%");
 }
 
+// Past January 2038 too: on Debian 12's armhf time_t has 32 bits, and gmtime_r of a
+// truncated time_t printed 1901 for these.
+TEST(Strings, UtcTextCoversEveryInt64YearNotJustTimeT) {
+  EXPECT_EQ(utc_text(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(utc_text(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(utc_text(1709210096, ' '), "2024-02-29 12:34:56Z");
+  EXPECT_EQ(utc_text(int64_t{2147483647} + 1), "2038-01-19T03:14:08Z");
+  EXPECT_EQ(utc_text(4294967295), "2106-02-07T06:28:15Z");  // the original's uint32 log times end here
+  EXPECT_EQ(utc_text(4102444800), "2100-01-01T00:00:00Z");
+}
+
 }  // namespace
 }  // namespace iw

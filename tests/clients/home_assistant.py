@@ -23,6 +23,9 @@ import time
 
 import httpx
 
+# A cross build runs the daemon under qemu-user: ctest names the emulator (tests/CMakeLists.txt).
+EMULATOR = os.environ.get("IOTAWATT_EMULATOR", "").split()
+
 FAILURES = []
 
 
@@ -163,7 +166,7 @@ def main():
     port = free_port()
     host = "127.0.0.1:%d" % port
     log = open(os.path.join(data, "daemon.out"), "w")
-    daemon = subprocess.Popen([args.binary, "run", "--data", data, "--http", host], stdout=log, stderr=log)
+    daemon = subprocess.Popen([*EMULATOR, args.binary, "run", "--data", data, "--http", host], stdout=log, stderr=log)
     try:
         wait_ready("http://" + host)
         wait_records("http://" + host)

@@ -140,7 +140,7 @@ TEST_F(DnsRebinding, ABadHostInTheConfigIsRefusedNamingTheKey) {
 
 TEST_F(DnsRebinding, ABadAllowHostFlagStopsTheStart) {
   int code = 0;
-  const std::string out = run_command(std::string(IOTAWATT_BINARY) + " run --data " + temp_path("bad-flag") +
+  const std::string out = run_command(iotawatt_command() + " run --data " + temp_path("bad-flag") +
                                           " --http 127.0.0.1:0 --allow-host http://iota.lan 2>&1",
                                       &code);
   EXPECT_NE(code, 0) << out;
