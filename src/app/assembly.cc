@@ -94,10 +94,11 @@ Result<Assembly> assemble_hardware(const RunOptions& options, config::Config cfg
   // A conversion takes 24 SPI clocks (3 bytes); the source measures the real rate.
   const double rate = static_cast<double>(board->spi_hz) / 24.0;
   const source::SamplingPlan plan = sampling_plan(a.config, rate, kDefaultNominalHz);
-  // The source stamps its blocks with its default clock, CLOCK_MONOTONIC.
-  a.clock = source::monotonic_now_ns;
-  auto src = source::Mcp3x08Source::Create(board.value(), plan, std::move(ports.value()), {.clock = a.clock});
+  // Calls timed on CLOCK_MONOTONIC, blocks stamped on the UNIX scale (the datalog's).
+  auto src = source::Mcp3x08Source::Create(board.value(), plan, std::move(ports.value()),
+                                           {.clock = source::monotonic_now_ns, .unix_clock = source::unix_now_ns});
   if (!src) return src.status();
+  a.clock = [s = src.value().get()] { return s->now_ns(); };  // the source outlives the sampler
   if (board->reference) {
     if (auto ref = src.value()->read_reference(); ref) {
       a.scaling.vref_volts = ref->full_scale_volts;

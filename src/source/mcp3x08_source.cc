@@ -260,6 +260,16 @@ void Mcp3x08Source::fill_slot_offsets(size_t slots, size_t frames, double per_co
   }
 }
 
+int64_t Mcp3x08Source::unix_offset() {
+  if (!options_.unix_clock) return 0;
+  const int64_t now = options_.unix_clock() - options_.clock();
+  const int64_t offset = unix_offset_ns_.load(std::memory_order_relaxed);
+  if (anchored_ && std::abs(now - offset) <= kReanchorAfterNs) return offset;
+  anchored_ = true;
+  unix_offset_ns_.store(now, std::memory_order_relaxed);
+  return now;
+}
+
 Status Mcp3x08Source::read(measure::SampleBlock& block) {
   const ScanInfo& scan = scans_[next_scan_];
   size_t frames = plan_.frames_per_block;
@@ -283,7 +293,7 @@ Status Mcp3x08Source::read(measure::SampleBlock& block) {
     return Status::Unavailable("the clock did not advance over " + std::to_string(total) +
                                " conversions; cannot time the block");
   }
-  block.start_ns = start;
+  block.start_ns = start + unix_offset();
   block.conversion_ns = static_cast<double>(duration) / static_cast<double>(total);
 
   timing_ = BlockTiming{};

@@ -24,8 +24,16 @@
 //     the same frame), so a preempted call or an odd first frame does not skew the block.
 // Each slot's offset is thus its mean offset from its frame's start; frames keep the measured
 // mean period. last_timing() reports p and the per-call overhead.
+//
+// Time scale: calls are timed on options.clock (CLOCK_MONOTONIC: never steps), but a block's
+// start_ns is on the UNIX time scale when options.unix_clock is set (the daemon: the engine's
+// checkpoints, and so the datalog's records, fall on the UNIX 5 s grid). The offset between
+// the two is taken at the first block and taken again between blocks when the system clock
+// moved more than kReanchorAfterNs away from it (set by NTP after a boot without an RTC): the
+// engine then sees a gap or an overlap, as after any restart of sampling.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -69,6 +77,7 @@ class Mcp3x08Source final : public SampleSource {
  public:
   struct Options {
     NanoClock clock;                      // empty: monotonic_now_ns
+    NanoClock unix_clock;                 // empty: blocks stay on clock's scale (tests)
     size_t max_conversions_per_call = 0;  // 0: as many as each port accepts
   };
 
@@ -94,6 +103,8 @@ class Mcp3x08Source final : public SampleSource {
   // Measured conversions per second over the last block (the plan's value before any).
   double conversions_per_second() const { return rate_; }
   const Board& board() const { return board_; }
+  // options.clock's reading now, on the blocks' time scale. Any thread.
+  int64_t now_ns() const { return options_.clock() + unix_offset_ns_.load(std::memory_order_relaxed); }
   const SamplingPlan& plan() const { return plan_; }
 
  private:
@@ -114,6 +125,8 @@ class Mcp3x08Source final : public SampleSource {
   void plan_calls(const ScanInfo& scan, size_t frames);
   Status run_calls(const ScanInfo& scan, measure::SampleBlock& block);
   void note_call_bound(int64_t duration_ns, size_t conversions);
+  // The offset from options.clock to the blocks' time scale, anchored again when needed.
+  int64_t unix_offset();
   std::optional<double> fit_per_conversion_ns();
   void fill_slot_offsets(size_t slots, size_t frames, double per_conversion_ns, measure::SampleBlock& block);
 
@@ -128,6 +141,9 @@ class Mcp3x08Source final : public SampleSource {
   BlockTiming timing_;
   std::vector<Call> calls_;
   std::vector<int64_t> call_start_ns_, call_end_ns_;
+  // unix_clock - clock as last anchored (0 without unix_clock); written by the sampling thread.
+  std::atomic<int64_t> unix_offset_ns_{0};
+  bool anchored_ = false;
   // Per-conversion time: the fits of the last kFitHistory blocks whose calls had two sizes or
   // more (a ring), and the smallest duration / size of any call so far (an upper bound).
   static constexpr size_t kFitHistory = 15;

@@ -462,6 +462,43 @@ TEST(Mcp3x08Source, ReferenceAtTrueVoltageGivesTheRealFullScale) {
   EXPECT_FALSE(pi->source->read_reference().ok());
 }
 
+// Calls are timed on the monotonic clock; blocks land on the UNIX scale, and follow the
+// system clock when it is set (NTP after a boot without an RTC) but not its jitter.
+TEST(Mcp3x08Source, BlocksAreStampedOnTheUnixScaleAndReanchoredWhenTheClockIsSet) {
+  FakeClock clock;
+  clock.now_ns = 5'000'000'000;  // monotonic: seconds since boot
+  Board board = find_board("pi-mcp3008-1vt6ct").value();
+  std::vector<std::unique_ptr<SpiPort>> ports;
+  EmulatedMcp3x08::Options o;
+  o.chip = board.chip;
+  o.vref = board.vref_volts;
+  o.name = board.spi_devices[0];
+  ports.push_back(std::make_unique<EmulatedMcp3x08>(o, &clock, [](int, int64_t) { return 1.0; }));
+  int64_t unix_minus_monotonic = 1'700'000'000'000'000'000;
+  Mcp3x08Source::Options so;
+  so.clock = [&clock] { return clock.now_ns; };
+  so.unix_clock = [&] { return clock.now_ns + unix_minus_monotonic; };
+  auto source = Mcp3x08Source::Create(board, PiPlan(), std::move(ports), so).value();
+
+  measure::SampleBlock block;
+  int64_t monotonic_before = clock.now_ns;
+  ASSERT_TRUE(source->read(block));
+  EXPECT_GE(block.start_ns, monotonic_before + unix_minus_monotonic);
+  EXPECT_LT(block.start_ns, clock.now_ns + unix_minus_monotonic);
+  EXPECT_EQ(source->now_ns(), clock.now_ns + unix_minus_monotonic);
+
+  unix_minus_monotonic += 400'000'000;  // jitter and slewing: the scale stays continuous
+  const double contiguous_start = block.end_ns();
+  ASSERT_TRUE(source->read(block));
+  EXPECT_NEAR(static_cast<double>(block.start_ns), contiguous_start, 1e6);
+
+  unix_minus_monotonic += 3'600'000'000'000;  // NTP sets the clock an hour on
+  monotonic_before = clock.now_ns;
+  ASSERT_TRUE(source->read(block));
+  EXPECT_GE(block.start_ns, monotonic_before + unix_minus_monotonic);
+  EXPECT_EQ(source->now_ns(), clock.now_ns + unix_minus_monotonic);
+}
+
 TEST(Mcp3x08Source, PortFailurePropagatesNamingTheDevice) {
   auto rig = MakeRig("iotawatt-v5", V5Plan());
   ASSERT_TRUE(rig);
