@@ -25,6 +25,8 @@ set(ENV{PKG_CONFIG_PATH} "")
 set(CCTZ_LIBRARY /usr/lib/${IOTAWATT_TRIPLE}/libcctz.so.2 CACHE FILEPATH "cctz for ${IOTAWATT_TRIPLE}")
 
 # Everything the build runs (tests, test discovery) goes through qemu-user, without binfmt_misc.
-# The cross compiler's sysroot comes first; the multiarch libraries resolve through the host's
-# /usr/lib/<triple>, which the ARM loader searches as well.
-set(CMAKE_CROSSCOMPILING_EMULATOR ${IOTAWATT_QEMU} -L /usr/${IOTAWATT_TRIPLE})
+# No -L: the ARM loader and libc are the multiarch ones (libc6:<arch>, /lib/<triple>), the same
+# as every other library the program loads. With -L /usr/<triple> the cross toolchain's loader
+# ran beside the multiarch libc and the first pthread_create never returned (qemu 7.2, glibc
+# 2.36: a 3-line program with one std::thread hangs that way and runs without -L).
+set(CMAKE_CROSSCOMPILING_EMULATOR ${IOTAWATT_QEMU})

@@ -23,7 +23,7 @@ namespace iw::testing {
 
 // The words that start the iotawatt binary: IOTAWATT_BINARY, behind the emulator named by the
 // environment's IOTAWATT_EMULATOR when there is one. A cross build's ctest sets it (e.g.
-// "qemu-aarch64-static -L /usr/aarch64-linux-gnu", tests/CMakeLists.txt) so that the ARM daemon
+// "qemu-aarch64-static", tests/CMakeLists.txt) so that the ARM daemon
 // the tests start runs under qemu-user without binfmt_misc.
 inline std::vector<std::string> iotawatt_argv() {
   std::vector<std::string> words;
