@@ -183,6 +183,11 @@ TEST(Realtime, TheKernelSeesTheFifoPolicyInProcToo) {
 
 // In a child process: mlockall() stays for the life of a process.
 TEST(Realtime, LocksMemoryWithoutMakingUntouchedPagesResident) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Seen in CI's ASan build: VmLck stays 0 there (ASan's shadow and allocator mappings), so
+  // the property cannot be observed; the release build runs this check.
+  GTEST_SKIP() << "not observable under AddressSanitizer; checked in the release build";
+#endif
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
