@@ -79,13 +79,30 @@ class MqttDaemon : public ::testing::Test {
     std::vector<Message> live;  // in the order of `channels`; an empty topic: none came
     json after;
   };
+  // A live message is computed when it is published, not when it arrives: the first one to
+  // arrive after `before` may have been computed before it (in flight while /status answered).
+  // The second one of each topic was computed a live interval (1 s) later, so it lies between
+  // the reads unless the broker took longer than that to deliver it.
   Bracketed bracket(const std::string& section, MqttRecorder& rec, const std::vector<std::string>& channels) {
     Bracketed b;
     b.before = get_json("/status?" + section)[section];
     rec.clear();
-    for (const std::string& ch : channels) b.live.push_back(rec.wait_for_topic(kBase + "/" + ch + "/live", 5s));
+    for (const std::string& ch : channels) b.live.push_back(second_message(rec, kBase + "/" + ch + "/live"));
     b.after = get_json("/status?" + section)[section];
     return b;
+  }
+  static Message second_message(MqttRecorder& rec, const std::string& topic) {
+    std::vector<Message> seen;
+    rec.wait_until(
+        [&](const std::vector<Message>& all) {
+          seen.clear();
+          for (const Message& m : all) {
+            if (m.topic == topic) seen.push_back(m);
+          }
+          return seen.size() >= 2;
+        },
+        8s);
+    return seen.size() >= 2 ? seen[1] : Message{};
   }
   static bool is(const Message& m, const std::string& topic, const std::string& payload) {
     return m.topic == topic && m.payload == payload;
