@@ -65,11 +65,15 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
 }
 
 Status write_private_file(const std::string& path, std::string_view text) {
+  return write_file_atomically(path, text, kPrivateFileMode);
+}
+
+Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode) {
   const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, kPrivateFileMode);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return errno_error(temp, "cannot create");
   // open() applies the mode only to a new file: an older temp file may be more open.
-  Status st = ::fchmod(fd, kPrivateFileMode) == 0 ? Status::Ok() : errno_error(temp, "cannot chmod");
+  Status st = ::fchmod(fd, mode) == 0 ? Status::Ok() : errno_error(temp, "cannot chmod");
   if (st.ok()) st = write_all(fd, text, temp);
   if (st.ok() && ::fsync(fd) != 0) st = errno_error(temp, "cannot sync");
   if (::close(fd) != 0 && st.ok()) st = errno_error(temp, "cannot close");

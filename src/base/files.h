@@ -28,6 +28,9 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes);
 // to "<path>.tmp" created with mode 0600, is synced, renamed over `path`, and the directory
 // is synced.
 Status write_private_file(const std::string& path, std::string_view text);
+// The same with exactly `mode` (fchmod, not subject to the umask), for files meant to be read by
+// others, such as the manifests of an update server.
+Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode);
 
 // Renames a damaged `path` to "<path>.bad-<unix time>" (with "-2", "-3"... when that exists)
 // so it can be looked at later and is not read again. Returns the new name.
