@@ -12,6 +12,7 @@
 #include "cli/log_tools.h"
 #include "cli/query_tool.h"
 #include "cli/record_tool.h"
+#include "cli/release_tool.h"
 #include "cli/seed.h"
 #include "daemon/daemon.h"
 #include "server/host_names.h"
@@ -189,7 +190,38 @@ int main(int argc, char** argv) {
       ->add_option("query", query.query, "query string, e.g. 'select=[time.iso,Mains.watts]&begin=d&end=s&group=h'")
       ->required();
 
+  auto* release_cmd =
+      app.add_subcommand("release", "Publish signed updates: keygen, sign, verify (src/update/FORMAT.md)");
+  release_cmd->require_subcommand(1);
+  std::string keygen_out;
+  auto* keygen_cmd = release_cmd->add_subcommand("keygen", "Write a new Ed25519 signing key and its public key");
+  keygen_cmd->add_option("--out", keygen_out, "private key file to create (mode 0600); public key: <out>.pub")
+      ->required();
+  iw::cli::ReleaseSignOptions sign;
+  auto* sign_cmd =
+      release_cmd->add_subcommand("sign", "Copy bundles into an update server directory and sign its manifest");
+  sign_cmd->add_option("--key", sign.key_paths, "private key file (repeat to sign with two keys)")->required();
+  sign_cmd->add_option("--class", sign.update_class, "MAJOR, MINOR, BETA or ALPHA")->capture_default_str();
+  sign_cmd->add_option("--version", sign.version, "release version, MAJOR.MINOR.PATCH[-pre]")->required();
+  sign_cmd->add_option("--min-version", sign.min_version, "oldest installed version it may replace")
+      ->capture_default_str();
+  sign_cmd->add_option("--days", sign.days, "days until the manifest expires")->capture_default_str();
+  sign_cmd->add_option("--rotate-to", sign.rotate_to, "public key devices trust from this manifest on (repeat)");
+  sign_cmd->add_option("--out", sign.out_dir, "update server root directory")->required();
+  sign_cmd->add_option("bundles", sign.bundles, "iotawatt_<version>_<arch>.deb or .tar.gz")
+      ->required()
+      ->check(CLI::ExistingFile);
+  std::string verify_manifest, verify_root;
+  std::vector<std::string> verify_trust;
+  auto* verify_cmd = release_cmd->add_subcommand("verify", "Check a manifest and its bundles as a device would");
+  verify_cmd->add_option("--trust", verify_trust, "public key to trust (64 hex digits; repeat)")->required();
+  verify_cmd->add_option("--root", verify_root, "update server root (default: the manifest's directory's parent)");
+  verify_cmd->add_option("manifest", verify_manifest, "manifests/<CLASS>.json")->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (*keygen_cmd) return iw::cli::run_release_keygen(keygen_out);
+  if (*sign_cmd) return iw::cli::run_release_sign(sign);
+  if (*verify_cmd) return iw::cli::run_release_verify(verify_manifest, verify_trust, verify_root);
   if (*query_cmd) return iw::cli::run_query_tool(query);
   if (*run_cmd) {
     run.realtime.mode = iw::app::parse_realtime_mode(realtime_mode).value();
