@@ -12,13 +12,33 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// Where an answer goes, and how much of it may come. Returning less than was given makes
+// libcurl stop with CURLE_WRITE_ERROR.
+struct AnswerSink {
+  HttpResponse* response;
+  size_t max_body, max_header;
+  size_t header_bytes = 0;
+  bool too_large = false;
+};
+
 size_t append_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  auto* sink = static_cast<AnswerSink*>(user);
+  if (sink->response->body.size() + size * n > sink->max_body) {
+    sink->too_large = true;
+    return 0;
+  }
+  sink->response->body.append(data, size * n);
   return size * n;
 }
 
 size_t append_header(char* data, size_t size, size_t n, void* user) {
-  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  auto* sink = static_cast<AnswerSink*>(user);
+  sink->header_bytes += size * n;
+  if (sink->header_bytes > sink->max_header) {
+    sink->too_large = true;
+    return 0;
+  }
+  auto* headers = &sink->response->headers;
   std::string_view line(data, size * n);
   if (line.starts_with("HTTP/")) {
     headers->clear();  // a new response (after 100 Continue or a redirect)
@@ -116,10 +136,11 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.cafile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.cafile.c_str());
+  AnswerSink sink{&response, options_.max_body_bytes, options_.max_header_bytes};
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, append_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
   if (request.method == "POST") {
     curl_easy_setopt(c, CURLOPT_POST, 1L);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
@@ -134,6 +155,12 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   }
   const CURLcode rc = curl_easy_perform(c);
   last_failure_ = failure_kind(rc);
+  if (sink.too_large) {
+    last_failure_ = TransportFailure::kNoHttpAnswer;
+    return Status::Unavailable(host + ": the answer is larger than " + std::to_string(options_.max_body_bytes >> 10) +
+                               " KiB of body or " + std::to_string(options_.max_header_bytes >> 10) +
+                               " KiB of headers; not read (is this the right server?)");
+  }
   if (rc != CURLE_OK) {
     const std::string reason = error[0] ? error : curl_easy_strerror(rc);
     return Status::Unavailable(host + ": " + reason);

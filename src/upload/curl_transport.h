@@ -15,6 +15,10 @@ struct TransportOptions {
   std::string cafile;              // PEM bundle; empty: the system store
   long connect_timeout_ms = 5000;  // NOLINT(runtime/int): libcurl's type
   long total_timeout_ms = 30000;   // whole request, answer included
+  // An answer's body and headers beyond these are refused, not read: a server answering
+  // gigabytes must not take the daemon's memory. Every protocol's answers are far smaller.
+  size_t max_body_bytes = 4u << 20;
+  size_t max_header_bytes = 64u << 10;
   // When set and true, a request in flight is given up (the daemon is stopping).
   std::shared_ptr<std::atomic<bool>> abort;
 };

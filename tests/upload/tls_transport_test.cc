@@ -124,5 +124,54 @@ TEST(Transport, NoServerAndTimeoutsAreErrorsThatNameTheHost) {
   EXPECT_NE(res.error().find(nobody), std::string::npos) << res.error();
 }
 
+// A server that answers far more than any protocol does (a wrong URL, a hostile host on the
+// LAN): the transport stops reading at its limits, whether the length is announced, chunked
+// or spread over headers, and says so.
+TEST(Transport, AnAnswerBeyondTheLimitsIsRefusedNotRead) {
+  httplib::Server server;
+  server.Get("/sized", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(3000, 'x'), "text/plain");
+  });
+  server.Get("/chunked", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/plain", [](size_t offset, httplib::DataSink& sink) {
+      if (offset >= (size_t{64} << 20)) return false;  // the test stops it long before
+      const std::string block(1000, 'y');
+      return sink.write(block.data(), block.size());
+    });
+  });
+  server.Get("/headers", [](const httplib::Request&, httplib::Response& res) {
+    for (int i = 0; i < 200; ++i) res.set_header("X-Filler-" + std::to_string(i), std::string(100, 'z'));
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread(iw::testing::listen_in_background(server));
+  TransportOptions o;
+  o.max_body_bytes = 2048;
+  o.max_header_bytes = 4096;
+  CurlTransport t(o);
+  auto get = [&](const std::string& path) {
+    HttpRequest r;
+    r.method = "GET";
+    r.url = "http://127.0.0.1:" + std::to_string(port) + path;
+    return t.send(r);
+  };
+  for (const char* path : {"/sized", "/chunked", "/headers"}) {
+    auto res = get(path);
+    ASSERT_FALSE(res.ok()) << path;
+    EXPECT_NE(res.error().find("the answer is larger than 2 KiB of body or 4 KiB of headers"), std::string::npos)
+        << path << ": " << res.error();
+    EXPECT_EQ(t.last_failure(), TransportFailure::kNoHttpAnswer);
+  }
+  o.max_body_bytes = 3000;  // exactly the limit is read
+  CurlTransport fits(o);
+  HttpRequest r;
+  r.method = "GET";
+  r.url = "http://127.0.0.1:" + std::to_string(port) + "/sized";
+  auto res = fits.send(r);
+  ASSERT_TRUE(res.ok()) << res.error();
+  EXPECT_EQ(res.value().body.size(), 3000u);
+  server.stop();
+  thread.join();
+}
+
 }  // namespace
 }  // namespace iw::upload
