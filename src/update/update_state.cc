@@ -1,0 +1,93 @@
+#include "update/update_state.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "base/files.h"
+#include "base/json_read.h"
+#include "update/signing_key.h"
+
+namespace iw::update {
+namespace {
+
+using nlohmann::json;
+
+json to_json(const UpdateState& s) {
+  json j = json::object();
+  if (s.trial) {
+    j["trial"] = {
+        {"version", s.trial->version.to_string()}, {"started", s.trial->started}, {"launches", s.trial->launches}};
+  }
+  j["bad"] = json::array();
+  for (const ReleaseVersion& v : s.bad) j["bad"].push_back(v.to_string());
+  j["history"] = json::array();
+  for (const HistoryEntry& h : s.history) {
+    j["history"].push_back(
+        {{"time", h.time}, {"from", h.from}, {"to", h.to}, {"outcome", h.outcome}, {"reason", h.reason}});
+  }
+  j["keys"] = s.keys;
+  return j;
+}
+
+// Throws nlohmann's type_error / out_of_range on a value of the wrong type; the caller turns
+// that into "damaged".
+Result<UpdateState> from_json(const json& j) {
+  UpdateState s;
+  if (j.contains("trial")) {
+    const json& t = j.at("trial");
+    auto v = parse_version(t.at("version").get<std::string>());
+    if (!v) return v.status();
+    s.trial = Trial{v.value(), t.at("started").get<int64_t>(), t.at("launches").get<int>()};
+  }
+  for (const json& b : j.at("bad")) {
+    auto v = parse_version(b.get<std::string>());
+    if (!v) return v.status();
+    s.bad.push_back(v.value());
+  }
+  for (const json& h : j.at("history")) {
+    s.record({h.at("time").get<int64_t>(), h.at("from").get<std::string>(), h.at("to").get<std::string>(),
+              h.at("outcome").get<std::string>(), h.at("reason").get<std::string>()});
+  }
+  for (const json& k : j.at("keys")) {
+    if (!is_public_key_hex(k.get<std::string>())) return Status::Corruption("keys: not a public key");
+    s.keys.push_back(k.get<std::string>());
+  }
+  return s;
+}
+
+}  // namespace
+
+void UpdateState::record(HistoryEntry entry) {
+  history.push_back(std::move(entry));
+  if (history.size() > kMaxHistory) history.erase(history.begin(), history.end() - kMaxHistory);
+}
+
+LoadedState load_update_state(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {};
+  auto text = read_file(path, kMaxStateBytes);
+  if (!text) return {{}, text.status()};
+  JsonRead read = read_json(text.value());
+  Result<UpdateState> state = Status::Corruption("not a JSON object");
+  if (read.ok() && read.value.is_object()) {
+    try {
+      state = from_json(read.value);
+    } catch (const json::exception& e) {
+      state = Status::Corruption(e.what());
+    }
+  } else if (!read.ok()) {
+    state = Status::Corruption(read.error->message());
+  }
+  if (state.ok()) return {std::move(state.value()), Status::Ok()};
+  auto aside = set_aside(path);
+  return {{},
+          Status::Corruption(path + " is damaged (" + state.error() + "); set aside as " +
+                             (aside.ok() ? aside.value() : std::string("(could not rename it)")) +
+                             ", the updater starts from an empty state")};
+}
+
+Status save_update_state(const std::string& path, const UpdateState& state) {
+  return write_private_file(path, to_json(state).dump(2) + "\n");
+}
+
+}  // namespace iw::update

@@ -1,0 +1,191 @@
+// A/B slots, the updater's state file and the launch decision, on real bundles made with tar
+// and dpkg-deb in a temp directory.
+#include "update/slots.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "app/daemon_process.h"
+#include "base/files.h"
+#include "update/launch.h"
+#include "update/update_state.h"
+
+namespace iw::update {
+namespace {
+
+namespace fs = std::filesystem;
+
+ReleaseVersion v(const char* text) { return parse_version(text).value(); }
+
+int sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
+
+class Slots : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = iw::testing::temp_path("slots");
+    fs::create_directories(dir_);
+  }
+  // A bundle whose usr/bin/iotawatt prints `version`; `kind` "tar.gz", "deb" or "no-binary".
+  std::string bundle(const std::string& version, const std::string& kind = "tar.gz") {
+    const std::string tree = dir_ + "/tree-" + version + "-" + kind;
+    fs::create_directories(tree + "/usr/bin");
+    fs::create_directories(tree + "/usr/share/iotawatt/web");
+    std::ofstream(tree + "/usr/share/iotawatt/web/index.html") << "<html>" << version;
+    if (kind != "no-binary") {
+      std::ofstream(tree + "/usr/bin/iotawatt") << "#!/bin/sh\necho " << version << "\n";
+      fs::permissions(tree + "/usr/bin/iotawatt",
+                      fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    }
+    const std::string out = dir_ + "/iotawatt_" + version + "_amd64." + (kind == "deb" ? "deb" : "tar.gz");
+    if (kind == "deb") {
+      fs::create_directories(tree + "/DEBIAN");
+      std::ofstream(tree + "/DEBIAN/control") << "Package: iotawatt\nVersion: " << version
+                                              << "\nArchitecture: amd64\nMaintainer: t <t@example.org>\n"
+                                                 "Description: test\n";
+      EXPECT_EQ(sh("dpkg-deb --build --root-owner-group " + tree + " " + out), 0);
+    } else {
+      EXPECT_EQ(sh("tar -czf " + out + " -C " + tree + " usr"), 0);
+    }
+    return out;
+  }
+  std::string state_path() const { return dir_ + "/update/state.json"; }
+
+  std::string dir_;
+  SlotStore slots_{iw::testing::temp_path("slots") + "/update"};
+};
+
+TEST_F(Slots, UnpackSwitchAndRollBackMoveOnlyTheLinks) {
+  EXPECT_EQ(slots_.current(), std::nullopt);
+  ASSERT_TRUE(slots_.unpack(bundle("1.5.0"), v("1.5.0")).ok());
+  ASSERT_TRUE(slots_.unpack(bundle("1.6.0", "deb"), v("1.6.0")).ok());
+  EXPECT_EQ(slots_.current(), std::nullopt);  // unpacked is not running
+  ASSERT_TRUE(slots_.switch_to(v("1.5.0")).ok());
+  EXPECT_EQ(slots_.current(), v("1.5.0"));
+  EXPECT_EQ(slots_.previous(), std::nullopt);  // the package ran before
+  ASSERT_TRUE(slots_.switch_to(v("1.6.0")).ok());
+  EXPECT_EQ(slots_.current(), v("1.6.0"));
+  EXPECT_EQ(slots_.previous(), v("1.5.0"));
+  EXPECT_EQ(read_file(slots_.slot_dir(v("1.6.0")) + "/usr/share/iotawatt/web/index.html", 100).value(), "<html>1.6.0");
+  int rc = -1;
+  EXPECT_EQ(iw::testing::run_command(slots_.binary(v("1.6.0")), &rc), "1.6.0\n");
+
+  EXPECT_FALSE(slots_.unpack(bundle("1.6.0"), v("1.6.0")).ok());  // the running slot is never written
+  ASSERT_TRUE(slots_.roll_back().ok());
+  EXPECT_EQ(slots_.current(), v("1.5.0"));
+  EXPECT_EQ(slots_.previous(), std::nullopt);
+  ASSERT_TRUE(slots_.roll_back().ok());
+  EXPECT_EQ(slots_.current(), std::nullopt);  // back to the package
+}
+
+TEST_F(Slots, ABadBundleLeavesNoSlot) {
+  auto st = slots_.unpack(bundle("1.5.0", "no-binary"), v("1.5.0"));
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("has no executable usr/bin/iotawatt"), std::string::npos) << st.message();
+  std::ofstream(dir_ + "/garbage.tar.gz") << "not a tarball";
+  st = slots_.unpack(dir_ + "/garbage.tar.gz", v("1.5.1"));
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("unpacking 1.5.1: tar failed"), std::string::npos) << st.message();
+  EXPECT_FALSE(fs::exists(slots_.slot_dir(v("1.5.0"))));
+  EXPECT_FALSE(fs::exists(slots_.slot_dir(v("1.5.1"))));
+  EXPECT_FALSE(fs::exists(slots_.slot_dir(v("1.5.1")) + ".unpacking"));
+  EXPECT_TRUE(slots_.switch_to(v("1.5.0")).is_not_found());
+}
+
+TEST_F(Slots, PruneKeepsTheCurrentAndThePrevious) {
+  for (const char* ver : {"1.4.0", "1.5.0", "1.6.0"}) ASSERT_TRUE(slots_.unpack(bundle(ver), v(ver)).ok());
+  ASSERT_TRUE(slots_.switch_to(v("1.5.0")).ok());
+  ASSERT_TRUE(slots_.switch_to(v("1.6.0")).ok());
+  slots_.prune();
+  EXPECT_FALSE(fs::exists(slots_.slot_dir(v("1.4.0"))));
+  EXPECT_TRUE(fs::exists(slots_.binary(v("1.5.0"))));
+  EXPECT_TRUE(fs::exists(slots_.binary(v("1.6.0"))));
+}
+
+TEST_F(Slots, TheStateFileRoundTripsAndADamagedOneIsSetAside) {
+  UpdateState s;
+  s.trial = Trial{v("1.6.0"), 1796600000, 2};
+  s.bad = {v("1.5.1")};
+  s.keys = {std::string(64, 'a')};
+  for (int i = 0; i < 60; ++i) s.record({1796600000 + i, "1.5.0", "1.6.0", "installed", ""});
+  EXPECT_EQ(s.history.size(), kMaxHistory);
+  EXPECT_EQ(s.history.front().time, 1796600010);
+  fs::create_directories(dir_ + "/update");
+  ASSERT_TRUE(save_update_state(state_path(), s).ok());
+  LoadedState back = load_update_state(state_path());
+  ASSERT_TRUE(back.problem.ok()) << back.problem.message();
+  ASSERT_TRUE(back.state.trial.has_value());
+  EXPECT_EQ(back.state.trial->version, v("1.6.0"));
+  EXPECT_EQ(back.state.trial->launches, 2);
+  EXPECT_EQ(back.state.bad, s.bad);
+  EXPECT_EQ(back.state.keys, s.keys);
+  EXPECT_EQ(back.state.history.size(), kMaxHistory);
+
+  EXPECT_TRUE(load_update_state(dir_ + "/none.json").problem.ok());
+  std::ofstream(state_path()) << R"({"trial": {"version": 3}})";
+  back = load_update_state(state_path());
+  ASSERT_FALSE(back.problem.ok());
+  EXPECT_NE(back.problem.message().find("is damaged"), std::string::npos) << back.problem.message();
+  EXPECT_NE(back.problem.message().find("set aside as " + state_path() + ".bad-"), std::string::npos);
+  EXPECT_FALSE(back.state.trial.has_value());
+  EXPECT_FALSE(fs::exists(state_path()));
+}
+
+TEST_F(Slots, TheLauncherRunsTheNewestAndRollsBackATrialThatNeverGetsHealthy) {
+  UpdateState state;
+  const ReleaseVersion package = v("1.4.0");
+  EXPECT_EQ(plan_launch(slots_, state, package, 1000).slot, std::nullopt);  // nothing installed yet
+
+  ASSERT_TRUE(slots_.unpack(bundle("1.5.0"), v("1.5.0")).ok());
+  ASSERT_TRUE(slots_.switch_to(v("1.5.0")).ok());
+  state.trial = Trial{v("1.5.0"), 1000, 0};
+  for (int launch = 1; launch <= 3; ++launch) {
+    const LaunchPlan plan = plan_launch(slots_, state, package, 1000 + launch);
+    EXPECT_EQ(plan.slot, v("1.5.0"));
+    EXPECT_TRUE(plan.trial);
+    EXPECT_TRUE(plan.rolled_back.empty());
+  }
+  const LaunchPlan fourth = plan_launch(slots_, state, package, 1010);
+  EXPECT_EQ(fourth.slot, std::nullopt);
+  EXPECT_EQ(fourth.rolled_back, "update: 1.5.0 rolled back to the package: it did not report healthy in 3 starts");
+  EXPECT_EQ(state.bad, std::vector<ReleaseVersion>{v("1.5.0")});
+  ASSERT_FALSE(state.history.empty());
+  EXPECT_EQ(state.history.back().outcome, "rolled back");
+  EXPECT_FALSE(state.trial.has_value());
+  EXPECT_EQ(slots_.current(), std::nullopt);
+}
+
+TEST_F(Slots, ATrialPastItsDeadlineIsRolledBackToThePreviousSlot) {
+  UpdateState state;
+  for (const char* ver : {"1.5.0", "1.6.0"}) ASSERT_TRUE(slots_.unpack(bundle(ver), v(ver)).ok());
+  ASSERT_TRUE(slots_.switch_to(v("1.5.0")).ok());
+  ASSERT_TRUE(slots_.switch_to(v("1.6.0")).ok());
+  state.trial = Trial{v("1.6.0"), 1000, 0};
+  const LaunchPlan plan = plan_launch(slots_, state, v("1.4.0"), 1000 + 601);
+  EXPECT_EQ(plan.slot, v("1.5.0"));
+  EXPECT_FALSE(plan.trial);
+  EXPECT_NE(plan.rolled_back.find("1.6.0 rolled back to 1.5.0: it did not report healthy within 600 s"),
+            std::string::npos)
+      << plan.rolled_back;
+}
+
+TEST_F(Slots, AHealthyTrialEndsAndAnUpgradedPackageWins) {
+  UpdateState state;
+  for (const char* ver : {"1.5.0", "1.6.0"}) ASSERT_TRUE(slots_.unpack(bundle(ver), v(ver)).ok());
+  ASSERT_TRUE(slots_.switch_to(v("1.6.0")).ok());
+  state.trial = Trial{v("1.6.0"), 1000, 0};
+  EXPECT_TRUE(plan_launch(slots_, state, v("1.4.0"), 1001).trial);
+  confirm_healthy(slots_, state, 1002);
+  EXPECT_FALSE(state.trial.has_value());
+  EXPECT_EQ(state.history.back().outcome, "healthy");
+  EXPECT_FALSE(fs::exists(slots_.slot_dir(v("1.5.0"))));  // neither current nor previous
+  const LaunchPlan plan = plan_launch(slots_, state, v("1.4.0"), 1003);
+  EXPECT_EQ(plan.slot, v("1.6.0"));
+  EXPECT_FALSE(plan.trial);
+  EXPECT_EQ(plan_launch(slots_, state, v("1.7.0"), 1004).slot, std::nullopt);  // apt upgraded past it
+}
+
+}  // namespace
+}  // namespace iw::update
