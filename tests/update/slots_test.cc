@@ -10,6 +10,7 @@
 
 #include "app/daemon_process.h"
 #include "base/files.h"
+#include "update/bundles.h"
 #include "update/launch.h"
 #include "update/update_state.h"
 
@@ -20,36 +21,18 @@ namespace fs = std::filesystem;
 
 ReleaseVersion v(const char* text) { return parse_version(text).value(); }
 
-int sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()); }
-
 class Slots : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = iw::testing::temp_path("slots");
     fs::create_directories(dir_);
   }
-  // A bundle whose usr/bin/iotawatt prints `version`; `kind` "tar.gz", "deb" or "no-binary".
   std::string bundle(const std::string& version, const std::string& kind = "tar.gz") {
-    const std::string tree = dir_ + "/tree-" + version + "-" + kind;
-    fs::create_directories(tree + "/usr/bin");
-    fs::create_directories(tree + "/usr/share/iotawatt/web");
-    std::ofstream(tree + "/usr/share/iotawatt/web/index.html") << "<html>" << version;
-    if (kind != "no-binary") {
-      std::ofstream(tree + "/usr/bin/iotawatt") << "#!/bin/sh\necho " << version << "\n";
-      fs::permissions(tree + "/usr/bin/iotawatt",
-                      fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
-    }
-    const std::string out = dir_ + "/iotawatt_" + version + "_amd64." + (kind == "deb" ? "deb" : "tar.gz");
-    if (kind == "deb") {
-      fs::create_directories(tree + "/DEBIAN");
-      std::ofstream(tree + "/DEBIAN/control") << "Package: iotawatt\nVersion: " << version
-                                              << "\nArchitecture: amd64\nMaintainer: t <t@example.org>\n"
-                                                 "Description: test\n";
-      EXPECT_EQ(sh("dpkg-deb --build --root-owner-group " + tree + " " + out), 0);
-    } else {
-      EXPECT_EQ(sh("tar -czf " + out + " -C " + tree + " usr"), 0);
-    }
-    return out;
+    using iw::testing::BundleKind;
+    return iw::testing::make_bundle(dir_, version,
+                                    kind == "deb"         ? BundleKind::kDeb
+                                    : kind == "no-binary" ? BundleKind::kNoBinary
+                                                          : BundleKind::kTarGz);
   }
   std::string state_path() const { return dir_ + "/update/state.json"; }
 
