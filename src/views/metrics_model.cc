@@ -27,7 +27,7 @@ server::MetricsModel metrics_model(const config::Config& config, const app::Samp
                                    const std::optional<app::MqttStatus>& mqtt) {
   server::MetricsModel m;
   m.device_name = config.device.name;
-  m.version = app::kVersion;
+  m.version = app::running_version();
   m.start_time = start_time;
   for (size_t ch = 0; ch < config.inputs.size(); ++ch) {
     if (const config::Input* in = config.input(static_cast<int>(ch)))

@@ -52,7 +52,7 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
   m.utc_offset_s =
       static_cast<int>(zone_.to_local(m.current_time) - cctz::civil_second(1970, 1, 1, 0, 0, 0) - m.current_time);
   m.update_class = config_.update;
-  m.version = app::kVersion;
+  m.version = app::running_version();
   m.start_time = start_time_;
   m.free_bytes = app::available_memory_bytes();
   m.mac = network_.mac;
