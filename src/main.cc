@@ -1,10 +1,16 @@
 // iotawatt: the command line. `iotawatt --help` is the map.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "app/install_paths.h"
+#include "app/launcher.h"
 #include "app/realtime.h"
 #include "app/version.h"
 #include "cli/accuracy.h"
@@ -14,6 +20,7 @@
 #include "cli/record_tool.h"
 #include "cli/release_tool.h"
 #include "cli/seed.h"
+#include "cli/update_tool.h"
 #include "daemon/daemon.h"
 #include "server/host_names.h"
 #include "sim/scenarios.h"
@@ -63,6 +70,19 @@ CLI::Validator realtime_cpu_check() {
         return cpu.ok() ? std::string() : cpu.error();
       },
       "CPU");
+}
+
+// After the updater installed a version or rolled one back: the launcher (this program, or
+// the one that started it) decides again what runs. Returns only when it cannot be started.
+int restart_launcher(char** argv) {
+  std::error_code ec;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  const std::string launcher = iw::app::launcher_path().value_or(self);
+  ::unsetenv(iw::app::kLauncherEnv);
+  ::unsetenv(iw::app::kUpdateTrialEnv);
+  ::execv(launcher.c_str(), argv);
+  std::cerr << "update: cannot start " << launcher << " again: " << std::strerror(errno) << "\n";
+  return iw::daemon::kRestartForUpdate;
 }
 
 }  // namespace
@@ -218,7 +238,20 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("--root", verify_root, "update server root (default: the manifest's directory's parent)");
   verify_cmd->add_option("manifest", verify_manifest, "manifests/<CLASS>.json")->required();
 
+  iw::cli::UpdateToolOptions update;
+  update.data_dir = paths.data_dir;
+  update.system_config = paths.system_config;
+  auto* update_cmd =
+      app.add_subcommand("update", "Signed updates by hand: check, install (then restart), rollback, status");
+  update_cmd->add_option("action", update.action, "check | install | rollback | status")
+      ->required()
+      ->check(CLI::IsMember({"check", "install", "rollback", "status"}));
+  update_cmd->add_option("--data", update.data_dir, "data directory")->capture_default_str();
+  update_cmd->add_option("--config", update.config_path, "config file (default: the one the daemon reads)");
+  update_cmd->add_flag("--allow-downgrade", update.allow_downgrade, "install: accept an older version");
+
   CLI11_PARSE(app, argc, argv);
+  if (*update_cmd) return iw::cli::run_update_tool(update);
   if (*keygen_cmd) return iw::cli::run_release_keygen(keygen_out);
   if (*sign_cmd) return iw::cli::run_release_sign(sign);
   if (*verify_cmd) return iw::cli::run_release_verify(verify_manifest, verify_trust, verify_root);
@@ -226,7 +259,10 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     run.realtime.mode = iw::app::parse_realtime_mode(realtime_mode).value();
     run.realtime.cpu = iw::app::parse_realtime_cpu(realtime_cpu).value();
-    return iw::daemon::run_daemon(run);
+    run.startup_notes = iw::app::hand_over_to_installed_update(run.data_dir, argv);
+    const int rc = iw::daemon::run_daemon(run);
+    if (rc == iw::daemon::kRestartForUpdate) return restart_launcher(argv);
+    return rc;
   }
   if (*acc) return run_accuracy_command(accuracy, adc, mode, sensors, calibration, json);
   if (*rec) return iw::cli::record_samples(record);

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "app/launcher.h"
+
 namespace iw::app {
 namespace {
 
@@ -38,7 +40,15 @@ std::string system_config_for(const std::string& prefix) {
 InstallPaths install_paths() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return install_paths_for(ec ? std::string() : exe.string(), IOTAWATT_WEB_DIR);
+  InstallPaths paths = install_paths_for(ec ? std::string() : exe.string(), IOTAWATT_WEB_DIR);
+  // An installed update runs from its slot under the data directory: its web app is its own,
+  // the system's config and data directory are the launcher's.
+  if (auto launcher = launcher_path()) {
+    const InstallPaths outer = install_paths_for(*launcher, IOTAWATT_WEB_DIR);
+    paths.data_dir = outer.data_dir;
+    paths.system_config = outer.system_config;
+  }
+  return paths;
 }
 
 std::string startup_config_path(const std::string& data_config, const std::string& system_config) {

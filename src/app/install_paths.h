@@ -26,7 +26,8 @@ InstallPaths install_paths_for(const std::string& exe, const std::string& source
 // <prefix>/etc/iotawatt/config.json; /etc/iotawatt/config.json for the prefix /usr.
 std::string system_config_for(const std::string& prefix);
 
-// For this process: /proc/self/exe and the compiled-in IOTAWATT_WEB_DIR.
+// For this process: /proc/self/exe and the compiled-in IOTAWATT_WEB_DIR; for an installed
+// update started by a launcher (launcher.h), the launcher's system config and data directory.
 InstallPaths install_paths();
 
 // The config file to read at start-up when --config is not given: `data_config`

@@ -36,6 +36,8 @@ struct RunOptions {
   std::vector<std::string> allowed_hosts;
   // The sampling thread's real-time policy (--realtime, --rt-priority, --rt-cpu).
   RealtimeRequest realtime;
+  // Said by the launcher before logging was up (a rollback, a failed hand-over): logged first.
+  std::vector<std::string> startup_notes;
 };
 
 }  // namespace iw::app

@@ -7,7 +7,12 @@
 
 namespace iw::daemon {
 
-// Returns the process exit code: 0 after a clean stop, 2 when it refused to start.
+// The exit code of a clean stop after which the updater wants the launcher started again
+// (app/launcher.h): main() execs it. EX_TEMPFAIL, so that a unit's Restart= covers a failed exec.
+inline constexpr int kRestartForUpdate = 75;
+
+// Returns the process exit code: 0 after a clean stop, 2 when it refused to start,
+// kRestartForUpdate after a clean stop for the updater.
 int run_daemon(const app::RunOptions& options);
 
 }  // namespace iw::daemon
