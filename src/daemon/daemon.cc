@@ -28,6 +28,7 @@
 #include "app/sampler.h"
 #include "app/service_notify.h"
 #include "app/source_guard.h"
+#include "app/update_service.h"
 #include "app/upload_service.h"
 #include "app/version.h"
 #include "app/wiring.h"
@@ -144,6 +145,7 @@ class Daemon final : public views::ApiBackend {
   }
   std::shared_ptr<server::StaticFiles> static_files() const;
   Status start_listeners(server::HttpServer& http);
+  app::UpdateService::Probes update_probes() const;
 
   // What applies to the whole process when the first pipeline's sampler is real-time: memory
   // locked, and with 3 or more CPUs the threads started from here on keep off the sampler's.
@@ -159,6 +161,8 @@ class Daemon final : public views::ApiBackend {
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
   query::IntegratorLogCache integrator_logs_;        // switch_to only (under change_mu_ or at start)
   std::unique_ptr<app::UploadService> uploads_;      // reads records_
+  std::unique_ptr<app::UpdateService> updates_;      // started once serving
+  std::atomic<bool> restart_requested_{false};       // the updater asked for the launcher again
   std::unique_ptr<server::PasswordStore> passwords_;
   std::unique_ptr<server::DigestAuth> auth_;
   std::mutex passwords_mu_;  // one password change at a time
@@ -232,6 +236,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   }
   next->sampler->start();
   uploads_->apply(next->config, {next->calculator, integrator_logs});
+  updates_->configure(next->config);
 }
 
 void Daemon::roll_back_to(const Pipeline& previous, int64_t start_ns) {
@@ -356,6 +361,7 @@ server::StatusModel Daemon::status() const {
   m.tls_fingerprint = tls_fingerprint_;
   m.uploaders = uploads_->status();
   if (p->mqtt) m.uploaders.push_back(app::mqtt_uploader_entry(p->mqtt->status()));
+  m.update = updates_->status();
   return m;
 }
 
@@ -505,6 +511,10 @@ int Daemon::run(const sigset_t& signals) {
   auth_ = std::make_unique<server::DigestAuth>(creds.value());
   server::Routes routes = views::api_routes(*this, static_files());
   views::add_web_routes(routes, options_.data_dir + "/graphs");
+  updates_ = std::make_unique<app::UpdateService>(options_.data_dir, update_probes(), [this] {
+    restart_requested_ = true;
+    ::kill(::getpid(), SIGTERM);  // to the process: the main thread's sigwait() takes it
+  });
   // Measuring starts before serving: every request finds a pipeline, and a new integrator's
   // catch-up (switch_to) is done before the first query.
   datalog_->start();
@@ -517,19 +527,35 @@ int Daemon::run(const sigset_t& signals) {
     stop_measuring();
     return 2;
   }
-  spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}{}", app::kVersion,
+  spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}{}", app::running_version(),
                first.value()->sampler->source_description(), first.value()->status->mode(), options_.http,
                options_.https.empty() ? "" : " and https://" + options_.https);
   notifier_.serving();
+  updates_->start();
 
   int received = 0;
   sigwait(&signals, &received);
-  spdlog::info("received {}, stopping", received == SIGTERM ? "SIGTERM" : "SIGINT");
+  const bool restart = restart_requested_;
+  spdlog::info("{}, stopping", restart               ? "restarting for the updater"
+                               : received == SIGTERM ? "received SIGTERM"
+                                                     : "received SIGINT");
+  updates_->stop();
   http.stop();
   http_ = nullptr;
   stop_measuring();
   spdlog::info("stopped cleanly");
-  return 0;
+  return restart ? kRestartForUpdate : 0;
+}
+
+// Healthy for the updater: checkpointing, a record logged by this run, and HTTP answering.
+app::UpdateService::Probes Daemon::update_probes() const {
+  const int64_t started_s = start_time_ns_ / 1'000'000'000;
+  return {[this] { return !current()->sampler->snapshot().values.empty(); },
+          [this, started_s] {
+            const std::optional<int64_t> last = datalog_->current().last_time();
+            return last && *last >= started_s;
+          },
+          options_.http};
 }
 
 }  // namespace
@@ -550,6 +576,7 @@ void raise_open_file_limit() {
 int run_daemon(const app::RunOptions& options) {
   app::create_data_dir(options.data_dir);
   app::setup_logging(options.data_dir);
+  for (const std::string& note : options.startup_notes) spdlog::warn("{}", note);
   app::restrict_private_files(options);
   // Signals are taken by sigwait(); every thread started from here inherits the mask.
   sigset_t signals;

@@ -100,6 +100,23 @@ json uploader_json(const UploaderEntry& u) {
   return j;
 }
 
+json update_json(const UpdateStatus& u) {
+  json history = json::array();
+  for (const UpdateEvent& e : u.history) {
+    history.push_back({{"time", e.time}, {"from", e.from}, {"to", e.to}, {"outcome", e.outcome}, {"reason", e.reason}});
+  }
+  return {{"class", u.update_class},
+          {"version", u.version},
+          {"arch", u.arch},
+          {"state", u.state},
+          {"message", u.message},
+          {"available", u.available},
+          {"lastcheck", u.last_check},
+          {"nextcheck", u.next_check},
+          {"trial", u.trial},
+          {"history", std::move(history)}};
+}
+
 }  // namespace
 
 json render_status(const StatusModel& m, const Sections& sections) {
@@ -145,6 +162,7 @@ json render_status(const StatusModel& m, const Sections& sections) {
       if (u.name == key) out[legacy] = legacy_uploader_json(u);
     }
   }
+  if (wants("update")) out["update"] = update_json(m.update);
   if (wants("wifi")) {
     out["wifi"] = {
         {"connecttime", m.connect_time}, {"SSID", "wired"}, {"IP", m.ip}, {"channel", 0}, {"RSSI", 0}, {"mac", m.mac}};

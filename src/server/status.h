@@ -70,6 +70,27 @@ struct UploaderEntry {
   std::string last_error;  // empty when the last attempt worked; never holds a secret
 };
 
+// The updater (ours; update/FORMAT.md): /status?update.
+struct UpdateEvent {
+  int64_t time = 0;
+  std::string from, to;  // versions ("the package": the packaged program)
+  std::string outcome;   // installed, healthy, rolled back, keys rotated
+  std::string reason;    // why a rollback happened
+};
+
+struct UpdateStatus {
+  std::string update_class = "NONE";
+  std::string version;    // running
+  std::string arch;       // the bundle it installs: amd64, arm64, armhf
+  std::string state;      // disabled, waiting, up to date, available, installed, refused, failed
+  std::string message;    // what the last check said
+  std::string available;  // the version the server offers; empty: unknown
+  int64_t last_check = 0;
+  int64_t next_check = 0;
+  std::string trial;                 // the running version while it must still report healthy
+  std::vector<UpdateEvent> history;  // oldest first
+};
+
 struct StatusModel {
   std::string device_name = "IotaWatt";
   int timediff_minutes = 0;
@@ -92,6 +113,7 @@ struct StatusModel {
   std::vector<OutputStatus> outputs;
   std::vector<DatalogEntry> datalogs;
   std::vector<UploaderEntry> uploaders;
+  UpdateStatus update;
   std::string mac;  // XX:XX:XX:XX:XX:XX
   std::string ip;
   int64_t connect_time = 0;
