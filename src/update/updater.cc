@@ -30,24 +30,30 @@ Result<Manifest> fetch_manifest(const UpdaterSettings& s, const UpdateState& sta
   return m;
 }
 
-// Downloads, unpacks and switches; the new version goes on trial.
+// Downloads, unpacks and switches; the new version goes on trial. The trial is saved before
+// the switch: a power cut between the two leaves a trial of a version that is not current,
+// which the launcher drops (launch.h), never a switched version without a trial.
 CheckReport install(const UpdaterSettings& s, const Bundle& bundle, const ReleaseVersion& version, UpdateState& state,
                     int64_t now) {
   const std::string v = version.to_string();
+  SlotStore slots(s.root);
+  if (slots.current() == version) {  // switched by an earlier run that did not see the restart
+    return report(Outcome::kInstalled, "update: " + v + " is installed; it runs after the restart, on trial", v);
+  }
   auto path = download_bundle(s.server_url, bundle, (fs::path(s.root) / "downloads").string(), s.download);
   if (!path) return report(Outcome::kFailed, "update: downloading " + v + ": " + path.error(), v);
-  SlotStore slots(s.root);
   Status st = slots.unpack(path.value(), version);
   std::error_code ec;
   fs::remove(path.value(), ec);
+  if (st.ok()) {
+    state.trial = Trial{version, now, 0};
+    st = save_update_state(state_path(s), state);
+  }
   if (st.ok()) st = slots.switch_to(version);
   if (!st) return report(Outcome::kFailed, "update: installing " + v + ": " + st.message(), v);
-  state.trial = Trial{version, now, 0};
   state.record({now, s.installed.version.to_string(), v, "installed", ""});
   if (Status saved = save_update_state(state_path(s), state); !saved) {
-    // Without the trial on disk a bad version would not be rolled back: undo the switch.
-    (void)slots.roll_back();  // best effort: the message says what happened either way
-    return report(Outcome::kFailed, "update: " + saved.message() + "; " + v + " not switched to", v);
+    return report(Outcome::kFailed, "update: " + saved.message() + " (" + v + " is installed, on trial)", v);
   }
   return report(Outcome::kInstalled, "update: " + v + " installed; it runs after the restart, on trial", v);
 }
