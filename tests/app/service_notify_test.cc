@@ -107,6 +107,35 @@ TEST_F(ServiceNotifyTest, ReadyAfterServingAndFirstCheckpointThenWatchdogOnlyWhi
   EXPECT_TRUE(has(systemd.receive(400), "WATCHDOG=1")) << "feeding must resume with the next checkpoint";
 }
 
+// A daemon whose ADC cannot be opened is ready (it serves) and says why; the loop that waits
+// for the ADC feeds the watchdog, and stops feeding it when it hangs.
+TEST_F(ServiceNotifyTest, WaitingForTheSourceIsReadyWithItsStatusAndFedByTheWait) {
+  FakeSystemd systemd;
+  ::setenv("NOTIFY_SOCKET", systemd.path().c_str(), 1);
+  ::setenv("WATCHDOG_USEC", "400000", 1);
+  ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
+  ServiceNotifier n;
+  n.set_status("serving, not measuring: cannot open /dev/spidev0.0: No such file or directory");
+  n.serving();
+  n.on_source_wait();
+  const auto got = systemd.receive(500);
+  EXPECT_TRUE(has(got, "READY=1\nSTATUS=serving, not measuring: cannot open /dev/spidev0.0")) << got.size();
+
+  int fed = 0;
+  for (int i = 0; i < 6; ++i) {
+    n.on_source_wait();
+    for (const auto& m : systemd.receive(100)) fed += m == "WATCHDOG=1";
+  }
+  EXPECT_GE(fed, 1) << "a waiting loop that ticks must feed the watchdog";
+  systemd.receive(250);
+  int hung = 0;
+  for (const auto& m : systemd.receive(800)) hung += m == "WATCHDOG=1";
+  EXPECT_EQ(hung, 0) << "fed while the waiting loop made no tick";
+
+  n.set_status("measuring and serving");
+  EXPECT_TRUE(has(systemd.receive(500), "STATUS=measuring and serving"));
+}
+
 TEST_F(ServiceNotifyTest, WatchdogOfAnotherProcessIsNotOurs) {
   FakeSystemd systemd;
   ::setenv("NOTIFY_SOCKET", systemd.path().c_str(), 1);
