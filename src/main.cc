@@ -1,6 +1,7 @@
 // iotawatt: the command line. `iotawatt --help` is the map.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -105,6 +106,13 @@ int main(int argc, char** argv) {
       ->add_option("--allow-host", run.allowed_hosts,
                    "a host name (or IP address) the HTTP API answers to besides this machine's own; repeatable")
       ->check(host_name_check());
+  double adc_retry_max_s = 60;
+  run_cmd
+      ->add_option("--adc-retry-max", adc_retry_max_s,
+                   "seconds: when the config's ADC cannot be opened (no /dev/spidev*, no permission) the daemon "
+                   "serves and tries again after 1 s, 2 s, 4 s ... up to this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
   std::string realtime_mode = "auto", realtime_cpu = "last";
   run_cmd
       ->add_option("--realtime", realtime_mode,
@@ -194,6 +202,7 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     run.realtime.mode = iw::app::parse_realtime_mode(realtime_mode).value();
     run.realtime.cpu = iw::app::parse_realtime_cpu(realtime_cpu).value();
+    run.adc_retry_longest = std::chrono::milliseconds(static_cast<int64_t>(adc_retry_max_s * 1000));
     return iw::daemon::run_daemon(run);
   }
   if (*acc) return run_accuracy_command(accuracy, adc, mode, sensors, calibration, json);
