@@ -3,9 +3,10 @@
 # lintian it (no errors, no warnings but the ones debian/iotawatt.lintian-overrides explains),
 # install it with dpkg -i, verify the installed unit with systemd-analyze (verify, and its
 # security score, which must stay <= 4.0), start the installed program exactly as the unit's
-# ExecStart does, as the user iotawatt, on a free loopback port (the conffile runs the
-# simulator), check /status and the web app, stop it, remove (data and conffile stay), purge
-# (nothing of the package stays but the user iotawatt).
+# ExecStart does, as the user iotawatt, on a free loopback port: with the conffile (the v5
+# board) on this machine without SPI it must serve the web app and name the missing spidev in
+# /status; then with the simulator's example config it must measure and log. Stop it, remove
+# (data and conffile stay), purge (nothing of the package stays but the user iotawatt).
 # systemd need not be PID 1: the unit is verified offline and its command run by hand.
 # Exits 77 (ctest: skipped) when not root. Prints "package: N passed, N failed".
 set -uo pipefail
@@ -93,24 +94,57 @@ exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 command=${exec_start/--http 0.0.0.0:80/--http 127.0.0.1:$port}
 check "ExecStart has --http 0.0.0.0:80 (replaced by a loopback port here)" test "$command" != "$exec_start"
-echo "running as iotawatt: $command"
 log=$(mktemp)
-# shellcheck disable=SC2086  # the unit's command line, split as systemd splits it (no quotes in it)
-setpriv --reuid=iotawatt --regid=iotawatt --init-groups --no-new-privs --inh-caps=-all $command >"$log" 2>&1 &
-pid=$!
-status=""
-for _ in $(seq 1 100); do
-  status=$(curl -sf "http://127.0.0.1:$port/status?device&stats&inputs" 2>/dev/null) && break
-  sleep 0.2
-done
-check "/status answers JSON with the conffile's device (SimHouse)" \
+pid=""
+start_daemon() {  # start_daemon EXTRA_ARGS...: the unit's command as iotawatt, in the background
+  echo "running as iotawatt: $command $*"
+  # shellcheck disable=SC2086  # the unit's command line, split as systemd splits it (no quotes in it)
+  setpriv --reuid=iotawatt --regid=iotawatt --init-groups --no-new-privs --inh-caps=-all $command "$@" >"$log" 2>&1 &
+  pid=$!
+  status=""
+  for _ in $(seq 1 100); do
+    status=$(curl -sf "http://127.0.0.1:$port/status?device&stats&inputs" 2>/dev/null) && break
+    sleep 0.2
+  done
+}
+check_web_app() {
+  check "/ serves the web app ($1)" bash -c "curl -sf http://127.0.0.1:$port/ | grep -q '/vendor/uplot/uPlot.min.css'"
+  check "/vendor/uplot/uPlot.esm.js served ($1)" curl -sf -o /dev/null "http://127.0.0.1:$port/vendor/uplot/uPlot.esm.js"
+}
+stop_daemon() {  # stop_daemon WHAT
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"
+  check "stopped cleanly on SIGTERM ($1)" test $? -eq 0
+}
+
+# The conffile names the v5 board; this machine has no /dev/spidev0.0 (were it there, the
+# daemon would measure with it and this check says so).
+if [ -e /dev/spidev0.0 ]; then
+  echo "this machine has /dev/spidev0.0: the unavailable-ADC checks do not apply"
+else
+  start_daemon
+  check "conffile: /status answers with the v5 board's device (IotaWatt)" \
+    python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert d["device"]["name"] == "IotaWatt", d["device"]' "$status"
+  check "conffile: /status names the missing /dev/spidev0.0 and dtparam=spi=on" python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])["stats"]["sampling"]["error"]
+assert "/dev/spidev0.0" in e and "No such file or directory" in e and "dtparam=spi=on" in e, e' "$status"
+  check_web_app "conffile"
+  sleep 3
+  check "conffile: the daemon keeps running without its ADC" kill -0 "$pid"
+  check "conffile: the message log says what is missing" \
+    bash -c "curl -sf http://127.0.0.1:$port/iotawatt/iotamsgs.txt | grep -q 'cannot open /dev/spidev0.0'"
+  stop_daemon "conffile"
+  [ "$failed" -eq 0 ] || sed 's/^/  daemon: /' "$log" | tail -20
+fi
+
+# Measuring: the unit's command with the simulator's example config.
+start_daemon --config /usr/share/iotawatt/examples/simulator-custom.json
+check "simulator: /status answers JSON with its device (SimHouse)" \
   python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert d["device"]["name"] == "SimHouse", d["device"]' "$status"
-check "/ serves the web app" bash -c "curl -sf http://127.0.0.1:$port/ | grep -q '/vendor/uplot/uPlot.min.css'"
-check "/vendor/uplot/uPlot.esm.js served" curl -sf -o /dev/null "http://127.0.0.1:$port/vendor/uplot/uPlot.esm.js"
+check_web_app "simulator"
 sleep 6  # one 5 s datalog record
-kill -TERM "$pid" 2>/dev/null
-wait "$pid"
-check "stopped cleanly on SIGTERM" test $? -eq 0
+stop_daemon "simulator"
 check "datalog written by iotawatt in /var/lib/iotawatt" \
   bash -c 'test -n "$(find /var/lib/iotawatt/datalog -type f -user iotawatt | head -1)"'
 [ "$failed" -eq 0 ] || sed 's/^/  daemon: /' "$log" | tail -20

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -126,6 +127,13 @@ int main(int argc, char** argv) {
       ->add_option("--allow-host", run.allowed_hosts,
                    "a host name (or IP address) the HTTP API answers to besides this machine's own; repeatable")
       ->check(host_name_check());
+  double adc_retry_max_s = 60;
+  run_cmd
+      ->add_option("--adc-retry-max", adc_retry_max_s,
+                   "seconds: when the config's ADC cannot be opened (no /dev/spidev*, no permission) the daemon "
+                   "serves and tries again after 1 s, 2 s, 4 s ... up to this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
   std::string realtime_mode = "auto", realtime_cpu = "last";
   run_cmd
       ->add_option("--realtime", realtime_mode,
@@ -259,6 +267,7 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     run.realtime.mode = iw::app::parse_realtime_mode(realtime_mode).value();
     run.realtime.cpu = iw::app::parse_realtime_cpu(realtime_cpu).value();
+    run.adc_retry_longest = std::chrono::milliseconds(static_cast<int64_t>(adc_retry_max_s * 1000));
     run.startup_notes = iw::app::hand_over_to_installed_update(run.data_dir, argv);
     const int rc = iw::daemon::run_daemon(run);
     if (rc == iw::daemon::kRestartForUpdate) return restart_launcher(argv);

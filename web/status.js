@@ -20,6 +20,8 @@ export function warnings(status) {
     }
   }
   const s = status.stats?.sampling;
+  // The ADC could not be opened: the daemon serves and tries again; the message says what to do.
+  if (s?.error) out.push(`Not measuring: ${s.error}. Trying again${s.retry_in_s > 0 ? ` in ${fmt(s.retry_in_s, 0)} s` : ''}.`);
   if (s?.dropped_cycles > 0) out.push(`Sampling dropped ${s.dropped_cycles} AC cycles since start.`);
   if (s?.lag_ms > 200) out.push(`The sampling thread is ${fmt(s.lag_ms, 0)} ms late.`);
   for (const log of status.datalogs || []) if (log.error) out.push(`${log.id} log: ${log.error}`);

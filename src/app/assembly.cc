@@ -8,6 +8,7 @@
 #include "source/mcp3x08_source.h"
 #include "source/replay_source.h"
 #include "source/spidev_port.h"
+#include "source/unavailable_source.h"
 
 namespace iw::app {
 namespace {
@@ -90,7 +91,12 @@ Result<Assembly> assemble_hardware(const RunOptions& options, config::Config cfg
   if (a.config.device.refvolts) board->reference_volts = *a.config.device.refvolts;
   a.scaling = AdcScaling{board->vref_volts, board->vt_divider};
   auto ports = source::open_spidev_ports(board.value());
-  if (!ports) return ports.status();
+  if (!ports) {
+    // The device may appear (SPI enabled, a permission granted): the daemon serves and retries.
+    a.source_error = Status::Unavailable(ports.status().message());
+    a.source = std::make_unique<source::UnavailableSource>(board.value(), a.source_error);
+    return a;
+  }
   // A conversion takes 24 SPI clocks (3 bytes); the source measures the real rate.
   const double rate = static_cast<double>(board->spi_hz) / 24.0;
   const source::SamplingPlan plan = sampling_plan(a.config, rate, kDefaultNominalHz);

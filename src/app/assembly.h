@@ -25,6 +25,11 @@ struct Assembly {
   // A source that paces itself: the clock its blocks' instants are read from, so the sampler
   // can tell how late it finished a block (empty: the Unix clock).
   source::NanoClock clock;
+  // Not Ok when the config's ADC board could not be opened (Status::Unavailable: a missing or
+  // forbidden /dev/spidev*, which may appear later); `source` is then a placeholder that yields
+  // no samples (source/unavailable_source.h), `scaling` the board's nominal one. A config that
+  // is wrong (an unknown board, an input the board lacks) is an error of assemble() instead.
+  Status source_error;
 };
 
 // `config`: the configuration to run, or nullopt for the simulator's own config of its

@@ -3,6 +3,7 @@
 // listens. The daemon (daemon/daemon.h) and the services it assembles read it.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct RunOptions {
   // Host names the HTTP API answers to besides the machine's own (--allow-host; the config's
   // http.hosts adds more). Each must pass server::normalize_host().
   std::vector<std::string> allowed_hosts;
+  // Longest wait between attempts to open an ADC that is unavailable (app/source_retry.h;
+  // --adc-retry-max); the first comes after 1 s, or this when shorter.
+  std::chrono::milliseconds adc_retry_longest{60000};
   // The sampling thread's real-time policy (--realtime, --rt-priority, --rt-cpu).
   RealtimeRequest realtime;
   // Said by the launcher before logging was up (a rollback, a failed hand-over): logged first.

@@ -43,19 +43,33 @@ void ServiceNotifier::serving() {
   wake_.notify_all();
 }
 
+void ServiceNotifier::set_status(std::string text) {
+  {
+    std::lock_guard lock(mu_);
+    status_ = std::move(text);
+  }
+  wake_.notify_all();
+}
+
 void ServiceNotifier::run() {
   bool ready = false;
   uint64_t fed_at = 0;  // the checkpoint count at the last WATCHDOG=1
   bool stalled = false;
   auto next_feed = std::chrono::steady_clock::now();
+  std::string sent_status;
   std::unique_lock lock(mu_);
   while (!stop_) {
     const uint64_t count = checkpoints_.load(std::memory_order_relaxed);
     if (!ready && serving_ && count > 0) {
-      sd_notify(0, "READY=1\nSTATUS=measuring and serving");
+      sd_notify(0, ("READY=1\nSTATUS=" + status_).c_str());
+      sent_status = status_;
       ready = true;
       spdlog::info("systemd: ready{}",
                    watchdog_.count() ? fmt::format(", watchdog every {} ms", watchdog_.count() / 2000) : std::string());
+    }
+    if (ready && status_ != sent_status) {
+      sd_notify(0, ("STATUS=" + status_).c_str());
+      sent_status = status_;
     }
     const auto now = std::chrono::steady_clock::now();
     if (ready && watchdog_.count() > 0 && now >= next_feed) {
@@ -67,7 +81,8 @@ void ServiceNotifier::run() {
         if (stalled) spdlog::info("systemd: sampler checkpoints again; watchdog fed");
         stalled = false;
       } else if (!stalled) {
-        spdlog::error("systemd: no sampler checkpoint for {} ms; the watchdog is not fed", watchdog_.count() / 2000);
+        spdlog::error("systemd: no sampler checkpoint (nor source wait) for {} ms; the watchdog is not fed",
+                      watchdog_.count() / 2000);
         stalled = true;
       }
       next_feed = now + watchdog_ / 2;
@@ -77,7 +92,8 @@ void ServiceNotifier::run() {
     } else if (watchdog_.count() > 0) {
       wake_.wait_until(lock, next_feed);
     } else {
-      wake_.wait(lock, [this] { return stop_; });  // ready, no watchdog: nothing more to say
+      // Ready, no watchdog: only a new status to say.
+      wake_.wait(lock, [&] { return stop_ || status_ != sent_status; });
     }
   }
 }

@@ -1,6 +1,8 @@
 // Tells systemd how the daemon is doing (sd_notify(3), a unit of Type=notify): READY=1 once the
 // HTTP listener is up and the sampler has reached its first checkpoint, WATCHDOG=1 every half
-// WatchdogSec while the sampler keeps making checkpoints, STOPPING=1 at the end. Outside
+// WatchdogSec while the sampler keeps making checkpoints (or, while the ADC cannot be opened,
+// the loop that waits for it keeps ticking: app/source_retry.h), STATUS= with what the daemon
+// does (measuring, or why not), STOPPING=1 at the end. Outside
 // systemd (NOTIFY_SOCKET unset) every call is a no-op.
 //
 // The sampling thread only increments a counter (on_checkpoint); this object's own thread talks
@@ -14,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace iw::app {
@@ -32,8 +35,13 @@ class ServiceNotifier {
 
   // The sampler made a checkpoint. Any thread; never blocks.
   void on_checkpoint() { checkpoints_.fetch_add(1, std::memory_order_relaxed); }
-  // The daemon serves: READY=1 follows with the first checkpoint.
+  // The loop that waits for an unavailable source ticked: alive, though not measuring. Feeds
+  // the watchdog as a checkpoint does. Any thread; never blocks.
+  void on_source_wait() { checkpoints_.fetch_add(1, std::memory_order_relaxed); }
+  // The daemon serves: READY=1 follows with the first checkpoint (or source wait tick).
   void serving();
+  // What systemctl status shows (STATUS=), sent with READY=1 and whenever it changes.
+  void set_status(std::string text);
 
  private:
   void run();
@@ -43,8 +51,9 @@ class ServiceNotifier {
   std::atomic<uint64_t> checkpoints_{0};
   std::mutex mu_;
   std::condition_variable wake_;
-  bool serving_ = false;  // guarded by mu_
-  bool stop_ = false;     // guarded by mu_
+  bool serving_ = false;                          // guarded by mu_
+  bool stop_ = false;                             // guarded by mu_
+  std::string status_ = "measuring and serving";  // guarded by mu_
   std::thread thread_;
 };
 

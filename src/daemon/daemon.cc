@@ -28,6 +28,7 @@
 #include "app/sampler.h"
 #include "app/service_notify.h"
 #include "app/source_guard.h"
+#include "app/source_retry.h"
 #include "app/update_service.h"
 #include "app/upload_service.h"
 #include "app/version.h"
@@ -76,10 +77,20 @@ struct Pipeline {
   std::unique_ptr<query::IntegratorRecorder> integrators;  // set by switch_to, before the sampler starts
   std::unique_ptr<query::SeriesCatalog> catalog;           // likewise: outputs read the integrators' logs
   bool simulated_time = false;                             // the source's clock, not the wall clock, says what "now" is
-  app::RealtimePlan realtime;                              // the sampling thread's scheduling
+  // Not Ok while the config's ADC cannot be opened (app/assembly.h): the sampler is never
+  // started, the daemon serves and source_retry_ opens the board again.
+  Status source_error;
+  app::RealtimePlan realtime;  // the sampling thread's scheduling
   std::optional<config::MqttConfig> mqtt_config;
   std::unique_ptr<app::MqttService> mqtt;  // declared after the sampler it reads: stops first
 };
+
+// While the ADC cannot be opened: why, and how the retrying goes.
+void add_source_state(server::SamplingStatus& s, const app::SourceRetryState& retry) {
+  s.error = retry.error;
+  s.open_attempts = retry.attempts;
+  s.retry_in_s = retry.next_in_s;
+}
 
 datalog::Layout layout_of(const measure::EngineSetup& setup) {
   datalog::Layout layout;
@@ -125,8 +136,13 @@ class Daemon final : public views::ApiBackend {
   }
   Result<std::shared_ptr<Pipeline>> build(std::optional<config::Config> config, std::string text,
                                           int64_t start_ns) const;
-  // Stops the running pipeline and starts `next` continuing its counters.
+  // Stops the running pipeline and starts `next` continuing its counters (or, when its ADC is
+  // unavailable, serves it and waits for the device).
   void switch_to(std::shared_ptr<Pipeline> next);
+  // source_retry_'s attempt: builds the running config again; when its ADC opens, switches to it.
+  Status reopen_source();
+  // Marks the datalog with the pipeline's source, once that source runs (source_guard.h).
+  void record_source_of(const Pipeline& p) const;
   // After a config that could not start or be saved: the previous configuration runs again
   // (the config change has already stopped its sampler). Logged when even that fails.
   void roll_back_to(const Pipeline& previous, int64_t start_ns);
@@ -172,6 +188,9 @@ class Daemon final : public views::ApiBackend {
   std::atomic<const server::HttpServer*> http_{nullptr};  // while serving: its counters for /metrics
   std::atomic<int> https_port_{0};                        // set once the HTTPS listener is bound
   std::string tls_fingerprint_;                           // set before any listener serves, then read only
+  // Opens an unavailable ADC again; its ticks feed the watchdog while it waits. Made in run();
+  // last, so it is gone before what its attempts use.
+  std::unique_ptr<app::SourceRetry> source_retry_;
 };
 
 Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> config, std::string text,
@@ -190,6 +209,7 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   if (!mqtt) return mqtt.status();
   p->mqtt_config = std::move(mqtt.value());
   p->simulated_time = a->paced;
+  p->source_error = a->source_error;
   p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
   p->setup = app::engine_setup(p->config, a->scaling);
   p->layout = layout_of(p->setup);
@@ -234,9 +254,35 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     std::lock_guard lock(mu_);
     pipeline_ = next;
   }
-  next->sampler->start();
+  if (next->source_error.ok()) {
+    next->sampler->start();
+    notifier_.set_status("measuring and serving");
+  } else {
+    notifier_.set_status("serving, not measuring: " + next->source_error.message());
+  }
+  source_retry_->watch(next->source_error);
   uploads_->apply(next->config, {next->calculator, integrator_logs});
   updates_->configure(next->config);
+}
+
+Status Daemon::reopen_source() {
+  std::lock_guard change(change_mu_);
+  std::shared_ptr<Pipeline> waiting = current();
+  if (waiting->source_error.ok()) return Status::Ok();  // a config change got there first
+  auto next = build(waiting->config, waiting->config_text, unix_now_ns());
+  if (!next) return next.status();
+  if (!next.value()->source_error.ok()) return next.value()->source_error;
+  record_source_of(*next.value());
+  switch_to(next.value());
+  spdlog::info("adc: opened; sampling {}", next.value()->sampler->source_description());
+  return Status::Ok();
+}
+
+void Daemon::record_source_of(const Pipeline& p) const {
+  // Nothing is logged until the ADC opens, so a waiting daemon leaves the mark as it is: the
+  // owner may still switch to the simulator without --confirm-source.
+  if (!p.source_error.ok()) return;
+  app::record_source(options_.data_dir, app::source_of(options_, p.config));
 }
 
 void Daemon::roll_back_to(const Pipeline& previous, int64_t start_ns) {
@@ -249,6 +295,8 @@ void Daemon::roll_back_to(const Pipeline& previous, int64_t start_ns) {
 }
 
 void Daemon::stop_measuring() {
+  // First: an attempt in progress may switch pipelines.
+  if (source_retry_) source_retry_->stop();
   uploads_->stop();
   std::shared_ptr<Pipeline> p = current();
   if (p->mqtt) p->mqtt->stop();
@@ -285,6 +333,7 @@ std::string Daemon::metrics() const {
   server::MetricsModel model =
       views::metrics_model(p->config, p->sampler->snapshot(), datalog_->status(), start_time_ns_ / 1'000'000'000, mqtt);
   if (const server::HttpServer* http = http_.load()) model.http = http->counters();
+  add_source_state(model.sampling, source_retry_->state());
   return server::render_metrics(model);
 }
 
@@ -318,7 +367,7 @@ server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
       return {st, ""};
     }
   }
-  app::record_source(options_.data_dir, source);
+  record_source_of(*next.value());
   switch_to(next.value());
   spdlog::info("config: applied a new configuration ({} bytes)", text.size());
   return {};
@@ -360,6 +409,7 @@ server::StatusModel Daemon::status() const {
   m.https_port = https_port_;
   m.tls_fingerprint = tls_fingerprint_;
   m.uploaders = uploads_->status();
+  add_source_state(m.sampling, source_retry_->state());
   if (p->mqtt) m.uploaders.push_back(app::mqtt_uploader_entry(p->mqtt->status()));
   m.update = updates_->status();
   return m;
@@ -476,7 +526,7 @@ int Daemon::run(const sigset_t& signals) {
     spdlog::error("refusing to start: {}", st.message());
     return 2;
   }
-  app::record_source(options_.data_dir, source);
+  record_source_of(*first.value());
   // Before any other thread starts (datalog, uploads, HTTP): they inherit the main thread's CPUs.
   apply_realtime_process(first.value()->realtime);
   auto logs =
@@ -518,6 +568,9 @@ int Daemon::run(const sigset_t& signals) {
   // Measuring starts before serving: every request finds a pipeline, and a new integrator's
   // catch-up (switch_to) is done before the first query.
   datalog_->start();
+  source_retry_ = std::make_unique<app::SourceRetry>(
+      app::SourceRetryOptions{.longest = options_.adc_retry_longest}, [this] { return reopen_source(); },
+      [this] { notifier_.on_source_wait(); });
   switch_to(first.value());
   server::HttpServer http(std::move(routes), views::api_authorizer(*auth_, hosts_));
   http_ = &http;
@@ -527,7 +580,8 @@ int Daemon::run(const sigset_t& signals) {
     stop_measuring();
     return 2;
   }
-  spdlog::info("iotawatt {}: sampling {} ({}), serving http://{}{}", app::running_version(),
+  spdlog::info("iotawatt {}: {} {} ({}), serving http://{}{}", app::running_version(),
+               first.value()->source_error.ok() ? "sampling" : "waiting for",
                first.value()->sampler->source_description(), first.value()->status->mode(), options_.http,
                options_.https.empty() ? "" : " and https://" + options_.https);
   notifier_.serving();

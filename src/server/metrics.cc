@@ -87,6 +87,12 @@ void health_metrics(Exposition& e, const MetricsModel& m) {
           static_cast<double>(m.sampling.restarts));
   gauge(e, "iotawatt_sampling_lag_seconds", "How late the sampling thread finished a block, worst of the last second.",
         m.sampling.lag_ms / 1000);
+  gauge(e, "iotawatt_sampling_source_up",
+        "1 while the sample source runs; 0 while the ADC cannot be opened (see /status stats.sampling.error).",
+        m.sampling.error.empty() ? 1 : 0);
+  gauge(e, "iotawatt_sampling_source_open_attempts",
+        "Attempts to open the ADC since it was found unavailable (0 while it runs).",
+        static_cast<double>(m.sampling.open_attempts));
   gauge(e, "iotawatt_sampler_cpu_ratio", "CPU share of the sampling thread (1 = one core).",
         m.sampling.sampler_cpu_percent / 100);
   gauge(e, "iotawatt_process_cpu_ratio", "CPU share of the whole daemon (1 = one core).", m.sampling.cpu_percent / 100);

@@ -45,27 +45,33 @@ json input_json(const InputStatus& in) {
 json stats_json(const StatusModel& m) {
   const SamplingStatus& s = m.sampling;
   const double per_channel = m.inputs.empty() ? 0 : s.channel_cycles_per_second / static_cast<double>(m.inputs.size());
-  return json{{"cyclerate", round_to(s.samples_per_cycle, 2)},
-              {"chanrate", round_to(s.channel_cycles_per_second, 2)},
-              {"starttime", m.start_time},
-              {"currenttime", m.current_time},
-              {"runseconds", m.current_time - m.start_time},
-              {"stack", m.free_bytes},
-              {"version", m.version},
-              {"frequency", round_to(m.frequency, 3)},
-              {"lowbat", false},
-              {"sampling",
-               {{"mode", s.mode},
-                {"source", s.source},
-                {"conversions_per_second", std::llround(s.conversions_per_second)},
-                {"channel_cycles_per_second", round_to(per_channel, 2)},
-                {"cpu_percent", round_to(s.cpu_percent, 2)},
-                {"sampler_cpu_percent", round_to(s.sampler_cpu_percent, 2)},
-                {"cycles", s.cycles},
-                {"dropped_cycles", s.dropped_cycles},
-                {"lag_ms", round_to(s.lag_ms, 2)},
-                {"lag_peak_ms", round_to(s.lag_peak_ms, 2)},
-                {"restarts", s.restarts}}}};
+  json j = json{{"cyclerate", round_to(s.samples_per_cycle, 2)},
+                {"chanrate", round_to(s.channel_cycles_per_second, 2)},
+                {"starttime", m.start_time},
+                {"currenttime", m.current_time},
+                {"runseconds", m.current_time - m.start_time},
+                {"stack", m.free_bytes},
+                {"version", m.version},
+                {"frequency", round_to(m.frequency, 3)},
+                {"lowbat", false},
+                {"sampling",
+                 {{"mode", s.mode},
+                  {"source", s.source},
+                  {"conversions_per_second", std::llround(s.conversions_per_second)},
+                  {"channel_cycles_per_second", round_to(per_channel, 2)},
+                  {"cpu_percent", round_to(s.cpu_percent, 2)},
+                  {"sampler_cpu_percent", round_to(s.sampler_cpu_percent, 2)},
+                  {"cycles", s.cycles},
+                  {"dropped_cycles", s.dropped_cycles},
+                  {"lag_ms", round_to(s.lag_ms, 2)},
+                  {"lag_peak_ms", round_to(s.lag_peak_ms, 2)},
+                  {"restarts", s.restarts},
+                  {"error", s.error}}}};
+  if (!s.error.empty()) {
+    j["sampling"]["open_attempts"] = s.open_attempts;
+    j["sampling"]["retry_in_s"] = round_to(s.retry_in_s, 1);
+  }
+  return j;
 }
 
 // Release 02_08_04's per-uploader sections and the config key each one reports.

@@ -48,6 +48,12 @@ struct SamplingStatus {
   double lag_ms = 0;       // sampling thread's lateness, worst of the last second
   double lag_peak_ms = 0;  // ... and since start
   uint64_t restarts = 0;
+  // Why nothing is measured: the ADC could not be opened (names the device, the OS error and
+  // what to do). Empty while the source runs. While set, the daemon tries again: attempts so
+  // far and seconds until the next.
+  std::string error;
+  uint64_t open_attempts = 0;
+  double retry_in_s = 0;
 };
 
 struct DatalogEntry {

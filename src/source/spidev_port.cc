@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/spi/spidev.h>
+#include <pwd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <cstring>
@@ -27,15 +28,26 @@ constexpr size_t kMaxAlignment = 4096;
 // The descriptor array travels in the ioctl number's size field.
 constexpr size_t kMaxDescriptors = ((size_t{1} << _IOC_SIZEBITS) - 1) / sizeof(spi_ioc_transfer);
 
+// Who the daemon runs as, for a hint that names the user to add to a group.
+std::string user_name() {
+  const passwd* pw = getpwuid(geteuid());
+  return pw != nullptr && pw->pw_name != nullptr ? pw->pw_name : "the daemon's user";
+}
+
+// What to do about the usual reasons a spidev device does not open.
 std::string open_hint(int error) {
   switch (error) {
     case ENOENT:
     case ENODEV:
     case ENXIO:
-      return " (enable SPI in raspi-config / dtparam=spi=on)";
+      return " (enable SPI: dtparam=spi=on in /boot/config.txt, or raspi-config > Interface Options > SPI, "
+             "then reboot)";
     case EACCES:
+      return " (add user " + user_name() + " to group spi: sudo adduser " + user_name() +
+             " spi, then restart the daemon)";
     case EPERM:
-      return " (add the user to group 'spi', or run as root)";
+      return " (not permitted: under systemd the unit needs DeviceAllow=char-spi rw; else add user " + user_name() +
+             " to group spi)";
     case EBUSY:
       return " (another program holds the device)";
     default:

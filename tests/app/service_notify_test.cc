@@ -57,6 +57,25 @@ bool has(const std::vector<std::string>& messages, const std::string& what) {
   return false;
 }
 
+// WATCHDOG=1 messages over six 100 ms steps, with `progress` called before each step.
+template <typename Progress>
+int feeds_while(FakeSystemd& systemd, Progress progress) {
+  int fed = 0;
+  for (int i = 0; i < 6; ++i) {
+    progress();
+    for (const auto& m : systemd.receive(100)) fed += m == "WATCHDOG=1";
+  }
+  return fed;
+}
+
+// WATCHDOG=1 messages in 800 ms without progress, after 250 ms for a feed already due.
+int feeds_while_stalled(FakeSystemd& systemd) {
+  systemd.receive(250);
+  int fed = 0;
+  for (const auto& m : systemd.receive(800)) fed += m == "WATCHDOG=1";
+  return fed;
+}
+
 class ServiceNotifyTest : public ::testing::Test {
  protected:
   void TearDown() override {
@@ -90,21 +109,33 @@ TEST_F(ServiceNotifyTest, ReadyAfterServingAndFirstCheckpointThenWatchdogOnlyWhi
   ASSERT_TRUE(has(got, "READY=1")) << "no READY=1 after serving() and a checkpoint";
 
   // Progressing: each half watchdog period with a new checkpoint is fed.
-  int fed = 0;
-  for (int i = 0; i < 6; ++i) {
-    n.on_checkpoint();
-    for (const auto& m : systemd.receive(100)) fed += m == "WATCHDOG=1";
-  }
-  EXPECT_GE(fed, 1) << "a progressing sampler must feed the watchdog";
-
+  EXPECT_GE(feeds_while(systemd, [&] { n.on_checkpoint(); }), 1) << "a progressing sampler must feed the watchdog";
   // Stalled: no checkpoint, so at most one feed for a checkpoint already counted.
-  systemd.receive(250);
-  int stalled_feeds = 0;
-  for (const auto& m : systemd.receive(800)) stalled_feeds += m == "WATCHDOG=1";
-  EXPECT_EQ(stalled_feeds, 0) << "the watchdog was fed while the sampler made no checkpoint";
+  EXPECT_EQ(feeds_while_stalled(systemd), 0) << "the watchdog was fed while the sampler made no checkpoint";
 
   n.on_checkpoint();
   EXPECT_TRUE(has(systemd.receive(400), "WATCHDOG=1")) << "feeding must resume with the next checkpoint";
+}
+
+// A daemon whose ADC cannot be opened is ready (it serves) and says why; the loop that waits
+// for the ADC feeds the watchdog, and stops feeding it when it hangs.
+TEST_F(ServiceNotifyTest, WaitingForTheSourceIsReadyWithItsStatusAndFedByTheWait) {
+  FakeSystemd systemd;
+  ::setenv("NOTIFY_SOCKET", systemd.path().c_str(), 1);
+  ::setenv("WATCHDOG_USEC", "400000", 1);
+  ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
+  ServiceNotifier n;
+  n.set_status("serving, not measuring: cannot open /dev/spidev0.0: No such file or directory");
+  n.serving();
+  n.on_source_wait();
+  const auto got = systemd.receive(500);
+  EXPECT_TRUE(has(got, "READY=1\nSTATUS=serving, not measuring: cannot open /dev/spidev0.0")) << got.size();
+
+  EXPECT_GE(feeds_while(systemd, [&] { n.on_source_wait(); }), 1) << "a waiting loop that ticks must feed the watchdog";
+  EXPECT_EQ(feeds_while_stalled(systemd), 0) << "fed while the waiting loop made no tick (a hung retry)";
+
+  n.set_status("measuring and serving");
+  EXPECT_TRUE(has(systemd.receive(500), "STATUS=measuring and serving"));
 }
 
 TEST_F(ServiceNotifyTest, WatchdogOfAnotherProcessIsNotOurs) {

@@ -39,6 +39,20 @@ TEST(Status, OnlyRequestedSections) {
   EXPECT_FALSE(j.contains("wifi"));
 }
 
+TEST(Status, SamplingErrorWithItsRetryOnlyWhileNotMeasuring) {
+  StatusModel m = Model();
+  const auto healthy = render_status(m, {"stats"})["stats"]["sampling"];
+  EXPECT_EQ(healthy["error"], "");
+  EXPECT_FALSE(healthy.contains("open_attempts"));
+  m.sampling.error = "cannot open /dev/spidev0.0: Permission denied (add user iotawatt to group spi)";
+  m.sampling.open_attempts = 4;
+  m.sampling.retry_in_s = 15.04;
+  const auto waiting = render_status(m, {"stats"})["stats"]["sampling"];
+  EXPECT_EQ(waiting["error"], m.sampling.error);
+  EXPECT_EQ(waiting["open_attempts"], 4);
+  EXPECT_DOUBLE_EQ(waiting["retry_in_s"].get<double>(), 15.0);
+}
+
 TEST(Status, WattsIsAStringClampedNearZero) {
   const auto j = render_status(Model(), {"inputs"});
   EXPECT_EQ(j["inputs"][1]["Watts"], "1432");

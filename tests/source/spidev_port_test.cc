@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <linux/spi/spidev.h>
+#include <pwd.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -177,7 +179,41 @@ TEST(SpidevPort, MissingDeviceGivesAClearError) {
   auto port = SpidevPort::Open("/dev/spidev9.9", o);
   ASSERT_FALSE(port.ok());
   EXPECT_EQ(port.error(),
-            "cannot open /dev/spidev9.9: No such file or directory (enable SPI in raspi-config / dtparam=spi=on)");
+            "cannot open /dev/spidev9.9: No such file or directory (enable SPI: dtparam=spi=on in /boot/config.txt, or "
+            "raspi-config > Interface Options > SPI, then reboot)");
+}
+
+// Opens fail with one errno, as the kernel (or a systemd device policy) answers.
+class RefusingSpidev final : public SpidevSyscalls {
+ public:
+  explicit RefusingSpidev(int error) : error_(error) {}
+  int open(const char*, int) const override {
+    errno = error_;
+    return -1;
+  }
+  int ioctl(int, unsigned long, void*) const override { return -1; }
+  int close(int) const override { return 0; }
+
+ private:
+  int error_;
+};
+
+TEST(SpidevPort, ForbiddenDeviceNamesTheUserAndTheGroup) {
+  const passwd* pw = getpwuid(geteuid());
+  ASSERT_NE(pw, nullptr);
+  const std::string user = pw->pw_name;
+  RefusingSpidev denied(EACCES);
+  SpidevPort::Options o;
+  o.syscalls = &denied;
+  auto port = SpidevPort::Open("/dev/spidev0.0", o);
+  ASSERT_FALSE(port.ok());
+  EXPECT_EQ(port.error(), "cannot open /dev/spidev0.0: Permission denied (add user " + user +
+                              " to group spi: sudo adduser " + user + " spi, then restart the daemon)");
+  RefusingSpidev policy(EPERM);
+  o.syscalls = &policy;
+  port = SpidevPort::Open("/dev/spidev0.0", o);
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.error().find("DeviceAllow=char-spi rw"), std::string::npos) << port.error();
 }
 
 TEST(SpidevPort, NonSpidevNodeIsNamed) {

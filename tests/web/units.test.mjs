@@ -98,6 +98,13 @@ test('status warnings: reversed CT, no voltage, dropped cycles, log and uploader
   assert.match(w.join('\n'), /no voltage[\s\S]*reversed[\s\S]*dropped 4[\s\S]*disk full[\s\S]*influxdb: connection refused/);
 });
 
+test('status warnings: an ADC that cannot be opened says what to do and when it is tried again', async () => {
+  const { warnings } = await import('../../web/status.js');
+  const waiting = { stats: { sampling: { error: 'cannot open /dev/spidev0.0: No such file or directory (enable SPI: dtparam=spi=on)', open_attempts: 3, retry_in_s: 7.2 } } };
+  assert.deepEqual(warnings(waiting), ['Not measuring: cannot open /dev/spidev0.0: No such file or directory (enable SPI: dtparam=spi=on). Trying again in 7 s.']);
+  assert.deepEqual(warnings({ stats: { sampling: { error: '' } } }), []);
+});
+
 test('status uploaders: healthy states and the backlog in intervals and time', async () => {
   const { backlogText, uploaderHealthy } = await import('../../web/status.js');
   assert.equal(uploaderHealthy({ state: 'live' }), true);
