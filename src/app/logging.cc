@@ -61,8 +61,8 @@ void setup_logging(const std::string& data_dir) {
   // page shows each line on the monitor's clock, as every other page does.
   for (auto& sink : sinks) {
     if (!journal || sink != sinks.front()) {
-      sink->set_formatter(
-          std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc));
+      sink->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v",
+                                                                      spdlog::pattern_time_type::utc));
     }
   }
   logger->flush_on(spdlog::level::info);

@@ -70,7 +70,7 @@ std::optional<ScriptDef> read_one(const json& v, const std::string& path, Script
 }  // namespace
 
 std::optional<ScriptText> read_script_text(ObjectReader& r, const std::string& path, Problems& problems,
-                                          bool report_missing) {
+                                           bool report_missing) {
   const size_t before = problems.size();
   auto script = r.string("script");
   auto expr = r.string("expr");
@@ -79,7 +79,8 @@ std::optional<ScriptText> read_script_text(ObjectReader& r, const std::string& p
     return std::nullopt;
   }
   if (!script && !expr) {
-    if (report_missing && problems.size() == before) problems.add(path, "has no \"script\" (original syntax) or \"expr\" (readable syntax)");
+    if (report_missing && problems.size() == before)
+      problems.add(path, "has no \"script\" (original syntax) or \"expr\" (readable syntax)");
     return std::nullopt;
   }
   const std::string& text = script ? *script : *expr;

@@ -29,7 +29,7 @@ struct ScriptText {
 // empty. Problems name `path`; one that has neither (nor a key of another type, reported as
 // such) is reported only when `report_missing`.
 std::optional<ScriptText> read_script_text(ObjectReader& r, const std::string& path, Problems& problems,
-                                          bool report_missing = true);
+                                           bool report_missing = true);
 
 std::vector<ScriptDef> read_script_defs(const json& v, ScriptList list, const std::vector<std::optional<Input>>& inputs,
                                         Problems& problems);

@@ -11,9 +11,9 @@ namespace {
 Result<calc::Script> compile(const config::Config& config, const config::ScriptOutput& output) {
   auto compiled = calc::Calculator::CompileOne(config, output.script, output.syntax);
   if (!compiled) {
-    return Status::InvalidArgument("measurement \"" + output.name + "\": " +
-                                   (output.syntax == config::ScriptSyntax::kOriginal ? "script" : "expr") + " \"" +
-                                   output.script + "\": " + compiled.error());
+    return Status::InvalidArgument("measurement \"" + output.name +
+                                   "\": " + (output.syntax == config::ScriptSyntax::kOriginal ? "script" : "expr") +
+                                   " \"" + output.script + "\": " + compiled.error());
   }
   return compiled;
 }

@@ -2,9 +2,9 @@
 // that yields a value over an interval of two datalog records.
 //
 // The script is in the original's syntax (as its uploader configs hold them) or our readable
-// one (as the web app writes them) and may use the config's inputs and integrators (calc/README.md); an error names the measurement and the
-// position. It is evaluated with the running pipeline's calculator and integrator logs, the
-// same ones `/query` reads, so an uploaded value is the value a query of the interval gives.
+// one (as the web app writes them) and may use the config's inputs and integrators (calc/README.md); an error names the
+// measurement and the position. It is evaluated with the running pipeline's calculator and integrator logs, the same
+// ones `/query` reads, so an uploaded value is the value a query of the interval gives.
 #pragma once
 
 #include <memory>
@@ -18,7 +18,7 @@
 namespace iw::config {
 struct Config;
 struct ScriptOutput;
-}
+}  // namespace iw::config
 
 namespace iw::upload {
 
