@@ -50,5 +50,7 @@ document.querySelector('.menu-toggle').addEventListener('click', (e) => {
   e.currentTarget.setAttribute('aria-expanded', nav.classList.contains('open'));
 });
 window.addEventListener('hashchange', show);
+// A saved config may rename the device: the header follows (setup.js sends this).
+window.addEventListener('iotawatt:config-saved', title);
 title();
 show();

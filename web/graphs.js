@@ -4,8 +4,8 @@
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { el, explain, fmt, getJSON, notice, request } from './api.js';
 import { deviceZone, fromLocalInput, shiftedDate, toLocalInput } from './devicetime.js';
-import { drawsBars, limitInputs, TRACE_STYLES, yRange } from './graphstyle.js';
-import { groupFor, PRESETS, preset, queryUrl, unitsFor } from './timerange.js';
+import { barSlots, drawsBars, isTotal, limitInputs, TRACE_STYLES, yRange } from './graphstyle.js';
+import { groupFor, groupSeconds, PRESETS, preset, queryUrl, unitsFor } from './timerange.js';
 
 const COLORS = ['#0b6bcb', '#d9480f', '#2b8a3e', '#ae3ec9', '#f08c00', '#1098ad', '#c2255c', '#5c940d', '#495057', '#364fc7'];
 
@@ -21,10 +21,12 @@ function rowsToColumns(answer, count) {
 }
 
 // Running sums of the series that share a unit, for a stacked chart (nulls count as 0).
-export function stack(columns, units) {
+// `stacks[s]` false: column s (a total) is drawn as it is, not added to the others.
+export function stack(columns, units, stacks = []) {
   const out = columns.map((c) => c.slice());
   const sums = {};
   for (let s = 1; s < columns.length; s++) {
+    if (stacks[s] === false) continue;
     const prev = sums[units[s]];
     if (prev) out[s] = columns[s].map((v, i) => (v ?? 0) + prev[i]);
     sums[units[s]] = out[s].map((v) => v ?? 0);
@@ -33,9 +35,11 @@ export function stack(columns, units) {
 }
 
 // min, max, mean, share of non-null groups, and kWh for power over the groups' lengths.
-export function statistics(times, values, unit, endTime) {
+// The share counts the groups from `from` on: those before the log's first record are not
+// missing data, they are before the monitor's history began.
+export function statistics(times, values, unit, endTime, from = 0) {
   let n = 0, sum = 0, min = Infinity, max = -Infinity, wh = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = from; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
     n++; sum += v; min = Math.min(min, v); max = Math.max(max, v);
@@ -43,9 +47,24 @@ export function statistics(times, values, unit, endTime) {
     if (unit === 'Watts') wh += v * (next - times[i]) / 3600;
     if (unit === 'Wh') wh += v;
   }
-  return { quality: values.length ? 100 * n / values.length : 0, min: n ? min : null, max: n ? max : null, mean: n ? sum / n : null,
+  const groups = values.length - from;
+  return { quality: groups > 0 ? 100 * n / groups : 0, min: n ? min : null, max: n ? max : null, mean: n ? sum / n : null,
     kwh: unit === 'Watts' || unit === 'Wh' ? wh / 1000 : null };
 }
+
+// Unit symbols of the CSV header.
+const SYMBOLS = { Watts: 'W', Volts: 'V', Amps: 'A', VA: 'VA', VAR: 'VAR', VARh: 'VARh', Wh: 'Wh', PF: 'PF', Hz: 'Hz' };
+
+// /query's CSV with its header line replaced by one that names each column with its unit
+// ("Time, Mains (W), Mains (A)"): the API's header repeats a series' name for every unit.
+export function csvWithUnits(text, traces) {
+  const eol = text.indexOf('\r\n');
+  const body = eol < 0 ? '' : text.slice(eol);
+  return ['Time', ...traces.map((t) => `${t.name} (${SYMBOLS[t.unit] || t.unit})`)].join(', ') + body;
+}
+
+// The CSV's time steps: the view's, or one chosen ('' is the view's).
+const CSV_STEPS = [['', 'step as shown'], ['5s', '5 s'], ['1m', '1 min'], ['5m', '5 min'], ['15m', '15 min'], ['1h', '1 h'], ['1d', '1 day']];
 
 function fmtOffset(seconds) {
   const a = Math.abs(seconds);
@@ -56,6 +75,7 @@ export async function mount(main) {
   const state = defaultState();
   let series = [];
   let plot = null;
+  let slots = [];  // barSlots() of what is drawn
   let view = null;  // {begin, end, group} of what is drawn, in unix seconds
   let requestNo = 0;
   let zone = { name: '', offset: -new Date().getTimezoneOffset() * 60 };  // until /status says
@@ -76,31 +96,40 @@ export async function mount(main) {
   const energySelect = el('select', { id: 'graph-energy' }, [['none', 'as measured'], ['day', 'kWh per day'], ['month', 'kWh per month']].map(([v, t]) => el('option', { value: v }, t)));
   const savedSelect = el('select', { id: 'graph-saved' }, el('option', { value: '' }, 'saved graphs…'));
   const follow = el('input', { type: 'checkbox', id: 'graph-follow', checked: true });
+  const csvStep = el('select', { id: 'graph-csv-step', 'aria-label': 'CSV time step' }, CSV_STEPS.map(([v, t]) => el('option', { value: v }, t)));
 
   const button = (text, onclick, attrs = {}) => el('button', { type: 'button', class: 'secondary', onclick, ...attrs }, text);
+  // "Save…" opens this inline form for the name (not a prompt dialog: it blocks the page and phones hide it).
+  const saveName = el('input', { type: 'text', id: 'graph-save-name', maxlength: 64, placeholder: 'name of this graph', 'aria-label': 'name of this graph' });
+  const saveRow = el('form', { class: 'row', id: 'graph-save-form', hidden: true },
+    saveName, el('button', { type: 'submit', id: 'graph-save-confirm' }, 'Save'),
+    el('button', { type: 'button', class: 'secondary', onclick: () => { saveRow.hidden = true; } }, 'Cancel'));
+  saveRow.addEventListener('submit', (e) => { e.preventDefault(); saveGraph(saveName.value.trim()); });
   main.append(
     el('div', { class: 'row' }, el('h1', {}, 'Graphs'), el('span', { class: 'spacer' }), timing),
     message,
     el('div', { class: 'graph-layout' },
       el('aside', { class: 'graph-side' },
-        el('section', { class: 'card' }, el('h2', {}, 'Series'), el('p', { class: 'muted' }, 'Click a unit to add a trace.'), seriesList),
-        el('section', { class: 'card' }, el('h2', {}, 'Traces'), traceList),
-        el('section', { class: 'card' }, el('h2', {}, 'Saved'), el('div', { class: 'row' }, savedSelect),
-          el('div', { class: 'row' }, button('Save…', () => saveGraph(), { id: 'graph-save' }), button('Delete', () => deleteGraph(), { id: 'graph-delete' })))),
-      el('section', {},
+        el('section', { class: 'card graph-series' }, el('h2', {}, 'Series'), el('p', { class: 'muted' }, 'Click a unit to add a trace.'), seriesList),
+        el('section', { class: 'card graph-traces' }, el('h2', {}, 'Traces'), traceList),
+        el('section', { class: 'card graph-saved' }, el('h2', {}, 'Saved'), el('div', { class: 'row' }, savedSelect),
+          el('div', { class: 'row' }, button('Save…', () => askName(), { id: 'graph-save' }), button('Delete', () => deleteGraph(), { id: 'graph-delete' })),
+          saveRow)),
+      el('section', { class: 'graph-main' },
         el('div', { class: 'card' },
           el('div', { class: 'row' }, el('label', { class: 'field' }, 'Period', periodSelect), el('label', { class: 'field' }, 'Chart', modeSelect),
             el('label', { class: 'field' }, 'Energy', energySelect),
             el('label', { class: 'check', title: 'redraw every minute while the period ends now' }, follow, 'follow'),
             button('◀', () => pan(-0.5), { id: 'graph-pan-left', title: 'back half a view' }),
             button('▶', () => pan(0.5), { id: 'graph-pan-right', title: 'forward half a view' }),
+            button('+', () => zoomIn(), { id: 'graph-zoom-in', title: 'zoom in on the middle half (a touch screen cannot drag)' }),
             button('−', () => zoomOut(), { id: 'graph-zoom-out', title: 'zoom out' }),
-            button('CSV', () => downloadCsv(), { id: 'graph-csv' })),
-          custom, chartBox, limitsBox, el('p', { class: 'muted' }, 'Drag across the chart to zoom in. ', zoneNote)),
+            el('span', { class: 'row csv-export' }, button('CSV', () => downloadCsv(), { id: 'graph-csv' }), csvStep)),
+          custom, chartBox, limitsBox, el('p', { class: 'muted' }, 'Drag across the chart, or press +, to zoom in. ', zoneNote)),
         el('div', { class: 'card' }, el('h2', {}, 'Statistics'), statsBox))));
 
   // Exposed for the browser tests and for the console: what the chart shows now.
-  window.iotawattGraph = { state, get view() { return view; }, get plot() { return plot; }, get zone() { return zone; } };
+  window.iotawattGraph = { state, get view() { return view; }, get plot() { return plot; }, get zone() { return zone; }, get slots() { return slots; } };
 
   function renderSeries() {
     seriesList.replaceChildren(...series.map((s) => el('div', { class: 'trace', dataset: { series: s.name } },
@@ -217,24 +246,40 @@ export async function mount(main) {
     const raw = columns;
     const units = [null, ...traces.map((t) => (kwh ? 'kWh' : t.unit))];
     const stacked = state.mode === 'stacked';
-    const shown = stacked ? stack(columns, units) : columns;
+    const stacks = [false, ...traces.map((t) => !isTotal(t))];
+    const shown = stacked ? stack(columns, units, stacks) : columns;
     const bars = traces.map((t) => drawsBars(t, state.mode, state.energy));
+    // One group's length: the query's group, else (a single answer row) the median step.
+    const step = groupSeconds(view.group) || barStep(columns[0]);
+    const layout = barSlots(traces, bars, stacked, step);
+    slots = layout;
     const unitList = [...new Set(units.slice(1))];
     const seriesOpts = [{ label: 'time' }, ...traces.map((t, i) => ({
       label: `${t.name} (${units[i + 1]})`, scale: units[i + 1], stroke: t.color, width: 1.5,
-      fill: stacked || bars[i] ? `${t.color}55` : undefined,
-      // A bar starts at its group's time and spans the group, as the group's value does.
-      paths: bars[i] ? uPlot.paths.bars({ size: [0.8, 64], gap: 1, align: 1 }) : undefined,
+      fill: (stacked && stacks[i + 1]) || bars[i] ? `${t.color}55` : undefined,
+      // A bar lies in its group [t, t + step), beside the other bar traces of the group.
+      paths: bars[i] ? uPlot.paths.bars({ gap: 1, disp: {
+        x0: { unit: 1, values: (u) => u.data[0].map((x) => x + layout[i].offset) },
+        size: { unit: 1, values: () => [layout[i].size] } } }) : undefined,
       points: bars[i] ? { show: false } : undefined,
-      value: (u, v, si, idx) => (idx === null || raw[si][idx] === null ? '–' : fmt(raw[si][idx], kwh ? 2 : 1)),
+      value: (u, v, si, idx) => (idx === null || raw[i + 1][idx] === null ? '–' : fmt(raw[i + 1][idx], kwh ? 2 : 1)),
     }))];
-    // Stacked: draw the top of each stack first so lower series paint over it.
-    const order = stacked ? [0, ...traces.map((_, i) => i + 1).reverse()] : null;
+    // Stacked: draw the top of each stack first so lower series paint over it; totals last.
+    const order = stacked ? [0, ...traces.map((_, i) => i + 1).filter((s) => stacks[s]).reverse(),
+      ...traces.map((_, i) => i + 1).filter((s) => !stacks[s])] : null;
+    // The x axis is the view (a bar chart's last group in full), from the rows themselves: with
+    // one row (today in kWh per day) uPlot passes a max 86400 / ms "seconds" (1000 days) on.
+    const times = columns[0];
+    const xRange = () => {
+      const lo = Math.min(view.begin, times.length ? times[0] : view.begin);
+      const last = (times.length ? times[times.length - 1] : view.begin) + (bars.some(Boolean) ? step : 0);
+      return [lo, Math.max(view.end, last, lo + 60)];
+    };
     const opts = {
       width: width(), height: Math.max(260, Math.min(480, Math.round(width() * 0.45))),
       tzDate: (ts) => shiftedDate(zone, ts),  // axis and legend on the device's clock
       cursor: { drag: { x: true, y: false, setScale: false } },
-      scales: Object.fromEntries([['x', { time: true, range: bars.some(Boolean) ? (u, min, max) => [min, max + barStep(columns[0])] : undefined }], ...unitList.map((u) => [u, { auto: true, range: yRange(state.limits, u) }])]),
+      scales: Object.fromEntries([['x', { time: true, range: xRange }], ...unitList.map((u) => [u, { auto: true, range: yRange(state.limits, u) }])]),
       series: order ? order.map((i) => seriesOpts[i]) : seriesOpts,
       axes: [{}, ...unitList.map((u, i) => ({ scale: u, label: u, side: i % 2 ? 1 : 3, grid: { show: i === 0 } }))],
       hooks: { setSelect: [(u) => { if (u.select.width > 4) zoomTo(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')); u.setSelect({ width: 0, height: 0 }, false); }] },
@@ -246,13 +291,18 @@ export async function mount(main) {
     limitsBox.replaceChildren(...limitInputs(unitList, state.limits, () => draw()));
     main.dataset.drawnAs = bars.map((b) => (b ? 'bars' : 'line')).join(',');
     const endTime = view.end;
+    // The first group any trace has a value in: where the history shown begins.
+    const first = Math.max(0, raw[0].findIndex((_, r) => raw.slice(1).some((c) => c[r] !== null && c[r] !== undefined)));
+    // A mean of months of unequal length, or of energy per group of whatever length the view
+    // picked, means nothing: left empty.
+    const meanless = (t) => state.energy === 'month' || (!kwh && (t.unit === 'Wh' || t.unit === 'VARh'));
     statsBox.replaceChildren(el('table', { id: 'stats-table' },
       el('thead', {}, el('tr', {}, ['Trace', 'Quality', 'Min', 'Max', 'Mean', 'kWh'].map((h, i) => el('th', { class: i ? 'num' : '' }, h)))),
       el('tbody', {}, traces.map((t, i) => {
-        const s = statistics(raw[0], raw[i + 1], kwh ? 'Wh' : t.unit, endTime);
+        const s = statistics(raw[0], raw[i + 1], kwh ? 'Wh' : t.unit, endTime, first);
         const kwhValue = kwh ? raw[i + 1].reduce((a, v) => a + (v ?? 0), 0) : s.kwh;
         return el('tr', {}, el('td', {}, `${t.name} (${units[i + 1]})`), el('td', { class: 'num' }, `${fmt(s.quality, 0)} %`),
-          el('td', { class: 'num' }, fmt(s.min)), el('td', { class: 'num' }, fmt(s.max)), el('td', { class: 'num' }, fmt(s.mean)),
+          el('td', { class: 'num' }, fmt(s.min)), el('td', { class: 'num' }, fmt(s.max)), el('td', { class: 'num' }, meanless(t) ? '' : fmt(s.mean)),
           el('td', { class: 'num' }, kwhValue === null ? '' : fmt(kwhValue, 2)));
       }))));
   }
@@ -279,6 +329,12 @@ export async function mount(main) {
     const now = Math.floor(Date.now() / 1000);
     const end = Math.min(view.end + shift, now + 5);
     zoomTo(end - (view.end - view.begin), end);
+  }
+
+  function zoomIn() {
+    if (!view) return;
+    const quarter = (view.end - view.begin) / 4;
+    zoomTo(view.begin + quarter, view.end - quarter);
   }
 
   function zoomOut() {
@@ -312,9 +368,11 @@ export async function mount(main) {
 
   async function downloadCsv() {
     if (!view) return;
-    const url = queryUrl(queried(), view.begin, view.end, view.group, { format: 'csv', time: 'time.local.iso' });
+    const traces = queried();
+    const group = csvStep.value || view.group;
+    const url = queryUrl(traces, view.begin, view.end, group, { format: 'csv', time: 'time.local.iso' });
     try {
-      const blob = await (await request(url)).blob();
+      const blob = new Blob([csvWithUnits(await (await request(url)).text(), traces)], { type: 'text/csv' });
       const link = el('a', { href: URL.createObjectURL(blob), download: `iotawatt_${toLocalInput(zone, Date.now() / 1000).replace(/[T:]/g, (c) => (c === 'T' ? '_' : ''))}.csv` });
       main.dataset.csvUrl = url;
       document.body.append(link);
@@ -365,15 +423,21 @@ export async function mount(main) {
     }
   });
 
-  async function saveGraph() {
-    const name = prompt('Name of this graph', state.name || '');
-    if (!name) return;
+  function askName() {
+    saveName.value = state.name || '';
+    saveRow.hidden = false;
+    saveName.focus();
+  }
+
+  async function saveGraph(name) {
+    if (!name) { saveName.focus(); return; }
     const graph = { name, traces: state.traces, period: state.period, mode: state.mode, energy: state.energy, limits: state.limits,
       begin: state.period === 'custom' ? state.begin : null, end: state.period === 'custom' ? state.end : null };
     try {
       await request('/graph/create', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ data: JSON.stringify(graph) }) });
       state.name = name;
+      saveRow.hidden = true;
       message.replaceChildren(notice('ok', `Saved "${name}".`));
       await loadSavedList();
     } catch (err) {

@@ -2,13 +2,41 @@
 // a line or bars whatever the chart; each unit's axis may have a fixed minimum and maximum.
 import { el } from './api.js';
 
-export const TRACE_STYLES = [['chart', 'as chart'], ['line', 'line'], ['bars', 'bars']];
+export const TRACE_STYLES = [['chart', 'as chart'], ['line', 'line'], ['bars', 'bars'], ['total', 'total (not stacked)']];
+
+// A total (the mains, the grid) is the sum of circuits, not one of them: a stacked chart puts
+// the circuits on top of each other and draws a total beside them, never on top. A trace is a
+// total when its style says so or, left "as chart", when its name says so.
+const TOTAL_NAME = /^(mains?|total|grid|import|export)([\s_-]|$)/i;
+export function isTotal(trace) {
+  const style = trace.style || 'chart';
+  return style === 'total' || (style === 'chart' && TOTAL_NAME.test(trace.name));
+}
 
 // Does this trace draw as bars? Energy per day or month always does.
 export function drawsBars(trace, mode, energy) {
   if (energy !== 'none') return true;
   const style = trace.style || 'chart';
-  return style === 'bars' || (style === 'chart' && mode === 'bars');
+  return style === 'bars' || ((style === 'chart' || style === 'total') && mode === 'bars');
+}
+
+// Bars side by side within their group, not on top of each other: each bar trace gets a slot
+// (stacked circuits share one, each other bar trace has its own) and is drawn over
+// [t + offset, t + offset + size] of the group [t, t + step). null for a trace drawn as a line.
+export function barSlots(traces, bars, stacked, step) {
+  const slotOf = [];
+  let slots = 0, stackSlot = -1;
+  traces.forEach((t, i) => {
+    if (!bars[i]) { slotOf.push(null); return; }
+    if (stacked && !isTotal(t)) {
+      if (stackSlot < 0) stackSlot = slots++;
+      slotOf.push(stackSlot);
+    } else {
+      slotOf.push(slots++);
+    }
+  });
+  const width = 0.8 * step / Math.max(1, slots);
+  return slotOf.map((slot) => (slot === null ? null : { offset: 0.1 * step + slot * width, size: width }));
 }
 
 // uPlot range function of a unit's y axis: the data's range including 0, unless limited.

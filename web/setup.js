@@ -76,6 +76,7 @@ export async function mount(main) {
     try {
       await saveAsked(next, ctx.state.sha);
       await ctx.reload();
+      window.dispatchEvent(new Event('iotawatt:config-saved'));
       ctx.flash('ok', okText || 'Saved.');
       await show(current);
       return true;
@@ -113,7 +114,7 @@ export async function mount(main) {
     await ctx.reload();
   } catch (err) {
     message.replaceChildren(notice(err.refused ? 'warn' : 'error', err.refused
-      ? 'Setup needs the admin login: this login may look at the status, graphs and log tail, but not read or change the configuration.'
+      ? 'Setup needs the admin login: this login may look at the status and the graphs, but not read or change the configuration, nor read the message log.'
       : explain(err, 'Reading /config')));
     tabBar.querySelectorAll('button').forEach((b) => { b.disabled = true; });
     return null;

@@ -246,7 +246,7 @@ function calibrationSteps(ctx, ch, input, box) {
 function calibration(ctx, ch, input, box) {
   const live = el('strong', { id: 'vcal-live' }, '–');
   const meter = numberInput('', { id: 'vcal-meter', placeholder: 'e.g. 231.4', min: 1 });
-  const result = el('div');
+  const result = el('div', { id: 'vcal-result' });
   const apply = el('button', { type: 'button', id: 'vcal-apply' }, 'Set cal from the meter');
   apply.addEventListener('click', async () => {
     if (!(Number(meter.value) > 0)) {
@@ -257,8 +257,14 @@ function calibration(ctx, ch, input, box) {
     result.replaceChildren(notice('info', 'Measuring for 3 seconds…'));
     try {
       const answer = await measureStep({ step: 'vt_ratio', channel: ch, seconds: 3, reference: { volts: Number(meter.value) } });
-      await saveProposal(ctx, box, result, 'vt_ratio', answer,
-        `Cal of ${input.name} changed from ${answer.before.cal} to ${answer.after.cal} (error ${errorText(answer.before)} → ${errorText(answer.after)}); the live voltage follows within a few seconds.`);
+      const done = `Cal of ${input.name} changed from ${answer.before.cal} to ${answer.after.cal} (error ${errorText(answer.before)} → ${errorText(answer.after)}); the live voltage follows within a few seconds.`;
+      if (await saveProposal(ctx, box, result, 'vt_ratio', answer, done)) {
+        // The page was drawn again with the editor open: say it where the button was, in view
+        // (the message at the top of the page is off-screen down here).
+        const shown = document.getElementById('vcal-result');
+        shown?.replaceChildren(notice('ok', done));
+        shown?.scrollIntoView({ block: 'nearest' });
+      }
     } catch (err) {
       result.replaceChildren(notice('error', explain(err, 'Calibrating')));
     } finally {

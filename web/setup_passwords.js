@@ -19,13 +19,19 @@ export function passwordProblem(admin, adminAgain, user, userAgain) {
 export async function render(ctx, root) {
   let state = {};
   try { state = (await getJSON('/status?passwords')).passwords || {}; } catch { /* shown as unknown */ }
+  root.append(passwordForm(state));
+}
+
+// The form for passwords in `state` ({admin, user, localAccess}); after a change it is drawn
+// again for what is now in force (/status would ask for the new login first), with `done`.
+function passwordForm(state, done = null) {
   const input = (id) => el('input', { type: 'password', id, autocomplete: 'new-password', maxlength: 64 });
   const oldAdmin = input('pw-old'), newAdmin = input('pw-admin'), newUser = input('pw-user');
   const adminAgain = input('pw-admin-again'), userAgain = input('pw-user-again');
   const local = el('input', { type: 'checkbox', id: 'pw-local', checked: !!state.localAccess });
-  const result = el('div');
+  const result = el('div', {}, done);
   const form = el('form', { class: 'card', id: 'password-form' }, el('h2', {}, 'Passwords'),
-    el('p', { class: 'muted' }, `Admin password ${state.admin ? 'set' : 'not set'}, user password ${state.user ? 'set' : 'not set'}. `,
+    el('p', { class: 'muted' }, el('span', { id: 'pw-state' }, `Admin password ${state.admin ? 'set' : 'not set'}, user password ${state.user ? 'set' : 'not set'}. `),
       'With an admin password set, every page asks for a login: "admin" changes things, "user" only looks.'),
     el('div', { class: 'row' }, state.admin ? field('oldadmin', 'Current admin password', oldAdmin) : null,
       field('newadmin', 'New admin password', newAdmin, `${MIN_LENGTH}+ characters; empty: none (everything open)`),
@@ -45,9 +51,15 @@ export async function render(ctx, root) {
     const bytes = new TextEncoder().encode(JSON.stringify(body));
     const response = await send('/auth', { method: 'POST', body: btoa(String.fromCharCode(...bytes)) });
     const text = await response.text();
-    if (response.ok) result.replaceChildren(notice('ok', `${text || 'Done.'} The browser asks for the new login on the next request.`));
-    else if (response.status === 401 || response.status === 403) result.replaceChildren(notice('warn', 'Changing passwords needs the admin login.'));
-    else result.replaceChildren(notice('error', text));
+    if (response.ok) {
+      const now = { admin: !!newAdmin.value, user: !!newUser.value, localAccess: local.checked };
+      const what = now.admin ? 'Passwords changed.' : 'Passwords removed: every page is open.';
+      form.replaceWith(passwordForm(now, notice('ok', `${what} The browser asks for the new login on the next request.`)));
+    } else if (response.status === 401 || response.status === 403) {
+      result.replaceChildren(notice('warn', 'Changing passwords needs the admin login.'));
+    } else {
+      result.replaceChildren(notice('error', text));
+    }
   });
-  root.append(form);
+  return form;
 }

@@ -5,6 +5,8 @@
 import { el, HttpError, notice, send } from './api.js';
 import { field, selectInput, textInput } from './form.js';
 
+const LIVE_MS = 2000;
+
 export const UNITS = ['Watts', 'Volts', 'Amps', 'VA', 'VAR', 'VARh', 'Hz', 'PF', 'Wh'];
 
 // What the expression can name: inputs, outputs, integrator parts, functions.
@@ -55,16 +57,22 @@ export function scriptList(config, key, list, { fixedUnits = null, addLabel = 'A
     const expr = textInput(entry[form] ?? '', { class: 'script-expr', placeholder: form === 'expr' ? 'Mains - Solar' : '@1+@2', size: 34, spellcheck: 'false' });
     const pick = selectInput([['', 'insert…'], ...words.map((w) => [w, w])], '', { class: 'script-insert', 'aria-label': 'insert a name' });
     pick.addEventListener('change', () => { if (pick.value) insertAtCursor(expr, pick.value); pick.value = ''; });
-    const shown = el('small', { class: 'muted script-preview' }, '');
+    const shown = el('small', { class: 'muted script-preview', dataset: { updates: '0' } }, '');
+    // Live: the value is asked again every LIVE_MS while the row is on the page.
     let timer = null;
+    const refresh = async () => {
+      if (shown.dataset.updates !== '0' && !shown.isConnected) return;  // the page moved on
+      if (!expr.value.trim()) { shown.textContent = ''; return; }
+      const r = await preview({ [form]: expr.value, units: fixedUnits || units.value });
+      shown.className = r.kind === 'error' ? 'field-error script-preview' : 'muted script-preview';
+      shown.textContent = r.text;
+      shown.dataset.updates = String(Number(shown.dataset.updates) + 1);
+      clearTimeout(timer);
+      if (r.kind === 'ok') timer = setTimeout(refresh, LIVE_MS);
+    };
     const update = () => {
       clearTimeout(timer);
-      timer = setTimeout(async () => {
-        if (!expr.value.trim()) { shown.textContent = ''; return; }
-        const r = await preview({ [form]: expr.value, units: fixedUnits || units.value });
-        shown.className = r.kind === 'error' ? 'field-error script-preview' : 'muted script-preview';
-        shown.textContent = r.text;
-      }, 350);
+      timer = setTimeout(refresh, 350);
     };
     expr.addEventListener('input', update);
     units?.addEventListener('change', update);

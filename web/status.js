@@ -40,7 +40,15 @@ function cell(field, value, text, cls = 'num') {
   return el('td', { class: cls, dataset: { field, value: value ?? '' } }, text);
 }
 
-function inputRow(input, hz) {
+// A CT's volts: its VA over its amps while current flows; with none, the voltage reference's
+// (the VT's: with several, the first), not "–" for a circuit that is merely off.
+export function ctVolts(input, vtVolts) {
+  if (input.Amps > 0 && Number.isFinite(input.VA)) return input.VA / input.Amps;
+  return vtVolts ?? null;
+}
+
+// The line frequency is the VT's: shown on its row, not repeated on every CT.
+function inputRow(input, vtVolts) {
   if ('Vrms' in input) {
     return el('tr', { dataset: { channel: input.channel, kind: 'VT' } },
       el('td', {}, input.channel), el('td', { class: 'name' }, input.name),
@@ -48,12 +56,12 @@ function inputRow(input, hz) {
       cell('pf', null, '', 'num hide-phone'), cell('hz', input.Hz, fmt(input.Hz, 2), 'num hide-phone'), el('td', {}, badges(input)));
   }
   const watts = Number(input.Watts);
-  const volts = input.Amps > 0 ? input.VA / input.Amps : null;
+  const volts = ctVolts(input, vtVolts);
   return el('tr', { dataset: { channel: input.channel, kind: 'CT' } },
     el('td', {}, input.channel), el('td', { class: 'name' }, input.name),
     cell('watts', watts, `${watts}`, watts < 0 ? 'num neg' : 'num'),
     cell('volts', volts, fmt(volts, 1)), cell('amps', input.Amps, fmt(input.Amps, 2)),
-    cell('pf', input.Pf, fmt(input.Pf, 2), 'num hide-phone'), cell('hz', hz, fmt(hz, 2), 'num hide-phone'),
+    cell('pf', input.Pf, fmt(input.Pf, 2), 'num hide-phone'), cell('hz', null, '', 'num hide-phone'),
     el('td', {}, badges(input)));
 }
 
@@ -64,13 +72,13 @@ function badges(input) {
 }
 
 function inputsCard(status) {
-  const hz = status.stats?.frequency;
+  const vtVolts = (status.inputs || []).find((i) => 'Vrms' in i)?.Vrms;
   return el('section', { class: 'card', id: 'inputs' }, el('h2', {}, 'Inputs'),
     el('table', {},
       el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, 'Name'), el('th', { class: 'num' }, 'Watts'),
         el('th', { class: 'num' }, 'Volts'), el('th', { class: 'num' }, 'Amps'), el('th', { class: 'num hide-phone' }, 'PF'),
         el('th', { class: 'num hide-phone' }, 'Hz'), el('th'))),
-      el('tbody', {}, (status.inputs || []).map((i) => inputRow(i, hz)))));
+      el('tbody', {}, (status.inputs || []).map((i) => inputRow(i, vtVolts)))));
 }
 
 function outputsCard(status) {
@@ -78,7 +86,15 @@ function outputsCard(status) {
   return el('section', { class: 'card', id: 'outputs' }, el('h2', {}, 'Outputs'),
     outputs.length === 0 ? el('p', { class: 'muted' }, 'No outputs configured (Setup ▸ Outputs).')
       : el('table', {}, el('tbody', {}, outputs.map((o) => el('tr', { dataset: { output: o.name } },
-        el('td', { class: 'name' }, o.name), cell('value', o.value, fmt(o.value, 1)), el('td', {}, o.units))))));
+        el('td', { class: 'name' }, o.name), cell('value', o.value, outputText(o)))))));
+}
+
+// Unit symbols and decimals of an output's value ("1234.5 W", "0.98 PF").
+const UNIT_SHOWN = { watts: ['W', 1], volts: ['V', 1], amps: ['A', 2], va: ['VA', 1], var: ['VAR', 1], varh: ['VARh', 1],
+  wh: ['Wh', 1], kwh: ['kWh', 3], pf: ['PF', 2], hz: ['Hz', 2] };
+export function outputText(o) {
+  const [symbol, decimals] = UNIT_SHOWN[String(o.units || 'watts').toLowerCase()] || [o.units || '', 2];
+  return `${fmt(o.value, decimals)} ${symbol}`.trim();
 }
 
 function healthCard(status) {
@@ -127,12 +143,17 @@ function uploaderCard(status) {
   const zone = deviceZone(status);
   return el('section', { class: 'card', id: 'uploaders' }, el('h2', {}, 'Uploaders'),
     ups.length === 0 ? el('p', { class: 'muted' }, 'No uploaders running.')
-      : el('table', {}, el('tbody', {}, ups.map((u) => el('tr', {},
-        el('td', {}, u.name || u.type || u.id || '?'),
-        el('td', {}, el('span', { class: `badge ${uploaderHealthy(u) ? 'good' : 'warn'}` }, u.state || u.status || '–')),
-        el('td', { class: 'num' }, backlogText(u)),
-        el('td', {}, u.last_point || u.lastpost ? fmtDate(u.last_point || u.lastpost, zone) : ''),
-        el('td', { class: 'muted' }, u.last_error || u.message || ''))))));
+      : el('table', {}, el('tbody', {}, ups.map((u) => {
+        const error = u.last_error || u.message || '';
+        // The error on a row of its own, across the table: a long one (a host name, a URL)
+        // wraps there instead of pushing the table out of its card.
+        return [el('tr', {},
+          el('td', {}, u.name || u.type || u.id || '?'),
+          el('td', {}, el('span', { class: `badge ${uploaderHealthy(u) ? 'good' : 'warn'}` }, u.state || u.status || '–')),
+          el('td', { class: 'num' }, backlogText(u)),
+          el('td', {}, u.last_point || u.lastpost ? fmtDate(u.last_point || u.lastpost, zone) : '')),
+        error ? el('tr', {}, el('td', { class: 'muted wrap uploader-error', colspan: 4 }, error)) : null];
+      }).flat().filter(Boolean))));
 }
 
 export function render(status) {
@@ -153,6 +174,13 @@ export function mount(main) {
     try {
       const status = await getJSON(STATUS_URL);
       body.replaceChildren(...render(status));
+      // The header follows a rename made anywhere (Setup, another browser, the config file).
+      const name = status.device?.name;
+      const shownName = document.getElementById('device-name');
+      if (name && shownName && shownName.textContent !== name) {
+        shownName.textContent = name;
+        document.title = `${name} · IoTaWatt`;
+      }
       const t = status.stats?.currenttime;
       head.querySelector('#updated').textContent = t ? `updated ${shiftedDate(deviceZone(status), t).toLocaleTimeString()}` : '';
       main.dataset.updated = String(Date.now());

@@ -41,6 +41,13 @@ export function groupFor(spanSeconds, pixels) {
   return { seconds: step, spec: groupSpec(step) };
 }
 
+// The length of a group spec in seconds ("15m", "1d"); a month or a year by its mean length.
+const SPEC_SECONDS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800, M: 2629746, y: 31556952 };
+export function groupSeconds(spec) {
+  const m = /^(\d+)([smhdwMy])$/.exec(spec || '');
+  return m ? Number(m[1]) * SPEC_SECONDS[m[2]] : null;
+}
+
 // Unit names of /query?show=series and the select method of each.
 export const UNIT_METHODS = { Watts: 'watts', Volts: 'volts', Amps: 'amps', VA: 'va', PF: 'pf', Hz: 'hz', VAR: 'var', VARh: 'varh', Wh: 'wh' };
 

@@ -56,9 +56,14 @@ void setup_logging(const std::string& data_dir) {
     }
   }
   auto logger = std::make_shared<spdlog::logger>("iotawatt", sinks.begin(), sinks.end());
-  // The journal's sink keeps its own pattern (priority, no time stamp).
+  // The journal's sink keeps its own pattern (priority, no time stamp). The others stamp UTC,
+  // marked "Z": the process's own zone need not be the monitor's, and the web app's Messages
+  // page shows each line on the monitor's clock, as every other page does.
   for (auto& sink : sinks) {
-    if (!journal || sink != sinks.front()) sink->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+    if (!journal || sink != sinks.front()) {
+      sink->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v",
+                                                                      spdlog::pattern_time_type::utc));
+    }
   }
   logger->flush_on(spdlog::level::info);
   spdlog::register_logger(logger);

@@ -115,6 +115,17 @@ std::vector<server::UploaderEntry> UploadService::status() const {
   return out;
 }
 
+Status check_uploaders(const config::Config& config) {
+  for (std::string_view key : config::kHttpUploaderKeys) {
+    const nlohmann::json* section = config.section(std::string(key));
+    if (!section) continue;
+    auto uc = config::parse_uploader(key, *section);
+    if (!uc) return uc.status();
+    if (Status s = upload::check_http_uploader(uc.value(), config); !s) return s;
+  }
+  return Status::Ok();
+}
+
 std::string test_uploader_json(const std::string& body, const config::Config& config) {
   nlohmann::json answer{{"ok", false}, {"message", ""}, {"last_point", nullptr}};
   const JsonRead read = read_json(body);

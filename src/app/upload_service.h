@@ -61,6 +61,11 @@ class UploadService {
 // device and its time zone.
 nlohmann::json measurement_basis(const config::Config& config);
 
+// Every HTTP uploader section of `config` as the uploader reads it (parse_uploader, then
+// upload::check_http_uploader): the first refusal, naming its key path. POST /config refuses a
+// config with one, so "saved" is never said of an uploader that would stay invalid.
+Status check_uploaders(const config::Config& config);
+
 // POST /upload/test: `body` is one uploader config object with its "type". Answers
 // {"ok":true|false,"message":"...","last_point":<unix or null>}.
 std::string test_uploader_json(const std::string& body, const config::Config& config);

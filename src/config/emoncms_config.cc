@@ -8,6 +8,7 @@
 
 #include "base/strings.h"
 #include "config/json_reader.h"
+#include "config/script_defs.h"
 
 namespace iw::config {
 namespace {
@@ -133,13 +134,17 @@ std::optional<std::vector<ScriptOutput>> read_script_outputs(ObjectReader& secti
     }
     ObjectReader r(o, p, problems);
     ScriptOutput s;
-    for (auto [key, field] : {std::pair{"name", &s.name}, {"units", &s.units}, {"script", &s.script}}) {
+    for (auto [key, field] : {std::pair{"name", &s.name}, {"units", &s.units}}) {
       if (!r.get(key)) {
         problems.add(r.path_of(key), "missing");
       } else if (auto v = r.string(key)) {
         if (v->empty()) problems.add(r.path_of(key), "is empty");
         *field = *v;
       }
+    }
+    if (auto text = read_script_text(r, p, problems)) {
+      s.script = std::move(text->text);
+      s.syntax = text->syntax;
     }
     out.push_back(std::move(s));
   }

@@ -58,15 +58,9 @@ std::optional<ScriptDef> read_one(const json& v, const std::string& path, Script
     problems.add(r.path_of("units"),
                  fmt::format("{} is not Wh: integrators integrate watt-hours", json(def.units).dump()));
   }
-  auto script = r.string("script");
-  auto expr = r.string("expr");
-  if (script && expr) {
-    problems.add(path, "has both \"script\" (original syntax) and \"expr\" (readable syntax); keep one");
-  } else if (script || expr) {
-    def.syntax = script ? ScriptSyntax::kOriginal : ScriptSyntax::kReadable;
-    def.text = script ? *script : *expr;
-  } else if (problems.size() == before) {
-    problems.add(path, "has no \"script\" (original syntax) or \"expr\" (readable syntax)");
+  if (auto text = read_script_text(r, path, problems, problems.size() == before)) {
+    def.text = std::move(text->text);
+    def.syntax = text->syntax;
   }
   def.extra = r.unknown();
   if (problems.size() != before) return std::nullopt;
@@ -74,6 +68,28 @@ std::optional<ScriptDef> read_one(const json& v, const std::string& path, Script
 }
 
 }  // namespace
+
+std::optional<ScriptText> read_script_text(ObjectReader& r, const std::string& path, Problems& problems,
+                                           bool report_missing) {
+  const size_t before = problems.size();
+  auto script = r.string("script");
+  auto expr = r.string("expr");
+  if (script && expr) {
+    problems.add(path, "has both \"script\" (original syntax) and \"expr\" (readable syntax); keep one");
+    return std::nullopt;
+  }
+  if (!script && !expr) {
+    if (report_missing && problems.size() == before)
+      problems.add(path, "has no \"script\" (original syntax) or \"expr\" (readable syntax)");
+    return std::nullopt;
+  }
+  const std::string& text = script ? *script : *expr;
+  if (text.empty()) {
+    problems.add(r.path_of(script ? "script" : "expr"), "is empty");
+    return std::nullopt;
+  }
+  return ScriptText{text, script ? ScriptSyntax::kOriginal : ScriptSyntax::kReadable};
+}
 
 std::vector<ScriptDef> read_script_defs(const json& v, ScriptList list, const std::vector<std::optional<Input>>& inputs,
                                         Problems& problems) {

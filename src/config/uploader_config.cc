@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "config/json_reader.h"
+#include "config/script_defs.h"
 
 namespace iw::config {
 namespace {
@@ -37,8 +38,10 @@ void parse_outputs(const json* v, const std::string& path, std::vector<ScriptOut
     if (auto name = r.string("name")) o.name = *name;
     if (o.name.empty()) p.add(r.path_of("name"), "missing or empty");
     if (auto units = r.string("units")) o.units = *units;
-    if (auto script = r.string("script")) o.script = *script;
-    if (o.script.empty()) p.add(r.path_of("script"), "missing or empty");
+    if (auto text = detail::read_script_text(r, at, p)) {
+      o.script = std::move(text->text);
+      o.syntax = text->syntax;
+    }
     out.push_back(std::move(o));
   }
 }

@@ -22,11 +22,13 @@
 
 namespace iw::config {
 
-// One measurement an uploader sends: an output script object of the original.
+// One measurement an uploader sends: an output script object of the original, or with our
+// readable "expr" in place of "script" (as the web app writes it).
 struct ScriptOutput {
   std::string name;
   std::string units = "Watts";
-  std::string script;
+  std::string script;  // "script" (original syntax) or "expr" (readable), as `syntax` says
+  ScriptSyntax syntax = ScriptSyntax::kOriginal;
   bool operator==(const ScriptOutput&) const = default;
 };
 

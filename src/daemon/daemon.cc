@@ -343,6 +343,11 @@ server::ConfigWriteResult Daemon::apply(const std::string& text, bool save,
   std::vector<std::string> notes;
   auto cfg = app::parse_and_check(text, &notes);
   if (!cfg) return {Status::InvalidArgument(cfg.error()), ""};
+  // A new config (POST /config) with an uploader the uploader would refuse is refused; one
+  // read again from disk (restart) runs with that uploader shown "invalid", as at start-up.
+  if (save) {
+    if (Status st = app::check_uploaders(cfg.value()); !st) return {st, ""};
+  }
   std::shared_ptr<Pipeline> previous = current();
   const datalog::DataSource source = app::source_of(options_, cfg.value());
   if (confirmed) {

@@ -138,7 +138,7 @@ Result<std::vector<LogIntervalSource::Measurement>> measurements_of(const BuiltP
                                                                     const MeasurementContext& context) {
   std::vector<LogIntervalSource::Measurement> out;
   for (const MeasurementSpec& m : built.measurements) {
-    auto series = measurement_series(config, context, m.output.name, m.output.script);
+    auto series = measurement_series(config, context, m.output);
     if (!series)
       return Status::InvalidArgument(uc.key + ".outputs[" + std::to_string(m.index) + "]: " + series.error());
     out.push_back({std::move(series.value()), m.unit, m.span_start});
@@ -161,6 +161,16 @@ Result<BuiltProtocol> make_protocol(const config::UploaderConfig& uc, const conf
   if (uc.type == "pvoutput") return pvoutput_protocol(uc, config, std::move(unix_clock));
   return Status::InvalidArgument(uc.key + ".type: \"" + uc.type +
                                  "\" is not an uploader this build has (influxdb, influxdb2, emoncms, pvoutput)");
+}
+
+Status check_http_uploader(const config::UploaderConfig& uc, const config::Config& config) {
+  auto built = make_protocol(uc, config);
+  if (!built) return built.status();
+  for (const MeasurementSpec& m : built->measurements) {
+    if (Status s = check_measurement(config, m.output); !s)
+      return Status::InvalidArgument(uc.key + ".outputs[" + std::to_string(m.index) + "]: " + s.message());
+  }
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::UploaderConfig& uc,

@@ -52,6 +52,10 @@ struct UploadEnvironment {
   MeasurementContext measurements;                    // the pipeline's calculator and integrator logs
 };
 
+// What start_http_uploader would refuse of `uc`, found without starting it (no network, no
+// cursor): POST /config refuses such a section instead of saving an uploader that cannot run.
+Status check_http_uploader(const config::UploaderConfig& uc, const config::Config& config);
+
 Result<std::unique_ptr<UploadRunner>> start_http_uploader(const config::UploaderConfig& uc,
                                                           const config::Config& config, const UploadEnvironment& env);
 

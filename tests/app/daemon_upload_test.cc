@@ -1,5 +1,5 @@
 // End to end: uploaders in the running daemon without a server of their own. A section that
-// does not validate shows as "invalid" and the daemon runs on; a server that is not there
+// does not validate is refused by POST /config; a server that is not there
 // shows as an error naming the host; secrets never reach /status; POST /upload/test answers
 // in its documented shape.
 #include <gtest/gtest.h>
@@ -75,18 +75,45 @@ class DaemonUpload : public ::testing::Test {
   std::unique_ptr<httplib::Client> client_;
 };
 
-TEST_F(DaemonUpload, AnInvalidSectionIsShownAndTheDaemonRunsOn) {
+// POST /config refuses an uploader section the uploader would refuse (a script naming no
+// input), naming the key, and the running config stays as it was.
+TEST_F(DaemonUpload, ASectionTheUploaderWouldRefuseIsRefusedByPostConfig) {
+  json config = json::parse(client_->Get("/config")->body);
   json bad = section();
   bad["outputs"][0]["script"] = "@1+@99";  // channel 99 is no input
-  configure(bad);
-  const json u = uploader([](const json& j) { return j["state"] == "invalid"; });
-  EXPECT_EQ(u["state"], "invalid") << u;
-  EXPECT_NE(u["last_error"].get<std::string>().find("\"@1+@99\": position 4: input @99 is not an active input"),
-            std::string::npos)
-      << u;
-  EXPECT_EQ(u["status"], "stopped");
-  auto res = client_->Get("/status?inputs");
+  config["influxdb"] = bad;
+  auto post = client_->Post("/config", config.dump(), "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 400) << post->body;
+  EXPECT_NE(post->body.find("influxdb.outputs[0]"), std::string::npos) << post->body;
+  EXPECT_NE(post->body.find("\"@1+@99\": position 4: input @99 is not an active input"), std::string::npos)
+      << post->body;
+  EXPECT_FALSE(json::parse(client_->Get("/config")->body).contains("influxdb"));
+  EXPECT_TRUE(json::parse(client_->Get("/status?uploaders")->body)["uploaders"].empty());
+}
+
+// The web app writes a measurement as {"name","units","expr"} (readable syntax): the uploader
+// runs it (it reaches the point of asking the server), and /upload/test shows the real error.
+TEST_F(DaemonUpload, AMeasurementInReadableSyntaxRunsAndIsTested) {
+  json readable = section();
+  readable["outputs"] = {{{"name", "Mains"}, {"units", "Watts"}, {"expr", "@1 * 2"}}};
+  configure(readable);
+  const json u = uploader([](const json& j) { return !j["last_error"].get<std::string>().empty(); });
+  EXPECT_NE(u["state"], "invalid") << u;
+  EXPECT_NE(u["last_error"].get<std::string>().find(nobody()), std::string::npos) << u;
+  auto res = client_->Post("/upload/test", readable.dump(), "application/json");
   ASSERT_TRUE(res && res->status == 200);
+  const json answer = json::parse(res->body);
+  EXPECT_EQ(answer["ok"], false);
+  EXPECT_NE(answer["message"].get<std::string>().find(nobody()), std::string::npos) << answer;
+  json both = readable;
+  both["outputs"][0]["script"] = "@1";
+  json config = json::parse(client_->Get("/config")->body);
+  config["influxdb"] = both;
+  auto post = client_->Post("/config", config.dump(), "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 400);
+  EXPECT_NE(post->body.find("influxdb.outputs[0]: has both"), std::string::npos) << post->body;
 }
 
 TEST_F(DaemonUpload, AMissingServerIsAnErrorNamingItAndSecretsStayOutOfStatus) {

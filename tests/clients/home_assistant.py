@@ -190,7 +190,7 @@ def main():
         check(admin.exchanges >= 2 * 10, "every request went 401 then Digest (%d exchanges)" % admin.exchanges)
         user = Library(host, "user", "reader_pw")
         check(user.get("/status?inputs=yes").status_code == 200, "user account reads /status")
-        check(user.get("/config").status_code == 401, "user account cannot read /config (secrets)")
+        check(user.get("/config").status_code == 403, "user account cannot read /config (secrets): 403, no new challenge")
     finally:
         daemon.send_signal(signal.SIGTERM)
         code = daemon.wait(timeout=15)

@@ -116,7 +116,7 @@ TEST_F(UploadProbe, OnlyTheAdminMayProbe) {
   const DigestCredentials user_login{"user", "viewer-pass-1"};
   const Answer user = exchange(daemon_.port(), "", "POST", "/upload/test",
                                digest_authorization(user_login, challenge.nonce(), "POST", "/upload/test"), body);
-  EXPECT_EQ(user.status, 401);
+  EXPECT_EQ(user.status, 403);
 }
 
 }  // namespace

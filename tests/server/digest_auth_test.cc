@@ -173,7 +173,13 @@ TEST(DigestAuth, UserAccountAllowedAtUserLevelOnly) {
   EXPECT_TRUE(ok.allowed);
   EXPECT_EQ(ok.role, "user");
   nonce = NonceOf(f.get("/command", "", Access::kAdmin));
-  EXPECT_EQ(f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin).status, 401);
+  const AuthDecision below = f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin);
+  EXPECT_EQ(below.status, 403);  // not a new challenge: a browser would ask for a login again and again
+  EXPECT_TRUE(below.headers.empty());
+  // A wrong user password at the admin page is a plain challenge, as everywhere.
+  nonce = NonceOf(f.get("/command", "", Access::kAdmin));
+  EXPECT_TRUE(IsPlainChallenge(
+      f.get("/command", HttpxHeader("user", "wrong-password", nonce, "GET", "/command"), Access::kAdmin)));
 }
 
 TEST(DigestAuth, UnknownUserRejected) {
@@ -549,8 +555,7 @@ TEST(DigestAuth, WhatIsNotAFailedLogin) {
     // No Authorization: the first step of every Digest exchange.
     const std::string nonce = NonceOf(f.get("/command", "", Access::kAdmin));
     // The user account's right password at an admin page (a user-role browser in Setup).
-    EXPECT_TRUE(
-        IsPlainChallenge(f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin)));
+    EXPECT_EQ(f.get("/command", HttpxHeader("user", kUserPw, nonce, "GET", "/command"), Access::kAdmin).status, 403);
     // A stale nonce with the right password.
     f.now += seconds(601);
     EXPECT_TRUE(IsStale(

@@ -51,7 +51,7 @@ r = get("/status?inputs=yes", "admin", "wrong")
 check("wrong password", r.status_code == 401, r.status_code)
 
 r = get("/command?restart=yes", "user", "viewer2")
-check("user at admin endpoint", r.status_code == 401, r.status_code)
+check("user at admin endpoint", r.status_code == 403, r.status_code)
 
 r = get("/auth", "admin", "secret1", method="POST", content=b"e30=")
 check("POST as admin", r.status_code == 200, (r.status_code, r.text))

@@ -134,7 +134,8 @@ TEST(EmoncmsConfig, MissingRequiredKeysAreNamed) {
   json bad = section();
   bad["outputs"][0]["name"] = "30";
   bad["outputs"][1].erase("script");
-  EXPECT_THAT(config::parse_emoncms_settings(bad).error(), HasSubstr("emoncms.outputs[1].script: missing"));
+  EXPECT_THAT(config::parse_emoncms_settings(bad).error(),
+              HasSubstr("emoncms.outputs[1]: has no \"script\" (original syntax) or \"expr\""));
   bad["outputs"][1]["script"] = "@0";
   EXPECT_THAT(config::parse_emoncms_settings(bad).error(),
               HasSubstr("emoncms.outputs[0].name: \"30\" is not an Emoncms input key (an integer 1..29)"));

@@ -7,7 +7,9 @@ import { parseProblems } from '../../web/api.js';
 import { effectiveCal, keepLeadTables, leadTablesText } from '../../web/setup_inputs.js';
 import { passwordProblem } from '../../web/setup_passwords.js';
 import { harmonics } from '../../web/harmonics.js';
-import { groupFor, queryUrl, unitsFor } from '../../web/timerange.js';
+import { groupFor, groupSeconds, queryUrl, unitsFor } from '../../web/timerange.js';
+import { barSlots, isTotal } from '../../web/graphstyle.js';
+import { readableLog } from '../../web/log.js';
 
 // An unevenly sampled 50 Hz wave: 325 V peak fundamental, 10 % third harmonic, a DC offset.
 function wave(cycles, jitter) {
@@ -180,4 +182,46 @@ test('config saves: a 409 naming a confirmation is not a conflict, and the confi
   } finally {
     globalThis.fetch = saved;
   }
+});
+
+test('group lengths, totals, and bar slots side by side', () => {
+  assert.equal(groupSeconds('15m'), 900);
+  assert.equal(groupSeconds('1d'), 86400);
+  assert.ok(Math.abs(groupSeconds('1M') - 30.44 * 86400) < 86400);
+  assert.equal(groupSeconds('all'), null);
+  assert.ok(isTotal({ name: 'Mains' }) && isTotal({ name: 'grid_import' }) && isTotal({ name: 'Oven', style: 'total' }));
+  assert.ok(!isTotal({ name: 'Oven' }) && !isTotal({ name: 'Mains', style: 'line' }) && !isTotal({ name: 'Mainsail' }));
+  const traces = [{ name: 'Mains' }, { name: 'Oven' }, { name: 'Fridge' }];
+  const side = barSlots(traces, [true, true, true], false, 300);
+  assert.deepEqual(side.map((s) => s.offset), [30, 110, 190]);
+  assert.ok(side.every((s) => s.size === 80));
+  const stacked = barSlots(traces, [true, true, true], true, 300);
+  assert.deepEqual(stacked.map((s) => s.offset), [30, 150, 150], 'the circuits share a slot, the mains has its own');
+  assert.deepEqual(barSlots(traces, [false, true, false], false, 100).map((s) => s && s.size), [null, 80, null]);
+});
+
+test('message log lines on the monitor\'s clock, UNIX times with their date', () => {
+  const unix = Date.UTC(2026, 11, 7, 10, 0, 0) / 1000;  // 11:00 in Berlin (CET)
+  const text = `2026-12-07T10:00:00.123Z info upload: newest point at ${unix}\nan old line 2026-12-07 09:00:00 stays\nvalue 12345 stays`;
+  assert.equal(readableLog(text, { name: 'Europe/Berlin', offset: 0 }),
+    `2026-12-07 11:00:00.123 info upload: newest point at ${unix} (2026-12-07 11:00:00)\nan old line 2026-12-07 09:00:00 stays\nvalue 12345 stays`);
+  assert.match(readableLog('2026-07-01T00:00:00.000Z warn x', { name: '', offset: -4 * 3600 }), /^2026-06-30 20:00:00\.000 warn x$/);
+});
+
+test('no prompt() anywhere in the app (it blocks the page; phones hide it)', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dir = new URL('../../web/', import.meta.url);
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+    assert.doesNotMatch(readFileSync(new URL(f, dir), 'utf8'), /\bprompt\(/, f);
+  }
+});
+
+test('status: a CT\'s volts with no current, outputs with units and rounded', async () => {
+  const { ctVolts, outputText } = await import('../../web/status.js');
+  assert.equal(ctVolts({ Amps: 0, VA: 0 }, 231.4), 231.4);
+  assert.equal(ctVolts({ Amps: 2, VA: 460 }, 231.4), 230);
+  assert.equal(ctVolts({ Amps: 0 }, undefined), null);
+  assert.equal(outputText({ units: 'Watts', value: 1234.5678 }), '1234.6 W');
+  assert.equal(outputText({ units: 'Amps', value: 3.14159 }), '3.14 A');
+  assert.equal(outputText({ units: 'PF', value: 0.98765 }), '0.99 PF');
 });

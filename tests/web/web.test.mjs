@@ -156,6 +156,36 @@ test('the status page shows the live values of /status and updates them', async 
   await screenshots('status', () => page.waitForSelector('#inputs tbody tr'));
 });
 
+// Issue 17, bug 8: a CT's volts whatever its current, Hz on the VT's row only, the header
+// after a rename made elsewhere, long uploader errors wrapped.
+test('status: volts on every CT, Hz once, the header follows a rename, errors wrap', async () => {
+  await open('status');
+  await page.waitForSelector('#inputs tbody tr');
+  const rows = await page.$$eval('#inputs tbody tr', (trs) => trs.map((r) => ({ kind: r.dataset.kind,
+    volts: r.querySelector('[data-field=volts]').textContent, hz: r.querySelector('[data-field=hz]').textContent })));
+  for (const r of rows.filter((x) => x.kind === 'CT')) assert.notEqual(r.volts, '–');
+  assert.equal(rows.filter((r) => r.hz !== '').length, rows.filter((r) => r.kind === 'VT').length, 'Hz on the VT rows only');
+
+  const config = await apiJSON('/config');
+  const oldName = config.device?.name;
+  const long = `http://${['a', 'b', 'c'].map((c) => c.repeat(60)).join('.')}.invalid:8086`;
+  await api('/config', { method: 'POST', body: JSON.stringify({ ...config, device: { ...(config.device || {}), name: 'Renamed' },
+    influxdb: { type: 'influxdb', url: long, database: 'iota', postInterval: 5, outputs: [{ name: 'Mains', units: 'Watts', script: '@1' }] } }) });
+  try {
+    await page.waitForFunction(() => document.getElementById('device-name').textContent === 'Renamed', null, { timeout: 5000 });
+    const cell = await page.waitForSelector('#uploaders td.uploader-error:not(:empty)', { timeout: 15000 });
+    const fits = await cell.evaluate((td) => td.closest('.card').scrollWidth <= td.closest('.card').clientWidth + 1);
+    assert.ok(fits, 'the error wraps inside its card');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), 'and the warning above inside the page');
+  } finally {
+    const now = await apiJSON('/config');
+    delete now.influxdb;
+    now.device = { ...(now.device || {}), name: oldName };
+    if (!oldName) delete now.device.name;
+    await api('/config', { method: 'POST', body: JSON.stringify(now) });
+  }
+});
+
 // Waits until /status says `ok(inputs)`; returns those inputs.
 async function statusInputsUntil(ok, what) {
   for (let i = 0; i < 100; i++) {
@@ -258,6 +288,10 @@ test('a VT is calibrated against a meter reading: cal changes and the live volts
   await page.fill('#vcal-meter', String(meter));
   await page.click('#vcal-apply');
   await page.waitForFunction(() => /Cal of/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
+  // Issue 17, bug 8: the success is said where the button is, and in view.
+  const said = await page.waitForSelector('#vcal-result .notice.ok');
+  assert.match(await said.textContent(), /Cal of/);
+  assert.ok(await said.evaluate((n) => { const r = n.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'in view');
   const cal = JSON.parse(await (await api('/config')).text()).inputs[vt].cal;
   assert.ok(Math.abs(cal - oldCal * meter / live) < 0.002, `cal ${oldCal} -> ${cal} for ${live} V -> ${meter} V`);
   let volts = 0;
@@ -354,6 +388,9 @@ test('the outputs, integrators and passwords tabs render their forms', async () 
   assert.equal(await page.inputValue('#outputs-form .script-row:last-child .script-expr'), 'Mains');
   assert.match(await (await page.waitForSelector('#outputs-form .script-row:last-child .script-preview:not(:empty)')).textContent(),
     /not available|now:/, 'the preview says what it can');
+  // Issue 17, bug 8: the preview is live, asked again while the row is shown.
+  await page.waitForFunction(() => Number(document.querySelector('#outputs-form .script-row:last-child .script-preview').dataset.updates) >= 3,
+    null, { timeout: 10000 });
   await screenshots('setup-outputs-editor');
 });
 
@@ -364,6 +401,64 @@ test('uploader forms render and test connection answers or says it is not availa
   const result = await page.waitForSelector('#uploader-emoncms .test-result .notice:not(.info)');
   assert.match(await result.textContent(), /not available|Connected|Failed/);
   await screenshots('setup-uploaders', () => page.waitForSelector('#uploader-emoncms'));
+});
+
+// Issue 17, bug 1: a measurement added in the form is written as "expr"; the uploader reads it,
+// a bad one is refused by POST /config naming its key (no "saved"), and "Test connection" shows
+// the real error (the server that does not answer), not a complaint about "script".
+test('an InfluxDB measurement added in the form saves, runs and tests; a bad one is refused', async () => {
+  const { inputs } = await apiJSON('/status?inputs');
+  const ct = inputs.find((i) => !('Vrms' in i)).name;
+  const form = '#uploader-influxdb';
+  const fill = async (key, value) => page.fill(`${form} input[data-path="influxdb.${key}"]`, value);
+  const addMeasurement = async (name, expr) => {
+    await page.click(`${form} .script-list > .row button`);
+    const row = `${form} .script-row:last-child`;
+    await page.fill(`${row} .script-name`, name);
+    await page.fill(`${row} .script-expr`, expr);
+  };
+  const submit = async () => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/config' && r.request().method() === 'POST'),
+      page.click(`${form} button[type=submit]`)]);
+    return response;
+  };
+  await open('setup?tab=uploaders');
+  await page.click('[data-protocol=influxdb]');
+  await page.waitForSelector(form);
+  await fill('url', 'http://127.0.0.1:9');  // the discard port: nothing answers
+  await fill('database', 'iota');
+  await addMeasurement('house', 'NoSuchInput * 2');
+  const refused = await submit();
+  assert.equal(refused.status(), 400);
+  assert.match(await refused.text(), /influxdb\.outputs\[0\]/);
+  const error = await page.waitForSelector(`${form} [data-path="influxdb.outputs[0]"] .field-error`);
+  assert.match(await error.textContent(), /NoSuchInput/);
+  assert.match(await page.textContent('#config-message'), /Not saved/);
+  assert.equal((await apiJSON('/config')).influxdb, undefined, 'nothing saved');
+
+  await page.fill(`${form} .script-row:last-child .script-expr`, `${ct} * 2`);
+  await page.click(`[data-test=influxdb]`);
+  const tested = await page.waitForSelector(`${form} .test-result .notice:not(.info)`);
+  const testText = await tested.textContent();
+  assert.doesNotMatch(testText, /script/);
+  assert.match(testText, /Failed: .*127\.0\.0\.1:9/);
+  const saved = await submit();
+  assert.equal(saved.status(), 200, await saved.text());
+  await page.waitForFunction(() => /InfluxDB 1.x saved/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
+  const section = (await apiJSON('/config')).influxdb;
+  assert.deepEqual(section.outputs, [{ name: 'house', units: 'Watts', expr: `${ct} * 2` }]);
+  let uploader;
+  for (let i = 0; i < 50; i++) {
+    uploader = (await apiJSON('/status?uploaders')).uploaders.find((u) => u.name === 'influxdb');
+    if (uploader?.last_error) break;
+    await page.waitForTimeout(100);
+  }
+  assert.notEqual(uploader.state, 'invalid', JSON.stringify(uploader));
+  assert.match(uploader.last_error, /127\.0\.0\.1:9/);
+  const config = await apiJSON('/config');
+  delete config.influxdb;
+  await api('/config', { method: 'POST', body: JSON.stringify(config) });
 });
 
 // The keys src/config/mqtt_config.cc reads; anything else in the section is an error there.
@@ -481,12 +576,24 @@ test('a graph over the seeded week draws, zooms, and exports the CSV of /query',
   const select = `[time.local.iso,${watts.map((s) => `${s.name}.watts.d1`).join(',')}]`;
   const expected = await (await api(`/query?select=${select}&begin=${b1}&end=${e1}&group=${g1}&format=csv&header=yes&missing=null&limit=none`)).text();
   assert.ok(csv.split('\r\n').length > 10);
-  assert.equal(csv, expected, 'the CSV is /query for the same range');
+  const [header, ...body] = csv.split('\r\n');
+  assert.equal(header, ['Time', ...watts.map((s) => `${s.name} (W)`)].join(', '), 'columns name their units');
+  assert.equal(body.join('\r\n'), expected.split('\r\n').slice(1).join('\r\n'), 'the CSV is /query for the same range');
 
   await page.click('#graph-pan-left');
   await page.waitForFunction((v) => document.getElementById('page').dataset.view !== v, `${b1},${e1},${g1}`);
   const [b2] = (await graphView()).split(',').map(Number);
   assert.ok(b2 < b1, 'pan moves back in time');
+
+  // Issue 17, bug 4: the same series in two units are two named columns, at a chosen step.
+  await open(`graphs?series=${watts[0].name}.Watts,${watts[0].name}.Amps&period=last24h`);
+  await page.waitForFunction(() => document.getElementById('page').dataset.view);
+  await page.selectOption('#graph-csv-step', '1h');
+  const [hourly] = await Promise.all([page.waitForEvent('download'), page.click('#graph-csv')]);
+  const lines = readFileSync(await hourly.path(), 'utf8').split('\r\n');
+  assert.equal(lines[0], `Time, ${watts[0].name} (W), ${watts[0].name} (A)`);
+  assert.ok(lines.length >= 24 && lines.length <= 26, `${lines.length - 1} hourly rows`);
+  assert.match(await page.$eval('#page', (m) => m.dataset.csvUrl), /group=1h/);
 });
 
 test('stacked, bars and kWh per day draw', async () => {
@@ -500,8 +607,93 @@ test('stacked, bars and kWh per day draw', async () => {
   assert.ok(rows >= 7 && rows <= 31, `${rows} days`);
   assert.match(decodeURIComponent(page.url()), /#graphs\?series=[^&]+\.Watts&period=last7&mode=stacked&energy=day$/, 'the address describes the graph');
   const kwh = await page.evaluate(() => window.iotawattGraph.plot.data[1].filter((v) => v !== null));
-  assert.ok(kwh.length >= 7 && kwh.every((v) => Number.isFinite(v)));
+  assert.ok(kwh.length >= 7 && kwh.every((v) => Number.isFinite(v)),
+    `${JSON.stringify(kwh)} ${await page.evaluate(() => JSON.stringify([window.iotawattGraph.state.traces, window.iotawattGraph.plot.data]))}`);
   await screenshots('graphs-kwh', () => page.waitForSelector('#graph-chart canvas'));
+});
+
+// Issue 17, bug 2: today in kWh per day is one bar on an axis of that day, not of years.
+test('today in kWh per day: one bar on an axis of one day', async () => {
+  await open('graphs?series=Mains.Watts&period=today&energy=day');
+  await page.waitForFunction(() => /,1d$/.test(document.getElementById('page').dataset.view || ''));
+  const { min, max } = await page.evaluate(() => window.iotawattGraph.plot.scales.x);
+  const [begin] = (await graphView()).split(',').map(Number);
+  assert.ok(min <= begin && min > begin - 3600, `the axis starts at the day (${min} vs ${begin})`);
+  assert.ok(max - min <= 2 * 86400, `the axis spans ${(max - min) / 86400} days`);
+  assert.equal(await page.evaluate(() => window.iotawattGraph.plot.data[0].length), 1);
+});
+
+// Issue 17, bug 3: bars of several traces stand side by side; a stacked chart stacks the
+// circuits and draws the mains beside them, not on top.
+test('bars stand side by side, and stacked keeps the mains out of the stack', async () => {
+  const series = ['Mains', 'Oven', 'HeatPump'];
+  await open(`graphs?series=${series.map((n) => `${n}.Watts`).join(',')}&period=last7&mode=bars&energy=day`);
+  await page.waitForFunction(() => document.getElementById('page').dataset.drawnAs === 'bars,bars,bars');
+  const slots = await page.evaluate(() => window.iotawattGraph.slots);
+  for (let i = 1; i < slots.length; i++) assert.ok(slots[i].offset >= slots[i - 1].offset + slots[i - 1].size, JSON.stringify(slots));
+  assert.ok(slots[2].offset + slots[2].size <= 86400, 'within the day');
+
+  const byLabel = () => page.evaluate(() => {
+    const g = window.iotawattGraph.plot;
+    return Object.fromEntries(g.series.slice(1).map((s, i) => [s.label.replace(/ \(.*$/, ''), g.data[i + 1]]));
+  });
+  const sideBySide = await byLabel();
+  await page.selectOption('#graph-mode', 'stacked');
+  // Stacked draws the top of the stack first: HeatPump, then Oven, then the total.
+  await page.waitForFunction(() => /^HeatPump/.test(window.iotawattGraph.plot?.series[1]?.label || ''));
+  const stacked = await byLabel();
+  // Today's bar grows between the two queries: the days before it are compared.
+  const past = (column) => column.slice(0, -1).map((v) => (v === null ? null : Math.round(v * 1000)));
+  assert.deepEqual(past(stacked.Mains), past(sideBySide.Mains), 'the mains is drawn as it is');
+  const sum = sideBySide.Oven.map((v, i) => (v ?? 0) + (sideBySide.HeatPump[i] ?? 0));
+  assert.deepEqual(past(stacked.HeatPump), past(sum), 'the circuits are stacked');
+  const stackSlots = await page.evaluate(() => window.iotawattGraph.slots);
+  assert.equal(stackSlots[1].offset, stackSlots[2].offset, 'the circuits share a bar');
+  assert.ok(stackSlots[0].offset + stackSlots[0].size <= stackSlots[1].offset, 'the mains stands beside them');
+  await screenshots('graphs-stacked-bars', () => page.waitForSelector('#graph-chart canvas'));
+});
+
+// Issue 17, bug 5: the seeded week seen over 30 days is a short history, not 23 % quality;
+// kWh per month has no mean.
+test('statistics: quality over the history that exists, no mean of monthly kWh', async () => {
+  const cells = async () => page.$$eval('#stats-table tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
+  await open('graphs?series=Mains.Watts&period=last30');
+  await page.waitForSelector('#stats-table tbody tr');
+  const [, quality, , , mean] = await cells();
+  assert.ok(parseFloat(quality) >= 95, `quality ${quality}: ${await page.evaluate(() => JSON.stringify(window.iotawattGraph.plot.data))}`);
+  assert.notEqual(mean, '');
+  await open('graphs?series=Mains.Watts&period=last12m&energy=month');
+  await page.waitForFunction(() => /,1M$/.test(document.getElementById('page').dataset.view || ''));
+  await page.waitForSelector('#stats-table tbody tr');
+  const monthly = await cells();
+  assert.equal(monthly[4], '', 'no mean of months');
+  assert.ok(parseFloat(monthly[1]) >= 95, `quality ${monthly[1]}`);
+  assert.ok(parseFloat(monthly[5]) > 0, 'the kWh total stays');
+});
+
+// Issue 17, bug 9: on a phone the series picker is above the chart, the statistics fit the
+// screen, and + zooms in where a finger cannot drag.
+test('graphs on a phone: picker above the chart, statistics fit, + zooms in', async () => {
+  await page.setViewportSize(SIZES.phone);
+  try {
+    await open('graphs?series=Mains.Watts,Mains.Amps,HeatPump.Watts,EV_Charger.Watts&period=last7');
+    await page.waitForSelector('#stats-table tbody tr');
+    const top = (sel) => page.$eval(sel, (n) => n.getBoundingClientRect().top);
+    assert.ok(await top('#series-list') < await top('#graph-chart'), 'the picker comes before the chart');
+    assert.ok(await top('#graph-chart') < await top('#graph-saved'), 'saved graphs after it');
+    const stats = await page.$eval('#graph-stats', (n) => { const card = n.closest('.card'); return [card.scrollWidth, card.clientWidth]; });
+    assert.ok(stats[0] <= stats[1] + 1, `the statistics fit: ${stats}`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), 'no sideways scrolling');
+    const shownBefore = await graphView();
+    const before = shownBefore.split(',').map(Number);
+    await page.click('#graph-zoom-in');
+    await page.waitForFunction((v) => document.getElementById('page').dataset.view !== v, shownBefore);
+    const after = (await graphView()).split(',').map(Number);
+    assert.ok(after[1] - after[0] <= (before[1] - before[0]) * 0.55, `zoomed to ${after[1] - after[0]} s`);
+    assert.ok(after[0] > before[0] && after[1] < before[1], 'around the middle');
+  } finally {
+    await page.setViewportSize(SIZES.desktop);
+  }
 });
 
 test('a trace drawn as bars on a line chart, and a fixed y-axis maximum', async () => {
@@ -527,8 +719,9 @@ test('a trace drawn as bars on a line chart, and a fixed y-axis maximum', async 
 test('a graph is saved, listed and loaded again (/graph/*)', async () => {
   await open('graphs?period=today');
   await page.waitForFunction(() => document.getElementById('page').dataset.view);
-  page.nextPrompt = 'Today power';
   await page.click('#graph-save');
+  await page.fill('#graph-save-name', 'Today power');  // inline, not a prompt() (issue 17, bug 8)
+  await page.click('#graph-save-confirm');
   await page.waitForFunction(() => [...document.querySelectorAll('#graph-saved option')].some((o) => o.textContent === 'Today power'));
   const list = await apiJSON('/graph/getallplus');
   const saved = list.find((g) => g.name === 'Today power');
@@ -537,7 +730,6 @@ test('a graph is saved, listed and loaded again (/graph/*)', async () => {
   assert.equal(stored.period, 'today');
   await open('graphs?graph=Today%20power');
   await page.waitForFunction(() => window.iotawattGraph?.state.name === 'Today power');
-  page.nextPrompt = undefined;
 });
 
 test('the scope shows a waveform and its harmonics', async () => {
@@ -558,6 +750,18 @@ test('the scope shows a waveform and its harmonics', async () => {
 test('the message log shows the daemon log, and restart restarts', async () => {
   await open('log');
   await page.waitForFunction(() => /iotawatt|config/.test(document.getElementById('message-log').textContent));
+  // Issue 17, bug 7: the daemon stamps UTC ("Z"); the page shows the monitor's clock.
+  await page.waitForFunction(() => /local time/.test(document.getElementById('log-zone').textContent));
+  const raw = await (await api('/iotawatt/iotamsgs.txt?textpos=-10000')).text();
+  const stamped = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.\d{3}Z (.*)$/m.exec(raw);
+  assert.ok(stamped, 'the daemon stamps its lines in UTC');
+  const { device } = await apiJSON('/status?device');
+  const at = clockIn(device.timezone || 'UTC', Date.parse(`${stamped[1]}Z`) / 1000);
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = `${at.year}-${pad(at.month)}-${pad(at.day)} ${pad(at.hour)}:${pad(at.minute)}`;
+  const shown = await page.textContent('#message-log');
+  assert.ok(shown.includes(local), `${stamped[1]}Z is shown as ${local} (${device.timezone})`);
+  assert.doesNotMatch(shown, /^\d{4}-\d\d-\d\dT[\d:.]+Z /m, 'no UTC stamps left');
   await screenshots('log');
   await page.click('#restart');
   await page.waitForSelector('.notice.ok');
@@ -634,7 +838,10 @@ test('user and admin roles: the user sees, the admin changes', async () => {
   await page.fill('#pw-user', 'viewer_pw');
   await page.fill('#pw-user-again', 'viewer_pw');
   await page.click('#password-form button[type=submit]');
-  assert.match(await (await page.waitForSelector('#password-form .notice')).textContent(), /Passwords reset/);
+  assert.match(await (await page.waitForSelector('#password-form .notice')).textContent(), /Passwords changed/);
+  // Issue 17, bug 6: the page says what is now in force, and asks for the current one next time.
+  assert.equal(await page.textContent('#pw-state'), 'Admin password set, user password set. ');
+  assert.ok(await page.$('#pw-old'), 'the next change asks for the current admin password');
   assert.equal((await fetch(`${daemon.base}/status?inputs`)).status, 401);
   assert.equal((await fetch(`${daemon.base}/`)).status, 401, 'the app itself needs a login');
 
@@ -645,11 +852,19 @@ test('user and admin roles: the user sees, the admin changes', async () => {
   await up.goto(`${daemon.base}/#setup`);
   const refused = await up.waitForSelector('#config-message .notice');
   assert.match(await refused.textContent(), /admin login/);
+  assert.doesNotMatch(await refused.textContent(), /log tail/, 'no promise of the log the user may not read');
+  // The user's login at an admin page: 403, no new challenge (a browser would ask again and again).
+  const asUser = await up.evaluate(async () => {
+    const r = await fetch('/config');
+    return { status: r.status, challenge: r.headers.get('WWW-Authenticate') };
+  });
+  assert.deepEqual(asUser, { status: 403, challenge: null });
   assert.ok(await up.$eval('.tabs button', (b) => b.disabled), 'setup tabs are disabled');
   await up.goto(`${daemon.base}/#graphs?period=today`);
   await up.waitForSelector('#graph-chart canvas');
-  up.on('dialog', (d) => d.accept('User graph'));
   await up.click('#graph-save');
+  await up.fill('#graph-save-name', 'User graph');
+  await up.click('#graph-save-confirm');
   assert.match(await (await up.waitForSelector('#graph-message .notice.error')).textContent(), /admin login/);
   await up.goto(`${daemon.base}/#log`);
   await up.waitForSelector('#restart:disabled');

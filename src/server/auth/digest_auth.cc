@@ -182,8 +182,11 @@ AuthDecision DigestAuth::check(const AuthRequest& request, Access needed) {
       return refuse(400, "Digest uri does not match the request.");
     case Outcome::kStale:
       return challenge(creds, true, now_s);
-    case Outcome::kFailed:
     case Outcome::kBelowLevel:
+      // Logged in, but as "user": a new challenge would only make a browser ask for a login
+      // again and again. 403 says the login is known and not enough.
+      return refuse(403, "Forbidden: this needs the admin login; the user login may only look.");
+    case Outcome::kFailed:
       break;
   }
   return challenge(creds, false, now_s);

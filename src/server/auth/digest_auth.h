@@ -30,6 +30,8 @@
 //   401 challenge           no Authorization, or credentials that do not log in here
 //   401 challenge, stale    see above: the client retries with the new nonce, no prompt
 //   400 text                right password, but `uri` names another resource
+//   403 text                the user account's right password where admin is needed (a
+//                           challenge would make a browser ask again and again)
 //   429 text, Retry-After   this client is backing off after failed logins (nothing checked)
 //   500 text                no random numbers for a nonce
 // A failed login (counted by the backoff): an Authorization header that does not parse or
@@ -69,7 +71,7 @@ struct AuthDecision {
   // "admin" or "user"; "admin" also when no password is set or the LAN bypass applies; empty
   // for Access::kNone.
   std::string role;
-  int status = 200;                                          // when !allowed: 401, 400, 429 or 500 (see above)
+  int status = 200;                                          // when !allowed: 401, 400, 403, 429 or 500 (see above)
   std::vector<std::pair<std::string, std::string>> headers;  // WWW-Authenticate (repeated), Retry-After
   std::string body, content_type;
 };
