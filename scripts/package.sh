@@ -34,8 +34,16 @@ cp -r web/node_modules/uplot/dist web/node_modules/uplot/LICENSE "$src/web/node_
 
 # noautodbgsym: compressing the debug symbols package costs minutes, and nothing installs it.
 export DEB_BUILD_OPTIONS="nocheck noautodbgsym ${DEB_BUILD_OPTIONS:-}"
-if command -v ccache >/dev/null 2>&1; then
-  export IOTAWATT_CCACHE=1 CCACHE_BASEDIR="$out" CCACHE_NOHASHDIR=1
+# ccache: debhelper (compat 13) runs the build with HOME set to a directory inside debian/, so
+# ccache's default cache (~/.cache/ccache) would be a new, empty one each time, which
+# package.sh then deletes with the copy: every package build was a full compile (928 s in CI's
+# debian_package test). The cache is named here, before dpkg-buildpackage changes HOME. The
+# base directory makes the compile commands relative to build-deb/, so a clone at another
+# path hits the same entries (-ffile-prefix-map's path included; NOHASHDIR: the working
+# directory, obj-<triplet>, is not hashed).
+if command -v ccache >/dev/null 2>&1 && [ -z "${CCACHE_DISABLE:-}" ]; then
+  CCACHE_DIR=${CCACHE_DIR:-$(ccache -k cache_dir)}
+  export IOTAWATT_CCACHE=1 CCACHE_DIR CCACHE_BASEDIR="$out" CCACHE_NOHASHDIR=1
 fi
 export DEB_BUILD_OPTIONS="$DEB_BUILD_OPTIONS parallel=$(nproc)"
 
