@@ -14,7 +14,7 @@ source scripts/checks.sh
 # What `file` says of an ELF program of each architecture.
 declare -A ELF=([amd64]="ELF 64-bit LSB .*x86-64" [arm64]="ELF 64-bit LSB .*ARM aarch64" [armhf]="ELF 32-bit LSB .*ARM, EABI5")
 # Runtime packages that ${shlibs:Depends} must name: those of the libraries the program links.
-LIBS=(libc6 libstdc++6 libgcc-s1 libssl3 libcurl4 libsystemd0 libcctz2 libmosquitto1 libfmt9 libspdlog1.10 zlib1g)
+LIBS=(libc6 libstdc++6 libgcc-s1 libssl3 libcurl4 libsystemd0 libcctz2 libmosquitto1 libfmt9 libspdlog1.10-fmt9 zlib1g)
 FILES=(./usr/bin/iotawatt ./usr/share/iotawatt/web/index.html
   ./usr/share/iotawatt/web/node_modules/uplot/dist/uPlot.esm.js ./usr/share/iotawatt/examples/simulator-custom.json
   ./etc/iotawatt/config.json ./lib/systemd/system/iotawatt.service ./usr/share/man/man1/iotawatt.1.gz
@@ -28,8 +28,9 @@ for deb in "$@"; do
     test "$name" = "iotawatt_$(dpkg-deb -f "$deb" Version)_${arch}.deb"
   depends=$(dpkg-deb -f "$deb" Depends)
   echo "$name Depends: $depends"
+  names=$(sed -E 's/ \([^)]*\)//g; s/, /\n/g' <<<"$depends")  # one package name a line
   for lib in "${LIBS[@]}"; do
-    check "$name depends on $lib" grep -qE "(^|, )${lib//./\\.}( |,|$)" <<<"$depends"
+    check "$name depends on $lib" grep -qxF "$lib" <<<"$names"
   done
   contents=$(dpkg-deb -c "$deb")
   for path in "${FILES[@]}"; do
