@@ -17,19 +17,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 77
 fi
 t0=$(date +%s)
-passed=0
-failed=0
-check() {  # check NAME COMMAND...: runs the command, counts and names the result
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok: $name"
-    passed=$((passed + 1))
-  else
-    echo "FAILED: $name"
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=scripts/checks.sh
+source scripts/checks.sh
 finish() {
   echo "package_test: $(($(date +%s) - t0)) s in all (package build ${build_s:-?} s)"
   echo "package: ${passed} passed, ${failed} failed"
@@ -66,11 +55,7 @@ check "package built: $deb" test -f "$deb"
 echo "package size: $(stat -c %s "$deb") bytes"
 
 # --- lintian: errors and warnings fail; overrides must carry a comment (they do in debian/).
-lintian_out=$(lintian --fail-on error,warning --display-info --show-overrides "$deb" 2>&1)
-lintian_rc=$?
-echo "lintian:"
-echo "${lintian_out:-  (nothing to say)}" | sed 's/^/  /'
-check "lintian: no errors, no unexplained warnings" test "$lintian_rc" -eq 0
+check_lintian "$deb"
 
 # --- install (a leftover from a failed run goes first)
 dpkg-query -W iotawatt >/dev/null 2>&1 && dpkg_locked --purge iotawatt >/dev/null

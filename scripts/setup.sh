@@ -27,20 +27,9 @@ PACKAGES=(
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  echo "setup: all packages present"
-fi
+# shellcheck source=scripts/apt_install_missing.sh
+source "$(dirname "$0")/apt_install_missing.sh"
+apt_install_missing setup "${PACKAGES[@]}"
 
 # The web app's npm packages, exactly as web/package-lock.json pins them: uPlot (served by the
 # daemon under /vendor/uplot/) and playwright-core (the browser tests). Skipped when installed.

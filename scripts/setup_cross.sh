@@ -24,11 +24,6 @@ case "${1:-all}" in
   *) echo "setup_cross.sh: unknown architecture '$1' (arm64, armhf or all)" >&2; exit 2 ;;
 esac
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-# Another setup may hold dpkg's lock (a parallel session, a package build): wait for it.
-APT=(apt-get -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
-
 # The libraries the cross builds link, per architecture (the arch-independent headers,
 # nlohmann-json3-dev and libcli11-dev, come from scripts/setup.sh).
 LIBS=(
@@ -37,6 +32,7 @@ LIBS=(
   libssl-dev libcurl4-openssl-dev libmosquitto-dev zlib1g-dev
   libsystemd-dev  # sd_notify (main since the packaging merge)
   libcctz2   # not libcctz-dev: see the note on multiarch conflicts above
+  pkgconf    # <triple>-pkg-config, which debhelper's cross builds run (scripts/package.sh)
 )
 declare -A GNU=([arm64]=aarch64-linux-gnu [armhf]=arm-linux-gnueabihf)
 
@@ -44,22 +40,12 @@ wanted=(qemu-user-static nlohmann-json3-dev libcli11-dev libcctz-dev)
 for a in "${arches[@]}"; do
   if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
     echo "setup_cross: dpkg --add-architecture $a"
-    $SUDO dpkg --add-architecture "$a"
+    if [ "$(id -u)" -eq 0 ]; then dpkg --add-architecture "$a"; else sudo dpkg --add-architecture "$a"; fi
   fi
   wanted+=("crossbuild-essential-$a" "g++-12-${GNU[$a]}")
   for p in "${LIBS[@]}"; do wanted+=("$p:$a"); done
 done
 
-missing=()
-for p in "${wanted[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup_cross: all packages present (${arches[*]})"
-  exit 0
-fi
-echo "setup_cross: installing ${missing[*]}"
-# A source without an index for the new architectures only warns; a failed update is
-# reported, and the install below says whether what we need was found.
-$SUDO "${APT[@]}" update -qq || echo "setup_cross: apt-get update reported errors (continuing)" >&2
-DEBIAN_FRONTEND=noninteractive $SUDO "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}"
+# shellcheck source=scripts/apt_install_missing.sh
+source "$(dirname "$0")/apt_install_missing.sh"
+apt_install_missing setup_cross "${wanted[@]}"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Cross-builds iotawatt for ARM and runs its release unit tests under qemu-user, and the
 # measurement engine's benchmark (emulated: a qemu figure, not a Pi's).
-#   scripts/test_arm.sh [arm64|armhf|all]     (default all)
+#   scripts/test_arm.sh [arm64|armhf|all] [core]     (default all, every unit test)
 # Per architecture: build-<arch>/ with cmake/toolchain-<arch>.cmake, only the `unit_tests`
 # target (the daemon and the test binaries) and bench/measure_bench; then ctest under
-# qemu-*-static, every test but those labelled slow or web (see below). Prints each
+# qemu-*-static, every test but those labelled slow or web (see below). With `core`, only the
+# `core_tests` target and the tests labelled core (tests/CMakeLists.txt: the folders that need
+# neither the daemon nor a peer), the part CI's time budget affords (scripts/test.sh). Prints each
 # architecture's seconds and ends with "arm: N passed, N failed" (scripts/test.sh adds it to
 # its totals). Exits non-zero when a build or a test fails.
 #
@@ -28,6 +30,13 @@ case "${1:-all}" in
   all) arches=(arm64 armhf) ;;
   *) echo "test_arm.sh: unknown architecture '$1' (arm64, armhf or all)" >&2; exit 2 ;;
 esac
+targets=(unit_tests measure_bench)
+labels=(-LE 'slow|web')
+case "${2:-}" in
+  "") ;;
+  core) targets=(core_tests measure_bench) labels=(-L core -LE 'slow|web') ;;
+  *) echo "test_arm.sh: unknown scope '$2' (core, or nothing for every unit test)" >&2; exit 2 ;;
+esac
 bash scripts/setup_cross.sh "${1:-all}" || exit 1
 
 # Build flags: optimised like a release (-O2) without debug information (the link and the
@@ -49,7 +58,7 @@ for arch in "${arches[@]}"; do
   echo "== $arch: cross build in $dir"
   start=$SECONDS
   if ! cmake -S . -B "$dir" -G Ninja --toolchain "cmake/toolchain-$arch.cmake" "${flags[@]}" >/dev/null ||
-     ! ninja -C "$dir" -j 2 unit_tests measure_bench; then
+     ! ninja -C "$dir" -j 2 "${targets[@]}"; then
     echo "test_arm.sh: $arch build FAILED"
     status=1; failed=$((failed + 1)); summary+=("$arch: build FAILED after $((SECONDS - start)) s")
     continue
@@ -59,7 +68,7 @@ for arch in "${arches[@]}"; do
   echo "== $arch: unit tests under qemu-user"
   start=$SECONDS
   log=$(mktemp)
-  (cd "$dir" && ctest --output-on-failure --timeout 1800 -j 2 -LE 'slow|web' -E "$qemu_artefacts") 2>&1 | tee "$log"
+  (cd "$dir" && ctest --output-on-failure --timeout 1800 -j 2 "${labels[@]}" -E "$qemu_artefacts") 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
   rm -f "$log"

@@ -186,6 +186,7 @@ TEST(Damage, ZeroFilledRecordsAreGapsPartialZeroFillIsDamage) {
   WriteBytes(path, Offset(kT0 + 200), std::vector<uint8_t>(kRs / 3, 0));  // part of slot 40
   CheckReport r = CheckOrDie(dir.path());
   EXPECT_EQ(r.damaged_count, 1);
+  ASSERT_EQ(r.damaged.size(), 1u);
   EXPECT_EQ(r.damaged[0].time, kT0 + 200);
   EXPECT_EQ(r.records, 96);
   EXPECT_EQ(r.gap_count, 2);
