@@ -1,4 +1,4 @@
-// Setup: device, inputs, outputs, integrators, uploaders and passwords. Every change reads /config,
+// Setup: device, inputs, outputs, integrators, uploaders, passwords and updates. Every change reads /config,
 // edits a copy, and posts it back with the X-configSHA256 it was read with: a 409 means
 // someone else saved in between (reload, tell the user), a 400 lists problems by key path
 // (shown next to their fields).
@@ -13,6 +13,7 @@ const tabs = {
   integrators: { title: 'Integrators', module: async () => (await import('./setup_scripts.js')).renderIntegrators },
   uploaders: { title: 'Uploaders', module: async () => (await import('./setup_uploaders.js')).render },
   passwords: { title: 'Passwords', module: async () => (await import('./setup_passwords.js')).render },
+  updates: { title: 'Updates', module: async () => (await import('./setup_updates.js')).render },
 };
 
 // Saves `config`; when the daemon answers that it would stop measuring or switch the sample

@@ -225,3 +225,13 @@ test('status: a CT\'s volts with no current, outputs with units and rounded', as
   assert.equal(outputText({ units: 'Amps', value: 3.14159 }), '3.14 A');
   assert.equal(outputText({ units: 'PF', value: 0.98765 }), '0.99 PF');
 });
+
+test('the Updates form makes the update_server section the daemon reads', async () => {
+  const { keysFromText, serverSection } = await import('../../web/setup_updates.js');
+  assert.deepEqual(keysFromText(' a\n\n b  c\n'), ['a', 'b', 'c']);
+  assert.equal(serverSection({ url: 'https://old' }, '  ', '', '', ''), undefined);
+  assert.deepEqual(serverSection({ url: 'https://old', ca_file: '/ca.pem', keys: ['x'] }, 'https://new ', '', '900', ''),
+    { url: 'https://new', ca_file: '/ca.pem', interval: 900 });
+  assert.deepEqual(serverSection(undefined, 'https://u', 'k1\nk2', '', '120'),
+    { url: 'https://u', keys: ['k1', 'k2'], health_deadline: 120 });
+});
