@@ -162,6 +162,11 @@ class Daemon final : public views::ApiBackend {
   std::shared_ptr<server::StaticFiles> static_files() const;
   Status start_listeners(server::HttpServer& http);
   app::UpdateService::Probes update_probes() const;
+  // The counters `next` continues from: the newest record's, except for a channel the running
+  // pipeline `previous` did not use. Records hold no counters for an unused channel, so that
+  // channel's come from the counters `previous` carried for it; an input deleted and added again
+  // continues its energy instead of starting again from zero.
+  std::vector<measure::ChannelCounters> resume_counters(const Pipeline* previous, const datalog::Layout& next) const;
 
   // What applies to the whole process when the first pipeline's sampler is real-time: memory
   // locked, and with 3 or more CPUs the threads started from here on keep off the sampler's.
@@ -235,9 +240,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   if (previous) previous->sampler->stop();
   const datalog::RecorderSettings settings = datalog::settings_of(next->config);
   datalog_->reconfigure(next->layout, settings);
-  if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next->layout.size()) {
-    next->sampler->restore(resume->channels);
-  }
+  next->sampler->restore(resume_counters(previous.get(), next->layout));
   next->integrators = query::IntegratorRecorder::Start(options_.data_dir, next->calculator, datalog_->current(),
                                                        integrator_logs_, settings.sync_interval_s);
   datalog_->set_side_logs(next->integrators->logs());
@@ -604,6 +607,21 @@ int Daemon::run(const sigset_t& signals) {
   stop_measuring();
   spdlog::info("stopped cleanly");
   return restart ? kRestartForUpdate : 0;
+}
+
+std::vector<measure::ChannelCounters> Daemon::resume_counters(const Pipeline* previous,
+                                                              const datalog::Layout& next) const {
+  std::vector<measure::ChannelCounters> counters;
+  if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next.size()) {
+    counters = resume->channels;
+  }
+  if (previous == nullptr || previous->layout.size() != next.size()) return counters;
+  const std::vector<measure::ChannelCounters> carried = previous->sampler->snapshot().counters;
+  counters.resize(next.size());
+  for (size_t ch = 0; ch < next.size() && ch < carried.size(); ++ch) {
+    if (previous->layout[ch] == measure::ChannelKind::kUnused) counters[ch] = carried[ch];
+  }
+  return counters;
 }
 
 // Healthy for the updater: checkpointing, a record logged by this run, and HTTP answering.

@@ -467,8 +467,11 @@ void Engine::emit_checkpoints() {
   while (next_checkpoint_ns_ <= until_ns) {
     const double at_s = static_cast<double>(next_checkpoint_ns_ - origin_ns_) * 1e-9;
     for (size_t ch = 0; ch < buckets_.size(); ++ch) {
-      if (setup_.channels[ch].kind == ChannelKind::kUnused) continue;
       Bucket& bucket = buckets_[ch];
+      if (setup_.channels[ch].kind == ChannelKind::kUnused) {  // counts nothing; keeps what it was restored to
+        checkpoint_.counters[ch] = bucket.counters();
+        continue;
+      }
       if (bucket.aged_until() < at_s) bucket.age_to(at_s);  // held since its last look
       checkpoint_.counters[ch] = bucket.counters_at(at_s);
     }
