@@ -17,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kSecret = "uploader-key-never-shown";
+const std::string kSecret = "5ec2e7d0c0ffee5ec2e7d0c0ffee5ec2";  // an Emoncms write key (32 hex digits)
 
 class DnsRebinding : public ::testing::Test {
  protected:
@@ -27,7 +27,11 @@ class DnsRebinding : public ::testing::Test {
     ASSERT_TRUE(daemon_->start(&why)) << why;
     // A config with a secret to steal.
     json cfg = json::parse(daemon_->client()->Get("/config")->body);
-    cfg["emoncms"] = {{"type", "emoncms"}, {"url", "http://127.0.0.1:1"}, {"apikey", kSecret}, {"node", "iota"}};
+    cfg["emoncms"] = {{"type", "emoncms"},
+                      {"url", "http://127.0.0.1:1"},
+                      {"apikey", kSecret},
+                      {"node", "iota"},
+                      {"outputs", {{{"name", "1"}, {"units", "Watts"}, {"script", "@1"}}}}};
     auto res = daemon_->client()->Post("/config", cfg.dump(), "application/json");
     ASSERT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
   }
