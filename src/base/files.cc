@@ -29,15 +29,14 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
   return Status::Ok();
 }
 
-// Makes a rename in `dir` durable; a failure leaves a valid file either way, so it is ignored.
+}  // namespace
+
 void sync_directory(const std::string& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
 }
-
-}  // namespace
 
 Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -32,6 +32,10 @@ Status write_private_file(const std::string& path, std::string_view text);
 // others, such as the manifests of an update server.
 Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode);
 
+// Makes a rename in `dir` durable (fsync of the directory); a failure leaves the old entry or
+// the new one either way, so it is ignored.
+void sync_directory(const std::string& dir);
+
 // Renames a damaged `path` to "<path>.bad-<unix time>" (with "-2", "-3"... when that exists)
 // so it can be looked at later and is not read again. Returns the new name.
 Result<std::string> set_aside(const std::string& path);

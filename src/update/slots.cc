@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "base/files.h"
+
 namespace iw::update {
 namespace {
 
@@ -50,14 +52,6 @@ void sync_tree(const fs::path& dir) {
   }
 }
 
-void sync_dir(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
 }  // namespace
 
 std::string SlotStore::slot_dir(const ReleaseVersion& version) const {
@@ -87,7 +81,7 @@ Status SlotStore::unpack(const std::string& bundle_path, const ReleaseVersion& v
   fs::remove_all(slot, ec);
   fs::rename(temp, slot, ec);
   if (ec) return Status::IOError(slot.string() + ": cannot be renamed into place: " + ec.message());
-  sync_dir(slot.parent_path());
+  sync_directory(slot.parent_path().string());
   return Status::Ok();
 }
 
@@ -112,7 +106,7 @@ Status SlotStore::set_link(const std::string& name, const std::optional<ReleaseV
     if (!ec) fs::rename(temp, link, ec);
   }
   if (ec) return Status::IOError(link.string() + ": cannot be changed: " + ec.message());
-  sync_dir(root_);
+  sync_directory(root_);
   return Status::Ok();
 }
 
