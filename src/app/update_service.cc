@@ -23,6 +23,17 @@ constexpr int kReconfiguredCheckS = 5;
 
 int64_t now_s() { return std::time(nullptr); }
 
+// The newest entries of the state file's history, as /status shows them.
+std::vector<server::UpdateEvent> shown_history(const update::UpdateState& state) {
+  std::vector<server::UpdateEvent> out;
+  const size_t from = state.history.size() > kHistoryShown ? state.history.size() - kHistoryShown : 0;
+  for (size_t i = from; i < state.history.size(); ++i) {
+    const update::HistoryEntry& h = state.history[i];
+    out.push_back({h.time, h.from, h.to, h.outcome, h.reason});
+  }
+  return out;
+}
+
 // The interval, jittered by up to 10 % either way: devices that started together do not all
 // ask the server at once.
 int64_t jittered(int interval_s) {
@@ -80,6 +91,7 @@ UpdateService::UpdateService(std::string data_dir, Probes probes, std::function<
   on_trial_ =
       trial_version() == running_version() && state.trial && state.trial->version.to_string() == running_version();
   if (on_trial_) status_.trial = running_version();
+  status_.history = shown_history(state);
   next_check_ = now_s() + first_check_s;
 }
 
@@ -125,12 +137,6 @@ server::UpdateStatus UpdateService::status() const {
     s = status_;
     s.next_check = settings_.update_class == update::UpdateClass::kNone ? 0 : next_check_;
   }
-  const update::UpdateState state = update::load_update_state(state_path_).state;
-  const size_t from = state.history.size() > kHistoryShown ? state.history.size() - kHistoryShown : 0;
-  for (size_t i = from; i < state.history.size(); ++i) {
-    const update::HistoryEntry& h = state.history[i];
-    s.history.push_back({h.time, h.from, h.to, h.outcome, h.reason});
-  }
   return s;
 }
 
@@ -162,8 +168,10 @@ void UpdateService::check(int64_t now) {
     settings = settings_;
   }
   const update::CheckReport report = update::check_for_update(settings, now, true);
+  const update::UpdateState state = update::load_update_state(state_path_).state;  // the check may have written it
   {
     std::lock_guard lock(mu_);
+    status_.history = shown_history(state);
     status_.last_check = now;
     status_.state = std::string(update::to_string(report.outcome));
     status_.message = report.message;
@@ -192,12 +200,17 @@ bool UpdateService::watch_trial(int64_t now) {
     spdlog::info("update: {} is healthy: sampling, logging and serving", running_version());
     std::lock_guard lock(mu_);
     status_.trial.clear();
+    status_.history = shown_history(loaded.state);
     return false;
   }
   if (now - loaded.state.trial->started <= deadline_s) return true;
   const std::string message = update::roll_back(
       slots, loaded.state, now, "not healthy within " + std::to_string(deadline_s) + " s (sampling, logging, serving)");
   if (Status st = update::save_update_state(state_path_, loaded.state); !st) spdlog::warn("update: {}", st.message());
+  {
+    std::lock_guard lock(mu_);
+    status_.history = shown_history(loaded.state);
+  }
   spdlog::error("{}: restarting", message);
   restart_();
   return false;

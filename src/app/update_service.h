@@ -70,7 +70,9 @@ class UpdateService {
   int interval_s_ = 3600;             // guarded by mu_
   int64_t next_check_ = 0;            // guarded by mu_
   bool on_trial_ = false;             // guarded by mu_
-  server::UpdateStatus status_;       // guarded by mu_
+  // guarded by mu_. Its history is the state file's, read when this service changes the file
+  // (not per /status request); a change made meanwhile by `iotawatt update` shows after a restart.
+  server::UpdateStatus status_;
   std::thread thread_;
 };
 
