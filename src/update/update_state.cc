@@ -62,22 +62,27 @@ void UpdateState::record(HistoryEntry entry) {
   if (history.size() > kMaxHistory) history.erase(history.begin(), history.end() - kMaxHistory);
 }
 
+Result<UpdateState> parse_update_state(std::string_view text) {
+  if (text.size() > kMaxStateBytes)
+    return Status::Corruption("larger than " + std::to_string(kMaxStateBytes) + " bytes");
+  JsonRead read = read_json(text);
+  if (!read.ok()) return Status::Corruption(read.error->message());
+  if (!read.value.is_object()) return Status::Corruption("not a JSON object");
+  try {
+    return from_json(read.value);
+  } catch (const json::exception& e) {
+    return Status::Corruption(e.what());
+  }
+}
+
+std::string update_state_text(const UpdateState& state) { return to_json(state).dump(2) + "\n"; }
+
 LoadedState load_update_state(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return {};
   auto text = read_file(path, kMaxStateBytes);
   if (!text) return {{}, text.status()};
-  JsonRead read = read_json(text.value());
-  Result<UpdateState> state = Status::Corruption("not a JSON object");
-  if (read.ok() && read.value.is_object()) {
-    try {
-      state = from_json(read.value);
-    } catch (const json::exception& e) {
-      state = Status::Corruption(e.what());
-    }
-  } else if (!read.ok()) {
-    state = Status::Corruption(read.error->message());
-  }
+  Result<UpdateState> state = parse_update_state(text.value());
   if (state.ok()) return {std::move(state.value()), Status::Ok()};
   auto aside = set_aside(path);
   return {{},
@@ -87,7 +92,7 @@ LoadedState load_update_state(const std::string& path) {
 }
 
 Status save_update_state(const std::string& path, const UpdateState& state) {
-  return write_private_file(path, to_json(state).dump(2) + "\n");
+  return write_private_file(path, update_state_text(state));
 }
 
 }  // namespace iw::update

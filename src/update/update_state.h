@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -47,6 +48,10 @@ struct LoadedState {
   Status problem;
 };
 LoadedState load_update_state(const std::string& path);
+// The file's text: at most kMaxStateBytes, JSON nesting as read_json allows, every field of its
+// type; an error says what is wrong. update_state_text() writes what this reads.
+Result<UpdateState> parse_update_state(std::string_view text);
+std::string update_state_text(const UpdateState& state);
 Status save_update_state(const std::string& path, const UpdateState& state);
 
 }  // namespace iw::update

@@ -172,3 +172,23 @@ TEST_F(Slots, AHealthyTrialEndsAndAnUpgradedPackageWins) {
 
 }  // namespace
 }  // namespace iw::update
+
+namespace iw::update {
+namespace {
+
+TEST(UpdateStateText, HostileTextsAreRefusedNamingWhy) {
+  EXPECT_NE(parse_update_state(std::string(kMaxStateBytes + 1, ' ')).error().find("larger than"), std::string::npos);
+  std::string deep;
+  for (int i = 0; i < 1000; ++i) deep += "[";
+  EXPECT_NE(parse_update_state(deep).error().find("nesting deeper than"), std::string::npos);
+  EXPECT_EQ(parse_update_state("[]").error(), "not a JSON object");
+  EXPECT_FALSE(parse_update_state(R"({"bad": [], "history": [], "keys": ["x"]})").ok());
+  EXPECT_FALSE(parse_update_state(R"({"bad": ["1.2"], "history": [], "keys": []})").ok());
+  EXPECT_FALSE(parse_update_state(R"({"bad": [], "history": [{"time": "now"}], "keys": []})").ok());
+  auto ok = parse_update_state(R"({"bad": [], "history": [], "keys": []})");
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ(update_state_text(ok.value()), update_state_text(UpdateState{}));
+}
+
+}  // namespace
+}  // namespace iw::update
