@@ -21,8 +21,6 @@ namespace fs = std::filesystem;
 constexpr size_t kHistoryShown = 10;
 constexpr int kReconfiguredCheckS = 5;
 
-int64_t now_s() { return std::time(nullptr); }
-
 // The newest entries of the state file's history, as /status shows them.
 std::vector<server::UpdateEvent> shown_history(const update::UpdateState& state) {
   std::vector<server::UpdateEvent> out;
@@ -76,12 +74,14 @@ UpdaterConfig updater_config(const config::Config& config, const std::string& da
   return out;
 }
 
-UpdateService::UpdateService(std::string data_dir, Probes probes, std::function<void()> restart, int first_check_s)
+UpdateService::UpdateService(std::string data_dir, Probes probes, std::function<void()> restart, int first_check_s,
+                             Clock clock)
     : data_dir_(std::move(data_dir)),
       root_((fs::path(data_dir_) / "update").string()),
       state_path_((fs::path(root_) / "state.json").string()),
       probes_(std::move(probes)),
-      restart_(std::move(restart)) {
+      restart_(std::move(restart)),
+      clock_(clock ? std::move(clock) : [] { return static_cast<int64_t>(std::time(nullptr)); }) {
   settings_ = updater_config(config::Config{}, data_dir_).settings;
   settings_.download.fetch.abort = abort_;
   status_.version = running_version();
@@ -92,7 +92,7 @@ UpdateService::UpdateService(std::string data_dir, Probes probes, std::function<
       trial_version() == running_version() && state.trial && state.trial->version.to_string() == running_version();
   if (on_trial_) status_.trial = running_version();
   status_.history = shown_history(state);
-  next_check_ = now_s() + first_check_s;
+  next_check_ = clock_() + first_check_s;
 }
 
 UpdateService::~UpdateService() { stop(); }
@@ -112,7 +112,7 @@ void UpdateService::configure(const config::Config& config) {
   } else if (status_.last_check == 0) {
     status_.state = "waiting";
   }
-  if (changed && thread_.joinable()) next_check_ = std::min(next_check_, now_s() + kReconfiguredCheckS);
+  if (changed && thread_.joinable()) next_check_ = std::min(next_check_, clock_() + kReconfiguredCheckS);
   wake_.notify_all();
 }
 
@@ -143,7 +143,7 @@ server::UpdateStatus UpdateService::status() const {
 void UpdateService::run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    const int64_t now = now_s();
+    const int64_t now = clock_();
     if (on_trial_) {
       lock.unlock();
       const bool still = watch_trial(now);
@@ -156,7 +156,7 @@ void UpdateService::run() {
       lock.lock();
     }
     const auto wait =
-        on_trial_ ? std::chrono::seconds(1) : std::chrono::seconds(std::max<int64_t>(1, next_check_ - now_s()));
+        on_trial_ ? std::chrono::seconds(1) : std::chrono::seconds(std::max<int64_t>(1, next_check_ - clock_()));
     wake_.wait_for(lock, wait);
   }
 }
@@ -221,6 +221,7 @@ bool UpdateService::healthy() const {
   upload::TransportOptions options;
   options.connect_timeout_ms = 2000;
   options.total_timeout_ms = 5000;
+  options.direct = true;
   upload::CurlTransport transport(options);
   upload::HttpRequest request;
   request.method = "GET";

@@ -3,7 +3,10 @@
 // health and confirms it (or rolls it back and restarts into the previous version).
 //
 // Healthy means all of: the sampler has checkpointed, a datalog record was written by this
-// run, and the daemon's own HTTP listener answers a request over loopback.
+// run, and the daemon's own HTTP listener answers a request over loopback (never through a
+// proxy). A version still waiting for its ADC at the deadline is not healthy: a release that
+// cannot open the board the previous one read is rolled back (so is one whose board was
+// unplugged during its trial; installing it again once the board is back is safe).
 #pragma once
 
 #include <atomic>
@@ -37,9 +40,12 @@ class UpdateService {
     std::function<bool()> logging;    // a datalog record was written since the daemon started
     std::string http_address;         // HOST:PORT of the daemon's plain HTTP listener
   };
+  // Unix seconds: the wall clock unless a test passes its own.
+  using Clock = std::function<int64_t()>;
   // `restart` stops the daemon and starts the launcher again (daemon.cc). The first check
   // comes `first_check_s` after the start, and 5 s after the class or the server changes.
-  UpdateService(std::string data_dir, Probes probes, std::function<void()> restart, int first_check_s = 120);
+  UpdateService(std::string data_dir, Probes probes, std::function<void()> restart, int first_check_s = 120,
+                Clock clock = {});
   ~UpdateService();
   UpdateService(const UpdateService&) = delete;
   UpdateService& operator=(const UpdateService&) = delete;
@@ -60,6 +66,7 @@ class UpdateService {
   const std::string data_dir_, root_, state_path_;
   const Probes probes_;
   const std::function<void()> restart_;
+  const Clock clock_;
   int health_deadline_s_ = 600;  // guarded by mu_
 
   const std::shared_ptr<std::atomic<bool>> abort_ = std::make_shared<std::atomic<bool>>(false);

@@ -136,6 +136,7 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options_.cafile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.cafile.c_str());
+  if (options_.direct) curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   AnswerSink sink{&response, options_.max_body_bytes, options_.max_header_bytes};
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);

@@ -21,6 +21,9 @@ struct TransportOptions {
   size_t max_header_bytes = 64u << 10;
   // When set and true, a request in flight is given up (the daemon is stopping).
   std::shared_ptr<std::atomic<bool>> abort;
+  // Never through a proxy named by the environment (http_proxy, https_proxy, all_proxy): a
+  // request to the daemon itself over loopback must not leave the machine.
+  bool direct = false;
 };
 
 // The kind of the last send()'s failure, for messages that must say no more than the user
