@@ -40,22 +40,28 @@ class UpdateDaemon : public ::testing::Test {
     std::ifstream in(std::string(IOTAWATT_SOURCE_DIR) + "/examples/simulator-custom.json");
     std::ofstream(config_) << json::parse(in, nullptr, true, true).dump(2);
   }
-  // A bundle whose usr/bin/iotawatt is `script_body` (a shell script), published for MINOR.
-  void publish(const std::string& version, const std::string& script_body) {
+  // A bundle whose usr/bin/iotawatt is `script_body` (a shell script), published for `cls`,
+  // signed by `signer` (default key_) and expiring at `expires` (default in a day).
+  update::Manifest publish(const std::string& version, const std::string& script_body,
+                           update::UpdateClass cls = update::UpdateClass::kMinor,
+                           const update::SigningKey* signer = nullptr, int64_t expires = 0) {
     const std::string tree = dir_ + "/tree-" + version;
     fs::create_directories(tree + "/usr/bin");
     std::ofstream(tree + "/usr/bin/iotawatt") << "#!/bin/sh\n" << script_body << "\n";
     fs::permissions(tree + "/usr/bin/iotawatt", fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     const std::string name = "iotawatt_" + version + "_amd64.tar.gz";
-    ASSERT_EQ(std::system(("tar -czf " + dir_ + "/out/" + name + " -C " + tree + " usr").c_str()), 0);
+    EXPECT_EQ(std::system(("tar -czf " + dir_ + "/out/" + name + " -C " + tree + " usr").c_str()), 0);
     const std::string bytes = read_file(dir_ + "/out/" + name, 1 << 20).value();
     update::Manifest m;
     m.version = update::parse_version(version).value();
+    m.update_class = cls;
     m.published = std::time(nullptr) - 60;
-    m.expires = m.published + 86400;
+    m.expires = expires != 0 ? expires : m.published + 86400;
     m.bundles = {{"amd64", "bundles/" + version + "/" + name, bytes.size(), update::sha256_hex(bytes)}};
     server_->put(m.bundles[0].path, bytes);
-    server_->put("manifests/MINOR.json", update::sign_manifest(update::manifest_body(m), {&key_}));
+    server_->put("manifests/" + std::string(update::to_string(cls)) + ".json",
+                 update::sign_manifest(update::manifest_body(m), {signer != nullptr ? signer : &key_}));
+    return m;
   }
   // This build, reporting `version`.
   static std::string runs_as(const std::string& version) {
@@ -89,9 +95,9 @@ class UpdateDaemon : public ::testing::Test {
     }
     return all;
   }
-  json config_with_updates() {
+  json config_with_updates(const std::string& update_class = "MINOR") {
     json cfg = json::parse(read_file(config_, 1 << 20).value());
-    cfg["update"] = "MINOR";
+    cfg["update"] = update_class;
     cfg["update_server"] = {
         {"url", server_->base_url()}, {"ca_file", server_->cafile()}, {"keys", {key_.public_hex()}}};
     return cfg;
@@ -154,6 +160,72 @@ TEST_F(UpdateDaemon, ANewReleaseIsInstalledByItselfAndABrokenOneIsRolledBack) {
       testing::iotawatt_command() + " update check --data " + data_ + " --config " + config_ + " 2>&1", &rc);
   EXPECT_EQ(rc, 1);
   EXPECT_NE(check.find("1.6.0 failed its health check on this device and was rolled back"), std::string::npos) << check;
+  EXPECT_EQ(daemon_->stop(), 0) << logs();
+}
+
+// Every attack the updater refuses, seen where a user looks: /status?update (the web app's
+// Setup > Updates) and the message log (the web app's Messages). Each class change makes the
+// daemon check within seconds; nothing is installed and the daemon keeps its version.
+TEST_F(UpdateDaemon, EachAttackIsRefusedInStatusAndTheMessageLog) {
+  using update::UpdateClass;
+  const update::SigningKey stranger = update::SigningKey::Generate().value();
+  const std::string good = runs_as("1.5.0");
+  struct Attack {
+    std::string name, update_class;
+    std::function<void()> arrange;
+    std::string state, message;
+  };
+  const std::vector<Attack> attacks = {
+      {"signed by an unknown key", "MINOR", [&] { publish("1.5.0", good, UpdateClass::kMinor, &stranger); }, "refused",
+       "which this device does not trust"},
+      {"expired", "MAJOR", [&] { publish("1.5.0", good, UpdateClass::kMajor, nullptr, std::time(nullptr) - 1); },
+       "refused", "expired at"},
+      {"replayed older", "BETA", [&] { publish("0.0.9", good, UpdateClass::kBeta); }, "refused",
+       "older than the installed 0.1.0"},
+      {"tampered bundle", "ALPHA",
+       [&] {
+         const update::Manifest m = publish("1.5.0", good, UpdateClass::kAlpha);
+         std::string bytes = read_file(server_->root() + "/" + m.bundles[0].path, 1 << 20).value();
+         bytes[bytes.size() / 2] ^= 0x55;
+         server_->put(m.bundles[0].path, bytes);
+       },
+       "failed", "the server holds another file"},
+      {"another class's manifest", "MINOR",
+       [&] {
+         publish("1.5.0", good, UpdateClass::kAlpha);
+         server_->put("manifests/MINOR.json", read_file(server_->root() + "/manifests/ALPHA.json", 1 << 16).value());
+       },
+       "refused", "offers class ALPHA"},
+  };
+  start();
+  ASSERT_TRUE(wait_for([](const json& u) { return u["state"] == "disabled"; }, 30s)) << logs();
+  httplib::Client client("127.0.0.1", port_);
+  std::string previous_class = "NONE";
+  for (const Attack& a : attacks) {
+    a.arrange();
+    // The same class twice in a row would not check again: step through NONE.
+    if (a.update_class == previous_class) {
+      ASSERT_TRUE(client.Post("/config", config_with_updates("NONE").dump(), "application/json"));
+    }
+    previous_class = a.update_class;
+    auto saved = client.Post("/config", config_with_updates(a.update_class).dump(), "application/json");
+    ASSERT_TRUE(saved && saved->status == 200) << a.name << ": " << (saved ? saved->body : "no answer");
+    const bool seen = wait_for(
+        [&](const json& u) {
+          return u["state"] == a.state && u["message"].get<std::string>().find(a.message) != std::string::npos;
+        },
+        30s);
+    ASSERT_TRUE(seen) << a.name << ": " << update_status() << logs();
+    const json u = update_status();
+    EXPECT_EQ(u["version"], "0.1.0") << a.name;
+    EXPECT_EQ(u["trial"], "") << a.name;
+    auto log = client.Get("/iotawatt/iotamsgs.txt?textpos=-20000");
+    ASSERT_TRUE(log && log->status == 200) << a.name;
+    EXPECT_NE(log->body.find(u["message"].get<std::string>()), std::string::npos)
+        << a.name << ": not in the message log:\n"
+        << log->body;
+  }
+  EXPECT_FALSE(fs::exists(data_ + "/update/current")) << "something was installed";
   EXPECT_EQ(daemon_->stop(), 0) << logs();
 }
 
