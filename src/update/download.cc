@@ -32,7 +32,8 @@ Result<std::string> download_bundle(const std::string& base_url, const Bundle& b
                                     const DownloadOptions& options) {
   if (bundle.size > options.max_bytes) {
     return Status::InvalidArgument(bundle.path + ": " + std::to_string(bundle.size) + " bytes, more than the " +
-                                   std::to_string(options.max_bytes) + " this device downloads");
+                                   std::to_string(options.max_bytes) +
+                                   " this device downloads (update_server.max_download_mb)");
   }
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -48,10 +48,14 @@ class UpdateDaemon : public ::testing::Test {
     const std::string tree = dir_ + "/tree-" + version;
     fs::create_directories(tree + "/usr/bin");
     std::ofstream(tree + "/usr/bin/iotawatt") << "#!/bin/sh\n" << script_body << "\n";
+    if (padding_mb_ > 0) {  // incompressible: the bundle is padding_mb_ MiB and more
+      const std::string pad = "head -c " + std::to_string(padding_mb_ << 20) + " /dev/urandom > " + tree + "/usr/pad";
+      EXPECT_EQ(std::system(pad.c_str()), 0);
+    }
     fs::permissions(tree + "/usr/bin/iotawatt", fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     const std::string name = "iotawatt_" + version + "_amd64.tar.gz";
     EXPECT_EQ(std::system(("tar -czf " + dir_ + "/out/" + name + " -C " + tree + " usr").c_str()), 0);
-    const std::string bytes = read_file(dir_ + "/out/" + name, 1 << 20).value();
+    const std::string bytes = read_file(dir_ + "/out/" + name, 8 << 20).value();
     update::Manifest m;
     m.version = update::parse_version(version).value();
     m.update_class = cls;
@@ -109,6 +113,7 @@ class UpdateDaemon : public ::testing::Test {
   int port_ = 0;
   int starts_ = 0;
   std::unique_ptr<DaemonProcess> daemon_;
+  int padding_mb_ = 0;
 };
 
 TEST_F(UpdateDaemon, ANewReleaseIsInstalledByItselfAndABrokenOneIsRolledBack) {
@@ -163,9 +168,9 @@ TEST_F(UpdateDaemon, ANewReleaseIsInstalledByItselfAndABrokenOneIsRolledBack) {
   EXPECT_EQ(daemon_->stop(), 0) << logs();
 }
 
-// Every attack the updater refuses, seen where a user looks: /status?update (the web app's
-// Setup > Updates) and the message log (the web app's Messages). Each class change makes the
-// daemon check within seconds; nothing is installed and the daemon keeps its version.
+// Every attack the updater refuses (a bundle over max_download_mb included), seen where a user looks: /status?update
+// (the web app's Setup > Updates) and the message log (the web app's Messages). Each class change makes the daemon
+// check within seconds; nothing is installed and the daemon keeps its version.
 TEST_F(UpdateDaemon, EachAttackIsRefusedInStatusAndTheMessageLog) {
   using update::UpdateClass;
   const update::SigningKey stranger = update::SigningKey::Generate().value();
@@ -196,6 +201,13 @@ TEST_F(UpdateDaemon, EachAttackIsRefusedInStatusAndTheMessageLog) {
          server_->put("manifests/MINOR.json", read_file(server_->root() + "/manifests/ALPHA.json", 1 << 16).value());
        },
        "refused", "offers class ALPHA"},
+      {"too large", "BETA",
+       [&] {
+         padding_mb_ = 2;  // the config below allows 1 MiB
+         publish("1.5.0", good, UpdateClass::kBeta);
+         padding_mb_ = 0;
+       },
+       "failed", "this device downloads"},
   };
   start();
   ASSERT_TRUE(wait_for([](const json& u) { return u["state"] == "disabled"; }, 30s)) << logs();
@@ -208,7 +220,9 @@ TEST_F(UpdateDaemon, EachAttackIsRefusedInStatusAndTheMessageLog) {
       ASSERT_TRUE(client.Post("/config", config_with_updates("NONE").dump(), "application/json"));
     }
     previous_class = a.update_class;
-    auto saved = client.Post("/config", config_with_updates(a.update_class).dump(), "application/json");
+    json cfg = config_with_updates(a.update_class);
+    cfg["update_server"]["max_download_mb"] = 1;
+    auto saved = client.Post("/config", cfg.dump(), "application/json");
     ASSERT_TRUE(saved && saved->status == 200) << a.name << ": " << (saved ? saved->body : "no answer");
     const bool seen = wait_for(
         [&](const json& u) {
