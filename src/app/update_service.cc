@@ -69,7 +69,7 @@ UpdaterConfig updater_config(const config::Config& config, const std::string& da
     u.download.fetch.cafile = s.ca_file;
     u.download.max_bytes = static_cast<uint64_t>(s.max_download_mb) << 20;
     out.interval_s = s.interval_s;
-    out.health_deadline_s = s.health_deadline_s;
+    u.health_deadline_s = s.health_deadline_s;
   }
   return out;
 }
@@ -105,7 +105,6 @@ void UpdateService::configure(const config::Config& config) {
       next.settings.update_class != settings_.update_class || next.settings.server_url != settings_.server_url;
   settings_ = std::move(next.settings);
   interval_s_ = next.interval_s;
-  health_deadline_s_ = next.health_deadline_s;
   status_.update_class = std::string(update::to_string(settings_.update_class));
   if (settings_.update_class == update::UpdateClass::kNone) {
     status_.state = "disabled";
@@ -189,11 +188,7 @@ bool UpdateService::watch_trial(int64_t now) {
   update::LoadedState loaded = update::load_update_state(state_path_);
   if (!loaded.state.trial) return false;
   update::SlotStore slots(root_);
-  int deadline_s = 0;
-  {
-    std::lock_guard lock(mu_);
-    deadline_s = health_deadline_s_;
-  }
+  const int64_t deadline_s = loaded.state.trial->deadline_s;
   if (healthy()) {
     update::confirm_healthy(slots, loaded.state, now);
     if (Status st = update::save_update_state(state_path_, loaded.state); !st) spdlog::warn("update: {}", st.message());

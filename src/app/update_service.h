@@ -29,7 +29,6 @@ namespace iw::app {
 struct UpdaterConfig {
   update::UpdaterSettings settings;
   int interval_s = 3600;
-  int health_deadline_s = 600;
 };
 UpdaterConfig updater_config(const config::Config& config, const std::string& data_dir);
 
@@ -67,7 +66,6 @@ class UpdateService {
   const Probes probes_;
   const std::function<void()> restart_;
   const Clock clock_;
-  int health_deadline_s_ = 600;  // guarded by mu_
 
   const std::shared_ptr<std::atomic<bool>> abort_ = std::make_shared<std::atomic<bool>>(false);
   mutable std::mutex mu_;

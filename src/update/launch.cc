@@ -31,10 +31,10 @@ LaunchPlan plan_launch(SlotStore& slots, UpdateState& state, const ReleaseVersio
     if (state.trial->launches > limits.max_launches) {
       plan.rolled_back = roll_back(slots, state, now,
                                    "it did not report healthy in " + std::to_string(limits.max_launches) + " starts");
-    } else if (now - state.trial->started > limits.deadline_seconds) {
+    } else if (now - state.trial->started > state.trial->deadline_s) {
       plan.rolled_back =
           roll_back(slots, state, now,
-                    "it did not report healthy within " + std::to_string(limits.deadline_seconds) + " s of the switch");
+                    "it did not report healthy within " + std::to_string(state.trial->deadline_s) + " s of the switch");
     }
     current = slots.current();
   }

@@ -14,8 +14,8 @@
 namespace iw::update {
 
 struct TrialLimits {
-  int max_launches = 3;            // a version that crashed or hung this often is rolled back
-  int64_t deadline_seconds = 600;  // ... and so is one not healthy this long after its switch
+  int max_launches = 3;  // a version that crashed or hung this often is rolled back, and so is
+                         // one started after its trial's deadline (Trial::deadline_s)
 };
 
 struct LaunchPlan {

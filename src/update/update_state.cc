@@ -15,8 +15,10 @@ using nlohmann::json;
 json to_json(const UpdateState& s) {
   json j = json::object();
   if (s.trial) {
-    j["trial"] = {
-        {"version", s.trial->version.to_string()}, {"started", s.trial->started}, {"launches", s.trial->launches}};
+    j["trial"] = {{"version", s.trial->version.to_string()},
+                  {"started", s.trial->started},
+                  {"launches", s.trial->launches},
+                  {"deadline", s.trial->deadline_s}};
   }
   j["bad"] = json::array();
   for (const ReleaseVersion& v : s.bad) j["bad"].push_back(v.to_string());
@@ -38,6 +40,11 @@ Result<UpdateState> from_json(const json& j) {
     auto v = parse_version(t.at("version").get<std::string>());
     if (!v) return v.status();
     s.trial = Trial{v.value(), t.at("started").get<int64_t>(), t.at("launches").get<int>()};
+    if (t.contains("deadline"))
+      s.trial->deadline_s = t.at("deadline").get<int64_t>();  // absent before 0.1.0's trials had it
+    if (s.trial->deadline_s < 1 || s.trial->deadline_s > kMaxHealthDeadlineS) {
+      return Status::Corruption("trial.deadline: not 1 to " + std::to_string(kMaxHealthDeadlineS) + " seconds");
+    }
   }
   for (const json& b : j.at("bad")) {
     auto v = parse_version(b.get<std::string>());

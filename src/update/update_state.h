@@ -16,12 +16,17 @@ namespace iw::update {
 
 inline constexpr size_t kMaxHistory = 50;
 inline constexpr size_t kMaxStateBytes = 256 * 1024;
+inline constexpr int64_t kDefaultHealthDeadlineS = 600;
+inline constexpr int64_t kMaxHealthDeadlineS = 86400;
 
 // A version switched to but not yet healthy.
 struct Trial {
   ReleaseVersion version;
   int64_t started = 0;  // unix seconds of the switch
   int launches = 0;     // starts of the program since the switch
+  // Seconds after `started` by which it must be healthy: the config's at the switch, so the
+  // launcher (which reads no config) and the running version apply the same deadline.
+  int64_t deadline_s = kDefaultHealthDeadlineS;
 };
 
 struct HistoryEntry {

@@ -46,7 +46,7 @@ CheckReport install(const UpdaterSettings& s, const Bundle& bundle, const Releas
   std::error_code ec;
   fs::remove(path.value(), ec);
   if (st.ok()) {
-    state.trial = Trial{version, now, 0};
+    state.trial = Trial{version, now, 0, s.health_deadline_s};
     st = save_update_state(state_path(s), state);
   }
   if (st.ok()) st = slots.switch_to(version);

@@ -23,7 +23,8 @@ struct UpdaterSettings {
   std::vector<std::string> extra_keys;     // the config's update_server.keys: always trusted
   Installed installed;
   DownloadOptions download;
-  std::string root;  // <data>/update: state.json, downloads/, slots/
+  std::string root;                                     // <data>/update: state.json, downloads/, slots/
+  int64_t health_deadline_s = kDefaultHealthDeadlineS;  // given to the trial of what it installs
 };
 
 struct CheckReport {

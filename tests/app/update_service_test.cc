@@ -43,7 +43,7 @@ class UpdateTrial : public ::testing::Test {
       ASSERT_TRUE(slots.switch_to(v(version)));
     }
     update::UpdateState state;
-    state.trial = update::Trial{v(running_version()), switched_, 1};
+    state.trial = update::Trial{v(running_version()), switched_, 1, 120};  // health_deadline 120 at the switch
     ASSERT_TRUE(update::save_update_state(root_ + "/state.json", state));
     ::setenv(kUpdateTrialEnv, running_version().c_str(), 1);
   }
@@ -110,7 +110,10 @@ TEST_F(UpdateTrial, AVersionNotHealthyByTheDeadlineIsRolledBackMarkedBadAndResta
   EXPECT_TRUE(state().trial.has_value());
   EXPECT_EQ(restarts_, 0);
 
-  now_ = switched_ + 601;  // the default health deadline is 600 s
+  now_ = switched_ + 120;  // the trial's deadline: still waiting
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(restarts_, 0);
+  now_ = switched_ + 121;
   ASSERT_TRUE(eventually([&] { return restarts_ > 0; })) << "never rolled back";
   updates->stop();
   const update::UpdateState s = state();
@@ -121,7 +124,7 @@ TEST_F(UpdateTrial, AVersionNotHealthyByTheDeadlineIsRolledBackMarkedBadAndResta
   EXPECT_EQ(s.history.back().outcome, "rolled back");
   EXPECT_EQ(s.history.back().from, running_version());
   EXPECT_EQ(s.history.back().to, "0.0.1");
-  EXPECT_EQ(s.history.back().reason, "not healthy within 600 s (sampling, logging, serving)");
+  EXPECT_EQ(s.history.back().reason, "not healthy within 120 s (sampling, logging, serving)");
   EXPECT_EQ(update::SlotStore(root_).current(), v("0.0.1"));  // the launcher starts 0.0.1 next
   const server::UpdateStatus shown = updates->status();
   ASSERT_FALSE(shown.history.empty());
@@ -132,7 +135,7 @@ TEST_F(UpdateTrial, AVersionNotHealthyByTheDeadlineIsRolledBackMarkedBadAndResta
 TEST_F(UpdateTrial, AnHttpListenerThatDoesNotAnswerIsNotHealthy) {
   auto updates = service("127.0.0.1:" + std::to_string(testing::free_port()));  // nothing listens there
   updates->start();
-  now_ = switched_ + 601;
+  now_ = switched_ + 121;
   ASSERT_TRUE(eventually([&] { return restarts_ > 0; }));
   updates->stop();
   EXPECT_EQ(state().history.back().outcome, "rolled back");

@@ -89,7 +89,7 @@ TEST_F(Slots, PruneKeepsTheCurrentAndThePrevious) {
 
 TEST_F(Slots, TheStateFileRoundTripsAndADamagedOneIsSetAside) {
   UpdateState s;
-  s.trial = Trial{v("1.6.0"), 1796600000, 2};
+  s.trial = Trial{v("1.6.0"), 1796600000, 2, 120};
   s.bad = {v("1.5.1")};
   s.keys = {std::string(64, 'a')};
   for (int i = 0; i < 60; ++i) s.record({1796600000 + i, "1.5.0", "1.6.0", "installed", ""});
@@ -102,6 +102,7 @@ TEST_F(Slots, TheStateFileRoundTripsAndADamagedOneIsSetAside) {
   ASSERT_TRUE(back.state.trial.has_value());
   EXPECT_EQ(back.state.trial->version, v("1.6.0"));
   EXPECT_EQ(back.state.trial->launches, 2);
+  EXPECT_EQ(back.state.trial->deadline_s, 120);
   EXPECT_EQ(back.state.bad, s.bad);
   EXPECT_EQ(back.state.keys, s.keys);
   EXPECT_EQ(back.state.history.size(), kMaxHistory);
@@ -146,12 +147,26 @@ TEST_F(Slots, ATrialPastItsDeadlineIsRolledBackToThePreviousSlot) {
   ASSERT_TRUE(slots_.switch_to(v("1.5.0")).ok());
   ASSERT_TRUE(slots_.switch_to(v("1.6.0")).ok());
   state.trial = Trial{v("1.6.0"), 1000, 0};
-  const LaunchPlan plan = plan_launch(slots_, state, v("1.4.0"), 1000 + 601);
+  state.trial = Trial{v("1.6.0"), 1000, 0, 120};  // the config's health_deadline at the switch
+  EXPECT_EQ(plan_launch(slots_, state, v("1.4.0"), 1000 + 120).slot, v("1.6.0"));
+  const LaunchPlan plan = plan_launch(slots_, state, v("1.4.0"), 1000 + 121);
   EXPECT_EQ(plan.slot, v("1.5.0"));
   EXPECT_FALSE(plan.trial);
-  EXPECT_NE(plan.rolled_back.find("1.6.0 rolled back to 1.5.0: it did not report healthy within 600 s"),
+  EXPECT_NE(plan.rolled_back.find("1.6.0 rolled back to 1.5.0: it did not report healthy within 120 s"),
             std::string::npos)
       << plan.rolled_back;
+}
+
+TEST_F(Slots, AStateFileFromBeforeTrialDeadlinesGetsTheDefaultAndABadDeadlineIsDamage) {
+  auto old = parse_update_state(R"({"trial": {"version": "1.6.0", "started": 1000, "launches": 1},
+                                    "bad": [], "history": [], "keys": []})");
+  ASSERT_TRUE(old.ok()) << old.error();
+  EXPECT_EQ(old.value().trial->deadline_s, kDefaultHealthDeadlineS);
+  for (const char* deadline : {"0", "-5", "86401", "\"600\""}) {
+    auto bad = parse_update_state(std::string(R"({"trial": {"version": "1.6.0", "started": 1000, "launches": 1, )") +
+                                  R"("deadline": )" + deadline + R"(}, "bad": [], "history": [], "keys": []})");
+    EXPECT_FALSE(bad.ok()) << deadline;
+  }
 }
 
 TEST_F(Slots, AHealthyTrialEndsAndAnUpgradedPackageWins) {

@@ -69,6 +69,7 @@ TEST_F(Updater, AGoodReleaseIsInstalledOnTrialInEachClass) {
   for (UpdateClass cls : {UpdateClass::kMajor, UpdateClass::kMinor, UpdateClass::kBeta, UpdateClass::kAlpha}) {
     settings_.update_class = cls;
     settings_.root = dir_ + "/data-" + std::string(to_string(cls)) + "/update";
+    settings_.health_deadline_s = 90;
     publish("1.5.0", cls);
     const CheckReport r = check();
     EXPECT_EQ(r.outcome, Outcome::kInstalled) << to_string(cls) << ": " << r.message;
@@ -80,6 +81,7 @@ TEST_F(Updater, AGoodReleaseIsInstalledOnTrialInEachClass) {
     const UpdateState s = state();
     ASSERT_TRUE(s.trial.has_value());
     EXPECT_EQ(s.trial->version, v("1.5.0"));
+    EXPECT_EQ(s.trial->deadline_s, 90);  // the config's health_deadline, for the launcher too
     EXPECT_EQ(s.history.back().outcome, "installed");
     EXPECT_FALSE(fs::exists(settings_.root + "/downloads/iotawatt_1.5.0_amd64.tar.gz"));  // unpacked: deleted
   }
