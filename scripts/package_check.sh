@@ -39,6 +39,10 @@ for deb in "$@"; do
   tmp=$(mktemp -d)
   dpkg-deb -x "$deb" "$tmp"
   program=$(file -b "$tmp/usr/bin/iotawatt")
+  # The web app's directory comes from the install prefix, never from the build machine's
+  # source tree (src/CMakeLists.txt, IOTAWATT_SOURCE_WEB_DIR).
+  check "$name: no source tree's web/ path in the program" \
+    bash -c '! strings -a "$1" | grep -E "^/.*/web\$"' _ "$tmp/usr/bin/iotawatt"
   rm -rf "$tmp"
   echo "$name usr/bin/iotawatt: $program"
   check "$name: the program is ${ELF[$arch]:-?}, stripped" \

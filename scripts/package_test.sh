@@ -54,8 +54,9 @@ check "package built: $deb" test -f "$deb"
 [ -f "$deb" ] || finish
 echo "package size: $(stat -c %s "$deb") bytes"
 
-# --- lintian: errors and warnings fail; overrides must carry a comment (they do in debian/).
-check_lintian "$deb"
+# --- what can be checked without installing: lintian (errors and warnings fail; overrides carry
+# a comment), Depends, the files, the program's architecture, no build paths (package_check.sh)
+check "package_check.sh $deb" bash scripts/package_check.sh "$deb"
 
 # --- install (a leftover from a failed run goes first)
 dpkg-query -W iotawatt >/dev/null 2>&1 && dpkg_locked --purge iotawatt >/dev/null
