@@ -478,8 +478,9 @@ server::HttpResponse Daemon::change_passwords(const std::string& body) {
 std::shared_ptr<server::StaticFiles> Daemon::static_files() const {
   auto files = std::make_shared<server::StaticFiles>();
   if (options_.web_dir.empty()) {
-    spdlog::error("web app: not found (no share/iotawatt/web beside the program); the API answers, the pages do "
-                  "not: reinstall the package, or pass --web DIR");
+    spdlog::error(
+        "web app: not found (no share/iotawatt/web beside the program); the API answers, the pages do "
+        "not: reinstall the package, or pass --web DIR");
   } else {
     files->mount("/", options_.web_dir);
     views::mount_web_vendor(*files, options_.web_dir);
