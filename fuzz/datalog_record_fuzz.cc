@@ -4,6 +4,7 @@
 // accept must be exactly what the encoders write:
 //   decode_header ok   -> the header re-encoded decodes to the same fields, within `size` bytes
 //   decode_record good -> encode_record of the decoded record gives back the same bytes
+//   decode_record good -> it holds (Record::holds) exactly the channels its layout uses
 //   decode_record empty -> the bytes are all zero
 // A random CRC almost never matches, so the first input byte can ask for the CRC to be
 // re-sealed over the bytes (as LevelDB's log_test FixChecksum does): the fuzzer then reaches
@@ -82,6 +83,11 @@ void check_record(const Layout& layout, std::vector<uint8_t> bytes, bool seal, b
       std::vector<uint8_t> again(size);
       format::encode_record(layout, record, again.data());
       if (again != bytes) fail("a good record does not re-encode to its bytes");
+      // It holds exactly the channels its layout uses (FORMAT.md, "Counters never decrease").
+      for (size_t ch = 0; ch < layout.size(); ++ch) {
+        if (record.holds(ch) != (layout[ch] != iw::measure::ChannelKind::kUnused)) fail("holds() is not the layout");
+        if (iw::datalog::counters_decrease(record.channels[ch], record.channels[ch])) fail("a counter below itself");
+      }
       break;
     }
     case format::SlotState::kDamaged:

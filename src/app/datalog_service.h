@@ -39,8 +39,12 @@ class DatalogService {
   DatalogService(const DatalogService&) = delete;
   DatalogService& operator=(const DatalogService&) = delete;
 
-  // The newest record (current log, else history): the counters to continue from.
+  // The newest record (current log, else history): where the logs end.
   std::optional<datalog::Record> resume_point() const { return recorder_.resume_point(); }
+  // Each channel's counters to continue from (datalog::Recorder::resume_counters).
+  std::vector<measure::ChannelCounters> resume_counters(size_t channel_count) const {
+    return recorder_.resume_counters(channel_count);
+  }
 
   // Sampling thread. Queues the checkpoints the recorder makes a record of, with the records
   // of the side logs (set_side_logs() order) of the same time. Never waits for I/O.

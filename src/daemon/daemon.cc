@@ -162,10 +162,12 @@ class Daemon final : public views::ApiBackend {
   std::shared_ptr<server::StaticFiles> static_files() const;
   Status start_listeners(server::HttpServer& http);
   app::UpdateService::Probes update_probes() const;
-  // The counters `next` continues from: the newest record's, except for a channel the running
-  // pipeline `previous` did not use. Records hold no counters for an unused channel, so that
-  // channel's come from the counters `previous` carried for it; an input deleted and added again
-  // continues its energy instead of starting again from zero.
+  // The counters `next` continues from. Invariant: a channel's counters never decrease across
+  // the datalog, whatever the config changes and restarts (datalog/FORMAT.md). Records hold no
+  // counters for an unused channel, so each channel continues from the newest record that holds
+  // it (Recorder::resume_counters: an input deleted, the daemon restarted, the input added
+  // again), and a channel the running pipeline `previous` did not use from the counters it
+  // carried for it (the same, or newer when the log could not be written).
   std::vector<measure::ChannelCounters> resume_counters(const Pipeline* previous, const datalog::Layout& next) const;
 
   // What applies to the whole process when the first pipeline's sampler is real-time: memory
@@ -617,13 +619,9 @@ int Daemon::run(const sigset_t& signals) {
 
 std::vector<measure::ChannelCounters> Daemon::resume_counters(const Pipeline* previous,
                                                               const datalog::Layout& next) const {
-  std::vector<measure::ChannelCounters> counters;
-  if (auto resume = datalog_->resume_point(); resume && resume->channels.size() == next.size()) {
-    counters = resume->channels;
-  }
+  std::vector<measure::ChannelCounters> counters = datalog_->resume_counters(next.size());
   if (previous == nullptr || previous->layout.size() != next.size()) return counters;
   const std::vector<measure::ChannelCounters> carried = previous->sampler->snapshot().counters;
-  counters.resize(next.size());
   for (size_t ch = 0; ch < next.size() && ch < carried.size(); ++ch) {
     if (previous->layout[ch] == measure::ChannelKind::kUnused) counters[ch] = carried[ch];
   }

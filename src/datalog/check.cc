@@ -8,7 +8,9 @@
 #include <cerrno>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include "datalog/format.h"
 #include "datalog/scan.h"
@@ -36,10 +38,11 @@ class CheckReporter final : public SlotReporter {
   void begin_segment(CheckReport::Segment* s) { segment_ = s; }
   std::optional<int64_t> last_good() const { return prev_; }
 
-  void good(const Segment& seg, int64_t slot) override {
+  void good(const Segment& seg, int64_t slot, const Record& record) override {
     CheckReport& r = scan_->report;
     const int64_t t = seg.slot_time(slot);
     ++segment_->records;
+    check_counters(record);
     if (prev_ && t - *prev_ > r.interval_s) {
       ++r.gap_count;
       r.gap_slots += (t - *prev_) / r.interval_s - 1;
@@ -47,6 +50,22 @@ class CheckReporter final : public SlotReporter {
     }
     if (!r.first_time) r.first_time = t;
     prev_ = t;
+  }
+
+  // The invariant "a channel's counters never decrease across the log": each channel against
+  // the last record that held it, whatever layouts lie between. One comparison per counter.
+  void check_counters(const Record& record) {
+    CheckReport& r = scan_->report;
+    if (last_.size() < record.channels.size()) last_.resize(record.channels.size());
+    for (size_t ch = 0; ch < record.channels.size(); ++ch) {
+      if (!record.holds(ch)) continue;
+      auto& last = last_[ch];
+      if (last && counters_decrease(last->second, record.channels[ch])) {
+        ++r.decrease_count;
+        if (r.decreases.size() < options_.max_listed) r.decreases.push_back({ch, last->first, record.time});
+      }
+      last = std::make_pair(record.time, record.channels[ch]);
+    }
   }
 
   void damaged(const Segment& seg, int64_t slot) override {
@@ -68,6 +87,8 @@ class CheckReporter final : public SlotReporter {
   const CheckOptions& options_;
   CheckReport::Segment* segment_ = nullptr;
   std::optional<int64_t> prev_;  // last good record so far
+  // Per channel: the time and counters of the last record that held it.
+  std::vector<std::optional<std::pair<int64_t, measure::ChannelCounters>>> last_;
 };
 
 Result<Scan> run_check(const std::string& dir, const CheckOptions& options, bool writable) {
@@ -218,6 +239,15 @@ std::string format_report(const CheckReport& r) {
   }
   if (static_cast<int64_t>(r.damaged.size()) < r.damaged_count) {
     out << "    ... " << r.damaged_count - static_cast<int64_t>(r.damaged.size()) << " more\n";
+  }
+  if (r.decrease_count > 0) {
+    out << "  counter decreases: " << r.decrease_count << " (not damage: queries show those intervals as missing)\n";
+  }
+  for (const auto& d : r.decreases) {
+    out << "    channel " << d.channel << " at " << d.time << " is below the record at " << d.after << "\n";
+  }
+  if (static_cast<int64_t>(r.decreases.size()) < r.decrease_count) {
+    out << "    ... " << r.decrease_count - static_cast<int64_t>(r.decreases.size()) << " more\n";
   }
   if (r.trailing_bytes > 0) out << "  trailing bytes after last slots: " << r.trailing_bytes << "\n";
   for (const auto& b : r.bad_headers) out << "  bad segment: " << b << "\n";

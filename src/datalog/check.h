@@ -34,6 +34,15 @@ struct CheckReport {
     int64_t from = 0;
     int64_t to = 0;
   };
+  // A counter of `channel` lower in the record at `time` than in the record at `after`, the
+  // previous one that holds the channel (datalog/record.h counters_decrease). Not damage: the
+  // bytes are good and repair cannot change them (a log written before counters were resumed
+  // per channel, or an import); queries treat the interval as a reset (no data).
+  struct Decrease {
+    size_t channel = 0;
+    int64_t after = 0;
+    int64_t time = 0;
+  };
   struct Damaged {
     std::string file;
     int64_t offset = 0;  // byte offset of the slot in the file
@@ -53,7 +62,9 @@ struct CheckReport {
   int64_t gap_slots = 0;
   std::vector<Gap> gaps;  // the first max_listed
   int64_t damaged_count = 0;
-  std::vector<Damaged> damaged;      // the first max_listed
+  std::vector<Damaged> damaged;  // the first max_listed
+  int64_t decrease_count = 0;
+  std::vector<Decrease> decreases;   // the first max_listed
   int64_t trailing_bytes = 0;        // bytes after the last slot of segments
   std::vector<std::string> actions;  // what repair did
 

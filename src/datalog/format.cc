@@ -211,6 +211,7 @@ SlotState decode_record(const Layout& layout, const uint8_t* data, size_t record
   out->monitored_us = get_i64(data + 8);
   out->flags = get_u32(data + body - 4);
   out->channels.assign(layout.size(), measure::ChannelCounters{});
+  out->layout = layout;
   const uint8_t* p = data + 16;
   for (size_t ch = 0; ch < layout.size(); ++ch) {
     measure::ChannelCounters& c = out->channels[ch];

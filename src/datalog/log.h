@@ -137,6 +137,10 @@ class Log {
   Result<std::optional<Record>> at_or_before(int64_t t) const;
   Result<std::optional<Record>> first() const;
   Result<std::optional<Record>> last() const;
+  // The newest good record that holds counters for `channel` (Record::holds): the newest record
+  // of the newest segment whose layout uses the channel. Segments that do not use it are passed
+  // over by their header (in memory: no read); at most max_scan_slots slots are read in all.
+  Result<std::optional<Record>> last_holding(size_t channel) const;
   // Calls `visit` for each good record with begin <= time <= end, in time order, until it
   // returns false. Reads in blocks.
   Status scan(int64_t begin, int64_t end, const std::function<bool(const Record&)>& visit) const;
@@ -171,8 +175,13 @@ class Log {
   Status switch_segment(int64_t t);
   Status check_appendable(const Record& record, int64_t last) const;
   // Newest good record at or before t, looking at no more than max_slots slots (skipping
-  // missing ranges and the unwritten ends of files for free). No clamp to last_time_.
-  Result<std::optional<Record>> search_back(int64_t t, int64_t max_slots) const;
+  // missing ranges and the unwritten ends of files for free), in segments whose layout is
+  // `wanted` (all when it is empty). No clamp to last_time_.
+  Result<std::optional<Record>> search_back(int64_t t, int64_t max_slots,
+                                            const std::function<bool(const Layout&)>& wanted = {}) const;
+  // Newest good record of `ref`'s segment at or before t, reading at most *budget slots (the
+  // slots read are taken off it).
+  Result<std::optional<Record>> newest_in(const SegRef& ref, int64_t t, int64_t* budget) const;
   int64_t readable_until() const;  // last time a reader may look at
 
   const std::string dir_;

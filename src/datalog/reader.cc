@@ -20,37 +20,47 @@ int64_t floor_to(int64_t t, int64_t interval) {
 
 }  // namespace
 
-Result<std::optional<Record>> Log::search_back(int64_t t, int64_t max_slots) const {
+Result<std::optional<Record>> Log::newest_in(const SegRef& ref, int64_t t, int64_t* budget) const {
+  const Segment& seg = *ref.seg;
+  auto in_file = seg.slots_in_file();
+  if (!in_file.ok()) return in_file.status();
+  int64_t slot = std::min(seg.slot_of(t), in_file.value() - 1);  // unwritten end: empty
+  std::vector<uint8_t> buf;
+  while (slot >= 0 && *budget > 0) {
+    const int64_t n = std::min({kBlockSlots, slot + 1, *budget});
+    const int64_t first = slot - n + 1;
+    Status st = seg.read_slots(first, n, &buf);
+    if (!st.ok()) return st;
+    for (int64_t k = slot; k >= first; --k) {
+      Record record;
+      const uint8_t* p = buf.data() + (k - first) * seg.record_size();
+      if (format::decode_record(seg.header().layout, p, static_cast<size_t>(seg.record_size()), seg.slot_time(k),
+                                &record) == format::SlotState::kGood) {
+        return std::optional<Record>(std::move(record));
+      }
+    }
+    *budget -= n;
+    slot = first - 1;
+  }
+  return std::optional<Record>();
+}
+
+Result<std::optional<Record>> Log::search_back(int64_t t, int64_t max_slots,
+                                               const std::function<bool(const Layout&)>& wanted) const {
   if (options_.interval_s <= 0 || t < 0) return std::optional<Record>();
   const int64_t interval = options_.interval_s;
   t = floor_to(t, interval);
   int64_t budget = max_slots;
-  std::vector<uint8_t> buf;
   while (budget > 0 && t >= 0) {
     SegRef ref = segment_at_or_before(t);
     if (!ref) break;
-    const Segment& seg = *ref.seg;
     if (t >= ref.end) t = ref.end - interval;  // a range no segment covers: nothing to read
-    auto in_file = seg.slots_in_file();
-    if (!in_file.ok()) return in_file.status();
-    int64_t slot = std::min(seg.slot_of(t), in_file.value() - 1);  // unwritten end: empty
-    while (slot >= 0 && budget > 0) {
-      const int64_t n = std::min({kBlockSlots, slot + 1, budget});
-      const int64_t first = slot - n + 1;
-      Status st = seg.read_slots(first, n, &buf);
-      if (!st.ok()) return st;
-      for (int64_t k = slot; k >= first; --k) {
-        Record record;
-        const uint8_t* p = buf.data() + (k - first) * seg.record_size();
-        if (format::decode_record(seg.header().layout, p, static_cast<size_t>(seg.record_size()), seg.slot_time(k),
-                                  &record) == format::SlotState::kGood) {
-          return std::optional<Record>(std::move(record));
-        }
-      }
-      budget -= n;
-      slot = first - 1;
+    // A segment whose layout is not wanted is passed over by its header: no read, no budget.
+    if (!wanted || wanted(ref.seg->header().layout)) {
+      auto found = newest_in(ref, t, &budget);
+      if (!found.ok() || found.value()) return found;
     }
-    t = seg.start() - interval;
+    t = ref.seg->start() - interval;
   }
   return std::optional<Record>();
 }
@@ -83,6 +93,14 @@ Result<std::optional<Record>> Log::last() const {
   const int64_t until = readable_until();
   if (until == kNone) return std::optional<Record>();
   return search_back(until, options_.max_scan_slots);
+}
+
+Result<std::optional<Record>> Log::last_holding(size_t channel) const {
+  const int64_t until = readable_until();
+  if (until == kNone) return std::optional<Record>();
+  return search_back(until, options_.max_scan_slots, [channel](const Layout& layout) {
+    return channel < layout.size() && layout[channel] != measure::ChannelKind::kUnused;
+  });
 }
 
 Result<std::optional<Record>> Log::first() const {

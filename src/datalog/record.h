@@ -1,6 +1,7 @@
 // What the datalog stores: one record of cumulative counters per interval (FORMAT.md).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -27,8 +28,31 @@ struct Record {
   // wh_export, vah, varh, vh, ah; VT: vh, hzh); the others, residuals and unused channels read
   // back as zero, except `seconds`, which reads back as monitored_us for VT and CT channels.
   std::vector<measure::ChannelCounters> channels;
+  // The channel kinds of the segment the record was read from (decode_record sets it); empty
+  // for a record built in memory, which holds every entry of `channels`.
+  Layout layout;
+
+  // Whether the record holds counters for `channel`. An unused channel of the layout holds none:
+  // its `channels` entry reads back as zero and says nothing about the channel's counters.
+  bool holds(size_t channel) const {
+    if (channel >= channels.size()) return false;
+    return layout.empty() || (channel < layout.size() && layout[channel] != measure::ChannelKind::kUnused);
+  }
 
   double monitored_hours() const { return static_cast<double>(monitored_us) / 3.6e9; }
 };
+
+// Whether a stored counter of one channel is lower in `newer` than in `older` (records in time
+// order). The datalog's invariant is that it never is (FORMAT.md, "Counters never decrease"); a
+// log written before that held, or an import of another device's history, can break it, and
+// readers treat such an interval as a reset: no data, never negative energy.
+inline bool counters_decrease(const measure::ChannelCounters& older, const measure::ChannelCounters& newer) {
+  for (auto member : {&measure::ChannelCounters::wh_import, &measure::ChannelCounters::wh_export,
+                      &measure::ChannelCounters::vah, &measure::ChannelCounters::varh, &measure::ChannelCounters::vh,
+                      &measure::ChannelCounters::ah, &measure::ChannelCounters::hzh}) {
+    if ((newer.*member).micros() < (older.*member).micros()) return true;
+  }
+  return false;
+}
 
 }  // namespace iw::datalog

@@ -117,6 +117,28 @@ std::optional<Record> Recorder::resume_point() const {
   return best;
 }
 
+std::vector<measure::ChannelCounters> Recorder::resume_counters(size_t channel_count) const {
+  std::vector<measure::ChannelCounters> counters(channel_count);
+  const std::optional<Record> newest = resume_point();
+  for (size_t ch = 0; ch < channel_count; ++ch) {
+    if (newest && newest->holds(ch)) {
+      counters[ch] = newest->channels[ch];
+      continue;
+    }
+    std::optional<Record> best;
+    for (const auto* log : {current_.get(), history_.get()}) {
+      auto found = log->last_holding(ch);
+      if (!found.ok()) {
+        spdlog::error("datalog: {}: {}", log->dir(), found.error());
+      } else if (found.value() && (!best || found.value()->time > best->time)) {
+        best = std::move(found.value());
+      }
+    }
+    if (best) counters[ch] = best->channels[ch];
+  }
+  return counters;
+}
+
 std::vector<LogStatus> Recorder::status() const {
   std::vector<std::pair<const Log*, std::string>> logs = {{current_.get(), "Current"}, {history_.get(), "History"}};
   std::vector<SideLog> sides;  // holds them while they are read

@@ -90,8 +90,15 @@ class Recorder {
 
   // ---- Readers, from any thread. ----
 
-  // The newest record (current log, else history): the counters to continue from.
+  // The newest record (current log, else history): where the logs end.
   std::optional<Record> resume_point() const;
+  // The counters to continue from, for channels [0, channel_count). Invariant: a channel's
+  // counters never decrease across the datalog, whatever the config changes and restarts. So
+  // each channel continues from the newest record that holds it (Record::holds): the newest
+  // record, or for a channel it does not use (an input deleted, maybe before a restart) the
+  // newest record of either log that does (Log::last_holding: segment headers are in memory,
+  // so a channel no segment uses costs no read). A channel no record holds starts at zero.
+  std::vector<measure::ChannelCounters> resume_counters(size_t channel_count) const;
   // Current, History, then the side logs.
   std::vector<LogStatus> status() const;
   const Log& current() const { return *current_; }

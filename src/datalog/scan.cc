@@ -70,6 +70,7 @@ Status scan_slots(const Segment& seg, int64_t slots, SlotReporter* reporter) {
   if (!in_file.ok()) return in_file.status();
   const int64_t last_slot = std::min(slots, in_file.value()) - 1;
   std::vector<uint8_t> buf;
+  Record record;
   for (int64_t slot = 0; slot <= last_slot; slot += kBlockSlots) {
     const int64_t n = std::min(kBlockSlots, last_slot - slot + 1);
     Status st = seg.read_slots(slot, n, &buf);
@@ -77,11 +78,11 @@ Status scan_slots(const Segment& seg, int64_t slots, SlotReporter* reporter) {
     for (int64_t k = 0; k < n; ++k) {
       const uint8_t* p = buf.data() + k * seg.record_size();
       switch (format::decode_record(seg.header().layout, p, static_cast<size_t>(seg.record_size()),
-                                    seg.slot_time(slot + k), nullptr)) {
+                                    seg.slot_time(slot + k), &record)) {
         case format::SlotState::kEmpty:
           break;
         case format::SlotState::kGood:
-          reporter->good(seg, slot + k);
+          reporter->good(seg, slot + k, record);
           break;
         case format::SlotState::kDamaged:
           reporter->damaged(seg, slot + k);

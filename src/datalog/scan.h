@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "datalog/record.h"
 
 namespace iw::datalog {
 
@@ -49,7 +50,8 @@ int64_t effective_end(const SegmentMap& segments, SegmentMap::const_iterator it)
 class SlotReporter {
  public:
   virtual ~SlotReporter() = default;
-  virtual void good(const Segment& segment, int64_t slot) = 0;
+  // `record`: the slot's record, decoded (valid during the call).
+  virtual void good(const Segment& segment, int64_t slot, const Record& record) = 0;
   virtual void damaged(const Segment& segment, int64_t slot) = 0;
 };
 

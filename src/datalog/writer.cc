@@ -80,7 +80,11 @@ Status Log::append_batch(std::span<const Record> records) {
     const int64_t t0 = records[i].time;
     Status st = check_appendable(records[i], last_time_.load());
     if (!st.ok()) return st;
-    if (!current_ || t0 < current_.seg->start() || t0 >= current_.end) {
+    // A segment holds records of one layout: after set_layout() changed it, the next record
+    // starts a new segment (a record encoded with another layout than its segment's header
+    // would read back as damaged, and readers would skip it).
+    if (!current_ || t0 < current_.seg->start() || t0 >= current_.end ||
+        current_.seg->header().layout != options_.layout) {
       st = switch_segment(t0);
       if (!st.ok()) {
         append_errors_.fetch_add(1);

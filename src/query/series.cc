@@ -32,6 +32,18 @@ std::optional<Quantity> input_quantity_of(Unit unit) {
 
 }  // namespace
 
+// The rule for a counter reset (datalog/record.h counters_decrease): an interval whose newer
+// record holds a lower counter for the channel than its older one has no data for the channel.
+// The log's invariant is that this never happens; where it does (a log written before that
+// held, an import), the difference is not energy, and a negative or a whole-lifetime value
+// would be worse than a gap. A record that holds no counters for the channel (the input was
+// deleted then) makes the interval missing too: its zeros are not counters.
+bool continues(const Interval& interval, size_t channel) {
+  if (interval.older == nullptr || interval.newer == nullptr) return false;
+  if (!interval.older->holds(channel) || !interval.newer->holds(channel)) return false;
+  return !datalog::counters_decrease(interval.older->channels[channel], interval.newer->channels[channel]);
+}
+
 double Interval::hours() const {
   if (older == nullptr || newer == nullptr) return 0;
   return static_cast<double>(newer->monitored_us - older->monitored_us) / 3.6e9;
@@ -51,7 +63,7 @@ std::optional<double> InputSeries::value(const Interval& interval, Unit unit) co
   const auto& older = interval.older->channels;
   const auto& newer = interval.newer->channels;
   const int needed = unit == Unit::kHz ? infos_[static_cast<size_t>(channel_)].reference : channel_;
-  if (static_cast<size_t>(needed) >= older.size() || static_cast<size_t>(needed) >= newer.size()) return std::nullopt;
+  if (!continues(interval, static_cast<size_t>(needed))) return std::nullopt;
   auto read = [&](Quantity q) { return calc::input_quantity(infos_, channel_, older, newer, h, q); };
   double v = 0;
   if (auto q = input_quantity_of(unit)) {

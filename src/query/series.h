@@ -32,6 +32,11 @@ struct Interval {
   double hours() const;
 };
 
+// Whether `channel`'s counters continue over `interval`: both records hold the channel
+// (datalog::Record::holds) and none of its counters decreases. Otherwise an input's value over
+// the interval is missing, whatever the unit.
+bool continues(const Interval& interval, size_t channel);
+
 class Series {
  public:
   virtual ~Series() = default;
@@ -39,8 +44,9 @@ class Series {
   // The unit a column of this series has when the query names none, and show=series lists.
   virtual Unit unit() const = 0;
   // The series' value over `interval` in `unit`. nullopt means missing: no monitored time
-  // between the records (also for energy units), a record without this series' channel, or a
-  // result that is NaN or infinite.
+  // between the records (also for energy units), a record without this series' channel, a
+  // counter of the channel lower in the newer record (a reset: see continues()), or a result
+  // that is NaN or infinite.
   virtual std::optional<double> value(const Interval& interval, Unit unit) const = 0;
 };
 

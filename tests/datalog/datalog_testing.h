@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <gtest/gtest.h>
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,15 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Opens `dir` for writing without fsyncs (they are slow on some disks and unit tests need none);
+// null, and a failed test, when it cannot.
+inline std::unique_ptr<Log> OpenQuietOrDie(const std::string& dir, LogOptions o) {
+  o.sync_interval_s = 1 << 30;
+  auto log = Log::Open(dir, o);
+  EXPECT_TRUE(log.ok()) << log.error();
+  return log.ok() ? std::move(log.value()) : nullptr;
+}
 
 inline Layout TestLayout() {
   // 1 VT, 2 CT, 1 unused, 1 CT.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "datalog/check.h"
 #include "datalog/datalog_testing.h"
 #include "datalog/format.h"
 
@@ -187,6 +188,30 @@ TEST(Log, LayoutChangeStartsANewSegmentMidSpan) {
   log.reset();
   log = OpenOrDie(dir.path(), wider);
   EXPECT_EQ(log->last_time(), kT0 + 100);
+}
+
+// set_layout() on an open log (an input deleted live: the same number of channels, one of them
+// unused now): the next record starts a new segment. It went into the old segment before, encoded
+// with the new layout, and read back as damaged.
+TEST(Log, LiveLayoutChangeStartsANewSegment) {
+  TempDir dir;
+  auto log = OpenOrDie(dir.path(), Options());
+  for (int64_t k = 1; k <= 10; ++k) ASSERT_TRUE(log->append(MakeRecord(TestLayout(), kT0 + 5 * k)).ok());
+  Layout fewer = TestLayout();
+  fewer[2] = measure::ChannelKind::kUnused;
+  log->set_layout(fewer);
+  for (int64_t k = 11; k <= 20; ++k) ASSERT_TRUE(log->append(MakeRecord(fewer, kT0 + 5 * k)).ok());
+  ASSERT_EQ(log->info().segments.size(), 2u);
+  EXPECT_EQ(log->info().segments[1].start, kT0 + 55);
+  auto new_rec = Read(*log, kT0 + 55);
+  ASSERT_TRUE(new_rec);
+  EXPECT_TRUE(Matches(fewer, *new_rec));
+  EXPECT_TRUE(Matches(TestLayout(), *Read(*log, kT0 + 50)));
+  log.reset();
+  auto report = check(dir.path());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report.value().damaged_count, 0);
+  EXPECT_EQ(report.value().records, 20);
 }
 
 TEST(Log, OneWriterAtATimeAndReadOnlyOpen) {

@@ -15,16 +15,7 @@ using testing::TestLayout;
 constexpr int64_t kT0 = 1700006400;  // a multiple of 86400
 constexpr int64_t kNs = 1'000'000'000;
 
-LogOptions Quiet(LogOptions o) {
-  o.sync_interval_s = 1 << 30;  // no fsyncs in unit tests
-  return o;
-}
-
-std::unique_ptr<Log> OpenOrDie(const std::string& dir, const LogOptions& o) {
-  auto log = Log::Open(dir, Quiet(o));
-  EXPECT_TRUE(log.ok()) << log.error();
-  return log.ok() ? std::move(log.value()) : nullptr;
-}
+std::unique_ptr<Log> OpenOrDie(const std::string& dir, const LogOptions& o) { return testing::OpenQuietOrDie(dir, o); }
 
 // The times of every record of `log`.
 std::vector<int64_t> Times(const Log& log) {

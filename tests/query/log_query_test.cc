@@ -168,5 +168,39 @@ TEST_F(LogQueryTest, HomeAssistantLifetimeEnergy) {
             "[[\"2023-11-15T00:00:00\",11000,2331]]");
 }
 
+// Main (channel 1) deleted from 02:00 to 03:00 local, then added back by a version that
+// restarted its counters from zero (a log from before counters were resumed per channel). The
+// hours whose two records both hold Main's continuing counters answer; the hours with a record
+// that does not hold Main, or whose counter went down, are missing (null), never negative.
+TEST_F(LogQueryTest, AnIntervalWithADeletedOrResetChannelIsMissing) {
+  const int64_t deleted = kLocalMidnight + 2 * 3600, readded = kLocalMidnight + 3 * 3600;
+  datalog::Layout without_main = testing::TestLayout();
+  without_main[1] = measure::ChannelKind::kUnused;
+  auto options = datalog::current_log_options(testing::TestLayout());
+  options.sync_interval_s = 1 << 30;
+  datalog::testing::TempDir dir;
+  auto log = Log::Open(dir.sub("reset"), options);
+  ASSERT_TRUE(log.ok()) << log.error();
+  measure::ChannelCounters base;
+  for (Record r : Day()) {
+    if (r.time == readded) base = r.channels[1];
+    log.value()->set_layout(r.time > deleted && r.time < readded ? without_main : testing::TestLayout());
+    if (r.time >= readded) {
+      for (auto member :
+           {&measure::ChannelCounters::wh_import, &measure::ChannelCounters::vah, &measure::ChannelCounters::varh,
+            &measure::ChannelCounters::vh, &measure::ChannelCounters::ah}) {
+        (r.channels[1].*member).set((r.channels[1].*member).micros() - (base.*member).micros());
+      }
+    }
+    ASSERT_TRUE(log.value()->append(r).ok()) << r.time;
+  }
+  source_ = LogRecordSource(log.value().get(), nullptr);
+  EXPECT_EQ(Query("[Main.wh]", kLocalMidnight, kLocalMidnight + 5 * 3600, 3600),
+            "[[1000],[1000],[null],[2000],[2000]]");
+  EXPECT_EQ(Query("[Main.wh]", kLocalMidnight + 5400, kLocalMidnight + 9000, 0), "[[null]]");   // ends without Main
+  EXPECT_EQ(Query("[Main.wh]", kLocalMidnight + 9000, kLocalMidnight + 12600, 0), "[[null]]");  // begins without it
+  EXPECT_EQ(Query("[Total.wh]", kLocalMidnight, kLocalMidnight + 5 * 3600, 3600), "[[333],[333],[333],[333],[333]]");
+}
+
 }  // namespace
 }  // namespace iw::query

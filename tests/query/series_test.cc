@@ -141,6 +141,36 @@ TEST_F(SeriesTest, RecordWithoutTheChannelIsMissing) {
   EXPECT_FALSE(value("Solar", Unit::kWh));
 }
 
+// The reset rule: a counter lower in the newer record is not energy. Missing, never negative.
+TEST_F(SeriesTest, ACounterThatDecreasesMakesTheIntervalMissing) {
+  pair_.newer.channels[1].wh_import.set(0);  // Main restarted from zero
+  for (Unit u : {Unit::kWatts, Unit::kWh, Unit::kKWh, Unit::kVA, Unit::kAmps, Unit::kPF}) {
+    EXPECT_FALSE(value("Main", u)) << unit_name(u);
+  }
+  EXPECT_TRUE(value("Solar", Unit::kWh));  // other channels are not affected
+  pair_ = MakePair();
+  pair_.newer.channels[2].ah.set(pair_.older.channels[2].ah.micros() - 1);  // any counter, by one micro-unit
+  EXPECT_FALSE(value("Solar", Unit::kWh));
+  pair_ = MakePair();
+  pair_.newer.channels[0].hzh.set(0);  // a CT's Hz reads its reference VT's counters
+  EXPECT_FALSE(value("Main", Unit::kHz));
+  EXPECT_TRUE(value("Main", Unit::kWh));
+}
+
+// A record read from a segment whose layout does not use the channel (the input was deleted
+// then) holds zeros for it, which are not counters: no value, not the whole lifetime at once.
+TEST_F(SeriesTest, ARecordThatDoesNotHoldTheChannelIsMissing) {
+  using K = measure::ChannelKind;
+  pair_.older.layout = {K::kVoltage, K::kCurrent, K::kUnused, K::kUnused, K::kCurrent};
+  pair_.older.channels[2] = measure::ChannelCounters{};
+  EXPECT_FALSE(value("Solar", Unit::kWh));
+  EXPECT_TRUE(value("Main", Unit::kWh));
+  pair_ = MakePair();
+  pair_.newer.layout = {K::kVoltage, K::kCurrent, K::kUnused, K::kUnused, K::kCurrent};
+  EXPECT_FALSE(value("Solar", Unit::kWh));
+  EXPECT_EQ(*value("Main", Unit::kWh), 500);
+}
+
 TEST_F(SeriesTest, CtHzNeedsItsReferenceChannel) {
   config_.inputs[4]->vchan = 9;  // no such channel in the records
   catalog_ = SeriesCatalog::FromConfig(config_);
