@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "base/status.h"
 #include "config/tariff_config.h"
@@ -24,10 +25,13 @@ struct DemandPeak {
   int64_t at = 0;  // start of the window (UTC); 0 when no window counted
 };
 
-// Thread-safe: windows already read are kept (at most kMaxKeptWindows) for later calls.
+// Thread-safe (one lock around each peak(): a demand query waits for another's reads). The
+// windows of a billing period that are final (their end record was logged at their end: the log
+// only appends) are kept as running peaks, so a later call over the same period reads only the
+// windows after them: a year of daily rows reads each window once.
 class DemandTracker {
  public:
-  static constexpr size_t kMaxKeptWindows = 100000;  // ~2.8 years of 15-minute windows
+  static constexpr size_t kMaxKeptPeriods = 120;  // ten years of monthly periods (~48 KB each at 15 min)
 
   // All pointers must outlive the tracker. REQUIRES: tariff.demand is set.
   DemandTracker(const config::Tariff* tariff, const TimeZone* zone, const RecordSource* records,
@@ -38,8 +42,6 @@ class DemandTracker {
   Result<DemandPeak> peak(int64_t period_start, int64_t until) const;
 
  private:
-  // Import Wh of the window starting at `w`; fails only on a read error.
-  Result<double> window_wh(int64_t w) const;
   bool counts(int64_t w) const;
 
   const config::Tariff* tariff_;
@@ -48,8 +50,8 @@ class DemandTracker {
   const MeterReader* meter_;
   int64_t length_s_;
   mutable std::mutex mu_;
-  // Windows whose end record was logged at the window's end: final, the log only appends.
-  mutable std::unordered_map<int64_t, double> kept_;
+  // Per period start: running[k] = the peak among its windows 0..k, all final.
+  mutable std::unordered_map<int64_t, std::vector<DemandPeak>> running_;
 };
 
 }  // namespace iw::query

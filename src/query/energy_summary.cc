@@ -153,7 +153,7 @@ Status add_meter(ordered_json& doc, const QueryEnvironment& env, int64_t begin, 
                   {"standing", rounded(m.standing, d)},
                   {"demand", rounded(m.demand, d)}};
   if (!engine.tariff().demand) return Status::Ok();
-  auto peak = engine.demand_peak(begin, end);
+  auto peak = engine.demand_peak(begin, std::min(end, newer.time));  // no window past the newest record
   if (!peak.ok()) return peak.status();
   doc["demand"] = {
       {"minutes", engine.tariff().demand->minutes},

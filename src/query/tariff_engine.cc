@@ -37,7 +37,7 @@ Status TariffEngine::for_each_stretch(const Record& older, const Record& newer, 
   std::optional<Record> previous, current;
   const Record* from = &older;
   for (int64_t t = older.time; t < newer.time;) {
-    const int64_t next = std::min(newer.time, next_price_change(edges_, t, *zone_));
+    const int64_t next = std::min(newer.time, next_change(t, track ? period_end : newer.time));
     const Record* to = &newer;
     if (next < newer.time) {
       auto r = records_->at_or_before(next);
@@ -58,12 +58,33 @@ Status TariffEngine::for_each_stretch(const Record& older, const Record& newer, 
   return Status::Ok();
 }
 
+int64_t TariffEngine::next_change(int64_t t, int64_t limit) const {
+  const double import = price_at(tariff_.import, tariff_.holidays, zone_->to_local(t)).price;
+  const double credit =
+      tariff_.export_credit ? price_at(*tariff_.export_credit, tariff_.holidays, zone_->to_local(t)).price : 0;
+  for (int64_t next = next_price_change(edges_, t, *zone_);; next = next_price_change(edges_, next, *zone_)) {
+    if (next >= limit) return limit;  // next strictly increases: the loop ends
+    const cctz::civil_second local = zone_->to_local(next);
+    if (price_at(tariff_.import, tariff_.holidays, local).price != import) return next;
+    if (tariff_.export_credit && price_at(*tariff_.export_credit, tariff_.holidays, local).price != credit) return next;
+  }
+}
+
 Result<double> TariffEngine::period_position_kwh(const Record& at) const {
   const int64_t start = billing_period_start(tariff_, at.time, *zone_);
   if (start >= at.time) return 0.0;
+  {
+    std::lock_guard lock(mu_);
+    if (period_record_ && period_record_start_ == start) return meter_->flow(*period_record_, at).import_wh / 1000;
+  }
   auto r = records_->at_or_before(start);
   if (!r.ok()) return r.status();
   if (!r.value()) return 0.0;
+  if (r.value()->time == start) {  // logged at the period's start: final, kept for the next group
+    std::lock_guard lock(mu_);
+    period_record_start_ = start;
+    period_record_ = r.value();
+  }
   return meter_->flow(*r.value(), at).import_wh / 1000;
 }
 

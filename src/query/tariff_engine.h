@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -78,6 +79,8 @@ class TariffEngine {
   };
   template <typename Fn>
   Status for_each_stretch(const datalog::Record& older, const datalog::Record& newer, Fn&& fn) const;
+  // The first price change after t where the import or export price really differs, or `limit`.
+  int64_t next_change(int64_t t, int64_t limit) const;
   Result<double> period_position_kwh(const datalog::Record& at) const;
   double tier_cost(double position_kwh, double kwh) const;
   double tier_add_at(double position_kwh) const;
@@ -88,8 +91,11 @@ class TariffEngine {
   const TimeZone* zone_;
   const RecordSource* records_;
   std::optional<MeterReader> meter_;
-  std::vector<int> edges_;                 // edge_minutes(tariff_)
-  std::unique_ptr<DemandTracker> demand_;  // when the tariff has a demand charge
+  std::vector<int> edges_;                   // edge_minutes(tariff_)
+  std::unique_ptr<DemandTracker> demand_;    // when the tariff has a demand charge
+  mutable std::mutex mu_;                    // guards the two below
+  mutable int64_t period_record_start_ = 0;  // the last billing period start read, and its record
+  mutable std::optional<datalog::Record> period_record_;
 };
 
 }  // namespace iw::query
