@@ -23,6 +23,11 @@ int64_t first_instant_at(const civil_second& local, const TimeZone& zone) {
   return hi;
 }
 
+constexpr civil_second kEpoch(1970, 1, 1, 0, 0, 0);
+
+// Local wall time minus UTC at `t`, in seconds.
+int64_t utc_offset(int64_t t, const TimeZone& zone) { return (zone.to_local(t) - kEpoch) - t; }
+
 bool rule_holds(const config::TouRule& rule, int month, int weekday, int minute) {
   return (rule.months >> (month - 1) & 1) != 0 && (rule.days >> weekday & 1) != 0 && minute >= rule.from_minute &&
          minute < rule.to_minute;
@@ -63,14 +68,24 @@ std::vector<int> edge_minutes(const config::Tariff& tariff) {
 }
 
 int64_t next_price_change(const std::vector<int>& edges, int64_t t, const TimeZone& zone) {
-  const civil_second local = zone.to_local(t);
-  const civil_second midnight(civil_day{local});
-  for (int edge : edges) {
-    const int64_t at = first_instant_at(midnight + edge * 60, zone);
-    if (at > t) return at;
+  // Edges are wall-clock times; stepping with t's UTC offset finds each at most once per
+  // occurrence. Where the offset changes first (DST), the change itself comes next: the wall
+  // clock jumps there (over an edge in a spring-forward gap, or back into a repeated hour whose
+  // edges then happen a second time).
+  const int64_t offset = utc_offset(t, zone);
+  const civil_second midnight(civil_day(zone.to_local(t)));
+  for (int edge : edges) {  // sorted; the last is 1440 (the next midnight)
+    const int64_t at = (midnight + edge * 60 - kEpoch) - offset;
+    if (at <= t) continue;
+    if (utc_offset(at, zone) == offset) return at;
+    int64_t lo = t, hi = at;  // invariant: offset at lo is `offset`, at hi it is not
+    while (hi - lo > 1) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      (utc_offset(mid, zone) == offset ? lo : hi) = mid;
+    }
+    return hi;
   }
-  // Only in a repeated (fall-back) hour can every edge of the day lie behind t: tomorrow's first.
-  return std::max(t + 1, first_instant_at(midnight + 86400, zone));
+  return t + 86400;  // unreachable: the 1440 edge is later than t
 }
 
 int64_t billing_period_start(const config::Tariff& tariff, int64_t t, const TimeZone& zone) {

@@ -29,8 +29,10 @@ PriceAt price_at(const config::PriceSchedule& schedule, const std::vector<cctz::
 std::vector<int> edge_minutes(const config::Tariff& tariff);
 
 // The first instant after `t` at which a price may change: the next of `edges` (edge_minutes())
-// on the local clock, local midnight at the latest. Always > t. Between t and the result every
-// price, the day and the billing period are constant.
+// on the local clock, local midnight at the latest, or a DST change before them (the wall clock
+// jumps there). Always > t. Between t and the result the wall clock runs evenly, so every
+// price, the day and the billing period are constant. In a repeated (fall-back) hour, an edge
+// in it happens twice.
 int64_t next_price_change(const std::vector<int>& edges, int64_t t, const TimeZone& zone);
 
 // The start (UTC) of the billing period holding `t`: local 00:00 of the tariff's billing day.

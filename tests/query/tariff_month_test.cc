@@ -88,14 +88,14 @@ std::vector<datalog::Record> month_records(const TimeZone& zone, int64_t begin, 
   }
 }
 
-config::Config month_config() {
+config::Config month_config(const char* tariffs = kTariff) {
   config::Config c = testing::TestConfig();
   config::Input kitchen = *c.inputs[1];
   kitchen.channel = 3;
   kitchen.name = "Kitchen";
   c.inputs[3] = kitchen;
   c.timezone_name = "Europe/Berlin";
-  c.sections["tariffs"] = json::parse(kTariff);
+  c.sections["tariffs"] = json::parse(tariffs);
   return c;
 }
 
@@ -225,6 +225,45 @@ TEST_F(TariffMonth, ACircuitCostsItsEnergyAtTheImportPriceInEffect) {
   bool listed = false;
   for (const auto& s : series["series"]) listed = listed || (s["name"] == "Main.cost" && s["unit"] == "EUR");
   EXPECT_TRUE(listed) << series.dump();
+}
+
+TEST_F(TariffMonth, EnergyRefusesWhatItCannotAnswer) {
+  const QueryEnvironment env{&catalog_, zone_.get(), &records_, 0, engine_.get()};
+  EXPECT_EQ(answer_energy(parse_query_string("period=fortnight"), env).status, 400);
+  const QueryAnswer bad_date = answer_energy(parse_query_string("period=day&date=2026-02-30"), env);
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_EQ(json::parse(bad_date.body)["error"], "date: \"2026-02-30\" is not a date YYYY-MM-DD") << bad_date.body;
+  const QueryEnvironment no_tariff{&catalog_, zone_.get(), &records_, 0, nullptr};
+  EXPECT_EQ(answer_energy(parse_query_string("period=day"), no_tariff).status, 404);
+  const json week = energy("period=week&date=2026-03-18");
+  EXPECT_EQ(week["begin"], "2026-03-15T00:00:00");  // the Sunday before
+  EXPECT_EQ(week["end"], "2026-03-22T00:00:00");
+}
+
+// 2026-10-25 in Berlin: 03:00 CEST becomes 02:00 CET, so 02:00-03:00 happens twice and a rule
+// 02:30-05:00 holds in both 02:30-03:00s. Main draws 0.5 kW all night.
+TEST(TariffFallBack, TheRepeatedHourIsPricedByTheWallClockBothTimes) {
+  auto berlin = testing::zone("Europe/Berlin");
+  const config::Config config = month_config(R"([{"name": "night", "currency": "EUR", "meter": "Main",
+    "import": {"price": 0.20, "schedule": [{"from": "02:30", "to": "05:00", "price": 0.10}]}}])");
+  const testing::MapSource records(month_records(*berlin, berlin->to_utc(cctz::civil_second(2026, 10, 24)),
+                                                 berlin->to_utc(cctz::civil_second(2026, 10, 26))));
+  SeriesCatalog catalog = SeriesCatalog::FromConfig(config);
+  const auto engine = add_tariff(catalog, config, berlin.get(), &records);
+  const QueryEnvironment env{&catalog, berlin.get(), &records, 0, engine.get()};
+  const QueryAnswer a = answer_query(
+      parse_query_string("select=[Main.cost.d6,Main.kwh]&begin=2026-10-25T00:00&end=2026-10-25T07:00&group=all"), env);
+  std::string body;
+  ASSERT_TRUE(a.stream([&](std::string_view p) {
+                 body += p;
+                 return true;
+               }).ok());
+  // By hand: 00:00-02:30 CEST 2.5 h at 0.20, 02:30-03:00 CEST 0.5 h at 0.10, 02:00-02:30 CET
+  // 0.5 h at 0.20, 02:30-05:00 CET 2.5 h at 0.10, 05:00-07:00 2 h at 0.20: 8 hours of 0.5 kW.
+  const double hand = 0.5 * (2.5 * 0.20 + 0.5 * 0.10 + 0.5 * 0.20 + 2.5 * 0.10 + 2 * 0.20);  // 0.65
+  const json r = json::parse(body);
+  EXPECT_NEAR(r[0][1].get<double>(), 4.0, 1e-6) << body;
+  EXPECT_NEAR(r[0][0].get<double>(), hand, 1e-6) << body;
 }
 
 }  // namespace
