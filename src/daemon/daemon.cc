@@ -324,7 +324,7 @@ void Daemon::apply_realtime_process(const app::RealtimePlan& plan) const {
 
 void Daemon::start_mqtt(Pipeline& p) const {
   if (!p.mqtt_config) return;
-  auto mqtt = app::MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_);
+  auto mqtt = app::MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_, p.tariff);
   if (!mqtt) {
     spdlog::error("{} (MQTT stays off until the config changes)", mqtt.error());
     return;

@@ -169,6 +169,26 @@ Result<std::optional<double>> TariffEngine::series_cost(const Series& series, co
   return valued ? std::optional<double>(total) : std::nullopt;
 }
 
+Result<DemandNow> TariffEngine::demand_now(const Record& latest) const {
+  DemandNow now;
+  if (!demand_) return now;
+  const int64_t start = billing_period_start(tariff_, latest.time, *zone_);
+  const int64_t length = static_cast<int64_t>(tariff_.demand->minutes) * 60;
+  now.window_start = start + (latest.time - start) / length * length;
+  auto peak = demand_->peak(start, now.window_start);
+  if (!peak.ok()) return peak.status();
+  now.peak = peak.value();
+  const int64_t elapsed = latest.time - now.window_start;
+  auto at_start = records_->at_or_before(now.window_start);
+  if (!at_start.ok()) return at_start.status();
+  if (elapsed <= 0 || !at_start.value()) return now;
+  now.window_kw = meter_->flow(*at_start.value(), latest).import_wh / (static_cast<double>(elapsed) / 3600) / 1000;
+  const bool counts = !tariff_.demand->on_peak_only ||
+                      price_at(tariff_.import, tariff_.holidays, zone_->to_local(now.window_start)).peak;
+  now.warning = counts && elapsed >= 60 && now.peak.kw > 0 && now.window_kw >= kDemandWarningShare * now.peak.kw;
+  return now;
+}
+
 Result<DemandPeak> TariffEngine::demand_peak(int64_t period_start, int64_t until) const {
   if (!demand_) return DemandPeak{};
   return demand_->peak(period_start, until);

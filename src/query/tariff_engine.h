@@ -49,6 +49,17 @@ struct MeterCost {
   double total() const { return energy + tiers - export_credit + standing + demand; }
 };
 
+// Where demand stands at a record: the billing period's peak so far and the window running now.
+struct DemandNow {
+  DemandPeak peak;           // among the period's windows that ended by the record
+  int64_t window_start = 0;  // the running window
+  double window_kw = 0;      // its average import so far (over its elapsed time)
+  bool warning = false;      // window_kw >= kDemandWarningShare x peak.kw (a new peak is near)
+};
+
+// The share of this period's peak at which the running window warns.
+inline constexpr double kDemandWarningShare = 0.9;
+
 class TariffEngine {
  public:
   // `zone`, `records` and the catalog `meter` was found in must outlive the engine. `meter` is
@@ -67,6 +78,9 @@ class TariffEngine {
   // `series`' cost between two records; nullopt where the series has no value.
   Result<std::optional<double>> series_cost(const Series& series, const datalog::Record& older,
                                             const datalog::Record& newer) const;
+  // Demand at `latest` (the newest record). The running window warns only after a minute and
+  // only where it counts (on peak with on_peak_only). REQUIRES: tariff().demand, has_meter().
+  Result<DemandNow> demand_now(const datalog::Record& latest) const;
   // The billing period's peak demand up to `until`. REQUIRES: tariff().demand and has_meter().
   Result<DemandPeak> demand_peak(int64_t period_start, int64_t until) const;
 

@@ -227,6 +227,30 @@ TEST_F(TariffMonth, ACircuitCostsItsEnergyAtTheImportPriceInEffect) {
   EXPECT_TRUE(listed) << series.dump();
 }
 
+// The record a daemon would have as its newest at `t`.
+datalog::Record record_at(const testing::MapSource& records, int64_t t) { return *records.at_or_before(t).value(); }
+
+TEST_F(TariffMonth, DemandWarnsBeforeANewPeakIsSet) {
+  // Wed 18th 18:10: the 9 kW spike has run 10 minutes of its window; the month's on-peak peak
+  // so far is the evenings' 3 kW.
+  auto now = engine_->demand_now(record_at(records_, zone_->to_utc(cctz::civil_second(2026, 3, 18, 18, 10, 0))));
+  ASSERT_TRUE(now.ok()) << now.error();
+  EXPECT_NEAR(now.value().peak.kw, 3, 1e-6);
+  EXPECT_NEAR(now.value().window_kw, 9, 1e-6);
+  EXPECT_EQ(now.value().window_start, zone_->to_utc(cctz::civil_second(2026, 3, 18, 18, 0, 0)));
+  EXPECT_TRUE(now.value().warning);
+  // Thursday 19th 18:10 is a holiday: no on-peak window, no warning, the peak is now 9 kW.
+  now = engine_->demand_now(record_at(records_, zone_->to_utc(cctz::civil_second(2026, 3, 19, 18, 10, 0))));
+  ASSERT_TRUE(now.ok());
+  EXPECT_NEAR(now.value().peak.kw, 9, 1e-6);
+  EXPECT_FALSE(now.value().warning);
+  // An ordinary evening at 3 kW is a third of the peak: no warning.
+  now = engine_->demand_now(record_at(records_, zone_->to_utc(cctz::civil_second(2026, 3, 23, 18, 10, 0))));
+  ASSERT_TRUE(now.ok());
+  EXPECT_NEAR(now.value().window_kw, 3, 1e-6);
+  EXPECT_FALSE(now.value().warning);
+}
+
 TEST_F(TariffMonth, EnergyRefusesWhatItCannotAnswer) {
   const QueryEnvironment env{&catalog_, zone_.get(), &records_, 0, engine_.get()};
   EXPECT_EQ(answer_energy(parse_query_string("period=fortnight"), env).status, 400);
