@@ -98,6 +98,10 @@ std::vector<double> split_total(double total, const std::vector<double>& weights
   for (double w : weights) sum += std::max(w, 0.0);
   std::vector<double> parts(weights.size(), 0);
   if (!(sum > 0)) return parts;
+  if (!(std::abs(total * scale) < 1e15)) {  // beyond whole units an int64 holds exactly: plain shares
+    for (size_t i = 0; i < weights.size(); ++i) parts[i] = total * std::max(weights[i], 0.0) / sum;
+    return parts;
+  }
   const auto units = static_cast<int64_t>(std::llround(total * scale));
   std::vector<std::pair<double, size_t>> remainders;
   int64_t given = 0;
