@@ -21,8 +21,9 @@ TariffEngine::TariffEngine(config::Tariff tariff, const TimeZone* zone, const Re
 }
 
 // Walks [older.time, newer.time) in stretches of constant prices, reading the record at each
-// price change in between (none for a flat tariff). `fn(stretch, start)` sees each stretch with
-// the meter's position in its billing period when the tariff has tiers (else 0).
+// instant in between where the import or export price really changes (none for a flat tariff),
+// and, with tiers, at each billing period start. `fn(stretch, start)` sees each stretch with the
+// meter's position in its billing period when the tariff has tiers (else 0).
 template <typename Fn>
 Status TariffEngine::for_each_stretch(const Record& older, const Record& newer, Fn&& fn) const {
   const bool track = meter_.has_value() && !tariff_.tiers.empty();

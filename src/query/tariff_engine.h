@@ -2,8 +2,9 @@
 // datalog's exact counters. The rules (README, "Tariffs and cost"):
 //
 //   meter cost over [a, b) = import energy + tier adders - export credit + standing + demand
-//     import energy   each stretch between price changes (next_price_change) is priced by the
-//                     schedule at its start: import kWh x price
+//     import energy   each stretch of constant prices (between the instants where a price
+//                     really changes, next_change) is priced by the schedule at its start:
+//                     import kWh x price
 //     tier adders     by the meter's import so far in the billing period: a stretch that takes
 //                     the position from P to P + E kWh pays each tier's `add` on its part of
 //                     [P, P + E] (marginal pricing), so any split of a period adds up to the
