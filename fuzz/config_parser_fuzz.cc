@@ -1,7 +1,8 @@
 // libFuzzer target: arbitrary bytes as a config.txt. The parser may reject the input, but it
 // must not crash, leak, hang or trip a sanitizer; and a config it accepts must survive the
 // round trip through the writer (config_writer.h promises parse(serialize(c)) == c with the
-// same catalog), so a config the daemon saves can always be loaded again.
+// same catalog), so a config the daemon saves can always be loaded again. An accepted config's
+// "tariffs" section is typed too (tariff_config.h): it must type the same after the round trip.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "config/config_parser.h"
 #include "config/config_writer.h"
 #include "config/model_catalog.h"
+#include "config/tariff_config.h"
 
 namespace {
 
@@ -26,6 +28,11 @@ void check_round_trip(const iw::config::Config& config, const iw::config::ModelC
   auto again = iw::config::parse_config(text, catalog);
   if (!again) fail("a config it accepted was rejected after serialize()", again.error());
   if (!(again.value() == config)) fail("serialize() then parse_config() changed the config", text);
+  auto tariffs = iw::config::tariff_config(config);
+  auto tariffs_again = iw::config::tariff_config(again.value());
+  if (tariffs.ok() != tariffs_again.ok() || (tariffs.ok() && !(tariffs.value() == tariffs_again.value()))) {
+    fail("the tariffs section typed differently after the round trip", text);
+  }
 }
 
 }  // namespace

@@ -63,7 +63,9 @@ export const DECIMALS = { Watts: 1, Volts: 2, Amps: 3, VA: 1, PF: 3, Hz: 3, VAR:
 
 // /query for traces [{name, unit}] over begin..end (specifiers or unix seconds).
 export function queryUrl(traces, begin, end, group, { format = 'json', time = 'time.utc.unix' } = {}) {
-  const columns = [time, ...traces.map((t) => `${t.name}.${UNIT_METHODS[t.unit]}.d${DECIMALS[t.unit] ?? 1}`)];
+  // A cost series ("Mains.cost", its unit a currency) takes no unit method: cents.
+  const column = (t) => (UNIT_METHODS[t.unit] ? `${t.name}.${UNIT_METHODS[t.unit]}.d${DECIMALS[t.unit] ?? 1}` : `${t.name}.d2`);
+  const columns = [time, ...traces.map(column)];
   const params = [`select=[${columns.join(',')}]`, `begin=${encodeURIComponent(begin)}`, `end=${encodeURIComponent(end)}`,
     `group=${group}`, `format=${format}`, 'header=yes', 'missing=null', 'limit=none'];
   return `/query?${params.join('&')}`;

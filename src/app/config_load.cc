@@ -15,6 +15,7 @@
 #include "config/config_parser.h"
 #include "config/http_config.h"
 #include "config/mqtt_config.h"
+#include "config/tariff_config.h"
 #include "config/update_config.h"
 
 namespace iw::app {
@@ -81,6 +82,7 @@ Result<config::Config> parse_and_check(const std::string& text, std::vector<std:
   // with its key paths before the running sampler is stopped.
   if (auto mqtt = config::mqtt_config(cfg.value()); !mqtt) return mqtt.status();
   if (auto http = config::http_config(cfg.value()); !http) return http.status();
+  if (auto tariffs = config::tariff_config(cfg.value()); !tariffs) return tariffs.status();
   if (auto update = config::update_server_config(cfg.value()); !update) return update.status();
   return cfg;
 }

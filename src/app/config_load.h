@@ -21,8 +21,8 @@
 
 namespace iw::app {
 
-// The config of `text` with its scripts compiled and its "mqtt" section checked; errors name
-// every problem by key path.
+// The config of `text` with its scripts compiled and its "mqtt", "http", "update_server" and
+// "tariffs" sections checked; errors name every problem by key path.
 Result<config::Config> parse_and_check(const std::string& text, std::vector<std::string>* notes);
 
 // Saves a config received over the API byte for byte (mode 0600), keeping the one it replaces

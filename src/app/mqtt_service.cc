@@ -76,12 +76,13 @@ std::vector<MqttChannel> mqtt_channels(const config::Config& config, const confi
 
 Result<std::unique_ptr<MqttService>> MqttService::Start(const config::Config& config, const config::MqttConfig& mqtt,
                                                         std::shared_ptr<const calc::Calculator> calculator,
-                                                        const Sampler& sampler, const DatalogService& datalog) {
+                                                        const Sampler& sampler, const DatalogService& datalog,
+                                                        std::shared_ptr<const query::TariffEngine> tariff) {
   const upload::MqttTopics topics(mqtt.base_topic, mqtt.discovery_prefix);
   auto connection = upload::MqttConnection::Create(mqtt, {topics.availability(), upload::kOffline, true});
   if (!connection) return connection.status();
-  std::unique_ptr<MqttService> s(
-      new MqttService(config, mqtt, std::move(calculator), sampler, datalog, std::move(connection.value())));
+  std::unique_ptr<MqttService> s(new MqttService(config, mqtt, std::move(calculator), sampler, datalog,
+                                                 std::move(connection.value()), std::move(tariff)));
   s->thread_ = std::thread([p = s.get()] { p->run(); });
   spdlog::info("mqtt: publishing {} channels to {}:{} under {}", s->channels_.size(), mqtt.host, mqtt.port,
                mqtt.base_topic);
@@ -90,9 +91,11 @@ Result<std::unique_ptr<MqttService>> MqttService::Start(const config::Config& co
 
 MqttService::MqttService(const config::Config& config, const config::MqttConfig& mqtt,
                          std::shared_ptr<const calc::Calculator> calculator, const Sampler& sampler,
-                         const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection)
+                         const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection,
+                         std::shared_ptr<const query::TariffEngine> tariff)
     : mqtt_(mqtt),
       calculator_(std::move(calculator)),
+      tariff_(std::move(tariff)),
       channels_(mqtt_channels(config, mqtt, *calculator_)),
       max_channels_(static_cast<int>(config.inputs.size())),
       topics_(mqtt.base_topic, mqtt.discovery_prefix),
@@ -196,7 +199,21 @@ void MqttService::publish_energy(bool force) {
     publish({topics_.energy(ch), upload::energy_payload({r.time, c.wh_import.value(), c.wh_export.value()}), true},
             mqtt_.qos);
   }
+  publish_demand(r);
   last_energy_time_ = r.time;
+}
+
+void MqttService::publish_demand(const datalog::Record& record) {
+  if (!tariff_ || !tariff_->tariff().demand || !tariff_->has_meter()) return;
+  auto now = tariff_->demand_now(record);
+  if (!now.ok()) {
+    spdlog::warn("mqtt: demand: {}", now.error());
+    return;
+  }
+  const query::DemandNow& d = now.value();
+  publish({topics_.demand(),
+           upload::demand_payload({record.time, d.peak.kw, d.peak.at, d.window_start, d.window_kw, d.warning}), true},
+          mqtt_.qos);
 }
 
 void MqttService::publish(const MqttMessage& message, int qos) {

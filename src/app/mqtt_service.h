@@ -23,6 +23,7 @@
 #include "calc/calculator.h"
 #include "config/config.h"
 #include "config/mqtt_config.h"
+#include "query/tariff_engine.h"
 #include "server/status.h"
 #include "upload/mqtt_connection.h"
 #include "upload/mqtt_messages.h"
@@ -51,10 +52,13 @@ std::vector<upload::MqttChannel> mqtt_channels(const config::Config& config, con
 class MqttService {
  public:
   // `sampler` and `datalog` must outlive the service. Fails on client options libmosquitto
-  // refuses; a broker that is down is not an error (the service keeps trying).
+  // refuses; a broker that is down is not an error (the service keeps trying). With a `tariff`
+  // that has a demand charge, each new record also publishes "<base>/demand" (retained): the
+  // billing period's peak and the running window, with a warning at 90 % of the peak.
   static Result<std::unique_ptr<MqttService>> Start(const config::Config& config, const config::MqttConfig& mqtt,
                                                     std::shared_ptr<const calc::Calculator> calculator,
-                                                    const Sampler& sampler, const DatalogService& datalog);
+                                                    const Sampler& sampler, const DatalogService& datalog,
+                                                    std::shared_ptr<const query::TariffEngine> tariff = nullptr);
   ~MqttService();
   MqttService(const MqttService&) = delete;
   MqttService& operator=(const MqttService&) = delete;
@@ -66,17 +70,19 @@ class MqttService {
  private:
   MqttService(const config::Config& config, const config::MqttConfig& mqtt,
               std::shared_ptr<const calc::Calculator> calculator, const Sampler& sampler, const DatalogService& datalog,
-              std::unique_ptr<upload::MqttConnection> connection);
+              std::unique_ptr<upload::MqttConnection> connection, std::shared_ptr<const query::TariffEngine> tariff);
   void run();
   void announce();
   void publish_discovery();
   void publish_live();
   void publish_energy(bool force);
+  void publish_demand(const datalog::Record& record);
   void publish(const upload::MqttMessage& message, int qos);
   void update_status();
 
   const config::MqttConfig mqtt_;
   const std::shared_ptr<const calc::Calculator> calculator_;  // the pipeline's: outputs' scripts
+  const std::shared_ptr<const query::TariffEngine> tariff_;   // null: no demand messages
   const std::vector<upload::MqttChannel> channels_;
   const int max_channels_;
   const upload::MqttTopics topics_;

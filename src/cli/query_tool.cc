@@ -8,6 +8,7 @@
 #include "calc/calculator.h"
 #include "config/config_file.h"
 #include "datalog/data_dir.h"
+#include "query/cost_series.h"
 #include "query/integrator_recorder.h"
 #include "query/output_series.h"
 #include "query/query.h"
@@ -73,10 +74,12 @@ int run_query_tool(const QueryToolOptions& options) {
   query::SeriesCatalog catalog = query::SeriesCatalog::FromConfig(config.value());
   query::add_outputs(catalog, calc, std::make_shared<query::IntegratorLogs>(calc, std::move(integrator_logs.value())));
   const query::LogRecordSource records(current.value().get(), history.value().get());
+  const auto tariff = query::add_tariff(catalog, config.value(), zone.value().get(), &records);
   query::QueryEnvironment env;
   env.catalog = &catalog;
   env.zone = zone.value().get();
   env.records = &records;
+  env.tariff = tariff.get();
   env.now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::string_view text = options.query;

@@ -40,6 +40,7 @@
 #include "config/http_config.h"
 #include "config/mqtt_config.h"
 #include "datalog/settings.h"
+#include "query/cost_series.h"
 #include "query/integrator_recorder.h"
 #include "query/output_series.h"
 #include "query/series.h"
@@ -76,6 +77,7 @@ struct Pipeline {
   std::unique_ptr<query::TimeZone> zone;
   std::unique_ptr<query::IntegratorRecorder> integrators;  // set by switch_to, before the sampler starts
   std::unique_ptr<query::SeriesCatalog> catalog;           // likewise: outputs read the integrators' logs
+  std::shared_ptr<const query::TariffEngine> tariff;       // prices the catalog's cost series; null: no tariff
   bool simulated_time = false;                             // the source's clock, not the wall clock, says what "now" is
   // Not Ok while the config's ADC cannot be opened (app/assembly.h): the sampler is never
   // started, the daemon serves and source_retry_ opens the board again.
@@ -249,6 +251,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   next->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(next->config));
   auto integrator_logs = std::make_shared<const query::IntegratorLogs>(next->calculator, next->integrators->by_index());
   query::add_outputs(*next->catalog, next->calculator, integrator_logs);
+  next->tariff = query::add_tariff(*next->catalog, next->config, next->zone.get(), records_.get());
   next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
     notifier_.on_checkpoint();
@@ -323,7 +326,7 @@ void Daemon::apply_realtime_process(const app::RealtimePlan& plan) const {
 
 void Daemon::start_mqtt(Pipeline& p) const {
   if (!p.mqtt_config) return;
-  auto mqtt = app::MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_);
+  auto mqtt = app::MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_, p.tariff);
   if (!mqtt) {
     spdlog::error("{} (MQTT stays off until the config changes)", mqtt.error());
     return;
@@ -406,7 +409,7 @@ views::QueryScope Daemon::query_scope() const {
   std::shared_ptr<Pipeline> p = current();
   int64_t now = unix_now_ns() / 1'000'000'000;
   if (p->simulated_time) now = std::max(now, p->sampler->snapshot().time_ns / 1'000'000'000);
-  return views::QueryScope{p, {p->catalog.get(), p->zone.get(), records_.get(), now}};
+  return views::QueryScope{p, {p->catalog.get(), p->zone.get(), records_.get(), now, p->tariff.get()}};
 }
 
 server::StatusModel Daemon::status() const {

@@ -12,6 +12,7 @@
 #include "query/request.h"
 #include "query/runner.h"
 #include "query/series.h"
+#include "query/tariff_engine.h"
 #include "query/time_zone.h"
 
 namespace iw::query {
@@ -21,7 +22,8 @@ struct QueryEnvironment {
   const SeriesCatalog* catalog = nullptr;
   const TimeZone* zone = nullptr;
   const RecordSource* records = nullptr;
-  int64_t now = 0;  // UNIX seconds: relative times count from here
+  int64_t now = 0;                       // UNIX seconds: relative times count from here
+  const TariffEngine* tariff = nullptr;  // the config's first tariff (/energy); null: none
 };
 
 struct QueryAnswer {

@@ -76,11 +76,12 @@ Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog)
   if (column.series == nullptr) column.series = catalog.find(name);
   if (column.series == nullptr) return Status::InvalidArgument("Invalid series: " + std::string(name));
   column.unit = column.series->unit();
-  column.decimals = default_decimals(column.unit);
+  column.decimals = column.series->default_decimals().value_or(default_decimals(column.unit));
   std::optional<int> decimals;
   for (size_t k = first_method; k < parts.size(); ++k) {
     const std::string method = lower(parts[k]);
-    if (auto unit = unit_of_method(method)) {
+    auto unit = unit_of_method(method);
+    if (unit && column.series->takes_unit_method()) {
       column.unit = *unit;
       column.decimals = query_default_decimals(*unit);
     } else if (auto d = decimals_method(method)) {

@@ -106,7 +106,7 @@ std::vector<const InputSeries*> SeriesCatalog::inputs() const {
 std::string SeriesCatalog::show_series_json() const {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& s : series_) {
-    list.push_back({{"name", s->name()}, {"unit", std::string(unit_name(s->unit()))}});
+    list.push_back({{"name", s->name()}, {"unit", s->unit_label()}});
   }
   nlohmann::ordered_json doc;
   doc["series"] = std::move(list);

@@ -43,6 +43,12 @@ class Series {
   virtual const std::string& name() const = 0;
   // The unit a column of this series has when the query names none, and show=series lists.
   virtual Unit unit() const = 0;
+  // The unit show=series lists; a cost series names its currency.
+  virtual std::string unit_label() const { return std::string(unit_name(unit())); }
+  // Decimals of a column without .dN; nullopt: the unit's rule (request.h).
+  virtual std::optional<int> default_decimals() const { return std::nullopt; }
+  // Whether a column may choose a unit (.wh, .kwh...); a cost has only its currency.
+  virtual bool takes_unit_method() const { return true; }
   // The series' value over `interval` in `unit`. nullopt means missing: no monitored time
   // between the records (also for energy units), a record without this series' channel, a
   // counter of the channel lower in the newer record (a reset: see continues()), or a result

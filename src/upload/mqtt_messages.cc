@@ -150,4 +150,14 @@ std::string energy_payload(const EnergyReading& r) {
   return json{{"time", r.time}, {"import_wh", rounded(r.import_wh, 6)}, {"export_wh", rounded(r.export_wh, 6)}}.dump();
 }
 
+std::string demand_payload(const DemandReading& r) {
+  return json{{"time", r.time},
+              {"peak_kw", rounded(r.peak_kw, 3)},
+              {"peak_at", r.peak_at},
+              {"window_start", r.window_start},
+              {"window_kw", rounded(r.window_kw, 3)},
+              {"warning", r.warning}}
+      .dump();
+}
+
 }  // namespace iw::upload

@@ -51,6 +51,17 @@ struct EnergyReading {
   double export_wh = 0;
 };
 
+// Peak demand of the tariff's billing period at a datalog record, and the window running now
+// (query/tariff_engine.h, DemandNow).
+struct DemandReading {
+  int64_t time = 0;  // UNIX seconds of the record
+  double peak_kw = 0;
+  int64_t peak_at = 0;  // start of the peak window; 0: none yet
+  int64_t window_start = 0;
+  double window_kw = 0;
+  bool warning = false;  // the running window is at 90 % of the peak or more: a new peak is near
+};
+
 class MqttTopics {
  public:
   MqttTopics(std::string base, std::string discovery_prefix)
@@ -62,6 +73,8 @@ class MqttTopics {
   std::string live(const MqttChannel& ch) const;
   // "<base>/input/<name>/energy": JSON of the cumulative counters, retained.
   std::string energy(const MqttChannel& ch) const;
+  // "<base>/demand": JSON of the tariff's peak demand and the running window, retained.
+  std::string demand() const { return base_ + "/demand"; }
   // Home Assistant announces itself here with "online" after it (re)starts.
   std::string ha_status() const { return prefix_ + "/status"; }
   const std::string& discovery_prefix() const { return prefix_; }
@@ -95,5 +108,8 @@ std::string input_live_payload(const MqttChannel& ch, const measure::ChannelValu
 std::string output_live_payload(double value);
 // {"time":1700000000,"import_wh":1234.567,"export_wh":0.0}. Exact to 1 mWh.
 std::string energy_payload(const EnergyReading& reading);
+// {"time":1700000000,"peak_kw":9.0,"peak_at":1699990000,"window_start":1699999200,
+//  "window_kw":8.4,"warning":true}; kW to 1 W.
+std::string demand_payload(const DemandReading& reading);
 
 }  // namespace iw::upload

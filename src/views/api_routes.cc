@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "query/energy_summary.h"
 #include "query/feed.h"
 #include "server/auth/access_level.h"
 #include "server/config_endpoint.h"
@@ -97,6 +98,10 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   routes.add("GET", "/config.txt", [config](const HttpRequest& r) { return config->get(r); });
   routes.add("POST", "/config", [config](const HttpRequest& r) { return config->post(r); });
   routes.add("GET", "/query", [&backend](const HttpRequest& r) { return query_response(backend, r); });
+  routes.add("GET", "/energy", [&backend](const HttpRequest& r) {
+    QueryScope scope = backend.query_scope();
+    return answer_response(query::answer_energy(r.params, scope.env), std::move(scope.owner));
+  });
   routes.add("GET", "/feed/list.json", [&backend](const HttpRequest&) {
     return HttpResponse::json(query::feed_list_json(*backend.query_scope().env.catalog));
   });

@@ -1,9 +1,11 @@
-// Every config in examples/ (the ones the README points to) parses without errors.
+// Every config in examples/ (the ones the README points to) parses without errors, its typed
+// sections included (tariffs).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "config/config_file.h"
+#include "config/tariff_config.h"
 
 namespace iw {
 namespace {
@@ -15,6 +17,9 @@ TEST(Examples, EveryExampleConfigIsValid) {
     ++seen;
     auto cfg = config::load_config_file(entry.path().string(), config::ModelCatalog::builtin());
     EXPECT_TRUE(cfg.ok()) << entry.path() << ": " << (cfg.ok() ? "" : cfg.error());
+    if (!cfg.ok()) continue;
+    auto tariffs = config::tariff_config(cfg.value());
+    EXPECT_TRUE(tariffs.ok()) << entry.path() << ": " << (tariffs.ok() ? "" : tariffs.error());
   }
   EXPECT_GE(seen, 3);
 }

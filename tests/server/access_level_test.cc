@@ -28,6 +28,7 @@ TEST(AccessLevel, OurNewEndpoints) {
   EXPECT_EQ(access_for("GET", "/config"), Access::kAdmin);
   EXPECT_EQ(access_for("POST", "/config"), Access::kAdmin);
   EXPECT_EQ(access_for("GET", "/metrics"), Access::kUser);
+  EXPECT_EQ(access_for("GET", "/energy"), Access::kUser);  // reads, as /query
 }
 
 TEST(AccessLevel, StaticFiles) {

@@ -155,5 +155,17 @@ TEST(MqttPayloads, EnergyCarriesTheRecordTimeAndExactMicroWattHours) {
             R"({"export_wh":1e-06,"import_wh":123456.789012,"time":1700000005})");
 }
 
+TEST(MqttMessages, DemandPayloadCarriesPeakWindowAndWarning) {
+  EXPECT_EQ(MqttTopics("iotawatt/house", "homeassistant").demand(), "iotawatt/house/demand");
+  const nlohmann::json j =
+      nlohmann::json::parse(demand_payload({1774000000, 9.0004, 1773850000, 1773999900, 8.12345, true}));
+  EXPECT_EQ(j["time"], 1774000000);
+  EXPECT_EQ(j["peak_kw"], 9.0);
+  EXPECT_EQ(j["peak_at"], 1773850000);
+  EXPECT_EQ(j["window_start"], 1773999900);
+  EXPECT_EQ(j["window_kw"], 8.123);
+  EXPECT_EQ(j["warning"], true);
+}
+
 }  // namespace
 }  // namespace iw::upload

@@ -53,6 +53,8 @@ test('query URLs and units', () => {
   assert.deepEqual(unitsFor({ name: 'V', unit: 'Volts' }), ['Volts', 'Hz']);
   assert.ok(unitsFor({ name: 'M', unit: 'Watts' }).includes('Wh'));
   assert.deepEqual(unitsFor({ name: 'o', unit: 'Amps' }), ['Amps']);
+  assert.deepEqual(unitsFor({ name: 'Mains.cost', unit: 'EUR' }), ['EUR']);
+  assert.match(queryUrl([{ name: 'Mains.cost', unit: 'EUR' }], 'd', 's', 'h'), /select=\[time\.utc\.unix,Mains\.cost\.d2\]/);
 });
 
 test('config problems are split by key path', () => {

@@ -27,7 +27,7 @@ constexpr std::array kRoutes = {
     Route{"GET", "/update", Access::kAdmin},
     // Ours, not in the original.
     Route{"GET", "/config", Access::kAdmin}, Route{"POST", "/config", Access::kAdmin},
-    Route{"GET", "/metrics", Access::kUser},
+    Route{"GET", "/metrics", Access::kUser}, Route{"GET", "/energy", Access::kUser},
     Route{"POST", "/calc/preview", Access::kAdmin},  // the config editor's, with the config
     Route{"POST", "/calibrate", Access::kAdmin},     // measures, and may change the config
     Route{"GET", "/tables.txt", Access::kUser},      // a file in the original, a route here
