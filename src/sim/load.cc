@@ -93,10 +93,12 @@ Load switched(Load load, Switching switching) {
   return load;
 }
 
-double daylight(const Load& load, double local_hour) {
-  if (local_hour <= load.sunrise_h || local_hour >= load.sunset_h) return 0;
-  const double x = (local_hour - load.sunrise_h) / (load.sunset_h - load.sunrise_h);
+double daylight(double sunrise_h, double sunset_h, double local_hour) {
+  if (local_hour <= sunrise_h || local_hour >= sunset_h) return 0;
+  const double x = (local_hour - sunrise_h) / (sunset_h - sunrise_h);
   return std::sin(std::numbers::pi * x);
 }
+
+double daylight(const Load& load, double local_hour) { return daylight(load.sunrise_h, load.sunset_h, local_hour); }
 
 }  // namespace iw::sim
