@@ -37,15 +37,16 @@ CycleGenerator::CycleGenerator(const Panel& panel, int64_t start_ns, uint64_t se
   const double period0 = 1e9 / panel.mains.frequency_at(0);
   next_start_ = Instant{start_ns, 0}.plus(-phase * period0);
 
+  daily_.set_time(static_cast<double>(start_ns) * 1e-9);
   states_.resize(panel.loads.size());
   for (size_t i = 0; i < panel.loads.size(); ++i) {
     LoadState& st = states_[i];
     st.rng = SplitMix(seeds.next());
     const auto& sw = panel.loads[i].switching;
     if (!sw) continue;
-    const double mean_on = 0.5 * (sw->on_min_s + sw->on_max_s);
-    const double mean_off = 0.5 * (sw->off_min_s + sw->off_max_s);
-    st.on = st.rng.uniform() < mean_on / (mean_on + mean_off);
+    // On with the probability of the load's level at the start (not a kettle boiling at
+    // 3 am because the simulation started then).
+    st.on = st.rng.uniform() < on_fraction(*sw, daily_.level(i));
     const double first = st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s) : draw(st.rng, sw->off_min_s, sw->off_max_s);
     st.next_toggle_s = first * st.rng.uniform();  // part of a period already elapsed
   }

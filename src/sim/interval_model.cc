@@ -76,11 +76,7 @@ struct Event {
 
 }  // namespace
 
-double duty_cycle(const Switching& s) {
-  const double on = 0.5 * (s.on_min_s + s.on_max_s);
-  const double off = 0.5 * (s.off_min_s + s.off_max_s);
-  return on / (on + off);
-}
+double duty_cycle(const Switching& s) { return on_fraction(s); }
 
 struct IntervalModel::Impl {
   Panel panel;
@@ -116,14 +112,14 @@ void IntervalModel::Impl::init_schedules() {
   // load; the initial state and every duration follow (realism off: the same schedule).
   SplitMix seeds(seed);
   seeds.uniform();
-  for (LoadModel& m : loads) {
+  daily.set_time(static_cast<double>(origin_s));
+  for (size_t i = 0; i < loads.size(); ++i) {
+    LoadModel& m = loads[i];
     m.rng = SplitMix(seeds.next());
     m.on = true;
     m.remaining = 0;
     if (!m.switching) continue;
-    const double mean_on = 0.5 * (m.sw.on_min_s + m.sw.on_max_s);
-    const double mean_off = 0.5 * (m.sw.off_min_s + m.sw.off_max_s);
-    m.on = m.rng.uniform() < mean_on / (mean_on + mean_off);
+    m.on = m.rng.uniform() < on_fraction(m.sw, daily.level(i));  // as the cycle simulator
     const double first =
         m.on ? m.rng.uniform(m.sw.on_min_s, m.sw.on_max_s) : m.rng.uniform(m.sw.off_min_s, m.sw.off_max_s);
     m.remaining = first * m.rng.uniform();

@@ -93,6 +93,13 @@ Load switched(Load load, Switching switching) {
   return load;
 }
 
+double on_fraction(const Switching& s, double level) {
+  if (!(level > 0)) return 0;
+  const double on = 0.5 * (s.on_min_s + s.on_max_s);
+  const double off = 0.5 * (s.off_min_s + s.off_max_s);
+  return on / (on + off / level);
+}
+
 double daylight(double sunrise_h, double sunset_h, double local_hour) {
   if (local_hour <= sunrise_h || local_hour >= sunset_h) return 0;
   const double x = (local_hour - sunrise_h) / (sunset_h - sunrise_h);

@@ -89,6 +89,10 @@ Load current_load(std::string name, double amps, double pf, bool leading, std::v
                   Line line = Line::kA);
 Load switched(Load load, Switching switching);
 
+// The long-run fraction of time a switching load is on when its off periods run at `level`
+// (the daily model's; 1: as drawn): mean on / (mean on + mean off / level); 0 at level 0.
+double on_fraction(const Switching& s, double level = 1);
+
 // Daylight factor in [0, 1] at `local_hour` (0-24): a half sine from sunrise to sunset.
 double daylight(double sunrise_h, double sunset_h, double local_hour);
 // The same for a solar load's configured day (the daily model moves it with the seasons).
