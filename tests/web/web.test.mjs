@@ -401,6 +401,30 @@ test('an input is deleted, added and renamed through the forms and appears in /c
   await screenshots('setup-inputs', () => page.waitForSelector('#input-list'));
 });
 
+test('an input\'s home view role is set in Setup, saved as "role", reported by /status and used by the home page', async () => {
+  const config = JSON.parse(await (await api('/config')).text());
+  const ch = config.inputs.findIndex((i) => i?.name === 'Heater_2');
+  assert.ok(ch > 0, 'the input the test before added');
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${ch}"] button`);
+  assert.equal(await page.$eval('#input-role option[value=""]', (o) => o.textContent), 'from the name (circuit)');
+  await page.selectOption('#input-role', 'solar');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /Heater_2/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  assert.equal(JSON.parse(await (await api('/config')).text()).inputs[ch].role, 'solar');
+  assert.equal((await apiJSON('/status?inputs')).inputs.find((i) => i.name === 'Heater_2').role, 'solar');
+  await open('home');
+  await page.waitForFunction(() => window.iotawattHome.status?.inputs.some((i) => i.name === 'Heater_2'));
+  assert.ok(!(await homeState()).bars.some((b) => b.name === 'Heater_2'), 'a solar input is no circuit bar');
+  // Back to the guess from the name: the key goes away.
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${ch}"] button`);
+  await page.selectOption('#input-role', '');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /Heater_2/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  assert.equal('role' in JSON.parse(await (await api('/config')).text()).inputs[ch], false);
+});
+
 test('deleting the last input asks with the daemon\'s words and saves with its confirmation', async () => {
   const text = await (await api('/config')).text();
   const before = JSON.parse(text);
