@@ -21,8 +21,9 @@ export function sankeyLayout(flows, { width = 640, height = 300, node = 14, gap 
   const rows = Math.max(left.length, right.length, 1);
   const scale = Math.max(0, height - gap * (rows - 1)) / total;
   const xl = labels, xr = width - labelsRight - node, xm = (xl + xr) / 2;
+  const top = 18;  // room for the home's label above it
   const column = (items, x) => {
-    let y = 0;
+    let y = top;
     return items.map((s) => {
       const h = s.wh * scale;
       const r = { ...s, x, y, h, out: y, in: y };
@@ -33,7 +34,7 @@ export function sankeyLayout(flows, { width = 640, height = 300, node = 14, gap 
   const l = column(left, xl), r = column(right, xr);
   const homeIn = l.reduce((a, s) => a + s.wh, 0) - flows.export;
   const home = { name: 'Home', wh: flows.home, kind: 'home', x: xm, y: 0, h: Math.max(homeIn, flows.home) * scale, in: 0, out: 0 };
-  home.y = Math.max(0, (Math.max(...l.map((s) => s.y + s.h), 0) - home.h) / 2);
+  home.y = Math.max(top, (top + Math.max(...l.map((s) => s.y + s.h), top) - home.h) / 2);
   home.in = home.out = home.y;
   const links = [];
   const link = (from, to, wh, kind) => {
@@ -53,7 +54,7 @@ export function sankeyLayout(flows, { width = 640, height = 300, node = 14, gap 
     }
   }
   for (const s of r) if (s.kind !== 'export') link(home, s, s.wh, s.kind);
-  const bottom = Math.max(...[...l, ...r].map((s) => s.y + Math.max(s.h, slot)), home.y + home.h + slot);
+  const bottom = Math.max(...[...l, ...r].map((s) => s.y + Math.max(s.h, slot)), home.y + home.h);
   return { width, height: bottom, node, nodes: [...l, home, ...r], links };
 }
 
@@ -86,7 +87,7 @@ export function sankeySvg(flows, options = {}) {
     const leftSide = n.kind === 'grid' || n.kind === 'solar' && n.x < layout.width / 2;
     const x = n.kind === 'home' ? n.x + layout.node / 2 : leftSide ? n.x - 4 : n.x + layout.node + 4;
     const anchor = n.kind === 'home' ? 'middle' : leftSide ? 'end' : 'start';
-    const y = n.kind === 'home' ? n.y + n.h + 13 : n.y + Math.max(1, n.h) / 2 + 4;
+    const y = n.kind === 'home' ? n.y - 6 : n.y + Math.max(1, n.h) / 2 + 4;
     g.append(svgEl('text', { x, y, 'text-anchor': anchor }, `${n.name} ${kwhText(n.wh)}`));
     svg.append(g);
   }
