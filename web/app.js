@@ -1,8 +1,10 @@
 // The app shell: one page module per #hash, each exporting mount(element) that returns a
-// function stopping its timers. Pages load on demand, so the status page starts fast.
+// function stopping its timers. Pages load on demand, so the home page starts fast. #status is
+// the daemon's details page (named Details in the menu).
 import { el, explain, getJSON } from './api.js';
 
 const pages = {
+  home: () => import('./home.js'),
   status: () => import('./status.js'),
   graphs: () => import('./graphs.js'),
   scope: () => import('./scope.js'),
@@ -14,8 +16,9 @@ let unmount = null;
 let generation = 0;
 
 async function show() {
-  const name = (location.hash.slice(1).split('?')[0] || 'status');
-  const load = pages[name] || pages.status;
+  const asked = location.hash.slice(1).split('?')[0];
+  const name = pages[asked] ? asked : 'home';
+  const load = pages[name];
   const mine = ++generation;
   if (unmount) { unmount(); unmount = null; }
   const main = document.getElementById('page');
@@ -54,3 +57,9 @@ window.addEventListener('hashchange', show);
 window.addEventListener('iotawatt:config-saved', title);
 title();
 show();
+
+// Installable app: the service worker caches the app's shell, never API answers (sw.js).
+// Browsers allow one only in a secure context (HTTPS, or the monitor on localhost).
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register('/sw.js').catch((err) => console.warn(`service worker: ${err.message}`));
+}

@@ -3,6 +3,7 @@
 // proposes; the proposal is saved like any edit, through POST /config).
 import { el, every, explain, fmt, getJSON, notice, send } from './api.js';
 import { checkbox, field, numberInput, selectInput, textInput } from './form.js';
+import { guessRole } from './roles.js';
 
 function channelCount(config) {
   return Math.max(Number(config.device?.channels) || 15, (config.inputs || []).length);
@@ -49,6 +50,7 @@ function listRow(config, ch, onEdit) {
     if (input.double) notes.push('×2');
     if (input.reverse) notes.push('↺');
     if (input.signed) notes.push('±');
+    if (input.role) notes.push(input.role);
   }
   return el('tr', { dataset: { channel: ch } }, el('td', {}, ch),
     el('td', { class: 'name' }, active ? input.name : el('span', { class: 'muted' }, 'unused')),
@@ -77,7 +79,12 @@ function editor(ctx, ch, close) {
   const signed = checkbox(p('signed'), 'Allow negative power (mains, solar)', input.signed);
   const reverse = checkbox(p('reverse'), 'Reverse', input.reverse);
   const double = checkbox(p('double'), 'Double (240 V load on a 120 V reference)', input.double);
-  const ctOnly = el('div', { class: 'row' }, field(p('vchan'), 'Voltage reference', vchan), signed, reverse, double);
+  // The home view's role (roles.js): empty keeps the guess from the name.
+  const role = selectInput([['', `from the name (${guessRole(input.name)})`], ['mains', 'mains (grid connection)'],
+    ['solar', 'solar inverter'], ['circuit', 'circuit']], input.role || '', { id: 'input-role' });
+  name.addEventListener('input', () => { role.options[0].textContent = `from the name (${guessRole(name.value)})`; });
+  const ctOnly = el('div', { class: 'row' }, field(p('vchan'), 'Voltage reference', vchan), field(p('role'), 'Home view role', role),
+    signed, reverse, double);
   const calBox = el('div');
   const general = el('div');
 
@@ -128,12 +135,13 @@ function editor(ctx, ch, close) {
     }
     if (out.type === 'CT') {
       out.vchan = Number(vchan.value);
+      if (role.value) out.role = role.value; else delete out.role;
       for (const [key, box] of [['signed', signed], ['reverse', reverse], ['double', double]]) {
         const on = box.querySelector('input').checked;
         if (on) out[key] = true; else delete out[key];
       }
     } else {
-      for (const key of ['vchan', 'signed', 'reverse', 'double', 'vphase', 'vmult', 'turns']) delete out[key];
+      for (const key of ['vchan', 'signed', 'reverse', 'double', 'vphase', 'vmult', 'turns', 'role']) delete out[key];
     }
     return out;
   };

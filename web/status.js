@@ -166,7 +166,7 @@ export function render(status) {
 }
 
 export function mount(main) {
-  const head = el('div', { class: 'row' }, el('h1', {}, 'Status'), el('span', { class: 'spacer' }),
+  const head = el('div', { class: 'row' }, el('h1', {}, 'Details'), el('span', { class: 'spacer' }),
     el('span', { class: 'muted', id: 'updated' }, ''));
   const body = el('div', { id: 'status-body' });
   main.append(head, body);

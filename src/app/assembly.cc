@@ -72,7 +72,9 @@ Result<Assembly> assemble_sim(const RunOptions& options, std::optional<config::C
   a.scaling = AdcScaling{panel->adc.vref, 13};  // the simulator's config cal assumes the /13 divider
   const source::SamplingPlan plan = sampling_plan(a.config, 200000, panel->mains.hz);
   const uint64_t seed = a.config.sim && a.config.sim->seed ? *a.config.sim->seed : 1;
-  auto simulator = sim::Simulator::create(std::move(panel.value()), plan, start_ns, seed);
+  // Realism: the live panel follows the daily model the seeded history was written with
+  // (`iotawatt seed`, same seed), so graphs continue across the seam.
+  auto simulator = sim::Simulator::create(std::move(panel.value()), plan, start_ns, seed, {.realism = true});
   if (!simulator) return Status::InvalidArgument("simulator: " + simulator.error());
   a.source = std::move(simulator.value());
   a.paced = true;

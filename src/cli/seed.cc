@@ -41,6 +41,9 @@ Status write_scenario_config(const SeedOptions& options) {
   if (std::filesystem::exists(path)) return Status::Ok();
   auto config = app::scenario_config(options.scenario);
   if (!config) return config.status();
+  // `run` continues the history live with the same daily model draws (sim.seed).
+  if (!config->sim) config->sim.emplace();
+  config->sim->seed = options.seed;
   return config::save_config_file(path, config.value());
 }
 

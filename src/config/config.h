@@ -49,6 +49,10 @@ struct Device {
 
 enum class InputType { kVT, kCT };
 
+// Our addition: what a CT measures, for the web app's home view (use, grid, solar, circuits).
+// kUnset: the config does not say; the web app guesses from the name (web/roles.js).
+enum class InputRole { kUnset, kMains, kSolar, kCircuit };
+
 struct Input {
   int channel = 0;   // equals the index in Config::inputs
   std::string name;  // unique, [A-Za-z][A-Za-z0-9_]*
@@ -68,6 +72,7 @@ struct Input {
   bool is_signed = false;                           // CT: keep negative power
   bool is_double = false;                           // CT: 240 V load measured against a 120 V reference
   bool reverse = false;                             // negate the samples
+  InputRole role = InputRole::kUnset;               // "role": "mains" | "solar" | "circuit"
   nlohmann::json extra = nlohmann::json::object();  // other keys (e.g. "vref"), verbatim
 
   bool is_vt() const { return type == InputType::kVT; }
@@ -185,5 +190,8 @@ struct Config {
 };
 
 const char* to_string(InputType type);  // "VT" / "CT"
+const char* to_string(InputRole role);  // "", "mains", "solar", "circuit"
+// "mains", "solar" or "circuit"; nullopt for anything else.
+std::optional<InputRole> parse_input_role(std::string_view text);
 
 }  // namespace iw::config

@@ -437,6 +437,14 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
   in.is_signed = r.boolean("signed").value_or(false);
   in.is_double = r.boolean("double").value_or(false);
   in.reverse = r.boolean("reverse").value_or(false);
+  if (auto role = r.string("role")) {
+    if (auto parsed = parse_input_role(*role)) {
+      in.role = *parsed;
+    } else {
+      problems_.add(r.path_of("role"),
+                    fmt::format("{} is not \"mains\", \"solar\" or \"circuit\"", json(*role).dump()));
+    }
+  }
 
   if (type_ok && in.is_vt()) {
     resolve_vt(in, r, entry);

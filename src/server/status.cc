@@ -39,6 +39,7 @@ json input_json(const InputStatus& in) {
   // Ours: samples at 0 or full scale in the last second (an overdriven CT or VT reads low).
   j["clipped"] = in.clipped;
   j["name"] = in.name;
+  if (!in.role.empty()) j["role"] = in.role;  // ours, for the web app's home view
   return j;
 }
 

@@ -23,6 +23,7 @@ struct InputStatus {
   double phase = 0;             // effective sensor lead now, degrees
   double last_phase = 0;        // CT lead minus VT lead
   bool reversed = false;
+  std::string role;      // the config's "role" of a CT ("mains", "solar", "circuit"); empty when unset
   uint64_t clipped = 0;  // samples at an ADC rail in the last second: the sensor is overdriven
 };
 

@@ -29,25 +29,48 @@ constexpr double kDegToRad = std::numbers::pi / 180;
 
 }  // namespace
 
-CycleGenerator::CycleGenerator(const Panel& panel, int64_t start_ns, uint64_t seed)
-    : panel_(&panel), start_ns_(start_ns) {
+CycleGenerator::CycleGenerator(const Panel& panel, int64_t start_ns, uint64_t seed, bool realism)
+    : panel_(&panel), start_ns_(start_ns), daily_(panel, seed, realism) {
   SplitMix seeds(seed);
   // Start at a random point of the first cycle, so runs do not all begin at a crossing.
   const double phase = std::min(0.999, seeds.uniform());
   const double period0 = 1e9 / panel.mains.frequency_at(0);
   next_start_ = Instant{start_ns, 0}.plus(-phase * period0);
 
+  daily_.set_time(static_cast<double>(start_ns) * 1e-9);
   states_.resize(panel.loads.size());
   for (size_t i = 0; i < panel.loads.size(); ++i) {
     LoadState& st = states_[i];
     st.rng = SplitMix(seeds.next());
     const auto& sw = panel.loads[i].switching;
     if (!sw) continue;
-    const double mean_on = 0.5 * (sw->on_min_s + sw->on_max_s);
-    const double mean_off = 0.5 * (sw->off_min_s + sw->off_max_s);
-    st.on = st.rng.uniform() < mean_on / (mean_on + mean_off);
+    // On with the probability of the load's level at the start (not a kettle boiling at
+    // 3 am because the simulation started then).
+    st.on = st.rng.uniform() < on_fraction(*sw, daily_.level(i));
     const double first = st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s) : draw(st.rng, sw->off_min_s, sw->off_max_s);
     st.next_toggle_s = first * st.rng.uniform();  // part of a period already elapsed
+  }
+}
+
+// On/off states at the start of cycle c, `since_s` after start_ns and `elapsed_s` after the
+// previous cycle's start. The schedule clock runs at 1 while a load is on and at its level
+// while off; every rate is constant within a cycle (the cycle-boundary rule).
+void CycleGenerator::switch_loads(Cycle& c, double since_s, double elapsed_s) {
+  const Panel& p = *panel_;
+  c.load_on.resize(p.loads.size());
+  for (size_t i = 0; i < p.loads.size(); ++i) {
+    LoadState& st = states_[i];
+    const auto& sw = p.loads[i].switching;
+    if (sw) {
+      if (!st.on && st.rate != 1) st.lag_s += (1 - st.rate) * elapsed_s;
+      st.rate = daily_.level(i);
+      while (since_s - st.lag_s >= st.next_toggle_s) {
+        st.on = !st.on;
+        st.next_toggle_s +=
+            st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s) : draw(st.rng, sw->off_min_s, sw->off_max_s);
+      }
+    }
+    c.load_on[i] = st.on ? 1 : 0;
   }
 }
 
@@ -61,39 +84,28 @@ Cycle CycleGenerator::next() {
   c.period_ns = 1e9 / c.hz;
   next_start_ = c.end();
 
-  // Load states, decided at this boundary.
-  c.load_on.resize(p.loads.size());
-  for (size_t i = 0; i < p.loads.size(); ++i) {
-    LoadState& st = states_[i];
-    const auto& sw = p.loads[i].switching;
-    if (sw) {
-      while (since_s >= st.next_toggle_s) {
-        st.on = !st.on;
-        st.next_toggle_s +=
-            st.on ? draw(st.rng, sw->on_min_s, sw->on_max_s) : draw(st.rng, sw->off_min_s, sw->off_max_s);
-      }
-    }
-    c.load_on[i] = st.on ? 1 : 0;
-  }
+  // The daily model and the load states, decided at this boundary.
+  daily_.set_time(static_cast<double>(c.start.ns) * 1e-9);
+  switch_loads(c, since_s, c.index == 0 ? 0 : since_s - previous_since_s_);
+  previous_since_s_ = since_s;
 
+  const double volts = daily_.volts();
   std::array<std::optional<Spectrum>, 6> voltages;
   auto voltage = [&](Line line) -> const Spectrum& {
     auto& slot = voltages[static_cast<size_t>(line)];
-    if (!slot) slot = p.mains.voltage(line);
+    if (!slot) slot = volts == 1 ? p.mains.voltage(line) : scaled(p.mains.voltage(line), volts);
     return *slot;
   };
-
-  const double unix_s = static_cast<double>(c.start.ns) * 1e-9 + p.utc_offset_s;
-  double local_s = std::fmod(unix_s, 86400.0);
-  if (local_s < 0) local_s += 86400;
-  const double local_hour = local_s / 3600;
 
   std::vector<Spectrum> currents(p.loads.size());
   for (size_t i = 0; i < p.loads.size(); ++i) {
     if (!c.load_on[i]) continue;
     const Load& l = p.loads[i];
-    const double light = l.kind == LoadKind::kSolar ? daylight(l, local_hour) : 1;
-    currents[i] = l.current(voltage(l.line), p.mains.nominal_volts(l.line), light);
+    const bool solar = l.kind == LoadKind::kSolar;
+    currents[i] = l.current(voltage(l.line), p.mains.nominal_volts(l.line), solar ? daily_.sun(i) : 1);
+    // A switching load's level sets how often it runs, not how much it draws.
+    const double level = solar || l.switching ? 1 : daily_.level(i);
+    if (level != 1) currents[i] = scaled(currents[i], level);
   }
 
   const double lsb = p.adc.lsb_volts();

@@ -12,6 +12,7 @@
 #include <limits>
 #include <vector>
 
+#include "sim/daily_model.h"
 #include "sim/panel.h"
 #include "sim/random.h"
 #include "sim/spectrum.h"
@@ -54,25 +55,38 @@ struct Cycle {
   Instant end() const { return start.plus(period_ns); }
 };
 
-// Produces the panel's cycles in order. Deterministic for a given panel, start and seed.
+// Produces the panel's cycles in order. Deterministic for a given panel, start, seed and
+// realism. With realism the daily model (daily_model.h), evaluated at each cycle's start,
+// scales the mains voltage, each steady load's current (its level) and solar export, and runs
+// a switching load's off periods at its level's rate: the interval model's semantics per
+// cycle. Without, loads are stationary (levels 1, nominal voltage, fixed solar day).
 class CycleGenerator {
  public:
   // REQUIRES: panel.validate().ok(); `panel` outlives the generator and does not change.
-  CycleGenerator(const Panel& panel, int64_t start_ns, uint64_t seed);
+  CycleGenerator(const Panel& panel, int64_t start_ns, uint64_t seed, bool realism = false);
 
   Cycle next();
 
  private:
   struct LoadState {
     bool on = true;
-    double next_toggle_s = std::numeric_limits<double>::infinity();  // since start_ns
+    // On the load's schedule clock: seconds since start_ns less `lag_s`.
+    double next_toggle_s = std::numeric_limits<double>::infinity();
+    // Seconds the schedule clock has fallen behind: off periods run at the load's level,
+    // so a slow hour stretches them. Stays exactly 0 while the level is 1.
+    double lag_s = 0;
+    double rate = 1;  // the level in force since the previous cycle's start
     SplitMix rng{0};
   };
 
+  void switch_loads(Cycle& c, double since_s, double elapsed_s);
+
   const Panel* panel_;
   int64_t start_ns_;
+  DailyModel daily_;
   Instant next_start_;
   int64_t index_ = 0;
+  double previous_since_s_ = 0;  // the previous cycle's start, seconds after start_ns
   std::vector<LoadState> states_;
 };
 

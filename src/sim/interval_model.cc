@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "sim/daily_model.h"
 #include "sim/random.h"
 #include "sim/spectrum.h"
 
@@ -15,126 +16,11 @@ namespace iw::sim {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr int kSlotsPerDay = 96;  // day tables: one value every 15 minutes, interpolated
-constexpr double kSlotSeconds = 86400.0 / kSlotsPerDay;
-constexpr double kYearDays = 365.2425;
-constexpr uint64_t kVoltageStream = 1u << 20;  // day-random stream of the voltage swing
-
-using DayTable = std::array<double, kSlotsPerDay + 1>;
-
-double bump(double h, double centre, double width) {
-  const double x = (h - centre) / width;
-  return std::exp(-0.5 * x * x);
-}
-
-// 0 before a, 1 after b, smooth between.
-double ramp(double h, double a, double b) {
-  if (h <= a) return 0;
-  if (h >= b) return 1;
-  const double x = (h - a) / (b - a);
-  return x * x * (3 - 2 * x);
-}
-
-// About 1 from a to b, with smooth edges `edge` hours either side.
-double window(double h, double a, double b, double edge = 0.5) {
-  return ramp(h, a - edge, a + edge) * (1 - ramp(h, b - edge, b + edge));
-}
-
-double clamp01(double x) { return std::min(1.0, std::max(0.0, x)); }
 
 int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   if (a % b != 0 && ((a < 0) != (b < 0))) --q;
   return q;
-}
-
-// Uniform draws that depend only on (seed, local day, stream): a day's pattern is the same
-// whatever instant a run starts from.
-struct DayRandom {
-  std::array<double, 4> u{};
-};
-
-DayRandom day_random(uint64_t seed, int64_t day, uint64_t stream) {
-  SplitMix mix(seed ^ (static_cast<uint64_t>(day) * 0x9e3779b97f4a7c15ULL) ^ ((stream + 1) * 0xc2b2ae3d27d4eb4fULL));
-  mix.next();
-  DayRandom r;
-  for (double& x : r.u) x = mix.uniform();
-  return r;
-}
-
-struct Day {
-  int64_t index = 0;  // local days since 1970-01-01
-  bool weekend = false;
-  double winter = 0;  // 1 in mid-January, 0 in mid-July (northern hemisphere)
-  double sun = 0;     // 1 at the June solstice, -1 at the December one
-};
-
-Day make_day(int64_t index) {
-  Day d;
-  d.index = index;
-  const int64_t weekday = ((index + 3) % 7 + 7) % 7;  // 0 = Monday; 1970-01-01 was a Thursday
-  d.weekend = weekday >= 5;
-  double doy = std::fmod(static_cast<double>(index), kYearDays);
-  if (doy < 0) doy += kYearDays;
-  d.winter = 0.5 * (1 + std::cos(2 * kPi * (doy - 15) / kYearDays));
-  d.sun = std::cos(2 * kPi * (doy - 171) / kYearDays);
-  return d;
-}
-
-// A usage pattern's value at local hour h (0-24) of day d: a level for a steady load (its
-// current is scaled by it), an activity for a switching load (its off time runs at this rate).
-// r: this day's draws for the load; prev: the previous day's.
-double usage_value(Usage usage, const Day& d, const DayRandom& r, const DayRandom& prev, double h) {
-  switch (usage) {
-    case Usage::kSteady:
-      return 1;
-    case Usage::kCooking: {
-      const double breakfast = 0.6 * bump(h, d.weekend ? 9.0 : 7.25, 0.6);
-      const double lunch = (d.weekend ? 0.7 : 0.3) * bump(h, 12.75, 0.6);
-      const double dinner = bump(h, 18.25 + r.u[0], 0.8);
-      return clamp01(0.02 + breakfast + lunch + dinner);
-    }
-    case Usage::kLighting: {
-      const double dusk = 20.0 - 3.5 * d.winter;  // evening lights from 16:30 (winter) to 20:00
-      const double evening = window(h, dusk, 22.75 + r.u[0]);
-      const double morning = (0.2 + 0.5 * d.winter) * (d.weekend ? 0.5 : 1.0) * bump(h, 7, 0.7);
-      return 0.04 + 0.96 * std::max(evening, morning);
-    }
-    case Usage::kLaundry: {
-      const bool laundry_day = r.u[0] < (d.weekend ? 0.7 : 0.25);
-      if (!laundry_day) return 0.002;
-      const double w = d.weekend ? window(h, 9 + r.u[1], 13 + r.u[1]) : window(h, 18 + r.u[1], 21 + r.u[1]);
-      return 0.002 + 0.998 * w;
-    }
-    case Usage::kHeating: {
-      const double demand = clamp01(std::pow(d.winter, 1.5) * (0.8 + 0.4 * r.u[0]));
-      const double shape = 0.45 + 0.55 * std::max(bump(h, 6.75, 1.2), window(h, 17, 22, 0.75));
-      return 0.06 + 0.94 * demand * shape;
-    }
-    case Usage::kCooling: {
-      const double summer = 1 - d.winter;
-      const double demand = clamp01(summer * summer * (0.4 + 0.8 * r.u[0]));
-      return demand * (0.1 + 0.9 * bump(h, 16, 2.5));
-    }
-    case Usage::kComputing:
-      if (d.weekend) return 0.25 + 0.5 * window(h, 10, 23);
-      return clamp01(0.25 + 0.75 * window(h, 8.5, 17.5) + 0.5 * window(h, 19, 23));
-    case Usage::kEvCharging: {
-      // A session on about half the nights, starting 22:00-24:00, lasting 1-5 hours.
-      auto in_session = [](const DayRandom& x, double hour) {
-        if (x.u[0] >= 0.5) return false;
-        const double start = 22 + 2 * x.u[1];
-        return hour >= start && hour < start + 1 + 4 * x.u[2];
-      };
-      return in_session(r, h) || in_session(prev, h + 24) ? 1.0 : 0.0;
-    }
-  }
-  return 1;
-}
-
-double sine_daylight(double sunrise_h, double sunset_h, double h) {
-  if (h <= sunrise_h || h >= sunset_h) return 0;
-  return std::sin(kPi * (h - sunrise_h) / (sunset_h - sunrise_h));
 }
 
 // Counter::add for the model's increments (never negative): the residual stays
@@ -157,18 +43,12 @@ struct LoadModel {
   bool solar = false;
   bool switching = false;
   Switching sw;
-  Usage usage = Usage::kSteady;
-  double sunrise_h = 6, sunset_h = 20;
 
   // Schedule: the current state and what is left of it (on: seconds; off: seconds of the
   // off clock, which runs at `activity`).
   bool on = true;
   double remaining = 0;
   SplitMix rng{0};
-
-  // The day's tables (realism).
-  DayTable table{};
-  double day_sunrise_h = 6, day_sunset_h = 20, day_peak = 1;
 
   // This interval.
   double k = 1;         // current scale: level x voltage factor (impedance) x daylight
@@ -196,17 +76,12 @@ struct Event {
 
 }  // namespace
 
-double duty_cycle(const Switching& s) {
-  const double on = 0.5 * (s.on_min_s + s.on_max_s);
-  const double off = 0.5 * (s.off_min_s + s.off_max_s);
-  return on / (on + off);
-}
+double duty_cycle(const Switching& s) { return on_fraction(s); }
 
 struct IntervalModel::Impl {
   Panel panel;
   uint64_t seed = 0;
-  uint64_t day_seed = 0;
-  IntervalOptions options;
+  DailyModel daily;
   Counters counters;
   std::vector<LoadModel> loads;
   std::vector<ChannelModel> channels;
@@ -214,9 +89,6 @@ struct IntervalModel::Impl {
   bool started = false;
   int64_t origin_s = 0;  // the first run's start: time 0 of the frequency drift
   int64_t now_s = 0;
-
-  int64_t table_day = std::numeric_limits<int64_t>::min();
-  DayTable volt_table{};
 
   // The drift phase at t = drift_at, and the rotation of one step of drift_step seconds.
   double drift_at = std::numeric_limits<double>::quiet_NaN();
@@ -228,8 +100,9 @@ struct IntervalModel::Impl {
   std::vector<double> scale;   // scratch: member current scales
   std::vector<uint8_t> state;  // scratch: member on/off
 
+  Impl(const Panel& p, uint64_t s, IntervalOptions options) : panel(p), seed(s), daily(p, s, options.realism) {}
+
   void init_schedules();
-  void build_day(int64_t day);
   double cycles_between(double t0, double t1);
   void step(int64_t b0, int64_t b1);
 };
@@ -239,54 +112,17 @@ void IntervalModel::Impl::init_schedules() {
   // load; the initial state and every duration follow (realism off: the same schedule).
   SplitMix seeds(seed);
   seeds.uniform();
-  for (LoadModel& m : loads) {
+  daily.set_time(static_cast<double>(origin_s));
+  for (size_t i = 0; i < loads.size(); ++i) {
+    LoadModel& m = loads[i];
     m.rng = SplitMix(seeds.next());
     m.on = true;
     m.remaining = 0;
     if (!m.switching) continue;
-    const double mean_on = 0.5 * (m.sw.on_min_s + m.sw.on_max_s);
-    const double mean_off = 0.5 * (m.sw.off_min_s + m.sw.off_max_s);
-    m.on = m.rng.uniform() < mean_on / (mean_on + mean_off);
+    m.on = m.rng.uniform() < on_fraction(m.sw, daily.level(i));  // as the cycle simulator
     const double first =
         m.on ? m.rng.uniform(m.sw.on_min_s, m.sw.on_max_s) : m.rng.uniform(m.sw.off_min_s, m.sw.off_max_s);
     m.remaining = first * m.rng.uniform();
-  }
-}
-
-void IntervalModel::Impl::build_day(int64_t day) {
-  table_day = day;
-  const Day d = make_day(day);
-  for (size_t i = 0; i < loads.size(); ++i) {
-    LoadModel& m = loads[i];
-    const DayRandom r = day_random(day_seed, day, i);
-    if (m.solar) {
-      // Longer and stronger days in summer; a cloudiness per day.
-      const double shift = 1.25 * d.sun;
-      m.day_sunrise_h = std::max(0.0, m.sunrise_h - shift);
-      m.day_sunset_h = std::min(24.0, m.sunset_h + shift);
-      if (!(m.day_sunrise_h < m.day_sunset_h)) m.day_sunrise_h = m.day_sunset_h = 12;
-      const double season = 0.65 + 0.35 * d.sun;
-      const double weather = r.u[0] < 0.45  ? 0.9 + 0.1 * r.u[1]    // clear
-                             : r.u[0] < 0.8 ? 0.5 + 0.4 * r.u[1]    // some clouds
-                                            : 0.1 + 0.25 * r.u[1];  // overcast
-      m.day_peak = season * weather;
-      continue;
-    }
-    if (m.usage == Usage::kSteady) continue;
-    const DayRandom prev = day_random(day_seed, day - 1, i);
-    for (int s = 0; s <= kSlotsPerDay; ++s) {
-      m.table[static_cast<size_t>(s)] = usage_value(m.usage, d, r, prev, s * 24.0 / kSlotsPerDay);
-    }
-  }
-  // Voltage: about +-1 % over the day (high at night, low in the evening peak) and a random
-  // level per day, interpolated across the day so midnight is continuous.
-  const double today = day_random(day_seed, day, kVoltageStream).u[0];
-  const double tomorrow = day_random(day_seed, day + 1, kVoltageStream).u[0];
-  for (int s = 0; s <= kSlotsPerDay; ++s) {
-    const double h = s * 24.0 / kSlotsPerDay;
-    const double level = today + (tomorrow - today) * h / 24;
-    volt_table[static_cast<size_t>(s)] =
-        1 + 0.01 * std::cos(2 * kPi * (h - 3.5) / 24) - 0.006 * bump(h, 19, 1.5) + 0.008 * (level - 0.5);
   }
 }
 
@@ -326,38 +162,17 @@ void IntervalModel::Impl::step(int64_t b0, int64_t b1) {
   const double dt = static_cast<double>(b1 - b0);
   const double t0 = static_cast<double>(b0 - origin_s);
   const double t1 = static_cast<double>(b1 - origin_s);
-  const bool realism = options.realism;
-
-  // Local time at the middle of the interval.
-  const double local_mid = static_cast<double>(b0) + 0.5 * dt + panel.utc_offset_s;
-  const double day_f = std::floor(local_mid / 86400);
-  const double sec = local_mid - day_f * 86400;
-  const double hour = sec / 3600;
-  double w = 1;  // voltage factor
-  int slot = 0;
-  double frac = 0;
-  if (realism) {
-    const auto day = static_cast<int64_t>(day_f);
-    if (day != table_day) build_day(day);
-    const double pos = sec / kSlotSeconds;
-    slot = std::min(static_cast<int>(pos), kSlotsPerDay - 1);
-    frac = pos - slot;
-    const auto s = static_cast<size_t>(slot);
-    w = volt_table[s] + frac * (volt_table[s + 1] - volt_table[s]);
-  }
+  // The daily model at the middle of the interval.
+  daily.set_time(static_cast<double>(b0) + 0.5 * dt);
+  const double w = daily.volts();
 
   // Load scales and switching schedules.
   events.clear();
   for (size_t i = 0; i < loads.size(); ++i) {
     LoadModel& m = loads[i];
-    double u = 1;
-    if (realism && m.usage != Usage::kSteady && !m.solar) {
-      const auto s = static_cast<size_t>(slot);
-      u = m.table[s] + frac * (m.table[s + 1] - m.table[s]);
-    }
+    const double u = daily.level(i);
     if (m.solar) {
-      m.k = realism ? m.day_peak * sine_daylight(m.day_sunrise_h, m.day_sunset_h, hour)
-                    : sine_daylight(m.sunrise_h, m.sunset_h, hour);
+      m.k = daily.sun(i);
     } else {
       m.k = (m.switching ? 1 : u) * (m.impedance ? w : 1);
     }
@@ -490,12 +305,8 @@ IntervalModel& IntervalModel::operator=(IntervalModel&&) noexcept = default;
 
 Result<IntervalModel> IntervalModel::create(const Panel& panel, uint64_t seed, IntervalOptions options) {
   if (Status s = panel.validate(); !s) return Status::InvalidArgument("interval model: " + s.message());
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>(panel, seed, options);
   Impl& m = *impl;
-  m.panel = panel;
-  m.seed = seed;
-  m.day_seed = SplitMix(seed ^ 0x6a09e667f3bcc909ULL).next();
-  m.options = options;
   m.counters.assign(static_cast<size_t>(panel.device_channels), measure::ChannelCounters{});
 
   const Panel& p = m.panel;
@@ -516,9 +327,6 @@ Result<IntervalModel> IntervalModel::create(const Panel& panel, uint64_t seed, I
     lm.solar = l.kind == LoadKind::kSolar;
     lm.switching = l.switching.has_value();
     if (lm.switching) lm.sw = *l.switching;
-    lm.usage = l.usage;
-    lm.sunrise_h = l.sunrise_h;
-    lm.sunset_h = l.sunset_h;
     current[i] = l.current(volts_of(l.line), p.mains.nominal_volts(l.line), 1.0);
   }
 

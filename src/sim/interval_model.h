@@ -23,11 +23,12 @@
 //   Sensor phase errors, saturation, ADC noise and the engine's no-load threshold are not
 //   modelled: the counters are what an ideal meter would record.
 //
-// Realism (IntervalOptions::realism, on by default): each load's Load::usage varies its use
-// with the local time of day, the day of the week and the season (a heat pump runs more in
-// winter, lights in the evening, a kettle at meals); solar day length and peak follow the
-// season with a random cloudiness per day; the voltage swings about 1 % over the day. All of
-// it is deterministic in the seed and the local date, so a day's pattern does not depend on
+// Realism (IntervalOptions::realism, on by default): the daily model (daily_model.h) varies
+// each load's use (Load::usage) with the local time of day, the day of the week and the
+// season, solar day length and peak with the season and a cloudiness per day, and the voltage
+// about 1 % over the day. The cycle simulator with SimulatorOptions::realism (the daemon's
+// live --sim) reads the same model with the same seed, so live data continues the seeded
+// history. Deterministic in the seed and the local date: a day's pattern does not depend on
 // where a run starts. With realism off the model has the cycle simulator's stationary
 // statistics (for comparisons against it).
 //

@@ -93,10 +93,19 @@ Load switched(Load load, Switching switching) {
   return load;
 }
 
-double daylight(const Load& load, double local_hour) {
-  if (local_hour <= load.sunrise_h || local_hour >= load.sunset_h) return 0;
-  const double x = (local_hour - load.sunrise_h) / (load.sunset_h - load.sunrise_h);
+double on_fraction(const Switching& s, double level) {
+  if (!(level > 0)) return 0;
+  const double on = 0.5 * (s.on_min_s + s.on_max_s);
+  const double off = 0.5 * (s.off_min_s + s.off_max_s);
+  return on / (on + off / level);
+}
+
+double daylight(double sunrise_h, double sunset_h, double local_hour) {
+  if (local_hour <= sunrise_h || local_hour >= sunset_h) return 0;
+  const double x = (local_hour - sunrise_h) / (sunset_h - sunrise_h);
   return std::sin(std::numbers::pi * x);
 }
+
+double daylight(const Load& load, double local_hour) { return daylight(load.sunrise_h, load.sunset_h, local_hour); }
 
 }  // namespace iw::sim

@@ -29,10 +29,10 @@ namespace iw::sim {
 
 enum class LoadKind { kImpedance, kCurrent, kSolar };
 
-// How a household load's use follows the clock (time of day, day of week, season). Only the
-// interval model (interval_model.h) applies it, to give demo history daily and weekly
-// patterns; the cycle simulator ignores it. kSteady behaves exactly as the cycle simulator
-// does. See README.md, "Interval model", for each pattern.
+// How a household load's use follows the clock (time of day, day of week, season). The daily
+// model (daily_model.h) applies it when realism is on, in the interval model (seeded history)
+// and the cycle simulator (the daemon's live --sim) alike; kSteady is always 1. See README.md,
+// "Interval model", for each pattern.
 enum class Usage : uint8_t {
   kSteady,      // always as configured
   kCooking,     // meals: breakfast, lunch (weekends more), dinner
@@ -71,7 +71,7 @@ struct Load {
   std::vector<CurrentHarmonic> harmonics;  // kCurrent / kSolar only
   std::optional<Switching> switching;
   double sunrise_h = 6, sunset_h = 20;  // kSolar, local time of day in hours
-  Usage usage = Usage::kSteady;         // interval model only (see Usage)
+  Usage usage = Usage::kSteady;         // with realism only (see Usage)
 
   // Current drawn when on, given the actual voltage across the load and its nominal rms;
   // `daylight` in [0, 1] scales a solar load. Result in the theta frame, peak amps.
@@ -89,7 +89,13 @@ Load current_load(std::string name, double amps, double pf, bool leading, std::v
                   Line line = Line::kA);
 Load switched(Load load, Switching switching);
 
-// Daylight factor in [0, 1] at `local_hour` (0-24) for a solar load.
+// The long-run fraction of time a switching load is on when its off periods run at `level`
+// (the daily model's; 1: as drawn): mean on / (mean on + mean off / level); 0 at level 0.
+double on_fraction(const Switching& s, double level = 1);
+
+// Daylight factor in [0, 1] at `local_hour` (0-24): a half sine from sunrise to sunset.
+double daylight(double sunrise_h, double sunset_h, double local_hour);
+// The same for a solar load's configured day (the daily model moves it with the seasons).
 double daylight(const Load& load, double local_hour);
 
 }  // namespace iw::sim

@@ -194,6 +194,15 @@ bool matches_catalog(const Model& hw, const Result<Model>& catalog, const std::v
 
 }  // namespace
 
+// The home view's role of a CT (config "role"): the mains, a solar inverter, or a circuit.
+const char* Panel::role_of(const Channel& ch) const {
+  if (ch.mains) return "mains";
+  for (int load : ch.loads) {
+    if (loads[static_cast<size_t>(load)].kind == LoadKind::kSolar) return "solar";
+  }
+  return "circuit";
+}
+
 nlohmann::json Panel::iotawatt_config() const {
   using nlohmann::json;
   json inputs = json::array();
@@ -223,6 +232,7 @@ nlohmann::json Panel::iotawatt_config() const {
       in["double"] = ch.m.doubled;
     }
     in["reverse"] = ch.m.reverse;
+    if (ch.type == ChannelType::kCT) in["role"] = role_of(ch);
     if (!catalog) {
       if (!p50.empty()) in["p50"] = p50;
       if (!p60.empty()) in["p60"] = p60;

@@ -98,6 +98,8 @@ struct Panel {
   // amps per volt; VT ratio), `model` names the sensor's model table entry so the catalog
   // attaches the same lead tables, and refvolts is the ADC full scale.
   nlohmann::json iotawatt_config() const;
+  // A CT's "role" in that config: "mains", "solar" (it measures a solar load) or "circuit".
+  const char* role_of(const Channel& ch) const;
 };
 
 // The sampling plan that converts every channel of `panel`: VTs in input order, then CTs with

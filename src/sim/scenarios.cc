@@ -25,7 +25,7 @@ Panel real_adc_panel(std::string scenario, double utc_offset_s, Mains mains) {
   return p;
 }
 
-// Daily and seasonal patterns for the interval model (demo history); no effect on cycles.
+// Daily and seasonal patterns (daily_model.h): the seeded history and the live simulation with realism.
 void set_usage(Panel& p, std::initializer_list<int> load_ids, Usage usage) {
   for (int id : load_ids) p.loads[static_cast<size_t>(id)].usage = usage;
 }

@@ -290,7 +290,7 @@ Simulator::Simulator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Simulator::~Simulator() = default;
 
 Result<std::unique_ptr<Simulator>> Simulator::create(Panel panel, source::SamplingPlan plan, int64_t start_ns,
-                                                     uint64_t seed) {
+                                                     uint64_t seed, SimulatorOptions options) {
   if (Status s = panel.validate(); !s) return Status::InvalidArgument("simulator: " + s.message());
   if (!(plan.conversions_per_second > 0))
     return Status::InvalidArgument("simulator: conversions_per_second must be positive");
@@ -304,7 +304,7 @@ Result<std::unique_ptr<Simulator>> Simulator::create(Panel panel, source::Sampli
     }
   }
   auto impl = std::make_unique<Impl>(std::move(panel), std::move(plan), start_ns, seed);
-  impl->gen = std::make_unique<CycleGenerator>(impl->panel, start_ns, seed);
+  impl->gen = std::make_unique<CycleGenerator>(impl->panel, start_ns, seed, options.realism);
   impl->channel_of_input.fill(-1);
   for (size_t i = 0; i < impl->panel.channels.size(); ++i) {
     impl->channel_of_input[static_cast<size_t>(impl->panel.channels[i].input)] = static_cast<int>(i);

@@ -30,15 +30,23 @@
 
 namespace iw::sim {
 
+struct SimulatorOptions {
+  // The daily model (daily_model.h): loads, sun and voltage follow the local clock as in the
+  // seeded history (the daemon's live simulation). Off: stationary loads, for measurements
+  // against a steady truth.
+  bool realism = false;
+};
+
 class Simulator final : public source::SampleSource {
  public:
   // `start_ns` is the simulated clock at the first conversion (e.g. a UNIX time in ns; it
   // sets the time of day for solar loads). `seed` drives everything random: the start phase,
   // switching loads and every ADC draw (offsets, input gains, transfers, full-scale error,
-  // noise); sensor tolerances come from apply_sensor_tolerances' own seed (tolerances.h).
+  // noise) and, with realism, the daily model's draws (the interval model's with the same
+  // seed); sensor tolerances come from apply_sensor_tolerances' own seed (tolerances.h).
   // Fails when the panel or plan is invalid.
   static Result<std::unique_ptr<Simulator>> create(Panel panel, source::SamplingPlan plan, int64_t start_ns,
-                                                   uint64_t seed = 1);
+                                                   uint64_t seed = 1, SimulatorOptions options = {});
   ~Simulator() override;
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;

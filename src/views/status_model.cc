@@ -70,6 +70,7 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
     is.channel = static_cast<int>(ch);
     is.name = in->name;
     is.is_voltage = in->is_vt();
+    is.role = config::to_string(in->role);
     if (ch < snap.values.size()) {
       const measure::ChannelLive& last = snap.last_cycle[ch];
       is.live = snap.values[ch];

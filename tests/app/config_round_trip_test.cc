@@ -175,5 +175,32 @@ TEST(ConfigRoundTrip, CatalogSensorWithCalibratedTables) {
   expect_config_measures_as_intended(panel);
 }
 
+// The home view's input roles (issue 17): written by the simulator's config, kept through a
+// round trip, absent when unset, and anything but mains/solar/circuit refused with its key.
+TEST(ConfigRoundTrip, InputRoles) {
+  const sim::Panel panel = sim::make_scenario("household-230v-50hz").value();
+  const nlohmann::json text = panel.iotawatt_config();
+  ASSERT_EQ(text.at("inputs").at(1).at("role"), "mains");
+  ASSERT_EQ(text.at("inputs").at(2).at("role"), "solar");
+  ASSERT_EQ(text.at("inputs").at(3).at("role"), "circuit");
+  ASSERT_FALSE(text.at("inputs").at(0).contains("role"));  // the VT
+  auto cfg = config::parse_config(text.dump(), catalog());
+  ASSERT_TRUE(cfg.ok()) << cfg.error();
+  EXPECT_EQ(cfg->input(1)->role, config::InputRole::kMains);
+  EXPECT_EQ(cfg->input(2)->role, config::InputRole::kSolar);
+  EXPECT_EQ(cfg->input(0)->role, config::InputRole::kUnset);
+  const nlohmann::json written = config::serialize(cfg.value(), catalog());
+  EXPECT_EQ(written.at("inputs").at(2).at("role"), "solar");
+  EXPECT_FALSE(written.at("inputs").at(0).contains("role"));
+
+  nlohmann::json bad = text;
+  bad["inputs"][4]["role"] = "kettle";
+  auto refused = config::parse_config(bad.dump(), catalog());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("inputs[4].role: \"kettle\" is not \"mains\", \"solar\" or \"circuit\""),
+            std::string::npos)
+      << refused.error();
+}
+
 }  // namespace
 }  // namespace iw

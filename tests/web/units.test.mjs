@@ -10,6 +10,9 @@ import { harmonics } from '../../web/harmonics.js';
 import { groupFor, groupSeconds, queryUrl, unitsFor } from '../../web/timerange.js';
 import { barSlots, isTotal } from '../../web/graphstyle.js';
 import { readableLog } from '../../web/log.js';
+import { classify, guessRole, roleOf } from '../../web/roles.js';
+import { energyFlows, energyQuery, kwhText, liveFigures, PERIODS, periodTotals, powerText, usePerRow } from '../../web/energy.js';
+import { sankeyLayout } from '../../web/sankey.js';
 
 // An unevenly sampled 50 Hz wave: 325 V peak fundamental, 10 % third harmonic, a DC offset.
 function wave(cycles, jitter) {
@@ -236,4 +239,69 @@ test('the Updates form makes the update_server section the daemon reads', async 
     { url: 'https://new', ca_file: '/ca.pem', interval: 900 });
   assert.deepEqual(serverSection(undefined, 'https://u', 'k1\nk2', '', '120'),
     { url: 'https://u', keys: ['k1', 'k2'], health_deadline: 120 });
+});
+
+// ---- the home view (issue 17): roles, live figures, period totals, energy flows ----------
+
+test('roles: the config says, else the name', () => {
+  assert.equal(guessRole('Mains'), 'mains');
+  assert.equal(guessRole('Mains_L2'), 'mains');
+  assert.equal(guessRole('grid'), 'mains');
+  assert.equal(guessRole('Solar'), 'solar');
+  assert.equal(guessRole('PV_roof'), 'solar');
+  assert.equal(guessRole('Kettle'), 'circuit');
+  assert.equal(roleOf({ name: 'Kettle', role: 'mains', Watts: '5' }), 'mains');
+  assert.equal(roleOf({ name: 'Voltage', Vrms: 230 }), null);
+  const c = classify([{ name: 'Voltage', Vrms: 230 }, { name: 'Mains', Watts: '1' }, { name: 'Roof', role: 'solar', Watts: '1' },
+    { name: 'Oven', Watts: '1' }]);
+  assert.deepEqual([c.mains.length, c.solar.length, c.circuits.map((i) => i.name)], [1, 1, ['Oven']]);
+});
+
+test('live figures: use = grid + solar, other = use - circuits, circuits by power', () => {
+  const status = { inputs: [{ name: 'Voltage', Vrms: 231 }, { name: 'Mains', Watts: '-500' }, { name: 'Solar', Watts: '-2500' },
+    { name: 'Oven', Watts: '1200' }, { name: 'Fridge', Watts: '100' }, { name: 'Lights', Watts: '0' }] };
+  const f = liveFigures(status);
+  assert.equal(f.use, 2000);
+  assert.deepEqual([f.import, f.export, f.solar], [0, 500, 2500]);
+  assert.deepEqual(f.circuits.map((c) => c.name), ['Oven', 'Fridge', 'Lights']);
+  assert.equal(f.other, 700);
+  // Without solar, other is mains minus the circuits.
+  const g = liveFigures({ inputs: [{ name: 'Mains', Watts: '1800' }, { name: 'Oven', Watts: '1200' }] });
+  assert.deepEqual([g.use, g.other, g.hasSolar], [1800, 600, false]);
+});
+
+test('period totals: import and export split per row, self-consumption and self-sufficiency', () => {
+  const columns = { mains: ['Mains'], solar: ['Solar'], circuits: ['Oven', 'Fridge'] };
+  // Night: 1 kWh imported; day: 0.5 kWh exported while solar made 3 kWh.
+  const rows = [[0, 1000, 0, 600, 100], [300, -500, -3000, 1500, 100]];
+  const t = periodTotals(rows, columns);
+  assert.deepEqual([t.import, t.export, t.solar, t.use], [1000, 500, 3000, 3500]);
+  assert.deepEqual(t.circuits.map((c) => [c.name, c.wh]), [['Oven', 2100], ['Fridge', 200]]);
+  assert.equal(t.other, 1200);
+  assert.ok(Math.abs(t.selfConsumption - 2500 / 3000) < 1e-12);
+  assert.ok(Math.abs(t.selfSufficiency - 2500 / 3500) < 1e-12);
+  assert.deepEqual(usePerRow(rows, columns), [1000, 2500]);
+  assert.equal(periodTotals([[0, 800, null, 700, 100]], { mains: ['Mains'], solar: [], circuits: ['Oven', 'Fridge'] }).selfConsumption, null);
+  assert.match(energyQuery(['Mains', 'Oven'], 'd', 's', '5m'), /select=\[time\.utc\.unix,Mains\.wh\.d1,Oven\.wh\.d1\]&begin=d&end=s&group=5m/);
+  assert.equal(PERIODS.week.prevBegin, 'w-1w');
+});
+
+test('energy flows: what enters the home leaves it, bands stack within their nodes', () => {
+  const totals = periodTotals([[0, 1000, 0, 600, 100], [300, -500, -3000, 1500, 100]],
+    { mains: ['Mains'], solar: ['Solar'], circuits: ['Oven', 'Fridge'] });
+  const flows = energyFlows(totals);
+  assert.deepEqual(flows.sources.map((s) => [s.name, s.wh]), [['Grid', 1000], ['Solar', 2500]]);
+  // Circuits by energy, then what no circuit measured.
+  assert.deepEqual(flows.sinks.map((s) => [s.name, s.wh]), [['Oven', 2100], ['Fridge', 200], ['Other', 1200]]);
+  assert.equal(flows.export, 500);
+  const layout = sankeyLayout(flows, { width: 600, height: 300 });
+  const home = layout.nodes.find((n) => n.kind === 'home');
+  const into = layout.links.filter((k) => k.x1 === home.x).reduce((a, k) => a + k.wh, 0);
+  const out = layout.links.filter((k) => k.x0 === home.x + layout.node).reduce((a, k) => a + k.wh, 0);
+  assert.ok(Math.abs(into - totals.use) < 1e-9 && Math.abs(out - totals.use) < 1e-9, `${into} in, ${out} out, ${totals.use} used`);
+  for (const n of layout.nodes) assert.ok(n.y >= 0 && n.y + n.h <= layout.height + 1e-9, `${n.name} inside the picture`);
+  const solar = layout.nodes.find((n) => n.kind === 'solar');
+  assert.ok(Math.abs(solar.out - (solar.y + solar.h)) < 1e-9, 'solar\'s bands fill its node');
+  assert.equal(kwhText(12345), '12.3 kWh');
+  assert.equal(powerText(1520), '1.52 kW');
 });

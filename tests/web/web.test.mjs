@@ -115,6 +115,155 @@ test('the app works over HTTPS with the daemon\'s self-signed certificate', asyn
   assert.deepEqual(errors, []);
 });
 
+// ---- the home view (issue 17, section 2) ----------------------------------------------------
+
+// What the home page computed, and from which /status answer (home.js keeps both).
+const homeState = () => page.evaluate(() => {
+  const s = window.iotawattHome;
+  const bars = [...document.querySelectorAll('#circuit-bars li')].map((li) => ({ name: li.dataset.name, value: Number(li.dataset.value), other: li.classList.contains('other') }));
+  const figure = (id) => { const n = document.querySelector(`#${id}`); return { hidden: n.hidden, watts: Number(n.querySelector('.figure-value').dataset.watts), label: n.querySelector('.figure-label').textContent }; };
+  return { status: s.status, bars, use: figure('fig-use'), grid: figure('fig-grid'), solar: figure('fig-solar') };
+});
+
+const inputWatts = (status, name) => Number(status.inputs.find((i) => i.name === name).Watts);
+
+test('home: what the house uses now and the top circuit, with no clicks', async () => {
+  await page.setViewportSize(SIZES.phone);
+  await page.goto(`${daemon.base}/?load=${++loads}`);  // no #hash: the app opens on its home page
+  await page.waitForFunction(() => document.getElementById('page').dataset.page === 'home');
+  await page.waitForFunction(() => document.querySelectorAll('#circuit-bars li').length > 0);
+  const s = await homeState();
+  // The page read the daemon's own inputs, and its figures are theirs: use = mains + solar made.
+  const fresh = await apiJSON('/status?inputs');
+  assert.deepEqual(s.status.inputs.map((i) => i.name), fresh.inputs.map((i) => i.name));
+  const mains = inputWatts(s.status, 'Mains'), solar = Math.abs(inputWatts(s.status, 'Solar'));
+  assert.equal(s.use.watts, Math.round(mains + solar));
+  assert.equal(s.use.label, 'Using now');
+  assert.equal(s.grid.watts, Math.abs(Math.round(mains)));
+  assert.equal(s.grid.label, mains < 0 ? 'To grid' : 'From grid');
+  assert.equal(s.solar.hidden, false);
+  // The top circuit first, the rest by power; every metered circuit and "Other" are there.
+  const values = s.bars.map((b) => b.value);
+  assert.deepEqual(values, [...values].sort((a, b) => b - a));
+  const circuits = s.status.inputs.filter((i) => i.role === 'circuit');
+  const top = circuits.reduce((a, b) => (Number(b.Watts) > Number(a.Watts) ? b : a));
+  const topBar = s.bars.find((b) => !b.other);
+  assert.equal(Number(topBar.value), Math.max(...circuits.map((i) => Number(i.Watts))));
+  assert.equal(Number(inputWatts(s.status, topBar.name)), Number(top.Watts), `${topBar.name} is the top circuit`);
+  assert.equal(s.bars.length, circuits.length + 1);
+  // Seen without scrolling on a phone: the use now and the first circuit's row.
+  const box = await page.$eval('#fig-use', (n) => n.getBoundingClientRect().bottom);
+  assert.ok(box < SIZES.phone.height, 'the use now is above the fold');
+  await page.setViewportSize(SIZES.desktop);
+});
+
+test('home: "other" is mains minus the metered circuits', async () => {
+  await open('home');
+  await page.waitForFunction(() => document.querySelector('#circuit-bars li.other'));
+  const s = await homeState();
+  const metered = s.status.inputs.filter((i) => i.role === 'circuit').reduce((a, i) => a + Number(i.Watts), 0);
+  const mains = inputWatts(s.status, 'Mains'), solar = Math.abs(inputWatts(s.status, 'Solar'));
+  const other = s.bars.find((b) => b.other);
+  assert.equal(other.name, 'Other');
+  // The house's use is what the mains CT brings plus what the solar makes; without solar that is the mains.
+  assert.ok(Math.abs(other.value - (mains + solar - metered)) < 1e-6, `other ${other.value} = ${mains} + ${solar} - ${metered}`);
+  // And today's: the energy no circuit measured, sorted by kWh.
+  await page.click('#circuit-sort button[data-sort="today"]');
+  await page.waitForFunction(() => window.iotawattHome.today && document.querySelector('#circuit-sort .active').dataset.sort === 'today');
+  const today = await page.evaluate(() => window.iotawattHome.today);
+  assert.ok(Math.abs(today.other - Math.max(0, today.use - today.metered)) < 1e-6);
+  assert.ok(today.use > 0, 'energy used today');
+  // No tariffs on this daemon: /query knows no Mains.cost (400), so no cost tile.
+  assert.equal((await fetch(`${daemon.base}/query?select=[Mains.cost]&begin=d&end=s&group=all`)).status, 400);
+  assert.deepEqual(await page.evaluate(() => [window.iotawattHome.priced, document.querySelector('#today-cost').hidden]), [false, true]);
+});
+
+test('home: the period switch shows the period before beside it, and its energy flow', async () => {
+  await open('home');
+  await page.waitForFunction(() => document.getElementById('period').dataset.shown === 'day');
+  const day = await page.evaluate(() => ({ totals: window.iotawattHome.periodTotals, previous: document.querySelector('#period-previous').textContent }));
+  assert.match(day.previous, /^Yesterday\s*[\d.]+ kWh$/);
+  // Yesterday's use by the API itself: the net of the mains plus what the solar made (it only exports).
+  const all = await apiJSON('/query?select=[time.utc.unix,Mains.wh,Solar.wh]&begin=d-1d&end=d&group=all&format=json&header=yes');
+  const [, mainsWh, solarWh] = all.data[0];
+  assert.ok(Math.abs(day.totals.before.use - (mainsWh + Math.abs(solarWh))) < 0.01 * day.totals.before.use + 5,
+    `yesterday ${day.totals.before.use} Wh against /query ${mainsWh} + ${Math.abs(solarWh)}`);
+  for (const [id, now, before] of [['week', 'This week', 'Last week'], ['month', 'This month', 'Last month'], ['year', 'This year', 'Last year']]) {
+    await page.click(`#period-tabs button[data-period="${id}"]`);
+    await page.waitForFunction((p) => document.getElementById('period').dataset.shown === p, id);
+    const shown = await page.evaluate(() => ({
+      current: document.querySelector('#period-current').textContent, previous: document.querySelector('#period-previous').textContent,
+      series: [...document.querySelectorAll('#period-chart .u-legend .u-label')].map((n) => n.textContent),
+      sinks: [...document.querySelectorAll('#sankey svg .node')].map((n) => n.dataset.name),
+    }));
+    assert.match(shown.current, new RegExp(`^${now}\\s*[\\d.]+ kWh$`));
+    assert.match(shown.previous, new RegExp(`^${before}\\s*[\\d.]+ kWh$`));
+    assert.ok(shown.series.includes(now) && shown.series.includes(before), `chart series ${shown.series}`);
+    assert.ok(shown.sinks.includes('Grid') && shown.sinks.includes('Home'), `flow nodes ${shown.sinks}`);
+  }
+  await page.click('#period-tabs button[data-period="week"]');
+  await page.waitForFunction(() => document.getElementById('period').dataset.shown === 'week');
+  const week = await page.evaluate(() => window.iotawattHome.periodTotals);
+  assert.ok(week.before.use > 0, 'the seeded week reaches into last week');
+});
+
+test('home and details at phone and desktop size: no sideways scrolling; the daemon card is on Details', async () => {
+  for (const [hash, ready] of [['home', '#sankey svg'], ['status', '#health']]) {
+    await open(hash);
+    await page.waitForSelector(ready);
+    await screenshots(hash === 'home' ? 'home' : 'details', () => page.waitForSelector(ready));
+    for (const viewport of Object.values(SIZES)) {
+      await page.setViewportSize(viewport);
+      await page.waitForTimeout(300);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), `${hash} fits ${viewport.width} px`);
+    }
+    await page.setViewportSize(SIZES.desktop);
+  }
+  assert.equal(await page.$eval('#nav a[href="#status"]', (a) => a.textContent), 'Details');
+  assert.equal(await page.$eval('#page h1', (h) => h.textContent), 'Details');
+});
+
+test('dark theme: the system\'s choice, and the toggle remembered', async () => {
+  const dark = await browser.newContext({ viewport: SIZES.phone, colorScheme: 'dark' });
+  const p = await dark.newPage();
+  await p.goto(`${daemon.base}/#home`);
+  await p.waitForFunction(() => document.querySelectorAll('#circuit-bars li').length > 0);
+  const background = () => p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const luminance = (rgb) => { const [r, g, b] = rgb.match(/\d+/g).map(Number); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
+  assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.ok(luminance(await background()) < 0.2, `dark background ${await background()}`);
+  await p.waitForSelector('#sankey svg');
+  await p.screenshot({ path: join(ARTIFACTS, 'home-dark-phone.png'), fullPage: true });
+  await p.click('#theme-toggle');
+  assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'light');
+  assert.equal(await p.evaluate(() => localStorage.getItem('iotawatt-theme')), 'light');
+  assert.ok(luminance(await background()) > 0.8);
+  await p.reload();
+  assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'light', 'the choice outlives a reload');
+  await dark.close();
+});
+
+test('installable: the manifest, icons and service worker are served with their types; the worker caches the shell only', async () => {
+  const manifest = await api('/manifest.webmanifest');
+  assert.match(manifest.headers.get('content-type'), /^application\/manifest\+json/);
+  const m = await manifest.json();
+  assert.equal(m.display, 'standalone');
+  assert.ok(['192x192', '512x512'].every((size) => m.icons.some((i) => i.sizes === size && i.type === 'image/png')));
+  for (const icon of m.icons) assert.equal((await api(icon.src)).headers.get('content-type').split(';')[0], icon.type);
+  assert.match((await api('/sw.js')).headers.get('content-type'), /javascript/);
+  assert.equal(await page.evaluate(() => document.querySelector('link[rel=manifest]').href), `${daemon.base}/manifest.webmanifest`);
+  await open('home');
+  await page.waitForFunction(() => document.getElementById('period').dataset.shown === 'day');
+  const cached = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const urls = [];
+    for (const key of await caches.keys()) for (const r of await (await caches.open(key)).keys()) urls.push(new URL(r.url).pathname + new URL(r.url).search);
+    return urls;
+  });
+  assert.ok(cached.includes('/home.js') && cached.includes('/vendor/uplot/uPlot.esm.js'), `cached: ${cached}`);
+  assert.deepEqual(cached.filter((u) => /^\/(status|query|config|graph|command|auth|feed|list)(\?|\/|$)/.test(u) || u.includes('?')), [], 'no API answer cached');
+});
+
 test('the status page shows the live values of /status and updates them', async () => {
   await open('status');
   await page.waitForSelector('#inputs tbody tr');
@@ -250,6 +399,30 @@ test('an input is deleted, added and renamed through the forms and appears in /c
   const status = await apiJSON('/status?inputs');
   assert.ok(status.inputs.some((i) => i.name === 'Heater_2'), 'the renamed input is measured');
   await screenshots('setup-inputs', () => page.waitForSelector('#input-list'));
+});
+
+test('an input\'s home view role is set in Setup, saved as "role", reported by /status and used by the home page', async () => {
+  const config = JSON.parse(await (await api('/config')).text());
+  const ch = config.inputs.findIndex((i) => i?.name === 'Heater_2');
+  assert.ok(ch > 0, 'the input the test before added');
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${ch}"] button`);
+  assert.equal(await page.$eval('#input-role option[value=""]', (o) => o.textContent), 'from the name (circuit)');
+  await page.selectOption('#input-role', 'solar');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /Heater_2/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  assert.equal(JSON.parse(await (await api('/config')).text()).inputs[ch].role, 'solar');
+  assert.equal((await apiJSON('/status?inputs')).inputs.find((i) => i.name === 'Heater_2').role, 'solar');
+  await open('home');
+  await page.waitForFunction(() => window.iotawattHome.status?.inputs.some((i) => i.name === 'Heater_2'));
+  assert.ok(!(await homeState()).bars.some((b) => b.name === 'Heater_2'), 'a solar input is no circuit bar');
+  // Back to the guess from the name: the key goes away.
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${ch}"] button`);
+  await page.selectOption('#input-role', '');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /Heater_2/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  assert.equal('role' in JSON.parse(await (await api('/config')).text()).inputs[ch], false);
 });
 
 test('deleting the last input asks with the daemon\'s words and saves with its confirmation', async () => {
