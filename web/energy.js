@@ -118,3 +118,11 @@ export function powerText(w) {
   if (!Number.isFinite(w)) return '–';
   return Math.abs(w) >= 1000 ? `${(w / 1000).toFixed(2)} kW` : `${Math.round(w)} W`;
 }
+
+// The day before a local ISO time's date ("2026-03-01T00:00:00" -> "2026-02-28"): a day of
+// the period before the one that begins then.
+export function dayBefore(localIso) {
+  const d = new Date(`${localIso.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,10 +1,10 @@
 // Home: what the house uses now, from the grid and the sun; the circuits that use it; today's
 // energy (and cost once the daemon prices it); a day, week, month or year beside the one
-// before, with the flow of energy through the house. Data from /status and /query only;
+// before, with the flow of energy through the house. Data from /status, /query and /energy;
 // mains, solar and circuits are told apart by roles.js.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { el, every, explain, getJSON, notice } from './api.js';
-import { energyFlows, energyQuery, kwhText, liveFigures, PERIODS, periodColumns, periodTotals, powerText, usePerRow } from './energy.js';
+import { dayBefore, energyFlows, energyQuery, kwhText, liveFigures, PERIODS, periodColumns, periodTotals, powerText, usePerRow } from './energy.js';
 import { sankeySvg } from './sankey.js';
 
 const LIVE_MS = 2000;
@@ -60,24 +60,24 @@ async function useRows(columns, begin, end, group) {
   return usePerRow(answer.data || [], columns);
 }
 
-// The period's cost when the daemon prices energy (tariffs: `<series>.cost` in /query); null
-// when it does not (an unknown unit is a 400: `priced` becomes false and the page stops asking
-// until it is opened again), so the tile stays hidden.
-async function costOf(columns, begin, end, state) {
-  if (!columns.mains.length || state.priced === false) return null;
+// A period's cost when the daemon prices energy (GET /energy: the config's first tariff, the
+// meter's whole cost with tiers, export credit, standing and demand charges): {cost, currency,
+// begin}, or null. Without a tariff /energy is a 404: `priced` becomes false and the page stops
+// asking until it is opened again, so the cost stays hidden. `date` is any day of the period
+// (YYYY-MM-DD on the monitor's calendar); none: the period now.
+async function periodCost(period, date, state) {
+  if (state.priced === false) return null;
   try {
-    const select = ['time.utc.unix', ...columns.mains.map((n) => `${n}.cost`)];
-    const answer = await getJSON(`/query?select=[${select.join(',')}]&begin=${begin}&end=${end}&group=all&format=json&header=yes`);
-    const row = (answer.data || [])[0];
-    if (!row) return null;
-    const values = row.slice(1).map(Number);
+    const answer = await getJSON(`/energy?period=${period}${date ? `&date=${date}` : ''}`);
     state.priced = true;
-    return values.every(Number.isFinite) ? values.reduce((a, b) => a + b, 0) : null;
+    return Number.isFinite(answer.cost) ? { cost: answer.cost, currency: answer.currency, begin: answer.begin } : null;
   } catch (err) {
-    if (err.status === 400 || err.status === 404) state.priced = false;
+    if (err.status === 404) state.priced = false;
     return null;
   }
 }
+
+const costText = (c) => (c ? `${c.cost.toFixed(2)} ${c.currency}` : '');
 
 function todayCard() {
   const item = (id, label) => el('div', { class: 'stat', id }, el('span', { class: 'figure-label' }, label), el('span', { class: 'stat-value' }, '–'));
@@ -98,7 +98,7 @@ function showToday(card, t, cost) {
   set('today-import', kwhText(t.import));
   set('today-export', kwhText(t.export), !(t.export > 0));
   set('today-solar', kwhText(t.solar), !solar);
-  set('today-cost', cost === null ? '' : cost.toFixed(2), cost === null);
+  set('today-cost', costText(cost), !cost);
   set('self-consumption', percent(t.selfConsumption), !solar);
   set('self-sufficiency', percent(t.selfSufficiency), !solar);
 }
@@ -110,8 +110,8 @@ function periodCard() {
     Object.keys(PERIODS).map((id) => el('button', { type: 'button', dataset: { period: id }, role: 'tab' }, id[0].toUpperCase() + id.slice(1))));
   return el('section', { class: 'card', id: 'period' }, el('h2', {}, 'Energy'), tabs,
     el('div', { class: 'compare' },
-      el('div', { class: 'stat', id: 'period-current' }, el('span', { class: 'figure-label' }, ''), el('span', { class: 'stat-value' }, '–')),
-      el('div', { class: 'stat', id: 'period-previous' }, el('span', { class: 'figure-label' }, ''), el('span', { class: 'stat-value' }, '–'))),
+      ...['period-current', 'period-previous'].map((id) => el('div', { class: 'stat', id },
+        el('span', { class: 'figure-label' }, ''), el('span', { class: 'stat-value' }, '–'), el('span', { class: 'stat-cost', hidden: true }, '')))),
     el('div', { class: 'period-chart', id: 'period-chart' }),
     el('h3', {}, 'Energy flow'),
     el('div', { class: 'sankey-box', id: 'sankey' }));
@@ -191,7 +191,7 @@ export async function mount(main) {
   const energy = async () => {
     if (!state.columns) return;
     try {
-      const [t, cost] = await Promise.all([totalsOf(state.columns, 'd', 's', '5m'), costOf(state.columns, 'd', 's', state)]);
+      const [t, cost] = await Promise.all([totalsOf(state.columns, 'd', 's', '5m'), periodCost('day', null, state)]);
       state.today = t;
       state.cost = cost;
       showToday(today, t, cost);
@@ -221,6 +221,7 @@ export async function mount(main) {
       };
       setStat('period-current', p.label, now.use);
       setStat('period-previous', p.previous, before.use);
+      await showPeriodCosts(mine);
       state.chart = drawChart(period.querySelector('#period-chart'), p, nowRows, beforeRows, state.chart);
       state.flows = energyFlows(now);
       drawFlows();
@@ -229,6 +230,18 @@ export async function mount(main) {
     } catch (err) {
       message.replaceChildren(notice('error', explain(err, `Reading ${p.label.toLowerCase()} (/query)`)));
     }
+  };
+  // The cost of the period and of the one before, under their kWh, when the daemon prices energy.
+  const showPeriodCosts = async (mine) => {
+    const current = await periodCost(state.period, null, state);
+    const previous = current ? await periodCost(state.period, dayBefore(current.begin), state) : null;
+    if (mine !== shown) return;
+    for (const [id, c] of [['period-current', current], ['period-previous', previous]]) {
+      const node = period.querySelector(`#${id} .stat-cost`);
+      node.textContent = costText(c);
+      node.hidden = !c;
+    }
+    state.periodCosts = { now: current, before: previous };
   };
   // The picture is drawn at its box's width (its text stays 12 px), again when that changes.
   const drawFlows = () => {

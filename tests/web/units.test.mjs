@@ -11,7 +11,7 @@ import { groupFor, groupSeconds, queryUrl, unitsFor } from '../../web/timerange.
 import { barSlots, isTotal } from '../../web/graphstyle.js';
 import { readableLog } from '../../web/log.js';
 import { classify, guessRole, roleOf } from '../../web/roles.js';
-import { energyFlows, energyQuery, kwhText, liveFigures, PERIODS, periodTotals, powerText, usePerRow } from '../../web/energy.js';
+import { dayBefore, energyFlows, energyQuery, kwhText, liveFigures, PERIODS, periodTotals, powerText, usePerRow } from '../../web/energy.js';
 import { sankeyLayout } from '../../web/sankey.js';
 
 // An unevenly sampled 50 Hz wave: 325 V peak fundamental, 10 % third harmonic, a DC offset.
@@ -304,4 +304,11 @@ test('energy flows: what enters the home leaves it, bands stack within their nod
   assert.ok(Math.abs(solar.out - (solar.y + solar.h)) < 1e-9, 'solar\'s bands fill its node');
   assert.equal(kwhText(12345), '12.3 kWh');
   assert.equal(powerText(1520), '1.52 kW');
+});
+
+test('dayBefore: a day of the period before, across months, years and a leap day', () => {
+  assert.equal(dayBefore('2026-03-01T00:00:00'), '2026-02-28');
+  assert.equal(dayBefore('2028-03-01T00:00:00'), '2028-02-29');
+  assert.equal(dayBefore('2027-01-01T00:00:00'), '2026-12-31');
+  assert.equal(dayBefore('2026-11-29T00:00:00'), '2026-11-28');
 });

@@ -207,6 +207,39 @@ test('home: the period switch shows the period before beside it, and its energy 
   assert.ok(week.before.use > 0, 'the seeded week reaches into last week');
 });
 
+// Issue 17, section 3 in the home view: with a tariff, today's cost and each period's cost,
+// and the one before it, are /energy's (the meter's whole cost), in its currency.
+test('home: with a tariff, today and each period show their cost from /energy', async () => {
+  const text = await (await api('/config')).text();
+  const tariff = { name: 'flat', currency: 'EUR', meter: 'Mains', import: { price: 0.3 }, standing_charge: 0.5 };
+  await api('/config', { method: 'POST', body: JSON.stringify({ ...JSON.parse(text), tariffs: [tariff] }) });
+  try {
+    for (let i = 0; i < 50 && (await fetch(`${daemon.base}/energy?period=day`)).status !== 200; i++) await page.waitForTimeout(200);
+    await open('home');
+    await page.waitForFunction(() => document.getElementById('today').dataset.loaded === 'true' && window.iotawattHome.priced);
+    assert.equal(await page.$eval('#today-cost', (n) => n.hidden), false);
+    const today = await page.$eval('#today-cost .stat-value', (n) => n.textContent);
+    const day = await apiJSON('/energy?period=day');
+    assert.match(today, /^\d+\.\d\d EUR$/);
+    // Today's cost grows while the test reads it: the page's and the API's are a moment apart.
+    assert.ok(Math.abs(parseFloat(today) - day.cost) <= 0.05, `today ${today}, /energy ${day.cost}`);
+    assert.ok(day.import_kwh > 0 && Math.abs(day.parts.energy - day.import_kwh * 0.3) <= 0.01, JSON.stringify(day));
+    await page.click('#period-tabs button[data-period="week"]');
+    await page.waitForFunction(() => document.getElementById('period').dataset.shown === 'week'
+      && window.iotawattHome.periodCosts?.before && !document.querySelector('#period-previous .stat-cost').hidden);
+    const shown = await page.evaluate(() => ({ costs: window.iotawattHome.periodCosts,
+      previous: document.querySelector('#period-previous .stat-cost').textContent }));
+    const week = await apiJSON('/energy?period=week');
+    const lastWeek = await apiJSON(`/energy?period=week&date=${shown.costs.before.begin.slice(0, 10)}`);
+    assert.equal(shown.costs.now.begin, week.begin);
+    assert.ok(shown.costs.before.begin < week.begin, `${shown.costs.before.begin} before ${week.begin}`);
+    assert.equal(shown.previous, `${lastWeek.cost.toFixed(2)} EUR`, 'last week is over: its cost is exact');
+    assert.ok(lastWeek.cost > 0, 'the seeded week reaches into last week');
+  } finally {
+    await api('/config', { method: 'POST', body: text });
+  }
+});
+
 test('home and details at phone and desktop size: no sideways scrolling; the daemon card is on Details', async () => {
   for (const [hash, ready] of [['home', '#sankey svg'], ['status', '#health']]) {
     await open(hash);
