@@ -1,6 +1,7 @@
 #include "update/update_state.h"
 
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "base/files.h"
@@ -31,19 +32,39 @@ json to_json(const UpdateState& s) {
   return j;
 }
 
+// The integer at o[key], refused unless it is a JSON integer within [lo, hi]. nlohmann's get<>
+// converts a float (a number too large for int64 parses as one) by a cast that is undefined
+// beyond the target's range, and it wraps integers silently: neither may read a file.
+Result<int64_t> integer_at(const json& o, const char* key, int64_t lo, int64_t hi) {  // 0 <= lo <= hi
+  const json& v = o.at(key);
+  // nlohmann reads every integer >= 0 as unsigned: a negative, a fraction or a float is refused.
+  const bool in_range = v.is_number_unsigned() && v.get<uint64_t>() >= static_cast<uint64_t>(lo) &&
+                        v.get<uint64_t>() <= static_cast<uint64_t>(hi);
+  if (!in_range) {
+    return Status::Corruption(std::string(key) + ": not a whole number from " + std::to_string(lo) + " to " +
+                              std::to_string(hi));
+  }
+  return v.get<int64_t>();
+}
+
 // Throws nlohmann's type_error / out_of_range on a value of the wrong type; the caller turns
 // that into "damaged".
 Result<UpdateState> from_json(const json& j) {
+  constexpr int64_t kMaxTime = int64_t{1} << 40;  // unix seconds, far beyond any real clock
   UpdateState s;
   if (j.contains("trial")) {
     const json& t = j.at("trial");
     auto v = parse_version(t.at("version").get<std::string>());
     if (!v) return v.status();
-    s.trial = Trial{v.value(), t.at("started").get<int64_t>(), t.at("launches").get<int>()};
-    if (t.contains("deadline"))
-      s.trial->deadline_s = t.at("deadline").get<int64_t>();  // absent before 0.1.0's trials had it
-    if (s.trial->deadline_s < 1 || s.trial->deadline_s > kMaxHealthDeadlineS) {
-      return Status::Corruption("trial.deadline: not 1 to " + std::to_string(kMaxHealthDeadlineS) + " seconds");
+    auto started = integer_at(t, "started", 0, kMaxTime);
+    if (!started) return Status::Corruption("trial." + started.status().message());
+    auto launches = integer_at(t, "launches", 0, std::numeric_limits<int>::max());
+    if (!launches) return Status::Corruption("trial." + launches.status().message());
+    s.trial = Trial{v.value(), started.value(), static_cast<int>(launches.value())};
+    if (t.contains("deadline")) {  // absent before 0.1.0's trials had it
+      auto deadline = integer_at(t, "deadline", 1, kMaxHealthDeadlineS);
+      if (!deadline) return Status::Corruption("trial." + deadline.status().message());
+      s.trial->deadline_s = deadline.value();
     }
   }
   for (const json& b : j.at("bad")) {
@@ -52,7 +73,9 @@ Result<UpdateState> from_json(const json& j) {
     s.bad.push_back(v.value());
   }
   for (const json& h : j.at("history")) {
-    s.record({h.at("time").get<int64_t>(), h.at("from").get<std::string>(), h.at("to").get<std::string>(),
+    auto time = integer_at(h, "time", 0, kMaxTime);
+    if (!time) return Status::Corruption("history." + time.status().message());
+    s.record({time.value(), h.at("from").get<std::string>(), h.at("to").get<std::string>(),
               h.at("outcome").get<std::string>(), h.at("reason").get<std::string>()});
   }
   for (const json& k : j.at("keys")) {

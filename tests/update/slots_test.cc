@@ -200,6 +200,29 @@ TEST(UpdateStateText, HostileTextsAreRefusedNamingWhy) {
   EXPECT_FALSE(parse_update_state(R"({"bad": [], "history": [], "keys": ["x"]})").ok());
   EXPECT_FALSE(parse_update_state(R"({"bad": ["1.2"], "history": [], "keys": []})").ok());
   EXPECT_FALSE(parse_update_state(R"({"bad": [], "history": [{"time": "now"}], "keys": []})").ok());
+  // Numbers beyond an int64 parse as floats, and a float out of range cannot be cast (the
+  // fuzzer found "started": 1796614251444444444444444 under UBSan); fractions, negatives and
+  // values past their limits are refused by name.
+  const auto trial = [](const std::string& fields) {
+    return parse_update_state(R"({"bad": [], "history": [], "keys": [], "trial": {"version": "1.5.0", )" + fields +
+                              "}}");
+  };
+  EXPECT_EQ(trial(R"("started": 1796614251444444444444444, "launches": 1)").error(),
+            "trial.started: not a whole number from 0 to 1099511627776");
+  EXPECT_EQ(trial(R"("started": 1796614251, "launches": 1e30)").error(),
+            "trial.launches: not a whole number from 0 to 2147483647");
+  EXPECT_EQ(trial(R"("started": 1796614251, "launches": -1)").error(),
+            "trial.launches: not a whole number from 0 to 2147483647");
+  EXPECT_EQ(trial(R"("started": 1796614251, "launches": 1, "deadline": 600.5)").error(),
+            "trial.deadline: not a whole number from 1 to 86400");
+  EXPECT_EQ(trial(R"("started": 1796614251, "launches": 1, "deadline": 18446744073709551615)").error(),
+            "trial.deadline: not a whole number from 1 to 86400");
+  EXPECT_TRUE(trial(R"("started": 1796614251, "launches": 1, "deadline": 86400)").ok());
+  EXPECT_EQ(
+      parse_update_state(
+          R"({"bad": [], "history": [{"time": 1e300, "from": "", "to": "", "outcome": "", "reason": ""}], "keys": []})")
+          .error(),
+      "history.time: not a whole number from 0 to 1099511627776");
   auto ok = parse_update_state(R"({"bad": [], "history": [], "keys": []})");
   ASSERT_TRUE(ok.ok()) << ok.error();
   EXPECT_EQ(update_state_text(ok.value()), update_state_text(UpdateState{}));
