@@ -47,17 +47,19 @@ function percent(x) {
   return x === null || x === undefined ? '–' : `${Math.round(x * 100)} %`;
 }
 
+// The rows of [begin, end) in Wh by `group` (energyQuery), every mains, solar and circuit column.
+async function energyRows(columns, begin, end, group) {
+  const names = [...columns.mains, ...columns.solar, ...columns.circuits];
+  return (await getJSON(energyQuery(names, begin, end, group))).data || [];
+}
+
 // The totals of [begin, end) from 5-minute (day), hourly (week, month) or daily (year) rows.
 async function totalsOf(columns, begin, end, group) {
-  const names = [...columns.mains, ...columns.solar, ...columns.circuits];
-  const answer = await getJSON(energyQuery(names, begin, end, group));
-  return periodTotals(answer.data || [], columns);
+  return periodTotals(await energyRows(columns, begin, end, group), columns);
 }
 
 async function useRows(columns, begin, end, group) {
-  const names = [...columns.mains, ...columns.solar, ...columns.circuits];
-  const answer = await getJSON(energyQuery(names, begin, end, group));
-  return usePerRow(answer.data || [], columns);
+  return usePerRow(await energyRows(columns, begin, end, group), columns);
 }
 
 // A period's cost when the daemon prices energy (GET /energy: the config's first tariff, the
@@ -191,7 +193,7 @@ export async function mount(main) {
   const energy = async () => {
     if (!state.columns) return;
     try {
-      const [t, cost] = await Promise.all([totalsOf(state.columns, 'd', 's', '5m'), periodCost('day', null, state)]);
+      const [t, cost] = await Promise.all([totalsOf(state.columns, PERIODS.day.begin, 's', PERIODS.day.fine), periodCost('day', null, state)]);
       state.today = t;
       state.cost = cost;
       showToday(today, t, cost);
@@ -208,9 +210,11 @@ export async function mount(main) {
     const mine = ++shown;
     const p = PERIODS[state.period];
     period.querySelectorAll('#period-tabs button').forEach((b) => b.classList.toggle('active', b.dataset.period === state.period));
+    // Today's totals are the Today card's, read by the same query just before: not read again.
+    const todayTotals = state.period === 'day' ? state.today : null;
     try {
       const [now, before, nowRows, beforeRows] = await Promise.all([
-        totalsOf(state.columns, p.begin, 's', p.fine), totalsOf(state.columns, p.prevBegin, p.prevEnd, p.fine),
+        todayTotals ?? totalsOf(state.columns, p.begin, 's', p.fine), totalsOf(state.columns, p.prevBegin, p.prevEnd, p.fine),
         useRows(state.columns, p.begin, 's', p.chart), useRows(state.columns, p.prevBegin, p.prevEnd, p.chart)]);
       if (mine !== shown) return;
       const setStat = (id, label, wh) => {
@@ -233,7 +237,7 @@ export async function mount(main) {
   };
   // The cost of the period and of the one before, under their kWh, when the daemon prices energy.
   const showPeriodCosts = async (mine) => {
-    const current = await periodCost(state.period, null, state);
+    const current = state.period === 'day' && state.cost ? state.cost : await periodCost(state.period, null, state);  // the Today card's
     const previous = current ? await periodCost(state.period, dayBefore(current.begin), state) : null;
     if (mine !== shown) return;
     for (const [id, c] of [['period-current', current], ['period-previous', previous]]) {
