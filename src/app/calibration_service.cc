@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <thread>
 
 #include "base/json_read.h"
@@ -26,9 +28,9 @@ std::optional<double> number_member(const json& doc, const char* key) {
 Status read_channel(const json& doc, const char* key, int* out) {
   const auto it = doc.find(key);
   if (it == doc.end()) return Status::InvalidArgument(fmt::format("{}: missing; the input's channel number", key));
-  if (!it->is_number_integer())
-    return Status::InvalidArgument(fmt::format("{}: {} is not a channel number", key, it->dump()));
-  *out = it->get<int>();
+  const std::optional<int64_t> channel = json_integer(*it, 0, config::kMaxChannels - 1);
+  if (!channel) return Status::InvalidArgument(fmt::format("{}: {} is not a channel number", key, it->dump()));
+  *out = static_cast<int>(*channel);
   return Status::Ok();
 }
 
@@ -76,10 +78,12 @@ Status read_channels(const json& doc, const config::Config& config, CalibrationR
   if (!it->is_array() || it->empty()) return Status::InvalidArgument("channels: not a list of channel numbers");
   r.channels.clear();
   for (const json& c : *it) {
-    if (!c.is_number_integer())
-      return Status::InvalidArgument(fmt::format("channels: {} is not a channel number", c.dump()));
-    if (Status st = check_input(config, c.get<int>(), "channels", config::InputType::kCT); !st) return st;
-    r.channels.push_back(c.get<int>());
+    const std::optional<int64_t> channel = json_integer(c, 0, config::kMaxChannels - 1);
+    if (!channel) return Status::InvalidArgument(fmt::format("channels: {} is not a channel number", c.dump()));
+    if (Status st = check_input(config, static_cast<int>(*channel), "channels", config::InputType::kCT); !st) {
+      return st;
+    }
+    r.channels.push_back(static_cast<int>(*channel));
   }
   return Status::Ok();
 }

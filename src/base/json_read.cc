@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -152,6 +153,21 @@ JsonRead read_json(std::string_view text, const JsonLimits& limits) {
     return JsonRead{nullptr, std::move(e)};
   }
   return JsonRead{nullptr, JsonError{JsonError::Kind::kSyntax, taken, "unreadable JSON"}};
+}
+
+std::optional<int64_t> json_integer(const nlohmann::json& v, int64_t lo, int64_t hi) {
+  int64_t i = 0;
+  if (v.is_number_unsigned()) {  // nlohmann reads every integer >= 0 as unsigned
+    const uint64_t u = v.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+    i = static_cast<int64_t>(u);
+  } else if (v.is_number_integer()) {
+    i = v.get<int64_t>();
+  } else {
+    return std::nullopt;
+  }
+  if (i < lo || i > hi) return std::nullopt;
+  return i;
 }
 
 }  // namespace iw

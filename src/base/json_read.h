@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,5 +51,12 @@ struct JsonRead {
 
 // Parses all of `text` (trailing bytes other than blanks are a syntax error).
 JsonRead read_json(std::string_view text, const JsonLimits& limits = {});
+
+// `v` as an integer when it is a JSON integer within [lo, hi]; nullopt for anything else (a
+// string, a fraction, a float such as 1e3, or a number out of range). Every integer read from
+// a file or the network goes through this: nlohmann's get<int64_t>() casts a float (a number
+// beyond int64 parses as one) by a conversion that is undefined out of range, and it wraps an
+// unsigned integer beyond int64, or any integer read as `int`, silently.
+std::optional<int64_t> json_integer(const nlohmann::json& v, int64_t lo, int64_t hi);
 
 }  // namespace iw

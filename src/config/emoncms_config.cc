@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <optional>
 
+#include "base/json_read.h"
 #include "base/strings.h"
 #include "config/json_reader.h"
 #include "config/script_defs.h"
@@ -31,7 +34,7 @@ bool valid_node(std::string_view s) {
 // `userid` is numeric; the UI writes it as a string, a hand-edited file may hold a number.
 std::optional<std::string> read_userid(const json* v, const std::string& path, Problems& problems) {
   if (v == nullptr) return std::string();
-  if (v->is_number_integer() && v->get<int64_t>() >= 0) return std::to_string(v->get<int64_t>());
+  if (const std::optional<int64_t> id = json_integer(*v, 0, INT64_MAX)) return std::to_string(*id);
   if (!v->is_string()) {
     problems.add(path, fmt::format("{} is not a user id (digits)", detail::describe(*v)));
     return std::nullopt;

@@ -1,7 +1,9 @@
 #include "update/manifest.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "base/json_read.h"
 #include "base/strings.h"
@@ -41,10 +43,9 @@ Result<std::string> get_string(const json& o, const std::string& key, const std:
 
 Result<uint64_t> get_unsigned(const json& o, const std::string& key, const std::string& where) {
   auto it = o.find(key);
-  if (it == o.end() || !it->is_number_unsigned()) {
-    return Status::Corruption(where + "." + key + ": missing or not a whole number >= 0");
-  }
-  return it->get<uint64_t>();
+  const std::optional<int64_t> v = it == o.end() ? std::nullopt : json_integer(*it, 0, INT64_MAX);
+  if (!v) return Status::Corruption(where + "." + key + ": missing or not a whole number >= 0");
+  return static_cast<uint64_t>(*v);
 }
 
 Result<ReleaseVersion> get_version(const json& o, const std::string& key) {

@@ -32,19 +32,14 @@ json to_json(const UpdateState& s) {
   return j;
 }
 
-// The integer at o[key], refused unless it is a JSON integer within [lo, hi]. nlohmann's get<>
-// converts a float (a number too large for int64 parses as one) by a cast that is undefined
-// beyond the target's range, and it wraps integers silently: neither may read a file.
-Result<int64_t> integer_at(const json& o, const char* key, int64_t lo, int64_t hi) {  // 0 <= lo <= hi
-  const json& v = o.at(key);
-  // nlohmann reads every integer >= 0 as unsigned: a negative, a fraction or a float is refused.
-  const bool in_range = v.is_number_unsigned() && v.get<uint64_t>() >= static_cast<uint64_t>(lo) &&
-                        v.get<uint64_t>() <= static_cast<uint64_t>(hi);
-  if (!in_range) {
+// The integer at o[key], refused unless it is a JSON integer within [lo, hi] (json_integer).
+Result<int64_t> integer_at(const json& o, const char* key, int64_t lo, int64_t hi) {
+  const std::optional<int64_t> v = json_integer(o.at(key), lo, hi);
+  if (!v) {
     return Status::Corruption(std::string(key) + ": not a whole number from " + std::to_string(lo) + " to " +
                               std::to_string(hi));
   }
-  return v.get<int64_t>();
+  return *v;
 }
 
 // Throws nlohmann's type_error / out_of_range on a value of the wrong type; the caller turns

@@ -17,12 +17,17 @@ Result<std::optional<Cursor>> load_cursor(const std::string& path) {
   const JsonRead read = read_json(text.value());
   if (!read.ok()) return Status::Corruption(path + ": not an uploader cursor: " + read.error->message());
   const nlohmann::json& doc = read.value;
-  if (!doc.is_object() || !doc.contains("next") || !doc["next"].is_number_integer() || doc.value("version", 0) != 1) {
-    return Status::Corruption(path + ": not an uploader cursor (version 1 with an integer \"next\")");
+  const auto integer = [&doc](const char* key) {
+    const auto it = doc.find(key);
+    return it == doc.end() ? std::nullopt : json_integer(*it, 0, kMaxCursorTime);
+  };
+  const std::optional<int64_t> next = doc.is_object() ? integer("next") : std::nullopt;
+  if (!next || integer("version") != 1) {
+    return Status::Corruption(path + ": not an uploader cursor (version 1 with a unix time \"next\")");
   }
   Cursor c;
-  c.next = doc["next"].get<int64_t>();
-  if (doc.contains("last_sent") && doc["last_sent"].is_number_integer()) c.last_sent = doc["last_sent"].get<int64_t>();
+  c.next = *next;
+  c.last_sent = integer("last_sent");
   if (doc.contains("target") && doc["target"].is_string()) c.target = doc["target"].get<std::string>();
   return std::optional<Cursor>(c);
 }

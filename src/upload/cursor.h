@@ -27,6 +27,8 @@ struct Cursor {
 
 // A cursor is one short line; a larger file is not one.
 inline constexpr size_t kMaxCursorBytes = 64 * 1024;
+// `next` and `last_sent` lie in [0, this]: 9999-12-31 23:59:59 UTC.
+inline constexpr int64_t kMaxCursorTime = 253402300799;
 
 // nullopt when the file does not exist. An unreadable, oversized or malformed file (JSON
 // deeper than 64 levels included) is an error naming the path.

@@ -1,6 +1,8 @@
 #include "upload/influx1.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -40,10 +42,10 @@ Result<std::optional<int64_t>> time_of(const json& result) {
   if (col == columns->size()) return Status::Unavailable("no \"time\" column");
   if (values->empty()) return std::optional<int64_t>{};
   const json& row = (*values)[0];
-  if (!row.is_array() || row.size() <= col || !row[col].is_number_integer()) {
-    return Status::Unavailable("the time is not an integer (was epoch=s ignored?)");
-  }
-  return std::optional<int64_t>(row[col].get<int64_t>());
+  const std::optional<int64_t> time =
+      row.is_array() && row.size() > col ? json_integer(row[col], INT64_MIN, INT64_MAX) : std::nullopt;
+  if (!time) return Status::Unavailable("the time is not an integer (was epoch=s ignored?)");
+  return time;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 namespace iw {
@@ -132,6 +133,25 @@ TEST(ReadJson, AnEmbeddedNulIsNotTheEnd) {
   const JsonRead r = read_json(text);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->message(), "unexpected NUL byte at byte 8");
+}
+
+TEST(JsonInteger, ReadsIntegersWithinTheirLimits) {
+  EXPECT_EQ(json_integer(nlohmann::json::parse("0"), 0, 10), 0);
+  EXPECT_EQ(json_integer(nlohmann::json::parse("10"), 0, 10), 10);
+  EXPECT_EQ(json_integer(nlohmann::json::parse("-5"), -5, 5), -5);
+  EXPECT_EQ(json_integer(nlohmann::json::parse("9223372036854775807"), 0, INT64_MAX), INT64_MAX);
+  EXPECT_EQ(json_integer(nlohmann::json::parse("-9223372036854775808"), INT64_MIN, 0), INT64_MIN);
+}
+
+TEST(JsonInteger, RefusesWhatIsNotAnIntegerInRange) {
+  for (const char* text : {"11", "-1", "1.0", "0.5", "1e3", "1e300", "\"1\"", "true", "null", "[1]", "{}",
+                           "9223372036854775808", "18446744073709551615", "1796614251444444444444444"}) {
+    const JsonRead r = read_json(text);
+    ASSERT_TRUE(r.ok()) << text;
+    EXPECT_EQ(json_integer(r.value, 0, 10), std::nullopt) << text;
+  }
+  // An integer that an `int` would wrap to a small channel number.
+  EXPECT_EQ(json_integer(nlohmann::json::parse("4294967297"), 0, 255), std::nullopt);
 }
 
 }  // namespace

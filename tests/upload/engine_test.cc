@@ -350,6 +350,27 @@ TEST(Engine, ACursorLargerThanAnyCursorIsNotRead) {
   EXPECT_EQ(loaded.error(), cursor + ": larger than 65536 bytes");
 }
 
+// Each text is refused as a cursor with the same message, never read as a wrapped or cast
+// number: a version that is a string made nlohmann throw, 1e300 made its cast undefined, and
+// a "next" beyond int64 wrapped to a time before 1970.
+TEST(Engine, ACursorWhoseNumbersAreNotTimesIsRefused) {
+  const std::string cursor = temp_cursor("numbers");
+  for (const char* text : {R"({"version":"1","next":1733000000})", R"({"version":1e300,"next":1733000000})",
+                           R"({"version":1.5,"next":1733000000})", R"({"version":1,"next":18446744073709551615})",
+                           R"({"version":1,"next":1733000000.5})", R"({"version":1,"next":-1})",
+                           R"({"next":1733000000})", R"([1733000000])"}) {
+    { std::ofstream(cursor) << text; }
+    auto loaded = load_cursor(cursor);
+    ASSERT_FALSE(loaded.ok()) << text;
+    EXPECT_EQ(loaded.error(), cursor + ": not an uploader cursor (version 1 with a unix time \"next\")") << text;
+  }
+  { std::ofstream(cursor) << R"({"version":1,"next":1733000000,"last_sent":1e300})"; }
+  auto loaded = load_cursor(cursor);
+  ASSERT_TRUE(loaded.ok() && loaded.value()) << (loaded.ok() ? "none" : loaded.error());
+  EXPECT_EQ(loaded.value()->next, 1733000000);
+  EXPECT_EQ(loaded.value()->last_sent, std::nullopt);  // optional: a bad one is left out, as before
+}
+
 TEST(Engine, IntervalsWithoutMonitoredTimeAreSkippedAndTheCursorMovesPastThem) {
   FakeSource source;
   source.last = kT0 + 86400;
