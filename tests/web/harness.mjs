@@ -33,6 +33,20 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The daemon's HTTP API as a client calls it (no Origin): writes send JSON, as the daemon's
+// cross-site guard asks; an answer that is not 2xx throws with its text.
+export function apiClient(base) {
+  const api = async (path, init = {}) => {
+    const write = init.method && init.method !== 'GET';
+    const headers = write ? { 'Content-Type': 'application/json', ...(init.headers || {}) } : init.headers;
+    const r = await fetch(base + path, { ...init, headers });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r;
+  };
+  const apiJSON = async (path) => (await api(path)).json();
+  return { api, apiJSON };
+}
+
 // days of seeded history; currentDays: of them with 5 s records (0: all).
 export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawatt-web-', https = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), prefix));
@@ -105,4 +119,60 @@ function accepts(port) {
     socket.on('connect', () => { socket.destroy(); ok(true); });
     socket.on('error', () => ok(false));
   });
+}
+
+// Debian's influxd (InfluxDB 1.x) with every listener on a free loopback port and its meta,
+// data and WAL in a temp directory: never the system's service on 8086. `query` is influxd's
+// own HTTP API (POST /query), answering epoch seconds.
+export async function startInfluxd() {
+  const dir = mkdtempSync(join(tmpdir(), 'iotawatt-web-influxd-'));
+  const port = await freePort();
+  const others = [];
+  for (let i = 0; i < 6; i++) others.push(await freePort());
+  const listener = (section, p) => `[${section}]\n  enabled = false\n  bind-address = "127.0.0.1:${p}"\n`;
+  writeFileSync(join(dir, 'influxdb.conf'), `reporting-disabled = true
+bind-address = "127.0.0.1:${others[0]}"
+[meta]
+  dir = "${dir}/meta"
+  logging-enabled = false
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[subscriber]
+  enabled = false
+[continuous_queries]
+  enabled = false
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:${port}"
+  log-enabled = false
+${listener('ifql', others[1])}${listener('[graphite]', others[2])}${listener('[collectd]', others[3])}${listener('[opentsdb]', others[4])}${listener('[udp]', others[5])}`);
+  const out = openSync(join(dir, 'influxd.log'), 'w');
+  const child = spawn('influxd', ['run', '-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', out, out] });
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    try { if ((await fetch(`${url}/ping`)).status === 204) break; } catch { /* not yet */ }
+    if (exited !== null || Date.now() > deadline) throw new Error(`influxd did not start: ${readFileSync(join(dir, 'influxd.log'), 'utf8')}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    async query(q, db = '') {
+      const r = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q, db, epoch: 's' }) });
+      if (!r.ok) throw new Error(`influxd ${q}: ${r.status} ${await r.text()}`);
+      return r.json();
+    },
+    async stop() {
+      if (exited === null) child.kill('SIGTERM');
+      for (let i = 0; i < 150 && exited === null; i++) await sleep(100);
+      if (exited === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -7,16 +7,18 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ARTIFACTS, SIZES, launchBrowser, startBroker, startDaemon } from './harness.mjs';
+import { ARTIFACTS, SIZES, apiClient, launchBrowser, startBroker, startDaemon } from './harness.mjs';
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
 let daemon, browser, context, page;
+let api, apiJSON;  // the test's own calls, as an API client makes them
 const pageErrors = [];
 const cspViolations = [];  // anything the Content-Security-Policy blocked, on any page of any test
 
 before(async () => {
   daemon = await startDaemon({ days: 7, https: true });
+  ({ api, apiJSON } = apiClient(daemon.base));
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: SIZES.desktop, acceptDownloads: true });
   await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
@@ -33,15 +35,6 @@ after(async () => {
   assert.equal(code, 0, 'the daemon stops cleanly');
 });
 
-// The test's own calls, as an API client makes them (no Origin): writes send JSON.
-const api = async (path, init = {}) => {
-  const write = init.method && init.method !== 'GET';
-  const headers = write ? { 'Content-Type': 'application/json', ...(init.headers || {}) } : init.headers;
-  const r = await fetch(daemon.base + path, { ...init, headers });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r;
-};
-const apiJSON = async (path) => (await api(path)).json();
 
 // A fresh load of the app at #hash (a query makes it a new document, not a hash change).
 let loads = 0;
