@@ -122,34 +122,15 @@ function accepts(port) {
 }
 
 // Debian's influxd (InfluxDB 1.x) with every listener on a free loopback port and its meta,
-// data and WAL in a temp directory: never the system's service on 8086. `query` is influxd's
-// own HTTP API (POST /query), answering epoch seconds.
+// data and WAL in a temp directory: never the system's service on 8086. Its config is the one
+// tests/upload/influxd.py writes for the Python tests. `query` is influxd's own HTTP API
+// (POST /query), answering epoch seconds.
 export async function startInfluxd() {
   const dir = mkdtempSync(join(tmpdir(), 'iotawatt-web-influxd-'));
-  const port = await freePort();
-  const others = [];
-  for (let i = 0; i < 6; i++) others.push(await freePort());
-  const listener = (section, p) => `[${section}]\n  enabled = false\n  bind-address = "127.0.0.1:${p}"\n`;
-  writeFileSync(join(dir, 'influxdb.conf'), `reporting-disabled = true
-bind-address = "127.0.0.1:${others[0]}"
-[meta]
-  dir = "${dir}/meta"
-  logging-enabled = false
-[data]
-  dir = "${dir}/data"
-  wal-dir = "${dir}/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[subscriber]
-  enabled = false
-[continuous_queries]
-  enabled = false
-[http]
-  enabled = true
-  bind-address = "127.0.0.1:${port}"
-  log-enabled = false
-${listener('ifql', others[1])}${listener('[graphite]', others[2])}${listener('[collectd]', others[3])}${listener('[opentsdb]', others[4])}${listener('[udp]', others[5])}`);
+  const written = spawnSync('python3', ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); from influxd import Influxd; print(Influxd(sys.argv[2]).port)',
+    join(SOURCE_DIR, 'tests/upload'), dir], { encoding: 'utf8', timeout: 30000 });
+  if (written.status !== 0) throw new Error(`influxd config: ${written.stderr || written.error}`);
+  const port = Number(written.stdout.trim());
   const out = openSync(join(dir, 'influxd.log'), 'w');
   const child = spawn('influxd', ['run', '-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', out, out] });
   let exited = null;
