@@ -120,35 +120,7 @@ const homeState = () => page.evaluate(() => {
 
 const inputWatts = (status, name) => Number(status.inputs.find((i) => i.name === name).Watts);
 
-test('home: what the house uses now and the top circuit, with no clicks', async () => {
-  await page.setViewportSize(SIZES.phone);
-  await page.goto(`${daemon.base}/?load=${++loads}`);  // no #hash: the app opens on its home page
-  await page.waitForFunction(() => document.getElementById('page').dataset.page === 'home');
-  await page.waitForFunction(() => document.querySelectorAll('#circuit-bars li').length > 0);
-  const s = await homeState();
-  // The page read the daemon's own inputs, and its figures are theirs: use = mains + solar made.
-  const fresh = await apiJSON('/status?inputs');
-  assert.deepEqual(s.status.inputs.map((i) => i.name), fresh.inputs.map((i) => i.name));
-  const mains = inputWatts(s.status, 'Mains'), solar = Math.abs(inputWatts(s.status, 'Solar'));
-  assert.equal(s.use.watts, Math.round(mains + solar));
-  assert.equal(s.use.label, 'Using now');
-  assert.equal(s.grid.watts, Math.abs(Math.round(mains)));
-  assert.equal(s.grid.label, mains < 0 ? 'To grid' : 'From grid');
-  assert.equal(s.solar.hidden, false);
-  // The top circuit first, the rest by power; every metered circuit and "Other" are there.
-  const values = s.bars.map((b) => b.value);
-  assert.deepEqual(values, [...values].sort((a, b) => b - a));
-  const circuits = s.status.inputs.filter((i) => i.role === 'circuit');
-  const top = circuits.reduce((a, b) => (Number(b.Watts) > Number(a.Watts) ? b : a));
-  const topBar = s.bars.find((b) => !b.other);
-  assert.equal(Number(topBar.value), Math.max(...circuits.map((i) => Number(i.Watts))));
-  assert.equal(Number(inputWatts(s.status, topBar.name)), Number(top.Watts), `${topBar.name} is the top circuit`);
-  assert.equal(s.bars.length, circuits.length + 1);
-  // Seen without scrolling on a phone: the use now and the first circuit's row.
-  const box = await page.$eval('#fig-use', (n) => n.getBoundingClientRect().bottom);
-  assert.ok(box < SIZES.phone.height, 'the use now is above the fold');
-  await page.setViewportSize(SIZES.desktop);
-});
+// What the house uses now and the top circuit: tests/web/tasks.test.mjs, task 1, at both sizes.
 
 test('home: "other" is mains minus the metered circuits', async () => {
   await open('home');
@@ -474,33 +446,7 @@ test('deleting the last input asks with the daemon\'s words and saves with its c
   }
 });
 
-test('a VT is calibrated against a meter reading: cal changes and the live volts follow', async () => {
-  const before = JSON.parse(await (await api('/config')).text());
-  const vt = before.inputs.findIndex((i) => i?.type === 'VT');
-  const tables = await apiJSON('/tables.txt');
-  const oldCal = before.inputs[vt].cal ?? tables.VT.find((m) => m.model === before.inputs[vt].model).cal;
-  await open('setup?tab=inputs');
-  await page.click(`#input-list tr[data-channel="${vt}"] button`);
-  await page.waitForFunction(() => Number(document.getElementById('vcal-live')?.textContent) > 50);
-  const live = Number(await page.textContent('#vcal-live'));
-  const meter = Math.round(live * 1.02 * 10) / 10;
-  await page.fill('#vcal-meter', String(meter));
-  await page.click('#vcal-apply');
-  await page.waitForFunction(() => /Cal of/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
-  // Issue 17, bug 8: the success is said where the button is, and in view.
-  const said = await page.waitForSelector('#vcal-result .notice.ok');
-  assert.match(await said.textContent(), /Cal of/);
-  assert.ok(await said.evaluate((n) => { const r = n.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'in view');
-  const cal = JSON.parse(await (await api('/config')).text()).inputs[vt].cal;
-  assert.ok(Math.abs(cal - oldCal * meter / live) < 0.002, `cal ${oldCal} -> ${cal} for ${live} V -> ${meter} V`);
-  let volts = 0;
-  for (let i = 0; i < 50 && Math.abs(volts - meter) > 0.01 * meter; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    volts = (await apiJSON('/status?inputs')).inputs.find((x) => x.channel === vt).Vrms;
-  }
-  assert.ok(Math.abs(volts - meter) < 0.01 * meter, `live ${volts} V after calibrating to ${meter} V`);
-  await screenshots('setup-vt-calibration', () => page.waitForSelector('#vcal-live'));
-});
+// The VT calibrated against a meter reading: tests/web/tasks.test.mjs, task 5, at both sizes.
 
 test('the CT phase step measures a resistive load, applies, and the error is gone', async () => {
   const text = await (await api('/config')).text();
