@@ -47,6 +47,39 @@ export function apiClient(base) {
   return { api, apiJSON };
 }
 
+// Calls `read` every 100 ms from before `during` starts until one read began after it ended,
+// so that what a page showed during it lies within what the reads saw (the simulated loads
+// move in between). Resolves to [what during gave, the reads].
+export async function readingAround(read, during) {
+  const reads = [];
+  let reading = true, failed = null;
+  const reader = (async () => {
+    while (reading) { reads.push(await read()); await sleep(100); }
+  })().catch((err) => { failed = err; });
+  const next = async () => {
+    const count = reads.length;
+    while (reads.length === count && !failed) await sleep(20);
+    if (failed) throw failed;
+  };
+  try {
+    await next();
+    const result = await during();
+    await next();
+    return [result, reads];
+  } finally {
+    reading = false;
+    await reader;
+  }
+}
+
+// Waits for `n` more live updates of an app page (its <main> data-updated changes each time).
+export async function pageUpdates(page, n = 1, timeout = 10000) {
+  for (let i = 0; i < n; i++) {
+    const seen = await page.$eval('#page', (m) => m.dataset.updated);
+    await page.waitForFunction((old) => document.getElementById('page').dataset.updated !== old, seen, { timeout });
+  }
+}
+
 // days of seeded history; currentDays: of them with 5 s records (0: all).
 export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawatt-web-', https = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), prefix));

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ARTIFACTS, SIZES, apiClient, launchBrowser, startDaemon, startInfluxd } from './harness.mjs';
+import { ARTIFACTS, SIZES, apiClient, launchBrowser, pageUpdates, readingAround, startDaemon, startInfluxd } from './harness.mjs';
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -112,21 +112,11 @@ for (const [size, viewport] of Object.entries(SIZES)) {
 
     test('task 1: what the house uses now and the top circuit, on the home view with no clicks', async () => {
       await openApp();
-      // Read /status every 100 ms around two of the page's updates: the second one asked after
-      // the first read, and what it shows is read before the last.
-      const reads = [];
-      let reading = true;
-      const reader = (async () => {
-        while (reading) { reads.push(await apiJSON('/status?inputs')); await new Promise((r) => setTimeout(r, 100)); }
-      })();
-      let shown;
-      try {
-        await page.waitForFunction(() => document.querySelectorAll('#circuit-bars li').length > 0);
-        for (let i = 0; i < 2; i++) {
-          const seen = await page.$eval('#page', (m) => m.dataset.updated);
-          await page.waitForFunction((old) => document.getElementById('page').dataset.updated !== old, seen, { timeout: 10000 });
-        }
-        shown = await page.evaluate(() => {
+      await page.waitForFunction(() => document.querySelectorAll('#circuit-bars li').length > 0);
+      // /status read around two of the page's updates: the second asked after the first read.
+      const [shown, reads] = await readingAround(() => apiJSON('/status?inputs'), async () => {
+        await pageUpdates(page, 2);
+        return page.evaluate(() => {
           const top = document.querySelector('#circuit-bars li:not(.other)');
           return {
             label: document.querySelector('#fig-use .figure-label').textContent,
@@ -136,12 +126,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
             status: window.iotawattHome.status,
           };
         });
-        const count = reads.length;
-        while (reads.length === count) await new Promise((r) => setTimeout(r, 20));
-      } finally {
-        reading = false;
-        await reader;
-      }
+      });
       const watts = (status, name) => Number(status.inputs.find((i) => i.name === name).Watts);
       const use = (status) => watts(status, 'Mains') + Math.abs(watts(status, 'Solar'));
       assert.equal(shown.label, 'Using now');

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ARTIFACTS, SIZES, apiClient, launchBrowser, startBroker, startDaemon } from './harness.mjs';
+import { ARTIFACTS, SIZES, apiClient, launchBrowser, pageUpdates, readingAround, startBroker, startDaemon } from './harness.mjs';
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -268,25 +268,14 @@ test('the status page shows the live values of /status and updates them', async 
   // /status read every 100 ms around one page update: the update after next started its
   // request after the first read, and the values are read before the last; what the page
   // shows must lie within what those reads saw (loads switch on and off meanwhile).
-  const updated = () => page.$eval('#page', (m) => m.dataset.updated);
-  const nextUpdate = async (t) => page.waitForFunction((old) => document.getElementById('page').dataset.updated !== old, t, { timeout: 5000 });
-  const reads = [];
-  let reading = true;
-  const reader = (async () => {
-    while (reading) { reads.push(await apiJSON('/status?inputs&stats')); await new Promise((r) => setTimeout(r, 100)); }
-  })();
-  while (reads.length === 0) await new Promise((r) => setTimeout(r, 20));
+  const [shown, reads] = await readingAround(() => apiJSON('/status?inputs&stats'), async () => {
+    await pageUpdates(page, 2, 5000);
+    return page.$$eval('#inputs tbody tr', (rows) => rows.map((r) => ({
+      channel: Number(r.dataset.channel), name: r.querySelector('.name').textContent,
+      watts: r.querySelector('[data-field=watts]').dataset.value, volts: r.querySelector('[data-field=volts]').dataset.value,
+    })));
+  });
   const before = reads[0];
-  await nextUpdate(await updated());
-  await nextUpdate(await updated());
-  const shown = await page.$$eval('#inputs tbody tr', (rows) => rows.map((r) => ({
-    channel: Number(r.dataset.channel), name: r.querySelector('.name').textContent,
-    watts: r.querySelector('[data-field=watts]').dataset.value, volts: r.querySelector('[data-field=volts]').dataset.value,
-  })));
-  const count = reads.length;
-  while (reads.length === count) await new Promise((r) => setTimeout(r, 20));
-  reading = false;
-  await reader;
   assert.equal(shown.length, before.inputs.length);
   for (const [i, s] of shown.entries()) {
     const a = before.inputs[i];
@@ -297,7 +286,7 @@ test('the status page shows the live values of /status and updates them', async 
     const value = Number('Vrms' in a ? s.volts : s.watts);
     assert.ok(within(value, lo, hi, 'Vrms' in a ? 0.5 : 5), `${s.name}: page ${value} vs /status ${lo}..${hi} over ${reads.length} reads`);
   }
-  await nextUpdate(await updated());
+  await pageUpdates(page, 1, 5000);
   assert.match(await page.textContent('#health'), /Cycles\/s per channel/);
   assert.match(await page.textContent('#datalogs'), /History/);
   await screenshots('status', () => page.waitForSelector('#inputs tbody tr'));
