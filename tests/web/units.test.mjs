@@ -284,7 +284,7 @@ test('period totals: import and export split per row, self-consumption and self-
   assert.ok(Math.abs(t.selfSufficiency - 2500 / 3500) < 1e-12);
   assert.deepEqual(usePerRow(rows, columns), [1000, 2500]);
   assert.equal(periodTotals([[0, 800, null, 700, 100]], { mains: ['Mains'], solar: [], circuits: ['Oven', 'Fridge'] }).selfConsumption, null);
-  assert.match(energyQuery(['Mains', 'Oven'], 'd', 's', '5m'), /select=\[time\.utc\.unix,Mains\.wh\.d1,Oven\.wh\.d1\]&begin=d&end=s&group=5m/);
+  assert.match(energyQuery(['Mains', 'Oven'], 'd', 's', '5m'), /select=\[time\.utc\.unix,Mains\.wh\.d3,Oven\.wh\.d3\]&begin=d&end=s&group=5m/);
   assert.equal(PERIODS.week.prevBegin, 'w-1w');
 });
 
