@@ -101,7 +101,7 @@ export const PERIODS = {
 
 // /query of `names` in Wh from begin to end by `group`: {labels, data: rows of [time.unix, ...]}.
 export function energyQuery(names, begin, end, group) {
-  const select = ['time.utc.unix', ...names.map((n) => `${n}.wh.d1`)];
+  const select = ['time.utc.unix', ...names.map((n) => `${n}.wh.d3`)];
   return `/query?select=[${select.join(',')}]&begin=${encodeURIComponent(begin)}&end=${encodeURIComponent(end)}`
     + `&group=${group}&format=json&header=yes&missing=null&limit=none`;
 }

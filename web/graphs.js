@@ -5,7 +5,7 @@ import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { el, explain, fmt, getJSON, notice, request } from './api.js';
 import { deviceZone, fromLocalInput, shiftedDate, toLocalInput } from './devicetime.js';
 import { barSlots, drawsBars, isTotal, limitInputs, TRACE_STYLES, yRange } from './graphstyle.js';
-import { groupFor, groupSeconds, PRESETS, preset, queryUrl, unitsFor } from './timerange.js';
+import { groupFor, groupSeconds, PRESETS, preset, queryUrl, shownDecimals, unitsFor } from './timerange.js';
 
 const COLORS = ['#0b6bcb', '#d9480f', '#2b8a3e', '#ae3ec9', '#f08c00', '#1098ad', '#c2255c', '#5c940d', '#495057', '#364fc7'];
 
@@ -262,7 +262,7 @@ export async function mount(main) {
         x0: { unit: 1, values: (u) => u.data[0].map((x) => x + layout[i].offset) },
         size: { unit: 1, values: () => [layout[i].size] } } }) : undefined,
       points: bars[i] ? { show: false } : undefined,
-      value: (u, v, si, idx) => (idx === null || raw[i + 1][idx] === null ? '–' : fmt(raw[i + 1][idx], kwh ? 2 : 1)),
+      value: (u, v, si, idx) => (idx === null || raw[i + 1][idx] === null ? '–' : fmt(raw[i + 1][idx], shownDecimals(units[i + 1]))),
     }))];
     // Stacked: draw the top of each stack first so lower series paint over it; totals last.
     const order = stacked ? [0, ...traces.map((_, i) => i + 1).filter((s) => stacks[s]).reverse(),
@@ -301,8 +301,9 @@ export async function mount(main) {
       el('tbody', {}, traces.map((t, i) => {
         const s = statistics(raw[0], raw[i + 1], kwh ? 'Wh' : t.unit, endTime, first);
         const kwhValue = kwh ? raw[i + 1].reduce((a, v) => a + (v ?? 0), 0) : s.kwh;
+        const d = shownDecimals(units[i + 1]);
         return el('tr', {}, el('td', {}, `${t.name} (${units[i + 1]})`), el('td', { class: 'num' }, `${fmt(s.quality, 0)} %`),
-          el('td', { class: 'num' }, fmt(s.min)), el('td', { class: 'num' }, fmt(s.max)), el('td', { class: 'num' }, meanless(t) ? '' : fmt(s.mean)),
+          el('td', { class: 'num' }, fmt(s.min, d)), el('td', { class: 'num' }, fmt(s.max, d)), el('td', { class: 'num' }, meanless(t) ? '' : fmt(s.mean, d)),
           el('td', { class: 'num' }, kwhValue === null ? '' : fmt(kwhValue, 2)));
       }))));
   }

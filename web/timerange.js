@@ -61,6 +61,10 @@ export function unitsFor(series) {
 
 export const DECIMALS = { Watts: 1, Volts: 2, Amps: 3, VA: 1, PF: 3, Hz: 3, VAR: 1, VARh: 1, Wh: 1 };
 
+// Decimals of a value in the graph's legend and statistics: kWh and a currency (a cost series,
+// "Mains.cost" in EUR) to the cent, the measured units to the tenth.
+export const shownDecimals = (unit) => (unit === 'kWh' || !UNIT_METHODS[unit] ? 2 : 1);
+
 // /query for traces [{name, unit}] over begin..end (specifiers or unix seconds).
 export function queryUrl(traces, begin, end, group, { format = 'json', time = 'time.utc.unix' } = {}) {
   // A cost series ("Mains.cost", its unit a currency) takes no unit method: cents.

@@ -33,6 +33,53 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The daemon's HTTP API as a client calls it (no Origin): writes send JSON, as the daemon's
+// cross-site guard asks; an answer that is not 2xx throws with its text.
+export function apiClient(base) {
+  const api = async (path, init = {}) => {
+    const write = init.method && init.method !== 'GET';
+    const headers = write ? { 'Content-Type': 'application/json', ...(init.headers || {}) } : init.headers;
+    const r = await fetch(base + path, { ...init, headers });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r;
+  };
+  const apiJSON = async (path) => (await api(path)).json();
+  return { api, apiJSON };
+}
+
+// Calls `read` every 100 ms from before `during` starts until one read began after it ended,
+// so that what a page showed during it lies within what the reads saw (the simulated loads
+// move in between). Resolves to [what during gave, the reads].
+export async function readingAround(read, during) {
+  const reads = [];
+  let reading = true, failed = null;
+  const reader = (async () => {
+    while (reading) { reads.push(await read()); await sleep(100); }
+  })().catch((err) => { failed = err; });
+  const next = async () => {
+    const count = reads.length;
+    while (reads.length === count && !failed) await sleep(20);
+    if (failed) throw failed;
+  };
+  try {
+    await next();
+    const result = await during();
+    await next();
+    return [result, reads];
+  } finally {
+    reading = false;
+    await reader;
+  }
+}
+
+// Waits for `n` more live updates of an app page (its <main> data-updated changes each time).
+export async function pageUpdates(page, n = 1, timeout = 10000) {
+  for (let i = 0; i < n; i++) {
+    const seen = await page.$eval('#page', (m) => m.dataset.updated);
+    await page.waitForFunction((old) => document.getElementById('page').dataset.updated !== old, seen, { timeout });
+  }
+}
+
 // days of seeded history; currentDays: of them with 5 s records (0: all).
 export async function startDaemon({ days = 7, currentDays = 0, prefix = 'iotawatt-web-', https = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), prefix));
@@ -105,4 +152,41 @@ function accepts(port) {
     socket.on('connect', () => { socket.destroy(); ok(true); });
     socket.on('error', () => ok(false));
   });
+}
+
+// Debian's influxd (InfluxDB 1.x) with every listener on a free loopback port and its meta,
+// data and WAL in a temp directory: never the system's service on 8086. Its config is the one
+// tests/upload/influxd.py writes for the Python tests. `query` is influxd's own HTTP API
+// (POST /query), answering epoch seconds.
+export async function startInfluxd() {
+  const dir = mkdtempSync(join(tmpdir(), 'iotawatt-web-influxd-'));
+  const written = spawnSync('python3', ['-c', 'import sys; sys.path.insert(0, sys.argv[1]); from influxd import Influxd; print(Influxd(sys.argv[2]).port)',
+    join(SOURCE_DIR, 'tests/upload'), dir], { encoding: 'utf8', timeout: 30000 });
+  if (written.status !== 0) throw new Error(`influxd config: ${written.stderr || written.error}`);
+  const port = Number(written.stdout.trim());
+  const out = openSync(join(dir, 'influxd.log'), 'w');
+  const child = spawn('influxd', ['run', '-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', out, out] });
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    try { if ((await fetch(`${url}/ping`)).status === 204) break; } catch { /* not yet */ }
+    if (exited !== null || Date.now() > deadline) throw new Error(`influxd did not start: ${readFileSync(join(dir, 'influxd.log'), 'utf8')}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    async query(q, db = '') {
+      const r = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q, db, epoch: 's' }) });
+      if (!r.ok) throw new Error(`influxd ${q}: ${r.status} ${await r.text()}`);
+      return r.json();
+    },
+    async stop() {
+      if (exited === null) child.kill('SIGTERM');
+      for (let i = 0; i < 150 && exited === null; i++) await sleep(100);
+      if (exited === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

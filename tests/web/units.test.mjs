@@ -7,7 +7,7 @@ import { parseProblems } from '../../web/api.js';
 import { effectiveCal, keepLeadTables, leadTablesText } from '../../web/setup_inputs.js';
 import { passwordProblem } from '../../web/setup_passwords.js';
 import { harmonics } from '../../web/harmonics.js';
-import { groupFor, groupSeconds, queryUrl, unitsFor } from '../../web/timerange.js';
+import { groupFor, groupSeconds, queryUrl, shownDecimals, unitsFor } from '../../web/timerange.js';
 import { barSlots, isTotal } from '../../web/graphstyle.js';
 import { readableLog } from '../../web/log.js';
 import { classify, guessRole, roleOf } from '../../web/roles.js';
@@ -58,6 +58,8 @@ test('query URLs and units', () => {
   assert.deepEqual(unitsFor({ name: 'o', unit: 'Amps' }), ['Amps']);
   assert.deepEqual(unitsFor({ name: 'Mains.cost', unit: 'EUR' }), ['EUR']);
   assert.match(queryUrl([{ name: 'Mains.cost', unit: 'EUR' }], 'd', 's', 'h'), /select=\[time\.utc\.unix,Mains\.cost\.d2\]/);
+  // A cost is shown to the cent, as kWh; a measured unit to the tenth.
+  assert.deepEqual(['EUR', 'kWh', 'Watts', 'Amps'].map(shownDecimals), [2, 2, 1, 1]);
 });
 
 test('config problems are split by key path', () => {
@@ -282,7 +284,7 @@ test('period totals: import and export split per row, self-consumption and self-
   assert.ok(Math.abs(t.selfSufficiency - 2500 / 3500) < 1e-12);
   assert.deepEqual(usePerRow(rows, columns), [1000, 2500]);
   assert.equal(periodTotals([[0, 800, null, 700, 100]], { mains: ['Mains'], solar: [], circuits: ['Oven', 'Fridge'] }).selfConsumption, null);
-  assert.match(energyQuery(['Mains', 'Oven'], 'd', 's', '5m'), /select=\[time\.utc\.unix,Mains\.wh\.d1,Oven\.wh\.d1\]&begin=d&end=s&group=5m/);
+  assert.match(energyQuery(['Mains', 'Oven'], 'd', 's', '5m'), /select=\[time\.utc\.unix,Mains\.wh\.d3,Oven\.wh\.d3\]&begin=d&end=s&group=5m/);
   assert.equal(PERIODS.week.prevBegin, 'w-1w');
 });
 

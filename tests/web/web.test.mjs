@@ -7,16 +7,18 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ARTIFACTS, SIZES, launchBrowser, startBroker, startDaemon } from './harness.mjs';
+import { ARTIFACTS, SIZES, apiClient, launchBrowser, pageUpdates, readingAround, startBroker, startDaemon } from './harness.mjs';
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
 let daemon, browser, context, page;
+let api, apiJSON;  // the test's own calls, as an API client makes them
 const pageErrors = [];
 const cspViolations = [];  // anything the Content-Security-Policy blocked, on any page of any test
 
 before(async () => {
   daemon = await startDaemon({ days: 7, https: true });
+  ({ api, apiJSON } = apiClient(daemon.base));
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: SIZES.desktop, acceptDownloads: true });
   await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
@@ -33,15 +35,6 @@ after(async () => {
   assert.equal(code, 0, 'the daemon stops cleanly');
 });
 
-// The test's own calls, as an API client makes them (no Origin): writes send JSON.
-const api = async (path, init = {}) => {
-  const write = init.method && init.method !== 'GET';
-  const headers = write ? { 'Content-Type': 'application/json', ...(init.headers || {}) } : init.headers;
-  const r = await fetch(daemon.base + path, { ...init, headers });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r;
-};
-const apiJSON = async (path) => (await api(path)).json();
 
 // A fresh load of the app at #hash (a query makes it a new document, not a hash change).
 let loads = 0;
@@ -127,35 +120,7 @@ const homeState = () => page.evaluate(() => {
 
 const inputWatts = (status, name) => Number(status.inputs.find((i) => i.name === name).Watts);
 
-test('home: what the house uses now and the top circuit, with no clicks', async () => {
-  await page.setViewportSize(SIZES.phone);
-  await page.goto(`${daemon.base}/?load=${++loads}`);  // no #hash: the app opens on its home page
-  await page.waitForFunction(() => document.getElementById('page').dataset.page === 'home');
-  await page.waitForFunction(() => document.querySelectorAll('#circuit-bars li').length > 0);
-  const s = await homeState();
-  // The page read the daemon's own inputs, and its figures are theirs: use = mains + solar made.
-  const fresh = await apiJSON('/status?inputs');
-  assert.deepEqual(s.status.inputs.map((i) => i.name), fresh.inputs.map((i) => i.name));
-  const mains = inputWatts(s.status, 'Mains'), solar = Math.abs(inputWatts(s.status, 'Solar'));
-  assert.equal(s.use.watts, Math.round(mains + solar));
-  assert.equal(s.use.label, 'Using now');
-  assert.equal(s.grid.watts, Math.abs(Math.round(mains)));
-  assert.equal(s.grid.label, mains < 0 ? 'To grid' : 'From grid');
-  assert.equal(s.solar.hidden, false);
-  // The top circuit first, the rest by power; every metered circuit and "Other" are there.
-  const values = s.bars.map((b) => b.value);
-  assert.deepEqual(values, [...values].sort((a, b) => b - a));
-  const circuits = s.status.inputs.filter((i) => i.role === 'circuit');
-  const top = circuits.reduce((a, b) => (Number(b.Watts) > Number(a.Watts) ? b : a));
-  const topBar = s.bars.find((b) => !b.other);
-  assert.equal(Number(topBar.value), Math.max(...circuits.map((i) => Number(i.Watts))));
-  assert.equal(Number(inputWatts(s.status, topBar.name)), Number(top.Watts), `${topBar.name} is the top circuit`);
-  assert.equal(s.bars.length, circuits.length + 1);
-  // Seen without scrolling on a phone: the use now and the first circuit's row.
-  const box = await page.$eval('#fig-use', (n) => n.getBoundingClientRect().bottom);
-  assert.ok(box < SIZES.phone.height, 'the use now is above the fold');
-  await page.setViewportSize(SIZES.desktop);
-});
+// What the house uses now and the top circuit: tests/web/tasks.test.mjs, task 1, at both sizes.
 
 test('home: "other" is mains minus the metered circuits', async () => {
   await open('home');
@@ -303,25 +268,14 @@ test('the status page shows the live values of /status and updates them', async 
   // /status read every 100 ms around one page update: the update after next started its
   // request after the first read, and the values are read before the last; what the page
   // shows must lie within what those reads saw (loads switch on and off meanwhile).
-  const updated = () => page.$eval('#page', (m) => m.dataset.updated);
-  const nextUpdate = async (t) => page.waitForFunction((old) => document.getElementById('page').dataset.updated !== old, t, { timeout: 5000 });
-  const reads = [];
-  let reading = true;
-  const reader = (async () => {
-    while (reading) { reads.push(await apiJSON('/status?inputs&stats')); await new Promise((r) => setTimeout(r, 100)); }
-  })();
-  while (reads.length === 0) await new Promise((r) => setTimeout(r, 20));
+  const [shown, reads] = await readingAround(() => apiJSON('/status?inputs&stats'), async () => {
+    await pageUpdates(page, 2, 5000);
+    return page.$$eval('#inputs tbody tr', (rows) => rows.map((r) => ({
+      channel: Number(r.dataset.channel), name: r.querySelector('.name').textContent,
+      watts: r.querySelector('[data-field=watts]').dataset.value, volts: r.querySelector('[data-field=volts]').dataset.value,
+    })));
+  });
   const before = reads[0];
-  await nextUpdate(await updated());
-  await nextUpdate(await updated());
-  const shown = await page.$$eval('#inputs tbody tr', (rows) => rows.map((r) => ({
-    channel: Number(r.dataset.channel), name: r.querySelector('.name').textContent,
-    watts: r.querySelector('[data-field=watts]').dataset.value, volts: r.querySelector('[data-field=volts]').dataset.value,
-  })));
-  const count = reads.length;
-  while (reads.length === count) await new Promise((r) => setTimeout(r, 20));
-  reading = false;
-  await reader;
   assert.equal(shown.length, before.inputs.length);
   for (const [i, s] of shown.entries()) {
     const a = before.inputs[i];
@@ -332,7 +286,7 @@ test('the status page shows the live values of /status and updates them', async 
     const value = Number('Vrms' in a ? s.volts : s.watts);
     assert.ok(within(value, lo, hi, 'Vrms' in a ? 0.5 : 5), `${s.name}: page ${value} vs /status ${lo}..${hi} over ${reads.length} reads`);
   }
-  await nextUpdate(await updated());
+  await pageUpdates(page, 1, 5000);
   assert.match(await page.textContent('#health'), /Cycles\/s per channel/);
   assert.match(await page.textContent('#datalogs'), /History/);
   await screenshots('status', () => page.waitForSelector('#inputs tbody tr'));
@@ -481,33 +435,7 @@ test('deleting the last input asks with the daemon\'s words and saves with its c
   }
 });
 
-test('a VT is calibrated against a meter reading: cal changes and the live volts follow', async () => {
-  const before = JSON.parse(await (await api('/config')).text());
-  const vt = before.inputs.findIndex((i) => i?.type === 'VT');
-  const tables = await apiJSON('/tables.txt');
-  const oldCal = before.inputs[vt].cal ?? tables.VT.find((m) => m.model === before.inputs[vt].model).cal;
-  await open('setup?tab=inputs');
-  await page.click(`#input-list tr[data-channel="${vt}"] button`);
-  await page.waitForFunction(() => Number(document.getElementById('vcal-live')?.textContent) > 50);
-  const live = Number(await page.textContent('#vcal-live'));
-  const meter = Math.round(live * 1.02 * 10) / 10;
-  await page.fill('#vcal-meter', String(meter));
-  await page.click('#vcal-apply');
-  await page.waitForFunction(() => /Cal of/.test(document.querySelector('#config-message .notice.ok')?.textContent || ''));
-  // Issue 17, bug 8: the success is said where the button is, and in view.
-  const said = await page.waitForSelector('#vcal-result .notice.ok');
-  assert.match(await said.textContent(), /Cal of/);
-  assert.ok(await said.evaluate((n) => { const r = n.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }), 'in view');
-  const cal = JSON.parse(await (await api('/config')).text()).inputs[vt].cal;
-  assert.ok(Math.abs(cal - oldCal * meter / live) < 0.002, `cal ${oldCal} -> ${cal} for ${live} V -> ${meter} V`);
-  let volts = 0;
-  for (let i = 0; i < 50 && Math.abs(volts - meter) > 0.01 * meter; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    volts = (await apiJSON('/status?inputs')).inputs.find((x) => x.channel === vt).Vrms;
-  }
-  assert.ok(Math.abs(volts - meter) < 0.01 * meter, `live ${volts} V after calibrating to ${meter} V`);
-  await screenshots('setup-vt-calibration', () => page.waitForSelector('#vcal-live'));
-});
+// The VT calibrated against a meter reading: tests/web/tasks.test.mjs, task 5, at both sizes.
 
 test('the CT phase step measures a resistive load, applies, and the error is gone', async () => {
   const text = await (await api('/config')).text();
