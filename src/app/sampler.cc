@@ -24,9 +24,14 @@ Sampler::Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSe
 Sampler::~Sampler() { stop(); }
 
 void Sampler::restore(const std::vector<measure::ChannelCounters>& counters) {
+  std::vector<measure::ChannelCounters> baseline(engine_.channel_count());
   for (size_t ch = 0; ch < counters.size() && ch < engine_.channel_count(); ++ch) {
     engine_.restore(ch, counters[ch]);
+    baseline[ch] = counters[ch];
   }
+  // The first checkpoint's live values average from here, not from a second checkpoint: a
+  // config change leaves no second without live values.
+  live_.update(baseline);
 }
 
 void Sampler::start() {

@@ -64,7 +64,8 @@ class Sampler {
   Sampler& operator=(const Sampler&) = delete;
 
   void set_listener(CheckpointListener listener) { listener_ = std::move(listener); }
-  // Continues every channel's totals from `counters` (the datalog's last record).
+  // Continues every channel's totals from `counters` (the datalog's last record, or the
+  // previous sampler's last checkpoint), and averages the first live values from them.
   // REQUIRES: before start().
   void restore(const std::vector<measure::ChannelCounters>& counters);
   void start();

@@ -85,7 +85,39 @@ struct Pipeline {
   app::RealtimePlan realtime;  // the sampling thread's scheduling
   std::optional<config::MqttConfig> mqtt_config;
   std::unique_ptr<app::MqttService> mqtt;  // declared after the sampler it reads: stops first
+  // What /status, /metrics and the output preview show until the sampler's first checkpoint
+  // (set by switch_to): the counters it was restored with, so that a Prometheus counter never
+  // falls to 0 and back (a scrape would read that as a reset and count every Wh again), and
+  // the previous pipeline's live values of the channels this one measures the same way.
+  app::SamplerSnapshot before_first_checkpoint;
 };
+
+// The sampler's snapshot, or before its first checkpoint what stands in for it.
+app::SamplerSnapshot shown_snapshot(const Pipeline& p) {
+  app::SamplerSnapshot s = p.sampler->snapshot();
+  return s.counters.empty() ? p.before_first_checkpoint : s;
+}
+
+// Pipeline::before_first_checkpoint of `next`, restored with `counters`.
+app::SamplerSnapshot carried_snapshot(const Pipeline* previous, const Pipeline& next,
+                                      std::vector<measure::ChannelCounters> counters) {
+  app::SamplerSnapshot s;
+  s.counters = std::move(counters);
+  if (previous == nullptr) return s;
+  const app::SamplerSnapshot last = shown_snapshot(*previous);
+  const std::vector<measure::ChannelSetup>& before = previous->setup.channels;
+  s.time_ns = last.time_ns;
+  s.values.resize(next.setup.channels.size());
+  s.last_cycle.resize(next.setup.channels.size());
+  for (size_t ch = 0; ch < s.values.size(); ++ch) {
+    const bool same = ch < before.size() && before[ch] == next.setup.channels[ch];
+    if (same && ch < last.values.size() && ch < last.last_cycle.size()) {
+      s.values[ch] = last.values[ch];
+      s.last_cycle[ch] = last.last_cycle[ch];
+    }
+  }
+  return s;
+}
 
 // While the ADC cannot be opened: why, and how the retrying goes.
 void add_source_state(server::SamplingStatus& s, const app::SourceRetryState& retry) {
@@ -117,7 +149,7 @@ class Daemon final : public views::ApiBackend {
   server::HttpResponse change_passwords(const std::string& body) override;
   server::HttpResponse preview_script(const std::string& body) const override {
     std::shared_ptr<Pipeline> p = current();
-    return views::script_preview(body, p->config, *p->calculator, p->sampler->snapshot().values);
+    return views::script_preview(body, p->config, *p->calculator, shown_snapshot(*p).values);
   }
   server::HttpResponse test_uploader(const std::string& body) override {
     return server::HttpResponse::json(app::test_uploader_json(body, current()->config));
@@ -168,8 +200,9 @@ class Daemon final : public views::ApiBackend {
   // the datalog, whatever the config changes and restarts (datalog/FORMAT.md). Records hold no
   // counters for an unused channel, so each channel continues from the newest record that holds
   // it (Recorder::resume_counters: an input deleted, the daemon restarted, the input added
-  // again), and a channel the running pipeline `previous` did not use from the counters it
-  // carried for it (the same, or newer when the log could not be written).
+  // again). A channel of the running pipeline `previous` continues from its last checkpoint,
+  // which is never older than the newest record: records are every 5 s, and resuming from one
+  // dropped up to 5 s of energy at every config change and set /metrics' counters back.
   std::vector<measure::ChannelCounters> resume_counters(const Pipeline* previous, const datalog::Layout& next) const;
 
   // What applies to the whole process when the first pipeline's sampler is real-time: memory
@@ -244,7 +277,9 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   if (previous) previous->sampler->stop();
   const datalog::RecorderSettings settings = datalog::settings_of(next->config);
   datalog_->reconfigure(next->layout, settings);
-  next->sampler->restore(resume_counters(previous.get(), next->layout));
+  std::vector<measure::ChannelCounters> counters = resume_counters(previous.get(), next->layout);
+  next->sampler->restore(counters);
+  next->before_first_checkpoint = carried_snapshot(previous.get(), *next, std::move(counters));
   next->integrators = query::IntegratorRecorder::Start(options_.data_dir, next->calculator, datalog_->current(),
                                                        integrator_logs_, settings.sync_interval_s);
   datalog_->set_side_logs(next->integrators->logs());
@@ -339,7 +374,7 @@ std::string Daemon::metrics() const {
   std::optional<app::MqttStatus> mqtt;
   if (p->mqtt) mqtt = p->mqtt->status();
   server::MetricsModel model =
-      views::metrics_model(p->config, p->sampler->snapshot(), datalog_->status(), start_time_ns_ / 1'000'000'000, mqtt);
+      views::metrics_model(p->config, shown_snapshot(*p), datalog_->status(), start_time_ns_ / 1'000'000'000, mqtt);
   if (const server::HttpServer* http = http_.load()) model.http = http->counters();
   add_source_state(model.sampling, source_retry_->state());
   return server::render_metrics(model);
@@ -414,7 +449,7 @@ views::QueryScope Daemon::query_scope() const {
 
 server::StatusModel Daemon::status() const {
   std::shared_ptr<Pipeline> p = current();
-  server::StatusModel m = p->status->build(p->sampler->snapshot(), datalog_->status());
+  server::StatusModel m = p->status->build(shown_snapshot(*p), datalog_->status());
   const server::Credentials creds = auth_->credentials();
   m.admin_password = creds.has_admin();
   m.user_password = creds.has_user();
@@ -623,11 +658,10 @@ int Daemon::run(const sigset_t& signals) {
 std::vector<measure::ChannelCounters> Daemon::resume_counters(const Pipeline* previous,
                                                               const datalog::Layout& next) const {
   std::vector<measure::ChannelCounters> counters = datalog_->resume_counters(next.size());
-  if (previous == nullptr || previous->layout.size() != next.size()) return counters;
+  if (previous == nullptr) return counters;
+  // Empty when the previous sampler never reached a checkpoint (an ADC that did not open).
   const std::vector<measure::ChannelCounters> carried = previous->sampler->snapshot().counters;
-  for (size_t ch = 0; ch < next.size() && ch < carried.size(); ++ch) {
-    if (previous->layout[ch] == measure::ChannelKind::kUnused) counters[ch] = carried[ch];
-  }
+  for (size_t ch = 0; ch < next.size() && ch < carried.size(); ++ch) counters[ch] = carried[ch];
   return counters;
 }
 

@@ -21,6 +21,8 @@ struct ChannelSetup {
   double vmult = 1;             // CT: multiplier of the reference voltage (double, line-to-line)
   bool allow_negative = false;  // CT "signed": keep negative power (export)
   bool reverse = false;         // negate the samples
+
+  bool operator==(const ChannelSetup&) const = default;
 };
 
 struct EngineSetup {

@@ -71,7 +71,7 @@ server::StatusModel StatusContext::build(const app::SamplerSnapshot& snap,
     is.name = in->name;
     is.is_voltage = in->is_vt();
     is.role = config::to_string(in->role);
-    if (ch < snap.values.size()) {
+    if (ch < snap.values.size() && ch < snap.last_cycle.size()) {
       const measure::ChannelLive& last = snap.last_cycle[ch];
       is.live = snap.values[ch];
       is.phase = last.lead_deg;
