@@ -50,6 +50,9 @@ async function screenshots(name, ready) {
     await page.waitForTimeout(300);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+    // Every page shot at both sizes is also checked for sideways scrolling (issue 17).
+    const [wide, screen] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+    assert.ok(wide <= screen + 1, `${name} is ${wide} px wide on a ${screen} px ${size} screen`);
   }
   await page.setViewportSize(SIZES.desktop);
 }
