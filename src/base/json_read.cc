@@ -170,4 +170,10 @@ std::optional<int64_t> json_integer(const nlohmann::json& v, int64_t lo, int64_t
   return i;
 }
 
+std::optional<int64_t> json_integer_at(const nlohmann::json& object, const char* key, int64_t lo, int64_t hi) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  return it == object.end() ? std::nullopt : json_integer(*it, lo, hi);
+}
+
 }  // namespace iw

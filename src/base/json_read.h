@@ -58,5 +58,7 @@ JsonRead read_json(std::string_view text, const JsonLimits& limits = {});
 // beyond int64 parses as one) by a conversion that is undefined out of range, and it wraps an
 // unsigned integer beyond int64, or any integer read as `int`, silently.
 std::optional<int64_t> json_integer(const nlohmann::json& v, int64_t lo, int64_t hi);
+// json_integer of `object`'s member `key`; nullopt when `object` is not an object or lacks it.
+std::optional<int64_t> json_integer_at(const nlohmann::json& object, const char* key, int64_t lo, int64_t hi);
 
 }  // namespace iw

@@ -42,8 +42,7 @@ Result<std::string> get_string(const json& o, const std::string& key, const std:
 }
 
 Result<uint64_t> get_unsigned(const json& o, const std::string& key, const std::string& where) {
-  auto it = o.find(key);
-  const std::optional<int64_t> v = it == o.end() ? std::nullopt : json_integer(*it, 0, INT64_MAX);
+  const std::optional<int64_t> v = json_integer_at(o, key.c_str(), 0, INT64_MAX);
   if (!v) return Status::Corruption(where + "." + key + ": missing or not a whole number >= 0");
   return static_cast<uint64_t>(*v);
 }

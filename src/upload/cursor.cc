@@ -17,11 +17,8 @@ Result<std::optional<Cursor>> load_cursor(const std::string& path) {
   const JsonRead read = read_json(text.value());
   if (!read.ok()) return Status::Corruption(path + ": not an uploader cursor: " + read.error->message());
   const nlohmann::json& doc = read.value;
-  const auto integer = [&doc](const char* key) {
-    const auto it = doc.find(key);
-    return it == doc.end() ? std::nullopt : json_integer(*it, 0, kMaxCursorTime);
-  };
-  const std::optional<int64_t> next = doc.is_object() ? integer("next") : std::nullopt;
+  const auto integer = [&doc](const char* key) { return json_integer_at(doc, key, 0, kMaxCursorTime); };
+  const std::optional<int64_t> next = integer("next");
   if (!next || integer("version") != 1) {
     return Status::Corruption(path + ": not an uploader cursor (version 1 with a unix time \"next\")");
   }
