@@ -24,7 +24,9 @@ Result<std::unique_ptr<DatalogService>> DatalogService::Open(const std::string& 
   const std::string dir = datalog::datalog_dir(data_dir);
   auto stop_record = datalog::read_stop_record(dir);
   if (!stop_record) {
-    spdlog::warn("datalog: {} (counters continue from the newest record instead)", stop_record.error());
+    spdlog::warn(
+        "datalog: {} (counters continue from the newest record instead; the file is replaced at the next clean stop)",
+        stop_record.error());
   }
   return std::unique_ptr<DatalogService>(
       new DatalogService(dir, std::move(current.value()), std::move(history.value()), settings, layout,
