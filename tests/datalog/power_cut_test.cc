@@ -159,7 +159,11 @@ void CheckLog(const Log& log, FaultEnv* env, int64_t acked, const std::set<int64
        t += log.interval()) {
     EXPECT_TRUE(found.count(t) == 1) << "record " << t << " of the clean prefix lost";
   }
-  // At most sync_interval seconds of log time lost.
+  // At most sync_interval seconds of log time lost: every record older than that is there.
+  for (int64_t t = kHourStart + log.interval(); t <= acked - kSyncIntervalS; t += log.interval()) {
+    EXPECT_TRUE(found.count(t) == 1) << "record " << t << " lost, more than " << kSyncIntervalS
+                                     << " s before the last one written (" << acked << ")";
+  }
   ASSERT_TRUE(log.last_time().has_value());
   EXPECT_EQ(*log.last_time(), times.back());
   EXPECT_GE(*log.last_time(), acked - kSyncIntervalS) << "more than " << kSyncIntervalS << " s lost";

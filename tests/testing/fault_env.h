@@ -100,6 +100,7 @@ class FaultEnv final : public Env {
   // Mutating call number `index` (counted from 0 since the env was made or last cut) and every
   // later one fail with EIO and change nothing, as after the machine lost power; -1: never.
   void power_off_at(int64_t index);
+  // Whether the next mutating call fails for want of power.
   bool powered_off() const;
   // Mutating calls carried out so far (the next one's index).
   int64_t mutations() const;
