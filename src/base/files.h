@@ -31,8 +31,7 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes);
 Status write_private_file(const std::string& path, std::string_view text, Env* env = Env::Default());
 // The same with exactly `mode` (fchmod, not subject to the umask), for files meant to be read by
 // others, such as the manifests of an update server.
-Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode,
-                             Env* env = Env::Default());
+Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode, Env* env = Env::Default());
 
 // Makes a rename in `dir` durable (fsync of the directory); a failure leaves the old entry or
 // the new one either way, so it is ignored.

@@ -15,7 +15,7 @@
 namespace iw::datalog {
 
 struct CheckOptions {
-  size_t max_listed = 100;  // gaps and damaged slots listed in full; the rest only counted
+  size_t max_listed = 100;    // gaps and damaged slots listed in full; the rest only counted
   Env* env = Env::Default();  // the file layer (base/env.h); not owned
 };
 

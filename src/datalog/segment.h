@@ -27,8 +27,7 @@ class Segment {
   // Creates `<dir>/<segment_name(header.start)>` durably: header written to a .tmp file,
   // fsync'ed, renamed, directory fsync'ed. If the file exists with the same header (an earlier
   // Create whose directory sync failed) it is opened instead; with another header it fails.
-  static Result<std::shared_ptr<Segment>> Create(Env* env, const std::string& dir,
-                                                 const format::SegmentHeader& header);
+  static Result<std::shared_ptr<Segment>> Create(Env* env, const std::string& dir, const format::SegmentHeader& header);
   ~Segment() = default;
   Segment(const Segment&) = delete;
   Segment& operator=(const Segment&) = delete;
@@ -66,6 +65,5 @@ class Segment {
   const std::string& path_;  // file_'s
   format::SegmentHeader header_;
 };
-
 
 }  // namespace iw::datalog

@@ -91,7 +91,7 @@ TEST_F(FaultEnvTest, EntriesWithoutADirectorySyncMayGoBack) {
     Write(&env, dir_ + "/old", 0, "old", true);
     Write(&env, dir_ + "/victim", 0, "victim", true);
     ASSERT_TRUE(env.sync_dir(dir_).ok());
-    Write(&env, dir_ + "/new", 0, "new", true);                  // created, not dir-synced
+    Write(&env, dir_ + "/new", 0, "new", true);                     // created, not dir-synced
     ASSERT_TRUE(env.rename(dir_ + "/old", dir_ + "/victim").ok());  // replaces victim
     (void)env.power_cut(seed);
     vanished |= !Exists("new");
@@ -140,8 +140,8 @@ TEST_F(FaultEnvTest, FaultsByCountPathAndKind) {
   ASSERT_TRUE(file.ok());
   auto other = env.open_file(dir_ + "/other", Env::OpenMode::kCreate, 0644);
   ASSERT_TRUE(other.ok());
-  EXPECT_TRUE(file.value()->append("1").ok());   // skipped
-  Status st = file.value()->append("2");         // fails
+  EXPECT_TRUE(file.value()->append("1").ok());  // skipped
+  Status st = file.value()->append("2");        // fails
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("cannot write " + dir_ + "/data: No space left on device"), std::string::npos)
       << st.message();

@@ -121,7 +121,8 @@ TEST(DiskFull, ANewSegmentThatCannotBeCreatedIsRetriedByTheNextAppend) {
   auto log = Log::Open(tmp.path(), Options(&env));
   ASSERT_TRUE(log.ok()) << log.error();
   const int64_t boundary = kT0 + 3600;  // the next segment of an hour's span
-  for (int64_t t = boundary - 100; t < boundary; t += 5) ASSERT_TRUE(log.value()->append(MakeRecord(TestLayout(), t)).ok());
+  for (int64_t t = boundary - 100; t < boundary; t += 5)
+    ASSERT_TRUE(log.value()->append(MakeRecord(TestLayout(), t)).ok());
   Fault full;
   full.ops = op_bit(FsOp::kCreate) | op_bit(FsOp::kWrite);
   full.path_part = ".tmp";

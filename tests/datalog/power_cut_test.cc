@@ -41,7 +41,7 @@ using testing::TempDir;
 // what check reads of it) stays small.
 constexpr int64_t kBoundary = 1700352000 + 86400;
 static_assert(kBoundary % (17280 * kCurrentIntervalS) == 0);
-constexpr int64_t kHourStart = kBoundary - 1800;  // the scripted hour: (kHourStart, kHourStart + 3600]
+constexpr int64_t kHourStart = kBoundary - 1800;    // the scripted hour: (kHourStart, kHourStart + 3600]
 constexpr int64_t kPrefixStart = kHourStart - 600;  // ten minutes written and closed cleanly before it
 constexpr int64_t kSyncIntervalS = 60;
 
@@ -286,9 +286,12 @@ TEST(PowerCut, EverySyncPointOfAScriptedHour) {
   // log's next day's segment created (header sync, rename, directory sync).
   EXPECT_GE(file_syncs, 60 + 60);
   EXPECT_GE(dir_syncs, 1);
-  EXPECT_TRUE(std::any_of(trace.begin(), trace.end(), [](const TraceEntry& e) {
-    return e.op == FsOp::kRename && e.path.find(format::segment_name(kBoundary)) != std::string::npos;
-  })) << "the hour does not create the segment of " << kBoundary;
+  EXPECT_TRUE(std::any_of(trace.begin(), trace.end(),
+                          [](const TraceEntry& e) {
+                            return e.op == FsOp::kRename &&
+                                   e.path.find(format::segment_name(kBoundary)) != std::string::npos;
+                          }))
+      << "the hour does not create the segment of " << kBoundary;
   const uint64_t base_seed = static_cast<uint64_t>(env_number("IOTAWATT_POWER_CUT_SEED", 20261207));
   std::mt19937_64 rng(base_seed);
   const int64_t random_cuts = env_number("IOTAWATT_POWER_CUT_RANDOM", 24);

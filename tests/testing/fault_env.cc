@@ -407,8 +407,8 @@ void FaultEnv::cut_file(const FileState& state, std::mt19937_64* rng, std::strin
     (void)!::pwrite(fd, p.new_bytes.data(), bytes, p.offset);
   }
   ::close(fd);
-  *report += "  " + state.path + ": kept " + std::to_string(kept) + " of " + std::to_string(n) +
-             " unsynced write(s)" + torn + "\n";
+  *report += "  " + state.path + ": kept " + std::to_string(kept) + " of " + std::to_string(n) + " unsynced write(s)" +
+             torn + "\n";
 }
 
 void FaultEnv::cut_dir(const std::string& dir, const std::vector<DirOp>& ops, std::mt19937_64* rng,
@@ -438,10 +438,10 @@ void FaultEnv::cut_dir(const std::string& dir, const std::vector<DirOp>& ops, st
 std::string FaultEnv::power_cut(uint64_t seed) {
   std::lock_guard lock(mu_);
   std::mt19937_64 rng(seed);
-  std::string report = "power cut, seed " + std::to_string(seed) + ", after " + std::to_string(mutations_) +
-                       " call(s)" + (trace_.empty() ? "" : std::string(", the last ") + fs_op_name(trace_.back().op) +
-                                                                " " + trace_.back().path) +
-                       ":\n";
+  std::string report =
+      "power cut, seed " + std::to_string(seed) + ", after " + std::to_string(mutations_) + " call(s)" +
+      (trace_.empty() ? "" : std::string(", the last ") + fs_op_name(trace_.back().op) + " " + trace_.back().path) +
+      ":\n";
   // Data first, by each file's current name; then the names, newest change first.
   for (const auto& [path, state] : files_) {
     if (!state->pending.empty()) cut_file(*state, &rng, &report);

@@ -48,11 +48,11 @@ namespace iw::testing {
 // The calls a FaultEnv counts and can fail. kRead, kOpen and kList never change anything.
 enum class FsOp : uint8_t {
   kRead,
-  kOpen,      // an existing file, no creation
+  kOpen,  // an existing file, no creation
   kList,
-  kCreate,    // open_file with kCreate or kTruncate
-  kWrite,     // write_at, append
-  kSync,      // File::sync, File::sync_all
+  kCreate,  // open_file with kCreate or kTruncate
+  kWrite,   // write_at, append
+  kSync,    // File::sync, File::sync_all
   kTruncate,
   kSetMode,
   kRename,
@@ -149,11 +149,10 @@ class FaultEnv final : public Env {
   // Under mu_: whether the call may go on. Counts it (mutating) and checks power and faults.
   Status admit(FsOp op, const std::string& path, const char* what, size_t* partial = nullptr);
   std::shared_ptr<FileState> state_of(const std::string& path);  // under mu_
-  void record_dir_op(DirOp op);                                   // under mu_
+  void record_dir_op(DirOp op);                                  // under mu_
   // The two halves of power_cut().
   static void cut_file(const FileState& state, std::mt19937_64* rng, std::string* report);
-  static void cut_dir(const std::string& dir, const std::vector<DirOp>& ops, std::mt19937_64* rng,
-                      std::string* report);
+  static void cut_dir(const std::string& dir, const std::vector<DirOp>& ops, std::mt19937_64* rng, std::string* report);
 
   Env* const base_;
   mutable std::mutex mu_;
