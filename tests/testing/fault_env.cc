@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <utility>
 
 namespace iw::testing {
@@ -59,33 +60,11 @@ int64_t file_size(int fd) {
 }  // namespace
 
 const char* fs_op_name(FsOp op) {
-  switch (op) {
-    case FsOp::kRead:
-      return "read";
-    case FsOp::kOpen:
-      return "open";
-    case FsOp::kList:
-      return "list";
-    case FsOp::kCreate:
-      return "create";
-    case FsOp::kWrite:
-      return "write";
-    case FsOp::kSync:
-      return "sync";
-    case FsOp::kTruncate:
-      return "truncate";
-    case FsOp::kSetMode:
-      return "set_mode";
-    case FsOp::kRename:
-      return "rename";
-    case FsOp::kRemove:
-      return "remove";
-    case FsOp::kMakeDirs:
-      return "make_dirs";
-    case FsOp::kSyncDir:
-      return "sync_dir";
-  }
-  return "?";
+  // In the order of FsOp.
+  static constexpr const char* kNames[] = {"read",     "open",     "list",   "create", "write",     "sync",
+                                           "truncate", "set_mode", "rename", "remove", "make_dirs", "sync_dir"};
+  static_assert(std::size(kNames) == static_cast<size_t>(FsOp::kSyncDir) + 1);
+  return kNames[static_cast<size_t>(op)];
 }
 
 // A file of a FaultEnv: the real file underneath, plus the record of what was not synced.
