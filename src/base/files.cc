@@ -18,24 +18,11 @@ Status errno_error(const std::string& path, const std::string& what) {
   return Status::IOError(path + ": " + what + ": " + std::strerror(errno));
 }
 
-Status write_all(int fd, std::string_view data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return errno_error(path, "cannot write");
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 void sync_directory(const std::string& dir) {
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
+  // Either entry survives; see the header.
+  (void)Env::Default()->sync_dir(dir.empty() ? "." : dir);
 }
 
 Result<std::string> read_file(const std::string& path, size_t max_bytes) {
@@ -63,25 +50,29 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes) {
   return text;
 }
 
-Status write_private_file(const std::string& path, std::string_view text) {
-  return write_file_atomically(path, text, kPrivateFileMode);
+Status write_private_file(const std::string& path, std::string_view text, Env* env) {
+  return write_file_atomically(path, text, kPrivateFileMode, env);
 }
 
-Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode) {
+Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode, Env* env) {
   const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return errno_error(temp, "cannot create");
-  // open() applies the mode only to a new file: an older temp file may be more open.
-  Status st = ::fchmod(fd, mode) == 0 ? Status::Ok() : errno_error(temp, "cannot chmod");
-  if (st.ok()) st = write_all(fd, text, temp);
-  if (st.ok() && ::fsync(fd) != 0) st = errno_error(temp, "cannot sync");
-  if (::close(fd) != 0 && st.ok()) st = errno_error(temp, "cannot close");
-  if (st.ok() && ::rename(temp.c_str(), path.c_str()) != 0) st = errno_error(path, "cannot replace");
+  Status st;
+  {
+    auto file = env->open_file(temp, Env::OpenMode::kTruncate, mode);
+    if (!file.ok()) return file.status();
+    // open() applies the mode only to a new file: an older temp file may be more open.
+    st = file.value()->set_mode(mode);
+    if (st.ok()) st = file.value()->append(text);
+    if (st.ok()) st = file.value()->sync_all();
+  }  // closed here, before the rename
+  if (st.ok()) st = env->rename(temp, path);
   if (!st.ok()) {
-    ::unlink(temp.c_str());
+    (void)env->remove(temp);  // best effort: the next write truncates it anyway
     return st;
   }
-  sync_directory(std::filesystem::path(path).parent_path().string());
+  // Either entry survives a failure here (the old file or the new one): said in the header.
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  (void)env->sync_dir(dir.empty() ? "." : dir);
   return Status::Ok();
 }
 

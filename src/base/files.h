@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace iw {
@@ -26,11 +27,11 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes);
 // Replaces `path` by `text` so that a crash leaves the old file or the new one, never a torn
 // one, and so that the file is never readable by others, not even for a moment: the text goes
 // to "<path>.tmp" created with mode 0600, is synced, renamed over `path`, and the directory
-// is synced.
-Status write_private_file(const std::string& path, std::string_view text);
+// is synced. All of it through `env` (base/env.h).
+Status write_private_file(const std::string& path, std::string_view text, Env* env = Env::Default());
 // The same with exactly `mode` (fchmod, not subject to the umask), for files meant to be read by
 // others, such as the manifests of an update server.
-Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode);
+Status write_file_atomically(const std::string& path, std::string_view text, mode_t mode, Env* env = Env::Default());
 
 // Makes a rename in `dir` durable (fsync of the directory); a failure leaves the old entry or
 // the new one either way, so it is ignored.

@@ -1,11 +1,6 @@
 #include "datalog/check.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <map>
 #include <memory>
 #include <optional>
@@ -92,7 +87,7 @@ class CheckReporter final : public SlotReporter {
 };
 
 Result<Scan> run_check(const std::string& dir, const CheckOptions& options, bool writable) {
-  auto listed = scan_dir(dir, writable);
+  auto listed = scan_dir(options.env, dir, writable);
   if (!listed.ok()) return listed.status();
   Scan scan;
   scan.dir = std::move(listed.value());
@@ -153,27 +148,25 @@ Result<CheckReport> check(const std::string& dir, const CheckOptions& options) {
 }
 
 Result<CheckReport> repair(const std::string& dir, const CheckOptions& options) {
-  const std::string lock_path = dir + "/LOCK";
-  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd < 0) return errno_status("cannot open", lock_path, errno);
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{lock_fd};
-  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    return Status::Unavailable("datalog " + dir + " is in use by a writer (LOCK held); stop it first");
+  Env* env = options.env;
+  auto lock = env->lock_file(dir + "/LOCK");
+  if (!lock.ok()) {
+    if (lock.status().is_unavailable()) {
+      return Status::Unavailable("datalog " + dir + " is in use by a writer (LOCK held); stop it first");
+    }
+    return lock.status();
   }
   auto scanned = run_check(dir, options, true);
   if (!scanned.ok()) return scanned.status();
   Scan& scan = scanned.value();
   CheckReport& r = scan.report;
   for (const auto& bad : scan.dir.bad_headers) {
-    auto aside = set_aside_segment(bad.path);
+    auto aside = set_aside_segment(env, bad.path);
     if (!aside.ok()) return aside.status();
     r.actions.push_back("renamed " + bad.path + " (bad header) to " + aside.value());
   }
   for (const std::string& path : scan.dir.temp_files) {
-    if (::unlink(path.c_str()) == 0) r.actions.push_back("removed unfinished " + path);
+    if (env->remove(path).ok()) r.actions.push_back("removed unfinished " + path);
   }
   size_t i = 0;
   for (auto& [start, seg] : scan.dir.segments) {
@@ -208,7 +201,7 @@ Result<CheckReport> repair(const std::string& dir, const CheckOptions& options) 
     }
   }
   if (!r.actions.empty()) {
-    Status st = sync_dir(dir);
+    Status st = env->sync_dir(dir);
     if (!st.ok()) return st;
   } else {
     r.actions.push_back("nothing to repair");

@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace iw::datalog {
 
 struct CheckOptions {
-  size_t max_listed = 100;  // gaps and damaged slots listed in full; the rest only counted
+  size_t max_listed = 100;    // gaps and damaged slots listed in full; the rest only counted
+  Env* env = Env::Default();  // the file layer (base/env.h); not owned
 };
 
 struct CheckReport {

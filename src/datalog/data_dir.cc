@@ -21,10 +21,11 @@ Result<std::unique_ptr<Log>> open_log_dir(const std::string& dir, const LogOptio
 }
 
 Result<std::unique_ptr<Log>> open_daemon_log(const std::string& data_dir, DaemonLog which, const Layout& layout,
-                                             int64_t sync_interval_s) {
+                                             int64_t sync_interval_s, Env* env) {
   const bool current = which == DaemonLog::kCurrent;
   LogOptions options = current ? current_log_options(layout) : history_log_options(layout);
   options.sync_interval_s = sync_interval_s;
+  options.env = env;
   return open_log_dir(current ? current_log_dir(data_dir) : history_log_dir(data_dir), options,
                       current ? "current log" : "history log");
 }

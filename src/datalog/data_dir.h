@@ -30,8 +30,8 @@ Result<std::unique_ptr<Log>> open_log_dir(const std::string& dir, const LogOptio
 enum class DaemonLog { kCurrent, kHistory };
 
 // Opens the current or the history log of `data_dir` for writing, with its interval, `layout`
-// and `sync_interval_s`.
+// and `sync_interval_s`, on `env` (tests: a fault-injecting one).
 Result<std::unique_ptr<Log>> open_daemon_log(const std::string& data_dir, DaemonLog which, const Layout& layout,
-                                             int64_t sync_interval_s = 60);
+                                             int64_t sync_interval_s = 60, Env* env = Env::Default());
 
 }  // namespace iw::datalog

@@ -2,13 +2,7 @@
 // reader.cc.
 #include "datalog/log.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <mutex>
 
@@ -18,33 +12,16 @@
 
 namespace iw::datalog {
 
-namespace {
-
-Status make_dirs(const std::string& dir) {
-  std::string path;
-  size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = dir.find('/', pos + 1);
-    path = dir.substr(0, pos);
-    if (path.empty()) continue;
-    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
-      return errno_status("cannot create directory", path, errno);
-    }
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
-Log::Log(std::string dir, LogOptions options, bool writable, int lock_fd)
-    : dir_(std::move(dir)), options_(std::move(options)), writable_(writable), lock_fd_(lock_fd) {}
+Log::Log(std::string dir, LogOptions options, bool writable, std::unique_ptr<FileLock> lock)
+    : dir_(std::move(dir)), options_(std::move(options)), writable_(writable), lock_(std::move(lock)) {}
 
 Log::~Log() {
   // A destructor cannot report: a writer that must know its records are durable calls sync()
   // first. A failure here leaves the records written but unsynced, which loses them only to a
   // power cut, the loss window the log has anyway (LogOptions::sync_interval_s).
   if (writable_ && current_ && unsynced_) (void)current_.seg->sync();
-  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+  // lock_ is released last (members go in reverse order of declaration): no other writer
+  // starts before this one's last write.
 }
 
 Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions& options) {
@@ -55,20 +32,17 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
   if (options.layout.size() > format::kMaxChannels) {
     return Status::InvalidArgument("datalog " + dir + ": more than 255 channels");
   }
-  Status st = make_dirs(dir);
+  Env* env = options.env;
+  Status st = env->make_dirs(dir, 0755);
   if (!st.ok()) return st;
-  const std::string lock_path = dir + "/LOCK";
-  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd < 0) return errno_status("cannot open", lock_path, errno);
-  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(lock_fd);
-    if (err == EWOULDBLOCK) {
+  auto lock = env->lock_file(dir + "/LOCK");
+  if (!lock.ok()) {
+    if (lock.status().is_unavailable()) {
       return Status::Unavailable("datalog " + dir + " is in use by another writer (LOCK held)");
     }
-    return errno_status("cannot lock", lock_path, err);
+    return lock.status();
   }
-  std::unique_ptr<Log> log(new Log(dir, options, true, lock_fd));
+  std::unique_ptr<Log> log(new Log(dir, options, true, std::move(lock.value())));
   st = log->load_segments();
   if (!st.ok()) return st;
   st = log->recover_last();
@@ -77,13 +51,15 @@ Result<std::unique_ptr<Log>> Log::Open(const std::string& dir, const LogOptions&
   return log;
 }
 
-Result<std::unique_ptr<Log>> Log::OpenReadOnly(const std::string& dir) {
-  struct stat st_buf;
-  if (::stat(dir.c_str(), &st_buf) != 0) return errno_status("cannot open datalog", dir, errno);
+Result<std::unique_ptr<Log>> Log::OpenReadOnly(const std::string& dir, Env* env) {
+  auto exists = env->exists(dir);
+  if (!exists.ok()) return exists.status().with_context("cannot open datalog " + dir);
+  if (!exists.value()) return Status::NotFound("cannot open datalog " + dir + ": No such file or directory");
   LogOptions options;
   options.interval_s = 0;
   options.span_slots = 0;
-  std::unique_ptr<Log> log(new Log(dir, options, false, -1));
+  options.env = env;
+  std::unique_ptr<Log> log(new Log(dir, options, false, nullptr));
   Status st = log->load_segments();
   if (!st.ok()) return st;
   st = log->recover_last();
@@ -92,13 +68,13 @@ Result<std::unique_ptr<Log>> Log::OpenReadOnly(const std::string& dir) {
 }
 
 Status Log::load_segments() {
-  auto scanned = scan_dir(dir_, writable_);
+  auto scanned = scan_dir(options_.env, dir_, writable_);
   if (!scanned.ok()) return scanned.status();
   SegmentMap segments = std::move(scanned.value().segments);
   std::vector<std::string> bad;
   for (const auto& [path, why] : scanned.value().bad_headers) {
     if (writable_) {
-      auto aside = set_aside_segment(path);
+      auto aside = set_aside_segment(options_.env, path);
       if (!aside.ok()) return aside.status();
       bad.push_back(why.message() + " (renamed to " + aside.value() + ")");
     } else {
@@ -108,10 +84,10 @@ Status Log::load_segments() {
   if (writable_) {
     // Segments whose creation did not finish: they hold a header at most, never a record.
     // Left in place if they cannot be removed; the next open tries again.
-    for (const std::string& path : scanned.value().temp_files) ::unlink(path.c_str());
+    for (const std::string& path : scanned.value().temp_files) (void)options_.env->remove(path);
   }
   if (writable_ && !bad.empty()) {
-    Status st = sync_dir(dir_);
+    Status st = options_.env->sync_dir(dir_);
     if (!st.ok()) return st;
   }
   // All segments of a log share interval and span.
@@ -250,13 +226,11 @@ Result<RetentionReport> Log::retain(const Retention& policy, int64_t now) {
   // Readers still holding a segment keep reading it through their descriptor.
   Status first_error;
   for (const auto& seg : doomed) {
-    if (::unlink(seg->path().c_str()) != 0 && first_error.ok()) {
-      first_error = errno_status("cannot delete", seg->path(), errno);
-    }
+    if (Status st = options_.env->remove(seg->path()); !st.ok() && first_error.ok()) first_error = st;
     report.deleted.push_back(seg->path());
   }
   if (!doomed.empty()) {
-    Status st = sync_dir(dir_);
+    Status st = options_.env->sync_dir(dir_);
     if (first_error.ok()) first_error = st;
   }
   if (!first_error.ok()) return first_error;

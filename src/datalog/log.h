@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "datalog/record.h"
 
@@ -47,6 +48,9 @@ struct LogOptions {
   int64_t sync_interval_s = 60;
   // Bound of backwards searches (at_or_before, recovery within one segment), in slots.
   int64_t max_scan_slots = 17280 * 8;
+  // Every file operation of the log goes through it (base/env.h); tests put a fault-injecting
+  // one here. Not owned; must outlive the log.
+  Env* env = Env::Default();
 };
 
 // The two logs of the daemon: 5 s "current" (1-day segments) and 60 s "history" (30-day).
@@ -102,7 +106,7 @@ class Log {
   // Opens an existing log for reading only (no lock; bad segments are skipped, not renamed).
   // interval_s and span_slots are taken from the segments. It sees the segments and the last
   // record as they were when opened.
-  static Result<std::unique_ptr<Log>> OpenReadOnly(const std::string& dir);
+  static Result<std::unique_ptr<Log>> OpenReadOnly(const std::string& dir, Env* env = Env::Default());
   ~Log();  // syncs (if writable) and closes
   Log(const Log&) = delete;
   Log& operator=(const Log&) = delete;
@@ -165,7 +169,7 @@ class Log {
     explicit operator bool() const { return seg != nullptr; }
   };
 
-  Log(std::string dir, LogOptions options, bool writable, int lock_fd);
+  Log(std::string dir, LogOptions options, bool writable, std::unique_ptr<FileLock> lock);
   Status load_segments();
   Status recover_last();
   SegRef ref_of(std::map<int64_t, std::shared_ptr<Segment>>::const_iterator it) const;
@@ -187,7 +191,7 @@ class Log {
   const std::string dir_;
   LogOptions options_;
   const bool writable_;
-  int lock_fd_ = -1;
+  std::unique_ptr<FileLock> lock_;  // held by a writer
   std::vector<std::string> set_aside_;
 
   mutable std::shared_mutex mu_;  // guards segments_

@@ -1,10 +1,6 @@
 #include "datalog/scan.h"
 
-#include <dirent.h>
-#include <cstdio>
-
 #include <algorithm>
-#include <cerrno>
 
 #include "datalog/format.h"
 #include "datalog/segment.h"
@@ -17,12 +13,10 @@ constexpr int64_t kBlockSlots = 1024;  // slots per pread
 
 }  // namespace
 
-Result<DirScan> scan_dir(const std::string& dir, bool writable) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return errno_status("cannot open datalog", dir, errno);
-  std::vector<std::string> names;
-  while (const dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
-  ::closedir(d);
+Result<DirScan> scan_dir(Env* env, const std::string& dir, bool writable) {
+  auto listed = env->list_dir(dir);
+  if (!listed.ok()) return listed.status().with_context("cannot open datalog " + dir);
+  std::vector<std::string> names = std::move(listed.value());
   std::sort(names.begin(), names.end());
 
   DirScan scan;
@@ -38,7 +32,7 @@ Result<DirScan> scan_dir(const std::string& dir, bool writable) {
     }
     int64_t start = 0;
     if (!format::parse_segment_name(name, &start)) continue;  // LOCK, SOURCE, anything else
-    auto seg = Segment::Open(path, writable, 0);
+    auto seg = Segment::Open(env, path, writable, 0);
     if (!seg.ok()) {
       // A bad header says the file is not a segment we can read; an I/O error says nothing
       // about its content, so nothing may be concluded (or renamed) from it.
@@ -51,11 +45,10 @@ Result<DirScan> scan_dir(const std::string& dir, bool writable) {
   return scan;
 }
 
-Result<std::string> set_aside_segment(const std::string& path) {
+Result<std::string> set_aside_segment(Env* env, const std::string& path) {
   const std::string aside = path + std::string(format::kDamagedSuffix);
-  if (::rename(path.c_str(), aside.c_str()) != 0) {
-    return errno_status("cannot rename damaged segment to " + aside + ":", path, errno);
-  }
+  Status st = env->rename(path, aside);
+  if (!st.ok()) return st.with_context("cannot set a damaged segment aside");
   return aside;
 }
 

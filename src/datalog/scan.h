@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "datalog/record.h"
 
@@ -35,11 +36,11 @@ struct DirScan {
 // Lists `dir` in name order and opens every segment file (read-write when `writable`).
 // Changes nothing. Fails only on I/O errors (the directory cannot be read, a segment cannot
 // be opened for a reason other than its content).
-Result<DirScan> scan_dir(const std::string& dir, bool writable);
+Result<DirScan> scan_dir(Env* env, const std::string& dir, bool writable);
 
 // Renames a segment with a bad header to `<path>.damaged`, where no scan reads it again and
 // no retention deletes it; returns the new path. The caller syncs the directory.
-Result<std::string> set_aside_segment(const std::string& path);
+Result<std::string> set_aside_segment(Env* env, const std::string& path);
 
 // The exclusive end of the segment at `it`: its own end, or the start of the next segment if
 // that comes first (FORMAT.md: a later segment's start ends the one before).

@@ -1,6 +1,8 @@
 // One segment file: its header and positional reads and writes of its slots. Internal to
 // datalog/ (the Log and check/repair use it).
 //
+// All I/O goes through the Env the segment was opened with (base/env.h).
+//
 // Thread-safety: read_slots() and the accessors may run concurrently with write_slots() and
 // sync() (pread/pwrite on one descriptor). Writes REQUIRE external synchronization.
 #pragma once
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "datalog/format.h"
 
@@ -20,12 +23,12 @@ class Segment {
   // Opens an existing segment file and validates its header against its name and `span_slots`
   // (0: any). A bad header is a Corruption whose message says why, prefixed by the path; I/O
   // errors such as EACCES or EIO, which say nothing about the content, are IOErrors.
-  static Result<std::shared_ptr<Segment>> Open(const std::string& path, bool writable, int64_t span_slots);
+  static Result<std::shared_ptr<Segment>> Open(Env* env, const std::string& path, bool writable, int64_t span_slots);
   // Creates `<dir>/<segment_name(header.start)>` durably: header written to a .tmp file,
   // fsync'ed, renamed, directory fsync'ed. If the file exists with the same header (an earlier
   // Create whose directory sync failed) it is opened instead; with another header it fails.
-  static Result<std::shared_ptr<Segment>> Create(const std::string& dir, const format::SegmentHeader& header);
-  ~Segment();
+  static Result<std::shared_ptr<Segment>> Create(Env* env, const std::string& dir, const format::SegmentHeader& header);
+  ~Segment() = default;
   Segment(const Segment&) = delete;
   Segment& operator=(const Segment&) = delete;
 
@@ -56,16 +59,11 @@ class Segment {
   Result<int64_t> slots_in_file() const;
 
  private:
-  Segment(std::string path, int fd, format::SegmentHeader header);
+  Segment(std::unique_ptr<File> file, format::SegmentHeader header);
 
-  std::string path_;
-  int fd_ = -1;
+  const std::unique_ptr<File> file_;
+  const std::string& path_;  // file_'s
   format::SegmentHeader header_;
 };
-
-// "<what> <path>: <strerror(err)>"
-Status errno_status(const std::string& what, const std::string& path, int err);
-// fsyncs a directory so that entries created or renamed in it survive a power cut.
-Status sync_dir(const std::string& dir);
 
 }  // namespace iw::datalog

@@ -40,7 +40,7 @@ Status Log::switch_segment(int64_t t) {
   if (at && at.seg->end() > span_start) start = t;
   const auto slots = static_cast<uint32_t>((span_start + span_s - start) / options_.interval_s);
   auto header = format::make_header(start, static_cast<uint32_t>(options_.interval_s), slots, options_.layout);
-  auto seg = Segment::Create(dir_, header);
+  auto seg = Segment::Create(options_.env, dir_, header);
   if (!seg.ok()) return seg.status();
   {
     std::unique_lock lock(mu_);
