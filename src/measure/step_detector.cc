@@ -57,10 +57,14 @@ void StepDetector::add(const StepCycle& c, StepQueue& out) {
     if (n > 0) level /= n;
     const double deviation = std::fabs(c.watts - level);
     const double trigger = std::max(0.5 * settings_.threshold_w, 3 * spread_);
-    ring_[next_++ & (kRing - 1)] = Values{c.watts, c.var, c.amps};
+    if (pending_ && steady_cycles_ >= kSettleCycles + kLevelCycles) emit(kLevelCycles, 0, out);
+    ring_[next_++ & (kRing - 1)] = Values{c.watts, c.var, c.amps, c.start_ns};
     // Until kSettleCycles cycles have been seen (at start) the level is not trusted.
     if (n >= kSettleCycles && deviation > trigger) {
-      open(c, trigger);
+      if (pending_) emit(n, 1, out);  // the next change came first: the levels after so far
+      open(level, trigger);
+      event_.inrush_amps = c.amps;
+      event_.inrush_peak_amps = c.peak_amps;
       return;
     }
     if (n > 0) spread_ += (deviation - spread_) * kSpreadWeight;
@@ -68,15 +72,15 @@ void StepDetector::add(const StepCycle& c, StepQueue& out) {
     return;
   }
 
-  ring_[next_++ & (kRing - 1)] = Values{c.watts, c.var, c.amps};
+  ring_[next_++ & (kRing - 1)] = Values{c.watts, c.var, c.amps, c.start_ns};
   if (cycles_ < kInrushWindow) inrush_amps_[cycles_] = c.amps;
   ++cycles_;
   event_.inrush_amps = std::max(event_.inrush_amps, c.amps);
   event_.inrush_peak_amps = std::max(event_.inrush_peak_amps, c.peak_amps);
   if (cycles_ >= 2 * kSettleCycles && settled(band_)) {
-    close(out, true);
+    close(true);
   } else if (cycles_ >= kMaxTransientCycles) {
-    close(out, false);
+    close(false);
   }
 }
 
@@ -97,46 +101,59 @@ bool StepDetector::settled(double band) const {
   return true;
 }
 
-void StepDetector::open(const StepCycle& c, double trigger) {
-  // The level before: the settled cycles before this one (it is already in the ring).
+// Opens a transient at the newest cycle, which left `level` by more than `trigger`.
+void StepDetector::open(double level, double trigger) {
   const int n = static_cast<int>(std::min<uint32_t>(steady_cycles_, kLevelCycles));
-  const Values before = mean(n, 1);
+  // Move the start back over the cycles that already leaned the same way (a ramp's first
+  // cycles); they then count neither in the level before nor as settled.
+  // Leaning is judged against the older half of the level's cycles, which a ramp that began
+  // within the newer half has not touched.
+  const double reference = mean(n - n / 2, 1 + n / 2).watts;
+  const double sign = power(0) > level ? 1 : -1;
+  const double lean = std::max(3 * spread_, 0.1 * settings_.threshold_w);
+  int back = 0;
+  while (back < n / 2 && sign * (power(back + 1) - reference) > lean) ++back;
+  const Values before = mean(n - back, 1 + back);
   transient_ = true;
   band_ = trigger;
-  cycles_ = 1;
-  inrush_amps_[0] = c.amps;
+  cycles_ = static_cast<uint32_t>(1 + back);
+  auto at = [this](int k) -> const Values& { return ring_[(next_ - 1 - static_cast<uint32_t>(k)) & (kRing - 1)]; };
+  for (int k = 0; k <= back && k < kInrushWindow; ++k) inrush_amps_[k] = at(back - k).amps;
   event_ = StepEvent{};
-  event_.time_ns = c.start_ns;
+  event_.time_ns = at(back).start_ns;
   event_.channel = channel_;
   event_.before_w = before.watts;
   before_var_ = before.var;
-  event_.inrush_amps = c.amps;
-  event_.inrush_peak_amps = c.peak_amps;
 }
 
-void StepDetector::close(StepQueue& out, bool settled) {
+void StepDetector::close(bool settled) {
   const Values after = mean(kSettleCycles, 0);
   transient_ = false;
+  pending_ = true;
+  event_.settled = settled;
+  event_.transient_cycles = cycles_ - kSettleCycles;
   // The settled cycles start the new level; their scatter is the new spread.
   steady_cycles_ = kSettleCycles;
   double scatter = 0;
   for (int k = 0; k < kSettleCycles; ++k) scatter += std::fabs(power(k) - after.watts);
   spread_ = scatter / kSettleCycles;
+}
 
+void StepDetector::emit(int count, int skip, StepQueue& out) {
+  pending_ = false;
+  const Values after = mean(count, skip);
   StepEvent& e = event_;
   e.after_w = after.watts;
   e.delta_w = after.watts - e.before_w;
   if (!(std::fabs(e.delta_w) >= settings_.threshold_w)) return;  // noise, or a bump that came back
   e.delta_var = after.var - before_var_;
   e.after_amps = after.amps;
-  e.transient_cycles = cycles_ - kSettleCycles;
-  e.settled = settled;
   const bool was_on = std::fabs(e.before_w) >= settings_.standby_w;
   const bool is_on = std::fabs(e.after_w) >= settings_.standby_w;
   e.kind = !was_on && is_on ? StepKind::kOn : was_on && !is_on ? StepKind::kOff : StepKind::kChange;
   if (e.delta_w > 0) {
     const double limit = std::max(after.amps * kInrushRatio, after.amps + kInrushMinAmps);
-    const uint32_t window = std::min<uint32_t>(cycles_, kInrushWindow);
+    const uint32_t window = std::min<uint32_t>(e.transient_cycles + kSettleCycles, kInrushWindow);
     uint32_t last = 0;  // one past the last cycle above the limit
     for (uint32_t k = 0; k < window; ++k) {
       if (inrush_amps_[k] > limit) last = k + 1;

@@ -11,15 +11,20 @@
 //              their mean, and their mean within band / 2 of the mean of the kSettleCycles
 //              before them (band = the trigger in force when the transient opened). The second
 //              test refuses to settle on a ramp (a slope above band / (2 kSettleCycles) per
-//              cycle), so a ramp is one event from its first cycle to its end. The levels after
-//              are the means of those last kSettleCycles cycles. An event is emitted when
+//              cycle), so a ramp is one event from its first cycle to its end.
+//   confirm    Back in steady state, the event waits kLevelCycles more cycles so that its
+//              levels after are the means of settled cycles clear of an inrush's tail (or of
+//              fewer, when the next transient opens first). It is emitted when
 //              |after - before| >= threshold; otherwise the transient was noise and nothing is
 //              said. A transient that has not settled after kMaxTransientCycles ends there
 //              (event marked `settled = false`).
-// Invariants: the event's time is the start of the first cycle whose power left the band, so
-// a step inside a cycle is reported at that cycle's start when the cycle saw enough of it,
-// else at the next cycle's (never more than one cycle from the true instant); a transient
-// holds at least 2 kSettleCycles cycles, so two steps closer than that are one event.
+// Time. The event's time is the start of the first cycle whose power left the band, moved
+// back over the cycles just before it (at most half the level's) that already leaned the same
+// way, against the older half of the level's cycles, by more than max(3 x spread,
+// threshold / 10): the slow first cycles of a ramp. A step inside a cycle is
+// so reported at that cycle's start when the cycle saw enough of it, else at the next cycle's:
+// never more than one cycle from the true instant. A transient holds at least 2 kSettleCycles
+// cycles, so two steps closer than that are one event.
 //
 // Limits (README.md): ramps slower than about (threshold / 2) / (kLevelCycles / 2) W per
 // cycle (1.6 W per cycle, 78 W/s at 50 Hz for 25 W) never leave the trigger band and are
@@ -79,14 +84,18 @@ class StepDetector {
 
   struct Values {
     double watts = 0, var = 0, amps = 0;
+    int64_t start_ns = 0;
   };
 
   // Mean of the `count` cycles ending `skip` cycles before the newest.
   Values mean(int count, int skip) const;
   double power(int back) const { return ring_[(next_ - 1 - back) & (kRing - 1)].watts; }
   bool settled(double band) const;
-  void open(const StepCycle& c, double trigger);
-  void close(StepQueue& out, bool settled);
+  void open(double level, double trigger);
+  void close(bool settled);
+  // Emits the pending event, its levels after the means of `count` cycles ending `skip`
+  // cycles before the newest.
+  void emit(int count, int skip, StepQueue& out);
 
   uint16_t channel_;
   StepSettings settings_;
@@ -95,8 +104,9 @@ class StepDetector {
   uint32_t steady_cycles_ = 0;  // settled cycles at the ring's head (capped at kRing)
   double spread_ = 0;
 
-  // The open transient.
+  // The open transient, or the event waiting for its levels after (pending_).
   bool transient_ = false;
+  bool pending_ = false;
   StepEvent event_;  // time, channel and the levels before, filled as it goes
   double before_var_ = 0;
   double band_ = 0;

@@ -77,8 +77,14 @@ TEST(StepDetector, StepInsideACycleIsReportedAtTheCycleThatSawEnoughOfIt) {
   ASSERT_EQ(early.size(), 1u);
   EXPECT_EQ(early[0].time_ns, 100 * kCycleNs);
   EXPECT_NEAR(early[0].delta_w, 500, 1e-9);
-  // 1 % seen (5 W, under the 12.5 W trigger): the next cycle, which is the first one changed.
-  auto late = Detect(300, watts(0.01));
+  // 1 % seen (5 W): under the 12.5 W trigger, so cycle 101 opens the transient, but cycle 100
+  // already leaned that way by more than threshold / 10: the event goes back to it.
+  auto leaning = Detect(300, watts(0.01));
+  ASSERT_EQ(leaning.size(), 1u);
+  EXPECT_EQ(leaning[0].time_ns, 100 * kCycleNs);
+  EXPECT_NEAR(leaning[0].delta_w, 500, 1e-9);
+  // 0.2 % seen (1 W): within the noise allowance; the next cycle, the first one changed.
+  auto late = Detect(300, watts(0.002));
   ASSERT_EQ(late.size(), 1u);
   EXPECT_EQ(late[0].time_ns, 101 * kCycleNs);
 }
@@ -128,6 +134,26 @@ TEST(StepDetector, MeasuresAnInrush) {
   EXPECT_NEAR(e.after_amps, 0.6, 1e-9);
   EXPECT_EQ(e.inrush_cycles, 8u);       // cycles 100-107 exceed 0.66 A
   EXPECT_EQ(e.transient_cycles, 18u);   // the inrush, then 10 stable cycles twice over
+}
+
+TEST(StepDetector, LevelsAfterAreClearOfAnInrushTail) {
+  // 10x current decaying with a time constant of 5 cycles: the transient settles while the
+  // tail still adds ~0.7 % over 10 cycles; the levels after come from the 16 cycles after that.
+  auto level = [](int k) { return k < 100 ? 0.0 : 1 + 9 * std::exp(-(k - 100) / 5.0); };
+  const auto events = Detect(500, [&](int k) { return 120 * level(k); }, [&](int k, double) { return 0.6 * level(k); });
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NEAR(events[0].delta_w, 120, 0.1);
+  EXPECT_NEAR(events[0].inrush_amps, 6, 1e-9);
+}
+
+TEST(StepDetector, AStepDuringTheConfirmationIsItsOwnEvent) {
+  // The second step comes 25 cycles after the first, before the first's levels are confirmed.
+  const auto events = Detect(400, [](int k) { return k < 100 ? 0.0 : k < 125 ? 1000.0 : 1500.0; });
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].time_ns, 100 * kCycleNs);
+  EXPECT_NEAR(events[0].delta_w, 1000, 1e-9);
+  EXPECT_EQ(events[1].time_ns, 125 * kCycleNs);
+  EXPECT_NEAR(events[1].delta_w, 500, 1e-9);
 }
 
 TEST(StepDetector, ARampIsOneEventFromItsFirstCycle) {
