@@ -105,8 +105,7 @@ double detector_ns_per_cycle() {
     iw::measure::StepCycle c = cycles[static_cast<size_t>(k) & 4095];
     c.start_ns = static_cast<int64_t>(k) * 20'000'000;
     detector.add(c, queue);
-    while (queue.pop(&sink)) {
-    }
+    while (queue.pop(&sink)) {}
   }
   return static_cast<double>(thread_cpu_ns() - t0) / kCycles;
 }
@@ -254,9 +253,10 @@ int main(int argc, char** argv) {
   for (double c : totals.timing_cycles) abs_cycles.push_back(std::fabs(c));
   for (double d : totals.dp_error) abs_dp.push_back(std::fabs(d));
   const auto within = [](const std::vector<double>& v, double limit) {
-    return v.empty() ? 0.0 : 100.0 * static_cast<double>(std::count_if(v.begin(), v.end(), [&](double x) {
-             return x <= limit;
-           })) / static_cast<double>(v.size());
+    return v.empty()
+               ? 0.0
+               : 100.0 * static_cast<double>(std::count_if(v.begin(), v.end(), [&](double x) { return x <= limit; })) /
+                     static_cast<double>(v.size());
   };
   const double recall = truths_total > 0 ? 100.0 * matched_total / truths_total : 0;
   const double precision = events_total > 0 ? 100.0 * (events_total - false_total) / events_total : 0;
@@ -279,16 +279,19 @@ int main(int argc, char** argv) {
   const double detector_ns = static_cast<double>(cpu_with - cpu_without) / static_cast<double>(ct_cycles);
   const double core_14 = detector_ns * 14 * hz * 1e-9 * 100;
   const double engine_core = static_cast<double>(cpu_without) * 1e-9 / seconds * (200000 / rate) * 100;
-  fmt::print("cost       detectors {:.1f} ns per CT channel-cycle ({} channel-cycles): {:.4f} % of one core for 14 "
-             "CTs at {:.0f} Hz\n",
-             detector_ns, ct_cycles, core_14, hz);
-  fmt::print("           engine without detectors {:.3f} % of one core at 200 000 conversions/s; with/without CPU "
-             "{:.4f}\n",
-             engine_core, static_cast<double>(cpu_with) / static_cast<double>(cpu_without));
+  fmt::print(
+      "cost       detectors {:.1f} ns per CT channel-cycle ({} channel-cycles): {:.4f} % of one core for 14 "
+      "CTs at {:.0f} Hz\n",
+      detector_ns, ct_cycles, core_14, hz);
+  fmt::print(
+      "           engine without detectors {:.3f} % of one core at 200 000 conversions/s; with/without CPU "
+      "{:.4f}\n",
+      engine_core, static_cast<double>(cpu_with) / static_cast<double>(cpu_without));
   const double isolated_ns = detector_ns_per_cycle();
-  fmt::print("           detector alone (synthetic busy circuit) {:.1f} ns per channel-cycle: {:.4f} % of one core "
-             "for 14 CTs at {:.0f} Hz\n",
-             isolated_ns, isolated_ns * 14 * hz * 1e-9 * 100, hz);
+  fmt::print(
+      "           detector alone (synthetic busy circuit) {:.1f} ns per channel-cycle: {:.4f} % of one core "
+      "for 14 CTs at {:.0f} Hz\n",
+      isolated_ns, isolated_ns * 14 * hz * 1e-9 * 100, hz);
   fmt::print("           queue: {} pushed, {} dropped; run took {:.1f} s of CPU\n", engine.steps().pushed(),
              engine.steps().dropped(), run_cpu_s);
   return 0;

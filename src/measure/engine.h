@@ -133,7 +133,7 @@ class Engine {
   EngineSetup setup_;
   std::vector<Bucket> buckets_;
   std::vector<ChannelLive> live_;
-  std::vector<double> offset_;  // per channel, in codes of the current block resolution
+  std::vector<double> offset_;           // per channel, in codes of the current block resolution
   std::vector<StepDetector> detectors_;  // per channel; fed only where steps are enabled
   StepQueue steps_;
   EngineStats stats_;

@@ -56,16 +56,16 @@ struct StepSettings {
 struct StepCycle {
   int64_t start_ns = 0;  // cycle start, source clock
   double watts = 0;
-  double var = 0;         // signed reactive power (ChannelLive::signed_var)
-  double amps = 0;        // Irms
-  double peak_amps = 0;   // largest |instantaneous current| in the cycle
+  double var = 0;        // signed reactive power (ChannelLive::signed_var)
+  double amps = 0;       // Irms
+  double peak_amps = 0;  // largest |instantaneous current| in the cycle
 };
 
 class StepDetector {
  public:
-  static constexpr int kLevelCycles = 16;   // settled cycles averaged for the level before
-  static constexpr int kSettleCycles = 10;  // cycles that must be stable to settle
-  static constexpr int kInrushWindow = 64;  // transient cycles whose Irms is kept for the inrush
+  static constexpr int kLevelCycles = 16;                // settled cycles averaged for the level before
+  static constexpr int kSettleCycles = 10;               // cycles that must be stable to settle
+  static constexpr int kInrushWindow = 64;               // transient cycles whose Irms is kept for the inrush
   static constexpr uint32_t kMaxTransientCycles = 3000;  // 60 s at 50 Hz
 
   explicit StepDetector(uint16_t channel = 0, StepSettings settings = {}) : channel_(channel), settings_(settings) {}

@@ -23,10 +23,10 @@ struct StepEvent {
   int64_t time_ns = 0;  // start of the first cycle of the change, source clock
   uint16_t channel = 0;
   StepKind kind = StepKind::kChange;
-  double before_w = 0;   // settled real power before
-  double after_w = 0;    // settled real power after
-  double delta_w = 0;    // after_w - before_w; |delta_w| >= the channel's threshold
-  double delta_var = 0;  // settled signed reactive power after minus before (> 0: more lagging)
+  double before_w = 0;    // settled real power before
+  double after_w = 0;     // settled real power after
+  double delta_w = 0;     // after_w - before_w; |delta_w| >= the channel's threshold
+  double delta_var = 0;   // settled signed reactive power after minus before (> 0: more lagging)
   double after_amps = 0;  // settled Irms after
   // Inrush, for a rise (delta_w > 0; zero otherwise): the largest cycle Irms and the largest
   // instantaneous |current| seen over the transient, and how many cycles from the first one

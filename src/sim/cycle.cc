@@ -172,8 +172,8 @@ Cycle CycleGenerator::next() {
       const int sign = sign_in(ch, i);
       if (sign == 0) continue;
       const double watts = sign * mean_product(voltage(ch.truth_voltage_line()), unit);
-      c.steps.push_back(TrueStep{c.start.ns, ch.input, static_cast<int>(i), watts * (change.after - change.before),
-                                 change.ramp_s});
+      c.steps.push_back(
+          TrueStep{c.start.ns, ch.input, static_cast<int>(i), watts * (change.after - change.before), change.ramp_s});
     }
   }
   return c;

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "sim/daily_model.h"
-#include "sim/program.h"
 #include "sim/panel.h"
+#include "sim/program.h"
 #include "sim/random.h"
 #include "sim/spectrum.h"
 #include "sim/true_step.h"

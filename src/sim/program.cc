@@ -12,11 +12,13 @@ Status Program::validate() const {
   double last = 0;
   for (const ProgramStep& s : steps) {
     if (!(s.at_s >= last) || !(s.ramp_s >= 0) || !(s.inrush >= 1) || !(s.inrush_s >= 0) || !(s.level >= 0)) {
-      return Status::InvalidArgument("program: steps by at_s, ramps and inrush time constants not negative, inrush >= 1");
+      return Status::InvalidArgument(
+          "program: steps by at_s, ramps and inrush time constants not negative, inrush >= 1");
     }
     last = s.at_s + s.ramp_s;
   }
-  if (!(last + jitter_s < every_s)) return Status::InvalidArgument("program: a run must end before the next one starts");
+  if (!(last + jitter_s < every_s))
+    return Status::InvalidArgument("program: a run must end before the next one starts");
   return Status::Ok();
 }
 
@@ -43,8 +45,8 @@ bool ProgramState::advance(const Program& p, double t_s, double period_s, SplitM
     if (++next_ == p.steps.size()) {  // the run is over: schedule the next one
       next_ = 0;
       ++run_;
-      run_start_s_ = p.first_s + static_cast<double>(run_) * p.every_s +
-                     (p.jitter_s > 0 ? rng.uniform(0, p.jitter_s) : 0);
+      run_start_s_ =
+          p.first_s + static_cast<double>(run_) * p.every_s + (p.jitter_s > 0 ? rng.uniform(0, p.jitter_s) : 0);
     }
   }
   const double since = t_s - step_s_;

@@ -31,7 +31,7 @@ struct ProgramStep {
 struct Program {
   double first_s = 0;  // the first run starts this long after the simulation start
   double every_s = 3600;
-  double jitter_s = 0;  // each run starts up to this much later (seeded); < every_s - the last at_s
+  double jitter_s = 0;             // each run starts up to this much later (seeded); < every_s - the last at_s
   std::vector<ProgramStep> steps;  // by at_s
 
   Status validate() const;

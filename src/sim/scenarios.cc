@@ -244,14 +244,14 @@ Panel appliance_events() {
   const int heater =
       p.add_load(programmed(resistive("washer heater", 2000), program(100, 1800, 0, {{42, 1}, {642, 0}})));
   // Fridge compressor: 6x current at start, decaying with 0.1 s; on 10 of every ~25 minutes.
-  const int fridge = p.add_load(
-      programmed(motor("fridge", 120, 0.75), program(200, 1500, 300, {{0, 1, 0, 6, 0.1}, {600, 0}})));
+  const int fridge =
+      p.add_load(programmed(motor("fridge", 120, 0.75), program(200, 1500, 300, {{0, 1, 0, 6, 0.1}, {600, 0}})));
   // EV charger: ramps up over 5 s, halves its current after 15 minutes (over 2 s), stops.
   const int ev = p.add_load(programmed(nonlinear("EV charger", 7360, {{3, 0.03, 0}, {5, 0.02, 0}}, 0.99),
                                        program(0, 3600, 0, {{0, 1, 5}, {900, 0.5, 2}, {1500, 0, 0.2}})));
   // Heat pump: 3x current at start (0.5 s), modulates down to 60 % after 15 minutes.
-  const int heat_pump = p.add_load(programmed(motor("heat pump", 1800, 0.85),
-                                              program(0, 2400, 600, {{0, 1, 0, 3, 0.5}, {900, 0.6, 1}, {1500, 0}})));
+  const int heat_pump = p.add_load(
+      programmed(motor("heat pump", 1800, 0.85), program(0, 2400, 600, {{0, 1, 0, 3, 0.5}, {900, 0.6, 1}, {1500, 0}})));
   // LED lighting: a driver with odd harmonics and a capacitor-charging inrush of a cycle or so.
   Load led_load = nonlinear("LED lighting", 80, led_harmonics(), 0.95);
   led_load.leading = true;

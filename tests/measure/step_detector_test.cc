@@ -14,7 +14,8 @@ constexpr int64_t kCycleNs = 20'000'000;  // 50 Hz
 // Feeds cycles whose power `watts(k)` gives (Irms from 230 V at PF 1 unless `amps` gives it)
 // and collects the events.
 template <typename Watts, typename Amps>
-std::vector<StepEvent> Detect(int cycles, Watts watts, Amps amps, StepSettings settings = {}, StepQueue* queue = nullptr) {
+std::vector<StepEvent> Detect(int cycles, Watts watts, Amps amps, StepSettings settings = {},
+                              StepQueue* queue = nullptr) {
   StepDetector detector(3, settings);
   StepQueue own(64);
   StepQueue& out = queue != nullptr ? *queue : own;
@@ -31,7 +32,8 @@ std::vector<StepEvent> Detect(int cycles, Watts watts, Amps amps, StepSettings s
 
 template <typename Watts>
 std::vector<StepEvent> Detect(int cycles, Watts watts, StepSettings settings = {}) {
-  return Detect(cycles, watts, [](int, double w) { return std::fabs(w) / 230; }, settings);
+  return Detect(
+      cycles, watts, [](int, double w) { return std::fabs(w) / 230; }, settings);
 }
 
 // A deterministic uniform draw in [-1, 1].
@@ -132,15 +134,16 @@ TEST(StepDetector, MeasuresAnInrush) {
   EXPECT_NEAR(e.inrush_amps, 3.6, 1e-9);
   EXPECT_NEAR(e.inrush_peak_amps, 3.6 * std::sqrt(2.0), 1e-9);
   EXPECT_NEAR(e.after_amps, 0.6, 1e-9);
-  EXPECT_EQ(e.inrush_cycles, 8u);       // cycles 100-107 exceed 0.66 A
-  EXPECT_EQ(e.transient_cycles, 18u);   // the inrush, then 10 stable cycles twice over
+  EXPECT_EQ(e.inrush_cycles, 8u);      // cycles 100-107 exceed 0.66 A
+  EXPECT_EQ(e.transient_cycles, 18u);  // the inrush, then 10 stable cycles twice over
 }
 
 TEST(StepDetector, LevelsAfterAreClearOfAnInrushTail) {
   // 10x current decaying with a time constant of 5 cycles: the transient settles while the
   // tail still adds ~0.7 % over 10 cycles; the levels after come from the 16 cycles after that.
   auto level = [](int k) { return k < 100 ? 0.0 : 1 + 9 * std::exp(-(k - 100) / 5.0); };
-  const auto events = Detect(500, [&](int k) { return 120 * level(k); }, [&](int k, double) { return 0.6 * level(k); });
+  const auto events = Detect(
+      500, [&](int k) { return 120 * level(k); }, [&](int k, double) { return 0.6 * level(k); });
   ASSERT_EQ(events.size(), 1u);
   EXPECT_NEAR(events[0].delta_w, 120, 0.1);
   EXPECT_NEAR(events[0].inrush_amps, 6, 1e-9);
@@ -186,7 +189,10 @@ TEST(StepQueue, BoundedWithDroppedCount) {
   StepQueue queue(2);
   // Three steps into a queue of two: the first two are kept, the third is dropped and counted.
   const auto events = Detect(
-      1000, [](int k) { return k >= 600 ? 0.0 : k >= 400 ? 900.0 : k >= 200 ? 500.0 : 0.0; },
+      1000, [](int k) { return k >= 600   ? 0.0
+                               : k >= 400 ? 900.0
+                               : k >= 200 ? 500.0
+                                          : 0.0; },
       [](int, double w) { return w / 230; }, StepSettings{}, &queue);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].time_ns, 200 * kCycleNs);

@@ -23,7 +23,7 @@ TEST(Program, StepsRampsInrushAndRepeats) {
   ProgramState state;
   SplitMix rng(1);
   std::vector<std::pair<double, ProgramState::Change>> changes;
-  std::map<int, double> level;  // by cycle
+  std::map<int, double> level;       // by cycle
   for (int k = 0; k < 10000; ++k) {  // 200 s
     const double t = k * kPeriod;
     ProgramState::Change c;
@@ -38,15 +38,15 @@ TEST(Program, StepsRampsInrushAndRepeats) {
   EXPECT_EQ(changes[1].second.after, 0.5);
   EXPECT_EQ(changes[1].second.ramp_s, 1);
   EXPECT_NEAR(changes[3].first, 110, 1e-9);
-  EXPECT_EQ(level[499], 0);                      // before the first run
-  EXPECT_NEAR(level[500], 4, 1e-9);              // inrush at the first cycle
+  EXPECT_EQ(level[499], 0);                               // before the first run
+  EXPECT_NEAR(level[500], 4, 1e-9);                       // inrush at the first cycle
   EXPECT_NEAR(level[505], 1 + 3 * std::exp(-1.0), 1e-9);  // one time constant later
-  EXPECT_NEAR(level[1500], 1 - 0.5 * 0.02, 1e-9);  // a ramp's first cycle carries one cycle of it
+  EXPECT_NEAR(level[1500], 1 - 0.5 * 0.02, 1e-9);         // a ramp's first cycle carries one cycle of it
   EXPECT_NEAR(level[1525], 1 - 0.5 * 0.52, 1e-9);
   EXPECT_EQ(level[1600], 0.5);
   EXPECT_EQ(level[3000], 0);
 
-  EXPECT_FALSE((Program{0, 40, 0, {{0, 1}, {50, 0}}}.validate().ok()));  // a run longer than its period
+  EXPECT_FALSE((Program{0, 40, 0, {{0, 1}, {50, 0}}}.validate().ok()));   // a run longer than its period
   EXPECT_FALSE((Program{0, 100, 0, {{10, 1}, {5, 0}}}.validate().ok()));  // out of order
 }
 
@@ -77,7 +77,8 @@ TEST(Program, TrueStepsMatchTheTruthsPowerChange) {
     if (t < 2'000'000'000 || t > 147'000'000'000) continue;
     const int64_t before = t / kGrid * kGrid;
     const int64_t after = before + 2 * kGrid + static_cast<int64_t>(std::ceil(s.ramp_s * 4)) * kGrid;
-    const double change = mean_watts(s.input, after, after + 2 * kGrid) - mean_watts(s.input, before - 2 * kGrid, before);
+    const double change =
+        mean_watts(s.input, after, after + 2 * kGrid) - mean_watts(s.input, before - 2 * kGrid, before);
     EXPECT_NEAR(s.delta_w, change, 1e-3 * std::fabs(change)) << "input " << s.input << " at " << t * 1e-9 << " s";
     ++checked;
   }
