@@ -30,14 +30,18 @@ void set_usage(Panel& p, std::initializer_list<int> load_ids, Usage usage) {
   for (int id : load_ids) p.loads[static_cast<size_t>(id)].usage = usage;
 }
 
+// 230 V 50 Hz single phase, +-0.05 Hz drift over 10 minutes, small 3rd and 5th harmonics.
+Mains european_mains() {
+  return {.wiring = Wiring::kSinglePhase,
+          .volts = 230,
+          .hz = 50,
+          .drift_hz = 0.05,
+          .drift_period_s = 600,
+          .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}};
+}
+
 Panel household() {
-  Panel p = real_adc_panel("household-230v-50hz", 3600,
-                           {.wiring = Wiring::kSinglePhase,
-                            .volts = 230,
-                            .hz = 50,
-                            .drift_hz = 0.05,
-                            .drift_period_s = 600,
-                            .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
+  Panel p = real_adc_panel("household-230v-50hz", 3600, european_mains());
 
   const int solar_id = p.add_load(solar("solar", 5000, 6.5, 20.5));
   const int oven = p.add_load(switched(resistive("oven", 2400), {20, 60, 20, 90}));
@@ -230,13 +234,7 @@ Program washer_drum() {
 }
 
 Panel appliance_events() {
-  Panel p = real_adc_panel("appliance-events-230v-50hz", 3600,
-                           {.wiring = Wiring::kSinglePhase,
-                            .volts = 230,
-                            .hz = 50,
-                            .drift_hz = 0.05,
-                            .drift_period_s = 600,
-                            .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
+  Panel p = real_adc_panel("appliance-events-230v-50hz", 3600, european_mains());
   p.device_name = "Events";
   const int kettle = p.add_load(programmed(resistive("kettle", 2000), program(0, 900, 300, {{0, 1}, {180, 0}})));
   // The washer's drum motor and its heater, on one circuit; the heater switches between tumbles.
