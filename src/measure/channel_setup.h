@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "measure/phase_curve.h"
+#include "measure/step_detector.h"
 
 namespace iw::measure {
 
@@ -21,6 +22,7 @@ struct ChannelSetup {
   double vmult = 1;             // CT: multiplier of the reference voltage (double, line-to-line)
   bool allow_negative = false;  // CT "signed": keep negative power (export)
   bool reverse = false;         // negate the samples
+  StepSettings steps;           // CT: step events (step_detector.h)
 
   bool operator==(const ChannelSetup&) const = default;
 };
@@ -39,6 +41,8 @@ struct EngineSetup {
   // Blocks whose start is within this of the previous block's end continue its cycles;
   // a longer gap restarts cycle detection (real ADCs leave small gaps between transfers).
   double max_gap_seconds = 0.002;
+  // Step events wait here until drained (Engine::steps()); more are dropped and counted.
+  size_t step_queue_capacity = 1024;
 };
 
 }  // namespace iw::measure

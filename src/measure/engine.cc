@@ -100,7 +100,12 @@ Engine::Engine(EngineSetup setup)
     : setup_(std::move(setup)),
       buckets_(setup_.channels.size()),
       live_(setup_.channels.size()),
-      offset_(setup_.channels.size(), -1) {
+      offset_(setup_.channels.size(), -1),
+      steps_(setup_.step_queue_capacity) {
+  detectors_.reserve(setup_.channels.size());
+  for (size_t ch = 0; ch < setup_.channels.size(); ++ch) {
+    detectors_.emplace_back(static_cast<uint16_t>(ch), setup_.channels[ch].steps);
+  }
   checkpoint_.counters.resize(setup_.channels.size());
   checkpoint_.live = &live_;
   checkpoint_.stats = &stats_;
@@ -353,12 +358,16 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   const double nn = w.span;
   const double offset = offset_[ct.channel];
 
-  // Pass 1: current alone, for the current-dependent CT lead.
+  // Pass 1: current alone, for the current-dependent CT lead; and its extreme codes.
   double si = 0, sii = 0;
+  double lo = code(m0, ct.slot), hi = lo;
   for (int64_t m = m0; m < m1; ++m) {
-    const double i = ct.sign * (code(m, ct.slot) - offset);
+    const double c = code(m, ct.slot);
+    const double i = ct.sign * (c - offset);
     si += i;
     sii += i * i;
+    lo = std::min(lo, c);
+    hi = std::max(hi, c);
   }
   for (int k = 0; k < 4; ++k) {
     const double i = ct.sign * (code(w.at[k], ct.slot) - offset);
@@ -419,8 +428,11 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
     values.amps = irms;
     values.va = vrms * cs.vmult * irms;
     values.var = std::sqrt(std::max(0.0, values.va * values.va - watts * watts));
+    const double mean_code = offset + ct.sign * mean_i;
+    live.peak_amps = std::max(hi - mean_code, mean_code - lo) * count_scale_ * cs.units_per_count;
   } else {
     signed_var = 0;
+    live.peak_amps = 0;
   }
   live.signed_var = signed_var;
   live.measured_s += t_b - t_a;
@@ -433,6 +445,11 @@ void Engine::measure_ct(const VtLane& lane, CtLane& ct, double a, double b, doub
   count_clipped(live, clipped(m0, m1, ct.slot));
   ++live.cycles;
   ++stats_.channel_cycles;
+  if (cs.steps.enabled) {
+    const StepCycle cycle{origin_ns_ + static_cast<int64_t>(std::llround(t_a * 1e9)), values.watts, signed_var,
+                          values.amps, live.peak_amps};
+    detectors_[ct.channel].add(cycle, steps_);
+  }
 }
 
 uint32_t Engine::clipped(int64_t m0, int64_t m1, size_t slot) const {

@@ -30,6 +30,8 @@
 #include "measure/channel_setup.h"
 #include "measure/crossing_detector.h"
 #include "measure/sample_block.h"
+#include "measure/step_detector.h"
+#include "measure/step_queue.h"
 
 namespace iw::measure {
 
@@ -43,6 +45,9 @@ struct ChannelLive {
   // corrected voltage: > 0 the current lags (inductive), < 0 it leads. `values.var` is
   // unsigned (from VA and W) and cannot tell a lead error from a lag.
   double signed_var = 0;
+  // CT: the largest |instantaneous current| of the last cycle, primary amps (0 below the
+  // no-load threshold), for the inrush of step events.
+  double peak_amps = 0;
   // CT: sums over the measured cycles since start, so that the difference of two reads a few
   // seconds apart averages them (calibration): seconds measured, W·s and signed var·s.
   double measured_s = 0;
@@ -96,6 +101,10 @@ class Engine {
   const ChannelLive& live(size_t ch) const { return live_[ch]; }
   const std::vector<ChannelLive>& live() const { return live_; }
   const EngineStats& stats() const { return stats_; }
+  // Step events of every CT whose ChannelSetup::steps is enabled, oldest first. The owner
+  // drains them from the engine's thread (or under the lock that serialises process()).
+  StepQueue& steps() { return steps_; }
+  const StepQueue& steps() const { return steps_; }
   // Instant (source clock) up to which every active channel has been credited.
   int64_t credited_until_ns() const;
 
@@ -125,6 +134,8 @@ class Engine {
   std::vector<Bucket> buckets_;
   std::vector<ChannelLive> live_;
   std::vector<double> offset_;  // per channel, in codes of the current block resolution
+  std::vector<StepDetector> detectors_;  // per channel; fed only where steps are enabled
+  StepQueue steps_;
   EngineStats stats_;
 
   // Clock: seconds since origin_ns_ (the first block's start).

@@ -74,6 +74,19 @@ void CycleGenerator::switch_loads(Cycle& c, double since_s, double elapsed_s) {
   }
 }
 
+void CycleGenerator::run_programs(Cycle& c, double since_s,
+                                  std::vector<std::pair<size_t, ProgramState::Change>>& changes) {
+  const Panel& p = *panel_;
+  for (size_t i = 0; i < p.loads.size(); ++i) {
+    const auto& program = p.loads[i].program;
+    if (!program) continue;
+    LoadState& st = states_[i];
+    ProgramState::Change change;
+    if (st.program.advance(*program, since_s, c.period_ns * 1e-9, st.rng, change)) changes.emplace_back(i, change);
+    c.load_on[i] = st.program.level() > 0 ? 1 : 0;
+  }
+}
+
 Cycle CycleGenerator::next() {
   const Panel& p = *panel_;
   Cycle c;
@@ -88,6 +101,8 @@ Cycle CycleGenerator::next() {
   daily_.set_time(static_cast<double>(c.start.ns) * 1e-9);
   switch_loads(c, since_s, c.index == 0 ? 0 : since_s - previous_since_s_);
   previous_since_s_ = since_s;
+  std::vector<std::pair<size_t, ProgramState::Change>> changes;
+  run_programs(c, since_s, changes);
 
   const double volts = daily_.volts();
   std::array<std::optional<Spectrum>, 6> voltages;
@@ -103,10 +118,18 @@ Cycle CycleGenerator::next() {
     const Load& l = p.loads[i];
     const bool solar = l.kind == LoadKind::kSolar;
     currents[i] = l.current(voltage(l.line), p.mains.nominal_volts(l.line), solar ? daily_.sun(i) : 1);
-    // A switching load's level sets how often it runs, not how much it draws.
-    const double level = solar || l.switching ? 1 : daily_.level(i);
+    // A switching load's level sets how often it runs, not how much it draws; a programmed
+    // load's level is its program's.
+    double level = solar || l.switching || l.program ? 1 : daily_.level(i);
+    if (l.program) level *= states_[i].program.level();
+    if (l.fluctuation > 0) level *= 1 + states_[i].rng.symmetric(l.fluctuation);
     if (level != 1) currents[i] = scaled(currents[i], level);
   }
+  // The sign with which load i's current flows in a CT channel's conductor (0: not at all).
+  auto sign_in = [&p](const Channel& ch, size_t i) {
+    const bool listed = ch.mains || std::find(ch.loads.begin(), ch.loads.end(), static_cast<int>(i)) != ch.loads.end();
+    return listed ? conductor_sign(p.loads[i].line, ch.line) : 0;
+  };
 
   const double lsb = p.adc.lsb_volts();
   c.channels.resize(p.channels.size());
@@ -125,10 +148,7 @@ Cycle CycleGenerator::next() {
     Spectrum amps;
     for (size_t i = 0; i < p.loads.size(); ++i) {
       if (currents[i].empty()) continue;
-      const bool listed =
-          ch.mains || std::find(ch.loads.begin(), ch.loads.end(), static_cast<int>(i)) != ch.loads.end();
-      if (!listed) continue;
-      const int sign = conductor_sign(p.loads[i].line, ch.line);
+      const int sign = sign_in(ch, i);
       if (sign != 0) add_to(amps, currents[i], static_cast<double>(sign));
     }
     out.amps = std::move(amps);
@@ -140,6 +160,21 @@ Cycle CycleGenerator::next() {
     const double counts_per_amp = ch.overdrive / (ch.ct.true_cal() * lsb);
     out.adc = scaled(advanced(out.amps, out.lead_deg * kDegToRad), mount * counts_per_amp);
     out.knee_counts = ch.ct.knee * ch.ct.rating_amps * std::sqrt(2.0) * counts_per_amp;
+  }
+
+  // Truth of the programmed steps: the load's power at level 1 against each channel's true
+  // voltage, times the change of its settled level (power is linear in the level).
+  for (const auto& [i, change] : changes) {
+    const Load& l = p.loads[i];
+    const Spectrum unit = l.current(voltage(l.line), p.mains.nominal_volts(l.line), 1);
+    for (const Channel& ch : p.channels) {
+      if (ch.type != ChannelType::kCT) continue;
+      const int sign = sign_in(ch, i);
+      if (sign == 0) continue;
+      const double watts = sign * mean_product(voltage(ch.truth_voltage_line()), unit);
+      c.steps.push_back(TrueStep{c.start.ns, ch.input, static_cast<int>(i), watts * (change.after - change.before),
+                                 change.ramp_s});
+    }
   }
   return c;
 }

@@ -10,12 +10,15 @@
 
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "sim/daily_model.h"
+#include "sim/program.h"
 #include "sim/panel.h"
 #include "sim/random.h"
 #include "sim/spectrum.h"
+#include "sim/true_step.h"
 
 namespace iw::sim {
 
@@ -51,6 +54,7 @@ struct Cycle {
   double period_ns = 0;
   std::vector<ChannelCycle> channels;  // parallel to Panel::channels
   std::vector<uint8_t> load_on;        // parallel to Panel::loads
+  std::vector<TrueStep> steps;         // programmed steps that take effect at this cycle's start
 
   Instant end() const { return start.plus(period_ns); }
 };
@@ -77,9 +81,13 @@ class CycleGenerator {
     double lag_s = 0;
     double rate = 1;  // the level in force since the previous cycle's start
     SplitMix rng{0};
+    ProgramState program;  // a scripted load's (Load::program)
   };
 
   void switch_loads(Cycle& c, double since_s, double elapsed_s);
+  // Levels of the programmed loads at cycle c; their steps go to c.steps once the channels'
+  // voltages are known (record_steps).
+  void run_programs(Cycle& c, double since_s, std::vector<std::pair<size_t, ProgramState::Change>>& changes);
 
   const Panel* panel_;
   int64_t start_ns_;

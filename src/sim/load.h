@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sim/mains.h"
+#include "sim/program.h"
 
 namespace iw::sim {
 
@@ -70,6 +71,12 @@ struct Load {
   bool leading = false;                    // capacitive
   std::vector<CurrentHarmonic> harmonics;  // kCurrent / kSolar only
   std::optional<Switching> switching;
+  // A scripted appliance (program.h): its level follows the program instead of being on.
+  // Exclusive with `switching`; the interval model ignores it (the load runs steadily there).
+  std::optional<Program> program;
+  // Per-cycle fluctuation of the current: each cycle scales it by 1 + a uniform draw in
+  // [-fluctuation, fluctuation) (a switching power supply's ripple). 0: none.
+  double fluctuation = 0;
   double sunrise_h = 6, sunset_h = 20;  // kSolar, local time of day in hours
   Usage usage = Usage::kSteady;         // with realism only (see Usage)
 

@@ -46,6 +46,11 @@ Status validate_load(const Load& l, const Mains& mains) {
       return Status::InvalidArgument(what + ": switching durations must be positive with max >= min");
     }
   }
+  if (l.program) {
+    if (l.switching) return Status::InvalidArgument(what + ": a load has a program or switching, not both");
+    if (Status s = l.program->validate(); !s) return Status::InvalidArgument(what + ": " + s.message());
+  }
+  if (!(l.fluctuation >= 0 && l.fluctuation < 1)) return Status::InvalidArgument(what + ": fluctuation must be in [0, 1)");
   return Status::Ok();
 }
 

@@ -204,12 +204,86 @@ Panel calibration_bench() {
   return p;
 }
 
+// Scripted appliances (issue 18): every switch has a known cycle and size (TrueStep), for the
+// step events' benchmark (bench/events_bench.cc). Runs repeat within the hour, so a short run
+// already holds a few hundred steps. The kettle, EV charger and heat pump start their first run
+// at the simulation start, so a few seconds of it carry power (tests/app/scenario_test.cc).
+Program program(double first_s, double every_s, double jitter_s, std::vector<ProgramStep> steps) {
+  return Program{first_s, every_s, jitter_s, std::move(steps)};
+}
+
+Load programmed(Load load, Program p) {
+  load.program = std::move(p);
+  return load;
+}
+
+// A washer's drum: 24 tumbles (15 s on, 10 s off), then a spin at 2.2x that ramps up over 3 s.
+Program washer_drum() {
+  std::vector<ProgramStep> steps;
+  for (int k = 0; k < 24; ++k) {
+    steps.push_back({30.0 + 25 * k, 1});
+    steps.push_back({45.0 + 25 * k, 0});
+  }
+  steps.push_back({700, 2.2, 3});
+  steps.push_back({820, 0});
+  return program(100, 1800, 0, std::move(steps));
+}
+
+Panel appliance_events() {
+  Panel p = real_adc_panel("appliance-events-230v-50hz", 3600,
+                           {.wiring = Wiring::kSinglePhase,
+                            .volts = 230,
+                            .hz = 50,
+                            .drift_hz = 0.05,
+                            .drift_period_s = 600,
+                            .harmonics = {{3, 0.015, 0}, {5, 0.025, 180}}});
+  p.device_name = "Events";
+  const int kettle = p.add_load(programmed(resistive("kettle", 2000), program(0, 900, 300, {{0, 1}, {180, 0}})));
+  // The washer's drum motor and its heater, on one circuit; the heater switches between tumbles.
+  const int drum = p.add_load(programmed(motor("washer drum", 250, 0.6), washer_drum()));
+  const int heater =
+      p.add_load(programmed(resistive("washer heater", 2000), program(100, 1800, 0, {{42, 1}, {642, 0}})));
+  // Fridge compressor: 6x current at start, decaying with 0.1 s; on 10 of every ~25 minutes.
+  const int fridge = p.add_load(
+      programmed(motor("fridge", 120, 0.75), program(200, 1500, 300, {{0, 1, 0, 6, 0.1}, {600, 0}})));
+  // EV charger: ramps up over 5 s, halves its current after 15 minutes (over 2 s), stops.
+  const int ev = p.add_load(programmed(nonlinear("EV charger", 7360, {{3, 0.03, 0}, {5, 0.02, 0}}, 0.99),
+                                       program(0, 3600, 0, {{0, 1, 5}, {900, 0.5, 2}, {1500, 0, 0.2}})));
+  // Heat pump: 3x current at start (0.5 s), modulates down to 60 % after 15 minutes.
+  const int heat_pump = p.add_load(programmed(motor("heat pump", 1800, 0.85),
+                                              program(0, 2400, 600, {{0, 1, 0, 3, 0.5}, {900, 0.6, 1}, {1500, 0}})));
+  // LED lighting: a driver with odd harmonics and a capacitor-charging inrush of a cycle or so.
+  Load led_load = nonlinear("LED lighting", 80, led_harmonics(), 0.95);
+  led_load.leading = true;
+  const int led = p.add_load(programmed(std::move(led_load), program(30, 2400, 600, {{0, 1, 0, 3, 0.02}, {1200, 0}})));
+  // Computers: always on, +-5 % from cycle to cycle (+-15 W): fluctuation that must not fire.
+  Load computers_load = nonlinear("computers", 300, smps_harmonics(), 0.98);
+  computers_load.leading = true;
+  computers_load.fluctuation = 0.05;
+  const int computers = p.add_load(std::move(computers_load));
+
+  p.add_vt(0, "Voltage", vt("Ideal 77DE-06-09(EU)"));
+  p.add_ct(1, "Kettle", ct("AcuCT-H040-50"), {kettle});
+  p.add_ct(2, "Washer", ct("AcuCT-H040-50"), {drum, heater});
+  p.add_ct(3, "Fridge", ct("SCT013-030"), {fridge});
+  p.add_ct(4, "EV_Charger", ct("SCT013-000"), {ev});
+  p.add_ct(5, "HeatPump", ct("ECS1050-L72"), {heat_pump});
+  p.add_ct(6, "LED_Lights", ct("SCT013-030"), {led});
+  p.add_ct(7, "Computers", ct("SCT013-030"), {computers});
+  // Idle inputs: a CT on a circuit that draws nothing (ADC noise only).
+  p.add_ct(8, "Spare_8", ct("SCT013-000"), {});
+  p.add_ct(9, "Spare_9", ct("AcuCT-H040-50"), {});
+  p.add_ct(10, "Spare_10", ct("SCT013-030"), {});
+  return p;
+}
+
 const std::vector<std::pair<std::string, std::function<Panel()>>>& registry() {
   static const std::vector<std::pair<std::string, std::function<Panel()>>> all = {
       {"household-230v-50hz", household},
       {"split-phase-120v-60hz", split_phase},
       {"three-phase-400v", three_phase},
       {"calibration-bench-230v-50hz", calibration_bench},
+      {"appliance-events-230v-50hz", appliance_events},
   };
   return all;
 }

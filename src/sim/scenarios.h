@@ -16,6 +16,12 @@
 //   calibration-bench-230v-50hz  one VT (generic240V), 4 CTs: mains, a kettle and a heater
 //                          (resistive, steady), a motor at PF 0.5; for the calibration steps
 //                          (config/calibration.h) and their tests.
+//   appliance-events-230v-50hz  one VT, 10 CTs of scripted appliances (sim/program.h) whose
+//                          every switch is known (Simulator::take_steps): kettle, washer (drum
+//                          tumbles and spin ramp, heater), fridge compressor with inrush, EV
+//                          charger ramping, heat pump with inrush, LED driver with harmonics,
+//                          computers fluctuating +-5 % per cycle, and three idle CTs. For the
+//                          step events' benchmark (bench/events_bench.cc); no daily model.
 #pragma once
 
 #include <optional>

@@ -72,11 +72,13 @@ struct Simulator::Impl {
   // Per channel: what turns the exact start correction (first partial cycle) into the
   // cycle-mean one.
   std::vector<TruthSums> mean_adjust;
+  std::vector<TrueStep> steps;  // not yet taken
 };
 
 void Simulator::Impl::append_cycle() {
   Retained r;
   r.cycle = gen->next();
+  steps.insert(steps.end(), r.cycle.steps.begin(), r.cycle.steps.end());
   const size_t n = panel.channels.size();
   if (cycles.empty()) {
     // Truth counts from start_ns, which lies inside the first cycle.
@@ -357,5 +359,11 @@ uint64_t Simulator::conversions() const { return impl_->conversions; }
 Result<Truth> Simulator::truth_until(int64_t ns, Accrual accrual) { return impl_->truth_until(ns, accrual); }
 
 Truth Simulator::truth() { return std::move(impl_->truth_until(impl_->next_ns, Accrual::kExact)).value(); }
+
+std::vector<TrueStep> Simulator::take_steps() {
+  std::vector<TrueStep> out;
+  out.swap(impl_->steps);
+  return out;
+}
 
 }  // namespace iw::sim

@@ -21,9 +21,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "sim/panel.h"
+#include "sim/true_step.h"
 #include "sim/truth.h"
 #include "source/sample_source.h"
 #include "source/sampling_plan.h"
@@ -71,6 +73,9 @@ class Simulator final : public source::SampleSource {
   Result<Truth> truth_until(int64_t ns, Accrual accrual = Accrual::kExact);
   // truth_until(next_block_ns()).
   Truth truth();
+  // The steps of scripted loads (Load::program) in the cycles generated so far, oldest first,
+  // each returned once. Cycles are generated up to about a second ahead of next_block_ns().
+  std::vector<TrueStep> take_steps();
 
  private:
   struct Impl;

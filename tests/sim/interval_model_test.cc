@@ -39,7 +39,11 @@ IntervalModel Model(const Panel& panel, uint64_t seed = 1, bool realism = false)
 }
 
 Panel Steady(Panel p) {
-  for (Load& l : p.loads) l.switching.reset();
+  for (Load& l : p.loads) {
+    l.switching.reset();
+    l.program.reset();  // scripted appliances (program.h) are not in the interval model
+    l.fluctuation = 0;
+  }
   return p;
 }
 

@@ -18,7 +18,7 @@ using testing::kSecondNs;
 
 TEST(Scenarios, NamesAndUnknownName) {
   const auto names = scenario_names();
-  ASSERT_EQ(names.size(), 4u);
+  ASSERT_EQ(names.size(), 5u);
   for (const auto& name : names) {
     auto p = make_scenario(name);
     ASSERT_TRUE(p.ok()) << name;
