@@ -21,8 +21,29 @@ Result<std::unique_ptr<DatalogService>> DatalogService::Open(const std::string& 
       spdlog::warn("datalog: {} had a damaged header and was set aside (nothing deleted)", aside);
     }
   }
+  const std::string dir = datalog::datalog_dir(data_dir);
+  auto stop_record = datalog::read_stop_record(dir);
+  if (!stop_record) {
+    spdlog::warn(
+        "datalog: {} (counters continue from the newest record instead; the file is replaced at the next clean stop)",
+        stop_record.error());
+  }
   return std::unique_ptr<DatalogService>(
-      new DatalogService(std::move(current.value()), std::move(history.value()), settings));
+      new DatalogService(dir, std::move(current.value()), std::move(history.value()), settings, layout,
+                         stop_record ? std::move(stop_record.value()) : std::nullopt));
+}
+
+std::optional<datalog::Record> DatalogService::resume_point() const {
+  return resumes_from_stop() ? stop_record_ : recorder_.resume_point();
+}
+
+std::vector<measure::ChannelCounters> DatalogService::resume_counters(size_t channel_count) const {
+  std::vector<measure::ChannelCounters> counters = recorder_.resume_counters(channel_count);
+  if (!resumes_from_stop()) return counters;
+  for (size_t ch = 0; ch < channel_count; ++ch) {
+    if (stop_record_->holds(ch)) counters[ch] = stop_record_->channels[ch];
+  }
+  return counters;
 }
 
 DatalogService::~DatalogService() { stop(); }
@@ -44,13 +65,19 @@ void DatalogService::start() {
   writer_ = std::thread([this] { run(); });
 }
 
-void DatalogService::stop() {
+void DatalogService::stop(const std::optional<measure::Checkpoint>& last) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
   wake_.notify_one();
   if (writer_.joinable()) writer_.join();
+  if (!last || last->counters.empty()) return;
+  const datalog::Record record = datalog::record_of(last->time_ns / 1'000'000'000, last->counters);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (Status st = datalog::write_stop_record(datalog_dir_, layout_, record); !st.ok()) {
+    spdlog::error("datalog: {} (the next start continues from the newest record)", st.message());
+  }
 }
 
 void DatalogService::wait_idle(std::unique_lock<std::mutex>& lock) {
@@ -68,6 +95,7 @@ void DatalogService::reconfigure(const datalog::Layout& layout, const datalog::R
   wait_idle(lock);
   // The writer is idle and waits for mu_ before it touches the recorder again.
   recorder_.reconfigure(layout, settings);
+  layout_ = layout;
 }
 
 void DatalogService::run() {

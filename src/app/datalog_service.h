@@ -22,6 +22,7 @@
 #include "datalog/data_dir.h"
 #include "datalog/log.h"
 #include "datalog/recorder.h"
+#include "datalog/stop_record.h"
 #include "measure/engine.h"
 
 namespace iw::app {
@@ -39,20 +40,27 @@ class DatalogService {
   DatalogService(const DatalogService&) = delete;
   DatalogService& operator=(const DatalogService&) = delete;
 
-  // The newest record (current log, else history): where the logs end.
-  std::optional<datalog::Record> resume_point() const { return recorder_.resume_point(); }
-  // Each channel's counters to continue from (datalog::Recorder::resume_counters).
-  std::vector<measure::ChannelCounters> resume_counters(size_t channel_count) const {
-    return recorder_.resume_counters(channel_count);
+  // Where the counters continue from: the stop record of the last clean stop when it is newer
+  // than every record (datalog/stop_record.h), else the newest record (current log, else
+  // history).
+  std::optional<datalog::Record> resume_point() const;
+  // Whether resume_point() is the stop record.
+  bool resumes_from_stop() const {
+    return stop_record_ && datalog::later_than_newest(*stop_record_, recorder_.resume_point());
   }
+  // Each channel's counters to continue from: the stop record's for the channels it holds when
+  // it is the resume point, else datalog::Recorder::resume_counters.
+  std::vector<measure::ChannelCounters> resume_counters(size_t channel_count) const;
 
   // Sampling thread. Queues the checkpoints the recorder makes a record of, with the records
   // of the side logs (set_side_logs() order) of the same time. Never waits for I/O.
   void offer(const measure::Checkpoint& checkpoint, std::vector<datalog::Record> side_records = {});
 
   void start();
-  // Writes what is queued, syncs, and stops the writer thread.
-  void stop();
+  // Writes what is queued, syncs, and stops the writer thread. With `last` (the sampler's last
+  // checkpoint, taken after it stopped), then writes the stop record the next start resumes
+  // from; a failure is logged (the next start resumes from the newest record, as after a crash).
+  void stop(const std::optional<measure::Checkpoint>& last = std::nullopt);
   // Waits until everything queued so far is written (after the sampler stopped, before a
   // new configuration takes over), then records with `layout` and applies `settings`'
   // retention from now on. The data directory cannot change.
@@ -66,9 +74,13 @@ class DatalogService {
   const datalog::Log& history() const { return recorder_.history(); }
 
  private:
-  DatalogService(std::unique_ptr<datalog::Log> current, std::unique_ptr<datalog::Log> history,
-                 const datalog::RecorderSettings& settings)
-      : recorder_(std::move(current), std::move(history), settings) {}
+  DatalogService(std::string datalog_dir, std::unique_ptr<datalog::Log> current, std::unique_ptr<datalog::Log> history,
+                 const datalog::RecorderSettings& settings, const datalog::Layout& layout,
+                 std::optional<datalog::Record> stop_record)
+      : datalog_dir_(std::move(datalog_dir)),
+        recorder_(std::move(current), std::move(history), settings),
+        layout_(layout),
+        stop_record_(std::move(stop_record)) {}
   struct Pending {
     datalog::Record record;
     std::vector<datalog::Record> side;
@@ -77,7 +89,11 @@ class DatalogService {
   void run();
   void wait_idle(std::unique_lock<std::mutex>& lock);
 
+  const std::string datalog_dir_;
   datalog::Recorder recorder_;  // written by the writer thread, or while it is idle under mu_
+  datalog::Layout layout_;      // guarded by mu_: the layout records are written with
+  // The last clean stop's record, read at Open (datalog/stop_record.h); never changes.
+  const std::optional<datalog::Record> stop_record_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

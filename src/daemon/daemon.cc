@@ -344,7 +344,10 @@ void Daemon::stop_measuring() {
   std::shared_ptr<Pipeline> p = current();
   if (p->mqtt) p->mqtt->stop();
   p->sampler->stop();
-  datalog_->stop();
+  // The counters of the last checkpoint, for the next start (datalog/stop_record.h); none when
+  // the sampler never reached one.
+  const app::SamplerSnapshot last = p->sampler->snapshot();
+  datalog_->stop(measure::Checkpoint{last.time_ns, last.counters});
 }
 
 void Daemon::apply_realtime_process(const app::RealtimePlan& plan) const {
@@ -593,7 +596,8 @@ int Daemon::run(const sigset_t& signals) {
   records_ = std::make_unique<query::LogRecordSource>(&datalog_->current(), &datalog_->history());
   uploads_ = std::make_unique<app::UploadService>(options_.data_dir, *records_, *datalog_);
   if (auto resume = datalog_->resume_point()) {
-    spdlog::info("datalog: continuing the counters of the record at {}", resume->time);
+    spdlog::info("datalog: continuing the counters of {} at {}",
+                 datalog_->resumes_from_stop() ? "the clean stop" : "the record", resume->time);
     // Simulated time (--speed) may have run ahead of the wall clock before a restart: it
     // continues after the last record instead of waiting for the wall clock to catch up.
     const int64_t after_ns = (resume->time + 1) * 1'000'000'000;

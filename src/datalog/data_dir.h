@@ -1,6 +1,6 @@
 // Where the daemon's logs live in its data directory, and how one is opened there:
 //
-//   <data dir>/datalog/                     the SOURCE mark (source_mark.h)
+//   <data dir>/datalog/                     the SOURCE mark (source_mark.h), the STOP record (stop_record.h)
 //   <data dir>/datalog/current/             5 s records (log.h: current_log_options)
 //   <data dir>/datalog/history/             60 s records (log.h: history_log_options)
 //   <data dir>/datalog/integrators/<name>/  a logged integrator's records (query/integrator_logs.h)

@@ -42,14 +42,18 @@ struct Record {
   double monitored_hours() const { return static_cast<double>(monitored_us) / 3.6e9; }
 };
 
+// The counters a record stores (FORMAT.md, "Record"); `seconds` is stored once, as monitored_us.
+inline constexpr measure::Counter measure::ChannelCounters::*kStoredCounters[] = {
+    &measure::ChannelCounters::wh_import, &measure::ChannelCounters::wh_export, &measure::ChannelCounters::vah,
+    &measure::ChannelCounters::varh,      &measure::ChannelCounters::vh,        &measure::ChannelCounters::ah,
+    &measure::ChannelCounters::hzh};
+
 // Whether a stored counter of one channel is lower in `newer` than in `older` (records in time
 // order). The datalog's invariant is that it never is (FORMAT.md, "Counters never decrease"); a
 // log written before that held, or an import of another device's history, can break it, and
 // readers treat such an interval as a reset: no data, never negative energy.
 inline bool counters_decrease(const measure::ChannelCounters& older, const measure::ChannelCounters& newer) {
-  for (auto member : {&measure::ChannelCounters::wh_import, &measure::ChannelCounters::wh_export,
-                      &measure::ChannelCounters::vah, &measure::ChannelCounters::varh, &measure::ChannelCounters::vh,
-                      &measure::ChannelCounters::ah, &measure::ChannelCounters::hzh}) {
+  for (auto member : kStoredCounters) {
     if ((newer.*member).micros() < (older.*member).micros()) return true;
   }
   return false;
