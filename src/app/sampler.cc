@@ -217,6 +217,8 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
     }
   }
   snap.error = error_;
+  snap.steps_confirmed = engine_.steps().pushed();
+  snap.steps_dropped = engine_.steps().dropped();
   snap.lag_ms = period_lag_ms_;
   snap.lag_peak_ms = peak_lag_ms_;
   period_lag_ms_ = 0;
@@ -236,6 +238,17 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
   // arena, never by a reader that would take that arena's (non-inheriting) lock.
   retired_ = std::move(next);
   if (listener_) listener_(cp);
+  hand_over_steps();
+}
+
+void Sampler::hand_over_steps() {
+  measure::StepQueue& queue = engine_.steps();
+  if (queue.empty()) return;
+  std::vector<measure::StepEvent> events;
+  events.reserve(queue.size());
+  measure::StepEvent e;
+  while (queue.pop(&e)) events.push_back(e);
+  if (step_listener_) step_listener_(std::move(events));
 }
 
 }  // namespace iw::app

@@ -49,7 +49,9 @@ struct SamplerSnapshot {
   // start. A thread that never waits on anyone else stays within a block's length.
   double lag_ms = 0;
   double lag_peak_ms = 0;
-  std::string error;  // last source error, empty when healthy
+  std::string error;             // last source error, empty when healthy
+  uint64_t steps_confirmed = 0;  // step events the engine confirmed since start
+  uint64_t steps_dropped = 0;    // step events its queue had no room for
 };
 
 class Sampler {
@@ -57,6 +59,9 @@ class Sampler {
   // Called on the sampling thread at every one-second checkpoint, after the snapshot is
   // published. Must not block (the datalog hands records to its own thread).
   using CheckpointListener = std::function<void(const measure::Checkpoint&)>;
+  // Called on the sampling thread at a checkpoint when step events were confirmed since the
+  // previous one (measure/step_detector.h), oldest first. Must not block.
+  using StepListener = std::function<void(std::vector<measure::StepEvent>)>;
 
   Sampler(std::unique_ptr<source::SampleSource> source, measure::EngineSetup setup, SamplerOptions options);
   ~Sampler();
@@ -64,6 +69,8 @@ class Sampler {
   Sampler& operator=(const Sampler&) = delete;
 
   void set_listener(CheckpointListener listener) { listener_ = std::move(listener); }
+  // REQUIRES: before start().
+  void set_step_listener(StepListener listener) { step_listener_ = std::move(listener); }
   // Continues every channel's totals from `counters` (the datalog's last record, or the
   // previous sampler's last checkpoint), and averages the first live values from them.
   // REQUIRES: before start().
@@ -84,6 +91,8 @@ class Sampler {
   // The sampling thread's scheduling, from options_.realtime; logs what it could not get.
   void apply_scheduling();
   void on_checkpoint(const measure::Checkpoint& cp);
+  // Drains the engine's step events to the step listener (dropped when there is none).
+  void hand_over_steps();
   // Per channel: samples clipped since the previous checkpoint.
   std::vector<uint64_t> clipped_since_last(const std::vector<measure::ChannelLive>& live);
   void pace(const measure::SampleBlock& block);
@@ -94,6 +103,7 @@ class Sampler {
   SamplerOptions options_;
   LiveValues live_;
   CheckpointListener listener_;
+  StepListener step_listener_;
 
   std::thread thread_;
   std::atomic<bool> stop_{false};

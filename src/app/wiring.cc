@@ -24,6 +24,8 @@ measure::EngineSetup engine_setup(const config::Config& config, const AdcScaling
       cs.vphase_deg = in->vphase;
       cs.vmult = in->vmult;
       cs.allow_negative = in->is_signed;
+      cs.steps.enabled = in->step_watts > 0;
+      cs.steps.threshold_w = in->step_watts > 0 ? in->step_watts : config::kDefaultStepWatts;
     }
   }
   if (config.sampling.noise_floor_lsb) setup.noise_floor_counts = *config.sampling.noise_floor_lsb;

@@ -53,6 +53,9 @@ enum class InputType { kVT, kCT };
 // kUnset: the config does not say; the web app guesses from the name (web/roles.js).
 enum class InputRole { kUnset, kMains, kSolar, kCircuit };
 
+inline constexpr double kDefaultStepWatts = 25;
+inline constexpr double kMaxStepWatts = 100000;
+
 struct Input {
   int channel = 0;   // equals the index in Config::inputs
   std::string name;  // unique, [A-Za-z][A-Za-z0-9_]*
@@ -66,12 +69,15 @@ struct Input {
   // Level-dependent leads [phi0, t1, phi1, ...] (measure/phase_curve.h), each the config's
   // own (a generic or calibrated sensor), else its catalog model's; may be empty.
   std::vector<double> p50, p60;
-  int vchan = 0;                                    // CT: channel of its reference VT. VT: its own channel
-  double vphase = 0;                                // CT: derived three-phase shift of the reference, degrees
-  double vmult = 1;                                 // CT: voltage multiplier, including x2 for is_double
-  bool is_signed = false;                           // CT: keep negative power
-  bool is_double = false;                           // CT: 240 V load measured against a 120 V reference
-  bool reverse = false;                             // negate the samples
+  int vchan = 0;           // CT: channel of its reference VT. VT: its own channel
+  double vphase = 0;       // CT: derived three-phase shift of the reference, degrees
+  double vmult = 1;        // CT: voltage multiplier, including x2 for is_double
+  bool is_signed = false;  // CT: keep negative power
+  bool is_double = false;  // CT: 240 V load measured against a 120 V reference
+  bool reverse = false;    // negate the samples
+  // CT: the smallest real-power step reported as an event (measure/step_detector.h), watts;
+  // 0: no events for this input. "step_watts", written when not the default.
+  double step_watts = kDefaultStepWatts;
   InputRole role = InputRole::kUnset;               // "role": "mains" | "solar" | "circuit"
   nlohmann::json extra = nlohmann::json::object();  // other keys (e.g. "vref"), verbatim
 

@@ -437,6 +437,14 @@ std::optional<Input> Parser::parse_input(const json& v, size_t index) {
   in.is_signed = r.boolean("signed").value_or(false);
   in.is_double = r.boolean("double").value_or(false);
   in.reverse = r.boolean("reverse").value_or(false);
+  if (auto watts = r.number("step_watts")) {
+    if (in.is_vt()) {
+      problems_.add(r.path_of("step_watts"), "a VT reports no power steps (only a CT does); remove it");
+    } else if (detail::check_range(*watts, 0, kMaxStepWatts, r.path_of("step_watts"), problems_,
+                                   "watts; 0: no events")) {
+      in.step_watts = *watts;
+    }
+  }
   if (auto role = r.string("role")) {
     if (auto parsed = parse_input_role(*role)) {
       in.role = *parsed;

@@ -55,6 +55,7 @@ json input_json(const Input& in, const ModelCatalog& catalog) {
   if (in.is_signed) j["signed"] = true;
   if (in.is_double) j["double"] = true;
   if (in.reverse) j["reverse"] = true;
+  if (in.is_ct() && in.step_watts != kDefaultStepWatts) j["step_watts"] = number_value(in.step_watts);
   if (in.role != InputRole::kUnset) j["role"] = to_string(in.role);
   return j;
 }

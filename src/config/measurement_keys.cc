@@ -20,7 +20,7 @@ struct Setting {
 };
 
 // Every input key the parser reads, and the device keys that change measurement.
-constexpr std::array<Setting, 19> kSettings = {{
+constexpr std::array<Setting, 20> kSettings = {{
     {"channel", KeyPlace::kInput, "the input's channel, equal to its position in \"inputs\"", false},
     {"name", KeyPlace::kInput, "the input's name", false},
     {"type", KeyPlace::kInput, "\"VT\" or \"CT\""},
@@ -36,6 +36,7 @@ constexpr std::array<Setting, 19> kSettings = {{
     {"signed", KeyPlace::kInput, "true keeps negative power"},
     {"double", KeyPlace::kInput, "true for a 240 V load measured against a 120 V reference"},
     {"reverse", KeyPlace::kInput, "true negates the samples"},
+    {"step_watts", KeyPlace::kInput, "a CT's smallest power step reported as an event, watts; 0: none", false},
     {"role", KeyPlace::kInput, "what the input measures for the home view: \"mains\", \"solar\" or \"circuit\"", false},
     {"channels", KeyPlace::kDevice, "the number of inputs", false},
     {"burden", KeyPlace::kDevice, "burden resistor of each channel, ohms: [r0, r1, ...]"},

@@ -20,6 +20,7 @@
 #include "app/config_change.h"
 #include "app/config_load.h"
 #include "app/datalog_service.h"
+#include "app/event_service.h"
 #include "app/install_paths.h"
 #include "app/logging.h"
 #include "app/mqtt_service.h"
@@ -146,6 +147,7 @@ class Daemon final : public views::ApiBackend {
   Status restart() override;
   Result<views::Waveform> waveform(int channel) override;
   views::QueryScope query_scope() const override;
+  views::EventsScope events_scope() const override;
   server::HttpResponse change_passwords(const std::string& body) override;
   server::HttpResponse preview_script(const std::string& body) const override {
     std::shared_ptr<Pipeline> p = current();
@@ -216,6 +218,7 @@ class Daemon final : public views::ApiBackend {
   app::ServiceNotifier notifier_;  // systemd: READY=1, WATCHDOG=1 while the samplers checkpoint
   server::HostAllowList hosts_;    // --allow-host, plus the running config's http.hosts (switch_to)
   std::unique_ptr<app::DatalogService> datalog_;
+  std::unique_ptr<app::EventService> events_;        // null when the event log could not open
   std::unique_ptr<query::LogRecordSource> records_;  // reads datalog_'s logs
   query::IntegratorLogCache integrator_logs_;        // switch_to only (under change_mu_ or at start)
   std::unique_ptr<app::UploadService> uploads_;      // reads records_
@@ -291,6 +294,10 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
     notifier_.on_checkpoint();
   });
+  if (events_) {
+    next->sampler->set_step_listener(
+        [this](std::vector<measure::StepEvent> steps) { events_->offer(std::move(steps)); });
+  }
   start_mqtt(*next);  // before it is published: readers never see `mqtt` change
   if (auto http = config::http_config(next->config)) hosts_.set_configured(http->hosts);
   {
@@ -348,6 +355,7 @@ void Daemon::stop_measuring() {
   // the sampler never reached one.
   const app::SamplerSnapshot last = p->sampler->snapshot();
   datalog_->stop(measure::Checkpoint{last.time_ns, last.counters});
+  if (events_) events_->stop();
 }
 
 void Daemon::apply_realtime_process(const app::RealtimePlan& plan) const {
@@ -448,6 +456,14 @@ views::QueryScope Daemon::query_scope() const {
   int64_t now = unix_now_ns() / 1'000'000'000;
   if (p->simulated_time) now = std::max(now, p->sampler->snapshot().time_ns / 1'000'000'000);
   return views::QueryScope{p, {p->catalog.get(), p->zone.get(), records_.get(), now, p->tariff.get()}};
+}
+
+views::EventsScope Daemon::events_scope() const {
+  views::QueryScope q = query_scope();
+  std::shared_ptr<Pipeline> p = current();
+  views::EventsScope scope{p, events_ ? &events_->log() : nullptr, p->zone.get(), q.env.now, {}};
+  for (const auto& input : p->config.inputs) scope.names.push_back(input ? input->name : "");
+  return scope;
 }
 
 server::StatusModel Daemon::status() const {
@@ -593,6 +609,12 @@ int Daemon::run(const sigset_t& signals) {
     return 2;
   }
   datalog_ = std::move(logs.value());
+  // Step events are kept when their log opens; measuring and serving never depend on it.
+  if (auto events = app::EventService::Open(options_.data_dir)) {
+    events_ = std::move(events.value());
+  } else {
+    spdlog::error("events: {} (step events are not kept until the daemon starts with it fixed)", events.error());
+  }
   records_ = std::make_unique<query::LogRecordSource>(&datalog_->current(), &datalog_->history());
   uploads_ = std::make_unique<app::UploadService>(options_.data_dir, *records_, *datalog_);
   if (auto resume = datalog_->resume_point()) {
@@ -626,6 +648,7 @@ int Daemon::run(const sigset_t& signals) {
   // Measuring starts before serving: every request finds a pipeline, and a new integrator's
   // catch-up (switch_to) is done before the first query.
   datalog_->start();
+  if (events_) events_->start();
   source_retry_ = std::make_unique<app::SourceRetry>(
       app::SourceRetryOptions{.longest = options_.adc_retry_longest}, [this] { return reopen_source(); },
       [this] { notifier_.on_source_wait(); });

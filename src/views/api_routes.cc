@@ -98,6 +98,7 @@ server::Routes api_routes(ApiBackend& backend, std::shared_ptr<const server::Sta
   routes.add("GET", "/config.txt", [config](const HttpRequest& r) { return config->get(r); });
   routes.add("POST", "/config", [config](const HttpRequest& r) { return config->post(r); });
   routes.add("GET", "/query", [&backend](const HttpRequest& r) { return query_response(backend, r); });
+  routes.add("GET", "/events", [&backend](const HttpRequest& r) { return events_response(r, backend.events_scope()); });
   routes.add("GET", "/energy", [&backend](const HttpRequest& r) {
     QueryScope scope = backend.query_scope();
     return answer_response(query::answer_energy(r.params, scope.env), std::move(scope.owner));

@@ -14,6 +14,7 @@
 #include "server/http_server.h"
 #include "server/static_files.h"
 #include "server/status.h"
+#include "views/events_view.h"
 #include "views/scope.h"
 
 namespace iw::views {
@@ -39,6 +40,8 @@ class ApiBackend {
   // A few cycles of one input's samples for a scope view.
   virtual Result<Waveform> waveform(int channel) = 0;
   virtual QueryScope query_scope() const = 0;
+  // GET /events (events_view.h).
+  virtual EventsScope events_scope() const = 0;
   // POST /calc/preview (script_preview.h).
   virtual server::HttpResponse preview_script(const std::string& body) const = 0;
   // POST /auth: the body as the original's web app sends it.

@@ -1,5 +1,7 @@
 #include "config/config_parser.h"
 
+#include "config/config_writer.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -32,6 +34,32 @@ constexpr const char* kVt = R"({"channel":0,"name":"V","type":"VT","model":"Jame
 std::string with_inputs(const std::string& inputs,
                         const std::string& device = R"({"channels":4,"burden":[0,20,20,20]})") {
   return R"({"device":)" + device + R"(,"inputs":[)" + inputs + "]}";
+}
+
+// A CT's step_watts sets its step events' threshold (0: none), is written back only when not
+// the default, and is refused out of range or on a VT, naming the key.
+TEST(ConfigParser, StepWattsIsACtsEventThreshold) {
+  const Config c = parse_ok(with_inputs(std::string(kVt) + R"(,
+      {"channel":1,"name":"A","type":"CT","model":"generic","cal":50,"step_watts":100},
+      {"channel":2,"name":"B","type":"CT","model":"generic","cal":50,"step_watts":0},
+      {"channel":3,"name":"C","type":"CT","model":"generic","cal":50})"));
+  EXPECT_DOUBLE_EQ(c.input(1)->step_watts, 100);
+  EXPECT_DOUBLE_EQ(c.input(2)->step_watts, 0);
+  EXPECT_DOUBLE_EQ(c.input(3)->step_watts, kDefaultStepWatts);
+  const std::string text = serialize_text(c);
+  EXPECT_NE(text.find("\"step_watts\": 100"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"step_watts\": 0"), std::string::npos) << text;
+  EXPECT_EQ(parse_ok(text), c);
+  EXPECT_NE(
+      parse_error(with_inputs(std::string(kVt) +
+                              R"(,{"channel":1,"name":"A","type":"CT","model":"generic","cal":50,"step_watts":-1})"))
+          .find("inputs[1].step_watts"),
+      std::string::npos);
+  EXPECT_NE(
+      parse_error(
+          with_inputs(R"({"channel":0,"name":"V","type":"VT","model":"Jameco/112336","cal":11.43,"step_watts":30})"))
+          .find("inputs[0].step_watts: a VT"),
+      std::string::npos);
 }
 
 TEST(ConfigParser, AcceptsNumbersAndBooleansAsStrings) {

@@ -28,6 +28,7 @@ constexpr std::array kRoutes = {
     // Ours, not in the original.
     Route{"GET", "/config", Access::kAdmin}, Route{"POST", "/config", Access::kAdmin},
     Route{"GET", "/metrics", Access::kUser}, Route{"GET", "/energy", Access::kUser},
+    Route{"GET", "/events", Access::kUser},
     Route{"POST", "/calc/preview", Access::kAdmin},  // the config editor's, with the config
     Route{"POST", "/calibrate", Access::kAdmin},     // measures, and may change the config
     Route{"GET", "/tables.txt", Access::kUser},      // a file in the original, a route here
