@@ -79,12 +79,14 @@ function editor(ctx, ch, close) {
   const signed = checkbox(p('signed'), 'Allow negative power (mains, solar)', input.signed);
   const reverse = checkbox(p('reverse'), 'Reverse', input.reverse);
   const double = checkbox(p('double'), 'Double (240 V load on a 120 V reference)', input.double);
+  // Step events (GET /events): the smallest power step reported; empty keeps the default.
+  const stepWatts = numberInput(input.step_watts, { id: 'input-step-watts', placeholder: '25 (default)', min: 0 });
   // The home view's role (roles.js): empty keeps the guess from the name.
   const role = selectInput([['', `from the name (${guessRole(input.name)})`], ['mains', 'mains (grid connection)'],
     ['solar', 'solar inverter'], ['circuit', 'circuit']], input.role || '', { id: 'input-role' });
   name.addEventListener('input', () => { role.options[0].textContent = `from the name (${guessRole(name.value)})`; });
   const ctOnly = el('div', { class: 'row' }, field(p('vchan'), 'Voltage reference', vchan), field(p('role'), 'Home view role', role),
-    signed, reverse, double);
+    field(p('step_watts'), 'Events from (W)', stepWatts, '0: no events'), signed, reverse, double);
   const calBox = el('div');
   const general = el('div');
 
@@ -136,12 +138,13 @@ function editor(ctx, ch, close) {
     if (out.type === 'CT') {
       out.vchan = Number(vchan.value);
       if (role.value) out.role = role.value; else delete out.role;
+      if (stepWatts.value === '') delete out.step_watts; else out.step_watts = Number(stepWatts.value);
       for (const [key, box] of [['signed', signed], ['reverse', reverse], ['double', double]]) {
         const on = box.querySelector('input').checked;
         if (on) out[key] = true; else delete out[key];
       }
     } else {
-      for (const key of ['vchan', 'signed', 'reverse', 'double', 'vphase', 'vmult', 'turns', 'role']) delete out[key];
+      for (const key of ['vchan', 'signed', 'reverse', 'double', 'vphase', 'vmult', 'turns', 'role', 'step_watts']) delete out[key];
     }
     return out;
   };

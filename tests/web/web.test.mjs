@@ -415,6 +415,26 @@ test('an input\'s home view role is set in Setup, saved as "role", reported by /
   assert.equal('role' in JSON.parse(await (await api('/config')).text()).inputs[ch], false);
 });
 
+test('a CT\'s event threshold is set in Setup, saved as "step_watts", and emptied back to the default', async () => {
+  const config = JSON.parse(await (await api('/config')).text());
+  const ch = config.inputs.findIndex((i) => i?.name === 'Heater_2');
+  assert.ok(ch > 0, 'the input the tests before added');
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${ch}"] button`);
+  assert.equal(await page.$eval('#input-step-watts', (i) => i.placeholder), '25 (default)');
+  await page.fill('#input-step-watts', '100');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /Heater_2/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  assert.equal(JSON.parse(await (await api('/config')).text()).inputs[ch].step_watts, 100);
+  await open('setup?tab=inputs');
+  await page.click(`#input-list tr[data-channel="${ch}"] button`);
+  assert.equal(await page.inputValue('#input-step-watts'), '100');
+  await page.fill('#input-step-watts', '');
+  await page.click('#input-save');
+  await page.waitForFunction(() => /Heater_2/.test(document.querySelector('.notice.ok')?.textContent || ''));
+  assert.equal('step_watts' in JSON.parse(await (await api('/config')).text()).inputs[ch], false);
+});
+
 test('deleting the last input asks with the daemon\'s words and saves with its confirmation', async () => {
   const text = await (await api('/config')).text();
   const before = JSON.parse(text);
