@@ -47,9 +47,7 @@ void Bucket::credit(double begin_s, double end_s, const ChannelValues& values) {
 
 ChannelCounters Bucket::counters_at(double at_s) const {
   ChannelCounters c = counters_;
-  if (!started_ || at_s >= aged_s_) return c;
-  // Never back past the span's beginning: nothing before it was counted with these values.
-  accrue(c, (at_s > span_begin_s_ ? at_s : span_begin_s_) - aged_s_, held_);
+  if (started_ && at_s < aged_s_) accrue(c, at_s - aged_s_, held_);
   return c;
 }
 

@@ -35,12 +35,8 @@ class Bucket {
   // Starts integration at `now_s` with nothing held (after construction or an outage).
   void start_at(double now_s);
 
-  // Counters as they were at `at_s`, within the last credited or held span (from
-  // last_span_begin() to aged_until()), over which the values are constant. Before the span:
-  // the counters at its beginning. That happens at the engine's first checkpoint when the
-  // sampler started just before it and the first cycle begins after it; taking the span away
-  // from there read the restored counters lower than the datalog's newest record (a counter
-  // that went backwards, seen once in CI: -3.2 ms of monitored time).
+  // Counters as they were at `at_s`. REQUIRES: at_s within the last credited or held span
+  // (from last_span_begin() to aged_until()); the values over that span are constant.
   ChannelCounters counters_at(double at_s) const;
   double last_span_begin() const { return span_begin_s_; }
 
