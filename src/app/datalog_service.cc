@@ -29,7 +29,7 @@ Result<std::unique_ptr<DatalogService>> DatalogService::Open(const std::string& 
         stop_record.error());
   }
   return std::unique_ptr<DatalogService>(
-      new DatalogService(dir, std::move(current.value()), std::move(history.value()), settings, layout,
+      new DatalogService(dir, std::move(current.value()), std::move(history.value()), settings,
                          stop_record ? std::move(stop_record.value()) : std::nullopt));
 }
 
@@ -73,9 +73,9 @@ void DatalogService::stop(const std::optional<measure::Checkpoint>& last) {
   wake_.notify_one();
   if (writer_.joinable()) writer_.join();
   if (!last || last->counters.empty()) return;
+  // The writer thread is gone: the recorder and its logs are this thread's now.
   const datalog::Record record = datalog::record_of(last->time_ns / 1'000'000'000, last->counters);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (Status st = datalog::write_stop_record(datalog_dir_, layout_, record); !st.ok()) {
+  if (Status st = datalog::write_stop_record(datalog_dir_, recorder_.current().options().layout, record); !st.ok()) {
     spdlog::error("datalog: {} (the next start continues from the newest record)", st.message());
   }
 }
@@ -95,7 +95,6 @@ void DatalogService::reconfigure(const datalog::Layout& layout, const datalog::R
   wait_idle(lock);
   // The writer is idle and waits for mu_ before it touches the recorder again.
   recorder_.reconfigure(layout, settings);
-  layout_ = layout;
 }
 
 void DatalogService::run() {

@@ -75,11 +75,9 @@ class DatalogService {
 
  private:
   DatalogService(std::string datalog_dir, std::unique_ptr<datalog::Log> current, std::unique_ptr<datalog::Log> history,
-                 const datalog::RecorderSettings& settings, const datalog::Layout& layout,
-                 std::optional<datalog::Record> stop_record)
+                 const datalog::RecorderSettings& settings, std::optional<datalog::Record> stop_record)
       : datalog_dir_(std::move(datalog_dir)),
         recorder_(std::move(current), std::move(history), settings),
-        layout_(layout),
         stop_record_(std::move(stop_record)) {}
   struct Pending {
     datalog::Record record;
@@ -91,7 +89,6 @@ class DatalogService {
 
   const std::string datalog_dir_;
   datalog::Recorder recorder_;  // written by the writer thread, or while it is idle under mu_
-  datalog::Layout layout_;      // guarded by mu_: the layout records are written with
   // The last clean stop's record, read at Open (datalog/stop_record.h); never changes.
   const std::optional<datalog::Record> stop_record_;
 

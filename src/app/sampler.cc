@@ -217,8 +217,6 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
     }
   }
   snap.error = error_;
-  snap.steps_confirmed = engine_.steps().pushed();
-  snap.steps_dropped = engine_.steps().dropped();
   snap.lag_ms = period_lag_ms_;
   snap.lag_peak_ms = peak_lag_ms_;
   period_lag_ms_ = 0;
@@ -243,12 +241,16 @@ void Sampler::on_checkpoint(const measure::Checkpoint& cp) {
 
 void Sampler::hand_over_steps() {
   measure::StepQueue& queue = engine_.steps();
+  measure::StepEvent e;
+  if (!step_listener_) {
+    while (queue.pop(&e)) {}
+    return;
+  }
   if (queue.empty()) return;
   std::vector<measure::StepEvent> events;
   events.reserve(queue.size());
-  measure::StepEvent e;
   while (queue.pop(&e)) events.push_back(e);
-  if (step_listener_) step_listener_(std::move(events));
+  step_listener_(std::move(events));
 }
 
 }  // namespace iw::app

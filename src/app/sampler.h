@@ -49,9 +49,7 @@ struct SamplerSnapshot {
   // start. A thread that never waits on anyone else stays within a block's length.
   double lag_ms = 0;
   double lag_peak_ms = 0;
-  std::string error;             // last source error, empty when healthy
-  uint64_t steps_confirmed = 0;  // step events the engine confirmed since start
-  uint64_t steps_dropped = 0;    // step events its queue had no room for
+  std::string error;  // last source error, empty when healthy
 };
 
 class Sampler {
