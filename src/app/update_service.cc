@@ -154,6 +154,9 @@ void UpdateService::run() {
       check(now);
       lock.lock();
     }
+    // A stop asked for while the lock was released (e.g. by the restart call) was notified to
+    // nobody: it is seen here, not after the wait.
+    if (stopping_) break;
     const auto wait =
         on_trial_ ? std::chrono::seconds(1) : std::chrono::seconds(std::max<int64_t>(1, next_check_ - clock_()));
     wake_.wait_for(lock, wait);

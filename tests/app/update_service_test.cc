@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include "app/daemon_process.h"
@@ -130,6 +131,33 @@ TEST_F(UpdateTrial, AVersionNotHealthyByTheDeadlineIsRolledBackMarkedBadAndResta
   ASSERT_FALSE(shown.history.empty());
   EXPECT_EQ(shown.history.back().outcome, "rolled back");
   EXPECT_EQ(restarts_, 1);
+}
+
+// The daemon's main thread stops the updater as soon as the restart signal arrives, which can be
+// before the updater's thread is back from the restart call. The stop must not wait for the next
+// check (an hour away here): CI once saw a daemon that installed an update hang in its stop.
+TEST_F(UpdateTrial, AStopThatComesWhileTheRestartCallIsReturningIsNotLost) {
+  measuring_ = false;
+  now_ = switched_ + 121;  // past the deadline: the first look rolls back and calls restart
+  std::unique_ptr<UpdateService> updates;
+  std::thread stopper;
+  std::promise<void> stopped;
+  UpdateService::Probes probes{[this] { return measuring_.load(); }, [] { return true; }, serve_http()};
+  updates = std::make_unique<UpdateService>(
+      data_, probes,
+      [&] {
+        stopper = std::thread([&] {
+          updates->stop();
+          stopped.set_value();
+        });
+        std::this_thread::sleep_for(300ms);  // the stop is asked for before this call returns
+      },
+      3600, [this] { return now_.load(); });
+  updates->start();
+  const bool in_time = stopped.get_future().wait_for(10s) == std::future_status::ready;
+  if (!in_time) updates->configure(config::Config{});  // wakes the lost thread so the test can end
+  stopper.join();
+  EXPECT_TRUE(in_time) << "the stop waited for the next check";
 }
 
 TEST_F(UpdateTrial, AnHttpListenerThatDoesNotAnswerIsNotHealthy) {
