@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 
 #include "measure/channel_values.h"
 #include "measure/counter.h"
@@ -25,6 +26,11 @@ struct ChannelCounters {
   Counter seconds;  // monitored time
 };
 
+// Marks: instants (the engine's checkpoints, every `period_ns` from `first_ns` on the source
+// clock) at which the counters are read. A span credited or held across a mark records the
+// counters at that instant exactly, so a reading never depends on values credited after it and
+// the counters read at successive marks never decrease. A mark before the bucket's first
+// credit reads the counters it was restored to.
 class Bucket {
  public:
   // Credits `values` for [begin_s, end_s] (seconds on the engine's clock), first holding the
@@ -35,10 +41,12 @@ class Bucket {
   // Starts integration at `now_s` with nothing held (after construction or an outage).
   void start_at(double now_s);
 
-  // Counters as they were at `at_s`. REQUIRES: at_s within the last credited or held span
-  // (from last_span_begin() to aged_until()); the values over that span are constant.
-  ChannelCounters counters_at(double at_s) const;
-  double last_span_begin() const { return span_begin_s_; }
+  // Marks every `period_ns` from `first_ns`; seconds on the engine's clock are counted from
+  // `origin_ns`. REQUIRES: period_ns > 0, called before the first credit that reaches first_ns.
+  void mark_every(int64_t first_ns, int64_t period_ns, int64_t origin_ns);
+  // The counters at the oldest mark not yet taken. REQUIRES: the bucket has been credited or held
+  // up to that mark, or has never been credited.
+  ChannelCounters take_mark();
 
   const ChannelCounters& counters() const { return counters_; }
   ChannelCounters& mutable_counters() { return counters_; }
@@ -46,11 +54,20 @@ class Bucket {
   double aged_until() const { return aged_s_; }
 
  private:
+  // Adds `values` over [from_s, to_s] (from_s >= aged_s_), recording every mark it reaches.
+  void accrue_over(double from_s, double to_s, const ChannelValues& values);
+  double mark_s(int64_t mark_ns) const;
+
   ChannelCounters counters_;
   ChannelValues held_;
   double aged_s_ = 0;
-  double span_begin_s_ = 0;  // start of the last span of constant values
   bool started_ = false;
+  // Marks: the next one to record, and those recorded and not yet taken (oldest first).
+  int64_t period_ns_ = 0;
+  int64_t origin_ns_ = 0;
+  int64_t next_mark_ns_ = 0;   // the next mark no span has reached
+  int64_t next_taken_ns_ = 0;  // the next mark take_mark() answers for
+  std::deque<ChannelCounters> recorded_;
 };
 
 }  // namespace iw::measure

@@ -208,6 +208,7 @@ void Engine::process(const SampleBlock& block) {
     origin_ns_ = block.start_ns;
     if (checkpoint_ns_ > 0) {
       next_checkpoint_ns_ = (block.start_ns / checkpoint_ns_ + 1) * checkpoint_ns_;
+      for (Bucket& bucket : buckets_) bucket.mark_every(next_checkpoint_ns_, checkpoint_ns_, origin_ns_);
     }
   }
   if (!continues(block)) restart(block);
@@ -485,12 +486,8 @@ void Engine::emit_checkpoints() {
     const double at_s = static_cast<double>(next_checkpoint_ns_ - origin_ns_) * 1e-9;
     for (size_t ch = 0; ch < buckets_.size(); ++ch) {
       Bucket& bucket = buckets_[ch];
-      if (setup_.channels[ch].kind == ChannelKind::kUnused) {  // counts nothing; keeps what it was restored to
-        checkpoint_.counters[ch] = bucket.counters();
-        continue;
-      }
       if (bucket.aged_until() < at_s) bucket.age_to(at_s);  // held since its last look
-      checkpoint_.counters[ch] = bucket.counters_at(at_s);
+      checkpoint_.counters[ch] = bucket.take_mark();
     }
     checkpoint_.time_ns = next_checkpoint_ns_;
     sink_(checkpoint_);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "measure/synthetic.h"
 
@@ -210,6 +211,31 @@ TEST(Engine, CheckpointsReportCountersExactlyAtTheInstant) {
     EXPECT_EQ(seen[k].first - seen[k - 1].first, 1'000'000'000);
     EXPECT_NEAR(seconds[k] - seconds[k - 1], 1.0, 1e-9);
     EXPECT_NEAR(seen[k].second - seen[k - 1].second, 2500.0 / 3600, 2500.0 / 3600 * 1e-4);
+  }
+}
+
+// CI once saw a record below the counters the daemon restarted from: the sampler started 12 ms
+// before a whole second (4 ms here), its first cycle began after that second, and the checkpoint there read
+// the restored counters less the first cycle's span.
+TEST(Engine, TheFirstCheckpointNeverReadsBelowTheRestoredCounters) {
+  Engine engine(OneCt());
+  ChannelCounters restored;
+  restored.seconds.set(172'800'000'000);
+  restored.wh_import.set(9'000'000'000);
+  for (size_t ch = 0; ch < 2; ++ch) engine.restore(ch, restored);
+  std::vector<ChannelCounters> seen;
+  engine.set_checkpoints(1'000'000'000, [&](const Checkpoint& cp) { seen.push_back(cp.counters[1]); });
+  Synth synth = Sine(1000, 500, 0);
+  for (Wave& w : synth.waves) w.phase_deg = 90;  // the first crossing is 5 ms in: after 5 s
+  const int64_t t0_ns = 5'000'000'000 - 4'000'000;
+  for (int64_t conv = 0; conv < 3 * 200000; conv += 512 * 2) engine.process(synth.block(conv, 512, t0_ns));
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_GE(seen[0].seconds.micros(), restored.seconds.micros());
+  EXPECT_GE(seen[0].wh_import.micros(), restored.wh_import.micros());
+  for (size_t k = 1; k < seen.size(); ++k) {
+    EXPECT_GE(seen[k].wh_import.micros(), seen[k - 1].wh_import.micros());
+    // Monitoring began at the first crossing, 1 ms after the first checkpoint.
+    EXPECT_NEAR(seen[k].seconds.value() - seen[k - 1].seconds.value(), k == 1 ? 0.999 : 1.0, 1e-5);
   }
 }
 
