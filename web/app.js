@@ -7,6 +7,7 @@ const pages = {
   home: () => import('./home.js'),
   status: () => import('./status.js'),
   graphs: () => import('./graphs.js'),
+  events: () => import('./events.js'),
   scope: () => import('./scope.js'),
   setup: () => import('./setup.js'),
   log: () => import('./log.js'),

@@ -314,3 +314,28 @@ test('dayBefore: a day of the period before, across months, years and a leap day
   assert.equal(dayBefore('2027-01-01T00:00:00'), '2026-12-31');
   assert.equal(dayBefore('2026-11-29T00:00:00'), '2026-11-28');
 });
+
+test('events page: a day on the monitor\'s clock, and each circuit\'s runs from its events', async () => {
+  const { circuitRuns, dayAround, onSeconds, runWh } = await import('../../web/timeline.js');
+  const berlin = { name: 'Europe/Berlin', offset: 3600 };
+  const day = dayAround(berlin, Date.UTC(2026, 2, 29, 12) / 1000);  // the spring DST change: 23 h
+  assert.equal(day.date, '2026-03-29');
+  assert.equal(day.begin, Date.UTC(2026, 2, 28, 23) / 1000);
+  assert.equal(day.end - day.begin, 23 * 3600);
+  const b = day.begin;
+  const ev = (t, channel, kind, before, after) => ({ time: b + t, channel, name: `c${channel}`, kind, watts_before: before, watts_after: after });
+  const rows = circuitRuns([
+    ev(7200, 3, 'on', 0, 2000), ev(3600, 5, 'off', 90, 0),  // out of order; 5 was on at midnight
+    ev(9000, 3, 'change', 2000, 300), ev(10800, 3, 'off', 300, 0), ev(20000, 3, 'on', 0, 1000),
+  ], day.begin, day.end, b + 21800);
+  assert.deepEqual(rows.map((r) => r.channel), [3, 5]);
+  const [washer, fridge] = rows;
+  assert.deepEqual(washer.runs.map((r) => [r.begin - b, r.end - b, r.watts, r.open]),
+    [[7200, 9000, 2000, false], [9000, 10800, 300, false], [20000, 21800, 1000, true]]);
+  assert.deepEqual(fridge.runs.map((r) => [r.begin - b, r.end - b, r.watts, r.before]), [[0, 3600, 90, true]]);
+  assert.equal(onSeconds(washer), 1800 + 1800 + 1800);
+  assert.ok(Math.abs(runWh(washer) - (1000 + 150 + 500)) < 1e-9);
+  // A run still on when the day is over ends at the day's end, not at "now" on a later day.
+  const past = circuitRuns([ev(80000, 1, 'on', 0, 50)], day.begin, day.end, day.end + 86400);
+  assert.deepEqual(past[0].runs.map((r) => [r.end - b, r.open]), [[day.end - b, true]]);
+});

@@ -989,6 +989,38 @@ test('graphs show the monitor\'s time zone in a browser running in another one',
   }
 });
 
+test('the events page: the appliance runs of today per circuit, every event listed, a marker picks its row', async () => {
+  // The household's simulated loads switch every few minutes: wait for the first events.
+  let recent = [];
+  for (let i = 0; i < 300 && recent.length === 0; i++) {
+    recent = (await apiJSON('/events?begin=s-1h')).events;
+    if (recent.length === 0) await page.waitForTimeout(1000);
+  }
+  assert.ok(recent.length > 0, 'the simulated household switched something within 5 minutes');
+  await open('events');
+  await page.waitForSelector('#events-table tbody tr');
+  const [begin, end] = await page.$eval('#events-table', (t) => [Number(t.dataset.begin), Number(t.dataset.end)]);
+  assert.ok(end - begin >= 23 * 3600 && end - begin <= 25 * 3600, 'a day on the monitor\'s clock');
+  // Rows and timeline read at once: today's page re-reads every 10 s.
+  const [rows, drawn] = await page.evaluate(() => [[...document.querySelectorAll('#events-table tbody tr')].map((tr) => tr.id),
+    [...document.querySelectorAll('#events-timeline g.circuit')].map((g) => [g.dataset.channel, g.querySelectorAll('.mark').length])]);
+  const after = (await apiJSON(`/events?begin=${begin}&end=${end}&limit=10000`)).events;
+  assert.ok(rows.length >= 1 && rows.length <= after.length, `${rows.length} rows, ${after.length} events`);
+  const key = (e) => `event-${Math.round(e.time * 1000)}-${e.channel}`;
+  const ids = new Set(after.map(key));
+  for (const id of rows) assert.ok(ids.has(id), `${id} is an event /events gives`);
+  // One timeline row per circuit with events, each event a marker on it.
+  const shown = after.filter((e) => rows.includes(key(e)));
+  assert.deepEqual(new Set(drawn.map(([ch]) => ch)), new Set(shown.map((e) => String(e.channel))));
+  assert.equal(drawn.reduce((a, [, n]) => a + n, 0), rows.length);
+  // A marker picks its row, and the row stays picked when the page re-reads.
+  await page.$eval('#events-timeline .mark', (m) => m.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+  assert.equal((await page.$$('#events-table tr.picked')).length, 1);
+  await page.waitForTimeout(10500);
+  assert.equal((await page.$$('#events-table tr.picked')).length, 1, 'still picked after a re-read');
+  await screenshots('events', () => page.waitForSelector('#events-timeline'));
+});
+
 test('user and admin roles: the user sees, the admin changes', async () => {
   // Passwords through the setup page (POST /auth).
   await open('setup?tab=passwords');
