@@ -12,6 +12,7 @@
 #include "query/integrator_recorder.h"
 #include "query/output_series.h"
 #include "query/query.h"
+#include "query/standby_series.h"
 
 namespace iw::cli {
 namespace {
@@ -74,6 +75,7 @@ int run_query_tool(const QueryToolOptions& options) {
   query::SeriesCatalog catalog = query::SeriesCatalog::FromConfig(config.value());
   query::add_outputs(catalog, calc, std::make_shared<query::IntegratorLogs>(calc, std::move(integrator_logs.value())));
   const query::LogRecordSource records(current.value().get(), history.value().get());
+  query::add_standby(catalog, &records);
   const auto tariff = query::add_tariff(catalog, config.value(), zone.value().get(), &records);
   query::QueryEnvironment env;
   env.catalog = &catalog;

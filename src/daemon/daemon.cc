@@ -45,6 +45,7 @@
 #include "query/integrator_recorder.h"
 #include "query/output_series.h"
 #include "query/series.h"
+#include "query/standby_series.h"
 #include "query/time_zone.h"
 #include "server/auth/password_change.h"
 #include "server/auth/password_store.h"
@@ -289,6 +290,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   next->catalog = std::make_unique<query::SeriesCatalog>(query::SeriesCatalog::FromConfig(next->config));
   auto integrator_logs = std::make_shared<const query::IntegratorLogs>(next->calculator, next->integrators->by_index());
   query::add_outputs(*next->catalog, next->calculator, integrator_logs);
+  query::add_standby(*next->catalog, records_.get());
   next->tariff = query::add_tariff(*next->catalog, next->config, next->zone.get(), records_.get());
   next->sampler->set_listener([this, integrators = next->integrators.get()](const measure::Checkpoint& cp) {
     datalog_->offer(cp, integrators->on_checkpoint(cp));
