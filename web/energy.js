@@ -73,6 +73,30 @@ export function usePerRow(rows, columns) {
   });
 }
 
+// The standby ("always on") baselines from 10-minute /query rows of the last day (energyQuery
+// order, time.utc.unix first): the lowest average power of a whole row, for the house (use, as
+// usePerRow) and for each circuit. The first and last rows (cut by the query's ends), rows
+// without data and negative averages (export) are left out; the daemon's "<name>.standby"
+// series (src/query/standby_series.h) is the same rule on 10-minute windows of UNIX time.
+// {house, circuits: {name: watts}}, null where no row counts.
+export function standbyOf(rows, columns) {
+  const nm = columns.mains.length, ns = columns.solar.length;
+  const use = usePerRow(rows, columns);
+  const lower = (a, b) => (a === null ? b : Math.min(a, b));
+  let house = null;
+  const circuits = Object.fromEntries(columns.circuits.map((n) => [n, null]));
+  for (let i = 1; i + 1 < (rows || []).length; i++) {
+    const hours = (rows[i + 1][0] - rows[i][0]) / 3600;
+    if (!(hours > 0)) continue;
+    if (use[i] !== null && use[i] >= 0) house = lower(house, use[i] / hours);
+    columns.circuits.forEach((name, c) => {
+      const wh = rows[i][1 + nm + ns + c];
+      if (wh !== null && wh !== undefined && wh >= 0) circuits[name] = lower(circuits[name], wh / hours);
+    });
+  }
+  return { house, circuits };
+}
+
 // The flows of a period (Wh) for the Sankey picture: sources (grid import, solar) into the
 // home, the home out to each circuit and "Other", solar's surplus out to the grid.
 export function energyFlows(totals) {

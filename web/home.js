@@ -4,7 +4,7 @@
 // mains, solar and circuits are told apart by roles.js.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { el, every, explain, getJSON, notice } from './api.js';
-import { dayBefore, energyFlows, energyQuery, kwhText, liveFigures, PERIODS, periodColumns, periodTotals, powerText, usePerRow } from './energy.js';
+import { dayBefore, energyFlows, energyQuery, kwhText, liveFigures, PERIODS, periodColumns, periodTotals, powerText, standbyOf, usePerRow } from './energy.js';
 import { sankeySvg } from './sankey.js';
 
 const LIVE_MS = 2000;
@@ -24,15 +24,18 @@ function setFigure(node, label, watts, hidden = false) {
 }
 
 // One bar per circuit and "Other", longest first; `value` and `text` read a row.
+// A circuit's standby (energy.js standbyOf) is shown under its name when it is 1 W or more.
 function bars(rows, value, text) {
   const top = Math.max(1e-9, ...rows.map(value));
   return rows.map((r) => el('li', { class: `circuit${r.other ? ' other' : ''}`, dataset: { name: r.name, value: String(value(r)) } },
-    el('span', { class: 'circuit-name' }, r.name), el('span', { class: 'circuit-value' }, text(r)),
+    el('span', { class: 'circuit-name' }, r.name,
+      r.standby >= 1 ? el('small', { class: 'circuit-standby muted', dataset: { watts: String(Math.round(r.standby)) } }, ` always on ${powerText(r.standby)}`) : null),
+    el('span', { class: 'circuit-value' }, text(r)),
     el('span', { class: 'circuit-bar', style: `width: ${Math.max(0, (100 * value(r)) / top).toFixed(1)}%` })));
 }
 
-function circuitRowsNow(f) {
-  const rows = f.circuits.map((c) => ({ name: c.name, watts: c.watts }));
+function circuitRowsNow(f, standby) {
+  const rows = f.circuits.map((c) => ({ name: c.name, watts: c.watts, standby: standby?.circuits[c.name] ?? null }));
   if (f.hasMains) rows.push({ name: 'Other', watts: f.other, other: true });
   return rows.sort((a, b) => b.watts - a.watts);
 }
@@ -144,13 +147,16 @@ export async function mount(main) {
   const use = figure('fig-use', 'Using now');
   const grid = figure('fig-grid', 'From grid');
   const solar = figure('fig-solar', 'Solar');
+  const standby = figure('fig-standby', 'Always on');
+  standby.title = 'The lowest 10-minute average of the last 24 hours: what the house never stops using';
+  standby.hidden = true;
   const list = el('ol', { class: 'circuits', id: 'circuit-bars' });
   const sortTabs = el('div', { class: 'tabs', id: 'circuit-sort' },
     el('button', { type: 'button', dataset: { sort: 'now' }, class: 'active' }, 'Now'),
     el('button', { type: 'button', dataset: { sort: 'today' } }, 'Today'));
   const today = todayCard();
   const period = periodCard();
-  main.append(message, el('section', { class: 'figures', id: 'live' }, use, grid, solar),
+  main.append(message, el('section', { class: 'figures', id: 'live' }, use, grid, solar, standby),
     el('div', { class: 'home-grid' },
       el('section', { class: 'card', id: 'circuits' }, el('div', { class: 'row' }, el('h2', {}, 'Circuits'), el('span', { class: 'spacer' }), sortTabs), list),
       today),
@@ -164,7 +170,7 @@ export async function mount(main) {
     if (state.sort === 'today' && state.today) {
       list.replaceChildren(...bars(circuitRowsToday(state.today), (r) => r.wh, (r) => kwhText(r.wh)));
     } else if (state.figures) {
-      list.replaceChildren(...bars(circuitRowsNow(state.figures), (r) => r.watts, (r) => powerText(r.watts)));
+      list.replaceChildren(...bars(circuitRowsNow(state.figures, state.standby), (r) => r.watts, (r) => powerText(r.watts)));
     }
   };
   sortTabs.addEventListener('click', (e) => {
@@ -190,8 +196,16 @@ export async function mount(main) {
     }
   };
 
+  // Baselines from the last day's 10-minute rows, read with today's energy (once a minute).
+  const baselines = async () => {
+    state.standby = standbyOf(await energyRows(state.columns, 's-24h', 's', '10m'), state.columns);
+    if (state.standby.house !== null) setFigure(standby, 'Always on', state.standby.house);
+    showCircuits();
+  };
+
   const energy = async () => {
     if (!state.columns) return;
+    baselines().catch((err) => message.replaceChildren(notice('error', explain(err, 'Reading the last day (/query)'))));
     try {
       const [t, cost] = await Promise.all([totalsOf(state.columns, PERIODS.day.begin, 's', PERIODS.day.fine), periodCost('day', null, state)]);
       state.today = t;

@@ -339,3 +339,23 @@ test('events page: a day on the monitor\'s clock, and each circuit\'s runs from 
   const past = circuitRuns([ev(80000, 1, 'on', 0, 50)], day.begin, day.end, day.end + 86400);
   assert.deepEqual(past[0].runs.map((r) => [r.end - b, r.open]), [[day.end - b, true]]);
 });
+
+test('home: standby baselines are the lowest whole 10-minute row of the last day, for the house and each circuit', async () => {
+  const { standbyOf } = await import('../../web/energy.js');
+  const columns = { mains: ['Mains'], solar: ['Solar'], circuits: ['Fridge', 'Kettle'] };
+  const t = 1800000000;
+  // [time, Mains Wh, Solar Wh, Fridge Wh, Kettle Wh] per 10 minutes (Wh x 6 = W).
+  const rows = [
+    [t, 1, 0, 0.5, 0],            // first row: cut by the query's begin, left out
+    [t + 600, 30, 0, 15, 0],       // 180 W house, fridge 90 W
+    [t + 1200, -50, -80, 10, 0],   // 50 of the 80 Wh made exported: use 30 Wh = 180 W
+    [t + 1800, 20, 0, 2, 300],     // the lowest house row: 120 W; fridge 12 W
+    [t + 2400, null, null, null, null],  // no data
+    [t + 3000, 0.2, 0, 0.1, 0],    // last row: cut by "now", left out
+  ];
+  const s = standbyOf(rows, columns);
+  assert.equal(s.house, 120);
+  assert.equal(s.circuits.Fridge, 12);
+  assert.equal(s.circuits.Kettle, 0);
+  assert.deepEqual(standbyOf(rows.slice(0, 2), columns), { house: null, circuits: { Fridge: null, Kettle: null } });
+});

@@ -146,6 +146,33 @@ test('home: "other" is mains minus the metered circuits', async () => {
   assert.deepEqual(await page.evaluate(() => [window.iotawattHome.priced, document.querySelector('#today-cost').hidden]), [false, true]);
 });
 
+test('home: "always on" is the lowest 10-minute use of the last day, for the house and under each circuit', async () => {
+  await open('home');
+  await page.waitForSelector('#fig-standby:not([hidden])');
+  const [standby, shown, circuits] = await page.evaluate(() => [window.iotawattHome.standby,
+    Number(document.querySelector('#fig-standby .figure-value').dataset.watts),
+    [...document.querySelectorAll('#circuit-bars li')].map((li) => [li.dataset.name, li.querySelector('.circuit-standby')?.dataset.watts ?? null])]);
+  assert.equal(shown, Math.round(standby.house));
+  // Within what the house used over the day (/query, 10-minute rows): above zero, below its mean.
+  const day = await apiJSON('/query?select=[Mains.watts,Solar.watts]&begin=s-24h&end=s&group=10m&format=json');
+  const use = day.map(([mains, solar]) => mains + Math.abs(solar)).filter(Number.isFinite);
+  const mean = use.reduce((a, b) => a + b, 0) / use.length;
+  assert.ok(standby.house > 0 && standby.house < mean, `always on ${standby.house} W, mean use ${mean} W`);
+  assert.ok(standby.house >= Math.min(...use) - 1, `always on ${standby.house} W, lowest row ${Math.min(...use)} W`);
+  // Each circuit's, where it is 1 W or more, is the one the page computed; the daemon's own
+  // series for it (/query "<name>.standby") reads the same rule.
+  let named = 0;
+  for (const [name, watts] of circuits) {
+    if (name === 'Other') continue;
+    const mine = standby.circuits[name];
+    assert.equal(watts, mine >= 1 ? String(Math.round(mine)) : null, name);
+    if (mine >= 1) named++;
+  }
+  assert.ok(named > 0, 'some circuit is always on in the simulated house');
+  const series = (await apiJSON('/query?show=series')).series.map((s) => s.name);
+  assert.ok(series.includes('Mains.standby') && !series.includes('Voltage.standby'));
+});
+
 test('home: the period switch shows the period before beside it, and its energy flow', async () => {
   await open('home');
   await page.waitForFunction(() => document.getElementById('period').dataset.shown === 'day');
