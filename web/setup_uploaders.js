@@ -29,7 +29,7 @@ export const PROTOCOLS = {
     ['discovery_prefix', 'Discovery prefix', 'text', 'default homeassistant'], ['node_id', 'Node id', 'text', 'default iotawatt_<device name>'],
     ['live_interval', 'Live values every (s)', 'number', '1–3600, default 5'], ['inputs', 'Inputs published', 'names', 'names, comma separated; empty: all'],
     ['outputs', 'Outputs published', 'names', 'names, comma separated; empty: all'], ['qos', 'QoS', 'number', '0–2, default 1'],
-    ['retain', 'Retain live values', 'bool'], ['keepalive', 'Keepalive (s)', 'number', '5–3600, default 30'],
+    ['retain', 'Retain live values', 'bool'], ['events', 'Appliance switch events', 'bool', '', true], ['keepalive', 'Keepalive (s)', 'number', '5–3600, default 30'],
     ['reconnect_max', 'Longest reconnect wait (s)', 'number', '1–3600, default 60']] },
 };
 

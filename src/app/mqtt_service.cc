@@ -66,6 +66,7 @@ std::vector<MqttChannel> mqtt_channels(const config::Config& config, const confi
     c.name = in->name;
     c.voltage = in->is_vt();
     c.has_export = !in->is_vt() && in->is_signed;
+    c.events = mqtt.events && in->is_ct() && in->step_watts > 0;  // app/wiring.cc: the detector's switch
     out.push_back(c);
   }
   for (MqttChannel& c : output_channels(calculator)) {
@@ -77,12 +78,13 @@ std::vector<MqttChannel> mqtt_channels(const config::Config& config, const confi
 Result<std::unique_ptr<MqttService>> MqttService::Start(const config::Config& config, const config::MqttConfig& mqtt,
                                                         std::shared_ptr<const calc::Calculator> calculator,
                                                         const Sampler& sampler, const DatalogService& datalog,
-                                                        std::shared_ptr<const query::TariffEngine> tariff) {
+                                                        std::shared_ptr<const query::TariffEngine> tariff,
+                                                        MqttEventSource events) {
   const upload::MqttTopics topics(mqtt.base_topic, mqtt.discovery_prefix);
   auto connection = upload::MqttConnection::Create(mqtt, {topics.availability(), upload::kOffline, true});
   if (!connection) return connection.status();
   std::unique_ptr<MqttService> s(new MqttService(config, mqtt, std::move(calculator), sampler, datalog,
-                                                 std::move(connection.value()), std::move(tariff)));
+                                                 std::move(connection.value()), std::move(tariff), events));
   s->thread_ = std::thread([p = s.get()] { p->run(); });
   spdlog::info("mqtt: publishing {} channels to {}:{} under {}", s->channels_.size(), mqtt.host, mqtt.port,
                mqtt.base_topic);
@@ -92,7 +94,7 @@ Result<std::unique_ptr<MqttService>> MqttService::Start(const config::Config& co
 MqttService::MqttService(const config::Config& config, const config::MqttConfig& mqtt,
                          std::shared_ptr<const calc::Calculator> calculator, const Sampler& sampler,
                          const DatalogService& datalog, std::unique_ptr<upload::MqttConnection> connection,
-                         std::shared_ptr<const query::TariffEngine> tariff)
+                         std::shared_ptr<const query::TariffEngine> tariff, MqttEventSource events)
     : mqtt_(mqtt),
       calculator_(std::move(calculator)),
       tariff_(std::move(tariff)),
@@ -102,7 +104,11 @@ MqttService::MqttService(const config::Config& config, const config::MqttConfig&
       device_(device_of(config, mqtt)),
       sampler_(sampler),
       datalog_(datalog),
+      events_(events.log),
       connection_(std::move(connection)) {
+  // Events already in the log at start were the previous run's to publish: a restart does not
+  // send them again (a config change hands the previous publisher's place over).
+  if (events_ != nullptr) events_after_ = events.after.value_or(events_->end());
   connection_->set_message_handler([this](const std::string& topic, const std::string& payload) {
     if (topic == topics_.ha_status() && payload == upload::kOnline) rediscover_ = true;
   });
@@ -118,6 +124,11 @@ void MqttService::stop() {
 MqttStatus MqttService::status() const {
   std::lock_guard lock(status_mu_);
   return status_;
+}
+
+datalog::EventLogPosition MqttService::events_after() const {
+  std::lock_guard lock(status_mu_);
+  return events_after_;
 }
 
 void MqttService::run() {
@@ -138,6 +149,7 @@ void MqttService::run() {
         next_live = std::max(next_live + interval, Clock::now());
       }
       publish_energy(false);
+      publish_events();
     }
     update_status();
   }
@@ -216,8 +228,47 @@ void MqttService::publish_demand(const datalog::Record& record) {
           mqtt_.qos);
 }
 
-void MqttService::publish(const MqttMessage& message, int qos) {
-  if (Status st = connection_->publish(message, qos); !st) spdlog::warn("{}", st.message());
+// The log's events after events_after_, as one message each on "<base>/input/<name>/event",
+// QoS 1 whatever mqtt.qos says: unlike live values and counters, an event that is lost is not
+// made up by the next message. Not retained: an event is a moment (and Home Assistant ignores
+// a retained one). When a publish fails the place stays, so the page is sent again from its
+// start: at least once.
+void MqttService::publish_events() {
+  const datalog::EventLogPosition after = events_after();
+  if (events_ == nullptr || events_->end() == after) return;
+  const int64_t oldest_ns =
+      sampler_.snapshot().time_ns - std::chrono::duration_cast<std::chrono::nanoseconds>(kEventBacklog).count();
+  auto tail = events_->read_after(after, oldest_ns, kEventsPerTurn);
+  if (!tail) {
+    if (tail.error() != events_error_) spdlog::warn("mqtt: cannot read the event log: {}", tail.error());
+    events_error_ = tail.error();
+    return;
+  }
+  events_error_.clear();
+  if (tail.value().older > 0) {
+    spdlog::info("mqtt: {} step event(s) older than {} h not published (the broker was away)", tail.value().older,
+                 kEventBacklog.count());
+  }
+  for (const measure::StepEvent& e : tail.value().events) {
+    const MqttChannel* ch = event_channel(e.channel);
+    if (ch == nullptr) continue;  // not published: an input left out by mqtt.inputs, or events turned off
+    if (!publish({topics_.event(*ch), upload::event_payload(e, ch->name), false}, 1)) return;
+  }
+  std::lock_guard lock(status_mu_);
+  events_after_ = tail.value().next;
+}
+
+const MqttChannel* MqttService::event_channel(uint16_t channel) const {
+  for (const MqttChannel& ch : channels_) {
+    if (ch.kind == ChannelKind::kInput && ch.events && ch.channel == channel) return &ch;
+  }
+  return nullptr;
+}
+
+bool MqttService::publish(const MqttMessage& message, int qos) {
+  Status st = connection_->publish(message, qos);
+  if (!st) spdlog::warn("{}", st.message());
+  return st.ok();
 }
 
 void MqttService::update_status() {

@@ -15,7 +15,7 @@ using nlohmann::json;
 constexpr std::string_view kSection = "mqtt";
 constexpr std::string_view kKnownKeys =
     "enabled, host, port, tls, username, password, client_id, base_topic, node_id, discovery, "
-    "discovery_prefix, live_interval, keepalive, reconnect_max, qos, retain, inputs, outputs";
+    "discovery_prefix, live_interval, keepalive, reconnect_max, qos, retain, events, inputs, outputs";
 constexpr std::string_view kKnownTlsKeys = "enabled, ca_file, cert_file, key_file";
 
 // A topic we publish under: levels separated by '/', none empty, no wildcards, not a broker
@@ -170,6 +170,7 @@ Result<std::optional<MqttConfig>> mqtt_config(const Config& config) {
   read_int(r, "reconnect_max", 1, 3600, m.reconnect_max_s, problems);
   read_int(r, "qos", 0, 2, m.qos, problems);
   if (auto retain = r.boolean("retain")) m.retain = *retain;
+  if (auto events = r.boolean("events")) m.events = *events;
   if (const json* v = r.get("inputs")) m.inputs = read_names(*v, r.path_of("inputs"), problems);
   if (const json* v = r.get("outputs")) m.outputs = read_names(*v, r.path_of("outputs"), problems);
   r.report_unknown(kKnownKeys);

@@ -44,6 +44,7 @@ struct MqttConfig {
   int reconnect_max_s = 60;                         // backoff ceiling after the broker went away
   int qos = 1;                                      // for state messages; 0-2
   bool retain = false;                              // retain live values (energy and discovery are always retained)
+  bool events = true;                               // step events of CTs with step_watts > 0 (upload/MQTT.md)
   std::optional<std::vector<std::string>> inputs;   // names to publish; nullopt = all
   std::optional<std::vector<std::string>> outputs;  // names to publish; nullopt = all
 

@@ -186,8 +186,9 @@ class Daemon final : public views::ApiBackend {
   // The stop sequence, readers before what they read: uploaders and MQTT, then the sampler,
   // then the datalog writers (which flush and sync the last records).
   void stop_measuring();
-  // Starts the pipeline's MQTT publisher when its config has an "mqtt" section.
-  void start_mqtt(Pipeline& p) const;
+  // Starts the pipeline's MQTT publisher when its config has an "mqtt" section; it publishes
+  // the step events from where `previous`'s publisher (stopped) left off.
+  void start_mqtt(Pipeline& p, const Pipeline* previous) const;
   // `confirmed`: what an HTTP write confirmed (config_change.h); nullopt for a re-read of the
   // config file, which answers to the datalog's source mark alone, as at start-up.
   server::ConfigWriteResult apply(const std::string& text, bool save,
@@ -300,7 +301,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
     next->sampler->set_step_listener(
         [this](std::vector<measure::StepEvent> steps) { events_->offer(std::move(steps)); });
   }
-  start_mqtt(*next);  // before it is published: readers never see `mqtt` change
+  start_mqtt(*next, previous.get());  // before it is published: readers never see `mqtt` change
   if (auto http = config::http_config(next->config)) hosts_.set_configured(http->hosts);
   {
     std::lock_guard lock(mu_);
@@ -372,9 +373,12 @@ void Daemon::apply_realtime_process(const app::RealtimePlan& plan) const {
   }
 }
 
-void Daemon::start_mqtt(Pipeline& p) const {
+void Daemon::start_mqtt(Pipeline& p, const Pipeline* previous) const {
   if (!p.mqtt_config) return;
-  auto mqtt = app::MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_, p.tariff);
+  app::MqttEventSource events;
+  if (events_) events.log = &events_->log();
+  if (previous != nullptr && previous->mqtt) events.after = previous->mqtt->events_after();
+  auto mqtt = app::MqttService::Start(p.config, *p.mqtt_config, p.calculator, *p.sampler, *datalog_, p.tariff, events);
   if (!mqtt) {
     spdlog::error("{} (MQTT stays off until the config changes)", mqtt.error());
     return;

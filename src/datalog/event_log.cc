@@ -32,26 +32,27 @@ std::optional<uint64_t> parse_segment_name(const std::string& name) {
   return seq;
 }
 
-Result<std::string> read_whole(Env* env, const std::string& path, int64_t limit) {
+// Bytes [begin, min(size, end)) of the file at `path`.
+Result<std::string> read_range(Env* env, const std::string& path, int64_t begin, int64_t end) {
   auto file = env->open_file(path, Env::OpenMode::kRead);
   if (!file) return file.status();
   auto size = file.value()->size();
   if (!size) return size.status();
-  const int64_t n = std::min(size.value(), limit);
+  const int64_t n = std::max<int64_t>(0, std::min(size.value(), end) - begin);
   std::string bytes(static_cast<size_t>(n), '\0');
   size_t got = 0;
-  Status st = file.value()->read_at(0, reinterpret_cast<uint8_t*>(bytes.data()), bytes.size(), &got);
+  Status st = file.value()->read_at(begin, reinterpret_cast<uint8_t*>(bytes.data()), bytes.size(), &got);
   if (!st.ok()) return st;
   bytes.resize(got);
   return bytes;
 }
 
-// Calls `visit` for each good record after the header; returns the bytes they end at, and
-// whether anything unreadable follows.
+// Calls `visit(event, end)` for each good record from `at` (a record boundary) on, `end` being
+// the offset just after it, while `visit` returns true; returns the offset the walk stopped at,
+// and whether an unreadable record stopped it.
 template <typename Visit>
-int64_t walk_records(const std::string& bytes, bool* damaged, Visit visit) {
+size_t walk_records(const std::string& bytes, size_t at, bool* damaged, Visit visit) {
   const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-  size_t at = event_format::kSegmentHeaderBytes;
   while (at < bytes.size()) {
     measure::StepEvent e;
     size_t used = 0;
@@ -59,10 +60,10 @@ int64_t walk_records(const std::string& bytes, bool* damaged, Visit visit) {
       *damaged = true;
       break;
     }
-    visit(e);
+    if (!visit(e, at + used)) break;
     at += used;
   }
-  return static_cast<int64_t>(at);
+  return at;
 }
 
 bool event_before(const measure::StepEvent& a, const measure::StepEvent& b) {
@@ -133,7 +134,7 @@ Status EventLog::load() {
 
 Result<EventLog::Segment> EventLog::index(const std::string& name) const {
   const std::string path = dir_ + "/" + name;
-  auto bytes = read_whole(options_.env, path, kMaxSegmentFileBytes + 1);
+  auto bytes = read_range(options_.env, path, 0, kMaxSegmentFileBytes + 1);
   if (!bytes) return bytes.status();
   if (static_cast<int64_t>(bytes.value().size()) > kMaxSegmentFileBytes) {
     return Status::Corruption(path + ": larger than any event segment");
@@ -144,7 +145,12 @@ Result<EventLog::Segment> EventLog::index(const std::string& name) const {
   }
   Segment segment;
   segment.name = name;
-  segment.bytes = walk_records(bytes.value(), &segment.damaged, [&](const measure::StepEvent& e) { note(segment, e); });
+  const size_t end = walk_records(bytes.value(), event_format::kSegmentHeaderBytes, &segment.damaged,
+                                  [&](const measure::StepEvent& e, size_t) {
+                                    note(segment, e);
+                                    return true;
+                                  });
+  segment.bytes = static_cast<int64_t>(end);
   return segment;
 }
 
@@ -248,19 +254,75 @@ Result<EventRead> EventLog::read(int64_t begin_ns, int64_t end_ns, std::optional
   for (const Segment& s : segments) {
     if (s.damaged) ++out.damaged_segments;
     if (s.events == 0 || s.max_ns < begin_ns || s.min_ns >= end_ns) continue;
-    auto bytes = read_whole(options_.env, dir_ + "/" + s.name, s.bytes);
+    auto bytes = read_range(options_.env, dir_ + "/" + s.name, 0, s.bytes);
     if (!bytes) {
       if (bytes.status().code() == Status::Code::kNotFound) continue;  // retention took it meanwhile
       return bytes.status();
     }
     bool damaged = false;
-    walk_records(bytes.value(), &damaged, [&](const measure::StepEvent& e) {
+    walk_records(bytes.value(), event_format::kSegmentHeaderBytes, &damaged, [&](const measure::StepEvent& e, size_t) {
       if (e.time_ns >= begin_ns && e.time_ns < end_ns && (!channel || e.channel == *channel)) out.events.push_back(e);
+      return true;
     });
     if (out.events.size() > 2 * limit) keep_earliest(out, limit);  // memory stays bounded by the limit
   }
   keep_earliest(out, limit);
   return out;
+}
+
+Result<EventTail> EventLog::read_after(EventLogPosition after, int64_t min_ns, size_t limit) const {
+  std::vector<Segment> segments;
+  {
+    std::lock_guard lock(mu_);
+    segments = segments_;
+  }
+  constexpr auto kHeader = static_cast<int64_t>(event_format::kSegmentHeaderBytes);
+  EventTail out;
+  out.next = after;
+  for (const Segment& s : segments) {
+    const uint64_t seq = *parse_segment_name(s.name);  // segments_ holds only well-named files
+    if (seq < after.segment) continue;
+    const int64_t start = seq == after.segment ? std::max(after.offset, kHeader) : kHeader;
+    if (start >= s.bytes) {
+      out.next = {seq, std::max(start, s.bytes)};
+      continue;
+    }
+    if (start == kHeader && s.max_ns < min_ns) {  // all of it is older: counted from the index
+      out.older += s.events;
+      out.next = {seq, s.bytes};
+      continue;
+    }
+    auto bytes = read_range(options_.env, dir_ + "/" + s.name, start, s.bytes);
+    if (!bytes) {
+      if (bytes.status().code() == Status::Code::kNotFound) continue;  // retention took it meanwhile
+      return bytes.status();
+    }
+    bool damaged = false;
+    walk_records(bytes.value(), 0, &damaged, [&](const measure::StepEvent& e, size_t end) {
+      if (out.events.size() >= limit) {
+        out.more = true;
+        return false;
+      }
+      if (e.time_ns < min_ns) {
+        ++out.older;
+      } else {
+        out.events.push_back(e);
+      }
+      out.next = {seq, start + static_cast<int64_t>(end)};
+      return true;
+    });
+    if (out.more) return out;
+    // The indexed bytes hold only good records; should one not read back, the follower goes
+    // on past it rather than stop there for good (read() stops at it the same way).
+    out.next = {seq, s.bytes};
+  }
+  return out;
+}
+
+EventLogPosition EventLog::end() const {
+  std::lock_guard lock(mu_);
+  if (segments_.empty()) return {};
+  return {*parse_segment_name(segments_.back().name), segments_.back().bytes};
 }
 
 EventLogInfo EventLog::info() const {

@@ -5,6 +5,7 @@
 //   auto log = EventLog::Open(dir, {});
 //   log.value()->append(events, now_s);                    // durable when it returns ok
 //   auto read = log.value()->read(begin_ns, end_ns, 3, 1000);  // channel 3, time order
+//   auto tail = log.value()->read_after(seen, min_ns, 100);    // what came since `seen`
 //
 // Durability: append() writes the events' records at the end of the active segment with one
 // write and syncs the file (events are rare: a busy house makes a few thousand a day, far fewer
@@ -17,8 +18,13 @@
 // Retention deletes whole segments, oldest first, when the log holds more than max_bytes or a
 // segment's newest event is older than max_age_s; never the active segment.
 //
-// Thread-safety: append() REQUIRES one caller at a time; read(), info() may run concurrently
-// with it and with each other.
+// Following: a reader that forwards events (MQTT) keeps an EventLogPosition, a place in the
+// append order, and asks read_after() for what was appended since. Append order, not time
+// order: the detectors confirm a long transient after a short one that began later, so "newer
+// than the last time seen" would miss the long one.
+//
+// Thread-safety: append() REQUIRES one caller at a time; read(), read_after(), end() and info()
+// may run concurrently with it and with each other.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +55,23 @@ struct EventRead {
   uint64_t damaged_segments = 0;
 };
 
+// A place in the log's append order: just after the record that ends `offset` bytes into the
+// segment numbered `segment`. Positions only grow, and one from end() or read_after() is always
+// a record boundary. {0, 0} is before every event.
+struct EventLogPosition {
+  uint64_t segment = 0;  // the segment's sequence number (its file name)
+  int64_t offset = 0;    // bytes of that segment before the position
+
+  auto operator<=>(const EventLogPosition&) const = default;
+};
+
+struct EventTail {
+  std::vector<measure::StepEvent> events;  // append order
+  EventLogPosition next;                   // where the following read_after() starts
+  uint64_t older = 0;                      // events passed over for being older than asked
+  bool more = false;                       // the limit cut the answer short
+};
+
 struct EventLogInfo {
   size_t segments = 0;
   int64_t bytes = 0;
@@ -75,6 +98,14 @@ class EventLog {
   // The events with begin_ns <= time_ns < end_ns, of `channel` when given, in time order, at
   // most `limit` of them (the earliest).
   Result<EventRead> read(int64_t begin_ns, int64_t end_ns, std::optional<uint16_t> channel, size_t limit) const;
+  // Up to `limit` events appended after `after` whose time_ns >= min_ns, in append order. The
+  // older ones are passed over and counted, not returned (a follower that was away skips what
+  // is stale without paging through it). Events that retention deleted are gone: after such a
+  // gap the answer starts at the oldest segment left.
+  Result<EventTail> read_after(EventLogPosition after, int64_t min_ns, size_t limit) const;
+  // The position after the newest acknowledged event: a follower that wants only what comes
+  // later starts here.
+  EventLogPosition end() const;
   EventLogInfo info() const;
   const std::string& dir() const { return dir_; }
 

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "query/event_json.h"
+
 namespace iw::upload {
 namespace {
 
@@ -61,24 +63,47 @@ json device_block(const MqttDevice& d) {
   return dev;
 }
 
+// What every entity of a channel says: names, ids, where its state comes from, availability
+// and the device it belongs to.
+json entity_config(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch, const std::string& object,
+                   const std::string& key, const std::string& label, const std::string& state_topic) {
+  return {{"name", ch.name + " " + label},
+          {"unique_id", device.node_id + "_" + object},
+          {"object_id", device.node_id + "_" + ch.name + "_" + key},
+          {"state_topic", state_topic},
+          {"availability_topic", topics.availability()},
+          {"payload_available", kOnline},
+          {"payload_not_available", kOffline},
+          {"device", device_block(device)}};
+}
+
+std::string config_topic(const MqttTopics& topics, const MqttDevice& device, const char* component,
+                         const std::string& object) {
+  return topics.discovery_prefix() + "/" + component + "/" + device.node_id + "/" + object + "/config";
+}
+
 MqttMessage sensor_config(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch, const Quantity& q,
                           int expire_after_s) {
   const std::string object = object_id(ch, q);
-  json c = {{"name", ch.name + " " + q.label},
-            {"unique_id", device.node_id + "_" + object},
-            {"object_id", device.node_id + "_" + ch.name + "_" + q.key},
-            {"state_topic", q.energy ? topics.energy(ch) : topics.live(ch)},
-            {"value_template", std::string("{{ value_json.") + q.field + " }}"},
-            {"state_class", q.state_class},
-            {"suggested_display_precision", q.precision},
-            {"availability_topic", topics.availability()},
-            {"payload_available", kOnline},
-            {"payload_not_available", kOffline},
-            {"device", device_block(device)}};
+  json c = entity_config(topics, device, ch, object, q.key, q.label, q.energy ? topics.energy(ch) : topics.live(ch));
+  c["value_template"] = std::string("{{ value_json.") + q.field + " }}";
+  c["state_class"] = q.state_class;
+  c["suggested_display_precision"] = q.precision;
   if (q.unit != nullptr) c["unit_of_measurement"] = q.unit;
   if (q.device_class != nullptr) c["device_class"] = q.device_class;
   if (!q.energy && expire_after_s > 0) c["expire_after"] = expire_after_s;
-  return {topics.discovery_prefix() + "/sensor/" + device.node_id + "/" + object + "/config", c.dump(), true};
+  return {config_topic(topics, device, "sensor", object), c.dump(), true};
+}
+
+// Home Assistant's MQTT event entity: it reads "event_type" from the JSON payload (one of
+// event_types) and keeps the other keys as the event's attributes. No device_class: Home
+// Assistant's (button, doorbell, motion) do not describe a circuit switching. No
+// expire_after: an event is a moment, with no state to go stale.
+MqttMessage event_config(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch) {
+  const std::string object = "input" + std::to_string(ch.channel) + "_event";
+  json c = entity_config(topics, device, ch, object, "event", "event", topics.event(ch));
+  c["event_types"] = json::array({"on", "off", "change"});
+  return {config_topic(topics, device, "event", object), c.dump(), true};
 }
 
 // An output's one value, from the units its script declares (the original's unit names).
@@ -113,23 +138,29 @@ std::string MqttTopics::live(const MqttChannel& ch) const { return base_ + "/" +
 
 std::string MqttTopics::energy(const MqttChannel& ch) const { return base_ + "/" + channel_path(ch) + "/energy"; }
 
+std::string MqttTopics::event(const MqttChannel& ch) const { return base_ + "/" + channel_path(ch) + "/event"; }
+
 std::vector<MqttMessage> discovery_messages(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch,
                                             int expire_after_s) {
   std::vector<MqttMessage> out;
   for (const Quantity& q : quantities_of(ch)) out.push_back(sensor_config(topics, device, ch, q, expire_after_s));
+  if (ch.kind == ChannelKind::kInput && ch.events) out.push_back(event_config(topics, device, ch));
   return out;
 }
 
 std::vector<MqttMessage> discovery_cleanup(const MqttTopics& topics, const MqttDevice& device, int max_channels,
                                            const std::vector<MqttMessage>& keep) {
   std::vector<MqttMessage> out;
+  auto remove_unless_kept = [&](const MqttMessage& m) {
+    const bool kept = std::any_of(keep.begin(), keep.end(), [&](const MqttMessage& k) { return k.topic == m.topic; });
+    if (!kept) out.push_back({m.topic, "", true});
+  };
   for (int channel = 0; channel < max_channels; ++channel) {
-    MqttChannel ch{ChannelKind::kInput, channel, "x", false, true, ""};
+    const MqttChannel ch{ChannelKind::kInput, channel, "x", false, true, "", true};
     for (const Quantity& q : {kVoltage, kFrequency, kPower, kCurrent, kPowerFactor, kApparent, kImport, kExport}) {
-      MqttMessage m = sensor_config(topics, device, ch, q, 0);
-      const bool kept = std::any_of(keep.begin(), keep.end(), [&](const MqttMessage& k) { return k.topic == m.topic; });
-      if (!kept) out.push_back({m.topic, "", true});
+      remove_unless_kept(sensor_config(topics, device, ch, q, 0));
     }
+    remove_unless_kept(event_config(topics, device, ch));
   }
   return out;
 }
@@ -158,6 +189,12 @@ std::string demand_payload(const DemandReading& r) {
               {"window_kw", rounded(r.window_kw, 3)},
               {"warning", r.warning}}
       .dump();
+}
+
+std::string event_payload(const measure::StepEvent& event, const std::string& name) {
+  json j = query::event_json(event, name);
+  j["event_type"] = measure::to_string(event.kind);
+  return j.dump();
 }
 
 }  // namespace iw::upload

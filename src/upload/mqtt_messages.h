@@ -1,6 +1,6 @@
 // What the MQTT publisher sends: topic names, the Home Assistant discovery configs, and the
-// payloads of live values and energy counters (MQTT.md documents them for users). Pure: no
-// socket, clock or broker, so every byte is tested on its own.
+// payloads of live values, energy counters and step events (MQTT.md documents them for users).
+// Pure: no socket, clock or broker, so every byte is tested on its own.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "measure/channel_values.h"
+#include "measure/step_event.h"
 
 namespace iw::upload {
 
@@ -41,6 +42,7 @@ struct MqttChannel {
   bool voltage = false;     // a VT: volts and Hz; otherwise power values
   bool has_export = false;  // signed CT: export energy is published too
   std::string units;        // outputs only: "Watts", "Volts" ... as the script declares
+  bool events = false;      // a CT whose step events are published (step_watts > 0, mqtt.events)
 };
 
 // Cumulative energy of one channel at a datalog record: never goes backwards, survives
@@ -73,6 +75,8 @@ class MqttTopics {
   std::string live(const MqttChannel& ch) const;
   // "<base>/input/<name>/energy": JSON of the cumulative counters, retained.
   std::string energy(const MqttChannel& ch) const;
+  // "<base>/input/<name>/event": one message per step event, not retained.
+  std::string event(const MqttChannel& ch) const;
   // "<base>/demand": JSON of the tariff's peak demand and the running window, retained.
   std::string demand() const { return base_ + "/demand"; }
   // Home Assistant announces itself here with "online" after it (re)starts.
@@ -89,14 +93,15 @@ inline constexpr const char* kOffline = "offline";
 
 // The retained discovery configs for `ch`: one sensor per value (VT: voltage, frequency; CT:
 // power, current, power factor, apparent power, energy import, and energy export when signed;
-// output: the one value its units name). `expire_after_s` marks live values unavailable when
-// they stop coming (0: never).
+// output: the one value its units name), and an event entity when `ch.events`.
+// `expire_after_s` marks live values unavailable when they stop coming (0: never).
 std::vector<MqttMessage> discovery_messages(const MqttTopics& topics, const MqttDevice& device, const MqttChannel& ch,
                                             int expire_after_s);
 
-// Empty retained configs for every input sensor that could exist (channels 0 to
-// `max_channels` - 1, every quantity) except those in `keep` (topics just announced): removes
-// the entities of inputs that were deleted or changed from CT to VT. Outputs are not covered.
+// Empty retained configs for every input entity that could exist (channels 0 to
+// `max_channels` - 1, every quantity and the event entity) except those in `keep` (topics just
+// announced): removes the entities of inputs that were deleted, changed from CT to VT, or whose
+// events were turned off. Outputs are not covered.
 std::vector<MqttMessage> discovery_cleanup(const MqttTopics& topics, const MqttDevice& device, int max_channels,
                                            const std::vector<MqttMessage>& keep);
 
@@ -111,5 +116,8 @@ std::string energy_payload(const EnergyReading& reading);
 // {"time":1700000000,"peak_kw":9.0,"peak_at":1699990000,"window_start":1699999200,
 //  "window_kw":8.4,"warning":true}; kW to 1 W.
 std::string demand_payload(const DemandReading& reading);
+// The event as GET /events gives it (query/event_json.h) with "event_type": its kind ("on",
+// "off", "change"), the key Home Assistant's event entity reads; `name` is the input's name.
+std::string event_payload(const measure::StepEvent& event, const std::string& name);
 
 }  // namespace iw::upload

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
-#include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "query/event_json.h"
 #include "query/time_spec.h"
 
 namespace iw::views {
@@ -24,31 +24,6 @@ std::optional<int64_t> whole(const std::string& text, int64_t lo, int64_t hi) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi) return std::nullopt;
   return v;
-}
-
-// Rounded to `digits` decimals: what the answer shows of a measured value.
-double shown(double v, int digits) {
-  const double scale = std::pow(10.0, digits);
-  return std::isfinite(v) ? std::round(v * scale) / scale : 0;
-}
-
-nlohmann::json event_json(const measure::StepEvent& e, const EventsScope& scope) {
-  nlohmann::json j;
-  j["time"] = shown(static_cast<double>(e.time_ns) / kNanos, 3);
-  j["channel"] = e.channel;
-  j["name"] = e.channel < scope.names.size() ? scope.names[e.channel] : "";
-  j["kind"] = measure::to_string(e.kind);
-  j["settled"] = e.settled;
-  j["watts_before"] = shown(e.before_w, 1);
-  j["watts_after"] = shown(e.after_w, 1);
-  j["delta_watts"] = shown(e.delta_w, 1);
-  j["delta_var"] = shown(e.delta_var, 1);
-  j["amps_after"] = shown(e.after_amps, 3);
-  j["inrush_amps"] = shown(e.inrush_amps, 3);
-  j["inrush_peak_amps"] = shown(e.inrush_peak_amps, 3);
-  j["inrush_cycles"] = e.inrush_cycles;
-  j["transient_cycles"] = e.transient_cycles;
-  return j;
 }
 
 // The channel a request names by number or by input name; nullopt and `error` when it names none.
@@ -99,7 +74,9 @@ HttpResponse events_response(const server::HttpRequest& request, const EventsSco
   out["end"] = end.value();
   out["more"] = read.value().more;
   out["events"] = nlohmann::json::array();
-  for (const measure::StepEvent& e : read.value().events) out["events"].push_back(event_json(e, scope));
+  for (const measure::StepEvent& e : read.value().events) {
+    out["events"].push_back(query::event_json(e, e.channel < scope.names.size() ? scope.names[e.channel] : ""));
+  }
   return HttpResponse::json(out.dump());
 }
 

@@ -12,6 +12,7 @@
 //      "watts_before":1.2,"watts_after":2011.9,"delta_watts":2010.7,"delta_var":3.1,
 //      "amps_after":8.74,"inrush_amps":9.1,"inrush_peak_amps":13.2,"inrush_cycles":2,
 //      "transient_cycles":14}]}
+//   (each event as query/event_json.h renders it; the MQTT event messages carry the same fields)
 //
 // A bad parameter is a 400 whose message names it and says what is accepted; a daemon whose
 // event log could not open answers 503 saying so.

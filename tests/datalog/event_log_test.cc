@@ -132,6 +132,107 @@ TEST(EventLog, AReopenedLogKeepsEverythingAndAppendsAfterIt) {
   ExpectSame(back.back(), EventNumber(10));
 }
 
+// Options for a log on `env` whose segments hold about 5 events, so pages cross segments.
+EventLogOptions SmallSegments(iw::testing::FaultEnv& env) {
+  EventLogOptions o;
+  o.env = &env;
+  o.segment_bytes = 500;
+  return o;
+}
+
+// Follows the log from `from` with pages of `page` events to the end; returns them in the
+// order read and leaves `from` at the end.
+std::vector<measure::StepEvent> FollowAll(const EventLog& log, EventLogPosition& from, size_t page,
+                                          int64_t min_ns = 0) {
+  std::vector<measure::StepEvent> out;
+  for (int guard = 0; guard < 10'000; ++guard) {
+    auto tail = log.read_after(from, min_ns, page);
+    EXPECT_TRUE(tail.ok()) << tail.error();
+    if (!tail.ok()) break;
+    EXPECT_LE(tail.value().events.size(), page);
+    EXPECT_GE(tail.value().next, from);  // positions only grow
+    out.insert(out.end(), tail.value().events.begin(), tail.value().events.end());
+    from = tail.value().next;
+    if (!tail.value().more) break;
+  }
+  return out;
+}
+
+// A follower sees every event once, in append order, even one appended after a later event
+// (a long transient confirmed after a short one): "newer than the last time seen" would miss it.
+TEST(EventLog, AFollowerGetsEveryEventOnceInAppendOrder) {
+  TempDir dir;
+  iw::testing::FaultEnv env;
+  auto log = OpenOrDie(dir.path(), SmallSegments(env));
+  EventLogPosition from = log->end();
+  EXPECT_EQ(from, EventLogPosition{});
+  std::vector<measure::StepEvent> appended;
+  for (int n = 0; n < 30; ++n) {
+    const measure::StepEvent e = EventNumber(n % 2 == 0 ? n + 1 : n - 1);  // times go back every other event
+    ASSERT_TRUE(log->append(std::vector{e}, 0).ok());
+    appended.push_back(e);
+  }
+  const auto first = FollowAll(*log, from, 7);
+  ASSERT_EQ(first.size(), appended.size());
+  for (size_t i = 0; i < first.size(); ++i) ExpectSame(first[i], appended[i]);
+  EXPECT_EQ(from, log->end());
+  EXPECT_GT(from.segment, 1u);
+
+  auto nothing = log->read_after(from, 0, 7);
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_TRUE(nothing.value().events.empty());
+  EXPECT_EQ(nothing.value().next, from);
+  ASSERT_TRUE(log->append(std::vector{EventNumber(99)}, 0).ok());
+  const auto later = FollowAll(*log, from, 7);
+  ASSERT_EQ(later.size(), 1u);
+  ExpectSame(later[0], EventNumber(99));
+}
+
+TEST(EventLog, AFollowerPassesOverOlderEventsAndCountsThem) {
+  TempDir dir;
+  iw::testing::FaultEnv env;
+  auto log = OpenOrDie(dir.path(), SmallSegments(env));
+  const EventLogPosition start = log->end();
+  for (int n = 0; n < 40; ++n) ASSERT_TRUE(log->append(std::vector{EventNumber(n)}, 0).ok());
+  const int64_t min_ns = EventNumber(33).time_ns;
+  auto tail = log->read_after(start, min_ns, 100);
+  ASSERT_TRUE(tail.ok());
+  EXPECT_EQ(tail.value().older, 33u);  // whole segments counted from the index, the rest read
+  ASSERT_EQ(tail.value().events.size(), 7u);
+  ExpectSame(tail.value().events.front(), EventNumber(33));
+  EXPECT_FALSE(tail.value().more);
+  EXPECT_EQ(tail.value().next, log->end());
+}
+
+// A position survives a restart (it names a file and an offset), and one whose segment
+// retention deleted goes on from the oldest segment left.
+TEST(EventLog, APositionOutlivesAReopenAndRetention) {
+  TempDir dir;
+  iw::testing::FaultEnv env;
+  EventLogOptions o = SmallSegments(env);
+  o.max_bytes = 2000;
+  EventLogPosition from;
+  {
+    auto log = OpenOrDie(dir.path(), o);
+    for (int n = 0; n < 3; ++n) ASSERT_TRUE(log->append(std::vector{EventNumber(n)}, 0).ok());
+    from = log->end();
+  }
+  auto log = OpenOrDie(dir.path(), o);
+  EXPECT_EQ(log->end(), from);
+  ASSERT_TRUE(log->append(std::vector{EventNumber(3)}, 0).ok());
+  EventLogPosition again = from;
+  const auto next = FollowAll(*log, again, 10);
+  ASSERT_EQ(next.size(), 1u);
+  ExpectSame(next[0], EventNumber(3));
+
+  for (int n = 4; n < 60; ++n) ASSERT_TRUE(log->append(std::vector{EventNumber(n)}, 0).ok());
+  const auto kept = ReadAll(*log);
+  ASSERT_LT(kept.size(), 56u);  // retention deleted the segment `from` points into
+  const auto rest = FollowAll(*log, from, 10);
+  ASSERT_EQ(rest.size(), kept.size());
+  for (size_t i = 0; i < rest.size(); ++i) ExpectSame(rest[i], kept[i]);
+}
+
 TEST(EventLog, OneWriterAtATime) {
   TempDir dir;
   auto first = OpenOrDie(dir.path());

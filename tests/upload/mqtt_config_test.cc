@@ -60,6 +60,7 @@ TEST(MqttConfig, DefaultsFollowTheDeviceName) {
   EXPECT_EQ(m.live_interval_s, 5);
   EXPECT_EQ(m.qos, 1);
   EXPECT_FALSE(m.retain);
+  EXPECT_TRUE(m.events);
   EXPECT_FALSE(m.tls.enabled);
   EXPECT_FALSE(m.inputs);
 }
@@ -80,6 +81,7 @@ TEST(MqttConfig, EveryKeyIsRead) {
                   {"reconnect_max", 30},
                   {"qos", 0},
                   {"retain", true},
+                  {"events", false},
                   {"inputs", {"Mains"}},
                   {"outputs", "all"}});
   ASSERT_TRUE(r) << r.error();
@@ -99,6 +101,7 @@ TEST(MqttConfig, EveryKeyIsRead) {
   EXPECT_EQ(m.reconnect_max_s, 30);
   EXPECT_EQ(m.qos, 0);
   EXPECT_TRUE(m.retain);
+  EXPECT_FALSE(m.events);
   ASSERT_TRUE(m.inputs);
   EXPECT_EQ(*m.inputs, std::vector<std::string>{"Mains"});
   EXPECT_FALSE(m.outputs);

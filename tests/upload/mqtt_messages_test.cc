@@ -1,9 +1,11 @@
 // Topics, Home Assistant discovery configs and payloads, byte by byte.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "query/event_json.h"
 #include "upload/mqtt_messages.h"
 
 namespace iw::upload {
@@ -25,6 +27,11 @@ MqttDevice device() {
 MqttChannel ct(int channel, std::string name, bool signed_ct) {
   return {ChannelKind::kInput, channel, std::move(name), false, signed_ct, ""};
 }
+MqttChannel ct_with_events(int channel, std::string name) {
+  MqttChannel c = ct(channel, std::move(name), false);
+  c.events = true;
+  return c;
+}
 MqttChannel vt(int channel, std::string name) {
   return {ChannelKind::kInput, channel, std::move(name), true, false, ""};
 }
@@ -43,6 +50,7 @@ TEST(MqttTopics, NamesFollowTheBaseTopicAndTheChannelName) {
   EXPECT_EQ(kTopics.live({ChannelKind::kOutput, -1, "House", false, false, "Watts"}),
             "iotawatt/Shed/output/House/live");
   EXPECT_EQ(kTopics.ha_status(), "homeassistant/status");
+  EXPECT_EQ(kTopics.event(ct_with_events(2, "Kettle")), "iotawatt/Shed/input/Kettle/event");
 }
 
 TEST(MqttDiscovery, APowerChannelHasEverySensorHomeAssistantNeeds) {
@@ -126,12 +134,79 @@ TEST(MqttDiscovery, OutputsGetOneSensorFromTheirUnits) {
 TEST(MqttDiscovery, CleanupEmptiesEveryConfigNotAnnounced) {
   const auto keep = discovery_messages(kTopics, device(), ct(1, "Mains", false), 15);
   const auto gone = discovery_cleanup(kTopics, device(), 3, keep);
-  EXPECT_EQ(gone.size(), 3 * 8 - keep.size());
+  EXPECT_EQ(gone.size(), 3 * 9 - keep.size());  // 8 sensors and the event entity a channel
   for (const MqttMessage& m : gone) {
     EXPECT_TRUE(m.retain);
     EXPECT_TRUE(m.payload.empty());  // an empty retained config deletes the entity
     for (const MqttMessage& k : keep) EXPECT_NE(m.topic, k.topic);
   }
+}
+
+// Home Assistant's MQTT event platform: "event_types" is required and the payload's
+// "event_type" must be one of them; the entity belongs to the same device as the sensors.
+TEST(MqttDiscovery, ACtWithEventsAlsoHasAnEventEntity) {
+  EXPECT_EQ(discovery_messages(kTopics, device(), ct(2, "Kettle", false), 15).size(), 5u);
+  const auto msgs = discovery_messages(kTopics, device(), ct_with_events(2, "Kettle"), 15);
+  ASSERT_EQ(msgs.size(), 6u);
+  const MqttMessage& m = msgs.back();
+  EXPECT_EQ(m.topic, "homeassistant/event/iotawatt_Shed/input2_event/config");
+  EXPECT_TRUE(m.retain);
+  const json c = json::parse(m.payload);
+  EXPECT_EQ(c["name"], "Kettle event");
+  EXPECT_EQ(c["unique_id"], "iotawatt_Shed_input2_event");
+  EXPECT_EQ(c["object_id"], "iotawatt_Shed_Kettle_event");
+  EXPECT_EQ(c["state_topic"], "iotawatt/Shed/input/Kettle/event");
+  EXPECT_EQ(c["event_types"], json::parse(R"(["on","off","change"])"));
+  EXPECT_EQ(c["availability_topic"], "iotawatt/Shed/status");
+  EXPECT_EQ(c["device"], config_of(msgs, "input2_power")["device"]);
+  for (const char* absent : {"value_template", "device_class", "expire_after", "unit_of_measurement", "state_class"}) {
+    EXPECT_FALSE(c.contains(absent)) << absent;
+  }
+}
+
+TEST(MqttDiscovery, CleanupEmptiesTheEventEntityOfAChannelWhoseEventsAreOff) {
+  const std::string event_config = "homeassistant/event/iotawatt_Shed/input1_event/config";
+  auto emptied = [&](const std::vector<MqttMessage>& gone) {
+    return std::any_of(gone.begin(), gone.end(),
+                       [&](const MqttMessage& m) { return m.topic == event_config && m.payload.empty() && m.retain; });
+  };
+  EXPECT_TRUE(
+      emptied(discovery_cleanup(kTopics, device(), 2, discovery_messages(kTopics, device(), ct(1, "A", false), 15))));
+  EXPECT_FALSE(emptied(
+      discovery_cleanup(kTopics, device(), 2, discovery_messages(kTopics, device(), ct_with_events(1, "A"), 15))));
+}
+
+measure::StepEvent kettle_on() {
+  measure::StepEvent e;
+  e.time_ns = 1'733'001'234'567'891'234;
+  e.channel = 3;
+  e.kind = measure::StepKind::kOn;
+  e.before_w = 1.23;
+  e.after_w = 2011.94;
+  e.delta_w = 2010.71;
+  e.delta_var = 3.14;
+  e.after_amps = 8.7421;
+  e.inrush_amps = 9.1;
+  e.inrush_peak_amps = 13.2049;
+  e.inrush_cycles = 2;
+  e.transient_cycles = 14;
+  return e;
+}
+
+TEST(MqttPayloads, AnEventIsWhatGetEventsGivesWithItsKindAsEventType) {
+  EXPECT_EQ(event_payload(kettle_on(), "Kettle"),
+            R"({"amps_after":8.742,"channel":3,"delta_var":3.1,"delta_watts":2010.7,"event_type":"on",)"
+            R"("inrush_amps":9.1,"inrush_cycles":2,"inrush_peak_amps":13.205,"kind":"on","name":"Kettle",)"
+            R"("settled":true,"time":1733001234.568,"transient_cycles":14,"watts_after":2011.9,"watts_before":1.2})");
+  measure::StepEvent off = kettle_on();
+  off.kind = measure::StepKind::kOff;
+  off.settled = false;
+  json j = json::parse(event_payload(off, "Kettle"));
+  EXPECT_EQ(j["event_type"], "off");
+  j.erase("event_type");
+  EXPECT_EQ(j, query::event_json(off, "Kettle"));  // the rest is /events' shape, field for field
+  off.kind = measure::StepKind::kChange;
+  EXPECT_EQ(json::parse(event_payload(off, "Kettle"))["event_type"], "change");
 }
 
 TEST(MqttPayloads, LiveValuesAreRoundedJson) {

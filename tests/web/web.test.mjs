@@ -649,7 +649,7 @@ test('an InfluxDB measurement added in the form saves, runs and tests; a bad one
 
 // The keys src/config/mqtt_config.cc reads; anything else in the section is an error there.
 const MQTT_KEYS = ['enabled', 'host', 'port', 'tls', 'username', 'password', 'client_id', 'base_topic', 'node_id', 'discovery',
-  'discovery_prefix', 'live_interval', 'keepalive', 'reconnect_max', 'qos', 'retain', 'inputs', 'outputs'];
+  'discovery_prefix', 'live_interval', 'keepalive', 'reconnect_max', 'qos', 'retain', 'events', 'inputs', 'outputs'];
 
 async function mqttMetric() {
   const text = await (await api('/metrics')).text();
@@ -694,6 +694,7 @@ test('the MQTT form writes the daemon\'s mqtt keys, keeps the password hidden, a
     assert.deepEqual(mqtt, {
       enabled: true, host: '127.0.0.1', port: broker.port, username: 'iota', password: 'pw-not-echoed', tls: false,
       base_topic: 'home/panel', discovery: false, live_interval: 2, inputs: [inputs[0].name, inputs[1].name], retain: false,
+      events: true,
     });
     assert.deepEqual(Object.keys(mqtt).filter((k) => !MQTT_KEYS.includes(k)), []);
 
