@@ -477,7 +477,7 @@ export async function mount(main) {
 
   await readZone();
   try {
-    series = (await getJSON('/query?show=series')).series || [];
+    series = (await getJSON('/query?show=series&derived=yes')).series || [];
   } catch (err) {
     message.replaceChildren(notice('error', explain(err, 'Reading the series (/query?show=series)')));
   }

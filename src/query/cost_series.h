@@ -21,7 +21,7 @@ class CostSeries final : public Series {
   Unit unit() const override { return Unit::kWh; }  // not shown: unit_label() names the currency
   std::string unit_label() const override { return engine_->tariff().currency; }
   std::optional<int> default_decimals() const override { return engine_->tariff().decimals; }
-  bool takes_unit_method() const override { return false; }
+  bool takes_unit(Unit) const override { return false; }
   // The cost between the interval's records (their times are the span); nullopt without
   // monitored time, or on a read error of a record in between.
   std::optional<double> value(const Interval& interval, Unit unit) const override;

@@ -81,7 +81,7 @@ Result<Column> parse_column(std::string_view text, const SeriesCatalog& catalog)
   for (size_t k = first_method; k < parts.size(); ++k) {
     const std::string method = lower(parts[k]);
     auto unit = unit_of_method(method);
-    if (unit && column.series->takes_unit_method()) {
+    if (unit && column.series->takes_unit(*unit)) {
       column.unit = *unit;
       column.decimals = query_default_decimals(*unit);
     } else if (auto d = decimals_method(method)) {

@@ -103,9 +103,10 @@ std::vector<const InputSeries*> SeriesCatalog::inputs() const {
   return out;
 }
 
-std::string SeriesCatalog::show_series_json() const {
+std::string SeriesCatalog::show_series_json(bool with_derived) const {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& s : series_) {
+    if (s->derived() && !with_derived) continue;
     list.push_back({{"name", s->name()}, {"unit", s->unit_label()}});
   }
   nlohmann::ordered_json doc;

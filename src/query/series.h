@@ -47,8 +47,13 @@ class Series {
   virtual std::string unit_label() const { return std::string(unit_name(unit())); }
   // Decimals of a column without .dN; nullopt: the unit's rule (request.h).
   virtual std::optional<int> default_decimals() const { return std::nullopt; }
-  // Whether a column may choose a unit (.wh, .kwh...); a cost has only its currency.
-  virtual bool takes_unit_method() const { return true; }
+  // Whether a column may choose `unit` by its method (.wh, .kwh...); a cost has only its
+  // currency, a standby only watts.
+  virtual bool takes_unit(Unit) const { return true; }
+  // A series derived from another one's history (standby_series.h): selectable, but listed by
+  // show=series only with derived=yes, so clients that make a sensor of every listed series
+  // (Home Assistant pairs and prunes by name, exporters select them all) see what they did.
+  virtual bool derived() const { return false; }
   // The series' value over `interval` in `unit`. nullopt means missing: no monitored time
   // between the records (also for energy units), a record without this series' channel, a
   // counter of the channel lower in the newer record (a reset: see continues()), or a result
@@ -96,8 +101,9 @@ class SeriesCatalog {
   // The input series, in channel order (for /feed/list.json).
   std::vector<const InputSeries*> inputs() const;
 
-  // The body of /query?show=series: {"series":[{"name":"Voltage","unit":"Volts"},...]}.
-  std::string show_series_json() const;
+  // The body of /query?show=series: {"series":[{"name":"Voltage","unit":"Volts"},...]}, derived
+  // series only `with_derived`.
+  std::string show_series_json(bool with_derived = false) const;
 
  private:
   std::vector<std::unique_ptr<Series>> series_;

@@ -5,8 +5,9 @@
 // exporting or producing) are not evidence of what is always on and are skipped: a solar
 // input's standby is its inverter's draw at night, a mains with solar reads its night. The
 // house's baseline with solar is the home view's, over use = mains + solar.
-// Selected as `Mains.standby`, `Fridge.standby.d0`; listed by show=series. A standby column
-// takes no unit method (it is always watts).
+// Selected as `Mains.standby`, `Fridge.standby.d0`; listed by show=series&derived=yes (not by
+// plain show=series: clients of the original make a sensor of every listed series). A standby
+// column is in watts (`.watts` is accepted, any other unit method refused).
 //
 // Each row reads the 145 window boundaries of the day before it, whatever its grouping: a
 // query of N rows costs about 145 N record reads (a month by the hour: 0.18 s on this machine).
@@ -34,7 +35,8 @@ class StandbySeries final : public Series {
 
   const std::string& name() const override { return name_; }
   Unit unit() const override { return Unit::kWatts; }
-  bool takes_unit_method() const override { return false; }
+  bool takes_unit(Unit unit) const override { return unit == Unit::kWatts; }
+  bool derived() const override { return true; }
   // The baseline at the interval's newer record: nullopt when no window of the day before it
   // was monitored enough, or on a read error.
   std::optional<double> value(const Interval& interval, Unit unit) const override;

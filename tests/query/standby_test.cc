@@ -117,10 +117,11 @@ TEST_F(Standby, UnmonitoredAndNegativeWindowsAreSkipped) {
   EXPECT_TRUE(none[0][0].is_null()) << none;
 }
 
-TEST_F(Standby, ListedForCtsOnlyInWattsAndTakesNoUnit) {
+TEST_F(Standby, ListedWithDerivedForCtsOnlyInWatts) {
   RecordBuilder b(kT0, 60);
   b.run(kT0 + 3600, at(100));
-  const json series = ask("show=series", b.records());
+  EXPECT_EQ(ask("show=series", b.records())["series"].size(), 4u);  // clients of the original see the inputs
+  const json series = ask("show=series&derived=yes", b.records());
   std::vector<std::string> names;
   for (const json& s : series["series"]) {
     if (s["name"].get<std::string>().ends_with(".standby")) {
@@ -132,6 +133,8 @@ TEST_F(Standby, ListedForCtsOnlyInWattsAndTakesNoUnit) {
   int status = 0;
   const json refused = ask("select=[Main.standby.wh]&begin=" + day(0) + "&end=s", b.records(), &status);
   EXPECT_EQ(status, 400) << refused;
+  const json watts = ask("select=[Main.standby.watts.d2]&begin=" + day(0) + "&end=" + day(1) + "&group=all", b.records());
+  EXPECT_NEAR(watts[0][0].get<double>(), 100, 0.01) << watts;
 }
 
 }  // namespace

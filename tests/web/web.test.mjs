@@ -169,8 +169,9 @@ test('home: "always on" is the lowest 10-minute use of the last day, for the hou
     if (mine >= 1) named++;
   }
   assert.ok(named > 0, 'some circuit is always on in the simulated house');
-  const series = (await apiJSON('/query?show=series')).series.map((s) => s.name);
+  const series = (await apiJSON('/query?show=series&derived=yes')).series.map((s) => s.name);
   assert.ok(series.includes('Mains.standby') && !series.includes('Voltage.standby'));
+  assert.ok(!(await apiJSON('/query?show=series')).series.some((s) => s.name.endsWith('.standby')), 'not for clients of the original');
 });
 
 test('home: the period switch shows the period before beside it, and its energy flow', async () => {
