@@ -55,7 +55,8 @@ QueryAnswer answer_query(const QueryArgs& args, const QueryEnvironment& env) {
   auto kind = query_kind(args);
   if (!kind) return invalid_query(kind.error());
   if (kind.value() == QueryKind::kShowSeries) {
-    const bool derived = std::any_of(args.begin(), args.end(), [](const auto& a) { return a.first == "derived" && a.second == "yes"; });
+    const bool derived =
+        std::any_of(args.begin(), args.end(), [](const auto& a) { return a.first == "derived" && a.second == "yes"; });
     return {200, "application/json", env.catalog->show_series_json(derived), {}};
   }
   auto request = parse_query_request(args, *env.catalog);

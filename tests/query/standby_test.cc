@@ -99,12 +99,12 @@ TEST_F(Standby, EachRowReadsTheDayBeforeItsEnd) {
 // Windows cut by an outage, and windows of export or production, are no evidence.
 TEST_F(Standby, UnmonitoredAndNegativeWindowsAreSkipped) {
   RecordBuilder b(kT0, 60);
-  b.run(kT0 + 6 * 3600, at(120, 4));      // night: the inverter draws 4 W
+  b.run(kT0 + 6 * 3600, at(120, 4));       // night: the inverter draws 4 W
   b.run(kT0 + 18 * 3600, at(400, -2500));  // day: producing
   b.outage(kT0 + 18 * 3600 + 600);         // 10 minutes without power: not a 0 W baseline
   b.run(kT0 + 86400, at(120, 4));
-  const json r = ask("select=[Main.standby,Solar.standby]&begin=" + day(0) + "&end=" + day(1) + "&group=all",
-                     b.records());
+  const json r =
+      ask("select=[Main.standby,Solar.standby]&begin=" + day(0) + "&end=" + day(1) + "&group=all", b.records());
   EXPECT_NEAR(r[0][0].get<double>(), 120, 0.05) << r;
   EXPECT_NEAR(r[0][1].get<double>(), 4, 0.05) << r;
 
@@ -133,7 +133,8 @@ TEST_F(Standby, ListedWithDerivedForCtsOnlyInWatts) {
   int status = 0;
   const json refused = ask("select=[Main.standby.wh]&begin=" + day(0) + "&end=s", b.records(), &status);
   EXPECT_EQ(status, 400) << refused;
-  const json watts = ask("select=[Main.standby.watts.d2]&begin=" + day(0) + "&end=" + day(1) + "&group=all", b.records());
+  const json watts =
+      ask("select=[Main.standby.watts.d2]&begin=" + day(0) + "&end=" + day(1) + "&group=all", b.records());
   EXPECT_NEAR(watts[0][0].get<double>(), 100, 0.01) << watts;
 }
 
