@@ -2,15 +2,19 @@
 // by integrating known rates, and an in-memory record source that counts its reads.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
 #include "datalog/record.h"
+#include "query/query.h"
 #include "query/record_source.h"
 #include "query/time_zone.h"
 
@@ -158,5 +162,19 @@ class MapSource final : public RecordSource {
   std::map<int64_t, datalog::Record> records_;
   mutable int reads_ = 0;
 };
+
+// The whole body of `answer`: its text, then its stream read to the end (false if the stream
+// fails, which the caller's test sees as a failed EXPECT).
+inline std::string body_of(const QueryAnswer& answer) {
+  std::string body = answer.body;
+  if (answer.stream) {
+    const Status st = answer.stream([&](std::string_view piece) {
+      body += piece;
+      return true;
+    });
+    EXPECT_TRUE(st.ok()) << st.message();
+  }
+  return body;
+}
 
 }  // namespace iw::query::testing

@@ -38,13 +38,7 @@ class Standby : public ::testing::Test {
     const QueryEnvironment env{&catalog, utc.get(), &source, 0};
     const QueryAnswer a = answer_query(parse_query_string(query), env);
     if (status != nullptr) *status = a.status;
-    std::string body = a.body;
-    if (a.stream) {
-      EXPECT_TRUE(a.stream([&](std::string_view p) {
-                     body += p;
-                     return true;
-                   }).ok());
-    }
+    const std::string body = testing::body_of(a);
     if (a.status != 200) return json(body);
     return json::parse(body);
   }

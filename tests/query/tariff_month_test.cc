@@ -138,14 +138,7 @@ class TariffMonth : public ::testing::Test {
     const QueryEnvironment env{&catalog_, zone_.get(), &records_, 0, engine_.get()};
     const QueryAnswer a = answer_query(parse_query_string(query), env);
     if (status != nullptr) *status = a.status;
-    std::string body = a.body;
-    if (a.stream) {
-      EXPECT_TRUE(a.stream([&](std::string_view p) {
-                     body += p;
-                     return true;
-                   }).ok());
-    }
-    return body;
+    return testing::body_of(a);
   }
   json energy(const std::string& query) const {
     const QueryEnvironment env{&catalog_, zone_.get(), &records_, 0, engine_.get()};
