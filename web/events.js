@@ -4,7 +4,7 @@
 import { el, every, explain, fmt, fmtDuration, getJSON, notice } from './api.js';
 import { deviceZone } from './devicetime.js';
 import { powerText } from './energy.js';
-import { circuitRuns, clockText, dayAround, onSeconds, runWh } from './timeline.js';
+import { circuitRuns, clockText, dayAround, dutyCycles, onSeconds, runWh } from './timeline.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const ROW = 24, AXIS = 22, LABELS = 110;
@@ -74,6 +74,26 @@ function eventRow(e, zone, picked) {
     el('td', {}, inrush));
 }
 
+// The cycling appliances of the last 8 x 24 hours (timeline.js dutyCycles): how much of the
+// last day each ran against the days before, a warning where that rose by 15 % or more.
+async function cyclingCard(card) {
+  const now = Date.now() / 1000, day = 86400;
+  const days = await Promise.all(Array.from({ length: 8 }, async (_, k) => {
+    const begin = Math.floor(now - (k + 1) * day), end = Math.floor(now - k * day);
+    return { begin, end, events: (await getJSON(`/events?begin=${begin}&end=${end}&limit=10000`)).events };
+  }));
+  const cycles = dutyCycles(days);
+  card.hidden = cycles.length === 0;
+  const pct = (x) => `${Math.round(x * 100)} %`;
+  card.replaceChildren(el('h2', {}, 'Cycling appliances'),
+    ...cycles.filter((c) => c.flagged).map((c) => notice('warn', `${c.name} ran ${pct(c.last)} of the last 24 hours, up from `
+      + `${pct(c.usual)} in the week before. A fridge or freezer that runs longer may have a worn door seal, dusty coils or `
+      + 'a door left ajar.')),
+    el('table', { id: 'cycling-table' }, el('thead', {}, el('tr', {}, ['Circuit', 'Last 24 h', 'Week before', 'Runs'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, cycles.map((c) => el('tr', { class: c.flagged ? 'flagged' : '', dataset: { channel: c.channel } },
+        el('td', {}, c.name), el('td', { class: 'num' }, pct(c.last)), el('td', { class: 'num' }, pct(c.usual)), el('td', { class: 'num' }, c.runs))))));
+}
+
 export function mount(main) {
   let zone = { name: '', offset: -new Date().getTimezoneOffset() * 60 };
   let day = null;
@@ -82,13 +102,14 @@ export function mount(main) {
   const next = el('button', { class: 'secondary', id: 'events-next', title: 'the day after' }, '▶');
   const today = el('button', { class: 'secondary', id: 'events-today' }, 'Today');
   const message = el('div');
+  const cycling = el('section', { class: 'card', id: 'cycling', hidden: true });
   const summary = el('div', { id: 'events-summary' });
   const picture = el('div', { class: 'card timeline-card' });
   const body = el('tbody');
   const table = el('table', { id: 'events-table' },
     el('thead', {}, el('tr', {}, ['Time', 'Circuit', 'Event', 'Before → after', 'Step', 'Reactive', 'Inrush'].map((h) => el('th', {}, h)))), body);
   main.append(el('div', { class: 'row' }, el('h1', {}, 'Appliance events'), el('span', { class: 'spacer' }), prev, dateInput, next, today),
-    message, summary, picture, el('div', { class: 'card' }, table),
+    message, summary, picture, el('div', { class: 'card' }, table), cycling,
     el('p', { class: 'muted' }, 'Every circuit is measured in every AC cycle: an event is a step in its power of more than the input\'s '
       + '"Events from" threshold (Setup, Inputs; 25 W unless set) that stays. Times are the monitor\'s local time.'));
 
@@ -146,6 +167,7 @@ export function mount(main) {
   getJSON('/status?device').then((status) => { zone = deviceZone(status); })
     .catch(() => { /* this browser's zone: the note below the table says times are the monitor's */ })
     .finally(() => go(Date.now() / 1000));
+  cyclingCard(cycling).catch((err) => { cycling.hidden = false; cycling.replaceChildren(notice('error', explain(err, 'Reading the last 8 days of events'))); });
   const stop = every(10000, async () => { if (day && day.end > Date.now() / 1000) await load(); });
   return () => { stop(); clearTimeout(resizing); window.removeEventListener('resize', onResize); };
 }

@@ -64,3 +64,29 @@ export function clockText(zone, unix) {
   const w = wallClock(zone, unix);
   return `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
+
+// Cycling appliances (a fridge, a freezer, a heat pump's compressor): the share of each day a
+// circuit was on, and a flag when the last day's share rose by `rise` (15 %) or more over the
+// median of the days before: a fridge whose door seal or coils fail runs longer long before it
+// fails. `days` are the events of consecutive 24-hour windows, newest first, [{begin, end,
+// events}]. A circuit counts as cycling when it ran at least `minRuns` times in each earlier day
+// it has data for (at least 3 such days). Returns [{channel, name, last, usual, runs, flagged}]
+// (shares 0..1), flagged first.
+export function dutyCycles(days, { rise = 0.15, minRuns = 10, minDays = 3 } = {}) {
+  const perDay = days.map((d) => new Map(circuitRuns(d.events, d.begin, d.end, d.end).map((row) => [row.channel, {
+    name: row.name, share: onSeconds(row) / (d.end - d.begin), runs: row.events.filter((e) => e.kind === 'on').length,
+  }])));
+  if (perDay.length < 1 + minDays) return [];
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const out = [];
+  for (const [channel, last] of perDay[0]) {
+    const before = perDay.slice(1).map((m) => m.get(channel)).filter(Boolean);
+    if (before.length < minDays || before.some((d) => d.runs < minRuns)) continue;
+    const usual = median(before.map((d) => d.share));
+    out.push({ channel, name: last.name, last: last.share, usual, runs: last.runs, flagged: usual > 0 && last.share >= usual * (1 + rise) });
+  }
+  return out.sort((a, b) => Number(b.flagged) - Number(a.flagged) || a.channel - b.channel);
+}

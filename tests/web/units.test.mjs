@@ -359,3 +359,27 @@ test('home: standby baselines are the lowest whole 10-minute row of the last day
   assert.equal(s.circuits.Kettle, 0);
   assert.deepEqual(standbyOf(rows.slice(0, 2), columns), { house: null, circuits: { Fridge: null, Kettle: null } });
 });
+
+test('events page: a cycling circuit whose share of the day rose 15 % over the week before is flagged', async () => {
+  const { dutyCycles } = await import('../../web/timeline.js');
+  const day = 86400, t0 = 1800000000;
+  // A fridge on `minutes` of every hour (24 runs a day); a kettle twice a day (not cycling).
+  const fridgeDay = (begin, minutes) => Array.from({ length: 24 }, (_, h) => [
+    { time: begin + h * 3600 + 60, channel: 5, name: 'Fridge', kind: 'on', watts_before: 0, watts_after: 120 },
+    { time: begin + h * 3600 + 60 + minutes * 60, channel: 5, name: 'Fridge', kind: 'off', watts_before: 120, watts_after: 0 },
+  ]).flat();
+  const kettle = (begin) => [
+    { time: begin + 7 * 3600, channel: 4, name: 'Kettle', kind: 'on', watts_before: 0, watts_after: 2000 },
+    { time: begin + 7 * 3600 + 180, channel: 4, name: 'Kettle', kind: 'off', watts_before: 2000, watts_after: 0 }];
+  const week = (lastMinutes) => Array.from({ length: 8 }, (_, k) => {
+    const begin = t0 - (k + 1) * day;
+    return { begin, end: begin + day, events: [...fridgeDay(begin, k === 0 ? lastMinutes : 18 + (k % 3)), ...kettle(begin)] };
+  });
+  const [fridge, ...others] = dutyCycles(week(22));  // 22 of 60 minutes against a usual 19
+  assert.deepEqual(others, []);
+  assert.equal(fridge.name, 'Fridge');
+  assert.ok(Math.abs(fridge.last - 22 / 60) < 1e-9 && Math.abs(fridge.usual - 19 / 60) < 1e-9, JSON.stringify(fridge));
+  assert.equal(fridge.flagged, true);
+  assert.equal(dutyCycles(week(21))[0].flagged, false);  // +10.5 %: within a week's spread
+  assert.deepEqual(dutyCycles(week(22).slice(0, 3)), []);  // two days before: too few to judge
+});
