@@ -24,13 +24,13 @@ function setFigure(node, label, watts, hidden = false) {
 }
 
 // One bar per circuit and "Other", longest first; `value` and `text` read a row.
-// A circuit's standby (energy.js standbyOf) is shown under its name when it is 1 W or more.
+// A circuit's standby (energy.js standbyOf) is shown on a line of its own under its name and
+// power when it is 1 W or more (the name keeps only the name: tests and screen readers read it).
 function bars(rows, value, text) {
   const top = Math.max(1e-9, ...rows.map(value));
   return rows.map((r) => el('li', { class: `circuit${r.other ? ' other' : ''}`, dataset: { name: r.name, value: String(value(r)) } },
-    el('span', { class: 'circuit-name' }, r.name,
-      r.standby >= 1 ? el('small', { class: 'circuit-standby muted', dataset: { watts: String(Math.round(r.standby)) } }, ` always on ${powerText(r.standby)}`) : null),
-    el('span', { class: 'circuit-value' }, text(r)),
+    el('span', { class: 'circuit-name' }, r.name), el('span', { class: 'circuit-value' }, text(r)),
+    r.standby >= 1 ? el('small', { class: 'circuit-standby muted', dataset: { watts: String(Math.round(r.standby)) } }, `always on ${powerText(r.standby)}`) : null,
     el('span', { class: 'circuit-bar', style: `width: ${Math.max(0, (100 * value(r)) / top).toFixed(1)}%` })));
 }
 
