@@ -54,16 +54,6 @@ std::unique_ptr<WebhookService> WebhookService::Start(const config::Config& conf
   return s;
 }
 
-std::unique_ptr<WebhookService> WebhookService::Start(const config::Config& config,
-                                                      const config::WebhookConfig& webhook, const Sampler& sampler,
-                                                      WebhookEventSource events,
-                                                      std::unique_ptr<upload::Transport> transport) {
-  std::unique_ptr<WebhookService> s(new WebhookService(config, webhook, sampler, events, std::move(transport),
-                                                       std::make_shared<std::atomic<bool>>(false)));
-  s->thread_ = std::thread([p = s.get()] { p->run(); });
-  return s;
-}
-
 WebhookService::WebhookService(const config::Config& config, const config::WebhookConfig& webhook,
                                const Sampler& sampler, WebhookEventSource events,
                                std::unique_ptr<upload::Transport> transport, std::shared_ptr<std::atomic<bool>> abort)

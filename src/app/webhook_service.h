@@ -67,10 +67,6 @@ class WebhookService {
   // service. The names of `config`'s inputs name the events.
   static std::unique_ptr<WebhookService> Start(const config::Config& config, const config::WebhookConfig& webhook,
                                                const Sampler& sampler, WebhookEventSource events);
-  // The same with a transport of the caller's (tests).
-  static std::unique_ptr<WebhookService> Start(const config::Config& config, const config::WebhookConfig& webhook,
-                                               const Sampler& sampler, WebhookEventSource events,
-                                               std::unique_ptr<upload::Transport> transport);
   ~WebhookService();
   WebhookService(const WebhookService&) = delete;
   WebhookService& operator=(const WebhookService&) = delete;

@@ -45,16 +45,4 @@ HttpRequest webhook_request(const std::string& url, std::string body, std::strin
   return r;
 }
 
-measure::StepEvent webhook_test_event(int64_t time_ns, uint16_t channel) {
-  measure::StepEvent e;
-  e.time_ns = time_ns;
-  e.channel = channel;
-  e.kind = measure::StepKind::kOn;
-  e.before_w = 0;
-  e.after_w = 100;
-  e.delta_w = 100;
-  e.after_amps = 0.435;
-  return e;
-}
-
 }  // namespace iw::upload

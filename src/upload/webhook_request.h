@@ -22,8 +22,8 @@ namespace iw::upload {
 inline constexpr std::string_view kWebhookSignatureHeader = "X-IoTaWatt-Signature";
 
 // The body for `events` (append order). `names[channel]` is the input's name; a channel
-// beyond `names` reads "". With `test`, the body carries "test": true (the web app's "Send a
-// test event": a receiver can tell it from a real one).
+// beyond `names` reads "". With `test`, the body carries "test": true, so a receiver can tell
+// a made-up event from a real one.
 std::string webhook_body(std::string_view device, std::span<const measure::StepEvent> events,
                          const std::vector<std::string>& names, bool test = false);
 
@@ -34,8 +34,5 @@ std::string webhook_signature(std::string_view body, std::string_view secret);
 
 // The POST of `body` to `url`, signed when `secret` is not empty.
 HttpRequest webhook_request(const std::string& url, std::string body, std::string_view secret);
-
-// The one made-up event of "Send a test event": an "on" of 100 W at `time_ns` on `channel`.
-measure::StepEvent webhook_test_event(int64_t time_ns, uint16_t channel);
 
 }  // namespace iw::upload
