@@ -1,5 +1,5 @@
 // Setup ▸ Uploaders: one form per protocol (config keys emoncms, influxdb, influxdb2,
-// pvoutput, mqtt; firmware reference 7 and the uploader issue), each with its measurements
+// pvoutput, mqtt, webhook; firmware reference 7 and the uploader issue), each with its measurements
 // list and a "test connection" button (POST /upload/test with the form's object).
 import { el, notice, send } from './api.js';
 import { checkbox, field, numberInput, textInput } from './form.js';
@@ -31,6 +31,11 @@ export const PROTOCOLS = {
     ['outputs', 'Outputs published', 'names', 'names, comma separated; empty: all'], ['qos', 'QoS', 'number', '0–2, default 1'],
     ['retain', 'Retain live values', 'bool'], ['events', 'Appliance switch events', 'bool', '', true], ['keepalive', 'Keepalive (s)', 'number', '5–3600, default 30'],
     ['reconnect_max', 'Longest reconnect wait (s)', 'number', '1–3600, default 60']] },
+  // The daemon's "webhook" section (src/config/webhook_config.h): appliance events POSTed to a
+  // URL. It has no last point to ask for, so no "test connection".
+  webhook: { title: 'Webhook', plain: true, noTest: true, fields: [['enabled', 'Enabled', 'bool', '', true],
+    ['url', 'URL', 'text', 'required: http(s)://host/path'], ['secret', 'Signing secret', 'secret', 'optional: signs each request'],
+    ['ca_file', 'CA file', 'text', 'optional: PEM of a private CA'], ['timeout_s', 'Timeout (s)', 'number', '1–60, default 10']] },
 };
 
 function dateValue(unix) {
@@ -151,7 +156,7 @@ function protocolForm(ctx, key) {
   const read = () => readSection(key, spec, current, inputs, measurements);
   const form = el('form', { class: 'card', id: `uploader-${key}` }, el('h2', {}, spec.title, existing ? '' : el('span', { class: 'badge' }, ' not configured')),
     general, el('div', { class: 'row' }, rows), measurements ? [el('h2', {}, 'Measurements'), measurements.element] : null,
-    el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save'), testButton(key, read, result),
+    el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save'), spec.noTest ? null : testButton(key, read, result),
       existing ? el('button', { type: 'button', class: 'danger', onclick: () => {
         if (confirm(`Remove the ${spec.title} uploader?`)) ctx.save((next) => { delete next[key]; }, form, general, `${spec.title} removed.`);
       } }, 'Remove') : null), result);

@@ -17,6 +17,7 @@
 #include "config/mqtt_config.h"
 #include "config/tariff_config.h"
 #include "config/update_config.h"
+#include "config/webhook_config.h"
 
 namespace iw::app {
 namespace {
@@ -81,6 +82,7 @@ Result<config::Config> parse_and_check(const std::string& text, std::vector<std:
   // Checked here too, not only when the pipeline is built: a bad "mqtt" section is refused
   // with its key paths before the running sampler is stopped.
   if (auto mqtt = config::mqtt_config(cfg.value()); !mqtt) return mqtt.status();
+  if (auto webhook = config::webhook_config(cfg.value()); !webhook) return webhook.status();
   if (auto http = config::http_config(cfg.value()); !http) return http.status();
   if (auto tariffs = config::tariff_config(cfg.value()); !tariffs) return tariffs.status();
   if (auto update = config::update_server_config(cfg.value()); !update) return update.status();

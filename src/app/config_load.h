@@ -21,7 +21,7 @@
 
 namespace iw::app {
 
-// The config of `text` with its scripts compiled and its "mqtt", "http", "update_server" and
+// The config of `text` with its scripts compiled and its "mqtt", "webhook", "http", "update_server" and
 // "tariffs" sections checked; errors name every problem by key path.
 Result<config::Config> parse_and_check(const std::string& text, std::vector<std::string>* notes);
 

@@ -35,8 +35,8 @@ constexpr std::string_view kLegacyTdcNew = "TDC DA-10-09";
 constexpr std::array<std::string_view, 6> kUpdateClasses = {"NONE", "MAJOR", "MINOR", "BETA", "ALPHA", "TEST"};
 // Top-level sections owned by later work: only their JSON type is checked here.
 constexpr std::array<std::string_view, 2> kArraySections = {"integrations", "tariffs"};
-constexpr std::array<std::string_view, 9> kObjectSections = {
-    "emoncms", "influxdb", "influxdb2", "pvoutput", "mqtt", "simsolar", "server", "http", "update_server"};
+constexpr std::array<std::string_view, 10> kObjectSections = {
+    "emoncms", "influxdb", "influxdb2", "pvoutput", "mqtt", "webhook", "simsolar", "server", "http", "update_server"};
 
 template <size_t N>
 bool one_of(std::string_view s, const std::array<std::string_view, N>& list) {

@@ -33,6 +33,7 @@
 #include "app/update_service.h"
 #include "app/upload_service.h"
 #include "app/version.h"
+#include "app/webhook_service.h"
 #include "app/wiring.h"
 #include "calc/calculator.h"
 #include "config/config_file.h"
@@ -40,6 +41,7 @@
 #include "config/config_writer.h"
 #include "config/http_config.h"
 #include "config/mqtt_config.h"
+#include "config/webhook_config.h"
 #include "datalog/settings.h"
 #include "query/cost_series.h"
 #include "query/integrator_recorder.h"
@@ -87,6 +89,8 @@ struct Pipeline {
   app::RealtimePlan realtime;  // the sampling thread's scheduling
   std::optional<config::MqttConfig> mqtt_config;
   std::unique_ptr<app::MqttService> mqtt;  // declared after the sampler it reads: stops first
+  std::optional<config::WebhookConfig> webhook_config;
+  std::unique_ptr<app::WebhookService> webhook;  // likewise
   // What /status, /metrics and the output preview show until the sampler's first checkpoint
   // (set by switch_to): the counters it was restored with, so that a Prometheus counter never
   // falls to 0 and back (a scrape would read that as a reset and count every Wh again), and
@@ -189,6 +193,9 @@ class Daemon final : public views::ApiBackend {
   // Starts the pipeline's MQTT publisher when its config has an "mqtt" section; it publishes
   // the step events from where `previous`'s publisher (stopped) left off.
   void start_mqtt(Pipeline& p, const Pipeline* previous) const;
+  // Starts the pipeline's webhook when its config has a "webhook" section; it sends the step
+  // events from where `previous`'s webhook (stopped) left off.
+  void start_webhook(Pipeline& p, const Pipeline* previous) const;
   // `confirmed`: what an HTTP write confirmed (config_change.h); nullopt for a re-read of the
   // config file, which answers to the datalog's source mark alone, as at start-up.
   server::ConfigWriteResult apply(const std::string& text, bool save,
@@ -255,6 +262,9 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
   auto mqtt = config::mqtt_config(p->config);
   if (!mqtt) return mqtt.status();
   p->mqtt_config = std::move(mqtt.value());
+  auto webhook = config::webhook_config(p->config);
+  if (!webhook) return webhook.status();
+  p->webhook_config = std::move(webhook.value());
   p->simulated_time = a->paced;
   p->source_error = a->source_error;
   p->config_text = text.empty() ? config::serialize_text(p->config) : std::move(text);
@@ -279,6 +289,7 @@ Result<std::shared_ptr<Pipeline>> Daemon::build(std::optional<config::Config> co
 void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
   std::shared_ptr<Pipeline> previous = current();
   if (previous && previous->mqtt) previous->mqtt->stop();
+  if (previous && previous->webhook) previous->webhook->stop();
   if (previous) previous->sampler->stop();
   const datalog::RecorderSettings settings = datalog::settings_of(next->config);
   datalog_->reconfigure(next->layout, settings);
@@ -302,6 +313,7 @@ void Daemon::switch_to(std::shared_ptr<Pipeline> next) {
         [this](std::vector<measure::StepEvent> steps) { events_->offer(std::move(steps)); });
   }
   start_mqtt(*next, previous.get());  // before it is published: readers never see `mqtt` change
+  start_webhook(*next, previous.get());
   if (auto http = config::http_config(next->config)) hosts_.set_configured(http->hosts);
   {
     std::lock_guard lock(mu_);
@@ -353,6 +365,7 @@ void Daemon::stop_measuring() {
   uploads_->stop();
   std::shared_ptr<Pipeline> p = current();
   if (p->mqtt) p->mqtt->stop();
+  if (p->webhook) p->webhook->stop();
   p->sampler->stop();
   // The counters of the last checkpoint, for the next start (datalog/stop_record.h); none when
   // the sampler never reached one.
@@ -384,6 +397,14 @@ void Daemon::start_mqtt(Pipeline& p, const Pipeline* previous) const {
     return;
   }
   p.mqtt = std::move(mqtt.value());
+}
+
+void Daemon::start_webhook(Pipeline& p, const Pipeline* previous) const {
+  if (!p.webhook_config) return;
+  app::WebhookEventSource events;
+  if (events_) events.log = &events_->log();
+  if (previous != nullptr && previous->webhook) events.after = previous->webhook->events_after();
+  p.webhook = app::WebhookService::Start(p.config, *p.webhook_config, *p.sampler, events);
 }
 
 std::string Daemon::metrics() const {
@@ -484,6 +505,7 @@ server::StatusModel Daemon::status() const {
   m.uploaders = uploads_->status();
   add_source_state(m.sampling, source_retry_->state());
   if (p->mqtt) m.uploaders.push_back(app::mqtt_uploader_entry(p->mqtt->status()));
+  if (p->webhook) m.uploaders.push_back(app::webhook_uploader_entry(p->webhook->status()));
   m.update = updates_->status();
   return m;
 }

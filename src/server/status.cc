@@ -104,6 +104,8 @@ json uploader_json(const UploaderEntry& u) {
   j["backlog_s"] = u.backlog_s;
   j["backlog_intervals"] = u.backlog_intervals;
   j["last_error"] = u.last_error;
+  if (u.events_delivered) j["events_delivered"] = *u.events_delivered;
+  if (u.events_skipped) j["events_skipped"] = *u.events_skipped;
   return j;
 }
 

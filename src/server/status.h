@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -75,6 +76,9 @@ struct UploaderEntry {
   int64_t backlog_s = 0;  // logged but not yet acknowledged
   int64_t backlog_intervals = 0;
   std::string last_error;  // empty when the last attempt worked; never holds a secret
+  // Event forwarders (the webhook): events the receiver acknowledged, and events passed over
+  // as too old, since the service started. nullopt: not an event forwarder (not shown).
+  std::optional<uint64_t> events_delivered, events_skipped;
 };
 
 // The updater (ours; update/FORMAT.md): /status?update.

@@ -100,8 +100,9 @@ TEST(Status, LegacyUploaderSectionsSayNotRunning) {
 
 TEST(Status, UploadersInOursAndTheOriginalsShapes) {
   StatusModel m = Model();
-  m.uploaders.push_back({"influxdb", "influxdb", "live", 1732486390, 5, 0, ""});
-  m.uploaders.push_back({"influxdb2", "influxdb2", "rejected", 0, 3600, 360, "authentication failed, HTTP 401"});
+  m.uploaders.push_back({"influxdb", "influxdb", "live", 1732486390, 5, 0, "", {}, {}});
+  m.uploaders.push_back(
+      {"influxdb2", "influxdb2", "rejected", 0, 3600, 360, "authentication failed, HTTP 401", {}, {}});
   const auto j = render_status(m, {"uploaders", "influx1", "influx2", "emoncms"});
   ASSERT_EQ(j["uploaders"].size(), 2u);
   const auto& a = j["uploaders"][0];

@@ -728,6 +728,57 @@ test('the MQTT form writes the daemon\'s mqtt keys, keeps the password hidden, a
   }
 });
 
+// The keys src/config/webhook_config.cc reads.
+const WEBHOOK_KEYS = ['enabled', 'url', 'secret', 'ca_file', 'timeout_s'];
+
+test('the webhook form writes the daemon\'s webhook keys and keeps the secret out of the page', async () => {
+  try {
+    await open('setup?tab=uploaders');
+    await page.click('[data-protocol=webhook]');
+    await page.waitForSelector('#uploader-webhook');
+    assert.equal(await page.$('#uploader-webhook [data-test]'), null, 'no test connection button');
+    await page.fill('#f-webhook_url', 'ftp://127.0.0.1:9/hook');
+    await page.click('#uploader-webhook button[type=submit]');
+    const error = await page.waitForSelector('#uploader-webhook [data-path="webhook.url"] .field-error');
+    assert.match(await error.textContent(), /http:\/\/ or https:\/\//);
+
+    const save = async () => {
+      const form = await page.$('#uploader-webhook');
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/config' && r.request().method() === 'POST'),
+        page.click('#uploader-webhook button[type=submit]')]);
+      assert.equal(response.status(), 200, await response.text());
+      await page.waitForFunction((f) => !f.isConnected && document.getElementById('uploader-webhook'), form);
+    };
+    await page.fill('#f-webhook_url', 'http://127.0.0.1:9/hook');
+    await page.fill('#f-webhook_secret', 'secret-not-echoed');
+    await page.fill('#f-webhook_timeout_s', '5');
+    await save();
+    const webhook = JSON.parse(await (await api('/config')).text()).webhook;
+    assert.deepEqual(webhook, { enabled: true, url: 'http://127.0.0.1:9/hook', secret: 'secret-not-echoed', timeout_s: 5 });
+    assert.deepEqual(Object.keys(webhook).filter((k) => !WEBHOOK_KEYS.includes(k)), []);
+
+    // The stored secret is not put back into the page; an empty field keeps it.
+    await page.click('[data-protocol=webhook]');
+    assert.equal(await page.inputValue('#f-webhook_secret'), '');
+    assert.ok(!(await page.content()).includes('secret-not-echoed'));
+    await page.fill('#f-webhook_timeout_s', '7');
+    await save();
+    const again = JSON.parse(await (await api('/config')).text()).webhook;
+    assert.equal(again.secret, 'secret-not-echoed');
+    assert.equal(again.timeout_s, 7);
+    const { uploaders } = await apiJSON('/status?uploaders');
+    assert.ok(uploaders.some((u) => u.name === 'webhook'), JSON.stringify(uploaders));
+    assert.ok(!JSON.stringify(uploaders).includes('secret-not-echoed'));
+  } finally {
+    const config = JSON.parse(await (await api('/config')).text());
+    if (config.webhook) {
+      delete config.webhook;
+      await api('/config', { method: 'POST', body: JSON.stringify(config) });
+    }
+  }
+});
+
 async function graphView() {
   return page.$eval('#page', (m) => m.dataset.view);
 }
